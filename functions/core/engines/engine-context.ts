@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import type { CompiledAssertions } from '../assertions.ts';
+import type { ShardRecorder } from '../shard-recorder.ts';
+import type { AbortSpec } from '../suite/schema.ts';
+import type { Exchange, PreparedRequest, Transport } from '../transport.ts';
+
+/** What every engine shares: the transport, the recorder, and one way to finish a request and to stop. */
+export class EngineContext {
+  stopping = false;
+  stopReason: string | undefined;
+  lateSends = 0;
+  queuedSends = 0;
+  unsent = 0;
+  sent = 0;
+  private readonly stopListeners: (() => void)[] = [];
+
+  constructor(
+    readonly transport: Transport,
+    readonly request: PreparedRequest,
+    readonly recorder: ShardRecorder,
+    private readonly assertions: CompiledAssertions,
+    private readonly abort: AbortSpec,
+  ) {}
+
+  now(): number {
+    return performance.now();
+  }
+
+  /** Accounts one finished exchange; `latencyUs` counts from the send (or the intended send, in rate mode). */
+  finish(exchange: Exchange, latencyUs: number): void {
+    let errorClass = exchange.errorClass;
+    if (errorClass !== undefined) {
+      if (exchange.errorMessage) this.recorder.sampleError(exchange.errorMessage);
+    } else {
+      const failure = this.assertions.check(exchange);
+      if (failure !== undefined) {
+        errorClass = failure.errorClass;
+        this.recorder.sampleError(`${failure.errorClass}: ${failure.reason}`);
+      }
+    }
+    // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
+    const responded = exchange.status > 0 && exchange.errorClass === undefined;
+    this.recorder.record(this.now(), responded ? latencyUs : -1, exchange.status, errorClass, exchange.bytes);
+    const r = this.recorder;
+    if (!this.stopping && r.total >= this.abort.minRequests && r.failed / r.total > this.abort.errorRate) {
+      this.stop(
+        `aborted: error rate ${(100 * r.errorRate()).toFixed(1)}% above the abort limit ${100 * this.abort.errorRate}% after ${r.total} requests`,
+      );
+    }
+  }
+
+  /** Records a request that never started (no connection came free in time, or the run ended). */
+  dropUnsent(): void {
+    this.unsent++;
+    this.recorder.record(this.now(), -1, 0, 'aborted', 0);
+  }
+
+  stop(reason?: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopReason = reason;
+    for (const listener of this.stopListeners.splice(0)) listener();
+  }
+
+  onStop(listener: () => void): void {
+    if (this.stopping) listener();
+    else this.stopListeners.push(listener);
+  }
+}

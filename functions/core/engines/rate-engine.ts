@@ -1,0 +1,118 @@
+import { LATE_SEND_TOLERANCE_MS } from '../merge-shards.ts';
+import { ArrivalSchedule } from '../pacing.ts';
+import type { ResolvedLoad } from '../plan.ts';
+import type { Exchange, Lane } from '../transport.ts';
+import type { EngineContext } from './engine-context.ts';
+
+type RateLoad = Extract<ResolvedLoad, { kind: 'rate' }>;
+
+interface LaneState {
+  readonly lane: Lane;
+  intended: number;
+  readonly onDone: (exchange: Exchange) => void;
+}
+
+/**
+ * Open model: arrivals follow the schedule whatever the target does. Latency counts from each request's
+ * intended send time, so a target that stalls shows the stall in the percentiles instead of hiding it
+ * (coordinated omission). When every connection is busy, arrivals queue; one that waits longer than the
+ * request timeout is dropped and counted, never silently skipped.
+ */
+export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const schedule = new ArrivalSchedule(load.stages);
+    const origin = ctx.now();
+    const free: LaneState[] = [];
+    let queue: number[] = [];
+    let head = 0;
+    let next = 0;
+    let inFlight = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const dispatch = (state: LaneState, intended: number) => {
+      ctx.sent++;
+      inFlight++;
+      state.intended = intended;
+      state.lane.send(ctx.request, state.onDone);
+    };
+
+    const dropStale = (now: number) => {
+      while (head < queue.length && now - queue[head]! > timeoutMs) {
+        head++;
+        ctx.dropUnsent();
+      }
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+    };
+
+    const finishIfDone = () => {
+      if (finished || inFlight > 0) return;
+      if (ctx.stopping || (next >= schedule.total && head >= queue.length)) {
+        finished = true;
+        clearTimeout(timer);
+        ctx.stop();
+        resolve();
+      }
+    };
+
+    for (const lane of ctx.transport.lanes) {
+      const state: LaneState = {
+        lane,
+        intended: 0,
+        onDone: (exchange) => {
+          inFlight--;
+          ctx.finish(exchange, (ctx.now() - state.intended) * 1000);
+          if (!ctx.stopping) {
+            dropStale(ctx.now());
+            if (head < queue.length) {
+              ctx.queuedSends++;
+              dispatch(state, queue[head++]!);
+              return;
+            }
+          }
+          free.push(state);
+          finishIfDone();
+        },
+      };
+      free.push(state);
+    }
+
+    const tick = () => {
+      const now = ctx.now();
+      const elapsed = now - origin;
+      while (!ctx.stopping && next < schedule.total) {
+        const due = schedule.timeOf(next);
+        if (due > elapsed) break;
+        next++;
+        const intended = origin + due;
+        const state = free.pop();
+        if (state === undefined) queue.push(intended);
+        else {
+          if (now - intended > LATE_SEND_TOLERANCE_MS) ctx.lateSends++;
+          dispatch(state, intended);
+        }
+      }
+      dropStale(now);
+      if (ctx.stopping || next >= schedule.total) {
+        finishIfDone();
+        // Draining: keep expiring queued arrivals while the last responses come in.
+        if (!finished) timer = setTimeout(tick, Math.min(50, Math.max(1, timeoutMs / 10)));
+        return;
+      }
+      timer = setTimeout(tick, Math.max(0, origin + schedule.timeOf(next) - ctx.now()));
+    };
+
+    ctx.onStop(() => {
+      // Stopped early: arrivals still waiting will never be sent.
+      while (head < queue.length) {
+        head++;
+        ctx.dropUnsent();
+      }
+      finishIfDone();
+    });
+    tick();
+  });
+}

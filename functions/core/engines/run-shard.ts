@@ -1,0 +1,119 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compileAssertions } from '../assertions.ts';
+import { ArrivalSchedule } from '../pacing.ts';
+import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { ShardRecorder } from '../shard-recorder.ts';
+import type { ShardResult } from '../shard-result.ts';
+import type { PreparedRequest, TransportFactory } from '../transport.ts';
+import { runBurst } from './burst-engine.ts';
+import { EngineContext } from './engine-context.ts';
+import { runLatency } from './latency-engine.ts';
+import { runRate } from './rate-engine.ts';
+
+/** Time given, past the hard deadline, for in-flight requests to report before connections are torn down. */
+const CLOSE_GRACE_MS = 1_000;
+/** Event-loop delay sampling period, ms; Node's histogram includes it, so it is subtracted. */
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
+export interface ShardRunOptions {
+  readonly probe: ResolvedProbe;
+  readonly shard: number;
+  readonly load: ResolvedLoad;
+  /** The request with secrets already substituted. */
+  readonly request: Omit<PreparedRequest, 'captureHeaders' | 'captureBody' | 'bodyCap' | 'timeoutMs'>;
+  readonly transport: TransportFactory;
+  /** Epoch ms to start at (shards of one run start together); now when omitted. */
+  readonly startAt?: number;
+  /** Stops sending (e.g. Ctrl-C or the Lambda deadline); in-flight requests still finish within their timeout. */
+  readonly signal?: AbortSignal;
+  /** Called once the load starts, with the live recorder (for progress lines). */
+  readonly onStart?: (recorder: ShardRecorder) => void;
+}
+
+/** How long the load itself runs at most, ms. */
+export function plannedDurationMs(load: ResolvedLoad): number {
+  switch (load.kind) {
+    case 'latency':
+      return load.requests * load.intervalMs;
+    case 'burst':
+      return load.durationMs ?? load.maxDurationMs;
+    case 'rate':
+      return new ArrivalSchedule(load.stages).durationMs;
+  }
+}
+
+function connectionsOf(load: ResolvedLoad): number {
+  return load.kind === 'latency' ? 1 : load.connections;
+}
+
+/**
+ * Runs one shard of a probe and returns what it measured. Never throws for what the target does; always ends
+ * within the planned duration plus one request timeout (plus a second of grace to collect the cut requests).
+ */
+export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
+  const { probe, load } = options;
+  const timeoutMs = probe.request.timeoutMs;
+  const assertions = compileAssertions(probe.assert);
+  const request: PreparedRequest = {
+    ...options.request,
+    timeoutMs,
+    bodyCap: probe.bodyCap,
+    captureHeaders: assertions.needsHeaders,
+    captureBody: assertions.needsBody,
+  };
+  const transport = options.transport({ origin: request.origin, connections: connectionsOf(load), timeoutMs });
+  if (options.startAt !== undefined) {
+    const wait = options.startAt - Date.now();
+    if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
+  }
+  const startedAt = new Date();
+  const recorder = new ShardRecorder(performance.now());
+  const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  loopDelay.enable();
+
+  const onSignal = () => ctx.stop('interrupted: stopped by signal');
+  if (options.signal?.aborted) onSignal();
+  options.signal?.addEventListener('abort', onSignal, { once: true });
+  // The hard deadline: whatever happens, connections close and the shard reports.
+  const hardDeadline = setTimeout(() => {
+    ctx.stop('interrupted: hard deadline reached');
+    void transport.close();
+  }, plannedDurationMs(load) + timeoutMs + CLOSE_GRACE_MS);
+  options.onStart?.(recorder);
+
+  try {
+    if (load.kind === 'latency') await runLatency(ctx, load);
+    else if (load.kind === 'burst') await runBurst(ctx, load);
+    else await runRate(ctx, load, timeoutMs);
+  } finally {
+    clearTimeout(hardDeadline);
+    options.signal?.removeEventListener('abort', onSignal);
+    loopDelay.disable();
+    await transport.close();
+  }
+
+  const intendedRequests =
+    load.kind === 'latency' ? load.requests : load.kind === 'rate' ? new ArrivalSchedule(load.stages).total : undefined;
+  return recorder.toResult({
+    probeId: probe.id,
+    shard: options.shard,
+    kind: load.kind,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - recorder.originMs),
+    generator: {
+      intendedRequests,
+      sent: ctx.sent,
+      lateSends: ctx.lateSends,
+      queuedSends: ctx.queuedSends,
+      unsent: ctx.unsent,
+      // Without samples the histogram reports a huge sentinel; no samples means no delay seen.
+      eventLoopDelayP99Ms:
+        loopDelay.count > 0
+          ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
+          : 0,
+    },
+    stoppedEarly: ctx.stopReason,
+  });
+}

@@ -1,0 +1,164 @@
+import { ERROR_CLASSES, type ErrorCounts } from './error-classes.ts';
+import {
+  createTimelineHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  percentileMs,
+  summarizeLatency,
+} from './histogram.ts';
+import type { RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
+import type { ShardResult } from './shard-result.ts';
+
+/** A send later than this after its intended time, with a connection free, is the generator's fault. */
+export const LATE_SEND_TOLERANCE_MS = 10;
+/** More late sends than this share means the generator could not keep the schedule. */
+const MAX_LATE_SHARE = 0.01;
+/** Event-loop delay above this inflates latencies enough to distrust them. */
+const MAX_EVENT_LOOP_DELAY_MS = 100;
+
+export interface RunIdentity {
+  readonly runId: string;
+  readonly environment: string;
+  readonly probeId: string;
+  readonly kind: RunMeasurement['kind'];
+  readonly plannedShards: number;
+  /** Planned arrival rate of the whole run (all shards), if it has one. */
+  readonly intendedRps: number | undefined;
+}
+
+function addCounts(into: Record<string, number>, from: Readonly<Record<string, number | undefined>>): void {
+  for (const [key, n] of Object.entries(from)) into[key] = (into[key] ?? 0) + (n ?? 0);
+}
+
+function mergeTimelines(shards: readonly ShardResult[], originMs: number): TimelinePoint[] {
+  const slots: { requests: number; errors: number; encoded: string[] }[] = [];
+  for (const shard of shards) {
+    // Shards share a planned start, but a late one is shifted so seconds line up in wall time.
+    const offset = Math.max(0, Math.round((Date.parse(shard.startedAt) - originMs) / 1000));
+    for (const slot of shard.timeline) {
+      const at = slot.second + offset;
+      for (let i = slots.length; i <= at; i++) slots.push({ requests: 0, errors: 0, encoded: [] });
+      const merged = slots[at]!;
+      merged.requests += slot.requests;
+      merged.errors += slot.errors;
+      if (slot.histogram) merged.encoded.push(slot.histogram);
+    }
+  }
+  return slots.map((slot, second) => {
+    const histogram = mergeEncoded(slot.encoded, createTimelineHistogram());
+    return {
+      second,
+      requests: slot.requests,
+      errors: slot.errors,
+      p50: percentileMs(histogram, 50),
+      p99: percentileMs(histogram, 99),
+    };
+  });
+}
+
+function judgeValidity(
+  identity: RunIdentity,
+  shards: readonly ShardResult[],
+  durationMs: number,
+  stoppedEarly: string | undefined,
+): Validity {
+  let sent = 0;
+  let late = 0;
+  let queued = 0;
+  let unsent = 0;
+  let loopDelay = 0;
+  for (const s of shards) {
+    sent += s.generator.sent;
+    late += s.generator.lateSends;
+    queued += s.generator.queuedSends;
+    unsent += s.generator.unsent;
+    loopDelay = Math.max(loopDelay, s.generator.eventLoopDelayP99Ms);
+  }
+  const reasons: string[] = [];
+  if (shards.length < identity.plannedShards) {
+    reasons.push(`only ${shards.length} of ${identity.plannedShards} shards reported`);
+  }
+  if (sent > 0 && late / sent > MAX_LATE_SHARE) {
+    reasons.push(
+      `${late} of ${sent} sends left more than ${LATE_SEND_TOLERANCE_MS} ms late with a connection free: the generator could not keep up`,
+    );
+  }
+  if (loopDelay > MAX_EVENT_LOOP_DELAY_MS) {
+    reasons.push(`generator event loop delayed ${loopDelay} ms (p99): latencies would be inflated`);
+  }
+  if (stoppedEarly?.startsWith('interrupted')) reasons.push(stoppedEarly);
+  if (shards.length === 0) reasons.push('no shard reported');
+  return {
+    valid: reasons.length === 0,
+    intendedRps: identity.intendedRps,
+    achievedRps: durationMs > 0 ? round2((sent * 1000) / durationMs) : 0,
+    lateSends: late,
+    queuedSends: queued,
+    unsent,
+    eventLoopDelayP99Ms: loopDelay,
+    reasons,
+  };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Merges the shards of one run exactly: histograms and counters are added, percentiles are read from the sum
+ * and never averaged. Pure: the local runner and the Aggregate Lambda both call it.
+ */
+export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[]): RunMeasurement {
+  const histogram = mergeEncoded(shards.map((s) => s.histogram));
+  const statusCodes: Record<string, number> = {};
+  const errorTotals: Record<string, number> = {};
+  const requests = { total: 0, ok: 0, failed: 0 };
+  let bytesReceived = 0;
+  let startMs = Number.POSITIVE_INFINITY;
+  let endMs = 0;
+  const samples = new Set<string>();
+  let stoppedEarly: string | undefined;
+  for (const shard of shards) {
+    requests.total += shard.requests.total;
+    requests.ok += shard.requests.ok;
+    requests.failed += shard.requests.failed;
+    bytesReceived += shard.bytesReceived;
+    addCounts(statusCodes, shard.statusCodes);
+    addCounts(errorTotals, shard.errors);
+    const start = Date.parse(shard.startedAt);
+    startMs = Math.min(startMs, start);
+    endMs = Math.max(endMs, start + shard.durationMs);
+    for (const e of shard.sampleErrors) if (samples.size < 5) samples.add(e);
+    stoppedEarly ??= shard.stoppedEarly;
+  }
+  if (shards.length === 0) startMs = endMs = Date.now();
+  const durationMs = Math.max(0, Math.round(endMs - startMs));
+  const errors: ErrorCounts = {};
+  for (const cls of ERROR_CLASSES) if (errorTotals[cls]) errors[cls] = errorTotals[cls];
+  return {
+    version: 1,
+    runId: identity.runId,
+    environment: identity.environment,
+    probeId: identity.probeId,
+    kind: identity.kind,
+    startedAt: new Date(startMs).toISOString(),
+    durationMs,
+    requests,
+    throughputRps: durationMs > 0 ? round2((requests.total * 1000) / durationMs) : 0,
+    errorRate: requests.total > 0 ? requests.failed / requests.total : 0,
+    latencyMs: summarizeLatency(histogram),
+    statusCodes,
+    errors,
+    bytesReceived,
+    histogram: encodeHistogram(histogram),
+    timeline: mergeTimelines(shards, startMs),
+    coverage: { planned: identity.plannedShards, reported: shards.length },
+    validity: judgeValidity(identity, shards, durationMs, stoppedEarly),
+    stoppedEarly,
+    sampleErrors: [...samples],
+  };
+}
+
+/** The merged histogram of a measurement, for re-merging runs over any window. */
+export function runHistogram(measurement: Pick<RunMeasurement, 'histogram'>) {
+  return decodeHistogram(measurement.histogram);
+}

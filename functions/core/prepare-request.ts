@@ -1,0 +1,36 @@
+import type { ResolvedProbe } from './plan.ts';
+import { substitute } from './suite/template.ts';
+
+export class InvalidTargetError extends Error {
+  constructor(probeId: string, url: string, reason: string) {
+    super(`probe "${probeId}": request.url ${JSON.stringify(url)} ${reason}`);
+    this.name = 'InvalidTargetError';
+  }
+}
+
+/**
+ * Fills secret placeholders and splits the URL for the transport. Runs where the load runs, so secret values
+ * exist only in that process's memory.
+ */
+export function prepareRequest(probe: ResolvedProbe, secretValues: Readonly<Record<string, string>>) {
+  const names = Object.keys(probe.secrets);
+  const fill = (text: string) => (names.length === 0 ? text : substitute(text, secretValues));
+  let url: URL;
+  try {
+    url = new URL(fill(probe.request.url));
+  } catch {
+    throw new InvalidTargetError(probe.id, probe.request.url, 'is not a valid absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidTargetError(probe.id, probe.request.url, 'must use http or https');
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(probe.request.headers)) headers[k] = fill(v);
+  return {
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: probe.request.method,
+    headers,
+    body: probe.request.body === undefined ? undefined : fill(probe.request.body),
+  };
+}

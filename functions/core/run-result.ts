@@ -1,0 +1,56 @@
+import type { ErrorCounts } from './error-classes.ts';
+import type { LatencySummaryMs } from './histogram.ts';
+import type { SlaReport } from './sla.ts';
+
+export interface TimelinePoint {
+  readonly second: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** ms; 0 when no response completed in that second. */
+  readonly p50: number;
+  readonly p99: number;
+}
+
+export interface Validity {
+  /** False when the generator could not deliver the planned load: such a run never counts as an SLA breach. */
+  readonly valid: boolean;
+  /** Planned arrival rate (open and latency models); undefined for a closed-model burst. */
+  readonly intendedRps: number | undefined;
+  /** Requests actually sent per second. */
+  readonly achievedRps: number;
+  readonly lateSends: number;
+  readonly queuedSends: number;
+  readonly unsent: number;
+  readonly eventLoopDelayP99Ms: number;
+  /** Why the run is invalid, in words; empty when valid. */
+  readonly reasons: readonly string[];
+}
+
+/** Everything measured in one run, before the SLA verdict. */
+export interface RunMeasurement {
+  readonly version: 1;
+  readonly runId: string;
+  readonly environment: string;
+  readonly probeId: string;
+  readonly kind: 'latency' | 'burst' | 'rate';
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly requests: { readonly total: number; readonly ok: number; readonly failed: number };
+  readonly throughputRps: number;
+  readonly errorRate: number;
+  readonly latencyMs: LatencySummaryMs;
+  readonly statusCodes: Readonly<Record<string, number>>;
+  readonly errors: ErrorCounts;
+  readonly bytesReceived: number;
+  readonly histogram: string;
+  readonly timeline: readonly TimelinePoint[];
+  readonly coverage: { readonly planned: number; readonly reported: number };
+  readonly validity: Validity;
+  readonly stoppedEarly?: string | undefined;
+  readonly sampleErrors: readonly string[];
+}
+
+/** One run of one probe: the CLI's --json output, the stored item and what alarms are built on. */
+export interface RunResult extends RunMeasurement {
+  readonly sla: SlaReport;
+}

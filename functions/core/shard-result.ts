@@ -1,0 +1,50 @@
+import type { ErrorCounts } from './error-classes.ts';
+
+/** One second of a shard's run: additive counts and a mergeable histogram. */
+export interface TimelineSlot {
+  /** Seconds since the run's shared start. */
+  readonly second: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** Compressed base64 HDR histogram, µs, 2 significant digits. */
+  readonly histogram: string;
+}
+
+/** What one load generator measured. Plain JSON, small (< 8 KB for a minute-long run). */
+export interface ShardResult {
+  readonly version: 1;
+  readonly probeId: string;
+  readonly shard: number;
+  readonly kind: 'latency' | 'burst' | 'rate';
+  /** Wall clock at the shard's first send (ISO 8601). */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  /** Compressed base64 HDR histogram of response latencies, µs, 3 significant digits. */
+  readonly histogram: string;
+  readonly requests: { readonly total: number; readonly ok: number; readonly failed: number };
+  readonly statusCodes: Readonly<Record<string, number>>;
+  readonly errors: ErrorCounts;
+  readonly bytesReceived: number;
+  readonly timeline: readonly TimelineSlot[];
+  readonly generator: GeneratorHealth;
+  /** Why the shard stopped before its plan, if it did. */
+  readonly stoppedEarly?: string | undefined;
+  /** A few distinct failure messages, for the human reading the report. */
+  readonly sampleErrors: readonly string[];
+}
+
+/** Whether the generator itself kept up: the basis of a run's validity. */
+export interface GeneratorHealth {
+  /** Requests the plan asked this shard to send (open and latency models); undefined for a closed model. */
+  readonly intendedRequests: number | undefined;
+  /** Requests actually sent. */
+  readonly sent: number;
+  /** Sends that left more than the lateness tolerance after their intended time while a connection was free. */
+  readonly lateSends: number;
+  /** Sends that waited for a free connection because the target held all of them (the target's doing). */
+  readonly queuedSends: number;
+  /** Sends that never started: still waiting for a connection after the request timeout, or cut by the end. */
+  readonly unsent: number;
+  /** Event-loop delay p99 while the load ran, ms: a busy generator inflates every latency it measures. */
+  readonly eventLoopDelayP99Ms: number;
+}

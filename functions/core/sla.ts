@@ -1,0 +1,60 @@
+import { decodeHistogram, percentileMs } from './histogram.ts';
+import type { RunMeasurement } from './run-result.ts';
+import { percentileOf, type SlaSpec } from './suite/schema.ts';
+
+export type Severity = 'warn' | 'critical';
+
+export interface SlaCheck {
+  /** The SLA as written in the suite: "p95", "errorRate", "minThroughput". */
+  readonly name: string;
+  readonly severity: Severity;
+  /** What was measured: "latency.p95" (ms), "errorRate" (fraction), "throughputRps". */
+  readonly metric: string;
+  readonly threshold: number;
+  /** null when there was nothing to measure (no response completed). */
+  readonly observed: number | null;
+  readonly passed: boolean;
+}
+
+export interface SlaReport {
+  /** True when no critical check failed (warn breaches do not fail a run). */
+  readonly passed: boolean;
+  /**
+   * pass | warn (a warn target missed) | breach (a critical check failed) | invalid (the run could not deliver
+   * its load: checks are shown but the run never counts as a breach).
+   */
+  readonly verdict: 'pass' | 'warn' | 'breach' | 'invalid';
+  readonly checks: readonly SlaCheck[];
+}
+
+function observe(name: string, run: RunMeasurement): { metric: string; observed: number | null; atLeast: boolean } {
+  if (name === 'errorRate') return { metric: 'errorRate', observed: run.errorRate, atLeast: false };
+  if (name === 'minThroughput') return { metric: 'throughputRps', observed: run.throughputRps, atLeast: true };
+  const hasSamples = run.latencyMs.max > 0;
+  if (name === 'max') return { metric: 'latency.max', observed: hasSamples ? run.latencyMs.max : null, atLeast: false };
+  if (name === 'mean') {
+    return { metric: 'latency.mean', observed: hasSamples ? run.latencyMs.mean : null, atLeast: false };
+  }
+  const p = percentileOf(name)!;
+  // Any percentile, read from the merged histogram itself, not interpolated between summary fields.
+  const observed = hasSamples ? percentileMs(decodeHistogram(run.histogram), p) : null;
+  return { metric: `latency.p${String(p).replace('.', '')}`, observed, atLeast: false };
+}
+
+/** Compares a run against its SLAs. Pure. */
+export function evaluateSla(sla: SlaSpec | undefined, run: RunMeasurement): SlaReport {
+  const checks: SlaCheck[] = [];
+  for (const [name, threshold] of Object.entries(sla ?? {})) {
+    const { metric, observed, atLeast } = observe(name, run);
+    for (const severity of ['warn', 'critical'] as const) {
+      const limit = threshold[severity];
+      if (limit === undefined) continue;
+      const passed = observed !== null && (atLeast ? observed >= limit : observed <= limit);
+      checks.push({ name, severity, metric, threshold: limit, observed, passed });
+    }
+  }
+  const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);
+  const warnFailed = checks.some((c) => c.severity === 'warn' && !c.passed);
+  const verdict = !run.validity.valid ? 'invalid' : criticalFailed ? 'breach' : warnFailed ? 'warn' : 'pass';
+  return { passed: !criticalFailed, verdict, checks };
+}

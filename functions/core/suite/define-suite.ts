@@ -1,0 +1,151 @@
+/**
+ * The authoring types of a suite file. They give editors completion and TSDoc; the zod schema in schema.ts is
+ * what actually validates (a suite may come from plain JavaScript or JSON too).
+ */
+
+/** A number of milliseconds, or a string with a unit: "250ms", "2s", "1.5m", "1h". */
+export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;
+
+/** A number of bytes, or a string with a unit: "512KiB", "1MiB". */
+export type ByteSize = number | `${number}${'b' | 'kb' | 'KiB' | 'kib' | 'MiB' | 'mib' | 'MB' | 'mb'}`;
+
+/** EventBridge Scheduler expression: "rate(5 minutes)" or "cron(0/15 * * * ? *)". */
+export type ScheduleExpression = `rate(${string})` | `cron(${string})`;
+
+export interface ScheduleDefinition {
+  readonly expression: ScheduleExpression;
+  /** IANA time zone for cron expressions. @default "UTC" */
+  readonly timezone?: string;
+}
+
+export interface EnvironmentDefinition {
+  /** Base URL of the target API; requests may use `${baseUrl}` or a path starting with "/". */
+  readonly baseUrl: string;
+  /**
+   * Values for `${name}` in URLs, headers and bodies. A `{ secret: "env:NAME" }` reference is resolved where the
+   * load runs and never written to results, logs or reports.
+   */
+  readonly variables?: Readonly<Record<string, string | { readonly secret: string }>>;
+  /** Safety caps every probe of this environment must stay within. Validation fails when one is exceeded. */
+  readonly caps?: {
+    /** @default 100 requests per second */
+    readonly maxRate?: number;
+    /** @default 50 */
+    readonly maxConnections?: number;
+    /** @default "5m" */
+    readonly maxDuration?: Duration;
+  };
+}
+
+export interface RequestDefinition {
+  /** @default "GET" */
+  readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  /** "${baseUrl}/accounts" or "/accounts" (joined to the environment's baseUrl). */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A string is sent as is; an object or array is sent as JSON with content-type application/json. */
+  readonly body?: string | Readonly<Record<string, unknown>> | readonly unknown[];
+  /** Whole-request budget: connect, headers and body. @default "10s" */
+  readonly timeout?: Duration;
+}
+
+export type LoadDefinition =
+  | {
+      /** A few paced sequential requests: the classic synthetic check. */
+      readonly kind: 'latency';
+      /** @default 10 @minimum 1 @maximum 1000 */
+      readonly requests?: number;
+      /** Time between the starts of two requests. @default "1s" */
+      readonly interval?: Duration;
+    }
+  | {
+      /** Closed model: each connection sends as soon as its previous response ends. */
+      readonly kind: 'burst';
+      /** @minimum 1 @maximum 5000 */
+      readonly connections: number;
+      /** Give exactly one of duration and requests. */
+      readonly duration?: Duration;
+      readonly requests?: number;
+    }
+  | {
+      /** Open model: arrivals per second, latency measured from each request's intended send time. */
+      readonly kind: 'rate';
+      /** Constant rate, requests per second (with duration). */
+      readonly rate?: number;
+      readonly duration?: Duration;
+      /** Ramping rate: start rate, then stages that move linearly to `to` over `over`. */
+      readonly from?: number;
+      readonly stages?: ReadonlyArray<{ readonly to: number; readonly over: Duration }>;
+      /** Most requests in flight at once. @default peak rate × timeout, within the environment cap */
+      readonly connections?: number;
+    };
+
+export type StatusExpectation = number | `${1 | 2 | 3 | 4 | 5}xx` | readonly number[] | { min: number; max: number };
+
+export interface AssertionsDefinition {
+  /** @default any 2xx or 3xx */
+  readonly status?: StatusExpectation;
+  /** `true`: present; a string: equals (case-sensitive); or `{ equals, contains }`. */
+  readonly headers?: Readonly<Record<string, true | string | { equals?: string; contains?: string }>>;
+  /** JSON path ("$.data[0].id") → value to equal, `{ equals }` or `{ exists }`. */
+  readonly json?: Readonly<
+    Record<string, string | number | boolean | null | { equals: unknown } | { exists: boolean }>
+  >;
+  readonly bodyContains?: string | readonly string[];
+  readonly maxBodyBytes?: ByteSize;
+}
+
+/** A hard maximum (critical), or a target (warn) and a hard maximum (critical). */
+export type ThresholdDefinition<T> = T | { readonly warn?: T; readonly critical?: T };
+
+export type PercentileKey = `p${number}`;
+
+export type SlaDefinition = {
+  readonly [K in PercentileKey | 'max' | 'mean']?: ThresholdDefinition<Duration>;
+} & {
+  /** Failed requests / all requests: 0.01 or "1%". */
+  readonly errorRate?: ThresholdDefinition<number | `${number}%`>;
+  /** Completed requests per second, at least. */
+  readonly minThroughput?: ThresholdDefinition<number>;
+};
+
+export interface AbortDefinition {
+  /** Stop the run when the error rate goes above this, once minRequests have completed. @default 0.5 */
+  readonly errorRate?: number | `${number}%`;
+  /** @default 20 */
+  readonly minRequests?: number;
+}
+
+export interface ProbeDefinition {
+  /** Stable id: a metric dimension and a storage key. Lowercase letters, digits, "-" and "_". */
+  readonly id: string;
+  readonly description?: string;
+  readonly request: RequestDefinition;
+  /** @default defaults.schedule, else "rate(5 minutes)" */
+  readonly schedule?: ScheduleExpression | ScheduleDefinition;
+  /** @default { kind: "latency" } */
+  readonly load?: LoadDefinition;
+  readonly assert?: AssertionsDefinition;
+  readonly sla?: SlaDefinition;
+  readonly abort?: AbortDefinition;
+  /** Most response-body bytes kept for assertions; the rest is read, counted and dropped. @default "1MiB" */
+  readonly bodyCap?: ByteSize;
+}
+
+export interface SuiteDefinition {
+  readonly name: string;
+  readonly environments: Readonly<Record<string, EnvironmentDefinition>>;
+  readonly defaults?: {
+    readonly timeout?: Duration;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly schedule?: ScheduleExpression | ScheduleDefinition;
+    readonly abort?: AbortDefinition;
+    readonly bodyCap?: ByteSize;
+  };
+  readonly probes: readonly ProbeDefinition[];
+}
+
+/** Declares a suite. Returns it unchanged: validation happens when perfprobe loads the file. */
+export function defineSuite<const T extends SuiteDefinition>(suite: T): T {
+  return suite;
+}

@@ -1,0 +1,32 @@
+import type { ProbeSpec } from './schema.ts';
+
+export interface LoadEnvelope {
+  /** Highest arrival rate of an open-model load, requests per second. */
+  readonly peakRate: number | undefined;
+  /** Connections the load may hold open at once. */
+  readonly connections: number;
+  /** How long the load runs, milliseconds (a request-count burst counts its timeout budget). */
+  readonly durationMs: number;
+}
+
+/** Connections a rate probe may open when it names none: enough for peak rate × timeout, within 1..cap. */
+export function defaultRateConnections(peakRate: number, timeoutMs: number, cap: number): number {
+  return Math.max(1, Math.min(cap, Math.ceil((peakRate * timeoutMs) / 1000)));
+}
+
+/** What a probe asks of its target, for checking against environment caps. */
+export function probeLoadEnvelope(probe: ProbeSpec): LoadEnvelope {
+  const load = probe.load ?? { kind: 'latency', requests: 10, interval: 1000 };
+  switch (load.kind) {
+    case 'latency':
+      return { peakRate: undefined, connections: 1, durationMs: load.requests * load.interval };
+    case 'burst':
+      return { peakRate: undefined, connections: load.connections, durationMs: load.duration ?? 0 };
+    case 'rate': {
+      const stages = load.stages ?? [];
+      const peakRate = load.rate ?? Math.max(load.from ?? 0, ...stages.map((s) => s.to));
+      const durationMs = load.duration ?? stages.reduce((sum, s) => sum + s.over, 0);
+      return { peakRate, connections: load.connections ?? 1, durationMs };
+    }
+  }
+}

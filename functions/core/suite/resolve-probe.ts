@@ -1,0 +1,90 @@
+import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { defaultRateConnections } from './load-envelope.ts';
+import type { ProbeSpec, Suite } from './schema.ts';
+import { substitute } from './template.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_BODY_CAP = 1_048_576;
+export const DEFAULT_SCHEDULE = { expression: 'rate(5 minutes)', timezone: 'UTC' } as const;
+export const USER_AGENT = 'perfprobe/0.1';
+
+export class UnknownEnvironmentError extends Error {
+  constructor(name: string, known: readonly string[]) {
+    super(`unknown environment "${name}" (the suite defines: ${known.join(', ')})`);
+    this.name = 'UnknownEnvironmentError';
+  }
+}
+
+function resolveLoad(probe: ProbeSpec, timeoutMs: number, caps: Suite['environments'][string]['caps']): ResolvedLoad {
+  const load = probe.load ?? { kind: 'latency' as const, requests: 10, interval: 1_000 };
+  switch (load.kind) {
+    case 'latency':
+      return { kind: 'latency', requests: load.requests, intervalMs: load.interval };
+    case 'burst':
+      return {
+        kind: 'burst',
+        connections: load.connections,
+        durationMs: load.duration,
+        requests: load.requests,
+        maxDurationMs: load.duration ?? caps.maxDuration,
+      };
+    case 'rate': {
+      const stages =
+        load.stages !== undefined
+          ? load.stages.map((s, i, all) => ({
+              fromRate: i === 0 ? (load.from ?? 0) : all[i - 1]!.to,
+              toRate: s.to,
+              durationMs: s.over,
+            }))
+          : [{ fromRate: load.rate!, toRate: load.rate!, durationMs: load.duration! }];
+      const peak = Math.max(...stages.map((s) => Math.max(s.fromRate, s.toRate)));
+      return {
+        kind: 'rate',
+        stages,
+        connections: load.connections ?? defaultRateConnections(peak, timeoutMs, caps.maxConnections),
+      };
+    }
+  }
+}
+
+/** Binds a validated probe to one environment: URL, variables, defaults and caps applied; secrets left as refs. */
+export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
+  const env = suite.environments[environment];
+  if (!env) throw new UnknownEnvironmentError(environment, Object.keys(suite.environments));
+  const plain: Record<string, string> = { baseUrl: env.baseUrl.replace(/\/$/, '') };
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env.variables)) {
+    if (typeof value === 'string') plain[name] = value;
+    else {
+      secrets[name] = value.secret;
+      plain[name] = `\${${name}}`;
+    }
+  }
+  const fill = (text: string) => substitute(text, plain);
+  const rawUrl = probe.request.url.startsWith('/') ? `${plain.baseUrl}${probe.request.url}` : probe.request.url;
+  const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probe.id})` };
+  for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...probe.request.headers })) {
+    headers[k.toLowerCase()] = fill(v);
+  }
+  let body: string | undefined;
+  if (typeof probe.request.body === 'string') body = fill(probe.request.body);
+  else if (probe.request.body !== undefined) {
+    body = fill(JSON.stringify(probe.request.body));
+    headers['content-type'] ??= 'application/json';
+  }
+  const timeoutMs = probe.request.timeout ?? suite.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
+  return {
+    suite: suite.name,
+    environment,
+    id: probe.id,
+    description: probe.description,
+    request: { method: probe.request.method ?? 'GET', url: fill(rawUrl), headers, body, timeoutMs },
+    secrets,
+    load: resolveLoad(probe, timeoutMs, env.caps),
+    assert: probe.assert,
+    sla: probe.sla,
+    abort: probe.abort ?? suite.defaults.abort ?? { errorRate: 0.5, minRequests: 20 },
+    bodyCap: probe.bodyCap ?? suite.defaults.bodyCap ?? DEFAULT_BODY_CAP,
+    schedule: probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE,
+  };
+}

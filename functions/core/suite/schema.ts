@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import { bytes, describeValue, failWith, fraction, millis, nonEmptyString, patterned, positive } from './fields.ts';
+import { scheduleSchema } from './schedule.ts';
+
+/** Hard ceilings no suite can lift: a typo must not turn a probe into a denial of service. */
+export const HARD_LIMITS = {
+  rate: 50_000,
+  connections: 5_000,
+  durationMs: 3_600_000,
+  requests: 10_000_000,
+  timeoutMs: 120_000,
+} as const;
+
+/** Caps applied when an environment names none. */
+export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const statusSchema = z.unknown().transform((input, ctx) => {
+  const expected = 'a status code (200), a class ("2xx"), a list ([200, 201]) or a range ({ min: 200, max: 299 })';
+  const isCode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
+  if (isCode(input)) return { min: input, max: input, codes: [input] };
+  if (typeof input === 'string' && /^[1-5]xx$/.test(input)) {
+    const base = Number(input[0]) * 100;
+    return { min: base, max: base + 99, codes: undefined };
+  }
+  if (Array.isArray(input) && input.length > 0 && input.every(isCode)) {
+    return { min: Math.min(...input), max: Math.max(...input), codes: input };
+  }
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const { min, max } = input as { min?: unknown; max?: unknown };
+    if (isCode(min) && isCode(max) && min <= max && Object.keys(input).length === 2) {
+      return { min, max, codes: undefined };
+    }
+  }
+  return failWith(ctx, input, expected);
+});
+
+const headerAssertion = z.union([
+  z.literal(true),
+  z.string(),
+  z.strictObject({ equals: z.string().optional(), contains: z.string().optional() }),
+]);
+
+const jsonAssertion = z.unknown().transform((input, ctx) => {
+  if (input === null || ['string', 'number', 'boolean'].includes(typeof input)) return { equals: input };
+  if (input && typeof input === 'object' && !Array.isArray(input)) {
+    const keys = Object.keys(input);
+    if (keys.length === 1 && keys[0] === 'equals') return { equals: (input as { equals: unknown }).equals };
+    if (keys.length === 1 && keys[0] === 'exists' && typeof (input as { exists: unknown }).exists === 'boolean') {
+      return { exists: (input as { exists: boolean }).exists };
+    }
+  }
+  return failWith(ctx, input, 'a value to equal, { equals: value } or { exists: true | false }');
+});
+
+const JSON_PATH = /^\$(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
+
+export const assertionsSchema = z.strictObject({
+  status: statusSchema.optional(),
+  headers: z.record(z.string(), headerAssertion).optional(),
+  json: z
+    .record(patterned(JSON_PATH, 'a JSON path like "$.data.items[0].id"'), jsonAssertion)
+    .optional(),
+  bodyContains: z.union([z.string(), z.array(z.string())]).optional(),
+  maxBodyBytes: bytes().optional(),
+});
+
+const requestSchema = z.strictObject({
+  method: z
+    .unknown()
+    .transform((input, ctx) => {
+      const upper = typeof input === 'string' ? input.toUpperCase() : input;
+      return METHODS.includes(upper as (typeof METHODS)[number])
+        ? (upper as (typeof METHODS)[number])
+        : failWith(ctx, input, `one of ${METHODS.join(', ')}`);
+    })
+    .optional(),
+  url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  timeout: millis().optional(),
+});
+
+const latencyLoad = z.strictObject({
+  kind: z.literal('latency'),
+  requests: positive('requests', 1_000, true).optional().default(10),
+  interval: millis().optional().default(1_000),
+});
+
+const burstLoad = z
+  .strictObject({
+    kind: z.literal('burst'),
+    connections: positive('connections', HARD_LIMITS.connections, true),
+    duration: millis().optional(),
+    requests: positive('requests', HARD_LIMITS.requests, true).optional(),
+  })
+  .superRefine((load, ctx) => {
+    if ((load.duration === undefined) === (load.requests === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: 'expected exactly one of duration ("30s") or requests (a count), got '.concat(
+          load.duration === undefined ? 'neither' : 'both',
+        ),
+      });
+    }
+  });
+
+const stageSchema = z.strictObject({
+  to: z.unknown().transform((input, ctx) =>
+    typeof input === 'number' && input >= 0 && input <= HARD_LIMITS.rate
+      ? input
+      : failWith(ctx, input, `a target rate in requests per second between 0 and ${HARD_LIMITS.rate}`),
+  ),
+  over: millis(),
+});
+
+const rateLoad = z
+  .strictObject({
+    kind: z.literal('rate'),
+    rate: positive('requests per second', HARD_LIMITS.rate).optional(),
+    duration: millis().optional(),
+    from: z.number().min(0).max(HARD_LIMITS.rate).optional(),
+    stages: z.array(stageSchema).min(1).optional(),
+    connections: positive('connections', HARD_LIMITS.connections, true).optional(),
+  })
+  .superRefine((load, ctx) => {
+    const constant = load.rate !== undefined || load.duration !== undefined;
+    if (constant === (load.stages !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rate'],
+        message: `expected either rate and duration (constant) or stages (ramping), got ${constant ? 'both' : 'neither'}`,
+      });
+    } else if (constant && (load.rate === undefined || load.duration === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [load.rate === undefined ? 'rate' : 'duration'],
+        message: `expected ${load.rate === undefined ? 'requests per second as a number' : 'a duration like "60s"'} for a constant rate, got nothing`,
+      });
+    }
+  });
+
+export const loadSchema = z.discriminatedUnion('kind', [latencyLoad, burstLoad, rateLoad], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? `expected kind to be "latency", "burst" or "rate", got ${describeValue((issue.input as { kind?: unknown })?.kind)}`
+      : undefined,
+});
+
+export interface Threshold {
+  readonly warn?: number | undefined;
+  readonly critical?: number | undefined;
+}
+
+/** Threshold of one SLA: a hard maximum (critical), or a target (warn) and a hard maximum (critical). */
+const threshold = (value: z.ZodType<number, unknown>) =>
+  z.unknown().transform((input, ctx): Threshold => {
+    if (input && typeof input === 'object' && !Array.isArray(input)) {
+      const out: { warn?: number; critical?: number } = {};
+      for (const [key, raw] of Object.entries(input)) {
+        if (key !== 'warn' && key !== 'critical') {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'unknown field (expected warn, critical)' });
+          continue;
+        }
+        const parsed = value.safeParse(raw);
+        if (parsed.success) out[key] = parsed.data;
+        else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key] } as never);
+      }
+      if (out.warn === undefined && out.critical === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'expected warn, critical or both' });
+      }
+      return out;
+    }
+    const parsed = value.safeParse(input);
+    if (parsed.success) return { critical: parsed.data };
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as never);
+    return z.NEVER;
+  });
+
+export const PERCENTILE_KEY = /^p(\d{1,2}(?:\.\d+)?|999)$/;
+
+/** p50, p90, p99, p99.9 (also written p999) → 50, 90, 99, 99.9 */
+export function percentileOf(key: string): number | undefined {
+  const match = PERCENTILE_KEY.exec(key);
+  if (!match) return undefined;
+  const n = match[1] === '999' ? 99.9 : Number(match[1]);
+  return n > 0 && n < 100 ? n : undefined;
+}
+
+const latencyThreshold = threshold(millis('milliseconds as a number'));
+
+export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
+  const out: Record<string, Threshold> = {};
+  for (const [key, raw] of Object.entries(input)) {
+    let schema: z.ZodType<Threshold, unknown> | undefined;
+    if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) schema = latencyThreshold;
+    else if (key === 'errorRate') schema = threshold(fraction());
+    else if (key === 'minThroughput') schema = threshold(positive('requests per second', HARD_LIMITS.rate));
+    if (!schema) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'unknown SLA (expected p50 … p99.9, max, mean, errorRate or minThroughput)',
+      });
+      continue;
+    }
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data as Threshold;
+    else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
+  }
+  return out;
+});
+
+const abortSchema = z.strictObject({
+  // Above 90 % the rule would never fire on a target that is merely very sick: keep it meaningful.
+  errorRate: fraction()
+    .refine((v) => v > 0 && v <= 0.9, 'expected an error rate above 0 and at most 0.9')
+    .optional()
+    .default(0.5),
+  minRequests: positive('requests', 100_000, true).optional().default(20),
+});
+
+export const probeSchema = z.strictObject({
+  id: patterned(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'a stable id of lowercase letters, digits, "-" or "_" (it becomes a metric dimension and a storage key)',
+  ),
+  description: z.string().optional(),
+  request: requestSchema,
+  schedule: scheduleSchema.optional(),
+  load: loadSchema.optional(),
+  assert: assertionsSchema.optional(),
+  sla: slaSchema.optional(),
+  abort: abortSchema.optional(),
+  bodyCap: bytes().optional(),
+});
+
+const variableSchema = z.union([z.string(), z.strictObject({ secret: z.string().regex(/^[a-z]+:.+/) })]);
+
+const capsSchema = z.strictObject({
+  maxRate: positive('requests per second', HARD_LIMITS.rate).optional().default(DEFAULT_CAPS.maxRate),
+  maxConnections: positive('connections', HARD_LIMITS.connections, true)
+    .optional()
+    .default(DEFAULT_CAPS.maxConnections),
+  maxDuration: millis().optional().default(DEFAULT_CAPS.maxDurationMs),
+});
+
+export const environmentSchema = z.strictObject({
+  baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
+  variables: z.record(z.string(), variableSchema).optional().default({}),
+  caps: capsSchema.optional().default({
+    maxRate: DEFAULT_CAPS.maxRate,
+    maxConnections: DEFAULT_CAPS.maxConnections,
+    maxDuration: DEFAULT_CAPS.maxDurationMs,
+  }),
+});
+
+const defaultsSchema = z.strictObject({
+  timeout: millis().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  schedule: scheduleSchema.optional(),
+  abort: abortSchema.optional(),
+  bodyCap: bytes().optional(),
+});
+
+export const suiteSchema = z.strictObject({
+  name: patterned(/^[A-Za-z0-9][\w-]{0,63}$/, 'a suite name of letters, digits, "-" or "_"'),
+  environments: z
+    .record(patterned(/^[a-z0-9][a-z0-9-]{0,31}$/, 'an environment name like "prod" or "staging"'), environmentSchema)
+    .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
+  defaults: defaultsSchema.optional().default({}),
+  probes: z.array(probeSchema).min(1, 'expected at least one probe'),
+});
+
+export type SuiteInput = z.input<typeof suiteSchema>;
+export type Suite = z.output<typeof suiteSchema>;
+export type ProbeSpec = z.output<typeof probeSchema>;
+export type LoadSpec = z.output<typeof loadSchema>;
+export type AssertionsSpec = z.output<typeof assertionsSchema>;
+export type SlaSpec = z.output<typeof slaSchema>;
+export type EnvironmentSpec = z.output<typeof environmentSchema>;
+export type AbortSpec = z.output<typeof abortSchema>;

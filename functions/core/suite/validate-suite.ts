@@ -1,0 +1,207 @@
+import type { z } from 'zod';
+import { formatMs } from '../durations.ts';
+import { describeValue } from './fields.ts';
+import { probeLoadEnvelope } from './load-envelope.ts';
+import {
+  type EnvironmentSpec,
+  environmentSchema,
+  type ProbeSpec,
+  probeSchema,
+  type Suite,
+  suiteSchema,
+} from './schema.ts';
+import { variableReferences } from './template.ts';
+
+export interface SuiteProblem {
+  /** Where the problem is, e.g. `probes[2].sla.p99`. */
+  readonly path: string;
+  /** What was expected and what was found. */
+  readonly message: string;
+}
+
+export class SuiteValidationError extends Error {
+  readonly problems: readonly SuiteProblem[];
+  constructor(problems: readonly SuiteProblem[], source?: string) {
+    const lines = problems.map((p) => `  ${p.path}: ${p.message}`);
+    super(
+      `${source ? `${source}: ` : ''}${problems.length} problem${problems.length === 1 ? '' : 's'} in the suite\n${lines.join('\n')}`,
+    );
+    this.name = 'SuiteValidationError';
+    this.problems = problems;
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(suite)';
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const part of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[part];
+  }
+  return node;
+}
+
+/** Turns zod issues into "what was expected, what was found" in our own words. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): SuiteProblem[] {
+  const path = issue.path as PropertyKey[];
+  const got = describeValue(valueAt(input, path));
+  switch (issue.code) {
+    case 'invalid_type':
+      return [{ path: formatPath(path), message: `expected ${issue.expected}, got ${got}` }];
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: formatPath([...path, key]), message: 'unknown field' }));
+    case 'invalid_value':
+      return [
+        {
+          path: formatPath(path),
+          message: `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${got}`,
+        },
+      ];
+    case 'too_small':
+      return [
+        { path: formatPath(path), message: issue.message.startsWith('expected') ? issue.message : `expected ${issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}`}, got ${got}` },
+      ];
+    case 'too_big':
+      return [{ path: formatPath(path), message: `expected at most ${issue.maximum}, got ${got}` }];
+    case 'invalid_key':
+      return issue.issues.flatMap((i) => describeIssue({ ...i, path } as z.core.$ZodIssue, input)).map((p) => ({
+        ...p,
+        message: p.message.replace(/^expected /, 'expected the key to be '),
+      }));
+    case 'invalid_union': {
+      if (!issue.message.startsWith('Invalid')) return [{ path: formatPath(path), message: issue.message }];
+      // Report the branch that got furthest: it is the one the author meant.
+      const branches = issue.errors.filter((b) => b.length > 0);
+      const best = branches.sort(
+        (a, b) => Math.max(...b.map((i) => i.path.length)) - Math.max(...a.map((i) => i.path.length)),
+      )[0];
+      if (best && Math.max(...best.map((i) => i.path.length)) > 0) {
+        return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as z.core.$ZodIssue, input));
+      }
+      const inner = issue.errors.flat().map((i) => i.message.replace(/^expected /, ''));
+      return [{ path: formatPath(path), message: `expected ${[...new Set(inner)].join(', or ')}` }];
+    }
+    default:
+      return [{ path: formatPath(path), message: issue.message }];
+  }
+}
+
+/** Checks across fields (unique ids, variables, caps) over whatever parts of the suite did parse. */
+function semanticProblems(
+  environments: Readonly<Record<string, EnvironmentSpec>>,
+  probes: ReadonlyArray<readonly [number, ProbeSpec]>,
+): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  const seen = new Map<string, number>();
+  for (const [index, probe] of probes) {
+    const first = seen.get(probe.id);
+    if (first !== undefined) {
+      problems.push({ path: `probes[${index}].id`, message: `duplicate id "${probe.id}" (also probes[${first}])` });
+    } else seen.set(probe.id, index);
+
+    for (const [envName, env] of Object.entries(environments)) {
+      const known = new Set(['baseUrl', ...Object.keys(env.variables)]);
+      const texts: [string, string][] = [[`probes[${index}].request.url`, probe.request.url]];
+      for (const [k, v] of Object.entries(probe.request.headers ?? {})) {
+        texts.push([`probes[${index}].request.headers.${k}`, v]);
+      }
+      const body = probe.request.body;
+      if (body !== undefined) {
+        texts.push([`probes[${index}].request.body`, typeof body === 'string' ? body : JSON.stringify(body)]);
+      }
+      for (const [where, text] of texts) {
+        for (const name of variableReferences(text)) {
+          if (!known.has(name)) {
+            problems.push({
+              path: where,
+              message: `unknown variable \${${name}} in environment "${envName}" (defined: ${[...known].join(', ')})`,
+            });
+          }
+        }
+      }
+
+      const envelope = probeLoadEnvelope(probe);
+      const caps = env.caps;
+      const at = `probes[${index}].load`;
+      if (envelope.peakRate !== undefined && envelope.peakRate > caps.maxRate) {
+        problems.push({
+          path: `${at}.rate`,
+          message: `${envelope.peakRate} requests/s exceeds the cap of environment "${envName}" (caps.maxRate ${caps.maxRate})`,
+        });
+      }
+      if (envelope.connections > caps.maxConnections) {
+        problems.push({
+          path: `${at}.connections`,
+          message: `${envelope.connections} connections exceed the cap of environment "${envName}" (caps.maxConnections ${caps.maxConnections})`,
+        });
+      }
+      if (envelope.durationMs > caps.maxDuration) {
+        problems.push({
+          path: `${at}.duration`,
+          message: `${formatMs(envelope.durationMs)} exceeds the cap of environment "${envName}" (caps.maxDuration ${formatMs(caps.maxDuration)})`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function parsedParts(input: unknown) {
+  const root = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const environments: Record<string, EnvironmentSpec> = {};
+  if (root.environments && typeof root.environments === 'object') {
+    for (const [name, raw] of Object.entries(root.environments)) {
+      const parsed = environmentSchema.safeParse(raw);
+      if (parsed.success) environments[name] = parsed.data;
+    }
+  }
+  const probes: [number, ProbeSpec][] = [];
+  if (Array.isArray(root.probes)) {
+    root.probes.forEach((raw, index) => {
+      const parsed = probeSchema.safeParse(raw);
+      if (parsed.success) probes.push([index, parsed.data]);
+    });
+  }
+  return { environments, probes };
+}
+
+function pathOrder(path: string): [number, string] {
+  const match = /^probes\[(\d+)\]/.exec(path);
+  return [match ? Number(match[1]) : -1, path];
+}
+
+/**
+ * Validates a suite as a whole: every problem is collected, with its path, before anything runs.
+ * @throws SuiteValidationError listing all problems.
+ */
+export function validateSuite(input: unknown, source?: string): Suite {
+  const parsed = suiteSchema.safeParse(input);
+  if (parsed.success) {
+    const problems = semanticProblems(
+      parsed.data.environments,
+      parsed.data.probes.map((p, i) => [i, p] as const),
+    );
+    if (problems.length > 0) throw new SuiteValidationError(problems, source);
+    return parsed.data;
+  }
+  const { environments, probes } = parsedParts(input);
+  const problems = [
+    ...parsed.error.issues.flatMap((issue) => describeIssue(issue, input)),
+    ...semanticProblems(environments, probes),
+  ];
+  // Stable order: suite-level first, then probe by probe, as the author reads the file.
+  problems.sort((a, b) => {
+    const [ia] = pathOrder(a.path);
+    const [ib] = pathOrder(b.path);
+    return ia - ib;
+  });
+  throw new SuiteValidationError(problems, source);
+}

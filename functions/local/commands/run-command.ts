@@ -1,0 +1,70 @@
+import { writeFile } from 'node:fs/promises';
+import type { RunResult } from '../../core/run-result.ts';
+import { resolveProbe } from '../../core/suite/resolve-probe.ts';
+import type { Suite } from '../../core/suite/schema.ts';
+import { loadSuite } from '../load-suite.ts';
+import { startProgress } from '../progress.ts';
+import { formatRun, formatSuiteTable } from '../report.ts';
+import { runProbeLocally } from '../run-probe.ts';
+import { createStyle } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface RunCommandOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly probes?: readonly string[] | undefined;
+  readonly json?: string | undefined;
+  readonly shards?: number | undefined;
+  readonly quiet?: boolean;
+  readonly signal?: AbortSignal;
+  readonly out?: NodeJS.WriteStream;
+}
+
+export function pickEnvironment(suite: Suite, requested: string | undefined): string {
+  const names = Object.keys(suite.environments);
+  if (requested !== undefined) {
+    if (!names.includes(requested)) {
+      throw new UsageError(`--env ${requested}: the suite defines ${names.map((n) => `"${n}"`).join(', ')}`);
+    }
+    return requested;
+  }
+  if (names.length === 1) return names[0]!;
+  throw new UsageError(`the suite defines ${names.length} environments (${names.join(', ')}): choose one with --env`);
+}
+
+/** Exit code of a set of runs: 0 when every critical SLA held on valid runs, else 1. */
+export function exitCodeOf(results: readonly RunResult[]): 0 | 1 {
+  return results.every((r) => r.sla.passed && r.validity.valid) ? 0 : 1;
+}
+
+/** `perfprobe run`: every selected probe once, one after the other, so probes do not skew each other. */
+export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 | 1; results: RunResult[] }> {
+  const out = options.out ?? process.stdout;
+  const style = createStyle(out);
+  const suite = await loadSuite(options.suitePath);
+  const env = pickEnvironment(suite, options.env);
+  const selected = options.probes?.length ? options.probes : suite.probes.map((p) => p.id);
+  const unknown = selected.filter((id) => !suite.probes.some((p) => p.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--probe ${unknown.join(', ')}: not in the suite (it has ${suite.probes.map((p) => p.id).join(', ')})`,
+    );
+  }
+  const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
+  out.write(`${style.bold(suite.name)}: ${probes.length} probe(s) against environment "${env}"\n\n`);
+  const results: RunResult[] = [];
+  for (const probe of probes) {
+    if (options.signal?.aborted) break;
+    const progress = startProgress(out, probe.id);
+    const result = await runProbeLocally(probe, {
+      shards: options.shards,
+      signal: options.signal,
+      onStart: progress.attach,
+    }).finally(progress.stop);
+    results.push(result);
+    if (!options.quiet) out.write(`${formatRun(result, style)}\n\n`);
+  }
+  out.write(`${formatSuiteTable(results, style)}\n`);
+  if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
+  return { code: exitCodeOf(results), results };
+}

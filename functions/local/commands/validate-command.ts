@@ -1,0 +1,30 @@
+import { resolveProbe } from '../../core/suite/resolve-probe.ts';
+import { formatMs } from '../../core/durations.ts';
+import type { ResolvedLoad } from '../../core/plan.ts';
+import { loadSuite } from '../load-suite.ts';
+import { table } from '../style.ts';
+
+export function describeLoad(load: ResolvedLoad): string {
+  switch (load.kind) {
+    case 'latency':
+      return `latency: ${load.requests} requests, every ${formatMs(load.intervalMs)}`;
+    case 'burst':
+      return `burst: ${load.connections} connections, ${load.durationMs !== undefined ? formatMs(load.durationMs) : `${load.requests} requests`}`;
+    case 'rate':
+      return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (≤ ${load.connections} connections)`;
+  }
+}
+
+/** `perfprobe validate`: loads and checks a suite, sends nothing. */
+export async function validateCommand(suitePath: string, out: NodeJS.WritableStream = process.stdout): Promise<0> {
+  const suite = await loadSuite(suitePath);
+  const envs = Object.keys(suite.environments);
+  const first = envs[0]!;
+  const rows = suite.probes.map((p) => {
+    const probe = resolveProbe(suite, p, first);
+    return [p.id, describeLoad(probe.load), probe.schedule.expression, Object.keys(probe.sla ?? {}).join(' ') || '-'];
+  });
+  out.write(`${suitePath}: suite "${suite.name}" is valid: ${suite.probes.length} probe(s), environments ${envs.join(', ')}\n`);
+  out.write(`${table([['probe', `load (${first})`, 'schedule', 'SLAs'], ...rows])}\n`);
+  return 0;
+}

@@ -32,7 +32,11 @@ export default defineSuite({
       request: { url: '/accounts' },
       schedule: 'rate(1 minute)',
       load: { kind: 'burst', connections: 10, duration: '3s' },
-      assert: { status: 200, headers: { 'content-type': 'application/json' }, json: { '$.items[0].id': { exists: true } } },
+      assert: {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        json: { '$.items[0].id': { exists: true } },
+      },
       sla: { p50: 30, p95: { warn: 40, critical: 100 }, errorRate: '1%', minThroughput: 100 },
     },
     {
@@ -52,13 +56,21 @@ export default defineSuite({
         headers: { authorization: 'Bearer ${token}' },
         body: { amount: 42.5, currency: 'EUR', customer: '${user}' },
       },
-      load: { kind: 'rate', from: 0, stages: [{ to: 40, over: '2s' }, { to: 40, over: '2s' }] },
+      load: {
+        kind: 'rate',
+        from: 0,
+        stages: [
+          { to: 40, over: '2s' },
+          { to: 40, over: '2s' },
+        ],
+      },
       assert: { status: 201, json: { '$.status': 'requires_confirmation' } },
       sla: { p95: 120, errorRate: '1%' },
     },
     {
       id: 'fx-rates',
-      description: 'Rate-limited at 20 requests/s by the demo API: 50/s breaches the error-rate SLA on purpose.',
+      description:
+        'Rate-limited at 20 requests/s by the demo API: 50/s breaches the error-rate SLA on purpose.',
       request: { url: '/fx/rates' },
       load: { kind: 'rate', rate: 50, duration: '3s' },
       assert: { status: 200 },

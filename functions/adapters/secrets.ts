@@ -18,7 +18,11 @@ export function resolveSecrets(
     const [scheme, ...rest] = reference.split(':');
     const name = rest.join(':');
     if (scheme !== 'env') {
-      throw new SecretResolutionError(variable, reference, `unsupported scheme "${scheme}" here (expected env:NAME)`);
+      throw new SecretResolutionError(
+        variable,
+        reference,
+        `unsupported scheme "${scheme}" here (expected env:NAME)`,
+      );
     }
     const value = env[name];
     if (value === undefined || value === '') {

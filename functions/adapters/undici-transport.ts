@@ -75,7 +75,8 @@ class ExchangeHandler implements Exchange {
 
   onError(err: Error): void {
     this.errorClass = err instanceof DeadlineError ? err.errorClass : classifyError(err);
-    this.errorMessage = `${this.errorClass}: ${(err as { code?: string }).code ?? err.name} ${err.message}`.slice(0, 200);
+    this.errorMessage =
+      `${this.errorClass}: ${(err as { code?: string }).code ?? err.name} ${err.message}`.slice(0, 200);
     this.settle();
   }
 

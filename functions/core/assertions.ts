@@ -24,7 +24,8 @@ function readPath(value: unknown, path: string): { found: boolean; value: unknow
   let node = value;
   for (const part of parts) {
     const key = part.startsWith('[') ? Number(part.slice(1, -1)) : part.slice(1);
-    if (node === null || typeof node !== 'object' || !(key in (node as object))) return { found: false, value: undefined };
+    if (node === null || typeof node !== 'object' || !(key in (node as object)))
+      return { found: false, value: undefined };
     node = (node as Record<string | number, unknown>)[key];
   }
   return { found: true, value: node };
@@ -41,7 +42,9 @@ function httpClass(status: number): ErrorClass {
 /** Compiles a probe's assertions once; `check` runs per response. */
 export function compileAssertions(spec: AssertionsSpec | undefined): CompiledAssertions {
   const status = spec?.status;
-  const headers = Object.entries(spec?.headers ?? {}).map(([name, rule]) => [name.toLowerCase(), rule] as const);
+  const headers = Object.entries(spec?.headers ?? {}).map(
+    ([name, rule]) => [name.toLowerCase(), rule] as const,
+  );
   const json = Object.entries(spec?.json ?? {});
   const contains = spec?.bodyContains === undefined ? [] : [spec.bodyContains].flat();
   const maxBodyBytes = spec?.maxBodyBytes;
@@ -59,7 +62,10 @@ export function compileAssertions(spec: AssertionsSpec | undefined): CompiledAss
         : code >= 200 && code < 400;
       if (!statusOk) return { errorClass: httpClass(code), reason: `status ${code}` };
       if (maxBodyBytes !== undefined && response.bytes > maxBodyBytes) {
-        return { errorClass: 'assertion', reason: `body ${response.bytes} bytes > maxBodyBytes ${maxBodyBytes}` };
+        return {
+          errorClass: 'assertion',
+          reason: `body ${response.bytes} bytes > maxBodyBytes ${maxBodyBytes}`,
+        };
       }
       for (const [name, rule] of headers) {
         const value = response.headers?.[name];

@@ -36,7 +36,10 @@ export function decodeHistogram(encoded: string): Histogram {
 }
 
 /** Adds encoded histograms into one: exact, since HDR buckets align for equal precision. */
-export function mergeEncoded(encoded: readonly string[], into: Histogram = createLatencyHistogram()): Histogram {
+export function mergeEncoded(
+  encoded: readonly string[],
+  into: Histogram = createLatencyHistogram(),
+): Histogram {
   for (const e of encoded) {
     if (e) into.add(decodeHistogram(e));
   }

@@ -1,6 +1,6 @@
 import type { RateStage } from './pacing.ts';
-import type { AbortSpec, AssertionsSpec, SlaSpec } from './suite/schema.ts';
 import type { Schedule } from './suite/schedule.ts';
+import type { AbortSpec, AssertionsSpec, SlaSpec } from './suite/schema.ts';
 
 export type ResolvedLoad =
   | { readonly kind: 'latency'; readonly requests: number; readonly intervalMs: number }
@@ -70,7 +70,10 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
       return undefined;
     case 'rate': {
       const ms = load.stages.reduce((s, st) => s + st.durationMs, 0);
-      const n = load.stages.reduce((s, st) => s + ((st.fromRate + st.toRate) / 2) * (st.durationMs / 1000), 0);
+      const n = load.stages.reduce(
+        (s, st) => s + ((st.fromRate + st.toRate) / 2) * (st.durationMs / 1000),
+        0,
+      );
       return ms > 0 ? Math.round((n * 100_000) / ms) / 100 : undefined;
     }
   }
@@ -100,7 +103,10 @@ export function shardLoads(load: ResolvedLoad, count: number): ResolvedLoad[] {
   }
 }
 
-export function planRun(probe: ResolvedProbe, options: { runId: string; startAt: number; shards: number }): RunPlan {
+export function planRun(
+  probe: ResolvedProbe,
+  options: { runId: string; startAt: number; shards: number },
+): RunPlan {
   const loads = shardLoads(probe.load, options.shards);
   return {
     version: 1,

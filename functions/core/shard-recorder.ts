@@ -40,7 +40,13 @@ export class ShardRecorder {
    * @param status HTTP status, 0 when none.
    * @param errorClass the failure class, or undefined for a success.
    */
-  record(nowMs: number, latencyUs: number, status: number, errorClass: ErrorClass | undefined, bytes: number): void {
+  record(
+    nowMs: number,
+    latencyUs: number,
+    status: number,
+    errorClass: ErrorClass | undefined,
+    bytes: number,
+  ): void {
     this.total++;
     this.bytesReceived += bytes;
     if (status > 0 && status < 600) this.statusCounts[status]!++;

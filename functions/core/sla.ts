@@ -27,11 +27,16 @@ export interface SlaReport {
   readonly checks: readonly SlaCheck[];
 }
 
-function observe(name: string, run: RunMeasurement): { metric: string; observed: number | null; atLeast: boolean } {
+function observe(
+  name: string,
+  run: RunMeasurement,
+): { metric: string; observed: number | null; atLeast: boolean } {
   if (name === 'errorRate') return { metric: 'errorRate', observed: run.errorRate, atLeast: false };
-  if (name === 'minThroughput') return { metric: 'throughputRps', observed: run.throughputRps, atLeast: true };
+  if (name === 'minThroughput')
+    return { metric: 'throughputRps', observed: run.throughputRps, atLeast: true };
   const hasSamples = run.latencyMs.max > 0;
-  if (name === 'max') return { metric: 'latency.max', observed: hasSamples ? run.latencyMs.max : null, atLeast: false };
+  if (name === 'max')
+    return { metric: 'latency.max', observed: hasSamples ? run.latencyMs.max : null, atLeast: false };
   if (name === 'mean') {
     return { metric: 'latency.mean', observed: hasSamples ? run.latencyMs.mean : null, atLeast: false };
   }

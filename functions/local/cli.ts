@@ -23,16 +23,20 @@ Usage:
 Exit codes: 0 ok, 1 an SLA breached or a run was invalid, 2 bad usage or bad suite.
 `;
 
-function parse(args: string[], options: Parameters<typeof parseArgs>[0]['options']) {
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+function parse(args: string[], options: Options) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 }
 
 function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1) throw new UsageError(`expected ${what}, got ${positionals.length ? positionals.join(' ') : 'nothing'}`);
+  if (positionals.length !== 1)
+    throw new UsageError(`expected ${what}, got ${positionals.length ? positionals.join(' ') : 'nothing'}`);
   return positionals[0]!;
 }
 

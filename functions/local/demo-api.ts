@@ -67,7 +67,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   let fxWindow = 0;
   let fxCount = 0;
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<[number, number, unknown]> => {
+  const route = async (req: IncomingMessage, _res: ServerResponse): Promise<[number, number, unknown]> => {
     const url = new URL(req.url ?? '/', 'http://demo');
     const path = url.pathname;
     const authorized = req.headers.authorization === `Bearer ${TOKEN}`;
@@ -119,7 +119,8 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (++fxCount > fxLimit) return [429, 1, { error: 'rate limit exceeded' }];
       return [200, latency(5, 10), { base: 'EUR', rates: { USD: 1.08, GBP: 0.85, CHF: 0.96 } }];
     }
-    if (req.method === 'GET' && path === '/reports/monthly') return [200, latency(180, 120), { status: 'ready' }];
+    if (req.method === 'GET' && path === '/reports/monthly')
+      return [200, latency(180, 120), { status: 'ready' }];
     return [404, 1, { error: `no route ${req.method} ${path}` }];
   };
 

@@ -54,11 +54,14 @@ export function formatRun(result: RunResult, s: Style): string {
   const statuses = Object.entries(result.statusCodes).map(([code, n]) => `${code} ×${num(n)}`);
   lines.push(`  status     ${statuses.join('  ') || 'none'}`);
   const errors = Object.entries(result.errors).map(([cls, n]) => `${cls} ${num(n ?? 0)}`);
-  lines.push(`  errors     ${errors.length ? s.red(`${errors.join('  ')} (${pct(result.errorRate)})`) : 'none'}`);
+  lines.push(
+    `  errors     ${errors.length ? s.red(`${errors.join('  ')} (${pct(result.errorRate)})`) : 'none'}`,
+  );
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
   const v = result.validity;
-  const rate = v.intendedRps !== undefined ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned` : '';
+  const rate =
+    v.intendedRps !== undefined ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned` : '';
   const generator = `late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${rate} ${s.dim(`(${generator})`)}`,
@@ -83,7 +86,9 @@ export function formatRun(result: RunResult, s: Style): string {
 
 /** Probes × verdicts, one line each, for `perfprobe run`. */
 export function formatSuiteTable(results: readonly RunResult[], s: Style): string {
-  const rows = [['probe', 'kind', 'requests', 'p50 ms', 'p99 ms', 'errors', 'req/s', 'verdict', 'failed checks']];
+  const rows = [
+    ['probe', 'kind', 'requests', 'p50 ms', 'p99 ms', 'errors', 'req/s', 'verdict', 'failed checks'],
+  ];
   for (const r of results) {
     const failed = r.sla.checks
       .filter((c) => !c.passed)

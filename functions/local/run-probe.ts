@@ -20,7 +20,10 @@ export interface LocalRunOptions {
 }
 
 /** Plan → shards → aggregate, in one process: the same steps the state machine runs in the cloud. */
-export async function runProbeLocally(probe: ResolvedProbe, options: LocalRunOptions = {}): Promise<RunResult> {
+export async function runProbeLocally(
+  probe: ResolvedProbe,
+  options: LocalRunOptions = {},
+): Promise<RunResult> {
   const request = prepareRequest(probe, resolveSecrets(probe.secrets, options.env));
   await warmUpGenerator();
   const plan = planRun(probe, { runId: randomUUID(), startAt: Date.now(), shards: options.shards ?? 1 });

@@ -12,7 +12,11 @@ export function table(rows: readonly (readonly string[])[], align: readonly ('l'
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI color codes do not take up columns.
   const visible = (s: string) => s.replace(/\x1b\[\d+m/g, '').length;
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visible(cell));
+    });
+  }
   return rows
     .map((row) =>
       row

@@ -27,7 +27,10 @@ export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
       let sending = false;
       let completedDuringSend = false;
       const next = (): void => {
-        if (ctx.stopping || ctx.sent >= budget) return done();
+        if (ctx.stopping || ctx.sent >= budget) {
+          done();
+          return;
+        }
         ctx.sent++;
         inFlight++;
         sentAt = ctx.now();

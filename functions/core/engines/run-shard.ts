@@ -32,10 +32,11 @@ export interface ShardRunOptions {
 }
 
 /** How long the load itself runs at most, ms. */
-export function plannedDurationMs(load: ResolvedLoad): number {
+export function plannedDurationMs(load: ResolvedLoad, timeoutMs: number): number {
   switch (load.kind) {
     case 'latency':
-      return load.requests * load.intervalMs;
+      // Sequential: each request may take its whole timeout before the next one starts.
+      return load.requests * Math.max(load.intervalMs, timeoutMs);
     case 'burst':
       return load.durationMs ?? load.maxDurationMs;
     case 'rate':
@@ -62,7 +63,11 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     captureHeaders: assertions.needsHeaders,
     captureBody: assertions.needsBody,
   };
-  const transport = options.transport({ origin: request.origin, connections: connectionsOf(load), timeoutMs });
+  const transport = options.transport({
+    origin: request.origin,
+    connections: connectionsOf(load),
+    timeoutMs,
+  });
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
@@ -77,10 +82,13 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   if (options.signal?.aborted) onSignal();
   options.signal?.addEventListener('abort', onSignal, { once: true });
   // The hard deadline: whatever happens, connections close and the shard reports.
-  const hardDeadline = setTimeout(() => {
-    ctx.stop('interrupted: hard deadline reached');
-    void transport.close();
-  }, plannedDurationMs(load) + timeoutMs + CLOSE_GRACE_MS);
+  const hardDeadline = setTimeout(
+    () => {
+      ctx.stop('interrupted: hard deadline reached');
+      void transport.close();
+    },
+    plannedDurationMs(load, timeoutMs) + timeoutMs + CLOSE_GRACE_MS,
+  );
   options.onStart?.(recorder);
 
   try {
@@ -95,7 +103,11 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   }
 
   const intendedRequests =
-    load.kind === 'latency' ? load.requests : load.kind === 'rate' ? new ArrivalSchedule(load.stages).total : undefined;
+    load.kind === 'latency'
+      ? load.requests
+      : load.kind === 'rate'
+        ? new ArrivalSchedule(load.stages).total
+        : undefined;
   return recorder.toResult({
     probeId: probe.id,
     shard: options.shard,

@@ -80,7 +80,11 @@ export type LoadDefinition =
       readonly connections?: number;
     };
 
-export type StatusExpectation = number | `${1 | 2 | 3 | 4 | 5}xx` | readonly number[] | { min: number; max: number };
+export type StatusExpectation =
+  | number
+  | `${1 | 2 | 3 | 4 | 5}xx`
+  | readonly number[]
+  | { min: number; max: number };
 
 export interface AssertionsDefinition {
   /** @default any 2xx or 3xx */

@@ -5,7 +5,8 @@ import { parseBytes, parseDurationMs } from '../durations.ts';
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
   return `a ${typeof value}`;
@@ -35,7 +36,10 @@ export const positive = (unit: string, max: number, integer = false) =>
   z.unknown().transform((input, ctx) => {
     const ok = typeof input === 'number' && Number.isFinite(input) && input > 0 && input <= max;
     if (!ok || (integer && !Number.isInteger(input))) {
-      return fail(ctx, input, `${integer ? 'a whole number of' : 'a number of'} ${unit} between 1 and ${max}`);
+      const expected = integer
+        ? `a whole number of ${unit} between 1 and ${max}`
+        : `a positive number of ${unit}, at most ${max}`;
+      return fail(ctx, input, expected);
     }
     return input as number;
   });
@@ -45,7 +49,8 @@ export const fraction = () =>
   z.unknown().transform((input, ctx) => {
     let n: number | undefined;
     if (typeof input === 'number') n = input;
-    else if (typeof input === 'string' && /^\d+(\.\d+)?%$/.test(input.trim())) n = Number.parseFloat(input) / 100;
+    else if (typeof input === 'string' && /^\d+(\.\d+)?%$/.test(input.trim()))
+      n = Number.parseFloat(input) / 100;
     if (n === undefined || !Number.isFinite(n) || n < 0 || n > 1) {
       return fail(ctx, input, 'a fraction between 0 and 1 or a percentage like "1%"');
     }
@@ -54,13 +59,17 @@ export const fraction = () =>
 
 /** A string matching a pattern, with a message that shows an example. */
 export const patterned = (pattern: RegExp, expected: string) =>
-  z.unknown().transform((input, ctx) =>
-    typeof input === 'string' && pattern.test(input) ? input : fail(ctx, input, expected),
-  );
+  z
+    .unknown()
+    .transform((input, ctx) =>
+      typeof input === 'string' && pattern.test(input) ? input : fail(ctx, input, expected),
+    );
 
 export const nonEmptyString = (expected = 'a non-empty string') =>
-  z.unknown().transform((input, ctx) =>
-    typeof input === 'string' && input.length > 0 ? input : fail(ctx, input, expected),
-  );
+  z
+    .unknown()
+    .transform((input, ctx) =>
+      typeof input === 'string' && input.length > 0 ? input : fail(ctx, input, expected),
+    );
 
 export { fail as failWith };

@@ -15,7 +15,11 @@ export class UnknownEnvironmentError extends Error {
   }
 }
 
-function resolveLoad(probe: ProbeSpec, timeoutMs: number, caps: Suite['environments'][string]['caps']): ResolvedLoad {
+function resolveLoad(
+  probe: ProbeSpec,
+  timeoutMs: number,
+  caps: Suite['environments'][string]['caps'],
+): ResolvedLoad {
   const load = probe.load ?? { kind: 'latency' as const, requests: 10, interval: 1_000 };
   switch (load.kind) {
     case 'latency':
@@ -61,7 +65,9 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     }
   }
   const fill = (text: string) => substitute(text, plain);
-  const rawUrl = probe.request.url.startsWith('/') ? `${plain.baseUrl}${probe.request.url}` : probe.request.url;
+  const rawUrl = probe.request.url.startsWith('/')
+    ? `${plain.baseUrl}${probe.request.url}`
+    : probe.request.url;
   const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probe.id})` };
   for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...probe.request.headers })) {
     headers[k.toLowerCase()] = fill(v);

@@ -40,7 +40,9 @@ function isExpression(input: unknown): input is string {
 /** `"rate(5 minutes)"` or `{ expression, timezone }`; the time zone defaults to UTC. */
 export const scheduleSchema = z.unknown().transform((input, ctx): Schedule => {
   if (typeof input === 'string') {
-    return isExpression(input) ? { expression: input, timezone: 'UTC' } : failWith(ctx, input, EXPECTED_EXPRESSION);
+    return isExpression(input)
+      ? { expression: input, timezone: 'UTC' }
+      : failWith(ctx, input, EXPECTED_EXPRESSION);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return failWith(ctx, input, `${EXPECTED_EXPRESSION}, or { expression, timezone }`);

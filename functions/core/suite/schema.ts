@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { bytes, describeValue, failWith, fraction, millis, nonEmptyString, patterned, positive } from './fields.ts';
+import {
+  bytes,
+  describeValue,
+  failWith,
+  fraction,
+  millis,
+  nonEmptyString,
+  patterned,
+  positive,
+} from './fields.ts';
 import { scheduleSchema } from './schedule.ts';
 
 /** Hard ceilings no suite can lift: a typo must not turn a probe into a denial of service. */
@@ -17,8 +26,10 @@ export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 3
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const statusSchema = z.unknown().transform((input, ctx) => {
-  const expected = 'a status code (200), a class ("2xx"), a list ([200, 201]) or a range ({ min: 200, max: 299 })';
-  const isCode = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
+  const expected =
+    'a status code (200), a class ("2xx"), a list ([200, 201]) or a range ({ min: 200, max: 299 })';
+  const isCode = (v: unknown): v is number =>
+    Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599;
   if (isCode(input)) return { min: input, max: input, codes: [input] };
   if (typeof input === 'string' && /^[1-5]xx$/.test(input)) {
     const base = Number(input[0]) * 100;
@@ -47,7 +58,11 @@ const jsonAssertion = z.unknown().transform((input, ctx) => {
   if (input && typeof input === 'object' && !Array.isArray(input)) {
     const keys = Object.keys(input);
     if (keys.length === 1 && keys[0] === 'equals') return { equals: (input as { equals: unknown }).equals };
-    if (keys.length === 1 && keys[0] === 'exists' && typeof (input as { exists: unknown }).exists === 'boolean') {
+    if (
+      keys.length === 1 &&
+      keys[0] === 'exists' &&
+      typeof (input as { exists: unknown }).exists === 'boolean'
+    ) {
       return { exists: (input as { exists: boolean }).exists };
     }
   }
@@ -59,9 +74,7 @@ const JSON_PATH = /^\$(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
 export const assertionsSchema = z.strictObject({
   status: statusSchema.optional(),
   headers: z.record(z.string(), headerAssertion).optional(),
-  json: z
-    .record(patterned(JSON_PATH, 'a JSON path like "$.data.items[0].id"'), jsonAssertion)
-    .optional(),
+  json: z.record(patterned(JSON_PATH, 'a JSON path like "$.data.items[0].id"'), jsonAssertion).optional(),
   bodyContains: z.union([z.string(), z.array(z.string())]).optional(),
   maxBodyBytes: bytes().optional(),
 });
@@ -108,11 +121,13 @@ const burstLoad = z
   });
 
 const stageSchema = z.strictObject({
-  to: z.unknown().transform((input, ctx) =>
-    typeof input === 'number' && input >= 0 && input <= HARD_LIMITS.rate
-      ? input
-      : failWith(ctx, input, `a target rate in requests per second between 0 and ${HARD_LIMITS.rate}`),
-  ),
+  to: z
+    .unknown()
+    .transform((input, ctx) =>
+      typeof input === 'number' && input >= 0 && input <= HARD_LIMITS.rate
+        ? input
+        : failWith(ctx, input, `a target rate in requests per second between 0 and ${HARD_LIMITS.rate}`),
+    ),
   over: millis(),
 });
 
@@ -208,7 +223,9 @@ export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx
     }
     const parsed = schema.safeParse(raw);
     if (parsed.success) out[key] = parsed.data as Threshold;
-    else for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
+    else
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
   }
   return out;
 });
@@ -268,7 +285,10 @@ const defaultsSchema = z.strictObject({
 export const suiteSchema = z.strictObject({
   name: patterned(/^[A-Za-z0-9][\w-]{0,63}$/, 'a suite name of letters, digits, "-" or "_"'),
   environments: z
-    .record(patterned(/^[a-z0-9][a-z0-9-]{0,31}$/, 'an environment name like "prod" or "staging"'), environmentSchema)
+    .record(
+      patterned(/^[a-z0-9][a-z0-9-]{0,31}$/, 'an environment name like "prod" or "staging"'),
+      environmentSchema,
+    )
     .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
   defaults: defaultsSchema.optional().default({}),
   probes: z.array(probeSchema).min(1, 'expected at least one probe'),

@@ -67,15 +67,22 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): SuiteProblem[] 
       ];
     case 'too_small':
       return [
-        { path: formatPath(path), message: issue.message.startsWith('expected') ? issue.message : `expected ${issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}`}, got ${got}` },
+        {
+          path: formatPath(path),
+          message: issue.message.startsWith('expected')
+            ? issue.message
+            : `expected ${issue.origin === 'array' ? `at least ${issue.minimum} item(s)` : `at least ${issue.minimum}`}, got ${got}`,
+        },
       ];
     case 'too_big':
       return [{ path: formatPath(path), message: `expected at most ${issue.maximum}, got ${got}` }];
     case 'invalid_key':
-      return issue.issues.flatMap((i) => describeIssue({ ...i, path } as z.core.$ZodIssue, input)).map((p) => ({
-        ...p,
-        message: p.message.replace(/^expected /, 'expected the key to be '),
-      }));
+      return issue.issues
+        .flatMap((i) => describeIssue({ ...i, path } as z.core.$ZodIssue, input))
+        .map((p) => ({
+          ...p,
+          message: p.message.replace(/^expected /, 'expected the key to be '),
+        }));
     case 'invalid_union': {
       if (!issue.message.startsWith('Invalid')) return [{ path: formatPath(path), message: issue.message }];
       // Report the branch that got furthest: it is the one the author meant.
@@ -84,7 +91,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): SuiteProblem[] 
         (a, b) => Math.max(...b.map((i) => i.path.length)) - Math.max(...a.map((i) => i.path.length)),
       )[0];
       if (best && Math.max(...best.map((i) => i.path.length)) > 0) {
-        return best.flatMap((i) => describeIssue({ ...i, path: [...path, ...i.path] } as z.core.$ZodIssue, input));
+        return best.flatMap((i) =>
+          describeIssue({ ...i, path: [...path, ...i.path] } as z.core.$ZodIssue, input),
+        );
       }
       const inner = issue.errors.flat().map((i) => i.message.replace(/^expected /, ''));
       return [{ path: formatPath(path), message: `expected ${[...new Set(inner)].join(', or ')}` }];
@@ -104,7 +113,10 @@ function semanticProblems(
   for (const [index, probe] of probes) {
     const first = seen.get(probe.id);
     if (first !== undefined) {
-      problems.push({ path: `probes[${index}].id`, message: `duplicate id "${probe.id}" (also probes[${first}])` });
+      problems.push({
+        path: `probes[${index}].id`,
+        message: `duplicate id "${probe.id}" (also probes[${first}])`,
+      });
     } else seen.set(probe.id, index);
 
     for (const [envName, env] of Object.entries(environments)) {

@@ -36,7 +36,8 @@ const FLAG_OF: [RegExp, string][] = [
 ];
 
 /** Plain numbers on the command line are seconds, as in autocannon; "500ms" and "2m" work too. */
-const seconds = (v: string | undefined) => (v === undefined ? undefined : /^\d+(\.\d+)?$/.test(v) ? `${v}s` : v);
+const seconds = (v: string | undefined) =>
+  v === undefined ? undefined : /^\d+(\.\d+)?$/.test(v) ? `${v}s` : v;
 
 function number(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -64,7 +65,9 @@ export function adHocSuite(o: ProbeCommandOptions) {
     origin = url.origin;
     path = `${url.pathname}${url.search}`;
   } catch {
-    throw new UsageError(`<url>: expected an absolute http(s) URL like http://127.0.0.1:8080/health, got "${o.url}"`);
+    throw new UsageError(
+      `<url>: expected an absolute http(s) URL like http://127.0.0.1:8080/health, got "${o.url}"`,
+    );
   }
   const connections = number('--connections', o.connections);
   const rate = number('--rate', o.rate);
@@ -72,8 +75,14 @@ export function adHocSuite(o: ProbeCommandOptions) {
   const duration = seconds(o.duration);
   let load: Record<string, unknown>;
   if (rate !== undefined) {
-    if (requests !== undefined) throw new UsageError('--requests: not with --rate (an open model runs for --duration)');
-    load = { kind: 'rate', rate, duration: duration ?? '10s', ...(connections !== undefined && { connections }) };
+    if (requests !== undefined)
+      throw new UsageError('--requests: not with --rate (an open model runs for --duration)');
+    load = {
+      kind: 'rate',
+      rate,
+      duration: duration ?? '10s',
+      ...(connections !== undefined && { connections }),
+    };
   } else {
     load = {
       kind: 'burst',

@@ -29,7 +29,9 @@ export function pickEnvironment(suite: Suite, requested: string | undefined): st
     return requested;
   }
   if (names.length === 1) return names[0]!;
-  throw new UsageError(`the suite defines ${names.length} environments (${names.join(', ')}): choose one with --env`);
+  throw new UsageError(
+    `the suite defines ${names.length} environments (${names.join(', ')}): choose one with --env`,
+  );
 }
 
 /** Exit code of a set of runs: 0 when every critical SLA held on valid runs, else 1. */

@@ -1,6 +1,6 @@
-import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
+import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 
@@ -16,15 +16,25 @@ export function describeLoad(load: ResolvedLoad): string {
 }
 
 /** `perfprobe validate`: loads and checks a suite, sends nothing. */
-export async function validateCommand(suitePath: string, out: NodeJS.WritableStream = process.stdout): Promise<0> {
+export async function validateCommand(
+  suitePath: string,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<0> {
   const suite = await loadSuite(suitePath);
   const envs = Object.keys(suite.environments);
   const first = envs[0]!;
   const rows = suite.probes.map((p) => {
     const probe = resolveProbe(suite, p, first);
-    return [p.id, describeLoad(probe.load), probe.schedule.expression, Object.keys(probe.sla ?? {}).join(' ') || '-'];
+    return [
+      p.id,
+      describeLoad(probe.load),
+      probe.schedule.expression,
+      Object.keys(probe.sla ?? {}).join(' ') || '-',
+    ];
   });
-  out.write(`${suitePath}: suite "${suite.name}" is valid: ${suite.probes.length} probe(s), environments ${envs.join(', ')}\n`);
+  out.write(
+    `${suitePath}: suite "${suite.name}" is valid: ${suite.probes.length} probe(s), environments ${envs.join(', ')}\n`,
+  );
   out.write(`${table([['probe', `load (${first})`, 'schedule', 'SLAs'], ...rows])}\n`);
   return 0;
 }

@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { classifyError } from '../../../functions/adapters/undici-error-class.ts';
+import { createUndiciTransport } from '../../../functions/adapters/undici-transport.ts';
+import type { Exchange } from '../../../functions/core/transport.ts';
+import { runProbeLocally } from '../../../functions/local/run-probe.ts';
+import { probeFor } from '../../helpers/probes.ts';
+import { httpServer, type Running, refusedPort, tcpServer } from '../../helpers/servers.ts';
+
+let target: Running | undefined;
+afterEach(async () => {
+  await target?.close();
+  target = undefined;
+});
+
+/** Five sequential requests with a short timeout: enough to see each failure class, quick to run. */
+const check = (url: string, extra: Record<string, unknown> = {}) =>
+  runProbeLocally(
+    probeFor(url, {
+      request: { url: '/', timeout: '300ms' },
+      load: { kind: 'latency', requests: 5, interval: 0 },
+      ...extra,
+    }),
+  );
+
+describe('each misbehaviour lands in exactly one error class', () => {
+  it('a server that never answers is timeout_headers, and the run still ends on time', async () => {
+    target = await httpServer(() => {});
+    const started = performance.now();
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ timeout_headers: 5 });
+    expect(result.requests).toEqual({ total: 5, ok: 0, failed: 5 });
+    // 5 sequential requests × 300 ms timeout, plus the sweeper's granularity.
+    expect(performance.now() - started).toBeLessThan(5 * 300 + 500);
+  });
+
+  it('a connection reset before the response is connection_reset', async () => {
+    target = await tcpServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ connection_reset: 5 });
+  });
+
+  it('a refused port is connection_refused', async () => {
+    const port = await refusedPort();
+
+    const result = await check(`http://127.0.0.1:${port}`);
+
+    expect(result.errors).toEqual({ connection_refused: 5 });
+    expect(result.latencyMs.max).toBe(0);
+  });
+
+  it('503 responses are http_5xx, with their latency recorded', async () => {
+    target = await httpServer((_, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ http_5xx: 5 });
+    expect(result.statusCodes).toEqual({ '503': 5 });
+    expect(result.latencyMs.max).toBeGreaterThan(0);
+  });
+
+  it('garbage bytes instead of HTTP are protocol', async () => {
+    target = await tcpServer((socket) =>
+      socket.once('data', () => socket.end('SSH-2.0-OpenSSH_9.6\r\nthis is not http\r\n\r\n')),
+    );
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ protocol: 5 });
+  });
+
+  it('a body that drips slower than the timeout is timeout_body, even though bytes keep arriving', async () => {
+    target = await httpServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // A byte every 50 ms never trips an idle timer: only a whole-request deadline catches it.
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ timeout_body: 5 });
+    expect(result.statusCodes).toEqual({ '200': 5 });
+  });
+
+  it('a status the assertions reject is http_4xx, a failed body assertion is assertion', async () => {
+    target = await httpServer((req, res) => {
+      res.statusCode = req.url === '/missing' ? 404 : 200;
+      res.end('{"status":"degraded"}');
+    });
+
+    const missing = await runProbeLocally(
+      probeFor(target.url, {
+        request: { url: '/missing' },
+        load: { kind: 'latency', requests: 3, interval: 0 },
+      }),
+    );
+    const degraded = await runProbeLocally(
+      probeFor(target.url, {
+        load: { kind: 'latency', requests: 3, interval: 0 },
+        assert: { json: { '$.status': 'ok' } },
+      }),
+    );
+
+    expect(missing.errors).toEqual({ http_4xx: 3 });
+    expect(degraded.errors).toEqual({ assertion: 3 });
+    expect(degraded.sampleErrors).toContain('assertion: $.status is not "ok"');
+  });
+});
+
+describe('body cap', () => {
+  const MiB = 1024 * 1024;
+  const fiftyMiB = async () =>
+    httpServer((_, res) => {
+      const chunk = Buffer.alloc(MiB, 'x');
+      res.writeHead(200, { 'content-length': 50 * MiB });
+      let sent = 0;
+      const pump = () => {
+        while (sent < 50 && res.write(chunk)) sent++;
+        if (sent < 50) res.once('drain', pump);
+        else res.end();
+      };
+      pump();
+    });
+
+  it('keeps exactly the cap of a 50 MiB body and counts every byte', async () => {
+    target = await fiftyMiB();
+    const transport = createUndiciTransport({ origin: target.url, connections: 1, timeoutMs: 20_000 });
+    const request = {
+      origin: target.url,
+      path: '/',
+      method: 'GET',
+      headers: {},
+      body: undefined,
+      timeoutMs: 20_000,
+      bodyCap: MiB,
+      captureHeaders: false,
+      captureBody: true,
+    };
+
+    const exchange = await new Promise<Exchange>((resolve) => transport.lanes[0]!.send(request, resolve));
+    await transport.close();
+
+    expect(exchange.errorClass).toBeUndefined();
+    expect(exchange.bytes).toBe(50 * MiB);
+    expect(exchange.body?.length).toBe(MiB);
+    expect(exchange.bodyTruncated).toBe(true);
+  });
+
+  it('holds memory flat while 150 MiB of bodies stream through a 1 MiB cap', async () => {
+    target = await fiftyMiB();
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    const live = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const baseline = live();
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, live() - baseline);
+    }, 5);
+
+    const result = await runProbeLocally(
+      probeFor(target.url, {
+        request: { url: '/', timeout: '20s' },
+        load: { kind: 'latency', requests: 3, interval: 0 },
+        assert: { bodyContains: 'xxx' },
+        bodyCap: '1MiB',
+      }),
+    );
+    clearInterval(sampler);
+
+    expect(result.errors).toEqual({});
+    expect(result.bytesReceived).toBe(150 * MiB);
+    // Buffering a body would hold 50 MiB; the cap, socket buffers and the server's own chunk stay far below.
+    expect(peak).toBeLessThan(16 * MiB);
+  });
+});
+
+describe('classifyError', () => {
+  it.each([
+    ['UND_ERR_CONNECT_TIMEOUT', 'timeout_connect'],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout_headers'],
+    ['UND_ERR_BODY_TIMEOUT', 'timeout_body'],
+    ['ECONNREFUSED', 'connection_refused'],
+    ['ECONNRESET', 'connection_reset'],
+    ['UND_ERR_SOCKET', 'connection_reset'],
+    ['ENOTFOUND', 'dns'],
+    ['EAI_AGAIN', 'dns'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls'],
+    ['HPE_INVALID_CONSTANT', 'protocol'],
+    ['UND_ERR_ABORTED', 'aborted'],
+  ])('maps %s to %s', (code, expected) => {
+    expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(expected);
+  });
+});

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+import { httpServer, type Running } from '../../../helpers/servers.ts';
+
+let target: Running | undefined;
+afterEach(async () => {
+  await target?.close();
+  target = undefined;
+});
+
+describe('latency accuracy against real loopback servers', () => {
+  it('measures a fixed 20 ms delay: p50 within 1 ms plus 5 %', async () => {
+    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 20));
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'burst', connections: 4, requests: 200 } }),
+    );
+
+    expect(result.requests.ok).toBe(200);
+    expect(result.latencyMs.p50).toBeGreaterThanOrEqual(20);
+    expect(result.latencyMs.p50).toBeLessThanOrEqual(20 + 1 + 0.05 * 20);
+  });
+
+  it('recovers p50 / p90 / p99 of a deterministic latency mix', async () => {
+    // Of every 200 requests: 120 at 10 ms, 66 at 20 ms, 13 at 50 ms, 1 at 100 ms. Over 400 requests, sorted,
+    // rank 200 (p50) falls inside the 10 ms group (1-240), rank 360 (p90) inside the 20 ms group (241-372) and
+    // rank 396 (p99) inside the 50 ms group (373-398): no truth sits on a group boundary.
+    let n = 0;
+    target = await httpServer((_, res) => {
+      const i = n++ % 200;
+      const delay = i < 120 ? 10 : i < 186 ? 20 : i < 199 ? 50 : 100;
+      setTimeout(() => res.end('ok'), delay);
+    });
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'burst', connections: 2, requests: 400 } }),
+    );
+
+    const within = (observed: number, truth: number) => {
+      // Histogram precision is 0.1 %; timers and loopback add up to ~2 ms on a busy 2-core machine.
+      expect(observed).toBeGreaterThanOrEqual(truth * 0.999);
+      expect(observed).toBeLessThanOrEqual(truth * 1.05 + 2);
+    };
+    within(result.latencyMs.p50, 10);
+    within(result.latencyMs.p90, 20);
+    within(result.latencyMs.p99, 50);
+    within(result.latencyMs.max, 100);
+  });
+
+  it('shows a one-second stall in p99 under the rate engine (no coordinated omission)', async () => {
+    // The server freezes from 1.0 s to 2.0 s after the first request: everything in that window waits.
+    let stallFrom = 0;
+    target = await httpServer((_, res) => {
+      const now = Date.now();
+      stallFrom ||= now + 1_000;
+      const wait = now >= stallFrom && now < stallFrom + 1_000 ? stallFrom + 1_000 - now : 0;
+      setTimeout(() => res.end('ok'), wait + 1);
+    });
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'rate', rate: 100, duration: '3s', connections: 200 } }),
+    );
+
+    expect(result.requests.total).toBe(300);
+    expect(result.errors).toEqual({});
+    // A third of the arrivals fall in the stall; latency counts from their intended send times, so the
+    // first arrival of the stall waited the whole second and p99 sits close to it.
+    expect(result.latencyMs.p99).toBeGreaterThan(900);
+    expect(result.latencyMs.max).toBeLessThan(1_200);
+    expect(result.latencyMs.p50).toBeLessThan(50);
+    expect(result.validity.valid).toBe(true);
+  });
+});
+
+describe('rate engine when the target holds every connection', () => {
+  it('queues arrivals, counts them as queued, and still measures from the intended time', async () => {
+    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 100));
+
+    // 50/s with 2 connections and 100 ms responses: capacity is 20/s, so arrivals must queue.
+    const result = await runProbeLocally(
+      probeFor(target.url, {
+        request: { url: '/', timeout: '500ms' },
+        load: { kind: 'rate', rate: 50, duration: '1s', connections: 2 },
+        abort: { errorRate: 0.9, minRequests: 1000 },
+      }),
+    );
+
+    expect(result.requests.total).toBe(50);
+    expect(result.validity.queuedSends).toBeGreaterThan(0);
+    // Arrivals that waited past the timeout for a connection are dropped, counted and classed aborted.
+    expect(result.validity.unsent).toBe(result.errors.aborted ?? 0);
+    expect(result.validity.unsent).toBeGreaterThan(0);
+    // Queueing is the target's doing, not the generator's: the run stays valid and the queue shows in p99.
+    expect(result.validity.valid).toBe(true);
+    expect(result.latencyMs.p99).toBeGreaterThan(300);
+  });
+});
+
+describe('safety', () => {
+  it('aborts a run whose error rate passes the abort limit, and says why', async () => {
+    target = await httpServer((_, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+
+    const result = await runProbeLocally(
+      probeFor(target.url, {
+        load: { kind: 'burst', connections: 2, duration: '10s' },
+        abort: { errorRate: 0.5, minRequests: 20 },
+      }),
+    );
+
+    expect(result.durationMs).toBeLessThan(1_000);
+    expect(result.requests.total).toBeLessThan(30);
+    expect(result.stoppedEarly).toMatch(/^aborted: error rate 100.0% above the abort limit 50%/);
+    expect(result.sla.verdict).toBe('pass');
+  });
+
+  it('sends exactly the requested number of requests in a request-count burst', async () => {
+    target = await httpServer((_, res) => res.end('ok'));
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'burst', connections: 7, requests: 1_000 } }),
+    );
+
+    expect(result.requests).toEqual({ total: 1_000, ok: 1_000, failed: 0 });
+  });
+
+  it('ends a burst within its duration plus one request timeout against a target that hangs', async () => {
+    target = await httpServer(() => {});
+    const started = performance.now();
+
+    const result = await runProbeLocally(
+      probeFor(target.url, {
+        request: { url: '/', timeout: '400ms' },
+        load: { kind: 'burst', connections: 5, duration: '500ms' },
+      }),
+    );
+
+    expect(performance.now() - started).toBeLessThan(500 + 400 + 200);
+    expect(result.errors.timeout_headers).toBeGreaterThanOrEqual(5);
+  });
+});

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../../../functions/core/histogram.ts';
+import { mergeShards, type RunIdentity } from '../../../functions/core/merge-shards.ts';
+import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
+import type { ShardResult } from '../../../functions/core/shard-result.ts';
+
+const identity = (plannedShards: number): RunIdentity => ({
+  runId: 'r',
+  environment: 'test',
+  probeId: 'p',
+  kind: 'burst',
+  plannedShards,
+  intendedRps: undefined,
+});
+
+/** Feeds samples (µs, status) into `k` recorders round-robin, as k shards of the same load would see them. */
+function shards(samples: readonly [number, number][], k: number): ShardResult[] {
+  const recorders = Array.from({ length: k }, () => new ShardRecorder(0));
+  samples.forEach(([us, status], i) => {
+    const t = (i / samples.length) * 10_000;
+    recorders[i % k]!.record(t, us, status, status >= 500 ? 'http_5xx' : undefined, 100);
+  });
+  return recorders.map((r, shard) =>
+    r.toResult({
+      probeId: 'p',
+      shard,
+      kind: 'burst',
+      startedAt: '2026-11-22T00:00:00.000Z',
+      durationMs: 10_000,
+      generator: {
+        intendedRequests: undefined,
+        sent: r.total,
+        lateSends: 0,
+        queuedSends: 0,
+        unsent: 0,
+        eventLoopDelayP99Ms: 1,
+      },
+    }),
+  );
+}
+
+const sample = fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.constantFrom(200, 201, 404, 503));
+
+describe('mergeShards', () => {
+  it('gives the same counts and percentiles for one shard and for the same load split into four', () => {
+    fc.assert(
+      fc.property(fc.array(sample, { minLength: 1, maxLength: 2_000 }), (samples) => {
+        const whole = mergeShards(identity(1), shards(samples, 1));
+        const split = mergeShards(identity(4), shards(samples, 4));
+
+        expect(split.requests).toEqual(whole.requests);
+        expect(split.statusCodes).toEqual(whole.statusCodes);
+        expect(split.errors).toEqual(whole.errors);
+        expect(split.latencyMs).toEqual(whole.latencyMs);
+        expect(split.timeline).toEqual(whole.timeline);
+        expect(decodeHistogram(split.histogram).totalCount).toBe(samples.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('reads percentiles from the summed histogram instead of averaging shard percentiles', () => {
+    // One fast shard, one slow: the average of their p50s (505 ms) is a value no request had.
+    const fast = shards(
+      Array.from({ length: 100 }, () => [10_000, 200] as [number, number]),
+      1,
+    );
+    const slow = shards(
+      Array.from({ length: 100 }, () => [1_000_000, 200] as [number, number]),
+      1,
+    );
+
+    const run = mergeShards(identity(2), [...fast, ...slow]);
+
+    expect(run.latencyMs.p50).toBeCloseTo(10, 1);
+    expect(run.latencyMs.p99).toBeCloseTo(1000, -1);
+  });
+
+  it('flags a run with a missing shard as invalid with partial coverage', () => {
+    const five = shards(
+      Array.from({ length: 60 }, () => [5_000, 200] as [number, number]),
+      5,
+    );
+
+    const run = mergeShards(identity(6), five);
+
+    expect(run.coverage).toEqual({ planned: 6, reported: 5 });
+    expect(run.validity.valid).toBe(false);
+    expect(run.validity.reasons).toEqual(['only 5 of 6 shards reported']);
+  });
+});

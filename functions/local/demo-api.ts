@@ -66,6 +66,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   const intents = new Map<string, { amount: number; currency: string; status: string }>();
   let fxWindow = 0;
   let fxCount = 0;
+  let reports = 0;
 
   const route = async (req: IncomingMessage, _res: ServerResponse): Promise<[number, number, unknown]> => {
     const url = new URL(req.url ?? '/', 'http://demo');
@@ -119,8 +120,11 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (++fxCount > fxLimit) return [429, 1, { error: 'rate limit exceeded' }];
       return [200, latency(5, 10), { base: 'EUR', rates: { USD: 1.08, GBP: 0.85, CHF: 0.96 } }];
     }
-    if (req.method === 'GET' && path === '/reports/monthly')
-      return [200, latency(180, 120), { status: 'ready' }];
+    if (req.method === 'GET' && path === '/reports/monthly') {
+      // Every 4th report misses the cache: a predictable slow tail, so the demo shows the same verdict each time.
+      const cold = reports++ % 4 === 3;
+      return [200, cold ? 320 : latency(190, 10), { status: 'ready', cache: cold ? 'miss' : 'hit' }];
+    }
     return [404, 1, { error: `no route ${req.method} ${path}` }];
   };
 

@@ -15,18 +15,7 @@ export async function httpServer(
 ): Promise<Running> {
   const server: Server = createServer(handler);
   server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, () => server.closeAllConnections());
 }
 
 /** A raw TCP server for misbehaviour HTTP servers cannot express (garbage bytes, resets). */
@@ -38,6 +27,13 @@ export async function tcpServer(onSocket: (socket: Socket) => void): Promise<Run
     socket.on('error', () => {});
     onSocket(socket);
   });
+  return listenOnLoopback(server, () => {
+    for (const s of sockets) s.destroy();
+  });
+}
+
+/** Listens on 127.0.0.1 and a free port; close() first drops open connections, then stops listening. */
+async function listenOnLoopback(server: Server | TcpServer, dropConnections: () => void): Promise<Running> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -46,7 +42,7 @@ export async function tcpServer(onSocket: (socket: Socket) => void): Promise<Run
     port,
     close: () =>
       new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
+        dropConnections();
         server.close(() => resolve());
       }),
   };

@@ -57,3 +57,16 @@ export async function refusedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/**
+ * Calls `fn` `ms` after `from` (a performance.now() time), precisely: a timer for most of the wait, then polling
+ * on the monotonic clock, because a plain setTimeout fires 1–3 ms late on a busy loop and would blur the truth
+ * that accuracy tests compare against.
+ */
+export function preciseDelay(ms: number, fn: () => void, from = performance.now()): void {
+  const due = from + ms;
+  const poll = () => (performance.now() >= due ? fn() : setImmediate(poll));
+  const coarse = due - performance.now() - 3;
+  if (coarse > 0) setTimeout(poll, coarse);
+  else poll();
+}

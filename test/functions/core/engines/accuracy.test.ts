@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
 import { probeFor } from '../../../helpers/probes.ts';
-import { httpServer, type Running } from '../../../helpers/servers.ts';
+import { httpServer, preciseDelay, type Running } from '../../../helpers/servers.ts';
 
 let target: Running | undefined;
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('latency accuracy against real loopback servers', () => {
   it('measures a fixed 20 ms delay: p50 within 1 ms plus 5 %', async () => {
-    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 20));
+    target = await httpServer((_, res) => preciseDelay(20, () => res.end('ok')));
 
     const result = await runProbeLocally(
       probeFor(target.url, { load: { kind: 'burst', connections: 4, requests: 200 } }),
@@ -30,7 +30,7 @@ describe('latency accuracy against real loopback servers', () => {
     target = await httpServer((_, res) => {
       const i = n++ % 200;
       const delay = i < 120 ? 10 : i < 186 ? 20 : i < 199 ? 50 : 100;
-      setTimeout(() => res.end('ok'), delay);
+      preciseDelay(delay, () => res.end('ok'));
     });
 
     const result = await runProbeLocally(

@@ -1,7 +1,6 @@
 import { ERROR_CLASSES, type ErrorCounts } from './error-classes.ts';
 import {
   createTimelineHistogram,
-  decodeHistogram,
   encodeHistogram,
   mergeEncoded,
   percentileMs,
@@ -156,9 +155,4 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     stoppedEarly,
     sampleErrors: [...samples],
   };
-}
-
-/** The merged histogram of a measurement, for re-merging runs over any window. */
-export function runHistogram(measurement: Pick<RunMeasurement, 'histogram'>) {
-  return decodeHistogram(measurement.histogram);
 }

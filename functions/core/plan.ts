@@ -1,4 +1,4 @@
-import type { RateStage } from './pacing.ts';
+import { ArrivalSchedule, type RateStage } from './pacing.ts';
 import type { Schedule } from './suite/schedule.ts';
 import type { AbortSpec, AssertionsSpec, SlaSpec } from './suite/schema.ts';
 
@@ -69,12 +69,10 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
     case 'burst':
       return undefined;
     case 'rate': {
-      const ms = load.stages.reduce((s, st) => s + st.durationMs, 0);
-      const n = load.stages.reduce(
-        (s, st) => s + ((st.fromRate + st.toRate) / 2) * (st.durationMs / 1000),
-        0,
-      );
-      return ms > 0 ? Math.round((n * 100_000) / ms) / 100 : undefined;
+      const schedule = new ArrivalSchedule(load.stages);
+      return schedule.durationMs > 0
+        ? Math.round((schedule.total * 100_000) / schedule.durationMs) / 100
+        : undefined;
     }
   }
 }

@@ -26,8 +26,11 @@ export class EngineContext {
     return performance.now();
   }
 
-  /** Accounts one finished exchange; `latencyUs` counts from the send (or the intended send, in rate mode). */
-  finish(exchange: Exchange, latencyUs: number): void {
+  /**
+   * Accounts one finished exchange at `nowMs` (the caller's clock read, reused: this is the hot path);
+   * latency counts from `fromMs`, the send or, in rate mode, the intended send.
+   */
+  finish(exchange: Exchange, fromMs: number, nowMs: number): void {
     let errorClass = exchange.errorClass;
     if (errorClass !== undefined) {
       if (exchange.errorMessage) this.recorder.sampleError(exchange.errorMessage);
@@ -40,7 +43,13 @@ export class EngineContext {
     }
     // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
     const responded = exchange.status > 0 && exchange.errorClass === undefined;
-    this.recorder.record(this.now(), responded ? latencyUs : -1, exchange.status, errorClass, exchange.bytes);
+    this.recorder.record(
+      nowMs,
+      responded ? (nowMs - fromMs) * 1000 : -1,
+      exchange.status,
+      errorClass,
+      exchange.bytes,
+    );
     const r = this.recorder;
     if (!this.stopping && r.total >= this.abort.minRequests && r.failed / r.total > this.abort.errorRate) {
       this.stop(

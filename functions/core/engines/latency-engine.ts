@@ -33,7 +33,7 @@ export function runLatency(ctx: EngineContext, load: LatencyLoad): Promise<void>
       const sentAt = ctx.now();
       lane.send(ctx.request, (exchange) => {
         inFlight = false;
-        ctx.finish(exchange, (ctx.now() - sentAt) * 1000);
+        ctx.finish(exchange, sentAt, ctx.now());
         setImmediate(() => sendAt(k + 1));
       });
     };

@@ -64,9 +64,10 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
         intended: 0,
         onDone: (exchange) => {
           inFlight--;
-          ctx.finish(exchange, (ctx.now() - state.intended) * 1000);
+          const now = ctx.now();
+          ctx.finish(exchange, state.intended, now);
           if (!ctx.stopping) {
-            dropStale(ctx.now());
+            dropStale(now);
             if (head < queue.length) {
               ctx.queuedSends++;
               dispatch(state, queue[head++]!);

@@ -1,4 +1,4 @@
-import type { ProbeSpec } from './schema.ts';
+import { DEFAULT_LOAD, type ProbeSpec } from './schema.ts';
 
 export interface LoadEnvelope {
   /** Highest arrival rate of an open-model load, requests per second. */
@@ -16,7 +16,7 @@ export function defaultRateConnections(peakRate: number, timeoutMs: number, cap:
 
 /** What a probe asks of its target, for checking against environment caps. */
 export function probeLoadEnvelope(probe: ProbeSpec): LoadEnvelope {
-  const load = probe.load ?? { kind: 'latency', requests: 10, interval: 1000 };
+  const load = probe.load ?? DEFAULT_LOAD;
   switch (load.kind) {
     case 'latency':
       return { peakRate: undefined, connections: 1, durationMs: load.requests * load.interval };

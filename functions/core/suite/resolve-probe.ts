@@ -1,6 +1,6 @@
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
 import { defaultRateConnections } from './load-envelope.ts';
-import type { ProbeSpec, Suite } from './schema.ts';
+import { DEFAULT_ABORT, DEFAULT_LOAD, type ProbeSpec, type Suite } from './schema.ts';
 import { substitute } from './template.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -20,7 +20,7 @@ function resolveLoad(
   timeoutMs: number,
   caps: Suite['environments'][string]['caps'],
 ): ResolvedLoad {
-  const load = probe.load ?? { kind: 'latency' as const, requests: 10, interval: 1_000 };
+  const load = probe.load ?? DEFAULT_LOAD;
   switch (load.kind) {
     case 'latency':
       return { kind: 'latency', requests: load.requests, intervalMs: load.interval };
@@ -89,7 +89,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     load: resolveLoad(probe, timeoutMs, env.caps),
     assert: probe.assert,
     sla: probe.sla,
-    abort: probe.abort ?? suite.defaults.abort ?? { errorRate: 0.5, minRequests: 20 },
+    abort: probe.abort ?? suite.defaults.abort ?? DEFAULT_ABORT,
     bodyCap: probe.bodyCap ?? suite.defaults.bodyCap ?? DEFAULT_BODY_CAP,
     schedule: probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE,
   };

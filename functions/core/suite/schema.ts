@@ -20,6 +20,12 @@ export const HARD_LIMITS = {
   timeoutMs: 120_000,
 } as const;
 
+/** The load of a probe that names none: the classic synthetic check. */
+export const DEFAULT_LOAD = { kind: 'latency', requests: 10, interval: 1_000 } as const;
+
+/** The abort rule of a probe that names none. */
+export const DEFAULT_ABORT = { errorRate: 0.5, minRequests: 20 } as const;
+
 /** Caps applied when an environment names none. */
 export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
 
@@ -235,8 +241,8 @@ const abortSchema = z.strictObject({
   errorRate: fraction()
     .refine((v) => v > 0 && v <= 0.9, 'expected an error rate above 0 and at most 0.9')
     .optional()
-    .default(0.5),
-  minRequests: positive('requests', 100_000, true).optional().default(20),
+    .default(DEFAULT_ABORT.errorRate),
+  minRequests: positive('requests', 100_000, true).optional().default(DEFAULT_ABORT.minRequests),
 });
 
 export const probeSchema = z.strictObject({

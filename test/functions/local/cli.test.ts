@@ -60,6 +60,22 @@ describe('perfprobe validate', () => {
     );
   });
 
+  it('exits 2 with a clear message for a missing file, a file that does not compile and one with no suite', async () => {
+    const broken = join(work, 'broken.ts');
+    writeFileSync(broken, 'export default defineSuite({ name: "x", probes: [ });\n');
+    const noExport = join(work, 'no-export.ts');
+    writeFileSync(noExport, 'export const x = 1;\n');
+
+    const missing = await perfprobe(['validate', join(work, 'nope.ts')]);
+    const syntax = await perfprobe(['validate', broken]);
+    const empty = await perfprobe(['run', noExport]);
+
+    expect([missing.code, syntax.code, empty.code]).toEqual([2, 2, 2]);
+    expect(missing.stderr).toContain('suite file not found:');
+    expect(syntax.stderr).toContain(`could not load suite ${broken}:`);
+    expect(empty.stderr).toContain('expected a default export (export default defineSuite({...}))');
+  });
+
   it('describes a valid suite', async () => {
     const { code, stdout } = await perfprobe(['validate', 'probes/demo.ts']);
 

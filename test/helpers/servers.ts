@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 export interface Running {
   readonly url: string;
@@ -58,15 +60,32 @@ export async function refusedPort(): Promise<number> {
   return port;
 }
 
-/**
- * Calls `fn` `ms` after `from` (a performance.now() time), precisely: a timer for most of the wait, then polling
- * on the monotonic clock, because a plain setTimeout fires 1–3 ms late on a busy loop and would blur the truth
- * that accuracy tests compare against.
- */
-export function preciseDelay(ms: number, fn: () => void, from = performance.now()): void {
-  const due = from + ms;
-  const poll = () => (performance.now() >= due ? fn() : setImmediate(poll));
-  const coarse = due - performance.now() - 3;
-  if (coarse > 0) setTimeout(poll, coarse);
-  else poll();
+export interface ServiceTimes {
+  readonly count: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Starts test/helpers/timed-server.mjs with a plan of known service times, in its own process. */
+export async function timedServer(
+  plan: Record<string, unknown>,
+): Promise<Running & { truth(): Promise<ServiceTimes> }> {
+  const script = fileURLToPath(new URL('./timed-server.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, JSON.stringify(plan)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    // Fetched outside the probe, so it is not part of what was measured.
+    truth: async () => (await fetch(`http://127.0.0.1:${port}/__stats`)).json() as Promise<ServiceTimes>,
+    close: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
 }

@@ -123,6 +123,26 @@ describe('safety', () => {
     expect(result.sla.verdict).toBe('pass');
   });
 
+  it('stops sending on a signal, lets in-flight requests finish, and marks the run invalid, not breached', async () => {
+    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 50));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'burst', connections: 4, duration: '10s' }, sla: { p99: 1 } }),
+      { signal: controller.signal },
+    );
+
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(result.stoppedEarly).toBe('interrupted: stopped by signal');
+    // Requests already sent completed normally: nothing was cut, nothing counted as an error.
+    expect(result.errors).toEqual({});
+    expect(result.requests.ok).toBeGreaterThan(10);
+    expect(result.validity.valid).toBe(false);
+    expect(result.sla.verdict).toBe('invalid');
+  });
+
   it('sends exactly the requested number of requests in a request-count burst', async () => {
     target = await httpServer((_, res) => res.end('ok'));
 

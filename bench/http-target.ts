@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A minimal keep-alive HTTP server in its own process, so neither load generator shares its event loop.
+// A minimal node:http keep-alive server in its own process: a realistic API whose own cost per request is of
+// the same order as a load generator's, so it shows what users see, not the generator's ceiling.
 const body = Buffer.from('{"ok":true}');
 const server = createServer((_, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });

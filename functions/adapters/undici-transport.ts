@@ -7,8 +7,14 @@ import { classifyError } from './undici-error-class.ts';
 /** Deadline checks run this often at most; the precision of a whole-request timeout. */
 const MAX_SWEEP_MS = 50;
 
+const EXPIRED_WHAT = {
+  timeout_connect: 'no connection',
+  timeout_headers: 'no response headers',
+  timeout_body: 'body not complete',
+} as const;
+
 class DeadlineError extends Error {
-  constructor(readonly errorClass: ErrorClass) {
+  constructor(readonly errorClass: keyof typeof EXPIRED_WHAT) {
     super(`request exceeded its timeout (${errorClass})`);
     this.name = 'DeadlineError';
   }
@@ -25,6 +31,8 @@ class ExchangeHandler implements Exchange {
   bytes = 0;
   abort: ((err: Error) => void) | undefined = undefined;
   settled = false;
+  /** Set when our deadline fired: undici may report the teardown first, under its own (wrong) class. */
+  private expiredAs: keyof typeof EXPIRED_WHAT | undefined;
   private chunks: Buffer[] | undefined;
   private kept = 0;
 
@@ -74,9 +82,14 @@ class ExchangeHandler implements Exchange {
   }
 
   onError(err: Error): void {
-    this.errorClass = err instanceof DeadlineError ? err.errorClass : classifyError(err);
-    this.errorMessage =
-      `${this.errorClass}: ${(err as { code?: string }).code ?? err.name} ${err.message}`.slice(0, 200);
+    if (this.expiredAs !== undefined) {
+      this.errorClass = this.expiredAs;
+      this.errorMessage = `${this.expiredAs}: ${EXPIRED_WHAT[this.expiredAs]} within ${this.request.timeoutMs} ms`;
+    } else {
+      this.errorClass = classifyError(err);
+      this.errorMessage =
+        `${this.errorClass}: ${(err as { code?: string }).code ?? err.name} ${err.message}`.slice(0, 200);
+    }
     this.settle();
   }
 
@@ -87,12 +100,16 @@ class ExchangeHandler implements Exchange {
   /** Called by the sweeper once the whole-request deadline has passed. */
   expire(): void {
     if (this.settled) return;
+    const phase =
+      this.abort === undefined ? 'timeout_connect' : this.status === 0 ? 'timeout_headers' : 'timeout_body';
+    this.expiredAs = phase;
     if (this.abort === undefined) {
-      // Not connected yet: undici has no abort handle before the socket is up, so drop the connection itself.
+      // Not connected yet: undici has no abort handle before the socket is up, so drop the connection itself
+      // (the lane gets a fresh client first, so the next request never lands on the dying one).
       this.lane.reset();
-      this.onError(new DeadlineError('timeout_connect'));
+      this.onError(new DeadlineError(phase));
     } else {
-      this.abort(new DeadlineError(this.status === 0 ? 'timeout_headers' : 'timeout_body'));
+      this.abort(new DeadlineError(phase));
     }
   }
 

@@ -1,3 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyError } from '../../../functions/adapters/undici-error-class.ts';
 import { createUndiciTransport } from '../../../functions/adapters/undici-transport.ts';
@@ -111,6 +119,64 @@ describe('each misbehaviour lands in exactly one error class', () => {
     expect(missing.errors).toEqual({ http_4xx: 3 });
     expect(degraded.errors).toEqual({ assertion: 3 });
     expect(degraded.sampleErrors).toContain('assertion: $.status is not "ok"');
+  });
+});
+
+describe('failures before any HTTP is spoken', () => {
+  it('a listener whose accept queue is full is timeout_connect', async () => {
+    const script = fileURLToPath(new URL('../../helpers/no-accept.py', import.meta.url));
+    const listener = spawn('python3', [script, '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [chunk] = (await once(listener.stdout, 'data')) as [Buffer];
+      const port = Number(chunk.toString().trim());
+      const filler = connect(port, '127.0.0.1');
+      await once(filler, 'connect');
+
+      const result = await check(`http://127.0.0.1:${port}`);
+      filler.destroy();
+
+      expect(result.errors).toEqual({ timeout_connect: 5 });
+    } finally {
+      listener.kill();
+    }
+  });
+
+  it('a certificate the client does not trust is tls', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfprobe-tls-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_, res) =>
+      res.end('ok'),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const result = await check(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+
+      expect(result.errors).toEqual({ tls: 5 });
+      expect(result.sampleErrors[0]).toMatch(/^tls: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

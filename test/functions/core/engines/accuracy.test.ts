@@ -79,6 +79,45 @@ describe('latency accuracy against real loopback servers', () => {
   });
 });
 
+describe('shards', () => {
+  it('gives the same counts and percentiles for a load run whole and split into four shards', async () => {
+    // Deterministic service times: of every 100 requests 85 take 20 ms and 15 take 60 ms, so p50 lies inside the
+    // 20 ms group and p90 and p99 inside the 60 ms group, not on a boundary.
+    const server = await timedServer({
+      cycle: [
+        [85, 20],
+        [15, 60],
+      ],
+    });
+    target = server;
+    const probe = probeFor(target.url, { load: { kind: 'burst', connections: 8, requests: 400 } });
+
+    const whole = await runProbeLocally(probe);
+    const wholeTruth = await server.truth();
+    const split = await runProbeLocally(probe, { shards: 4 });
+    const splitTruth = await server.truth();
+
+    expect(split.coverage).toEqual({ planned: 4, reported: 4 });
+    expect(split.requests).toEqual(whole.requests);
+    expect(split.statusCodes).toEqual(whole.statusCodes);
+    // Exactness of the merge itself is the pure property test's job; here both runs must measure what the
+    // server really did (two real runs differ in the tail by the machine's jitter, not by the merge).
+    for (const [run, truth] of [
+      [whole, wholeTruth],
+      [split, splitTruth],
+    ] as const) {
+      // Within 1 ms plus 5 % of what the server really took, as for a fixed delay.
+      for (const p of ['p50', 'p90'] as const) {
+        expect(run.latencyMs[p]).toBeGreaterThanOrEqual(truth[p] * 0.999);
+        expect(run.latencyMs[p]).toBeLessThanOrEqual(truth[p] * 1.05 + 1);
+      }
+      // p99 of 400 samples is the 4th slowest: one scheduler stall of the machine moves it by a few ms.
+      expect(run.latencyMs.p99).toBeGreaterThanOrEqual(truth.p99 * 0.999);
+      expect(run.latencyMs.p99).toBeLessThanOrEqual(truth.p99 * 1.1);
+    }
+  });
+});
+
 describe('rate engine when the target holds every connection', () => {
   it('queues arrivals, counts them as queued, and still measures from the intended time', async () => {
     target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 100));

@@ -20,6 +20,8 @@ const BY_CODE: Record<string, ErrorClass> = {
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
   UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'protocol',
   UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE: 'protocol',
+  // A header block beyond undici's 16 KiB limit: the peer is not speaking sane HTTP.
+  UND_ERR_HEADERS_OVERFLOW: 'protocol',
   UND_ERR_INFO: 'protocol',
   UND_ERR_ABORTED: 'aborted',
   UND_ERR_ABORT: 'aborted',

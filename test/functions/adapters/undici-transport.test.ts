@@ -83,6 +83,20 @@ describe('each misbehaviour lands in exactly one error class', () => {
     expect(result.errors).toEqual({ protocol: 5 });
   });
 
+  it('a flood of response headers is protocol, not buffered without end', async () => {
+    target = await tcpServer((socket) =>
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\n');
+        for (let i = 0; i < 2_000; i++) socket.write(`x-flood-${i}: ${'y'.repeat(64)}\r\n`);
+      }),
+    );
+
+    const result = await check(target.url);
+
+    expect(result.errors).toEqual({ protocol: 5 });
+    expect(result.sampleErrors[0]).toMatch(/^protocol: UND_ERR_HEADERS_OVERFLOW/);
+  });
+
   it('a body that drips slower than the timeout is timeout_body, even though bytes keep arriving', async () => {
     target = await httpServer((_, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });

@@ -151,6 +151,7 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     histogram: encodeHistogram(histogram),
     timeline: mergeTimelines(shards, startMs),
     coverage: { planned: identity.plannedShards, reported: shards.length },
+    partial: shards.length < identity.plannedShards,
     validity: judgeValidity(identity, shards, durationMs, stoppedEarly),
     stoppedEarly,
     sampleErrors: [...samples],

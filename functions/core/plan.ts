@@ -37,6 +37,18 @@ export interface ResolvedProbe {
   readonly abort: AbortSpec;
   readonly bodyCap: number;
   readonly schedule: Schedule;
+  /** Worker Lambdas that share the load in the cloud (local runs use one process). */
+  readonly shards: number;
+  readonly alert: ResolvedAlert;
+}
+
+export interface ResolvedAlert {
+  readonly breachedRuns: { readonly atLeast: number; readonly of: number };
+  readonly missedRuns: number;
+  /** Time between runs: from a rate() schedule or the suite; undefined for a cron schedule without one. */
+  readonly intervalMs: number | undefined;
+  /** Percentile key ("p99") → alarm threshold, ms. */
+  readonly latency: Readonly<Record<string, number>>;
 }
 
 export interface ShardPlan {

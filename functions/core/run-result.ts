@@ -45,6 +45,8 @@ export interface RunMeasurement {
   readonly histogram: string;
   readonly timeline: readonly TimelinePoint[];
   readonly coverage: { readonly planned: number; readonly reported: number };
+  /** True when some shards never reported: the run is stored, flagged, and invalid (never a breach). */
+  readonly partial: boolean;
   readonly validity: Validity;
   readonly stoppedEarly?: string | undefined;
   readonly sampleErrors: readonly string[];

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { generateShardLoad } from '../adapters/generate-load.ts';
 import { resolveSecrets } from '../adapters/secrets.ts';
-import { createUndiciTransport } from '../adapters/undici-transport.ts';
-import { warmUpGenerator } from '../adapters/warm-up.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
-import { runShard } from '../core/engines/run-shard.ts';
 import { planRun, type ResolvedProbe } from '../core/plan.ts';
-import { prepareRequest } from '../core/prepare-request.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { TransportFactory } from '../core/transport.ts';
@@ -24,20 +21,16 @@ export async function runProbeLocally(
   probe: ResolvedProbe,
   options: LocalRunOptions = {},
 ): Promise<RunResult> {
-  const request = prepareRequest(probe, resolveSecrets(probe.secrets, options.env));
-  await warmUpGenerator();
+  // Fail on a missing secret before planning anything.
+  resolveSecrets(probe.secrets, options.env);
   const plan = planRun(probe, { runId: randomUUID(), startAt: Date.now(), shards: options.shards ?? 1 });
   const recorders: ShardRecorder[] = [];
   const results = await Promise.all(
     plan.shards.map((shard) =>
-      runShard({
-        probe,
-        shard: shard.index,
-        load: shard.load,
-        request,
-        transport: options.transport ?? createUndiciTransport,
-        startAt: plan.startAt,
+      generateShardLoad(plan, shard.index, {
         signal: options.signal,
+        env: options.env,
+        transport: options.transport,
         onStart: (recorder) => {
           recorders.push(recorder);
           if (recorders.length === plan.shards.length) options.onStart?.(recorders);

@@ -26,6 +26,8 @@ export interface EnvironmentDefinition {
    * load runs and never written to results, logs or reports.
    */
   readonly variables?: Readonly<Record<string, string | { readonly secret: string }>>;
+  /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
+  readonly notify?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
   /** Safety caps every probe of this environment must stay within. Validation fails when one is exceeded. */
   readonly caps?: {
     /** @default 100 requests per second */
@@ -120,6 +122,20 @@ export interface AbortDefinition {
   readonly minRequests?: number;
 }
 
+export interface AlertDefinition {
+  /** Page when at least `atLeast` of the last `of` valid runs breached a critical SLA. @default { atLeast: 2, of: 3 } */
+  readonly breachedRuns?: { readonly atLeast: number; readonly of: number };
+  /** Page when this many schedule intervals pass with no run (a dead probe pages too). @default 3 */
+  readonly missedRuns?: number;
+  /** Time between runs. Derived from a rate() schedule; required with cron(). */
+  readonly interval?: Duration;
+  /**
+   * Alarms on CloudWatch's percentile of the raw latency distribution over one interval, e.g. { p99: "800ms" }.
+   * Synth refuses a percentile the run's sample count cannot support (p99 needs 1,000 samples an interval).
+   */
+  readonly latency?: Readonly<Record<PercentileKey, Duration>>;
+}
+
 export interface ProbeDefinition {
   /** Stable id: a metric dimension and a storage key. Lowercase letters, digits, "-" and "_". */
   readonly id: string;
@@ -134,6 +150,9 @@ export interface ProbeDefinition {
   readonly abort?: AbortDefinition;
   /** Most response-body bytes kept for assertions; the rest is read, counted and dropped. @default "1MiB" */
   readonly bodyCap?: ByteSize;
+  /** Worker Lambdas that share the load. @default 1 per 100 connections or 500 requests/s */
+  readonly shards?: number;
+  readonly alert?: AlertDefinition;
 }
 
 export interface SuiteDefinition {
@@ -147,6 +166,8 @@ export interface SuiteDefinition {
     readonly bodyCap?: ByteSize;
   };
   readonly probes: readonly ProbeDefinition[];
+  /** Days a stored run is kept before DynamoDB's TTL removes it. @default 90 */
+  readonly retentionDays?: number;
 }
 
 /** Declares a suite. Returns it unchanged: validation happens when perfprobe loads the file. */

@@ -1,6 +1,7 @@
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
 import { defaultRateConnections } from './load-envelope.ts';
-import { DEFAULT_ABORT, DEFAULT_LOAD, type ProbeSpec, type Suite } from './schema.ts';
+import { rateIntervalMs } from './schedule.ts';
+import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_LOAD, type ProbeSpec, type Suite } from './schema.ts';
 import { substitute } from './template.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -51,6 +52,20 @@ function resolveLoad(
   }
 }
 
+/** One worker per 100 connections or 500 requests/s: what one Lambda vCPU drives without falling behind. */
+export function defaultShards(load: ResolvedLoad): number {
+  switch (load.kind) {
+    case 'latency':
+      return 1;
+    case 'burst':
+      return Math.ceil(load.connections / 100);
+    case 'rate': {
+      const peak = Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate)));
+      return Math.max(1, Math.min(load.connections, Math.ceil(peak / 500)));
+    }
+  }
+}
+
 /** Binds a validated probe to one environment: URL, variables, defaults and caps applied; secrets left as refs. */
 export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
   const env = suite.environments[environment];
@@ -79,6 +94,8 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     headers['content-type'] ??= 'application/json';
   }
   const timeoutMs = probe.request.timeout ?? suite.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
+  const load = resolveLoad(probe, timeoutMs, env.caps);
+  const schedule = probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE;
   return {
     suite: suite.name,
     environment,
@@ -86,11 +103,18 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     description: probe.description,
     request: { method: probe.request.method ?? 'GET', url: fill(rawUrl), headers, body, timeoutMs },
     secrets,
-    load: resolveLoad(probe, timeoutMs, env.caps),
+    load,
     assert: probe.assert,
     sla: probe.sla,
     abort: probe.abort ?? suite.defaults.abort ?? DEFAULT_ABORT,
     bodyCap: probe.bodyCap ?? suite.defaults.bodyCap ?? DEFAULT_BODY_CAP,
-    schedule: probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE,
+    schedule,
+    shards: probe.shards ?? defaultShards(load),
+    alert: {
+      breachedRuns: probe.alert?.breachedRuns ?? DEFAULT_ALERT.breachedRuns,
+      missedRuns: probe.alert?.missedRuns ?? DEFAULT_ALERT.missedRuns,
+      intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
+      latency: probe.alert?.latency ?? {},
+    },
   };
 }

@@ -245,6 +245,28 @@ const abortSchema = z.strictObject({
   minRequests: positive('requests', 100_000, true).optional().default(DEFAULT_ABORT.minRequests),
 });
 
+/** Runs of M out of the last N that breached a critical SLA, before on-call is paged. */
+const breachedRunsSchema = z
+  .strictObject({
+    atLeast: positive('runs', 100, true),
+    of: positive('runs', 100, true),
+  })
+  .refine((v) => v.atLeast <= v.of, { message: 'expected atLeast to be at most of', path: ['atLeast'] });
+
+export const DEFAULT_ALERT = { breachedRuns: { atLeast: 2, of: 3 }, missedRuns: 3 } as const;
+
+export const alertSchema = z.strictObject({
+  breachedRuns: breachedRunsSchema.optional().default(DEFAULT_ALERT.breachedRuns),
+  /** Consecutive schedule intervals without a run before the heartbeat alarm pages. */
+  missedRuns: positive('runs', 100, true).optional().default(DEFAULT_ALERT.missedRuns),
+  /** The time between runs: derived from rate() schedules, required for cron(). */
+  interval: millis().optional(),
+  /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */
+  latency: z
+    .record(patterned(/^p(\d{1,2}(\.\d+)?)$/, 'a percentile key like "p99" or "p99.9"'), millis())
+    .optional(),
+});
+
 export const probeSchema = z.strictObject({
   id: patterned(
     /^[a-z0-9][a-z0-9_-]{0,62}$/,
@@ -258,6 +280,9 @@ export const probeSchema = z.strictObject({
   sla: slaSchema.optional(),
   abort: abortSchema.optional(),
   bodyCap: bytes().optional(),
+  /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */
+  shards: positive('shards', 1_000, true).optional(),
+  alert: alertSchema.optional(),
 });
 
 const variableSchema = z.union([z.string(), z.strictObject({ secret: z.string().regex(/^[a-z]+:.+/) })]);
@@ -273,6 +298,20 @@ const capsSchema = z.strictObject({
 export const environmentSchema = z.strictObject({
   baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
   variables: z.record(z.string(), variableSchema).optional().default({}),
+  /** Who hears about breaches and recoveries of this environment's probes. */
+  notify: z
+    .strictObject({
+      email: z
+        .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
+        .optional()
+        .default([]),
+      https: z
+        .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
+        .optional()
+        .default([]),
+    })
+    .optional()
+    .default({ email: [], https: [] }),
   caps: capsSchema.optional().default({
     maxRate: DEFAULT_CAPS.maxRate,
     maxConnections: DEFAULT_CAPS.maxConnections,
@@ -298,6 +337,8 @@ export const suiteSchema = z.strictObject({
     .refine((envs) => Object.keys(envs).length > 0, 'expected at least one environment'),
   defaults: defaultsSchema.optional().default({}),
   probes: z.array(probeSchema).min(1, 'expected at least one probe'),
+  /** Days a run stays in the results table before DynamoDB's TTL removes it. */
+  retentionDays: positive('days', 3_650, true).optional().default(90),
 });
 
 export type SuiteInput = z.input<typeof suiteSchema>;
@@ -308,3 +349,4 @@ export type AssertionsSpec = z.output<typeof assertionsSchema>;
 export type SlaSpec = z.output<typeof slaSchema>;
 export type EnvironmentSpec = z.output<typeof environmentSchema>;
 export type AbortSpec = z.output<typeof abortSchema>;
+export type AlertSpec = z.output<typeof alertSchema>;

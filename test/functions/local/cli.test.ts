@@ -136,6 +136,7 @@ describe('perfprobe run', () => {
         'histogram',
         'timeline',
         'coverage',
+        'partial',
         'validity',
         'sampleErrors',
         'sla',

@@ -1,0 +1,26 @@
+// CDK app: `cdk deploy -c env=prod [-c suite=probes/other.ts]` builds one stack for one environment of a suite.
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
+import { loadSuite } from '../functions/local/load-suite.ts';
+import { UsageError } from '../functions/local/usage-error.ts';
+import { PerfprobeStack, stackName } from '../lib/perfprobe-stack.ts';
+
+try {
+  const app = new App();
+  const suitePath = String(app.node.tryGetContext('suite') ?? 'probes/example-bank.ts');
+  const suite = await loadSuite(suitePath);
+  const environment = app.node.tryGetContext('env');
+  if (typeof environment !== 'string' || !Object.hasOwn(suite.environments, environment)) {
+    throw new UsageError(
+      `pass the environment to deploy: -c env=<name> (${suitePath} defines: ${Object.keys(suite.environments).join(', ')})`,
+    );
+  }
+  new PerfprobeStack(app, stackName(suite.name, environment), { suite, environment, source: suitePath });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+} catch (error) {
+  if (!(error instanceof UsageError || error instanceof SuiteValidationError)) throw error;
+  process.stderr.write(`perfprobe: ${error.message}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,44 @@
+import { runShard } from '../core/engines/run-shard.ts';
+import type { RunPlan } from '../core/plan.ts';
+import { prepareRequest } from '../core/prepare-request.ts';
+import type { ShardRecorder } from '../core/shard-recorder.ts';
+import type { ShardResult } from '../core/shard-result.ts';
+import type { TransportFactory } from '../core/transport.ts';
+import { resolveSecrets } from './secrets.ts';
+import { createUndiciTransport } from './undici-transport.ts';
+import { warmUpGenerator } from './warm-up.ts';
+
+export interface ShardLoadOptions {
+  /** Stops sending (Ctrl-C, or the worker Lambda's deadline); in-flight requests finish within their timeout. */
+  readonly signal?: AbortSignal | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly transport?: TransportFactory | undefined;
+  readonly onStart?: ((recorder: ShardRecorder) => void) | undefined;
+}
+
+/**
+ * Drives one shard of a planned run: secrets resolved here and nowhere else, the generator warmed, then the load.
+ * The worker Lambda and the local runner both call this.
+ */
+export async function generateShardLoad(
+  plan: RunPlan,
+  shard: number,
+  options: ShardLoadOptions = {},
+): Promise<ShardResult> {
+  const shardPlan = plan.shards[shard];
+  if (shardPlan === undefined) {
+    throw new RangeError(`shard ${shard} is not in run ${plan.runId} (it has ${plan.shards.length})`);
+  }
+  const request = prepareRequest(plan.probe, resolveSecrets(plan.probe.secrets, options.env));
+  await warmUpGenerator();
+  return runShard({
+    probe: plan.probe,
+    shard,
+    load: shardPlan.load,
+    request,
+    transport: options.transport ?? createUndiciTransport,
+    startAt: plan.startAt,
+    signal: options.signal,
+    onStart: options.onStart,
+  });
+}

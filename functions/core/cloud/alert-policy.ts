@@ -1,0 +1,40 @@
+import { ArrivalSchedule } from '../pacing.ts';
+import type { ResolvedProbe } from '../plan.ts';
+
+/** CloudWatch alarm periods are whole minutes here (10/20/30 s would need high-resolution metrics). */
+const MINUTE_S = 60;
+const DAY_S = 86_400;
+
+/** Samples a percentile needs in one period to mean anything: ten observations above it (p99 → 1,000). */
+export function samplesNeeded(percentile: number): number {
+  return Math.ceil(10 / (1 - percentile / 100) - 1e-9);
+}
+
+/**
+ * Latency samples one run is sure to produce. A latency probe, a request-count burst and a rate probe know
+ * theirs; a timed burst is bounded below by each connection taking its whole timeout per request.
+ */
+export function guaranteedSamples(probe: ResolvedProbe): number {
+  const load = probe.load;
+  switch (load.kind) {
+    case 'latency':
+      return load.requests;
+    case 'burst':
+      return (
+        load.requests ??
+        Math.floor((load.connections * (load.durationMs ?? load.maxDurationMs)) / probe.request.timeoutMs)
+      );
+    case 'rate':
+      return Math.floor(new ArrivalSchedule(load.stages).total);
+  }
+}
+
+/** The alarm period for a probe: one schedule interval, rounded up to whole minutes. */
+export function alarmPeriodSeconds(intervalMs: number): number {
+  return Math.max(MINUTE_S, Math.ceil(intervalMs / 1000 / MINUTE_S) * MINUTE_S);
+}
+
+/** CloudWatch's limit on period × evaluation periods: one day below hourly periods, seven days above. */
+export function maxEvaluationSeconds(periodSeconds: number): number {
+  return periodSeconds < 3_600 ? DAY_S : 7 * DAY_S;
+}

@@ -1,0 +1,94 @@
+import { decodeHistogram } from '../histogram.ts';
+import type { RunResult } from '../run-result.ts';
+
+export const METRIC_NAMESPACE = 'Perfprobe';
+
+/** CloudWatch accepts at most this many distinct values in one datum's Values/Counts. */
+export const MAX_VALUES_PER_DATUM = 150;
+
+export const METRICS = {
+  latency: 'Latency',
+  requests: 'Requests',
+  errors: 'Errors',
+  throughput: 'Throughput',
+  slaBreached: 'SlaBreached',
+  invalidRun: 'InvalidRun',
+  heartbeat: 'Heartbeat',
+} as const;
+
+/** The shape of one PutMetricData datum (the SDK's MetricDatum, without importing the SDK into core). */
+export interface MetricDatum {
+  readonly MetricName: string;
+  readonly Dimensions: { Name: string; Value: string }[];
+  readonly Timestamp: Date;
+  readonly Unit: 'Milliseconds' | 'Count' | 'Count/Second' | 'None';
+  readonly Value?: number;
+  readonly Values?: number[];
+  readonly Counts?: number[];
+}
+
+export function metricDimensions(environment: string, probeId: string): { Name: string; Value: string }[] {
+  return [
+    { Name: 'Environment', Value: environment },
+    { Name: 'Probe', Value: probeId },
+  ];
+}
+
+/**
+ * Everything one run publishes, for one PutMetricData call. The latency goes as the distribution itself
+ * (every distinct HDR bucket value with its count, at most 150 a datum), so CloudWatch's percentile statistics
+ * and alarms see the real shape rather than a pre-computed percentile. SlaBreached is published for valid runs
+ * only: a run the generator could not deliver never counts as a breach.
+ */
+export function runMetricData(run: RunResult): MetricDatum[] {
+  const Dimensions = metricDimensions(run.environment, run.probeId);
+  const Timestamp = new Date(run.startedAt);
+  const datum = (MetricName: string, Unit: MetricDatum['Unit'], Value: number): MetricDatum => ({
+    MetricName,
+    Dimensions,
+    Timestamp,
+    Unit,
+    Value,
+  });
+  const data: MetricDatum[] = [];
+  const values: number[] = [];
+  const counts: number[] = [];
+  if (run.histogram) {
+    const histogram = decodeHistogram(run.histogram) as unknown as RecordedValues;
+    const iterator = histogram.recordedValuesIterator;
+    iterator.reset();
+    while (iterator.hasNext()) {
+      const bucket = iterator.next();
+      values.push(bucket.valueIteratedTo / 1000);
+      counts.push(bucket.countAtValueIteratedTo);
+    }
+  }
+  for (let i = 0; i < values.length; i += MAX_VALUES_PER_DATUM) {
+    data.push({
+      MetricName: METRICS.latency,
+      Dimensions,
+      Timestamp,
+      Unit: 'Milliseconds',
+      Values: values.slice(i, i + MAX_VALUES_PER_DATUM),
+      Counts: counts.slice(i, i + MAX_VALUES_PER_DATUM),
+    });
+  }
+  data.push(
+    datum(METRICS.requests, 'Count', run.requests.total),
+    datum(METRICS.errors, 'Count', run.requests.failed),
+    datum(METRICS.throughput, 'Count/Second', run.throughputRps),
+    datum(METRICS.invalidRun, 'Count', run.validity.valid ? 0 : 1),
+    datum(METRICS.heartbeat, 'Count', 1),
+  );
+  if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
+  return data;
+}
+
+/** The part of hdr-histogram-js's JsHistogram this needs; decoded histograms are JsHistograms. */
+interface RecordedValues {
+  readonly recordedValuesIterator: {
+    reset(): void;
+    hasNext(): boolean;
+    next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+  };
+}

@@ -1,0 +1,38 @@
+import { plannedDurationMs } from '../engines/run-shard.ts';
+import { planRun, type ResolvedProbe } from '../plan.ts';
+
+/** Express workflows end after 5 minutes; keep a margin for Plan, Aggregate and invocation overhead. */
+export const EXPRESS_MAX_MS = 300_000;
+const EXPRESS_RUN_BUDGET_MS = 240_000;
+/** An inline Map state runs at most 40 iterations at once; more shards need a Distributed Map. */
+export const INLINE_MAP_MAX_SHARDS = 40;
+/** A Lambda function runs at most 15 minutes. */
+export const LAMBDA_MAX_MS = 900_000;
+/** Time a shard may wait for the shared start (cold start of the last worker included). */
+export const START_LEAD_MAX_MS = 5_000;
+/** After the load: the close grace of run-shard, merging and returning (see worker RETURN_MARGIN_MS). */
+const FINISH_MARGIN_MS = 4_000;
+
+export type WorkflowKind = 'express' | 'standard';
+
+/** Shards the plan really makes (a burst never has more shards than connections). */
+export function plannedShards(probe: ResolvedProbe): number {
+  return planRun(probe, { runId: '', startAt: 0, shards: probe.shards }).shards.length;
+}
+
+/** Longest a worker needs: wait for the start, the load, one request timeout for the last request, return. */
+export function workerBudgetMs(probe: ResolvedProbe): number {
+  return (
+    START_LEAD_MAX_MS +
+    plannedDurationMs(probe.load, probe.request.timeoutMs) +
+    probe.request.timeoutMs +
+    FINISH_MARGIN_MS
+  );
+}
+
+/** Express (cheap, ≤ 5 min, inline Map) when the run fits; Standard with a Distributed Map beyond. */
+export function workflowFor(probe: ResolvedProbe): WorkflowKind {
+  return workerBudgetMs(probe) <= EXPRESS_RUN_BUDGET_MS && plannedShards(probe) <= INLINE_MAP_MAX_SHARDS
+    ? 'express'
+    : 'standard';
+}

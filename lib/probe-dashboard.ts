@@ -1,0 +1,48 @@
+import { Duration } from 'aws-cdk-lib';
+import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
+import { METRICS } from '../functions/core/cloud/metric-data.ts';
+import { probeMetric } from './probe-alarms.ts';
+
+/** One row per probe: latency percentiles, requests and errors, throughput. */
+export function probeDashboard(
+  scope: Construct,
+  id: string,
+  name: string,
+  deployed: DeployedSuite,
+): Dashboard {
+  const dashboard = new Dashboard(scope, id, { dashboardName: name, defaultInterval: Duration.days(1) });
+  dashboard.addWidgets(
+    new TextWidget({
+      markdown: `# perfprobe: ${deployed.suite} (${deployed.environment})\nLatency percentiles come from each run's full distribution; invalid runs are stored but never count as a breach.`,
+      width: 24,
+      height: 2,
+    }),
+  );
+  const period = Duration.minutes(5);
+  for (const probe of Object.values(deployed.probes)) {
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: `${probe.id}: latency (ms)`,
+        width: 10,
+        left: ['p50', 'p90', 'p99'].map((p) => probeMetric(probe, METRICS.latency, p, period)),
+      }),
+      new GraphWidget({
+        title: `${probe.id}: requests and errors`,
+        width: 7,
+        left: [
+          probeMetric(probe, METRICS.requests, 'Sum', period),
+          probeMetric(probe, METRICS.errors, 'Sum', period),
+        ],
+      }),
+      new GraphWidget({
+        title: `${probe.id}: throughput (req/s) and SLA breaches`,
+        width: 7,
+        left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
+        right: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
+      }),
+    );
+  }
+  return dashboard;
+}

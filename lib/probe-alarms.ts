@@ -11,8 +11,6 @@ import type { ResolvedProbe } from '../functions/core/plan.ts';
 export interface ProbeAlarmsProps {
   readonly probe: ResolvedProbe;
   readonly topic: ITopic;
-  /** Where on-call finds the runs, for the alarm text. */
-  readonly tableName: string;
   readonly dashboardName: string;
 }
 
@@ -54,7 +52,8 @@ export class ProbeAlarms extends Construct {
     const period = Duration.seconds(alarmPeriodSeconds(probe.alert.intervalMs!));
     const name = `perfprobe-${probe.environment}-${probe.id}`;
     const where = `Probe ${probe.id} (${probe.request.method} ${probe.request.url}), suite ${probe.suite}, environment ${probe.environment}.`;
-    const look = `Runs: DynamoDB table ${props.tableName}, pk "${probe.environment}#${probe.id}". Dashboard: ${props.dashboardName}.`;
+    // Plain text only (no tokens), so the description is readable in the template and bounded in length.
+    const look = `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${props.dashboardName}.`;
     const { atLeast, of } = probe.alert.breachedRuns;
 
     this.breach = new Alarm(this, 'Breach', {

@@ -15,11 +15,15 @@ export function startLeadMs(shards: number): number {
 }
 
 /** {probeId} → the run's plan: its id, shared start time and one task per shard. */
-export function createPlanHandler(suite: () => DeployedSuite, now: () => number = Date.now) {
+export function createPlanHandler(
+  suite: () => DeployedSuite,
+  options: { readonly now?: () => number; readonly leadMs?: (shards: number) => number } = {},
+) {
+  const { now = Date.now, leadMs = startLeadMs } = options;
   return middy(async (event: RunRequest): Promise<PlannedRun> => {
     const probe = deployedProbe(suite(), event?.probeId);
     const plan = planRun(probe, { runId: randomUUID(), startAt: now(), shards: probe.shards });
-    return plannedRun({ ...plan, startAt: plan.startAt + startLeadMs(plan.shards.length) });
+    return plannedRun({ ...plan, startAt: plan.startAt + leadMs(plan.shards.length) });
   });
 }
 

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
+import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
+import { deploySuiteInput } from '../helpers/stacks.ts';
+
+const outdir = mkdtempSync(join(tmpdir(), 'perfprobe-bundles-'));
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('function bundles (real esbuild bundling, as deployed)', () => {
+  // The one test that bundles; the others skip it for speed. A secret value present at synth must not leak in.
+  process.env.BANK_TOKEN = 'leak-canary-7f3e';
+  const app = new App({ outdir });
+  const stack = new PerfprobeStack(app, 'perfprobe-bank-prod', {
+    suite: validateSuite(deploySuiteInput()),
+    environment: 'prod',
+  });
+  const template = Template.fromStack(stack);
+  app.synth();
+  const assetOf = (memory: number, handlerHint: string) => {
+    const fn = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([id, f]) => f.Properties.MemorySize === memory && id.includes(handlerHint),
+    )!;
+    const key = String(fn[1].Properties.Code.S3Key).replace('.zip', '');
+    return join(outdir, `asset.${key}`);
+  };
+
+  it('runs the Plan bundle in a bare Node process: ESM, the suite compiled in, no secret value', () => {
+    const dir = assetOf(512, 'Plan');
+    expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const script = `import('${join(dir, 'index.mjs')}').then(async (m) => {
+      const plan = await m.handler({ probeId: 'accounts' }, {});
+      process.stdout.write(JSON.stringify(plan));
+    })`;
+    const plan = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' }));
+    expect(plan).toMatchObject({ probeId: 'accounts', shards: 6 });
+    expect(plan.tasks).toHaveLength(6);
+    // The bundled suite holds the secret's reference, never its value (resolved only where the worker runs).
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    const suites = [...code.matchAll(/"([A-Za-z0-9+/=]{200,})"/g)].map((m) =>
+      Buffer.from(m[1]!, 'base64').toString('utf8'),
+    );
+    expect(suites.some((text) => text.includes('"token":"env:BANK_TOKEN"'))).toBe(true);
+    expect(`${code}${suites.join('')}`).not.toContain('leak-canary-7f3e');
+    delete process.env.BANK_TOKEN;
+  });
+
+  it('loads the Worker bundle (undici and hdr-histogram-js need the createRequire banner) and refuses unknown probes', () => {
+    const dir = assetOf(1769, 'Worker');
+    const script = `import('${join(dir, 'index.mjs')}').then(async (m) => {
+      try { await m.handler({ probeId: 'nope', runId: 'r', startAt: 0, shard: 0, shards: 1 }, { getRemainingTimeInMillis: () => 60000 }); }
+      catch (e) { process.stdout.write(e.message); }
+    })`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' });
+    expect(out).toBe('unknown probe "nope" in suite "bank" (prod); deployed: health, accounts');
+  });
+});

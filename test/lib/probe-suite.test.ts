@@ -1,0 +1,245 @@
+import { App, type Stack, Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
+import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
+import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
+import { renderDefinition } from '../helpers/state-machine-definition.ts';
+
+/** The template with what changes on every code edit (asset hashes) replaced, for the snapshot. */
+function stripAssetHashes(template: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(template)
+      .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
+      .replace(/"PERFPROBE_DEPLOYED_SUITE[^"]*"/g, '"<suite>"'),
+  );
+}
+
+describe('ProbeSuite template', () => {
+  const { template } = synthStack(deploySuiteInput());
+
+  it('matches the snapshot (asset hashes stripped)', () => {
+    expect(stripAssetHashes(template.toJSON())).toMatchSnapshot();
+  });
+
+  it('has one schedule per probe whose input is only the probe id, never retried, with a dead-letter queue', () => {
+    const schedules = template.findResources('AWS::Scheduler::Schedule');
+    expect(Object.keys(schedules)).toHaveLength(2);
+    // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
+    const byProbe: Record<string, any> = Object.fromEntries(
+      Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).probeId, s.Properties]),
+    );
+    expect(Object.keys(byProbe).sort()).toEqual(['accounts', 'health']);
+    for (const props of Object.values(byProbe)) {
+      expect(Object.keys(JSON.parse(props.Target.Input))).toEqual(['probeId']);
+      expect(props.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
+      expect(props.Target.DeadLetterConfig.Arn).toBeDefined();
+    }
+    expect(byProbe.health.ScheduleExpression).toBe('rate(1 minute)');
+    expect(byProbe.accounts.ScheduleExpression).toBe('cron(0 * * * ? *)');
+    expect(byProbe.accounts.ScheduleExpressionTimezone).toBe('Europe/Berlin');
+  });
+
+  it('runs small probes on an Express state machine whose every task has a timeout', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const definition = renderDefinition(machine.Properties.DefinitionString) as {
+      StartAt: string;
+      TimeoutSeconds: number;
+      States: Record<string, Record<string, unknown>>;
+    };
+    expect(definition.StartAt).toBe('Plan');
+    expect(definition.TimeoutSeconds).toBe(300);
+    const map = definition.States.Shards as {
+      ItemProcessor: { States: Record<string, Record<string, unknown>> };
+    };
+    const tasks = { ...definition.States, ...map.ItemProcessor.States };
+    for (const name of ['Plan', 'Worker', 'Aggregate']) {
+      expect(tasks[name]?.Type).toBe('Task');
+      expect(tasks[name]?.TimeoutSeconds).toBeGreaterThan(0);
+      // Only Lambda's own service errors are retried: a worker failure never turns into extra load.
+      expect(tasks[name]?.Retry).toEqual([
+        expect.objectContaining({
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+          ],
+          JitterStrategy: 'FULL',
+        }),
+      ]);
+    }
+    expect(tasks.Worker?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ShardLost' },
+    ]);
+    expect(definition.States.Shards).toMatchObject({ Type: 'Map', ItemsPath: '$.tasks', MaxConcurrency: 6 });
+  });
+
+  it('alarms per probe: M of N breached runs (missing ignored) and a heartbeat (missing is breaching)', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === name);
+    const healthBreach = named('perfprobe-prod-health-sla');
+    expect(healthBreach).toMatchObject({
+      MetricName: 'SlaBreached',
+      Namespace: 'Perfprobe',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'ignore',
+      Dimensions: [
+        { Name: 'Environment', Value: 'prod' },
+        { Name: 'Probe', Value: 'health' },
+      ],
+    });
+    expect(named('perfprobe-prod-accounts-sla')).toMatchObject({
+      Period: 3600,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+    expect(named('perfprobe-prod-health-heartbeat')).toMatchObject({
+      MetricName: 'Heartbeat',
+      Statistic: 'SampleCount',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(named('perfprobe-prod-accounts-heartbeat')).toMatchObject({ Period: 3600, EvaluationPeriods: 2 });
+    expect(named('perfprobe-prod-accounts-p99')).toMatchObject({
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 400,
+      Period: 3600,
+    });
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) {
+      // Breach and recovery both reach on-call.
+      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+      expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
+    }
+    expect(healthBreach?.AlarmDescription).toContain('2 of the last 3 valid runs');
+  });
+
+  it('stores runs on demand with the documented keys, TTL, point-in-time recovery and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('sends alarms to a KMS-encrypted, TLS-only topic with the suite subscriptions', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'https',
+      Endpoint: 'https://hooks.example.com/perfprobe',
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('deploys functions on nodejs22.x arm64 with tracing, and the worker gets a full vCPU', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 512, 512]);
+  });
+
+  it('moves runs beyond five minutes or 40 shards to a Standard state machine with a Distributed Map', () => {
+    const input = deploySuiteInput();
+    input.probes.push({
+      id: 'soak',
+      request: { url: '/accounts' },
+      schedule: 'rate(1 day)',
+      load: { kind: 'rate', rate: 100, duration: '1m' } as never,
+      shards: 50,
+      sla: { p99: 500 },
+    } as never);
+    const { template: withSoak } = synthStack(input);
+    withSoak.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    const machines = Object.values(withSoak.findResources('AWS::StepFunctions::StateMachine'));
+    const standard = machines.find((m) => m.Properties.StateMachineType === 'STANDARD');
+    expect(JSON.stringify(standard?.Properties.DefinitionString)).toContain('DISTRIBUTED');
+  });
+
+  it('refuses a percentile alarm the samples per interval cannot support, saying what to change', () => {
+    const input = deploySuiteInput();
+    (input.probes[0] as Record<string, unknown>).alert = { latency: { p99: '300ms' } };
+    expect(() => synthStack(input)).toThrow(SuiteValidationError);
+    try {
+      synthStack(input);
+    } catch (error) {
+      expect((error as SuiteValidationError).problems).toEqual([
+        {
+          path: 'probes[0].alert.latency.p99',
+          message: expect.stringMatching(
+            /^p99 needs at least 1,000 samples an interval, and this probe is sure of only 3 per run: send more requests per run/,
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('refuses a cron schedule without an alert interval, naming the field', () => {
+    const input = deploySuiteInput();
+    delete (input.probes[1] as Record<string, unknown>).alert;
+    expect(() => synthStack(input)).toThrow(/probes\[1\]\.alert\.interval: expected the time between runs/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  function nagged(addToStack?: (stack: Stack) => void) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new PerfprobeStack(app, 'perfprobe-bank-prod', {
+      suite: validateSuite(deploySuiteInput()),
+      environment: 'prod',
+    });
+    addToStack?.(stack);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    return () => app.synth();
+  }
+
+  it('passes with zero unacknowledged findings', () => {
+    expect(nagged()).not.toThrow();
+  });
+
+  it('does fail on an unacknowledged finding (the check is live)', () => {
+    expect(nagged((stack) => new Queue(stack, 'Unencrypted'))).toThrow(/AwsSolutions-SQS4/);
+  });
+});

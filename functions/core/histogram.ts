@@ -21,7 +21,7 @@ export function createTimelineHistogram(): Histogram {
   return hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
-    numberOfSignificantValueDigits: 2,
+    numberOfSignificantValueDigits: 1,
     autoResize: false,
     bitBucketSize: 32,
   });

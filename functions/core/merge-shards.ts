@@ -31,12 +31,14 @@ function addCounts(into: Record<string, number>, from: Readonly<Record<string, n
 }
 
 function mergeTimelines(shards: readonly ShardResult[], originMs: number): TimelinePoint[] {
+  // Shards of one run share their plan, hence their slot width.
+  const width = Math.max(1, ...shards.map((s) => s.timelineSlotSeconds));
   const slots: { requests: number; errors: number; encoded: string[] }[] = [];
   for (const shard of shards) {
-    // Shards share a planned start, but a late one is shifted so seconds line up in wall time.
+    // Shards share a planned start, but a late one is shifted so slots line up in wall time.
     const offset = Math.max(0, Math.round((Date.parse(shard.startedAt) - originMs) / 1000));
     for (const slot of shard.timeline) {
-      const at = slot.second + offset;
+      const at = Math.floor((slot.second + offset) / width);
       for (let i = slots.length; i <= at; i++) slots.push({ requests: 0, errors: 0, encoded: [] });
       const merged = slots[at]!;
       merged.requests += slot.requests;
@@ -44,10 +46,11 @@ function mergeTimelines(shards: readonly ShardResult[], originMs: number): Timel
       if (slot.histogram) merged.encoded.push(slot.histogram);
     }
   }
-  return slots.map((slot, second) => {
+  return slots.map((slot, index) => {
     const histogram = mergeEncoded(slot.encoded, createTimelineHistogram());
     return {
-      second,
+      second: index * width,
+      seconds: width,
       requests: slot.requests,
       errors: slot.errors,
       p50: percentileMs(histogram, 50),

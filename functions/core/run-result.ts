@@ -3,7 +3,10 @@ import type { LatencySummaryMs } from './histogram.ts';
 import type { SlaReport } from './sla.ts';
 
 export interface TimelinePoint {
+  /** Start of the slot, seconds since the run started. */
   readonly second: number;
+  /** Width of the slot in seconds (1, wider for long runs). */
+  readonly seconds: number;
   readonly requests: number;
   readonly errors: number;
   /** ms; 0 when no response completed in that second. */

@@ -10,6 +10,13 @@ import type { GeneratorHealth, ShardResult, TimelineSlot } from './shard-result.
 
 const ERROR_INDEX = new Map<ErrorClass, number>(ERROR_CLASSES.map((c, i) => [c, i]));
 const MAX_SAMPLE_ERRORS = 5;
+/** Timeline slots per shard at most: with ~170 B per slot histogram, a shard result stays under 8 KB. */
+export const MAX_TIMELINE_SLOTS = 20;
+
+/** Slot width for a run expected to last `expectedMs`: 1 s, or whole seconds wide enough for 20 slots. */
+export function timelineSlotMs(expectedMs: number): number {
+  return Math.max(1_000, Math.ceil(expectedMs / MAX_TIMELINE_SLOTS / 1_000) * 1_000);
+}
 
 interface Slot {
   requests: number;
@@ -31,8 +38,14 @@ export class ShardRecorder {
   private readonly slots: Slot[] = [];
   private readonly samples = new Set<string>();
 
-  /** @param originMs monotonic time (ms) the timeline counts seconds from: the run's shared start. */
-  constructor(readonly originMs: number) {}
+  /**
+   * @param originMs monotonic time (ms) the timeline counts from: the run's shared start.
+   * @param slotMs width of a timeline slot (see timelineSlotMs).
+   */
+  constructor(
+    readonly originMs: number,
+    private readonly slotMs = 1_000,
+  ) {}
 
   /**
    * Records one finished request.
@@ -50,12 +63,12 @@ export class ShardRecorder {
     this.total++;
     this.bytesReceived += bytes;
     if (status > 0 && status < 600) this.statusCounts[status]!++;
-    const second = Math.max(0, Math.floor((nowMs - this.originMs) / 1000));
-    let slot = this.slots[second];
+    const index = Math.max(0, Math.floor((nowMs - this.originMs) / this.slotMs));
+    let slot = this.slots[index];
     if (slot === undefined) {
       slot = { requests: 0, errors: 0, histogram: undefined };
-      // Sparse on purpose: a stalled second stays a hole, filled when the result is built.
-      this.slots[second] = slot;
+      // Sparse on purpose: a stalled slot stays a hole, filled when the result is built.
+      this.slots[index] = slot;
     }
     slot.requests++;
     if (errorClass === undefined) this.ok++;
@@ -99,10 +112,10 @@ export class ShardRecorder {
       if (n > 0) errors[ERROR_CLASSES[i]!] = n;
     });
     const timeline: TimelineSlot[] = [];
-    for (let second = 0; second < this.slots.length; second++) {
-      const slot = this.slots[second];
+    for (let index = 0; index < this.slots.length; index++) {
+      const slot = this.slots[index];
       timeline.push({
-        second,
+        second: (index * this.slotMs) / 1000,
         requests: slot?.requests ?? 0,
         errors: slot?.errors ?? 0,
         histogram: slot?.histogram ? encodeHistogram(slot.histogram) : '',
@@ -117,6 +130,7 @@ export class ShardRecorder {
       errors,
       bytesReceived: this.bytesReceived,
       timeline,
+      timelineSlotSeconds: this.slotMs / 1000,
       sampleErrors: [...this.samples],
     };
   }

@@ -1,12 +1,12 @@
 import type { ErrorCounts } from './error-classes.ts';
 
-/** One second of a shard's run: additive counts and a mergeable histogram. */
+/** One slot of a shard's timeline (timelineSlotSeconds wide): additive counts and a mergeable histogram. */
 export interface TimelineSlot {
-  /** Seconds since the run's shared start. */
+  /** Start of the slot, seconds since the run's shared start. */
   readonly second: number;
   readonly requests: number;
   readonly errors: number;
-  /** Compressed base64 HDR histogram, µs, 2 significant digits. */
+  /** Compressed base64 HDR histogram, µs, 1 significant digit (~6 %): enough for a chart, and small. */
   readonly histogram: string;
 }
 
@@ -26,6 +26,8 @@ export interface ShardResult {
   readonly errors: ErrorCounts;
   readonly bytesReceived: number;
   readonly timeline: readonly TimelineSlot[];
+  /** Width of a timeline slot: 1 s, wider for long runs so a shard result stays under 8 KB. */
+  readonly timelineSlotSeconds: number;
   readonly generator: GeneratorHealth;
   /** Why the shard stopped before its plan, if it did. */
   readonly stoppedEarly?: string | undefined;

@@ -4,6 +4,7 @@ import { generateShardLoad, type ShardLoadOptions } from '../adapters/generate-l
 import { planFromMessage } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import type { ShardTask } from '../core/cloud/run-messages.ts';
+import { compactShardResult, shardResultBudget } from '../core/compact-shard-result.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
 
@@ -25,11 +26,13 @@ export function createWorkerHandler(
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, stopAfter));
     try {
-      return await generateShardLoad(plan, task.shard, {
+      const result = await generateShardLoad(plan, task.shard, {
         signal: deadline.signal,
         env: options.env ?? process.env,
         transport: options.transport,
       });
+      // All shards' results come back through one Map state: each keeps to its share of the payload limit.
+      return compactShardResult(result, shardResultBudget(task.shards));
     } finally {
       clearTimeout(timer);
     }

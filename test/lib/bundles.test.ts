@@ -38,7 +38,9 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
       const plan = await m.handler({ probeId: 'accounts' }, {});
       process.stdout.write(JSON.stringify(plan));
     })`;
-    const plan = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' }));
+    const plan = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' }),
+    );
     expect(plan).toMatchObject({ probeId: 'accounts', shards: 6 });
     expect(plan.tasks).toHaveLength(6);
     // The bundled suite holds the secret's reference, never its value (resolved only where the worker runs).

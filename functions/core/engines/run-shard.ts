@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { compileAssertions } from '../assertions.ts';
 import { ArrivalSchedule } from '../pacing.ts';
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
-import { ShardRecorder } from '../shard-recorder.ts';
+import { ShardRecorder, timelineSlotMs } from '../shard-recorder.ts';
 import type { ShardResult } from '../shard-result.ts';
 import type { PreparedRequest, TransportFactory } from '../transport.ts';
 import { runBurst } from './burst-engine.ts';
@@ -44,6 +44,11 @@ export function plannedDurationMs(load: ResolvedLoad, timeoutMs: number): number
   }
 }
 
+/** How long the load is expected to run (a latency probe's requests rarely take their whole timeout). */
+function expectedDurationMs(load: ResolvedLoad, timeoutMs: number): number {
+  return load.kind === 'latency' ? load.requests * load.intervalMs : plannedDurationMs(load, timeoutMs);
+}
+
 function connectionsOf(load: ResolvedLoad): number {
   return load.kind === 'latency' ? 1 : load.connections;
 }
@@ -73,7 +78,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
   }
   const startedAt = new Date();
-  const recorder = new ShardRecorder(performance.now());
+  const recorder = new ShardRecorder(performance.now(), timelineSlotMs(expectedDurationMs(load, timeoutMs)));
   const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();

@@ -19,9 +19,10 @@ import { RUN_KEYS } from '../functions/core/cloud/run-record.ts';
 import {
   LAMBDA_MAX_MS,
   plannedShards,
-  type WorkflowKind,
+  RUNNERS,
+  type RunnerKind,
+  runnerFor,
   workerBudgetMs,
-  workflowFor,
 } from '../functions/core/cloud/run-sizing.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
@@ -29,9 +30,6 @@ import { ProbeAlarms } from './probe-alarms.ts';
 import { probeDashboard } from './probe-dashboard.ts';
 import { probeFunction, seconds } from './probe-functions.ts';
 import { RunStateMachine } from './run-state-machine.ts';
-
-/** A worker gets one full vCPU at 1,769 MB: the load generator is CPU-bound. */
-const WORKER_MEMORY_MB = 1_769;
 
 export interface ProbeSuiteProps {
   /** The suite, as validateSuite returns it. */
@@ -62,7 +60,8 @@ export class ProbeSuite extends Construct {
   readonly deployed: DeployedSuite;
   readonly table: Table;
   readonly topic: ITopic;
-  readonly stateMachines: Partial<Record<WorkflowKind, StateMachine>> = {};
+  /** One state machine per kind of runner the suite needs (see RUNNERS). */
+  readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
@@ -94,14 +93,6 @@ export class ProbeSuite extends Construct {
       memorySize: 512,
       logRetention,
     });
-    const workerTimeoutMs = Math.min(LAMBDA_MAX_MS, Math.max(...probes.map(workerBudgetMs)) + 10_000);
-    const worker = probeFunction(this, 'Worker', {
-      handler: 'worker',
-      deployed,
-      timeout: seconds(workerTimeoutMs),
-      memorySize: WORKER_MEMORY_MB,
-      logRetention,
-    });
     const aggregate = probeFunction(this, 'Aggregate', {
       handler: 'aggregate',
       deployed,
@@ -131,15 +122,26 @@ export class ProbeSuite extends Construct {
       reason: 'This queue is the dead-letter queue of the schedules; it has no dead-letter queue of its own.',
     });
 
-    for (const kind of ['express', 'standard'] as const) {
-      const mine = probes.filter((p) => workflowFor(p) === kind);
+    const workers: NodejsFunction[] = [];
+    for (const kind of Object.keys(RUNNERS) as RunnerKind[]) {
+      const mine = probes.filter((p) => runnerFor(p) === kind);
       if (mine.length === 0) continue;
-      const machine = new RunStateMachine(this, kind === 'express' ? 'ExpressRuns' : 'StandardRuns', {
-        kind,
+      const runner = RUNNERS[kind];
+      const workerTimeout = seconds(Math.min(LAMBDA_MAX_MS, Math.max(...mine.map(workerBudgetMs)) + 10_000));
+      const worker = probeFunction(this, `${runner.name}Worker`, {
+        handler: 'worker',
+        deployed,
+        timeout: workerTimeout,
+        memorySize: runner.workerMemoryMb,
+        logRetention,
+      });
+      workers.push(worker);
+      const machine = new RunStateMachine(this, `${runner.name}Runs`, {
+        kind: runner.workflow,
         plan,
         worker,
         aggregate,
-        workerTimeout: seconds(workerTimeoutMs),
+        workerTimeout,
         maxShards: Math.max(...mine.map(plannedShards)),
         logRetention,
       }).stateMachine;
@@ -172,11 +174,11 @@ export class ProbeSuite extends Construct {
       });
     }
 
-    this.acknowledgeFindings([plan, worker, aggregate]);
+    this.acknowledgeFindings([plan, ...workers, aggregate]);
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
-      new CfnOutput(this, `${kind === 'express' ? 'Express' : 'Standard'}StateMachine`, {
+      new CfnOutput(this, `${RUNNERS[kind as RunnerKind].name}StateMachine`, {
         value: machine.stateMachineArn,
       });
     }

@@ -42,14 +42,18 @@ describe('ProbeSuite template', () => {
     expect(byProbe.accounts.ScheduleExpressionTimezone).toBe('Europe/Berlin');
   });
 
-  it('runs small probes on an Express state machine whose every task has a timeout', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'EXPRESS',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+  it('runs small probes on Express state machines whose every task has a timeout', () => {
+    // One for latency checks (small worker), one for load (full-vCPU worker).
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    const machines = template.findResources('AWS::StepFunctions::StateMachine', {
+      Properties: {
+        StateMachineType: 'EXPRESS',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      },
     });
-    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    expect(Object.keys(machines)).toHaveLength(2);
+    const [, machine] = Object.entries(machines).find(([id]) => id.includes('LoadRuns'))!;
     const definition = renderDefinition(machine.Properties.DefinitionString) as {
       StartAt: string;
       TimeoutSeconds: number;
@@ -168,9 +172,9 @@ describe('ProbeSuite template', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('deploys functions on nodejs22.x arm64 with tracing, and the worker gets a full vCPU', () => {
+  it('deploys functions on nodejs22.x arm64 with tracing; the load worker gets a full vCPU', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -178,7 +182,7 @@ describe('ProbeSuite template', () => {
         TracingConfig: { Mode: 'Active' },
       });
     }
-    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 512, 512]);
+    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 512, 512, 512]);
   });
 
   it('moves runs beyond five minutes or 40 shards to a Standard state machine with a Distributed Map', () => {
@@ -192,7 +196,7 @@ describe('ProbeSuite template', () => {
       sla: { p99: 500 },
     } as never);
     const { template: withSoak } = synthStack(input);
-    withSoak.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    withSoak.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
     const machines = Object.values(withSoak.findResources('AWS::StepFunctions::StateMachine'));
     const standard = machines.find((m) => m.Properties.StateMachineType === 'STANDARD');
     expect(JSON.stringify(standard?.Properties.DefinitionString)).toContain('DISTRIBUTED');

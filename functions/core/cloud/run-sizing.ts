@@ -36,3 +36,23 @@ export function workflowFor(probe: ResolvedProbe): WorkflowKind {
     ? 'express'
     : 'standard';
 }
+
+/**
+ * How a probe's runs are executed: latency checks on a small worker (sequential requests need little CPU, and
+ * the worker is billed while it waits between them), load on a full-vCPU worker, long or wide runs on Standard.
+ */
+export type RunnerKind = 'checks' | 'load' | 'long';
+
+export const RUNNERS: Readonly<
+  Record<RunnerKind, { workflow: WorkflowKind; workerMemoryMb: number; name: string }>
+> = {
+  checks: { workflow: 'express', workerMemoryMb: 512, name: 'Checks' },
+  // 1,769 MB is one full vCPU: a load generator is CPU-bound.
+  load: { workflow: 'express', workerMemoryMb: 1_769, name: 'Load' },
+  long: { workflow: 'standard', workerMemoryMb: 1_769, name: 'LongLoad' },
+};
+
+export function runnerFor(probe: ResolvedProbe): RunnerKind {
+  if (workflowFor(probe) === 'standard') return 'long';
+  return probe.load.kind === 'latency' ? 'checks' : 'load';
+}

@@ -29,8 +29,8 @@ let db: { close(cb: () => void): void };
 let dynamo: DynamoDBClient;
 let store: RunStore;
 let deployed: DeployedSuite;
-let definition: Record<string, unknown>;
-let workerTimeoutMs: number;
+/** Per runner (Checks for latency probes, Load for bursts): the synthesized definition and worker timeout. */
+const runners: Record<string, { definition: Record<string, unknown>; workerTimeoutMs: number }> = {};
 
 beforeAll(async () => {
   target = await httpServer((req, res) => {
@@ -51,8 +51,16 @@ beforeAll(async () => {
   // The real synthesized stack: its state machine definition, its table keys, its worker timeout.
   const { stack, template } = synthStack(deploySuiteInput(target.url));
   deployed = stack.probes.deployed;
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  definition = renderDefinition(machine!.Properties.DefinitionString);
+  const machines = template.findResources('AWS::StepFunctions::StateMachine');
+  const functions = template.findResources('AWS::Lambda::Function');
+  for (const name of ['Checks', 'Load']) {
+    const [, machine] = Object.entries(machines).find(([id]) => id.includes(`${name}Runs`))!;
+    const [, worker] = Object.entries(functions).find(([id]) => id.includes(`${name}Worker`))!;
+    runners[name] = {
+      definition: renderDefinition(machine.Properties.DefinitionString),
+      workerTimeoutMs: worker.Properties.Timeout * 1000,
+    };
+  }
   const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
   await dynamo.send(
     new CreateTableCommand({
@@ -63,10 +71,6 @@ beforeAll(async () => {
     }),
   );
   store = createRunStore(dynamo, 'runs', deployed.retentionDays);
-  const worker = Object.values(template.findResources('AWS::Lambda::Function')).find(
-    (f) => f.Properties.MemorySize === 1769,
-  );
-  workerTimeoutMs = worker!.Properties.Timeout * 1000;
 });
 
 afterAll(async () => {
@@ -80,7 +84,8 @@ afterEach(() => {
 });
 
 /** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` makes one worker throw. */
-function handlers(options: { breakShard?: number } = {}) {
+function handlers(runner: 'Checks' | 'Load', options: { breakShard?: number } = {}) {
+  const { workerTimeoutMs } = runners[runner]!;
   const plan = createPlanHandler(() => deployed, { leadMs: () => 200 });
   const worker = createWorkerHandler(() => deployed, { env: { BANK_TOKEN: SECRET } });
   const aggregate = createAggregateHandler(
@@ -91,6 +96,7 @@ function handlers(options: { breakShard?: number } = {}) {
   const shardResults: ShardResult[] = [];
   const workerCalls: number[] = [];
   return {
+    definition: runners[runner]!.definition,
     shardResults,
     workerCalls,
     tasks: {
@@ -133,7 +139,7 @@ describe('the synthesized state machine, executed in-process with the real handl
     cloudWatch.on(PutMetricDataCommand).resolves({});
     received = 0;
     authorizations = new Set();
-    const { tasks, shardResults, workerCalls } = handlers();
+    const { definition, tasks, shardResults, workerCalls } = handlers('Checks');
     const { output, history } = await executeLocally(definition, { probeId: 'health' }, tasks);
 
     expect(output).toMatchObject({ probeId: 'health', verdict: 'pass', valid: true, partial: false });
@@ -175,7 +181,7 @@ describe('the synthesized state machine, executed in-process with the real handl
   it('fans a burst out over six shards and merges them exactly', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     received = 0;
-    const { tasks, shardResults, workerCalls } = handlers();
+    const { definition, tasks, shardResults, workerCalls } = handlers('Load');
     const { output } = await executeLocally(definition, { probeId: 'accounts' }, tasks);
 
     expect(output).toMatchObject({ probeId: 'accounts', valid: true, partial: false });
@@ -197,7 +203,7 @@ describe('the synthesized state machine, executed in-process with the real handl
   it('stores a run with a lost shard as partial (5 of 6), invalid, and retries nothing into load', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     received = 0;
-    const { tasks, workerCalls } = handlers({ breakShard: 3 });
+    const { definition, tasks, workerCalls } = handlers('Load', { breakShard: 3 });
     const { output } = await executeLocally(definition, { probeId: 'accounts' }, tasks);
 
     expect(output).toMatchObject({ valid: false, partial: true, coverage: { planned: 6, reported: 5 } });

@@ -90,3 +90,44 @@ describe('mergeShards', () => {
     expect(run.validity.reasons).toEqual(['only 5 of 6 shards reported']);
   });
 });
+
+describe('validity: late sends', () => {
+  const shardWith = (sent: number, lateSends: number): ShardResult => ({
+    ...new ShardRecorder(0).toResult({
+      probeId: 'p',
+      shard: 0,
+      kind: 'rate',
+      startedAt: new Date(0).toISOString(),
+      durationMs: 1_000,
+      generator: {
+        intendedRequests: sent,
+        sent,
+        lateSends,
+        queuedSends: 0,
+        unsent: 0,
+        eventLoopDelayP99Ms: 1,
+      },
+    }),
+  });
+  const rateRun = {
+    runId: 'r',
+    environment: 'e',
+    probeId: 'p',
+    kind: 'rate',
+    plannedShards: 1,
+    intendedRps: 40,
+  } as const;
+
+  it('does not invalidate a small run for one hiccup (which would hide a real breach)', () => {
+    expect(mergeShards(rateRun, [shardWith(40, 1)]).validity.valid).toBe(true);
+    expect(mergeShards(rateRun, [shardWith(40, 3)]).validity.valid).toBe(true);
+  });
+
+  it('invalidates a run whose generator fell behind: more than three late sends and more than 1 %', () => {
+    const small = mergeShards(rateRun, [shardWith(40, 4)]).validity;
+    expect(small.valid).toBe(false);
+    expect(small.reasons[0]).toMatch(/^4 of 40 sends left more than 10 ms late/);
+    expect(mergeShards(rateRun, [shardWith(1_000, 11)]).validity.valid).toBe(false);
+    expect(mergeShards(rateRun, [shardWith(1_000, 10)]).validity.valid).toBe(true);
+  });
+});

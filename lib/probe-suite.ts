@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -24,6 +24,8 @@ import {
   runnerFor,
   workerBudgetMs,
 } from '../functions/core/cloud/run-sizing.ts';
+import type { ResolvedProbe } from '../functions/core/plan.ts';
+import { parseSecretReference } from '../functions/core/secret-reference.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { ProbeAlarms } from './probe-alarms.ts';
@@ -136,6 +138,7 @@ export class ProbeSuite extends Construct {
         logRetention,
       });
       workers.push(worker);
+      this.grantSecrets(worker, mine);
       const machine = new RunStateMachine(this, `${runner.name}Runs`, {
         kind: runner.workflow,
         plan,
@@ -209,6 +212,51 @@ export class ProbeSuite extends Construct {
       topic.addSubscription(new UrlSubscription(url, { protocol: SubscriptionProtocol.HTTPS }));
     }
     return topic;
+  }
+
+  /** Lets a worker read exactly the secrets its probes reference, and nothing else. */
+  private grantSecrets(worker: NodejsFunction, probes: readonly ResolvedProbe[]): void {
+    const stack = Stack.of(this);
+    const parameters = new Set<string>();
+    const secrets = new Set<string>();
+    for (const probe of probes) {
+      for (const reference of Object.values(probe.secrets)) {
+        const parsed = parseSecretReference(reference);
+        if (parsed?.scheme === 'ssm') {
+          parameters.add(
+            stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parsed.name.slice(1) }),
+          );
+        } else if (parsed?.scheme === 'secretsmanager') {
+          secrets.add(
+            stack.formatArn({
+              service: 'secretsmanager',
+              resource: 'secret',
+              // Secrets Manager appends six random characters to a secret's name in its ARN.
+              resourceName: `${parsed.name}-??????`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          );
+        }
+      }
+    }
+    if (parameters.size > 0) {
+      worker.addToRolePolicy(
+        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [...parameters] }),
+      );
+    }
+    if (secrets.size > 0) {
+      worker.addToRolePolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...secrets] }),
+      );
+      for (const arn of secrets) {
+        const shown = arn.replace(/\$\{Token\[[^\]]+\]\}/g, '').split(':secret:')[1];
+        Validations.of(worker).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${shown}]`,
+          reason:
+            'A Secrets Manager ARN ends in six random characters: the wildcard matches only that suffix of the one secret named.',
+        });
+      }
+    }
   }
 
   /** The AwsSolutions findings this design accepts, each with its reason. */

@@ -7,13 +7,14 @@ export default defineSuite({
   environments: {
     staging: {
       baseUrl: 'https://api.staging.example-bank.com',
-      variables: { token: { secret: 'env:BANK_API_TOKEN' } },
+      // Resolved by the worker at run time (and cached 5 minutes); only the reference is deployed.
+      variables: { token: { secret: 'secretsmanager:example-bank/staging#apiToken' } },
       caps: { maxRate: 200, maxConnections: 50, maxDuration: '2m' },
       notify: { email: ['payments-oncall@example-bank.com'] },
     },
     prod: {
       baseUrl: 'https://api.example-bank.com',
-      variables: { token: { secret: 'env:BANK_API_TOKEN' } },
+      variables: { token: { secret: 'ssm:/example-bank/prod/api-token' } },
       caps: { maxRate: 100, maxConnections: 20, maxDuration: '1m' },
       notify: {
         email: ['payments-oncall@example-bank.com'],

@@ -4,7 +4,7 @@ import { prepareRequest } from '../core/prepare-request.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import type { TransportFactory } from '../core/transport.ts';
-import { resolveSecrets } from './secrets.ts';
+import { resolveSecrets, type SecretSources } from './secrets.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 import { warmUpGenerator } from './warm-up.ts';
 
@@ -12,6 +12,8 @@ export interface ShardLoadOptions {
   /** Stops sending (Ctrl-C, or the worker Lambda's deadline); in-flight requests finish within their timeout. */
   readonly signal?: AbortSignal | undefined;
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Where secret references resolve; by default `env:` from `env` and the AWS SDK's defaults otherwise. */
+  readonly secrets?: SecretSources | undefined;
   readonly transport?: TransportFactory | undefined;
   readonly onStart?: ((recorder: ShardRecorder) => void) | undefined;
 }
@@ -29,7 +31,10 @@ export async function generateShardLoad(
   if (shardPlan === undefined) {
     throw new RangeError(`shard ${shard} is not in run ${plan.runId} (it has ${plan.shards.length})`);
   }
-  const request = prepareRequest(plan.probe, resolveSecrets(plan.probe.secrets, options.env));
+  const request = prepareRequest(
+    plan.probe,
+    await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env }),
+  );
   await warmUpGenerator();
   return runShard({
     probe: plan.probe,

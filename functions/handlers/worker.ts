@@ -17,7 +17,7 @@ export const RETURN_MARGIN_MS = 2_000;
  */
 export function createWorkerHandler(
   suite: () => DeployedSuite,
-  options: Pick<ShardLoadOptions, 'transport' | 'env'> = {},
+  options: Pick<ShardLoadOptions, 'transport' | 'env' | 'secrets'> = {},
 ) {
   return middy(async (task: ShardTask, context: Context): Promise<ShardResult> => {
     const probe = deployedProbe(suite(), task?.probeId);
@@ -29,6 +29,7 @@ export function createWorkerHandler(
       const result = await generateShardLoad(plan, task.shard, {
         signal: deadline.signal,
         env: options.env ?? process.env,
+        secrets: options.secrets,
         transport: options.transport,
       });
       // All shards' results come back through one Map state: each keeps to its share of the payload limit.

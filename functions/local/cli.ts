@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SecretResolutionError } from '../adapters/secrets.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
@@ -137,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof SecretResolutionError) {
       process.stderr.write(`perfprobe: ${error.message}\n`);
       return 2;
     }

@@ -22,7 +22,7 @@ export async function runProbeLocally(
   options: LocalRunOptions = {},
 ): Promise<RunResult> {
   // Fail on a missing secret before planning anything.
-  resolveSecrets(probe.secrets, options.env);
+  await resolveSecrets(probe.secrets, { env: options.env });
   const plan = planRun(probe, { runId: randomUUID(), startAt: Date.now(), shards: options.shards ?? 1 });
   const recorders: ShardRecorder[] = [];
   const results = await Promise.all(

@@ -1,5 +1,4 @@
 import { connect } from 'node:net';
-import { timedServer } from './servers.ts';
 
 /**
  * The least a client can do on this machine: keep-alive sockets, one canned GET, a response read to its
@@ -39,21 +38,4 @@ export async function rawClient(port: number, connections: number, requests: num
     });
   await Promise.all(Array.from({ length: connections }, lane));
   return latencies;
-}
-
-/**
- * What this machine adds between a server's own service time and what any client can see, right now: the
- * median of a raw-socket client above the server's reported truth. On a quiet host it is ~0.4 ms; on a busy
- * VM, waking an idle vCPU costs more, and it reaches 3 ms. Accuracy tests allow it on top of their tolerance,
- * so they judge perfprobe, not the host.
- */
-export async function platformOverheadMs(connections: number): Promise<number> {
-  const server = await timedServer({ fixedMs: 5 });
-  try {
-    const latencies = (await rawClient(server.port, connections, 100)).sort((a, b) => a - b);
-    const truth = await server.truth();
-    return Math.max(0, latencies[Math.ceil(latencies.length / 2) - 1]! - truth.p50);
-  } finally {
-    await server.close();
-  }
 }

@@ -11,7 +11,7 @@ export function deploySuiteInput(baseUrl = 'https://api.example.com', extra: Rec
     environments: {
       prod: {
         baseUrl,
-        variables: { token: { secret: 'env:BANK_TOKEN' } },
+        variables: { token: { secret: 'ssm:/bank/prod/token' } },
         caps: { maxRate: 1_000, maxConnections: 200, maxDuration: '2m' },
         notify: { email: ['oncall@example.com'], https: ['https://hooks.example.com/perfprobe'] },
       },

@@ -220,6 +220,29 @@ describe('ProbeSuite template', () => {
     }
   });
 
+  it('lets each worker read exactly the secrets its probes reference', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const reads = policies.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    // Both workers (checks and load) run probes that use ${token}.
+    expect(reads).toHaveLength(2);
+    for (const statement of reads) {
+      expect(statement.Action).toBe('ssm:GetParameter');
+      expect(JSON.stringify(statement.Resource)).toContain(
+        ':ssm:eu-west-1:123456789012:parameter/bank/prod/token',
+      );
+    }
+  });
+
+  it('refuses env: secret references for a deployed environment, naming the variable', () => {
+    const input = deploySuiteInput();
+    input.environments.prod.variables.token.secret = 'env:BANK_TOKEN';
+    expect(() => synthStack(input)).toThrow(
+      /environments\.prod\.variables\.token: "env:BANK_TOKEN" resolves only where `perfprobe run` runs/,
+    );
+  });
+
   it('refuses a cron schedule without an alert interval, naming the field', () => {
     const input = deploySuiteInput();
     delete (input.probes[1] as Record<string, unknown>).alert;

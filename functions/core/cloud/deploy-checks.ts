@@ -1,4 +1,5 @@
 import { formatMs } from '../durations.ts';
+import { parseSecretReference } from '../secret-reference.ts';
 import { percentileOf } from '../suite/schema.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
@@ -16,6 +17,18 @@ import { LAMBDA_MAX_MS, workerBudgetMs } from './run-sizing.ts';
  */
 export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string) => number): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
+  const localOnly = new Map<string, string>();
+  for (const probe of Object.values(deployed.probes)) {
+    for (const [variable, reference] of Object.entries(probe.secrets)) {
+      if (parseSecretReference(reference)?.scheme === 'env') localOnly.set(variable, reference);
+    }
+  }
+  for (const [variable, reference] of localOnly) {
+    problems.push({
+      path: `environments.${deployed.environment}.variables.${variable}`,
+      message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name"`,
+    });
+  }
   for (const probe of Object.values(deployed.probes)) {
     const at = `probes[${probeIndex(probe.id)}]`;
     const budget = workerBudgetMs(probe);

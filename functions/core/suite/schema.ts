@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
 import {
   bytes,
   describeValue,
@@ -285,7 +286,18 @@ export const probeSchema = z.strictObject({
   alert: alertSchema.optional(),
 });
 
-const variableSchema = z.union([z.string(), z.strictObject({ secret: z.string().regex(/^[a-z]+:.+/) })]);
+const variableSchema = z.union([
+  z.string(),
+  z.strictObject({
+    secret: z
+      .unknown()
+      .transform((input, ctx) =>
+        typeof input === 'string' && parseSecretReference(input) !== undefined
+          ? input
+          : failWith(ctx, input, SECRET_REFERENCE_EXPECTED),
+      ),
+  }),
+]);
 
 const capsSchema = z.strictObject({
   maxRate: positive('requests per second', HARD_LIMITS.rate).optional().default(DEFAULT_CAPS.maxRate),

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { MetricDatum } from '../../../functions/core/cloud/metric-data.ts';
 import type { ShardTask } from '../../../functions/core/cloud/run-messages.ts';
@@ -21,6 +23,8 @@ import { renderDefinition } from '../../helpers/state-machine-definition.ts';
 
 const SECRET = 'tok-4a1f9c';
 const cloudWatch = mockClient(CloudWatchClient);
+// No local SSM server exists: the worker's exact request is asserted instead.
+const ssm = mockClient(SSMClient);
 
 let target: Running;
 let received = 0;
@@ -79,15 +83,23 @@ afterAll(async () => {
   await new Promise<void>((resolve) => db?.close(() => resolve()));
 });
 
+beforeEach(() => {
+  clearSecretCache();
+  ssm.on(GetParameterCommand, { Name: '/bank/prod/token', WithDecryption: true }).resolves({
+    Parameter: { Value: SECRET },
+  });
+});
+
 afterEach(() => {
   cloudWatch.reset();
+  ssm.reset();
 });
 
 /** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` makes one worker throw. */
 function handlers(runner: 'Checks' | 'Load', options: { breakShard?: number } = {}) {
   const { workerTimeoutMs } = runners[runner]!;
   const plan = createPlanHandler(() => deployed, { leadMs: () => 200 });
-  const worker = createWorkerHandler(() => deployed, { env: { BANK_TOKEN: SECRET } });
+  const worker = createWorkerHandler(() => deployed);
   const aggregate = createAggregateHandler(
     () => deployed,
     () => ({ store, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
@@ -145,8 +157,11 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(output).toMatchObject({ probeId: 'health', verdict: 'pass', valid: true, partial: false });
     expect(workerCalls).toEqual([0]);
     expect(received).toBe(3);
-    // The secret reached the target, resolved inside the worker...
+    // The secret reached the target, resolved inside the worker from SSM with exactly this request...
     expect([...authorizations]).toEqual([`Bearer ${SECRET}`]);
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: '/bank/prod/token', WithDecryption: true },
+    ]);
     // ...but neither it nor any request detail travelled through the execution.
     const seen = JSON.stringify(history);
     expect(seen).not.toContain(SECRET);

@@ -168,3 +168,32 @@ describe('parseDurationMs', () => {
     );
   });
 });
+
+describe('secret references and deploy settings', () => {
+  const base = (env: Record<string, unknown>, probe: Record<string, unknown> = {}) => ({
+    name: 's',
+    environments: { prod: { baseUrl: 'https://api.example.com', ...env } },
+    probes: [{ id: 'p', request: { url: '/' }, ...probe }],
+  });
+
+  it('names a secret reference it cannot resolve anywhere', () => {
+    expect(problemsOf(base({ variables: { token: { secret: 'vault:kv/token' } } }))).toEqual([
+      'environments.prod.variables.token.secret: expected a secret reference like "env:API_TOKEN", "ssm:/payments/prod/token" or "secretsmanager:payments/prod#token", got "vault:kv/token"',
+    ]);
+  });
+
+  it('checks alert settings and notify addresses', () => {
+    expect(
+      problemsOf(
+        base(
+          { notify: { email: ['not-an-address'] } },
+          { alert: { breachedRuns: { atLeast: 4, of: 3 }, latency: { p99: 'fast' } } },
+        ),
+      ),
+    ).toEqual([
+      'environments.prod.notify.email[0]: expected an email address, got "not-an-address"',
+      'probes[0].alert.breachedRuns.atLeast: expected atLeast to be at most of',
+      'probes[0].alert.latency.p99: expected milliseconds as a number or a duration like "250ms" or "2s", got "fast"',
+    ]);
+  });
+});

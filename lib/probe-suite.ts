@@ -10,6 +10,7 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type ITopic, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
@@ -65,6 +66,7 @@ export class ProbeSuite extends Construct {
   /** One state machine per kind of runner the suite needs (see RUNNERS). */
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
+  readonly killSwitch: StringParameter;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
@@ -88,13 +90,24 @@ export class ProbeSuite extends Construct {
 
     this.topic = props.topic ?? this.createTopic(suite, environment);
 
+    // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy.
+    this.killSwitch = new StringParameter(this, 'KillSwitch', {
+      parameterName: `/perfprobe/${deployed.suite}/${environment}/kill-switch`,
+      stringValue: 'off',
+      description:
+        'perfprobe: "on" stops new runs of every probe of this environment (in-flight runs finish)',
+    });
     const plan = probeFunction(this, 'Plan', {
       handler: 'plan',
       deployed,
       timeout: Duration.seconds(30),
       memorySize: 512,
       logRetention,
+      environment: { KILL_SWITCH_PARAMETER: this.killSwitch.parameterName },
     });
+    plan.addToRolePolicy(
+      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.killSwitch.parameterArn] }),
+    );
     const aggregate = probeFunction(this, 'Aggregate', {
       handler: 'aggregate',
       deployed,
@@ -180,6 +193,7 @@ export class ProbeSuite extends Construct {
     this.acknowledgeFindings([plan, ...workers, aggregate]);
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
+    new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       new CfnOutput(this, `${RUNNERS[kind as RunnerKind].name}StateMachine`, {
         value: machine.stateMachineArn,

@@ -1,5 +1,5 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_NAMESPACE, runMetricData } from '../core/cloud/metric-data.ts';
+import { METRIC_NAMESPACE, METRICS, metricDimensions, runMetricData } from '../core/cloud/metric-data.ts';
 import type { RunResult } from '../core/run-result.ts';
 
 /** CloudWatch takes at most this many datums in one PutMetricData call. */
@@ -13,4 +13,26 @@ export async function publishRunMetrics(client: CloudWatchClient, run: RunResult
     throw new Error(`run ${run.runId} has ${data.length} metric datums, more than one call takes`);
   }
   await client.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: data }));
+}
+
+/** A paused probe still beats: the heartbeat alarm watches the pipeline, and pausing is deliberate. */
+export async function publishPausedHeartbeat(
+  client: CloudWatchClient,
+  environment: string,
+  probeId: string,
+): Promise<void> {
+  await client.send(
+    new PutMetricDataCommand({
+      Namespace: METRIC_NAMESPACE,
+      MetricData: [
+        {
+          MetricName: METRICS.heartbeat,
+          Dimensions: metricDimensions(environment, probeId),
+          Timestamp: new Date(),
+          Unit: 'Count',
+          Value: 1,
+        },
+      ],
+    }),
+  );
 }

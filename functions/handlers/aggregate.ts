@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { publishRunMetrics } from '../adapters/cloudwatch-publisher.ts';
+import { publishPausedHeartbeat, publishRunMetrics } from '../adapters/cloudwatch-publisher.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
@@ -35,8 +35,25 @@ export function createAggregateHandler(
 ) {
   return middy(async (collected: CollectedRun): Promise<RunSummary> => {
     const probe = deployedProbe(suite(), collected?.probeId);
-    const run = collectRun(probe, collected);
     const { store, cloudWatch } = dependencies();
+    if (collected.paused) {
+      // Paused on purpose, the pipeline is alive: it beats, with no run to store or judge. An unreadable switch
+      // does not beat, so the heartbeat alarm tells on-call that nothing is being watched.
+      if (collected.paused === 'kill switch on') {
+        await publishPausedHeartbeat(cloudWatch, probe.environment, probe.id);
+      }
+      return {
+        runId: collected.runId,
+        probeId: probe.id,
+        verdict: collected.paused,
+        valid: false,
+        partial: false,
+        coverage: { planned: 0, reported: 0 },
+        requests: 0,
+        p99Ms: 0,
+      };
+    }
+    const run = collectRun(probe, collected);
     const outcomes = await Promise.allSettled([store.save(run), publishRunMetrics(cloudWatch, run)]);
     const summary: RunSummary = {
       runId: run.runId,

@@ -224,7 +224,7 @@ describe('ProbeSuite template', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement,
     );
-    const reads = policies.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    const reads = policies.filter((s) => JSON.stringify(s.Resource).includes('parameter/bank/prod/token'));
     // Both workers (checks and load) run probes that use ${token}.
     expect(reads).toHaveLength(2);
     for (const statement of reads) {
@@ -233,6 +233,24 @@ describe('ProbeSuite template', () => {
         ':ssm:eu-west-1:123456789012:parameter/bank/prod/token',
       );
     }
+  });
+
+  it('has a kill switch parameter that only the Plan function reads', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/perfprobe/bank/prod/kill-switch',
+      Value: 'off',
+      Type: 'String',
+    });
+    const plan = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.includes('Plan'),
+    )!;
+    const [parameterId] = Object.keys(template.findResources('AWS::SSM::Parameter'));
+    expect(plan[1].Properties.Environment.Variables.KILL_SWITCH_PARAMETER).toEqual({ Ref: parameterId });
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(`{"Ref":"${parameterId}"}`),
+    );
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanServiceRole');
   });
 
   it('refuses env: secret references for a deployed environment, naming the variable', () => {

@@ -26,6 +26,11 @@ export interface PlannedRun {
   readonly startAt: number;
   readonly shards: number;
   readonly tasks: readonly ShardTask[];
+  /**
+   * Set when no load may be sent: the environment's kill switch is on, or it could not be read (then the run
+   * also skips its heartbeat, so a kill switch nobody can read pages instead of silently pausing).
+   */
+  readonly paused?: 'kill switch on' | 'kill switch unreadable';
 }
 
 /** What the state machine's Catch puts in place of a shard whose worker failed: the run goes on without it. */

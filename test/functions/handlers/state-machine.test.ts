@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import type { KillSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { MetricDatum } from '../../../functions/core/cloud/metric-data.ts';
@@ -96,9 +97,15 @@ afterEach(() => {
 });
 
 /** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` makes one worker throw. */
-function handlers(runner: 'Checks' | 'Load', options: { breakShard?: number } = {}) {
+function handlers(
+  runner: 'Checks' | 'Load',
+  options: { breakShard?: number; killSwitch?: KillSwitchState } = {},
+) {
   const { workerTimeoutMs } = runners[runner]!;
-  const plan = createPlanHandler(() => deployed, { leadMs: () => 200 });
+  const plan = createPlanHandler(() => deployed, {
+    leadMs: () => 200,
+    killSwitch: async () => options.killSwitch ?? 'off',
+  });
   const worker = createWorkerHandler(() => deployed);
   const aggregate = createAggregateHandler(
     () => deployed,
@@ -239,5 +246,26 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(data.some((d) => d.MetricName === 'SlaBreached')).toBe(false);
     expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
     expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
+  });
+
+  it('sends nothing while the kill switch is on, but still beats; an unreadable switch does not beat', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    received = 0;
+    const before = (await storedRuns('accounts')).length;
+    const on = handlers('Load', { killSwitch: 'on' });
+    const { output } = await executeLocally(on.definition, { probeId: 'accounts' }, on.tasks);
+    expect(output).toMatchObject({ verdict: 'kill switch on', requests: 0 });
+    expect(on.workerCalls).toEqual([]);
+    expect(received).toBe(0);
+    expect((await storedRuns('accounts')).length).toBe(before);
+    expect(publishedData().map((d) => [d.MetricName, d.Value])).toEqual([['Heartbeat', 1]]);
+
+    cloudWatch.reset();
+    const unreadable = handlers('Load', { killSwitch: 'unreadable' });
+    const second = await executeLocally(unreadable.definition, { probeId: 'accounts' }, unreadable.tasks);
+    expect(second.output).toMatchObject({ verdict: 'kill switch unreadable' });
+    expect(received).toBe(0);
+    // No heartbeat: if nobody can read the switch, the heartbeat alarm says that nothing is being watched.
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
   });
 });

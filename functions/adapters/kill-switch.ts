@@ -21,7 +21,11 @@ export async function killSwitchState(
   const now = options.now ?? Date.now;
   if (cached !== undefined && now() - cached.readAt < KILL_SWITCH_CACHE_MS) return cached.state;
   const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-  const ssm = options.ssm?.() ?? (client ??= new SSMClient({}));
+  let ssm = options.ssm?.();
+  if (ssm === undefined) {
+    client ??= new SSMClient({});
+    ssm = client;
+  }
   let state: KillSwitchState;
   try {
     const out = await ssm.send(new GetParameterCommand({ Name: parameter }));

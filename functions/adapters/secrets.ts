@@ -34,13 +34,21 @@ async function fetchValue(reference: string, sources: SecretSources): Promise<st
     case 'ssm': {
       // Loaded on first use: a worker whose probes need no SSM secret never pays for the SDK client.
       const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-      const client = sources.ssm?.() ?? (ssmClient ??= new SSMClient({}));
+      let client = sources.ssm?.();
+      if (client === undefined) {
+        ssmClient ??= new SSMClient({});
+        client = ssmClient;
+      }
       const out = await client.send(new GetParameterCommand({ Name: parsed.name, WithDecryption: true }));
       return out.Parameter?.Value;
     }
     case 'secretsmanager': {
       const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-      const client = sources.secretsManager?.() ?? (secretsManagerClient ??= new SecretsManagerClient({}));
+      let client = sources.secretsManager?.();
+      if (client === undefined) {
+        secretsManagerClient ??= new SecretsManagerClient({});
+        client = secretsManagerClient;
+      }
       const out = await client.send(new GetSecretValueCommand({ SecretId: parsed.name }));
       if (parsed.field === undefined) return out.SecretString;
       const value = (JSON.parse(out.SecretString ?? '{}') as Record<string, unknown>)[parsed.field];

@@ -1,3 +1,5 @@
+import { deployProblems } from '../../core/cloud/deploy-checks.ts';
+import { deploySuite } from '../../core/cloud/deployed-suite.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
@@ -36,5 +38,16 @@ export async function validateCommand(
     `${suitePath}: suite "${suite.name}" is valid: ${suite.probes.length} probe(s), environments ${envs.join(', ')}\n`,
   );
   out.write(`${table([['probe', `load (${first})`, 'schedule', 'SLAs'], ...rows])}\n`);
+  // What `cdk deploy -c env=<name>` would refuse, said now: a suite can run locally yet not deploy.
+  for (const env of envs) {
+    const problems = deployProblems(deploySuite(suite, env), (id) =>
+      suite.probes.findIndex((p) => p.id === id),
+    );
+    out.write(
+      problems.length === 0
+        ? `deployable to ${env}\n`
+        : `not deployable to ${env} (perfprobe run still works):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
+    );
+  }
   return 0;
 }

@@ -82,6 +82,23 @@ describe('perfprobe validate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('suite "demo-bank" is valid: 6 probe(s)');
     expect(stdout).toContain('rate: 0→40/s over 2s, then 40/s for 2s');
+    expect(stdout).toContain('deployable to local');
+  });
+
+  it('says what a deploy would refuse, while the suite stays valid for local runs', async () => {
+    const file = suiteFile(
+      'local-secret.ts',
+      `{ name: 's', environments: { local: { baseUrl: 'http://127.0.0.1:1', variables: { token: { secret: 'env:TOKEN' } } } },
+         probes: [{ id: 'p', request: { url: '/', headers: { authorization: 'Bearer \${token}' } }, schedule: 'cron(0 * * * ? *)' }] }`,
+    );
+    const { code, stdout } = await perfprobe(['validate', file]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('not deployable to local (perfprobe run still works):');
+    expect(stdout).toContain(
+      '  environments.local.variables.token: "env:TOKEN" resolves only where `perfprobe run` runs',
+    );
+    expect(stdout).toContain('  probes[0].alert.interval: expected the time between runs');
   });
 });
 

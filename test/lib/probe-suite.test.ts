@@ -261,6 +261,14 @@ describe('ProbeSuite template', () => {
     );
   });
 
+  it('refuses a schedule whose runs would overlap (twice the load on the target)', () => {
+    const input = deploySuiteInput();
+    (input.probes[1] as Record<string, unknown>).alert = { interval: '1m' };
+    expect(() => synthStack(input)).toThrow(
+      /probes\[1\]\.schedule: a run may send load for up to .* not less than the 1m between runs: runs would overlap/,
+    );
+  });
+
   it('refuses a cron schedule without an alert interval, naming the field', () => {
     const input = deploySuiteInput();
     delete (input.probes[1] as Record<string, unknown>).alert;

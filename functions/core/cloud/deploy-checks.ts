@@ -9,7 +9,7 @@ import {
   samplesNeeded,
 } from './alert-policy.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
-import { LAMBDA_MAX_MS, workerBudgetMs } from './run-sizing.ts';
+import { LAMBDA_MAX_MS, runLoadMs, workerBudgetMs } from './run-sizing.ts';
 
 /**
  * What a suite must also satisfy to be deployed (beyond being a valid suite): runs that fit a worker Lambda,
@@ -45,6 +45,13 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
         message: `expected the time between runs (e.g. "1h") for the cron schedule "${probe.schedule.expression}": alarms count runs per interval`,
       });
       continue;
+    }
+    const longestRun = runLoadMs(probe);
+    if (longestRun >= intervalMs) {
+      problems.push({
+        path: `${at}.schedule`,
+        message: `a run may send load for up to ${formatMs(longestRun)} (start, load and the last request's timeout), not less than the ${formatMs(intervalMs)} between runs: runs would overlap and double the load on the target; schedule it less often or shorten the load`,
+      });
     }
     const period = alarmPeriodSeconds(intervalMs);
     const limit = maxEvaluationSeconds(period);

@@ -30,6 +30,12 @@ export function workerBudgetMs(probe: ResolvedProbe): number {
   );
 }
 
+/** How long after its schedule fires a run may still be sending: the shared start, the load, one timeout. */
+export function runLoadMs(probe: ResolvedProbe): number {
+  const lead = plannedShards(probe) > 1 ? START_LEAD_MAX_MS : 0;
+  return lead + plannedDurationMs(probe.load, probe.request.timeoutMs) + probe.request.timeoutMs;
+}
+
 /** Express (cheap, ≤ 5 min, inline Map) when the run fits; Standard with a Distributed Map beyond. */
 export function workflowFor(probe: ResolvedProbe): WorkflowKind {
   return workerBudgetMs(probe) <= EXPRESS_RUN_BUDGET_MS && plannedShards(probe) <= INLINE_MAP_MAX_SHARDS

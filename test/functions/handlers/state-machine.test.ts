@@ -54,11 +54,19 @@ beforeAll(async () => {
   });
 
   // The real synthesized stack: its state machine definition, its table keys, its worker timeout.
-  const { stack, template } = synthStack(deploySuiteInput(target.url));
+  const input = deploySuiteInput(target.url);
+  // More than 40 shards: the Standard machine with a Distributed Map.
+  input.probes.push({
+    id: 'fanout',
+    request: { url: '/fanout' },
+    load: { kind: 'burst', connections: 45, requests: 90 },
+    shards: 45,
+  } as never);
+  const { stack, template } = synthStack(input);
   deployed = stack.probes.deployed;
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
   const functions = template.findResources('AWS::Lambda::Function');
-  for (const name of ['Checks', 'Load']) {
+  for (const name of ['Checks', 'Load', 'LongLoad']) {
     const [, machine] = Object.entries(machines).find(([id]) => id.includes(`${name}Runs`))!;
     const [, worker] = Object.entries(functions).find(([id]) => id.includes(`${name}Worker`))!;
     runners[name] = {
@@ -98,7 +106,7 @@ afterEach(() => {
 
 /** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` makes one worker throw. */
 function handlers(
-  runner: 'Checks' | 'Load',
+  runner: 'Checks' | 'Load' | 'LongLoad',
   options: { breakShard?: number; killSwitch?: KillSwitchState } = {},
 ) {
   const { workerTimeoutMs } = runners[runner]!;
@@ -267,5 +275,18 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(received).toBe(0);
     // No heartbeat: if nobody can read the switch, the heartbeat alarm says that nothing is being watched.
     expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('fans out over 45 shards on the Standard machine (Distributed Map) and merges them all', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    received = 0;
+    const { definition, tasks, workerCalls } = handlers('LongLoad');
+    expect(JSON.stringify(definition)).toContain('"Mode":"DISTRIBUTED"');
+    const { output } = await executeLocally(definition, { probeId: 'fanout' }, tasks);
+
+    expect(output).toMatchObject({ probeId: 'fanout', valid: true, coverage: { planned: 45, reported: 45 } });
+    expect(workerCalls).toHaveLength(45);
+    expect(received).toBe(90);
+    expect(latencyCountSum(publishedData())).toBe(90);
   });
 });

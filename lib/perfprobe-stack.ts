@@ -14,7 +14,10 @@ export class PerfprobeStack extends Stack {
   }
 }
 
-/** Stack names follow the suite and the environment, so environments never collide in one account. */
+/**
+ * Stack names follow the suite and the environment, so environments never collide in one account.
+ * CloudFormation allows letters, digits and "-" only; a suite name may also hold "_".
+ */
 export function stackName(suiteName: string, environment: string): string {
-  return `perfprobe-${suiteName}-${environment}`;
+  return `perfprobe-${suiteName}-${environment}`.replaceAll('_', '-');
 }

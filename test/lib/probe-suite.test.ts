@@ -4,7 +4,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
-import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
+import { PerfprobeStack, stackName } from '../../lib/perfprobe-stack.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
 
@@ -273,6 +273,13 @@ describe('ProbeSuite template', () => {
     const input = deploySuiteInput();
     delete (input.probes[1] as Record<string, unknown>).alert;
     expect(() => synthStack(input)).toThrow(/probes\[1\]\.alert\.interval: expected the time between runs/);
+  });
+});
+
+describe('stack names', () => {
+  it('are valid CloudFormation names for any valid suite name', () => {
+    expect(stackName('payments_eu', 'prod')).toBe('perfprobe-payments-eu-prod');
+    expect(stackName('Bank', 'staging-2')).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
   });
 });
 

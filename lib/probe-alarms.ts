@@ -50,7 +50,7 @@ export class ProbeAlarms extends Construct {
     const { probe } = props;
     // deploy-checks guarantees an interval before any construct is built.
     const period = Duration.seconds(alarmPeriodSeconds(probe.alert.intervalMs!));
-    const name = `perfprobe-${probe.environment}-${probe.id}`;
+    const name = `perfprobe-${probe.suite}-${probe.environment}-${probe.id}`;
     const where = `Probe ${probe.id} (${probe.request.method} ${probe.request.url}), suite ${probe.suite}, environment ${probe.environment}.`;
     // Plain text only (no tokens), so the description is readable in the template and bounded in length.
     const look = `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${props.dashboardName}.`;

@@ -90,7 +90,7 @@ describe('ProbeSuite template', () => {
   it('alarms per probe: M of N breached runs (missing ignored) and a heartbeat (missing is breaching)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
-    const healthBreach = named('perfprobe-prod-health-sla');
+    const healthBreach = named('perfprobe-bank-prod-health-sla');
     expect(healthBreach).toMatchObject({
       MetricName: 'SlaBreached',
       Namespace: 'Perfprobe',
@@ -106,12 +106,12 @@ describe('ProbeSuite template', () => {
         { Name: 'Probe', Value: 'health' },
       ],
     });
-    expect(named('perfprobe-prod-accounts-sla')).toMatchObject({
+    expect(named('perfprobe-bank-prod-accounts-sla')).toMatchObject({
       Period: 3600,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
     });
-    expect(named('perfprobe-prod-health-heartbeat')).toMatchObject({
+    expect(named('perfprobe-bank-prod-health-heartbeat')).toMatchObject({
       MetricName: 'Heartbeat',
       Statistic: 'SampleCount',
       EvaluationPeriods: 3,
@@ -119,8 +119,11 @@ describe('ProbeSuite template', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
-    expect(named('perfprobe-prod-accounts-heartbeat')).toMatchObject({ Period: 3600, EvaluationPeriods: 2 });
-    expect(named('perfprobe-prod-accounts-p99')).toMatchObject({
+    expect(named('perfprobe-bank-prod-accounts-heartbeat')).toMatchObject({
+      Period: 3600,
+      EvaluationPeriods: 2,
+    });
+    expect(named('perfprobe-bank-prod-accounts-p99')).toMatchObject({
       MetricName: 'Latency',
       ExtendedStatistic: 'p99',
       Threshold: 400,

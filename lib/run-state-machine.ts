@@ -14,7 +14,11 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { INLINE_MAP_MAX_SHARDS, type WorkflowKind } from '../functions/core/cloud/run-sizing.ts';
+import {
+  EXPRESS_MAX_MS,
+  INLINE_MAP_MAX_SHARDS,
+  type WorkflowKind,
+} from '../functions/core/cloud/run-sizing.ts';
 
 /**
  * Errors that mean Lambda never ran the function (or could not say): retrying them cannot add load to the
@@ -108,7 +112,7 @@ export class RunStateMachine extends Construct {
     this.stateMachine = new StateMachine(this, 'Resource', {
       definitionBody: DefinitionBody.fromChainable(plan.next(shards).next(aggregate)),
       stateMachineType: props.kind === 'express' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
-      timeout: props.kind === 'express' ? Duration.minutes(5) : runTimeout,
+      timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout,
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
     });

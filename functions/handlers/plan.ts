@@ -4,16 +4,9 @@ import { type KillSwitchState, killSwitchState } from '../adapters/kill-switch.t
 import { plannedRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import type { PlannedRun, RunRequest } from '../core/cloud/run-messages.ts';
+import { startLeadMs } from '../core/cloud/run-sizing.ts';
 import { planRun } from '../core/plan.ts';
 import { bundledSuite } from './bundled-suite.ts';
-
-/**
- * Time from planning to the shared start: enough for the Map state to invoke every worker (a cold start
- * included), so shards overlap instead of trickling in. One shard needs no rendezvous.
- */
-export function startLeadMs(shards: number): number {
-  return shards > 1 ? 5_000 : 0;
-}
 
 /** {probeId} → the run's plan: its id, shared start time and one task per shard. */
 export function createPlanHandler(

@@ -10,6 +10,14 @@ export const INLINE_MAP_MAX_SHARDS = 40;
 export const LAMBDA_MAX_MS = 900_000;
 /** Time a shard may wait for the shared start (cold start of the last worker included). */
 export const START_LEAD_MAX_MS = 5_000;
+
+/**
+ * Time from planning to the shared start: enough for the Map state to invoke every worker (a cold start
+ * included), so shards overlap instead of trickling in. One shard needs no rendezvous.
+ */
+export function startLeadMs(shards: number): number {
+  return shards > 1 ? START_LEAD_MAX_MS : 0;
+}
 /** After the load: the close grace of run-shard, merging and returning (see worker RETURN_MARGIN_MS). */
 const FINISH_MARGIN_MS = 4_000;
 
@@ -32,8 +40,11 @@ export function workerBudgetMs(probe: ResolvedProbe): number {
 
 /** How long after its schedule fires a run may still be sending: the shared start, the load, one timeout. */
 export function runLoadMs(probe: ResolvedProbe): number {
-  const lead = plannedShards(probe) > 1 ? START_LEAD_MAX_MS : 0;
-  return lead + plannedDurationMs(probe.load, probe.request.timeoutMs) + probe.request.timeoutMs;
+  return (
+    startLeadMs(plannedShards(probe)) +
+    plannedDurationMs(probe.load, probe.request.timeoutMs) +
+    probe.request.timeoutMs
+  );
 }
 
 /** Express (cheap, ≤ 5 min, inline Map) when the run fits; Standard with a Distributed Map beyond. */

@@ -1,4 +1,4 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { useSsm } from './aws-clients.ts';
 
 /** Flipping the switch takes effect within this long (a warm Plan function re-reads it no more often). */
 export const KILL_SWITCH_CACHE_MS = 30_000;
@@ -6,7 +6,6 @@ export const KILL_SWITCH_CACHE_MS = 30_000;
 export type KillSwitchState = 'on' | 'off' | 'unreadable';
 
 let cached: { state: KillSwitchState; readAt: number } | undefined;
-let client: SSMClient | undefined;
 
 /**
  * The environment's kill switch: an SSM parameter whose value "on" pauses every probe of the environment
@@ -15,20 +14,15 @@ let client: SSMClient | undefined;
  */
 export async function killSwitchState(
   parameter: string | undefined,
-  options: { readonly now?: () => number; readonly ssm?: () => SSMClient } = {},
+  options: { readonly now?: () => number } = {},
 ): Promise<KillSwitchState> {
   if (!parameter) return 'off';
   const now = options.now ?? Date.now;
   if (cached !== undefined && now() - cached.readAt < KILL_SWITCH_CACHE_MS) return cached.state;
-  const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-  let ssm = options.ssm?.();
-  if (ssm === undefined) {
-    client ??= new SSMClient({});
-    ssm = client;
-  }
+  const { sdk, client } = await useSsm();
   let state: KillSwitchState;
   try {
-    const out = await ssm.send(new GetParameterCommand({ Name: parameter }));
+    const out = await client.send(new sdk.GetParameterCommand({ Name: parameter }));
     state = out.Parameter?.Value?.trim().toLowerCase() === 'on' ? 'on' : 'off';
   } catch (error) {
     console.error(

@@ -1,6 +1,5 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { parseSecretReference } from '../core/secret-reference.ts';
+import { useSecretsManager, useSsm } from './aws-clients.ts';
 
 export class SecretResolutionError extends Error {
   constructor(variable: string, reference: string, reason: string) {
@@ -14,15 +13,10 @@ export const SECRET_CACHE_MS = 5 * 60_000;
 
 export interface SecretSources {
   readonly env?: NodeJS.ProcessEnv | undefined;
-  /** Created on first use (AWS SDK default credentials and region). */
-  readonly ssm?: (() => SSMClient) | undefined;
-  readonly secretsManager?: (() => SecretsManagerClient) | undefined;
   readonly now?: () => number;
 }
 
 const cache = new Map<string, { value: string; fetchedAt: number }>();
-let ssmClient: SSMClient | undefined;
-let secretsManagerClient: SecretsManagerClient | undefined;
 
 async function fetchValue(reference: string, sources: SecretSources): Promise<string | undefined> {
   const parsed = parseSecretReference(reference);
@@ -32,24 +26,13 @@ async function fetchValue(reference: string, sources: SecretSources): Promise<st
     case 'env':
       return (sources.env ?? process.env)[parsed.name] || undefined;
     case 'ssm': {
-      // Loaded on first use: a worker whose probes need no SSM secret never pays for the SDK client.
-      const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
-      let client = sources.ssm?.();
-      if (client === undefined) {
-        ssmClient ??= new SSMClient({});
-        client = ssmClient;
-      }
-      const out = await client.send(new GetParameterCommand({ Name: parsed.name, WithDecryption: true }));
+      const { sdk, client } = await useSsm();
+      const out = await client.send(new sdk.GetParameterCommand({ Name: parsed.name, WithDecryption: true }));
       return out.Parameter?.Value;
     }
     case 'secretsmanager': {
-      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-      let client = sources.secretsManager?.();
-      if (client === undefined) {
-        secretsManagerClient ??= new SecretsManagerClient({});
-        client = secretsManagerClient;
-      }
-      const out = await client.send(new GetSecretValueCommand({ SecretId: parsed.name }));
+      const { sdk, client } = await useSecretsManager();
+      const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: parsed.name }));
       if (parsed.field === undefined) return out.SecretString;
       const value = (JSON.parse(out.SecretString ?? '{}') as Record<string, unknown>)[parsed.field];
       return typeof value === 'string' ? value : undefined;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { generateShardLoad } from '../adapters/generate-load.ts';
-import { resolveSecrets } from '../adapters/secrets.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
 import { planRun, type ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
@@ -21,8 +20,6 @@ export async function runProbeLocally(
   probe: ResolvedProbe,
   options: LocalRunOptions = {},
 ): Promise<RunResult> {
-  // Fail on a missing secret before planning anything.
-  await resolveSecrets(probe.secrets, { env: options.env });
   const plan = planRun(probe, { runId: randomUUID(), startAt: Date.now(), shards: options.shards ?? 1 });
   const recorders: ShardRecorder[] = [];
   const results = await Promise.all(

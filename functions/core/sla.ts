@@ -1,6 +1,7 @@
 import { decodeHistogram, percentileMs } from './histogram.ts';
 import type { RunMeasurement } from './run-result.ts';
-import { percentileOf, type SlaSpec } from './suite/schema.ts';
+import { percentileOf } from './suite/limits.ts';
+import type { SlaSpec } from './suite/schema.ts';
 
 export type Severity = 'warn' | 'critical';
 

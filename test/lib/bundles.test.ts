@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -62,5 +62,15 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
     })`;
     const out = execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' });
     expect(out).toBe('unknown probe "nope" in suite "bank" (prod); deployed: health, accounts');
+  });
+
+  it('keeps zod and the rest of undici out of the functions (validation happens at synth; a run needs the Client only)', () => {
+    const size = (memory: number, hint: string) => statSync(join(assetOf(memory, hint), 'index.mjs')).size;
+    const worker = readFileSync(join(assetOf(1769, 'Worker'), 'index.mjs'), 'utf8');
+    // zod's and undici fetch's own error texts: present only when those modules are bundled.
+    expect(worker).not.toContain('Invalid input: expected');
+    expect(worker).not.toContain('fetch failed');
+    expect(size(1769, 'Worker')).toBeLessThan(600_000);
+    expect(size(512, 'Plan')).toBeLessThan(250_000);
   });
 });

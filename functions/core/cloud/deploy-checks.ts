@@ -1,6 +1,6 @@
 import { formatMs } from '../durations.ts';
 import { parseSecretReference } from '../secret-reference.ts';
-import { percentileOf } from '../suite/schema.ts';
+import { percentileOf } from '../suite/limits.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,

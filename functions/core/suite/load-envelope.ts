@@ -1,4 +1,5 @@
-import { DEFAULT_LOAD, type ProbeSpec } from './schema.ts';
+import { DEFAULT_LOAD } from './limits.ts';
+import type { ProbeSpec } from './schema.ts';
 
 export interface LoadEnvelope {
   /** Highest arrival rate of an open-model load, requests per second. */

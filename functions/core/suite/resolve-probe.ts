@@ -1,7 +1,7 @@
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_LOAD, rateIntervalMs } from './limits.ts';
 import { defaultRateConnections } from './load-envelope.ts';
-import { rateIntervalMs } from './schedule.ts';
-import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_LOAD, type ProbeSpec, type Suite } from './schema.ts';
+import type { ProbeSpec, Suite } from './schema.ts';
 import { substitute } from './template.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

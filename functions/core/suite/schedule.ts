@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import { describeValue, failWith } from './fields.ts';
+import { RATE } from './limits.ts';
 
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 // EventBridge Scheduler cron: minutes hours day-of-month month day-of-week year.
 const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
-
-/** Interval between runs in milliseconds for a rate() expression; undefined for cron(). */
-export function rateIntervalMs(expression: string): number | undefined {
-  const match = RATE.exec(expression);
-  if (!match) return undefined;
-  const n = Number(match[1]);
-  const unit = (match[2] as string).replace(/s$/, '');
-  return n * (unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000);
-}
 
 function isTimeZone(name: string): boolean {
   try {

@@ -10,25 +10,8 @@ import {
   patterned,
   positive,
 } from './fields.ts';
+import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_CAPS, HARD_LIMITS, percentileOf } from './limits.ts';
 import { scheduleSchema } from './schedule.ts';
-
-/** Hard ceilings no suite can lift: a typo must not turn a probe into a denial of service. */
-export const HARD_LIMITS = {
-  rate: 50_000,
-  connections: 5_000,
-  durationMs: 3_600_000,
-  requests: 10_000_000,
-  timeoutMs: 120_000,
-} as const;
-
-/** The load of a probe that names none: the classic synthetic check. */
-export const DEFAULT_LOAD = { kind: 'latency', requests: 10, interval: 1_000 } as const;
-
-/** The abort rule of a probe that names none. */
-export const DEFAULT_ABORT = { errorRate: 0.5, minRequests: 20 } as const;
-
-/** Caps applied when an environment names none. */
-export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -201,16 +184,6 @@ const threshold = (value: z.ZodType<number, unknown>) =>
     return z.NEVER;
   });
 
-export const PERCENTILE_KEY = /^p(\d{1,2}(?:\.\d+)?|999)$/;
-
-/** p50, p90, p99, p99.9 (also written p999) → 50, 90, 99, 99.9 */
-export function percentileOf(key: string): number | undefined {
-  const match = PERCENTILE_KEY.exec(key);
-  if (!match) return undefined;
-  const n = match[1] === '999' ? 99.9 : Number(match[1]);
-  return n > 0 && n < 100 ? n : undefined;
-}
-
 const latencyThreshold = threshold(millis('milliseconds as a number'));
 
 export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
@@ -253,8 +226,6 @@ const breachedRunsSchema = z
     of: positive('runs', 100, true),
   })
   .refine((v) => v.atLeast <= v.of, { message: 'expected atLeast to be at most of', path: ['atLeast'] });
-
-export const DEFAULT_ALERT = { breachedRuns: { atLeast: 2, of: 3 }, missedRuns: 3 } as const;
 
 export const alertSchema = z.strictObject({
   breachedRuns: breachedRunsSchema.optional().default(DEFAULT_ALERT.breachedRuns),

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { RunResult } from '../../core/run-result.ts';
+import { HARD_LIMITS } from '../../core/suite/limits.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
-import { HARD_LIMITS } from '../../core/suite/schema.ts';
 import { SuiteValidationError, validateSuite } from '../../core/suite/validate-suite.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun } from '../report.ts';

@@ -1,0 +1,43 @@
+// The suite's defaults, limits and key formats as plain values: the deployed functions need these at run time,
+// and importing them from schema.ts would bundle zod (455 KB minified) into every Lambda.
+
+/** Hard ceilings no suite can lift: a typo must not turn a probe into a denial of service. */
+export const HARD_LIMITS = {
+  rate: 50_000,
+  connections: 5_000,
+  durationMs: 3_600_000,
+  requests: 10_000_000,
+  timeoutMs: 120_000,
+} as const;
+
+/** The load of a probe that names none: the classic synthetic check. */
+export const DEFAULT_LOAD = { kind: 'latency', requests: 10, interval: 1_000 } as const;
+
+/** The abort rule of a probe that names none. */
+export const DEFAULT_ABORT = { errorRate: 0.5, minRequests: 20 } as const;
+
+/** Caps applied when an environment names none. */
+export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
+
+export const DEFAULT_ALERT = { breachedRuns: { atLeast: 2, of: 3 }, missedRuns: 3 } as const;
+
+export const PERCENTILE_KEY = /^p(\d{1,2}(?:\.\d+)?|999)$/;
+
+/** p50, p90, p99, p99.9 (also written p999) → 50, 90, 99, 99.9 */
+export function percentileOf(key: string): number | undefined {
+  const match = PERCENTILE_KEY.exec(key);
+  if (!match) return undefined;
+  const n = match[1] === '999' ? 99.9 : Number(match[1]);
+  return n > 0 && n < 100 ? n : undefined;
+}
+
+export const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+
+/** Interval between runs in milliseconds for a rate() expression; undefined for cron(). */
+export function rateIntervalMs(expression: string): number | undefined {
+  const match = RATE.exec(expression);
+  if (!match) return undefined;
+  const n = Number(match[1]);
+  const unit = (match[2] as string).replace(/s$/, '');
+  return n * (unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000);
+}

@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
-import { METRICS } from '../functions/core/cloud/metric-data.ts';
+import { METRICS, publishedMetrics } from '../functions/core/cloud/metric-data.ts';
 import { probeMetric } from './probe-alarms.ts';
 
-/** One row per probe: latency percentiles, requests and errors, throughput. */
+/** One row per probe: latency percentiles, requests and errors, SLA breaches (and throughput for loads). */
 export function probeDashboard(
   scope: Construct,
   id: string,
@@ -36,12 +36,18 @@ export function probeDashboard(
           probeMetric(probe, METRICS.errors, 'Sum', period),
         ],
       }),
-      new GraphWidget({
-        title: `${probe.id}: throughput (req/s) and SLA breaches`,
-        width: 7,
-        left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
-        right: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
-      }),
+      publishedMetrics(probe.load.kind).includes(METRICS.throughput)
+        ? new GraphWidget({
+            title: `${probe.id}: throughput (req/s) and SLA breaches`,
+            width: 7,
+            left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
+            right: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
+          })
+        : new GraphWidget({
+            title: `${probe.id}: SLA breaches`,
+            width: 7,
+            left: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
+          }),
     );
   }
   return dashboard;

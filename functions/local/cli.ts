@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SecretResolutionError } from '../adapters/secrets.ts';
+import { costCommand } from './commands/cost-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
@@ -17,6 +18,8 @@ Usage:
   perfprobe run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]
                                           run a suite's probes once; exit 1 when a critical SLA breaches
   perfprobe validate <suite.ts>           check a suite without sending anything
+  perfprobe cost <suite.ts> [--env NAME] [--json FILE]
+                                          dollars per month of deploying the suite, itemized per probe
   perfprobe demo [--json FILE]            start the demo API and run probes/demo.ts against it
   perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
                                           serve the demo API until Ctrl-C
@@ -107,6 +110,17 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate': {
         const { positionals } = parse(rest, {});
         return await validateCommand(onePositional(positionals, 'one suite file'));
+      }
+      case 'cost': {
+        const { values, positionals } = parse(rest, {
+          env: { type: 'string', short: 'e' },
+          json: { type: 'string' },
+        });
+        return await costCommand({
+          suitePath: onePositional(positionals, 'one suite file'),
+          env: values.env as string | undefined,
+          json: values.json as string | undefined,
+        });
       }
       case 'demo': {
         const { values } = parse(rest, { json: { type: 'string' } });

@@ -16,6 +16,15 @@ export const METRICS = {
   heartbeat: 'Heartbeat',
 } as const;
 
+/**
+ * The metrics a probe of this kind publishes (each one a custom metric at $0.30 a month). A latency check's
+ * throughput only restates its pacing, so it is left out there.
+ */
+export function publishedMetrics(kind: RunResult['kind']): string[] {
+  const all = Object.values(METRICS) as string[];
+  return kind === 'latency' ? all.filter((m) => m !== METRICS.throughput) : all;
+}
+
 /** The shape of one PutMetricData datum (the SDK's MetricDatum, without importing the SDK into core). */
 export interface MetricDatum {
   readonly MetricName: string;
@@ -76,10 +85,10 @@ export function runMetricData(run: RunResult): MetricDatum[] {
   data.push(
     datum(METRICS.requests, 'Count', run.requests.total),
     datum(METRICS.errors, 'Count', run.requests.failed),
-    datum(METRICS.throughput, 'Count/Second', run.throughputRps),
     datum(METRICS.invalidRun, 'Count', run.validity.valid ? 0 : 1),
     datum(METRICS.heartbeat, 'Count', 1),
   );
+  if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
   if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
   return data;
 }

@@ -200,6 +200,15 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(value('Requests')).toBe(3);
     expect(value('Heartbeat')).toBe(1);
     expect(value('SlaBreached')).toBe(0);
+    // A latency check publishes no Throughput (it would only restate the pacing, for $0.30 a month).
+    expect([...new Set(data.map((d) => d.MetricName))].sort()).toEqual([
+      'Errors',
+      'Heartbeat',
+      'InvalidRun',
+      'Latency',
+      'Requests',
+      'SlaBreached',
+    ]);
     for (const d of data) {
       expect(d.Dimensions).toEqual([
         { Name: 'Environment', Value: 'prod' },
@@ -227,7 +236,9 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(run.coverage).toEqual({ planned: 6, reported: 6 });
     // Exactly the merge of what the six workers measured: every percentile, not an average of them.
     expect(run.latencyMs).toEqual(summarizeLatency(mergeEncoded(shardResults.map((s) => s.histogram))));
-    expect(latencyCountSum(publishedData())).toBe(1_200);
+    const data = publishedData();
+    expect(latencyCountSum(data)).toBe(1_200);
+    expect(data.find((d) => d.MetricName === 'Throughput')?.Value).toBe(run.throughputRps);
   });
 
   it('stores a run with a lost shard as partial (5 of 6), invalid, and retries nothing into load', async () => {

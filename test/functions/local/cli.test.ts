@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,45 @@ beforeAll(async () => {
   mkdirSync(work, { recursive: true });
   api = await startDemoApi({ fxRateLimit: 5 });
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('perfprobe cost', () => {
+  it('prices each probe of an environment, itemized, and writes the figures to --json', async () => {
+    const json = join(work, 'cost.json');
+    const { code, stdout } = await perfprobe([
+      'cost',
+      'probes/example-bank.ts',
+      '--env',
+      'prod',
+      '--json',
+      json,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('suite "example-bank", environment prod: $');
+    expect(stdout).toMatch(/health\s+43,830\s/);
+    expect(stdout).toContain('CloudWatch custom metrics');
+    const [env] = JSON.parse(readFileSync(json, 'utf8'));
+    expect(env.environment).toBe('prod');
+    const health = env.probes.find((p: { probeId: string }) => p.probeId === 'health');
+    expect(health.totalUsd).toBeCloseTo(
+      health.lines.reduce((s: number, l: { usd: number }) => s + l.usd, 0),
+      9,
+    );
+    expect(env.totalUsd).toBeCloseTo(
+      env.probes.reduce((s: number, p: { totalUsd: number }) => s + p.totalUsd, 0) + 3,
+      9,
+    );
+  });
+
+  it('exits 2 naming an environment the suite does not have', async () => {
+    const { code, stderr } = await perfprobe(['cost', 'probes/example-bank.ts', '--env', 'qa']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--env: no environment "qa" in suite "example-bank" (it has staging, prod)');
+  });
+});
 
 describe('perfprobe validate', () => {
   it('exits 2 and lists every problem with its path, sending nothing', async () => {

@@ -1,0 +1,194 @@
+import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { PRICES } from './aws-prices.ts';
+import { publishedMetrics } from './metric-data.ts';
+import { plannedShards, RUNNERS, runnerFor, startLeadMs, workflowFor } from './run-sizing.ts';
+
+/** An average month: 365.25 days / 12. */
+export const MONTH_MS = 30.4375 * 86_400_000;
+
+/**
+ * What a run costs besides its load, measured or read from the deployed configuration. Estimates, each with
+ * the reason for its value; the load itself is computed from the probe.
+ */
+export const RUN_OVERHEAD = {
+  /** Plan: read the kill switch, plan (warm: tens of ms; a cold start now and then). */
+  planMs: 300,
+  planMemoryMb: 512,
+  /** Aggregate: merge, one DynamoDB PutItem, one PutMetricData. */
+  aggregateMs: 600,
+  aggregateMemoryMb: 512,
+  /** A worker after its last response: close grace, compaction, return. */
+  workerTailMs: 300,
+  /** Express: state transitions and Lambda invocation overhead around the three tasks. */
+  orchestrationMs: 400,
+  /** START/END/REPORT lines plus perfprobe's one line per invocation. */
+  logBytesPerInvocation: 700,
+  /** State-machine log level ALL (cdk-nag SF1), without execution data: about this much per state event. */
+  logBytesPerStateEvent: 350,
+  /** One stored run: the summary, its merged histogram and timeline (bench: latency ≈ 2 KB, load ≈ 6 KB). */
+  latencyRunRecordBytes: 2_048,
+  loadRunRecordBytes: 6_144,
+} as const;
+
+export interface CostLine {
+  readonly item: string;
+  readonly usd: number;
+  /** The quantity behind the figure, in words ("43,830 runs × 10.3 s × 0.5 GB"). */
+  readonly basis: string;
+}
+
+export interface ProbeCost {
+  readonly probeId: string;
+  readonly environment: string;
+  readonly runsPerMonth: number;
+  readonly lines: readonly CostLine[];
+  readonly totalUsd: number;
+  /** The same schedule elsewhere: per-run prices, for comparison. */
+  readonly alternatives: readonly CostLine[];
+}
+
+/** How long a shard's load lasts on average (a latency check's paced requests, a burst's or rate's duration). */
+export function expectedLoadMs(load: ResolvedLoad): number {
+  switch (load.kind) {
+    case 'latency':
+      // The last request goes out at (n − 1) intervals; the worker's tail covers its response.
+      return (load.requests - 1) * load.intervalMs;
+    case 'burst':
+      // A request-count burst has no fixed length; its maximum duration bounds the bill.
+      return load.durationMs ?? load.maxDurationMs;
+    case 'rate':
+      return load.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+  }
+}
+
+function runsPerMonth(probe: ResolvedProbe): number {
+  // deploy-checks requires an interval for every deployed schedule (rate() or alert.interval with cron()).
+  const interval = probe.alert.intervalMs;
+  if (interval === undefined) {
+    throw new Error(`probe "${probe.id}": a cron() schedule needs alert.interval to estimate its cost`);
+  }
+  return MONTH_MS / interval;
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const secondsText = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/**
+ * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
+ * dashboard, the topic) are not in here: see suiteFixedCost.
+ */
+export function probeMonthlyCost(probe: ResolvedProbe): ProbeCost {
+  const runs = runsPerMonth(probe);
+  const shards = plannedShards(probe);
+  const runner = RUNNERS[runnerFor(probe)];
+  const workflow = workflowFor(probe);
+  const o = RUN_OVERHEAD;
+  const loadMs = expectedLoadMs(probe.load);
+  const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
+  const workerGb = runner.workerMemoryMb / 1024;
+  const gbSeconds =
+    (o.planMs / 1000) * (o.planMemoryMb / 1024) +
+    shards * (workerMs / 1000) * workerGb +
+    (o.aggregateMs / 1000) * (o.aggregateMemoryMb / 1024);
+  const invocations = 2 + shards;
+  const executionMs = o.planMs + workerMs + o.aggregateMs + o.orchestrationMs;
+  // Plan, Map, Aggregate, and for each shard its iteration's Worker: a few events each.
+  const stateEvents = 12 + 6 * shards;
+  const logBytes = invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent;
+  const recordBytes = probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
+  const metrics = publishedMetrics(probe.load.kind);
+  const alarms = 2 + Object.keys(probe.alert.latency).length;
+  const retentionDays = 90;
+
+  const lines: CostLine[] = [
+    {
+      item: 'Lambda duration',
+      usd: runs * gbSeconds * PRICES.lambdaArmGbSecond.usd,
+      basis: `${count(runs)} runs × ${gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(workerMs)} worker at ${runner.workerMemoryMb} MB, Plan and Aggregate at 512 MB)`,
+    },
+    {
+      item: 'Lambda requests',
+      usd: runs * invocations * PRICES.lambdaRequest.usd,
+      basis: `${count(runs * invocations)} invocations`,
+    },
+    workflow === 'express'
+      ? {
+          item: 'Step Functions (Express)',
+          usd:
+            runs *
+            (PRICES.expressRequest.usd +
+              Math.ceil(executionMs / 100) * 0.1 * (64 / 1024) * PRICES.expressGbSecond.usd),
+          basis: `${count(runs)} executions × ${secondsText(executionMs)} at 64 MB`,
+        }
+      : {
+          item: 'Step Functions (Standard)',
+          usd: runs * (4 + 2 * shards) * PRICES.standardTransition.usd,
+          basis: `${count(runs * (4 + 2 * shards))} state transitions`,
+        },
+    {
+      item: 'EventBridge Scheduler',
+      usd: runs * PRICES.schedulerInvocation.usd,
+      basis: `${count(runs)} invocations`,
+    },
+    {
+      item: 'CloudWatch custom metrics',
+      usd: metrics.length * PRICES.customMetricMonth.usd,
+      basis: `${metrics.length} metrics (${metrics.join(', ')})`,
+    },
+    {
+      item: 'CloudWatch PutMetricData',
+      usd: runs * PRICES.putMetricDataRequest.usd,
+      basis: `${count(runs)} requests, one a run`,
+    },
+    {
+      item: 'CloudWatch alarms',
+      usd: alarms * PRICES.alarmMonth.usd,
+      basis: `${alarms} alarms (SLA, heartbeat${alarms > 2 ? ', percentiles' : ''})`,
+    },
+    {
+      item: 'CloudWatch Logs',
+      usd: ((runs * logBytes) / 1024 ** 3) * PRICES.logsIngestedGb.usd,
+      basis: `${count((runs * logBytes) / 1024 ** 2)} MB ingested`,
+    },
+    {
+      item: 'X-Ray',
+      usd: runs * PRICES.xrayTrace.usd,
+      basis: `${count(runs)} traces, one an execution`,
+    },
+    {
+      item: 'DynamoDB',
+      usd:
+        runs * Math.ceil(recordBytes / 1024) * PRICES.dynamoWriteUnit.usd +
+        ((runs * recordBytes * retentionDays) / (MONTH_MS / 86_400_000) / 1024 ** 3) *
+          PRICES.dynamoStorageGbMonth.usd,
+      basis: `${count(runs)} writes of ~${Math.round(recordBytes / 1024)} KB, kept ${retentionDays} days`,
+    },
+  ];
+  const syntheticsRunMs = loadMs + 2_000;
+  const alternatives: CostLine[] = [
+    {
+      item: 'CloudWatch Synthetics',
+      usd:
+        runs * (PRICES.syntheticsCanaryRun.usd + (syntheticsRunMs / 1000) * 1 * PRICES.lambdaX86GbSecond.usd),
+      basis: `${count(runs)} canary runs + Lambda (1 GB, ~${secondsText(syntheticsRunMs)} each)`,
+    },
+    {
+      item: 'Checkly',
+      usd: runs * PRICES.checklyApiCheckRun.usd,
+      basis: `${count(runs)} API check runs`,
+    },
+  ];
+  return {
+    probeId: probe.id,
+    environment: probe.environment,
+    runsPerMonth: runs,
+    lines,
+    totalUsd: lines.reduce((sum, line) => sum + line.usd, 0),
+    alternatives,
+  };
+}
+
+/** Per suite and environment, whatever its probes: the dashboard (the SNS topic's cost is per message, ~0). */
+export function suiteFixedCost(): CostLine[] {
+  return [{ item: 'CloudWatch dashboard', usd: PRICES.dashboardMonth.usd, basis: 'one per environment' }];
+}

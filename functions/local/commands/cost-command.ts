@@ -1,0 +1,105 @@
+import { writeFile } from 'node:fs/promises';
+import { PRICES } from '../../core/cloud/aws-prices.ts';
+import { type ProbeCost, probeMonthlyCost, suiteFixedCost } from '../../core/cloud/cost-model.ts';
+import { deployProblems } from '../../core/cloud/deploy-checks.ts';
+import { deploySuite } from '../../core/cloud/deployed-suite.ts';
+import { loadSuite } from '../load-suite.ts';
+import { table } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface CostCommandOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly json?: string | undefined;
+  readonly out?: NodeJS.WritableStream;
+}
+
+export interface EnvironmentCost {
+  readonly environment: string;
+  readonly probes: readonly ProbeCost[];
+  readonly fixed: ReturnType<typeof suiteFixedCost>;
+  readonly totalUsd: number;
+}
+
+const usd = (n: number) => (n >= 0.005 ? n.toFixed(2) : n > 0 ? '<0.01' : '0');
+const dollars = (n: number) => (n >= 0.005 ? `$${n.toFixed(2)}` : n > 0 ? '<$0.01' : '$0');
+const sum = (lines: readonly { item: string; usd: number }[], items: string[]) =>
+  lines.filter((l) => items.some((i) => l.item.startsWith(i))).reduce((s, l) => s + l.usd, 0);
+
+/**
+ * `perfprobe cost`: dollars per month of deploying a suite, per environment and probe, itemized, next to what the
+ * same schedules cost on CloudWatch Synthetics and Checkly. Same model as `npm run bench`'s cost section.
+ */
+export async function costCommand(options: CostCommandOptions): Promise<0> {
+  const out = options.out ?? process.stdout;
+  const suite = await loadSuite(options.suitePath);
+  const envs = options.env === undefined ? Object.keys(suite.environments) : [options.env];
+  if (options.env !== undefined && !(options.env in suite.environments)) {
+    throw new UsageError(
+      `--env: no environment "${options.env}" in suite "${suite.name}" (it has ${Object.keys(suite.environments).join(', ')})`,
+    );
+  }
+  const results: EnvironmentCost[] = [];
+  for (const env of envs) {
+    const deployed = deploySuite(suite, env);
+    const problems = deployProblems(deployed, (id) => suite.probes.findIndex((p) => p.id === id));
+    if (problems.length > 0) {
+      out.write(
+        `${env}: not deployable, so no cost (see perfprobe validate):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n\n`,
+      );
+      continue;
+    }
+    const probes = Object.values(deployed.probes).map(probeMonthlyCost);
+    const fixed = suiteFixedCost();
+    const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
+    results.push({ environment: env, probes, fixed, totalUsd });
+
+    const rows = probes.map((p) => [
+      p.probeId,
+      Math.round(p.runsPerMonth).toLocaleString('en-US'),
+      usd(sum(p.lines, ['Lambda'])),
+      usd(sum(p.lines, ['Step Functions', 'EventBridge'])),
+      usd(sum(p.lines, ['CloudWatch custom', 'CloudWatch PutMetricData'])),
+      usd(sum(p.lines, ['CloudWatch alarms'])),
+      usd(sum(p.lines, ['CloudWatch Logs', 'X-Ray', 'DynamoDB'])),
+      usd(p.totalUsd),
+      ...p.alternatives.map((a) => usd(a.usd)),
+    ]);
+    out.write(`suite "${suite.name}", environment ${env}: $${totalUsd.toFixed(2)} per month\n\n`);
+    out.write(
+      `${table(
+        [
+          [
+            'probe',
+            'runs/month',
+            'Lambda',
+            'Step Fn+Sched',
+            'metrics',
+            'alarms',
+            'logs+trace+db',
+            'perfprobe',
+            'Synthetics',
+            'Checkly',
+          ],
+          ...rows,
+          ...fixed.map((f) => [f.item, '', '', '', '', '', '', usd(f.usd)]),
+        ],
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      )}\n\n`,
+    );
+    for (const p of probes) {
+      out.write(
+        `${p.probeId}\n${table(
+          p.lines.map((l) => [`  ${l.item}`, dollars(l.usd), l.basis]),
+          ['l', 'r', 'l'],
+        )}\n`,
+      );
+    }
+    out.write('\n');
+  }
+  out.write(
+    `US dollars per month: AWS list prices for us-east-1 as of ${PRICES.lambdaArmGbSecond.asOf}, free tiers left out, estimated run overheads (functions/core/cloud/aws-prices.ts and cost-model.ts). Synthetics: $${PRICES.syntheticsCanaryRun.usd} a canary run plus its Lambda; Checkly: $2 per 10,000 API check runs.\n`,
+  );
+  if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { PRICES } from '../../../../functions/core/cloud/aws-prices.ts';
+import { MONTH_MS, probeMonthlyCost, RUN_OVERHEAD } from '../../../../functions/core/cloud/cost-model.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+
+const line = (cost: ReturnType<typeof probeMonthlyCost>, item: string) => {
+  const found = cost.lines.find((l) => l.item === item);
+  if (!found) throw new Error(`no line ${item}: ${cost.lines.map((l) => l.item).join(', ')}`);
+  return found;
+};
+
+describe('cost per probe-month', () => {
+  it('itemizes a latency check every minute from the list prices', () => {
+    const cost = probeMonthlyCost(probeFor('https://api.example.com', { schedule: 'rate(1 minute)' }));
+    const runs = MONTH_MS / 60_000;
+    expect(cost.runsPerMonth).toBeCloseTo(43_830, 0);
+    // 10 paced requests a second apart: the worker lives ~9.3 s at 512 MB; Plan and Aggregate at 512 MB.
+    const workerS = (9 * 1_000 + RUN_OVERHEAD.workerTailMs) / 1000;
+    const gbSeconds =
+      workerS * 0.5 + (RUN_OVERHEAD.planMs / 1000) * 0.5 + (RUN_OVERHEAD.aggregateMs / 1000) * 0.5;
+    expect(line(cost, 'Lambda duration').usd).toBeCloseTo(runs * gbSeconds * PRICES.lambdaArmGbSecond.usd, 6);
+    expect(line(cost, 'Lambda requests').usd).toBeCloseTo(runs * 3 * PRICES.lambdaRequest.usd, 6);
+    // Six custom metrics: a latency check publishes no Throughput.
+    expect(line(cost, 'CloudWatch custom metrics').usd).toBeCloseTo(6 * 0.3, 6);
+    expect(line(cost, 'CloudWatch PutMetricData').usd).toBeCloseTo(runs * 0.00001, 6);
+    expect(line(cost, 'CloudWatch alarms').usd).toBeCloseTo(0.2, 6);
+    expect(line(cost, 'Step Functions (Express)').basis).toContain('43,830 executions');
+    expect(cost.totalUsd).toBeCloseTo(
+      cost.lines.reduce((s, l) => s + l.usd, 0),
+      9,
+    );
+    // The same schedule elsewhere.
+    const alt = Object.fromEntries(cost.alternatives.map((a) => [a.item, a.usd]));
+    expect(alt.Checkly).toBeCloseTo(runs * 0.0002, 6);
+    expect(alt['CloudWatch Synthetics']).toBeGreaterThan(runs * 0.0012);
+  });
+
+  it('bills load workers at a full vCPU for the load, with the shared start for several shards', () => {
+    const one = probeMonthlyCost(
+      probeFor('https://api.example.com', {
+        schedule: 'rate(1 hour)',
+        load: { kind: 'rate', rate: 500, duration: '60s' },
+      }),
+    );
+    expect(line(one, 'Lambda duration').basis).toContain('1 × 60 s worker at 1769 MB');
+    expect(line(one, 'CloudWatch custom metrics').basis).toContain('7 metrics');
+    const ten = probeMonthlyCost(
+      probeFor('https://api.example.com', {
+        schedule: 'rate(1 day)',
+        shards: 10,
+        load: { kind: 'burst', connections: 200, duration: '60s' },
+      }),
+    );
+    expect(line(ten, 'Lambda duration').basis).toContain('10 × 65 s worker at 1769 MB');
+    expect(line(ten, 'Lambda requests').basis).toContain(
+      `${Math.round((MONTH_MS / 86_400_000) * 12)} invocations`,
+    );
+  });
+
+  it('prices a run beyond an Express workflow by Standard state transitions', () => {
+    const cost = probeMonthlyCost(
+      probeFor('https://api.example.com', {
+        schedule: 'rate(1 day)',
+        load: { kind: 'burst', connections: 50, duration: '2m' },
+        shards: 45,
+      }),
+    );
+    const standard = line(cost, 'Step Functions (Standard)');
+    const runs = MONTH_MS / 86_400_000;
+    expect(standard.usd).toBeCloseTo(runs * (4 + 2 * 45) * PRICES.standardTransition.usd, 9);
+  });
+
+  it('asks for alert.interval when a cron schedule gives no run count', () => {
+    const probe = probeFor('https://api.example.com', { schedule: 'cron(0 9 * * ? *)' });
+    expect(() => probeMonthlyCost(probe)).toThrow('probe "p": a cron() schedule needs alert.interval');
+  });
+});

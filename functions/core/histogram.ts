@@ -1,4 +1,7 @@
+import { inflateSync } from 'node:zlib';
 import * as hdr from 'hdr-histogram-js';
+
+type JsHistogram = hdr.JsHistogram;
 
 export type Histogram = hdr.Histogram;
 
@@ -35,14 +38,71 @@ export function decodeHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
 }
 
-/** Adds encoded histograms into one: exact, since HDR buckets align for equal precision. */
+/** HdrHistogram's V2 encoding: the compressed wrapper and the plain payload it inflates to. */
+const V2_COMPRESSED_COOKIE = 0x1c849304;
+const V2_COOKIE = 0x1c849303;
+const V2_HEADER_BYTES = 40;
+
+/**
+ * Adds one encoded histogram's bucket counts into `sums` (indexed like `into`'s counts array) without building a
+ * histogram for it. Returns false, having added nothing, when its layout differs from `into`'s.
+ */
+export function addEncodedCounts(encoded: string, into: JsHistogram, sums: Float64Array): boolean {
+  const outer = Buffer.from(encoded, 'base64');
+  if (outer.length < 8 || (outer.readInt32BE(0) & ~0xf0) !== V2_COMPRESSED_COOKIE) return false;
+  const data = inflateSync(outer.subarray(8, 8 + outer.readInt32BE(4)));
+  if (data.length < V2_HEADER_BYTES || (data.readInt32BE(0) & ~0xf0) !== V2_COOKIE) return false;
+  const payloadEnd = V2_HEADER_BYTES + data.readInt32BE(4);
+  const sameLayout =
+    data.readInt32BE(12) === into.numberOfSignificantValueDigits &&
+    Number(data.readBigInt64BE(16)) === into.lowestDiscernibleValue &&
+    Number(data.readBigInt64BE(24)) <= into.highestTrackableValue &&
+    payloadEnd <= data.length;
+  if (!sameLayout) return false;
+  // Words are ZigZag LEB128 (at most 9 bytes, the 9th with 8 bits): a count, or minus a run of empty buckets.
+  let index = 0;
+  let at = V2_HEADER_BYTES;
+  while (at < payloadEnd) {
+    let byte = data[at++]!;
+    let word = byte & 0x7f;
+    let scale = 128;
+    for (let n = 1; byte & 0x80 && n < 9; n++, scale *= 128) {
+      byte = data[at++]!;
+      word += (n === 8 ? byte : byte & 0x7f) * scale;
+    }
+    const value = word % 2 === 0 ? word / 2 : -(word + 1) / 2;
+    if (value < 0) index -= value;
+    else {
+      if (index >= sums.length) return false;
+      sums[index++]! += value;
+    }
+  }
+  return true;
+}
+
+/**
+ * Adds encoded histograms into one: exact, since HDR buckets align for equal precision. Counts are summed
+ * bucket by bucket straight from the encoded form (decoding each into a histogram of its own made merging
+ * 1,000 shards take ~150 ms); anything in another layout goes through hdr-histogram-js's decoder.
+ */
 export function mergeEncoded(
   encoded: readonly string[],
   into: Histogram = createLatencyHistogram(),
 ): Histogram {
+  const target = into as JsHistogram;
+  const sums = new Float64Array(target.countsArrayLength);
   for (const e of encoded) {
-    if (e) into.add(decodeHistogram(e));
+    if (e && !addEncodedCounts(e, target, sums)) into.add(decodeHistogram(e));
   }
+  let added = false;
+  for (let i = 0; i < sums.length; i++) {
+    if (sums[i]! > 0) {
+      target.addToCountAtIndex(i, sums[i]!);
+      added = true;
+    }
+  }
+  // Total, minimum and maximum from the buckets, as hdr-histogram-js sets them when it decodes.
+  if (added) target.establishInternalTackingValues();
   return into;
 }
 

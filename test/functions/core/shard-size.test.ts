@@ -5,38 +5,7 @@ import {
   shardResultBudget,
 } from '../../../functions/core/compact-shard-result.ts';
 import { mergeShards } from '../../../functions/core/merge-shards.ts';
-import { ShardRecorder, timelineSlotMs } from '../../../functions/core/shard-recorder.ts';
-import type { ShardResult } from '../../../functions/core/shard-result.ts';
-
-/** A shard that ran `seconds` at 500 req/s with a log-normal latency around 20 ms and a 1 % tail to `tailMs`. */
-function simulatedShard(seconds: number, spread: number, tailMs: number, seed = 1): ShardResult {
-  const recorder = new ShardRecorder(0, timelineSlotMs(seconds * 1000));
-  let x = seed;
-  const rand = () => {
-    x = (x * 48271) % 2147483647;
-    return x / 2147483647;
-  };
-  for (let t = 0; t < seconds * 1000; t += 2) {
-    const us = 20_000 * Math.exp((rand() - 0.5) * spread) + (rand() < 0.01 ? tailMs * 1000 * rand() : 0);
-    const failed = rand() < 0.005;
-    recorder.record(t + us / 1000, Math.round(us), failed ? 503 : 200, failed ? 'http_5xx' : undefined, 120);
-  }
-  return recorder.toResult({
-    probeId: 'payments',
-    shard: 0,
-    kind: 'burst',
-    startedAt: new Date(0).toISOString(),
-    durationMs: seconds * 1000,
-    generator: {
-      intendedRequests: undefined,
-      sent: 0,
-      lateSends: 0,
-      queuedSends: 0,
-      unsent: 0,
-      eventLoopDelayP99Ms: 0,
-    },
-  });
-}
+import { simulatedShard } from '../../helpers/simulated-shard.ts';
 
 const identity = {
   runId: 'r',

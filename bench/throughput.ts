@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  fixed,
+  markdownTable,
+  median,
+  onCore,
+  parseWrk,
+  resultsDir,
+  type Section,
+  startProcess,
+  timed,
+  wrkAvailable,
+} from './tools.ts';
+
+/**
+ * Generator throughput: perfprobe's burst engine, autocannon and wrk (one thread) against the same local target,
+ * interleaved (A B C A B C …, rotating who goes first) so machine noise hits all alike. Ratios come from runs
+ * made back to back; CPU is the whole process's user + system time (start-up included) per 10,000 requests.
+ */
+type Tool = 'perfprobe' | 'autocannon' | 'wrk';
+
+interface Trial {
+  readonly target: string;
+  readonly tool: Tool;
+  readonly connections: number;
+  readonly requests: number;
+  readonly rps: number;
+  readonly p99Ms: number;
+  readonly cpuMs: number;
+}
+
+const generator = (command: string) => onCore(1, command);
+
+async function perfprobe(url: string, connections: number, seconds: number) {
+  const json = join(resultsDir, 'perfprobe-trial.json');
+  const { cpuMs } = await timed(
+    `${generator('node')} bin/perfprobe.js probe ${url} --connections ${connections} --duration ${seconds} --timeout 10 --json ${json} > /dev/null`,
+  );
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  return {
+    requests: r.requests.total,
+    rps: r.requests.total / (r.durationMs / 1000),
+    p99Ms: r.latencyMs.p99,
+    cpuMs,
+  };
+}
+
+async function autocannon(url: string, connections: number, seconds: number) {
+  const { cpuMs, stdout } = await timed(
+    `${generator('node')} node_modules/autocannon/autocannon.js --json --connections ${connections} --duration ${seconds} ${url}`,
+  );
+  const r = JSON.parse(stdout);
+  return { requests: r.requests.total, rps: r.requests.total / r.duration, p99Ms: r.latency.p99, cpuMs };
+}
+
+async function wrk(url: string, connections: number, seconds: number) {
+  const { cpuMs, stdout } = await timed(
+    `${generator('wrk')} -t1 -c${connections} -d${seconds}s --latency --timeout 10s ${url}`,
+  );
+  const r = parseWrk(stdout);
+  return {
+    requests: r.requests,
+    rps: r.requests / r.seconds,
+    p99Ms: r.percentilesMs.p99 ?? Number.NaN,
+    cpuMs,
+  };
+}
+
+const RUNNERS = { perfprobe, autocannon, wrk } as const;
+
+export async function throughputSection(options: {
+  pairs: number;
+  seconds: number;
+  connections: number[];
+  targets: string[];
+}): Promise<Section> {
+  const tools: Tool[] = wrkAvailable ? ['perfprobe', 'autocannon', 'wrk'] : ['perfprobe', 'autocannon'];
+  const notes: string[] = [];
+  if (!wrkAvailable) {
+    const note = 'wrk skipped: not installed (Debian: apt-get install wrk)';
+    notes.push(note);
+    process.stdout.write(`${note}\n`);
+  }
+  const trials: Trial[] = [];
+  const rows: string[][] = [];
+  for (const target of options.targets) {
+    const server = await startProcess(`bench/${target}-target.ts`);
+    try {
+      // A cold target (JIT, socket buffers) slows whoever runs first: warm it with a run nobody is scored on.
+      await autocannon(server.url, 50, 3);
+      for (const connections of options.connections) {
+        const here: Trial[] = [];
+        const ratios: Record<string, number[]> = { autocannon: [], wrk: [] };
+        for (let round = 0; round < options.pairs; round++) {
+          const order = tools.map((_, i) => tools[(i + round) % tools.length]!);
+          const got = new Map<Tool, Trial>();
+          for (const tool of order) {
+            const r = await RUNNERS[tool](server.url, connections, options.seconds);
+            got.set(tool, { target, tool, connections, ...r });
+          }
+          const p = got.get('perfprobe')!;
+          const line = [`${target} c=${connections} round ${round + 1}/${options.pairs}:`];
+          for (const tool of tools) {
+            line.push(`${tool} ${got.get(tool)!.rps.toFixed(0)}/s`);
+            if (tool !== 'perfprobe') ratios[tool]!.push(p.rps / got.get(tool)!.rps);
+          }
+          process.stdout.write(`${line.join(' ')}\n`);
+          here.push(...got.values());
+        }
+        trials.push(...here);
+        const of = (tool: Tool) => here.filter((t) => t.tool === tool);
+        const cpu = (tool: Tool) => median(of(tool).map((t) => (t.cpuMs / t.requests) * 10_000));
+        const ratio = (tool: 'autocannon' | 'wrk') =>
+          ratios[tool]!.length === 0
+            ? 'n/a'
+            : `${fixed(median(ratios[tool]!))} (${fixed(Math.min(...ratios[tool]!))}–${fixed(Math.max(...ratios[tool]!))})`;
+        rows.push([
+          target,
+          String(connections),
+          ...tools.map((t) => fixed(median(of(t).map((x) => x.rps)), 0)),
+          ...(wrkAvailable ? [] : ['n/a']),
+          ratio('autocannon'),
+          ratio('wrk'),
+          ...tools.map((t) => fixed(cpu(t), 0)),
+          ...(wrkAvailable ? [] : ['n/a']),
+        ]);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  const markdown = [
+    `Each cell is the median of ${options.pairs} rounds of ${options.seconds} s; a ratio is perfprobe ÷ the peer in the same round (median, min–max). CPU per 10,000 requests counts the whole process, start-up included (perfprobe's CLI start-up is about 1.2 s of it).`,
+    ...notes,
+    '',
+    markdownTable(
+      [
+        'target',
+        'connections',
+        'perfprobe req/s',
+        'autocannon req/s',
+        'wrk req/s',
+        'perfprobe / autocannon',
+        'perfprobe / wrk',
+        'perfprobe CPU ms',
+        'autocannon CPU ms',
+        'wrk CPU ms',
+      ],
+      rows,
+    ),
+  ].join('\n');
+  return { title: 'Generator throughput', markdown, json: { trials } };
+}

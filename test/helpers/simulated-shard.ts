@@ -1,0 +1,59 @@
+import { ShardRecorder, timelineSlotMs } from '../../functions/core/shard-recorder.ts';
+import type { ShardResult } from '../../functions/core/shard-result.ts';
+
+export interface SimulatedSample {
+  /** When the response ended, ms from the shard's start. */
+  readonly atMs: number;
+  readonly latencyUs: number;
+  readonly failed: boolean;
+}
+
+/**
+ * What a shard sees in `seconds` at 500 req/s from a typical API: log-normal latency around 20 ms (`spread` wide)
+ * with a 1 % tail up to `tailMs`, and 0.5 % 503s. Deterministic for a seed, so a test or benchmark can record the
+ * same samples twice (as shards, and into one histogram).
+ */
+export function* simulatedSamples(seconds: number, spread: number, tailMs: number, seed = 1) {
+  let x = seed;
+  const rand = () => {
+    x = (x * 48271) % 2147483647;
+    return x / 2147483647;
+  };
+  for (let t = 0; t < seconds * 1000; t += 2) {
+    const us = 20_000 * Math.exp((rand() - 0.5) * spread) + (rand() < 0.01 ? tailMs * 1000 * rand() : 0);
+    yield {
+      atMs: t + us / 1000,
+      latencyUs: Math.round(us),
+      failed: rand() < 0.005,
+    } satisfies SimulatedSample;
+  }
+}
+
+/** A ShardResult of those samples, as a worker would return it. */
+export function simulatedShard(
+  seconds: number,
+  spread: number,
+  tailMs: number,
+  seed = 1,
+  shard = 0,
+): ShardResult {
+  const recorder = new ShardRecorder(0, timelineSlotMs(seconds * 1000));
+  for (const s of simulatedSamples(seconds, spread, tailMs, seed)) {
+    recorder.record(s.atMs, s.latencyUs, s.failed ? 503 : 200, s.failed ? 'http_5xx' : undefined, 120);
+  }
+  return recorder.toResult({
+    probeId: 'payments',
+    shard,
+    kind: 'burst',
+    startedAt: new Date(0).toISOString(),
+    durationMs: seconds * 1000,
+    generator: {
+      intendedRequests: undefined,
+      sent: 0,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 0,
+    },
+  });
+}

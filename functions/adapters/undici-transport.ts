@@ -34,6 +34,7 @@ class ExchangeHandler implements Exchange {
   bytes = 0;
   abort: ((err: Error) => void) | undefined = undefined;
   settled = false;
+  startedMs: number;
   /** Set when our deadline fired: undici may report the teardown first, under its own (wrong) class. */
   private expiredAs: keyof typeof EXPIRED_WHAT | undefined;
   private chunks: Buffer[] | undefined;
@@ -43,13 +44,20 @@ class ExchangeHandler implements Exchange {
     private readonly lane: UndiciLane,
     private readonly request: PreparedRequest,
     private readonly onDone: (exchange: Exchange) => void,
+    private readonly sentMs: number,
     readonly deadline: number,
   ) {
+    this.startedMs = sentMs;
     if (request.captureBody) this.chunks = [];
   }
 
+  /** undici calls this as it writes the request to the socket. */
   onConnect(abort: (err: Error) => void): void {
     this.abort = abort;
+    // On a connection that was already open, latency counts from this write: undici holds a reused socket
+    // for one event-loop turn first (to see a close the server may have sent), which is the client's time,
+    // not the target's. A request that waited for a new connection keeps its send time, connect included.
+    if (this.lane.connectedAt < this.sentMs) this.startedMs = performance.now();
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -127,6 +135,8 @@ class ExchangeHandler implements Exchange {
 
 class UndiciLane implements Lane {
   current: ExchangeHandler | undefined;
+  /** When this lane's latest connection came up (monotonic ms); -1 before the first. */
+  connectedAt = -1;
   private client: Client;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
 
@@ -139,7 +149,7 @@ class UndiciLane implements Lane {
 
   private createClient(): Client {
     const t = this.options.timeoutMs;
-    return new Client(this.options.origin, {
+    const client = new Client(this.options.origin, {
       pipelining: 1,
       allowH2: false,
       connect: { timeout: t },
@@ -149,6 +159,10 @@ class UndiciLane implements Lane {
       // Sockets are reused across requests; a server that closes them just costs a reconnect.
       keepAliveTimeoutThreshold: 1_000,
     });
+    client.on('connect', () => {
+      this.connectedAt = performance.now();
+    });
+    return client;
   }
 
   send(request: PreparedRequest, onDone: (exchange: Exchange) => void): void {
@@ -162,7 +176,8 @@ class UndiciLane implements Lane {
       };
       this.dispatchOptions.set(request, opts);
     }
-    const handler = new ExchangeHandler(this, request, onDone, performance.now() + request.timeoutMs);
+    const now = performance.now();
+    const handler = new ExchangeHandler(this, request, onDone, now, now + request.timeoutMs);
     this.current = handler;
     if (this.closed()) {
       handler.onError(Object.assign(new Error('transport closed'), { code: 'UND_ERR_DESTROYED' }));

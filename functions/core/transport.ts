@@ -29,6 +29,11 @@ export interface Exchange {
   readonly bodyTruncated: boolean;
   /** Body bytes received, including the part beyond the cap. */
   readonly bytes: number;
+  /**
+   * Monotonic ms a closed-model latency counts from: when the request was written to an open connection, or
+   * when it was sent if a connection had to be opened for it first (connect time included).
+   */
+  readonly startedMs: number;
 }
 
 /** One connection: at most one request in flight. */

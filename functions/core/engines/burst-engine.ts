@@ -6,7 +6,8 @@ type BurstLoad = Extract<ResolvedLoad, { kind: 'burst' }>;
 
 /**
  * Closed model: every connection sends its next request as soon as the previous response ends. Latency counts
- * from the actual send: in a closed model the send waits for the response by design.
+ * from the request's own start (see Exchange.startedMs): in a closed model the send waits for the response by
+ * design.
  */
 export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
   return new Promise((resolve) => {
@@ -23,7 +24,6 @@ export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
 
     // One small state object per connection, so the hot loop allocates nothing of its own per request.
     const startLoop = (lane: Lane) => {
-      let sentAt = 0;
       let sending = false;
       let completedDuringSend = false;
       const next = (): void => {
@@ -33,7 +33,6 @@ export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
         }
         ctx.sent++;
         inFlight++;
-        sentAt = ctx.now();
         sending = true;
         completedDuringSend = false;
         lane.send(ctx.request, onDone);
@@ -47,7 +46,7 @@ export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
       // Latency probes (one connection) are unaffected; bursts are where throughput matters.
       const onDone = (exchange: Exchange): void => {
         inFlight--;
-        ctx.finish(exchange, sentAt, ctx.now());
+        ctx.finish(exchange, exchange.startedMs, ctx.now());
         if (sending) completedDuringSend = true;
         else next();
       };

@@ -30,10 +30,9 @@ export function runLatency(ctx: EngineContext, load: LatencyLoad): Promise<void>
       }
       ctx.sent++;
       inFlight = true;
-      const sentAt = ctx.now();
       lane.send(ctx.request, (exchange) => {
         inFlight = false;
-        ctx.finish(exchange, sentAt, ctx.now());
+        ctx.finish(exchange, exchange.startedMs, ctx.now());
         setImmediate(() => sendAt(k + 1));
       });
     };

@@ -283,3 +283,53 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(expected);
   });
 });
+
+describe('where a latency starts', () => {
+  it("counts from the write on an open connection, so the client's own busy time is not the target's", async () => {
+    target = await httpServer((_, res) => res.end('ok'));
+    const transport = createUndiciTransport({ origin: target.url, connections: 1, timeoutMs: 2_000 });
+    const lane = transport.lanes[0]!;
+    const send = () =>
+      new Promise<{ sentAt: number; exchange: Exchange; doneAt: number }>((resolve) => {
+        const sentAt = performance.now();
+        lane.send(request(target!.url), (exchange) =>
+          resolve({ sentAt, exchange, doneAt: performance.now() }),
+        );
+        // The generator is busy for 30 ms right after sending (what a loaded event loop does): undici writes
+        // a request on a reused connection only on the next turn, so this time is not the server's.
+        const until = performance.now() + 30;
+        while (performance.now() < until) {
+          // busy
+        }
+      });
+    try {
+      const first = await send();
+      const second = await send();
+      expect(first.exchange.status).toBe(200);
+      expect(second.exchange.status).toBe(200);
+      // The first request waited for its connection: it counts from the send, connect included.
+      expect(first.exchange.startedMs).toBeGreaterThanOrEqual(first.sentAt);
+      expect(first.exchange.startedMs).toBeLessThan(first.sentAt + 1);
+      // The second went out on the open connection after the busy spell: counted from its write.
+      expect(second.exchange.startedMs).toBeGreaterThanOrEqual(second.sentAt + 30);
+      expect(second.doneAt - second.exchange.startedMs).toBeLessThan(15);
+      expect(second.doneAt - second.sentAt).toBeGreaterThanOrEqual(30);
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
+function request(origin: string) {
+  return {
+    origin,
+    path: '/',
+    method: 'GET',
+    headers: {},
+    body: undefined,
+    timeoutMs: 2_000,
+    bodyCap: 1_024,
+    captureHeaders: false,
+    captureBody: false,
+  };
+}

@@ -30,8 +30,12 @@ export const RUN_OVERHEAD = {
   loadRunRecordBytes: 6_144,
 } as const;
 
+/** Where a cost comes from, for summaries: the load, running it, watching it, keeping it. */
+export type CostGroup = 'lambda' | 'orchestration' | 'metrics' | 'alarms' | 'records';
+
 export interface CostLine {
   readonly item: string;
+  readonly group?: CostGroup;
   readonly usd: number;
   /** The quantity behind the figure, in words ("43,830 runs × 10.3 s × 0.5 GB"). */
   readonly basis: string;
@@ -103,17 +107,20 @@ export function probeMonthlyCost(probe: ResolvedProbe): ProbeCost {
   const lines: CostLine[] = [
     {
       item: 'Lambda duration',
+      group: 'lambda',
       usd: runs * gbSeconds * PRICES.lambdaArmGbSecond.usd,
       basis: `${count(runs)} runs × ${gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(workerMs)} worker at ${runner.workerMemoryMb} MB, Plan and Aggregate at 512 MB)`,
     },
     {
       item: 'Lambda requests',
+      group: 'lambda',
       usd: runs * invocations * PRICES.lambdaRequest.usd,
       basis: `${count(runs * invocations)} invocations`,
     },
     workflow === 'express'
       ? {
           item: 'Step Functions (Express)',
+          group: 'orchestration',
           usd:
             runs *
             (PRICES.expressRequest.usd +
@@ -122,41 +129,49 @@ export function probeMonthlyCost(probe: ResolvedProbe): ProbeCost {
         }
       : {
           item: 'Step Functions (Standard)',
+          group: 'orchestration',
           usd: runs * (4 + 2 * shards) * PRICES.standardTransition.usd,
           basis: `${count(runs * (4 + 2 * shards))} state transitions`,
         },
     {
       item: 'EventBridge Scheduler',
+      group: 'orchestration',
       usd: runs * PRICES.schedulerInvocation.usd,
       basis: `${count(runs)} invocations`,
     },
     {
       item: 'CloudWatch custom metrics',
+      group: 'metrics',
       usd: metrics.length * PRICES.customMetricMonth.usd,
       basis: `${metrics.length} metrics (${metrics.join(', ')})`,
     },
     {
       item: 'CloudWatch PutMetricData',
+      group: 'metrics',
       usd: runs * PRICES.putMetricDataRequest.usd,
       basis: `${count(runs)} requests, one a run`,
     },
     {
       item: 'CloudWatch alarms',
+      group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
       basis: `${alarms} alarms (SLA, heartbeat${alarms > 2 ? ', percentiles' : ''})`,
     },
     {
       item: 'CloudWatch Logs',
+      group: 'records',
       usd: ((runs * logBytes) / 1024 ** 3) * PRICES.logsIngestedGb.usd,
       basis: `${count((runs * logBytes) / 1024 ** 2)} MB ingested`,
     },
     {
       item: 'X-Ray',
+      group: 'records',
       usd: runs * PRICES.xrayTrace.usd,
       basis: `${count(runs)} traces, one an execution`,
     },
     {
       item: 'DynamoDB',
+      group: 'records',
       usd:
         runs * Math.ceil(recordBytes / 1024) * PRICES.dynamoWriteUnit.usd +
         ((runs * recordBytes * retentionDays) / (MONTH_MS / 86_400_000) / 1024 ** 3) *

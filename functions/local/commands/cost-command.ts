@@ -1,6 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { PRICES } from '../../core/cloud/aws-prices.ts';
-import { type ProbeCost, probeMonthlyCost, suiteFixedCost } from '../../core/cloud/cost-model.ts';
+import {
+  type CostGroup,
+  type CostLine,
+  type ProbeCost,
+  probeMonthlyCost,
+  suiteFixedCost,
+} from '../../core/cloud/cost-model.ts';
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
 import { loadSuite } from '../load-suite.ts';
@@ -23,8 +29,8 @@ export interface EnvironmentCost {
 
 const usd = (n: number) => (n >= 0.005 ? n.toFixed(2) : n > 0 ? '<0.01' : '0');
 const dollars = (n: number) => (n >= 0.005 ? `$${n.toFixed(2)}` : n > 0 ? '<$0.01' : '$0');
-const sum = (lines: readonly { item: string; usd: number }[], items: string[]) =>
-  lines.filter((l) => items.some((i) => l.item.startsWith(i))).reduce((s, l) => s + l.usd, 0);
+const sum = (lines: readonly CostLine[], group: CostGroup) =>
+  lines.filter((l) => l.group === group).reduce((s, l) => s + l.usd, 0);
 
 /**
  * `perfprobe cost`: dollars per month of deploying a suite, per environment and probe, itemized, next to what the
@@ -57,11 +63,11 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
     const rows = probes.map((p) => [
       p.probeId,
       Math.round(p.runsPerMonth).toLocaleString('en-US'),
-      usd(sum(p.lines, ['Lambda'])),
-      usd(sum(p.lines, ['Step Functions', 'EventBridge'])),
-      usd(sum(p.lines, ['CloudWatch custom', 'CloudWatch PutMetricData'])),
-      usd(sum(p.lines, ['CloudWatch alarms'])),
-      usd(sum(p.lines, ['CloudWatch Logs', 'X-Ray', 'DynamoDB'])),
+      usd(sum(p.lines, 'lambda')),
+      usd(sum(p.lines, 'orchestration')),
+      usd(sum(p.lines, 'metrics')),
+      usd(sum(p.lines, 'alarms')),
+      usd(sum(p.lines, 'records')),
       usd(p.totalUsd),
       ...p.alternatives.map((a) => usd(a.usd)),
     ]);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,23 @@ describe('perfprobe cost', () => {
       env.probes.reduce((s: number, p: { totalUsd: number }) => s + p.totalUsd, 0) + 3,
       9,
     );
+  });
+
+  it('stops quietly when the reader closes the pipe early (perfprobe cost … | head)', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/perfprobe.js'), 'cost', 'probes/example-bank.ts'],
+      {
+        cwd: root,
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await once(child.stdout, 'data');
+    child.stdout.destroy();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('exits 2 naming an environment the suite does not have', async () => {

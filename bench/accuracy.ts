@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   fixed,
+  type GeneratorRun,
+  generators,
   markdownTable,
-  onCore,
-  parseWrk,
-  resultsDir,
   type Section,
   startProcess,
-  timed,
   wrkAvailable,
 } from './tools.ts';
 
@@ -32,26 +28,7 @@ const STALL = { stallAfterMs: 4_000, stallMs: 1_000 };
 
 type Percentiles = { p50: number; p90: number; p99: number };
 
-async function perfprobe(url: string, args: string): Promise<Percentiles> {
-  const json = join(resultsDir, 'accuracy-trial.json');
-  await timed(`${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`);
-  const r = JSON.parse(readFileSync(json, 'utf8')).latencyMs;
-  return { p50: r.p50, p90: r.p90, p99: r.p99 };
-}
-
-async function autocannon(url: string, args: string): Promise<Percentiles> {
-  const { stdout } = await timed(
-    `${onCore(1, 'node')} node_modules/autocannon/autocannon.js --json ${args} ${url}`,
-  );
-  const r = JSON.parse(stdout).latency;
-  return { p50: r.p50, p90: r.p90, p99: r.p99 };
-}
-
-async function wrk(url: string, args: string): Promise<Percentiles> {
-  const { stdout } = await timed(`${onCore(1, 'wrk')} -t1 --latency ${args} ${url}`);
-  const p = parseWrk(stdout).percentilesMs;
-  return { p50: p.p50 ?? Number.NaN, p90: p.p90 ?? Number.NaN, p99: p.p99 ?? Number.NaN };
-}
+const percentiles = (r: GeneratorRun): Percentiles => ({ p50: r.p50Ms, p90: r.p90Ms, p99: r.p99Ms });
 
 /** The stall's truth: every arrival of the schedule waits until the stall ends (nearest-rank p99). */
 function expectedStallP99Ms(): number {
@@ -69,9 +46,9 @@ export async function accuracySection(): Promise<Section> {
   const rows: string[][] = [];
   const json: Record<string, unknown>[] = [];
   const tools = {
-    perfprobe: (url: string) => perfprobe(url, '--connections 10 --duration 5'),
-    autocannon: (url: string) => autocannon(url, '--connections 10 --duration 5'),
-    ...(wrkAvailable ? { wrk: (url: string) => wrk(url, '-c10 -d5s') } : {}),
+    perfprobe: (url: string) => generators.perfprobe(url, '--connections 10 --duration 5'),
+    autocannon: (url: string) => generators.autocannon(url, '--connections 10 --duration 5'),
+    ...(wrkAvailable ? { wrk: (url: string) => generators.wrk(url, '-c10 -d5s') } : {}),
   };
   for (const [name, plan] of [
     ['fixed 20 ms', { fixedMs: 20 }],
@@ -80,7 +57,7 @@ export async function accuracySection(): Promise<Section> {
     const server = await startProcess(SERVER, [JSON.stringify(plan)]);
     try {
       for (const [tool, run] of Object.entries(tools)) {
-        const measured = await run(server.url);
+        const measured = percentiles(await run(server.url));
         const truth = (await (await fetch(`${server.url}__stats`)).json()) as Percentiles;
         const delta = (k: keyof Percentiles) =>
           `${fixed(measured[k])} (${measured[k] >= truth[k] ? '+' : ''}${fixed(measured[k] - truth[k])})`;
@@ -105,14 +82,14 @@ export async function accuracySection(): Promise<Section> {
   const expected = expectedStallP99Ms();
   const stallRows: string[][] = [];
   const stallRuns = {
-    perfprobe: (url: string) => perfprobe(url, `--rate ${RATE} --duration ${STALL_RUN_S}`),
+    perfprobe: (url: string) => generators.perfprobe(url, `--rate ${RATE} --duration ${STALL_RUN_S}`),
     autocannon: (url: string) =>
-      autocannon(url, `--overallRate ${RATE} --connections 10 --duration ${STALL_RUN_S}`),
+      generators.autocannon(url, `--overallRate ${RATE} --connections 10 --duration ${STALL_RUN_S}`),
   };
   for (const [tool, run] of Object.entries(stallRuns)) {
     const server = await startProcess(SERVER, [JSON.stringify(STALL)]);
     try {
-      const measured = await run(server.url);
+      const measured = percentiles(await run(server.url));
       stallRows.push([tool, fixed(measured.p50), fixed(measured.p99), fixed(expected, 0)]);
       json.push({ server: 'stall', tool, expectedP99Ms: expected, measured });
       process.stdout.write(`accuracy stall ${tool}: p99 ${measured.p99} ms, expected ${expected}\n`);
@@ -123,7 +100,7 @@ export async function accuracySection(): Promise<Section> {
   stallRows.push(['wrk', 'n/a', 'n/a', 'no rate mode (wrk2 is not packaged)']);
 
   const markdown = [
-    'Truth is what the server measured for the requests it served (arrival to response, nearest rank), fetched after each run. Cells: measured ms (measured − truth). 10 connections, 5 s, burst.',
+    'Truth is what the server measured for the requests it served (arrival to response, nearest rank), fetched after each run. Cells: measured ms (measured − truth). 10 connections, 5 s, burst. autocannon reports whole milliseconds (so 20.06 reads 20.00), and every client also sees the loopback and its own event loop (≥ 0.2 ms), so a negative or zero difference is resolution, not precision.',
     '',
     markdownTable(['server', 'tool', 'truth p50 / p90 / p99 ms', 'p50', 'p90', 'p99'], rows),
     '',

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   fixed,
+  type GeneratorRun,
+  generators,
   markdownTable,
   median,
-  onCore,
-  parseWrk,
-  resultsDir,
   type Section,
   startProcess,
-  timed,
   wrkAvailable,
 } from './tools.ts';
 
@@ -30,44 +26,12 @@ interface Trial {
   readonly cpuMs: number;
 }
 
-const generator = (command: string) => onCore(1, command);
-
-async function perfprobe(url: string, connections: number, seconds: number) {
-  const json = join(resultsDir, 'perfprobe-trial.json');
-  const { cpuMs } = await timed(
-    `${generator('node')} bin/perfprobe.js probe ${url} --connections ${connections} --duration ${seconds} --timeout 10 --json ${json} > /dev/null`,
-  );
-  const r = JSON.parse(readFileSync(json, 'utf8'));
-  return {
-    requests: r.requests.total,
-    rps: r.requests.total / (r.durationMs / 1000),
-    p99Ms: r.latencyMs.p99,
-    cpuMs,
-  };
-}
-
-async function autocannon(url: string, connections: number, seconds: number) {
-  const { cpuMs, stdout } = await timed(
-    `${generator('node')} node_modules/autocannon/autocannon.js --json --connections ${connections} --duration ${seconds} ${url}`,
-  );
-  const r = JSON.parse(stdout);
-  return { requests: r.requests.total, rps: r.requests.total / r.duration, p99Ms: r.latency.p99, cpuMs };
-}
-
-async function wrk(url: string, connections: number, seconds: number) {
-  const { cpuMs, stdout } = await timed(
-    `${generator('wrk')} -t1 -c${connections} -d${seconds}s --latency --timeout 10s ${url}`,
-  );
-  const r = parseWrk(stdout);
-  return {
-    requests: r.requests,
-    rps: r.requests / r.seconds,
-    p99Ms: r.percentilesMs.p99 ?? Number.NaN,
-    cpuMs,
-  };
-}
-
-const RUNNERS = { perfprobe, autocannon, wrk } as const;
+/** Each tool's flags for a closed-model run of `connections` for `seconds`. */
+const RUNNERS: Record<Tool, (url: string, connections: number, seconds: number) => Promise<GeneratorRun>> = {
+  perfprobe: (url, c, s) => generators.perfprobe(url, `--connections ${c} --duration ${s} --timeout 10`),
+  autocannon: (url, c, s) => generators.autocannon(url, `--connections ${c} --duration ${s}`),
+  wrk: (url, c, s) => generators.wrk(url, `-c${c} -d${s}s --timeout 10s`),
+};
 
 export async function throughputSection(options: {
   pairs: number;
@@ -88,7 +52,7 @@ export async function throughputSection(options: {
     const server = await startProcess(`bench/${target}-target.ts`);
     try {
       // A cold target (JIT, socket buffers) slows whoever runs first: warm it with a run nobody is scored on.
-      await autocannon(server.url, 50, 3);
+      await RUNNERS.autocannon(server.url, 50, 3);
       for (const connections of options.connections) {
         const here: Trial[] = [];
         const ratios: Record<string, number[]> = { autocannon: [], wrk: [] };
@@ -97,7 +61,15 @@ export async function throughputSection(options: {
           const got = new Map<Tool, Trial>();
           for (const tool of order) {
             const r = await RUNNERS[tool](server.url, connections, options.seconds);
-            got.set(tool, { target, tool, connections, ...r });
+            got.set(tool, {
+              target,
+              tool,
+              connections,
+              requests: r.requests,
+              rps: r.rps,
+              p99Ms: r.p99Ms,
+              cpuMs: r.cpuMs,
+            });
           }
           const p = got.get('perfprobe')!;
           const line = [`${target} c=${connections} round ${round + 1}/${options.pairs}:`];

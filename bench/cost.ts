@@ -1,4 +1,5 @@
 import { probeMonthlyCost } from '../functions/core/cloud/cost-model.ts';
+import { DEFAULT_RETENTION_DAYS } from '../functions/core/suite/limits.ts';
 import { probeFor } from '../test/helpers/probes.ts';
 import { markdownTable, type Section } from './tools.ts';
 
@@ -19,7 +20,7 @@ const REFERENCES = {
 export function costSection(): Section {
   const costs = Object.entries(REFERENCES).map(([name, probe]) => ({
     name,
-    cost: probeMonthlyCost(probeFor('https://api.example.com', probe)),
+    cost: probeMonthlyCost(probeFor('https://api.example.com', probe), DEFAULT_RETENTION_DAYS),
   }));
   const items = costs[0]!.cost.lines.map((l) => l.item);
   const money = (n: number) => (n >= 0.005 ? `$${n.toFixed(2)}` : n > 0 ? '<$0.01' : '$0');

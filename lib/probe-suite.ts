@@ -18,6 +18,7 @@ import { type DeployedSuite, deploySuite } from '../functions/core/cloud/deploye
 import { METRIC_NAMESPACE } from '../functions/core/cloud/metric-data.ts';
 import { RUN_KEYS } from '../functions/core/cloud/run-record.ts';
 import {
+  CONTROL_FUNCTIONS,
   LAMBDA_MAX_MS,
   plannedShards,
   RUNNERS,
@@ -100,8 +101,8 @@ export class ProbeSuite extends Construct {
     const plan = probeFunction(this, 'Plan', {
       handler: 'plan',
       deployed,
-      timeout: Duration.seconds(30),
-      memorySize: 512,
+      timeout: Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs),
+      memorySize: CONTROL_FUNCTIONS.plan.memoryMb,
       logRetention,
       environment: { KILL_SWITCH_PARAMETER: this.killSwitch.parameterName },
     });
@@ -111,8 +112,8 @@ export class ProbeSuite extends Construct {
     const aggregate = probeFunction(this, 'Aggregate', {
       handler: 'aggregate',
       deployed,
-      timeout: Duration.seconds(60),
-      memorySize: 512,
+      timeout: Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs),
+      memorySize: CONTROL_FUNCTIONS.aggregate.memoryMb,
       logRetention,
       environment: { RUNS_TABLE: this.table.tableName },
     });

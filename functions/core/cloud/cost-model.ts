@@ -1,7 +1,15 @@
-import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { expectedDurationMs } from '../engines/run-shard.ts';
+import type { ResolvedProbe } from '../plan.ts';
 import { PRICES } from './aws-prices.ts';
 import { publishedMetrics } from './metric-data.ts';
-import { plannedShards, RUNNERS, runnerFor, startLeadMs, workflowFor } from './run-sizing.ts';
+import {
+  CONTROL_FUNCTIONS,
+  plannedShards,
+  RUNNERS,
+  runnerFor,
+  startLeadMs,
+  workflowFor,
+} from './run-sizing.ts';
 
 /** An average month: 365.25 days / 12. */
 export const MONTH_MS = 30.4375 * 86_400_000;
@@ -13,10 +21,8 @@ export const MONTH_MS = 30.4375 * 86_400_000;
 export const RUN_OVERHEAD = {
   /** Plan: read the kill switch, plan (warm: tens of ms; a cold start now and then). */
   planMs: 300,
-  planMemoryMb: 512,
   /** Aggregate: merge, one DynamoDB PutItem, one PutMetricData. */
   aggregateMs: 600,
-  aggregateMemoryMb: 512,
   /** A worker after its last response: close grace, compaction, return. */
   workerTailMs: 300,
   /** Express: state transitions and Lambda invocation overhead around the three tasks. */
@@ -51,20 +57,6 @@ export interface ProbeCost {
   readonly alternatives: readonly CostLine[];
 }
 
-/** How long a shard's load lasts on average (a latency check's paced requests, a burst's or rate's duration). */
-export function expectedLoadMs(load: ResolvedLoad): number {
-  switch (load.kind) {
-    case 'latency':
-      // The last request goes out at (n − 1) intervals; the worker's tail covers its response.
-      return (load.requests - 1) * load.intervalMs;
-    case 'burst':
-      // A request-count burst has no fixed length; its maximum duration bounds the bill.
-      return load.durationMs ?? load.maxDurationMs;
-    case 'rate':
-      return load.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
-  }
-}
-
 function runsPerMonth(probe: ResolvedProbe): number {
   // deploy-checks requires an interval for every deployed schedule (rate() or alert.interval with cron()).
   const interval = probe.alert.intervalMs;
@@ -81,19 +73,20 @@ const secondsText = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}
  * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
  * dashboard, the topic) are not in here: see suiteFixedCost.
  */
-export function probeMonthlyCost(probe: ResolvedProbe): ProbeCost {
+export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): ProbeCost {
   const runs = runsPerMonth(probe);
   const shards = plannedShards(probe);
   const runner = RUNNERS[runnerFor(probe)];
   const workflow = workflowFor(probe);
   const o = RUN_OVERHEAD;
-  const loadMs = expectedLoadMs(probe.load);
+  // A request-count burst has no fixed length: its maximum duration bounds the bill.
+  const loadMs = expectedDurationMs(probe.load, probe.request.timeoutMs);
   const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
   const gbSeconds =
-    (o.planMs / 1000) * (o.planMemoryMb / 1024) +
+    (o.planMs / 1000) * (CONTROL_FUNCTIONS.plan.memoryMb / 1024) +
     shards * (workerMs / 1000) * workerGb +
-    (o.aggregateMs / 1000) * (o.aggregateMemoryMb / 1024);
+    (o.aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
   const invocations = 2 + shards;
   const executionMs = o.planMs + workerMs + o.aggregateMs + o.orchestrationMs;
   // Plan, Map, Aggregate, and for each shard its iteration's Worker: a few events each.
@@ -102,14 +95,13 @@ export function probeMonthlyCost(probe: ResolvedProbe): ProbeCost {
   const recordBytes = probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
   const metrics = publishedMetrics(probe.load.kind);
   const alarms = 2 + Object.keys(probe.alert.latency).length;
-  const retentionDays = 90;
 
   const lines: CostLine[] = [
     {
       item: 'Lambda duration',
       group: 'lambda',
       usd: runs * gbSeconds * PRICES.lambdaArmGbSecond.usd,
-      basis: `${count(runs)} runs × ${gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(workerMs)} worker at ${runner.workerMemoryMb} MB, Plan and Aggregate at 512 MB)`,
+      basis: `${count(runs)} runs × ${gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(workerMs)} worker at ${runner.workerMemoryMb} MB, Plan and Aggregate at ${CONTROL_FUNCTIONS.plan.memoryMb} MB)`,
     },
     {
       item: 'Lambda requests',

@@ -60,6 +60,12 @@ export function workflowFor(probe: ResolvedProbe): WorkflowKind {
  */
 export type RunnerKind = 'checks' | 'load' | 'long';
 
+/** Plan and Aggregate: a few SDK calls and a merge, whatever the probe. */
+export const CONTROL_FUNCTIONS = {
+  plan: { memoryMb: 512, timeoutMs: 30_000 },
+  aggregate: { memoryMb: 512, timeoutMs: 60_000 },
+} as const;
+
 export const RUNNERS: Readonly<
   Record<RunnerKind, { workflow: WorkflowKind; workerMemoryMb: number; name: string }>
 > = {

@@ -44,9 +44,12 @@ export function plannedDurationMs(load: ResolvedLoad, timeoutMs: number): number
   }
 }
 
-/** How long the load is expected to run (a latency probe's requests rarely take their whole timeout). */
-function expectedDurationMs(load: ResolvedLoad, timeoutMs: number): number {
-  return load.kind === 'latency' ? load.requests * load.intervalMs : plannedDurationMs(load, timeoutMs);
+/**
+ * How long the load is expected to run: a latency probe's requests rarely take their whole timeout, and its last
+ * one goes out after (n − 1) intervals.
+ */
+export function expectedDurationMs(load: ResolvedLoad, timeoutMs: number): number {
+  return load.kind === 'latency' ? (load.requests - 1) * load.intervalMs : plannedDurationMs(load, timeoutMs);
 }
 
 function connectionsOf(load: ResolvedLoad): number {

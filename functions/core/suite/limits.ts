@@ -16,6 +16,9 @@ export const DEFAULT_LOAD = { kind: 'latency', requests: 10, interval: 1_000 } a
 /** The abort rule of a probe that names none. */
 export const DEFAULT_ABORT = { errorRate: 0.5, minRequests: 20 } as const;
 
+/** Days a stored run is kept when the suite names none. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
 /** Caps applied when an environment names none. */
 export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
 

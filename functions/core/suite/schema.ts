@@ -10,7 +10,14 @@ import {
   patterned,
   positive,
 } from './fields.ts';
-import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_CAPS, HARD_LIMITS, percentileOf } from './limits.ts';
+import {
+  DEFAULT_ABORT,
+  DEFAULT_ALERT,
+  DEFAULT_CAPS,
+  DEFAULT_RETENTION_DAYS,
+  HARD_LIMITS,
+  percentileOf,
+} from './limits.ts';
 import { scheduleSchema } from './schedule.ts';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -321,7 +328,7 @@ export const suiteSchema = z.strictObject({
   defaults: defaultsSchema.optional().default({}),
   probes: z.array(probeSchema).min(1, 'expected at least one probe'),
   /** Days a run stays in the results table before DynamoDB's TTL removes it. */
-  retentionDays: positive('days', 3_650, true).optional().default(90),
+  retentionDays: positive('days', 3_650, true).optional().default(DEFAULT_RETENTION_DAYS),
 });
 
 export type SuiteInput = z.input<typeof suiteSchema>;

@@ -55,7 +55,7 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
       );
       continue;
     }
-    const probes = Object.values(deployed.probes).map(probeMonthlyCost);
+    const probes = Object.values(deployed.probes).map((p) => probeMonthlyCost(p, deployed.retentionDays));
     const fixed = suiteFixedCost();
     const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
     results.push({ environment: env, probes, fixed, totalUsd });

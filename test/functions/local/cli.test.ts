@@ -68,6 +68,26 @@ describe('perfprobe cost', () => {
     );
   });
 
+  it('says which environment cannot be deployed, and why, instead of pricing it', async () => {
+    const file = suiteFile(
+      'cost-env-secret.ts',
+      `{
+        name: 'cost-check',
+        environments: {
+          local: { baseUrl: '${api.url}', variables: { token: { secret: 'env:TOKEN' } } },
+          prod: { baseUrl: 'https://api.example.com', variables: { token: { secret: 'ssm:/bank/prod/token' } } },
+        },
+        probes: [{ id: 'health', request: { url: '/health', headers: { authorization: 'Bearer \${token}' } }, schedule: 'rate(5 minutes)' }],
+      }`,
+    );
+    const { code, stdout } = await perfprobe(['cost', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('local: not deployable, so no cost (see perfprobe validate):');
+    expect(stdout).toContain('env:');
+    expect(stdout).toContain('suite "cost-check", environment prod: $');
+    expect(stdout).not.toContain('environment local: $');
+  });
+
   it('stops quietly when the reader closes the pipe early (perfprobe cost … | head)', async () => {
     const child = spawn(
       process.execPath,

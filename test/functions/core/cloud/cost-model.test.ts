@@ -11,7 +11,7 @@ const line = (cost: ReturnType<typeof probeMonthlyCost>, item: string) => {
 
 describe('cost per probe-month', () => {
   it('itemizes a latency check every minute from the list prices', () => {
-    const cost = probeMonthlyCost(probeFor('https://api.example.com', { schedule: 'rate(1 minute)' }));
+    const cost = probeMonthlyCost(probeFor('https://api.example.com', { schedule: 'rate(1 minute)' }), 90);
     const runs = MONTH_MS / 60_000;
     expect(cost.runsPerMonth).toBeCloseTo(43_830, 0);
     // 10 paced requests a second apart: the worker lives ~9.3 s at 512 MB; Plan and Aggregate at 512 MB.
@@ -41,6 +41,7 @@ describe('cost per probe-month', () => {
         schedule: 'rate(1 hour)',
         load: { kind: 'rate', rate: 500, duration: '60s' },
       }),
+      90,
     );
     expect(line(one, 'Lambda duration').basis).toContain('1 × 60 s worker at 1769 MB');
     expect(line(one, 'CloudWatch custom metrics').basis).toContain('7 metrics');
@@ -50,6 +51,7 @@ describe('cost per probe-month', () => {
         shards: 10,
         load: { kind: 'burst', connections: 200, duration: '60s' },
       }),
+      90,
     );
     expect(line(ten, 'Lambda duration').basis).toContain('10 × 65 s worker at 1769 MB');
     expect(line(ten, 'Lambda requests').basis).toContain(
@@ -64,14 +66,29 @@ describe('cost per probe-month', () => {
         load: { kind: 'burst', connections: 50, duration: '2m' },
         shards: 45,
       }),
+      90,
     );
     const standard = line(cost, 'Step Functions (Standard)');
     const runs = MONTH_MS / 86_400_000;
     expect(standard.usd).toBeCloseTo(runs * (4 + 2 * 45) * PRICES.standardTransition.usd, 9);
   });
 
+  it("keeps stored runs for the suite's retention", () => {
+    const probe = probeFor('https://api.example.com', { schedule: 'rate(1 minute)' });
+    const short = line(probeMonthlyCost(probe, 90), 'DynamoDB');
+    const long = line(probeMonthlyCost(probe, 365), 'DynamoDB');
+    expect(long.basis).toContain('kept 365 days');
+    // Writes cost the same; storage grows with the days kept.
+    const storage = (days: number) =>
+      (((MONTH_MS / 60_000) * RUN_OVERHEAD.latencyRunRecordBytes * days) /
+        (MONTH_MS / 86_400_000) /
+        1024 ** 3) *
+      PRICES.dynamoStorageGbMonth.usd;
+    expect(long.usd - short.usd).toBeCloseTo(storage(365) - storage(90), 9);
+  });
+
   it('asks for alert.interval when a cron schedule gives no run count', () => {
     const probe = probeFor('https://api.example.com', { schedule: 'cron(0 9 * * ? *)' });
-    expect(() => probeMonthlyCost(probe)).toThrow('probe "p": a cron() schedule needs alert.interval');
+    expect(() => probeMonthlyCost(probe, 90)).toThrow('probe "p": a cron() schedule needs alert.interval');
   });
 });

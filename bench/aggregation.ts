@@ -1,15 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { encodedSize } from '../functions/core/compact-shard-result.ts';
 import {
-  createLatencyHistogram,
   decodeHistogram,
   encodeHistogram,
-  HIGHEST_TRACKABLE_US,
   mergeEncoded,
   summarizeLatency,
 } from '../functions/core/histogram.ts';
 import { mergeShards } from '../functions/core/merge-shards.ts';
-import { simulatedSamples, simulatedShard } from '../test/helpers/simulated-shard.ts';
+import { ShardRecorder } from '../functions/core/shard-recorder.ts';
+import { recordSimulated, simulatedShard } from '../test/helpers/simulated-shard.ts';
 import { fixed, markdownTable, median, type Section } from './tools.ts';
 
 /**
@@ -48,12 +47,10 @@ export async function aggregationSection(): Promise<Section> {
       times.push(performance.now() - t0);
     }
     // The same samples recorded straight into one histogram.
-    const single = createLatencyHistogram();
-    for (let i = 0; i < n; i++) {
-      for (const s of simulatedSamples(SHARD_SECONDS, 1.5, 500, i + 1)) {
-        single.recordValue(Math.min(Math.max(1, s.latencyUs), HIGHEST_TRACKABLE_US));
-      }
-    }
+    // The same samples, recorded by one recorder straight into one histogram.
+    const all = new ShardRecorder(0, SHARD_SECONDS * 1000);
+    for (let i = 0; i < n; i++) recordSimulated(all, SHARD_SECONDS, 1.5, 500, i + 1);
+    const single = all.histogram;
     // As stored: an encoding keeps bucket counts, so a histogram's max reads back as its bucket's top.
     const truth = summarizeLatency(decodeHistogram(encodeHistogram(single)));
     const keys = ['min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;

@@ -29,6 +29,19 @@ export function* simulatedSamples(seconds: number, spread: number, tailMs: numbe
   }
 }
 
+/** Records those samples into `recorder`, as the engines do. */
+export function recordSimulated(
+  recorder: ShardRecorder,
+  seconds: number,
+  spread: number,
+  tailMs: number,
+  seed = 1,
+) {
+  for (const s of simulatedSamples(seconds, spread, tailMs, seed)) {
+    recorder.record(s.atMs, s.latencyUs, s.failed ? 503 : 200, s.failed ? 'http_5xx' : undefined, 120);
+  }
+}
+
 /** A ShardResult of those samples, as a worker would return it. */
 export function simulatedShard(
   seconds: number,
@@ -38,9 +51,7 @@ export function simulatedShard(
   shard = 0,
 ): ShardResult {
   const recorder = new ShardRecorder(0, timelineSlotMs(seconds * 1000));
-  for (const s of simulatedSamples(seconds, spread, tailMs, seed)) {
-    recorder.record(s.atMs, s.latencyUs, s.failed ? 503 : 200, s.failed ? 'http_5xx' : undefined, 120);
-  }
+  recordSimulated(recorder, seconds, spread, tailMs, seed);
   return recorder.toResult({
     probeId: 'payments',
     shard,

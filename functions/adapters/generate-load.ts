@@ -1,6 +1,7 @@
 import { runShard } from '../core/engines/run-shard.ts';
 import type { RunPlan } from '../core/plan.ts';
 import { prepareRequest } from '../core/prepare-request.ts';
+import { createRedactor } from '../core/redact.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import type { TransportFactory } from '../core/transport.ts';
@@ -31,10 +32,8 @@ export async function generateShardLoad(
   if (shardPlan === undefined) {
     throw new RangeError(`shard ${shard} is not in run ${plan.runId} (it has ${plan.shards.length})`);
   }
-  const request = prepareRequest(
-    plan.probe,
-    await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env }),
-  );
+  const secretValues = await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env });
+  const request = prepareRequest(plan.probe, secretValues);
   await warmUpGenerator();
   return runShard({
     probe: plan.probe,
@@ -45,5 +44,6 @@ export async function generateShardLoad(
     startAt: plan.startAt,
     signal: options.signal,
     onStart: options.onStart,
+    redact: createRedactor(Object.values(secretValues)),
   });
 }

@@ -3,3 +3,22 @@ declare module 'undici/lib/dispatcher/client.js' {
   import { Client } from 'undici';
   export default Client;
 }
+
+// undici's connector (net/tls connect with its connect timeout), wrapped by timed-connector.ts.
+declare module 'undici/lib/core/connect.js' {
+  import type { Socket } from 'node:net';
+
+  interface ConnectOptions {
+    readonly protocol: string;
+    readonly hostname: string;
+    readonly host: string;
+    readonly port: string;
+    readonly servername?: string | null;
+    readonly localAddress?: string | null;
+  }
+  type Connector = (
+    options: ConnectOptions,
+    callback: (err: Error | null, socket: Socket | null) => void,
+  ) => Socket;
+  export default function buildConnector(options: { timeout?: number }): Connector;
+}

@@ -33,8 +33,8 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|
 
 /** Maps an undici / Node error to exactly one class, by `code` (never by message text). */
 export function classifyError(error: unknown): ErrorClass {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
+  const code = codeOf(error);
+  if (code !== undefined) {
     const known = BY_CODE[code];
     if (known) return known;
     if (code.startsWith('HPE_')) return 'protocol';
@@ -42,4 +42,64 @@ export function classifyError(error: unknown): ErrorClass {
   }
   if ((error as { name?: unknown } | null)?.name === 'AbortError') return 'aborted';
   return 'protocol';
+}
+
+/** Where in its life a request failed. */
+export type RequestPhase = 'connect' | 'request' | 'headers' | 'body';
+
+const PHASE_WORDS: Record<RequestPhase, string> = {
+  connect: 'while connecting',
+  request: 'while sending the request',
+  headers: 'while waiting for response headers',
+  body: 'while reading the response body',
+};
+
+/**
+ * Words for codes whose own messages carry the host, an address or a port (ENOTFOUND names the host, which
+ * may hold a secret; ECONNREFUSED names address and port; the TLS altname error names both host and certificate).
+ */
+const DETAIL_BY_CODE: Record<string, string> = {
+  ECONNREFUSED: 'the target refused the connection',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the DNS lookup failed temporarily',
+  EAI_FAIL: 'the DNS lookup failed',
+  EAI_NONAME: 'the host name does not resolve',
+  ECONNRESET: 'the connection was reset',
+  EPIPE: 'the connection was closed while writing',
+  ETIMEDOUT: 'the connection attempt timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection attempt timed out',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host',
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not yet valid',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate is in the chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the certificate chain cannot be verified',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate issuer is unknown',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the peer does not speak TLS (plain HTTP on this port?)',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'the peer does not speak TLS (plain HTTP on this port?)',
+};
+
+/** undici's own messages for these are fixed words (no address): safe to keep. */
+const OWN_MESSAGE = /^(UND_ERR_|HPE_)/;
+const ADDRESS = /(\[[0-9a-f:.]+\]|\d{1,3}(\.\d{1,3}){3})(:\d+)?|[a-z0-9-]+(\.[a-z0-9-]+)+:\d+/gi;
+
+/**
+ * One line for a failed request: its class, code and phase, in words that never carry a URL, host, address or
+ * port (a secret can live in a host name, and the README promises no target details in samples).
+ */
+export function describeError(errorClass: ErrorClass, error: unknown, phase: RequestPhase): string {
+  const code = codeOf(error) ?? (error as { name?: string } | null)?.name ?? 'Error';
+  let detail = DETAIL_BY_CODE[code];
+  if (detail === undefined && OWN_MESSAGE.test(code)) {
+    detail = String((error as { message?: unknown } | null)?.message ?? '').replace(ADDRESS, '<address>');
+  }
+  const text = `${errorClass}: ${code} ${PHASE_WORDS[phase]}${detail ? ` (${detail})` : ''}`;
+  return text.slice(0, 200);
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

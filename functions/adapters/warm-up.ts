@@ -16,7 +16,12 @@ export function warmUpGenerator(): Promise<void> {
     const server = createServer((_, res) => res.end('warm')).listen(0, '127.0.0.1');
     await once(server, 'listening');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const transport = createUndiciTransport({ origin, connections: 1, timeoutMs: 1_000 });
+    const transport = createUndiciTransport({
+      origin,
+      connections: 1,
+      timeoutMs: 1_000,
+      connection: 'reuse',
+    });
     const request = {
       origin,
       path: '/',

@@ -6,8 +6,8 @@ import {
   percentileMs,
   summarizeLatency,
 } from './histogram.ts';
-import type { RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
-import type { ShardResult } from './shard-result.ts';
+import type { PhaseSummary, RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
+import { PHASE_NAMES, type PhaseName, type ShardResult } from './shard-result.ts';
 
 /** A send later than this after its intended time, with a connection free, is the generator's fault. */
 export const LATE_SEND_TOLERANCE_MS = 10;
@@ -111,6 +111,24 @@ function judgeValidity(
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+function mergePhases(shards: readonly ShardResult[]): Partial<Record<PhaseName, PhaseSummary>> | undefined {
+  const merged: Partial<Record<PhaseName, PhaseSummary>> = {};
+  for (const phase of PHASE_NAMES) {
+    const encoded = shards.flatMap((s) => (s.phases?.[phase] ? [s.phases[phase]] : []));
+    if (encoded.length === 0) continue;
+    const histogram = mergeEncoded(encoded);
+    const count = histogram.totalCount;
+    if (count === 0) continue;
+    merged[phase] = {
+      count,
+      p50: round2(percentileMs(histogram, 50)),
+      p95: round2(percentileMs(histogram, 95)),
+      p99: round2(percentileMs(histogram, 99)),
+    };
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
 /**
  * Merges the shards of one run exactly: histograms and counters are added, percentiles are read from the sum
  * and never averaged. Pure: the local runner and the Aggregate Lambda both call it.
@@ -125,7 +143,11 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
   let endMs = 0;
   const samples = new Set<string>();
   let stoppedEarly: string | undefined;
+  let connectAttempts = 0;
+  let staleRetries = 0;
   for (const shard of shards) {
+    connectAttempts += shard.generator.connectAttempts ?? 0;
+    staleRetries += shard.generator.staleRetries ?? 0;
     requests.total += shard.requests.total;
     requests.ok += shard.requests.ok;
     requests.failed += shard.requests.failed;
@@ -164,5 +186,8 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     validity: judgeValidity(identity, shards, durationMs, stoppedEarly),
     stoppedEarly,
     sampleErrors: [...samples],
+    phasesMs: mergePhases(shards),
+    connectAttempts,
+    staleRetries,
   };
 }

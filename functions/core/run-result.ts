@@ -1,5 +1,6 @@
 import type { ErrorCounts } from './error-classes.ts';
 import type { LatencySummaryMs } from './histogram.ts';
+import type { PhaseName } from './shard-result.ts';
 import type { SlaReport } from './sla.ts';
 
 export interface TimelinePoint {
@@ -53,6 +54,19 @@ export interface RunMeasurement {
   readonly validity: Validity;
   readonly stoppedEarly?: string | undefined;
   readonly sampleErrors: readonly string[];
+  /** Where requests' time went, merged exactly across shards; only phases that happened. */
+  readonly phasesMs?: Readonly<Partial<Record<PhaseName, PhaseSummary>>>;
+  /** TCP connections the generator started, successful or not: load on the target too. */
+  readonly connectAttempts?: number;
+  /** Idempotent requests sent again after the server had closed their kept-alive connection (not errors). */
+  readonly staleRetries?: number;
+}
+
+export interface PhaseSummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
 }
 
 /** One run of one probe: the CLI's --json output, the stored item and what alarms are built on. */

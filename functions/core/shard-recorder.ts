@@ -6,7 +6,15 @@ import {
   HIGHEST_TRACKABLE_US,
   type Histogram,
 } from './histogram.ts';
-import type { GeneratorHealth, ShardResult, TimelineSlot } from './shard-result.ts';
+import { noRedaction, type Redactor } from './redact.ts';
+import {
+  type GeneratorHealth,
+  PHASE_NAMES,
+  type PhaseName,
+  type ShardResult,
+  type TimelineSlot,
+} from './shard-result.ts';
+import type { Phases } from './transport.ts';
 
 const ERROR_INDEX = new Map<ErrorClass, number>(ERROR_CLASSES.map((c, i) => [c, i]));
 const MAX_SAMPLE_ERRORS = 5;
@@ -37,14 +45,17 @@ export class ShardRecorder {
   private readonly errorCounts = new Uint32Array(ERROR_CLASSES.length);
   private readonly slots: Slot[] = [];
   private readonly samples = new Set<string>();
+  private readonly phases: (Histogram | undefined)[] = PHASE_NAMES.map(() => undefined);
 
   /**
    * @param originMs monotonic time (ms) the timeline counts from: the run's shared start.
    * @param slotMs width of a timeline slot (see timelineSlotMs).
+   * @param redact applied to every sample message: the run's secret values never leave the shard.
    */
   constructor(
     readonly originMs: number,
     private readonly slotMs = 1_000,
+    private readonly redact: Redactor = noRedaction,
   ) {}
 
   /**
@@ -85,9 +96,28 @@ export class ShardRecorder {
     }
   }
 
-  /** Keeps a few distinct failure messages for the report (never request contents). */
+  /** Keeps a few distinct failure messages for the report (never request contents; secrets redacted). */
   sampleError(message: string): void {
-    if (this.samples.size < MAX_SAMPLE_ERRORS) this.samples.add(message);
+    if (this.samples.size < MAX_SAMPLE_ERRORS) this.samples.add(this.redact(message));
+  }
+
+  /** Records where one request's time went (phases that did not happen are negative and skipped). */
+  recordPhases(phases: Readonly<Phases>): void {
+    this.addPhase(0, phases.dnsMs);
+    this.addPhase(1, phases.connectMs);
+    this.addPhase(2, phases.tlsMs);
+    this.addPhase(3, phases.ttfbMs);
+    this.addPhase(4, phases.downloadMs);
+  }
+
+  private addPhase(index: number, ms: number): void {
+    if (ms < 0) return;
+    let histogram = this.phases[index];
+    if (histogram === undefined) {
+      histogram = createLatencyHistogram();
+      this.phases[index] = histogram;
+    }
+    histogram.recordValue(Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
   }
 
   errorRate(): number {
@@ -121,9 +151,14 @@ export class ShardRecorder {
         histogram: slot?.histogram ? encodeHistogram(slot.histogram) : '',
       });
     }
+    const phases: Partial<Record<PhaseName, string>> = {};
+    this.phases.forEach((histogram, i) => {
+      if (histogram !== undefined) phases[PHASE_NAMES[i]!] = encodeHistogram(histogram);
+    });
     return {
       version: 1,
       ...meta,
+      ...(Object.keys(phases).length > 0 ? { phases } : {}),
       histogram: encodeHistogram(this.histogram),
       requests: { total: this.total, ok: this.ok, failed: this.failed },
       statusCodes,
@@ -132,6 +167,7 @@ export class ShardRecorder {
       timeline,
       timelineSlotSeconds: this.slotMs / 1000,
       sampleErrors: [...this.samples],
+      stoppedEarly: meta.stoppedEarly === undefined ? undefined : this.redact(meta.stoppedEarly),
     };
   }
 }

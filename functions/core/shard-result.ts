@@ -31,9 +31,15 @@ export interface ShardResult {
   readonly generator: GeneratorHealth;
   /** Why the shard stopped before its plan, if it did. */
   readonly stoppedEarly?: string | undefined;
-  /** A few distinct failure messages, for the human reading the report. */
+  /** A few distinct failure messages, for the human reading the report (secrets already redacted). */
   readonly sampleErrors: readonly string[];
+  /** Per-phase histograms (same encoding as `histogram`), for the phases that happened at least once. */
+  readonly phases?: Readonly<Partial<Record<PhaseName, string>>>;
 }
+
+/** Where a request's time went: new-connection setup, then the exchange itself. */
+export const PHASE_NAMES = ['dns', 'connect', 'tls', 'ttfb', 'download'] as const;
+export type PhaseName = (typeof PHASE_NAMES)[number];
 
 /** Whether the generator itself kept up: the basis of a run's validity. */
 export interface GeneratorHealth {
@@ -49,4 +55,8 @@ export interface GeneratorHealth {
   readonly unsent: number;
   /** Event-loop delay p99 while the load ran, ms: a busy generator inflates every latency it measures. */
   readonly eventLoopDelayP99Ms: number;
+  /** TCP connections started, successful or not (absent in results from before it was counted). */
+  readonly connectAttempts?: number;
+  /** Idempotent requests sent again because the server had closed their kept-alive connection. */
+  readonly staleRetries?: number;
 }

@@ -17,12 +17,27 @@ export interface PreparedRequest {
   readonly captureBody: boolean;
 }
 
+/**
+ * Where one request's time went, ms; -1 for a phase that did not happen (no new connection: no dns, connect or
+ * tls; no response: no ttfb or download). dns is -1 for an IP-literal host too.
+ */
+export interface Phases {
+  dnsMs: number;
+  connectMs: number;
+  tlsMs: number;
+  /** From the request's write to its response headers. */
+  ttfbMs: number;
+  /** From the response headers to the body's end. */
+  downloadMs: number;
+}
+
 /** The outcome of one request, as the transport saw it. */
 export interface Exchange {
-  /** 0 when no response headers arrived. */
+  /** 0 when no final response headers arrived. */
   readonly status: number;
   /** Set when the transport failed (timeouts, resets, refused, protocol, aborted); HTTP statuses are not errors here. */
   readonly errorClass: ErrorClass | undefined;
+  /** The error's class, code and phase in words; never a URL, host, port or request content. */
   readonly errorMessage: string | undefined;
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly body: string | undefined;
@@ -34,15 +49,47 @@ export interface Exchange {
    * when it was sent if a connection had to be opened for it first (connect time included).
    */
   readonly startedMs: number;
+  readonly phases: Readonly<Phases>;
+  /**
+   * True when the request first failed on a kept-alive connection the server had closed, before any response
+   * byte, and was sent again on a fresh one (idempotent methods only): the client's problem, not the target's.
+   */
+  readonly staleRetried: boolean;
+}
+
+/** Why a lane is not trying its target right now (its connection failed; it waits before the next attempt). */
+export interface Unreachable {
+  readonly errorClass: ErrorClass;
+  readonly errorMessage: string;
 }
 
 /** One connection: at most one request in flight. */
 export interface Lane {
+  /**
+   * Sends the request; `onDone` is always called later, never from inside this call nor from inside the HTTP
+   * client's own callbacks, so it may send the next request at once. A lane whose last connection attempt
+   * failed holds the request until its backoff ends (the request's clock starts when it really goes out).
+   */
   send(request: PreparedRequest, onDone: (exchange: Exchange) => void): void;
+  /**
+   * The last connection failure while this lane backs off before its next attempt; undefined when it may
+   * connect now. An open-model engine fails arrivals fast on such a lane instead of queueing them behind it.
+   */
+  unreachable(): Unreachable | undefined;
+}
+
+export interface TransportCounters {
+  /** TCP connections the transport started (successful or not): visible load on the target too. */
+  readonly connectAttempts: number;
+  /** Requests sent again after a kept-alive connection turned out closed (see Exchange.staleRetried). */
+  readonly staleRetries: number;
 }
 
 export interface Transport {
   readonly lanes: readonly Lane[];
+  /** Opens every lane's connection ahead of the load (bounded by the request timeout); failures are left to the load. */
+  preconnect(): Promise<void>;
+  counters(): TransportCounters;
   /** Aborts whatever is in flight (reported as `aborted`) and closes every connection. */
   close(): Promise<void>;
 }
@@ -51,6 +98,8 @@ export interface TransportOptions {
   readonly origin: string;
   readonly connections: number;
   readonly timeoutMs: number;
+  /** `fresh`: a new connection for every request (a first visit: dns, connect and tls each time). */
+  readonly connection: 'fresh' | 'reuse';
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

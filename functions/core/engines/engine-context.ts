@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CompiledAssertions } from '../assertions.ts';
 import type { ShardRecorder } from '../shard-recorder.ts';
 import type { AbortSpec } from '../suite/schema.ts';
-import type { Exchange, PreparedRequest, Transport } from '../transport.ts';
+import type { Exchange, PreparedRequest, Transport, Unreachable } from '../transport.ts';
 
 /** What every engine shares: the transport, the recorder, and one way to finish a request and to stop. */
 export class EngineContext {
@@ -41,6 +41,7 @@ export class EngineContext {
         this.recorder.sampleError(`${failure.errorClass}: ${failure.reason}`);
       }
     }
+    this.recorder.recordPhases(exchange.phases);
     // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
     const responded = exchange.status > 0 && exchange.errorClass === undefined;
     this.recorder.record(
@@ -50,12 +51,27 @@ export class EngineContext {
       errorClass,
       exchange.bytes,
     );
+    this.checkAbort();
+  }
+
+  private checkAbort(): void {
     const r = this.recorder;
     if (!this.stopping && r.total >= this.abort.minRequests && r.failed / r.total > this.abort.errorRate) {
       this.stop(
         `aborted: error rate ${(100 * r.errorRate()).toFixed(1)}% above the abort limit ${100 * this.abort.errorRate}% after ${r.total} requests`,
       );
     }
+  }
+
+  /**
+   * Records an arrival that was not sent because its connection is backing off after a connection failure: it
+   * fails with that failure's class (the target is unreachable), and adds no connection attempt.
+   */
+  failUnreachable(unreachable: Unreachable): void {
+    this.sent++;
+    this.recorder.sampleError(unreachable.errorMessage);
+    this.recorder.record(this.now(), -1, 0, unreachable.errorClass, 0);
+    this.checkAbort();
   }
 
   /** Records a request that never started (no connection came free in time, or the run ended). */

@@ -33,7 +33,7 @@ export function runLatency(ctx: EngineContext, load: LatencyLoad): Promise<void>
       lane.send(ctx.request, (exchange) => {
         inFlight = false;
         ctx.finish(exchange, exchange.startedMs, ctx.now());
-        setImmediate(() => sendAt(k + 1));
+        sendAt(k + 1);
       });
     };
     sendAt(0);

@@ -37,6 +37,28 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
       state.lane.send(ctx.request, state.onDone);
     };
 
+    /**
+     * A free connection for an arrival due now: one that may connect, if any. When every free one is backing
+     * off after a connection failure, the arrival fails at once with that failure (the target is unreachable)
+     * rather than queueing behind the backoff or adding a connection attempt; undefined then.
+     */
+    const takeFree = (): LaneState | undefined => {
+      const top = free.pop();
+      if (top === undefined) return undefined;
+      const unreachable = top.lane.unreachable();
+      if (unreachable === undefined) return top;
+      for (let i = free.length - 1; i >= 0; i--) {
+        if (free[i]!.lane.unreachable() === undefined) {
+          const state = free[i]!;
+          free[i] = top;
+          return state;
+        }
+      }
+      free.push(top);
+      ctx.failUnreachable(unreachable);
+      return undefined;
+    };
+
     const dropStale = (now: number) => {
       while (head < queue.length && now - queue[head]! > timeoutMs) {
         head++;
@@ -68,10 +90,15 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
           ctx.finish(exchange, state.intended, now);
           if (!ctx.stopping) {
             dropStale(now);
-            if (head < queue.length) {
-              ctx.queuedSends++;
-              dispatch(state, queue[head++]!);
-              return;
+            while (head < queue.length && !ctx.stopping) {
+              const unreachable = state.lane.unreachable();
+              if (unreachable === undefined) {
+                ctx.queuedSends++;
+                dispatch(state, queue[head++]!);
+                return;
+              }
+              head++;
+              ctx.failUnreachable(unreachable);
             }
           }
           free.push(state);
@@ -89,9 +116,12 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
         if (due > elapsed) break;
         next++;
         const intended = origin + due;
-        const state = free.pop();
-        if (state === undefined) queue.push(intended);
-        else {
+        if (free.length === 0) {
+          queue.push(intended);
+          continue;
+        }
+        const state = takeFree();
+        if (state !== undefined) {
           if (now - intended > LATE_SEND_TOLERANCE_MS) ctx.lateSends++;
           dispatch(state, intended);
         }

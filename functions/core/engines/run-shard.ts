@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { compileAssertions } from '../assertions.ts';
 import { ArrivalSchedule } from '../pacing.ts';
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import type { Redactor } from '../redact.ts';
 import { ShardRecorder, timelineSlotMs } from '../shard-recorder.ts';
 import type { ShardResult } from '../shard-result.ts';
 import type { PreparedRequest, TransportFactory } from '../transport.ts';
@@ -29,6 +30,8 @@ export interface ShardRunOptions {
   readonly signal?: AbortSignal;
   /** Called once the load starts, with the live recorder (for progress lines). */
   readonly onStart?: (recorder: ShardRecorder) => void;
+  /** Applied to every text the shard reports: the resolved secret values never leave it. */
+  readonly redact?: Redactor;
 }
 
 /** How long the load itself runs at most, ms. */
@@ -75,13 +78,24 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     origin: request.origin,
     connections: connectionsOf(load),
     timeoutMs,
+    // TODO(merge h-suite): ResolvedProbe.request.connection, resolved with these defaults.
+    connection:
+      (probe.request as { connection?: 'fresh' | 'reuse' }).connection ??
+      (load.kind === 'latency' ? 'fresh' : 'reuse'),
   });
+  // Connections of a load open before it starts (while shards wait for their shared start), so the first
+  // second measures the target, not a storm of connects; a latency check's fresh connections are its point.
+  await transport.preconnect();
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
   }
   const startedAt = new Date();
-  const recorder = new ShardRecorder(performance.now(), timelineSlotMs(expectedDurationMs(load, timeoutMs)));
+  const recorder = new ShardRecorder(
+    performance.now(),
+    timelineSlotMs(expectedDurationMs(load, timeoutMs)),
+    options.redact,
+  );
   const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
@@ -133,6 +147,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
         loopDelay.count > 0
           ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
           : 0,
+      ...transport.counters(),
     },
     stoppedEarly: ctx.stopReason,
   });

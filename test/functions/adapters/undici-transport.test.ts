@@ -211,7 +211,12 @@ describe('body cap', () => {
 
   it('keeps exactly the cap of a 50 MiB body and counts every byte', async () => {
     target = await fiftyMiB();
-    const transport = createUndiciTransport({ origin: target.url, connections: 1, timeoutMs: 20_000 });
+    const transport = createUndiciTransport({
+      origin: target.url,
+      connections: 1,
+      timeoutMs: 20_000,
+      connection: 'reuse',
+    });
     const request = {
       origin: target.url,
       path: '/',
@@ -288,7 +293,12 @@ describe('classifyError', () => {
 describe('where a latency starts', { retry: 2 }, () => {
   it("counts from the write on an open connection, so the client's own busy time is not the target's", async () => {
     target = await httpServer((_, res) => res.end('ok'));
-    const transport = createUndiciTransport({ origin: target.url, connections: 1, timeoutMs: 2_000 });
+    const transport = createUndiciTransport({
+      origin: target.url,
+      connections: 1,
+      timeoutMs: 2_000,
+      connection: 'reuse',
+    });
     const lane = transport.lanes[0]!;
     const send = () =>
       new Promise<{ sentAt: number; exchange: Exchange; doneAt: number }>((resolve) => {

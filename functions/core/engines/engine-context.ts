@@ -75,8 +75,9 @@ export class EngineContext {
   }
 
   /** Records a request that never started (no connection came free in time, or the run ended). */
-  dropUnsent(): void {
+  dropUnsent(reason: string): void {
     this.unsent++;
+    this.recorder.sampleError(`aborted: not sent: ${reason}`);
     this.recorder.record(this.now(), -1, 0, 'aborted', 0);
   }
 

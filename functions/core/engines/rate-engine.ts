@@ -62,7 +62,9 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
     const dropStale = (now: number) => {
       while (head < queue.length && now - queue[head]! > timeoutMs) {
         head++;
-        ctx.dropUnsent();
+        ctx.dropUnsent(
+          `no connection came free within the ${timeoutMs} ms timeout (all ${ctx.transport.lanes.length} were busy with the target)`,
+        );
       }
       if (head > 1024 && head * 2 > queue.length) {
         queue = queue.slice(head);
@@ -140,7 +142,7 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
       // Stopped early: arrivals still waiting will never be sent.
       while (head < queue.length) {
         head++;
-        ctx.dropUnsent();
+        ctx.dropUnsent('the run stopped while it waited for a connection');
       }
       finishIfDone();
     });

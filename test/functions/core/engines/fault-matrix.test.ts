@@ -1,0 +1,306 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorClass } from '../../../../functions/core/error-classes.ts';
+import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+import { OK_RESPONSE, rawHttpServer } from '../../../helpers/raw-http-server.ts';
+import { httpServer, type Running, refusedPort, tcpServer } from '../../../helpers/servers.ts';
+import { makeTestCertificates, type TestCertificates } from '../../../helpers/tls-certificates.ts';
+
+// Every engine against every fault: each cell ends with a result (no crash, no hang), within its planned
+// duration plus one request timeout, and puts every failure in the class named here.
+
+const TIMEOUT_MS = 300;
+/** Planned load time of each engine, ms (the latency check: 4 requests 80 ms apart, each up to the timeout). */
+const ENGINES = {
+  latency: { load: { kind: 'latency', requests: 4, interval: '80ms' }, plannedMs: 4 * TIMEOUT_MS },
+  burst: { load: { kind: 'burst', connections: 2, duration: '400ms' }, plannedMs: 400 },
+  rate: { load: { kind: 'rate', rate: 40, duration: '500ms', connections: 2 }, plannedMs: 500 },
+} as const;
+type Engine = keyof typeof ENGINES;
+/**
+ * Past the planned time: one request timeout for the last requests, one for opening the load's connections
+ * ahead of it (bounded by the connect timeout), and the sweeper's step and a loaded 2-core machine's slack.
+ */
+const END_SLACK_MS = 2 * TIMEOUT_MS + 700;
+
+interface Target {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface Fault {
+  readonly name: string;
+  readonly start: () => Promise<Target>;
+  /** Failures must all be of these classes; `ok` is whether successes may (or must) appear. */
+  readonly classes: readonly ErrorClass[];
+  readonly ok: 'none' | 'some' | 'all';
+  readonly method?: string;
+  readonly check?: (result: RunResult, engine: Engine) => void;
+}
+
+let certs: TestCertificates;
+beforeAll(() => {
+  certs = makeTestCertificates();
+});
+
+const https = async (pair: { key: Buffer; cert: Buffer }): Promise<Target> => {
+  const server = createHttpsServer(pair, (_, res) => res.end('ok'));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+const noAccept = async (): Promise<Target> => {
+  const script = fileURLToPath(new URL('../../../helpers/no-accept.py', import.meta.url));
+  const listener = spawn('python3', [script, '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(listener.stdout, 'data')) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  // One connection fills the backlog of 0; the kernel then leaves further SYNs unanswered.
+  const filler = connect(port, '127.0.0.1');
+  await once(filler, 'connect');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      filler.destroy();
+      listener.kill();
+    },
+  };
+};
+
+/** Serves `served` responses, then closes its listener and every connection, as a crashing target does. */
+const diesAfter = async (served: number): Promise<Target> => {
+  let count = 0;
+  let closed = false;
+  const target: Running = await httpServer((_, res) => {
+    res.end('ok');
+    if (++count === served && !closed) {
+      closed = true;
+      setImmediate(() => void target.close());
+    }
+  });
+  return { url: target.url, close: () => (closed ? Promise.resolve() : target.close()) };
+};
+
+const FAULTS: Fault[] = [
+  {
+    name: 'refused port',
+    start: async () => ({ url: `http://127.0.0.1:${await refusedPort()}`, close: async () => {} }),
+    classes: ['connection_refused'],
+    ok: 'none',
+    check: (result, engine) => {
+      // A dead target is not hammered with connects: each lane backs off after a refusal.
+      if (engine !== 'latency') expect(result.connectAttempts).toBeLessThanOrEqual(2 * 8);
+    },
+  },
+  {
+    name: 'unresolvable host',
+    start: async () => ({ url: 'http://perfprobe-fault-matrix.invalid', close: async () => {} }),
+    classes: ['dns'],
+    ok: 'none',
+  },
+  { name: 'self-signed certificate', start: () => https(certs.selfSigned), classes: ['tls'], ok: 'none' },
+  { name: 'expired certificate', start: () => https(certs.expired), classes: ['tls'], ok: 'none' },
+  { name: 'hostname mismatch', start: () => https(certs.otherHost), classes: ['tls'], ok: 'none' },
+  {
+    name: 'HTTPS to a plain-HTTP port',
+    start: async () => {
+      const target = await httpServer((_, res) => res.end('ok'));
+      return { url: target.url.replace('http:', 'https:'), close: () => target.close() };
+    },
+    classes: ['tls'],
+    ok: 'none',
+  },
+  { name: 'a listener that never accepts', start: noAccept, classes: ['timeout_connect'], ok: 'none' },
+  {
+    name: 'a target that dies mid-run',
+    start: () => diesAfter(2),
+    classes: ['connection_refused', 'connection_reset'],
+    ok: 'some',
+    check: (result) => expect(result.requests.failed).toBeGreaterThan(0),
+  },
+  {
+    name: 'reset',
+    start: () => tcpServer((socket) => socket.once('data', () => socket.resetAndDestroy())),
+    classes: ['connection_reset'],
+    ok: 'none',
+  },
+  { name: 'hang', start: () => httpServer(() => {}), classes: ['timeout_headers'], ok: 'none' },
+  {
+    name: 'slow body',
+    start: () =>
+      httpServer((_, res) => {
+        res.writeHead(200, { 'content-length': 1000 });
+        const drip = setInterval(() => res.write('x'), 50);
+        res.on('close', () => clearInterval(drip));
+      }),
+    classes: ['timeout_body'],
+    ok: 'none',
+  },
+  {
+    name: 'garbage bytes',
+    start: () => tcpServer((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH_9.6\r\n'))),
+    classes: ['protocol'],
+    ok: 'none',
+  },
+  {
+    name: 'a 16 KiB+ header block',
+    start: () =>
+      httpServer((_, res) => {
+        res.writeHead(200, { 'x-padding': 'y'.repeat(20 * 1024) });
+        res.end('ok');
+      }),
+    classes: ['protocol'],
+    ok: 'none',
+  },
+  {
+    name: 'a body shorter than its content-length',
+    start: () =>
+      rawHttpServer((socket) => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b')),
+    // The connection closed before the promised body arrived: what a target crashing mid-body looks like too.
+    classes: ['connection_reset'],
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/while reading the response body/),
+    ok: 'none',
+  },
+  {
+    name: 'bad chunked encoding',
+    start: () =>
+      rawHttpServer((socket) =>
+        socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n0\r\n\r\n'),
+      ),
+    classes: ['protocol'],
+    ok: 'none',
+  },
+  {
+    name: '503',
+    start: () =>
+      httpServer((_, res) => {
+        res.statusCode = 503;
+        res.end('down');
+      }),
+    classes: ['http_5xx'],
+    ok: 'none',
+    // A response is a response: its latency is measured even though it fails the check.
+    check: (result) => expect(result.latencyMs.max).toBeGreaterThan(0),
+  },
+  {
+    name: '429',
+    start: () =>
+      httpServer((_, res) => {
+        res.writeHead(429, { 'retry-after': '1' });
+        res.end('slow down');
+      }),
+    classes: ['http_4xx'],
+    ok: 'none',
+  },
+  {
+    name: 'a redirect loop',
+    start: () =>
+      httpServer((_, res) => {
+        res.writeHead(302, { location: '/' });
+        res.end();
+      }),
+    classes: [],
+    ok: 'all',
+    // Redirects are not followed: the probe measures the answer it got, and a loop cannot trap it.
+    check: (result) => expect(Object.keys(result.statusCodes)).toEqual(['302']),
+  },
+  {
+    name: 'a silent keep-alive close after every 3rd response',
+    start: () =>
+      rawHttpServer((socket, request) => {
+        socket.write(OK_RESPONSE);
+        if (request.onConnection === 3) socket.end();
+      }),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: 'an idle-timeout close shorter than the pacing',
+    // Closes a connection 30 ms after its last response, without saying so (no Keep-Alive hint).
+    start: () =>
+      rawHttpServer((socket) => socket.write(OK_RESPONSE), {
+        onIdle: (socket) => {
+          const idle = setTimeout(() => socket.end(), 30);
+          socket.once('data', () => clearTimeout(idle));
+        },
+      }),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: '100 Continue, then 200',
+    start: () => rawHttpServer((socket) => socket.write(`HTTP/1.1 100 Continue\r\n\r\n${OK_RESPONSE}`)),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: 'HEAD',
+    method: 'HEAD',
+    start: () =>
+      httpServer((_, res) => {
+        res.writeHead(200, { 'content-length': 1234 });
+        res.end();
+      }),
+    classes: [],
+    ok: 'all',
+    check: (result, engine) => {
+      // Kept alive: one connection per lane for the loads; the latency check opens one per request by design.
+      if (engine === 'burst') expect(result.connectAttempts).toBe(2);
+      if (engine === 'latency') expect(result.connectAttempts).toBe(4);
+    },
+  },
+];
+
+/**
+ * In the open model, arrivals that find every connection held by a stalled target wait for one; those still
+ * waiting after the request timeout are counted as not sent (`aborted`, with that reason), never skipped.
+ */
+const STALLS_QUEUE: readonly string[] = ['hang', 'slow body', 'a listener that never accepts'];
+
+describe.each(FAULTS)('$name', (fault) => {
+  it.each(Object.keys(ENGINES) as Engine[])('under the %s engine', async (engine) => {
+    const target = await fault.start();
+    try {
+      await runCell(fault, engine, target);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+async function runCell(fault: Fault, engine: Engine, target: Target): Promise<void> {
+  {
+    const { load, plannedMs } = ENGINES[engine];
+    const probe = probeFor(target.url, {
+      request: { url: '/', timeout: `${TIMEOUT_MS}ms`, ...(fault.method ? { method: fault.method } : {}) },
+      load,
+    });
+    const started = performance.now();
+
+    const result = await runProbeLocally(probe);
+
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(plannedMs + END_SLACK_MS);
+    expect(result.requests.total).toBeGreaterThan(0);
+    const allowed: string[] = [...fault.classes];
+    if (engine === 'rate' && STALLS_QUEUE.includes(fault.name)) allowed.push('aborted');
+    for (const cls of Object.keys(result.errors)) expect(allowed).toContain(cls);
+    if (fault.ok === 'none') expect(result.requests.ok).toBe(0);
+    if (fault.ok === 'some') expect(result.requests.ok).toBeGreaterThan(0);
+    if (fault.ok === 'all') expect(result.requests.failed).toBe(0);
+    fault.check?.(result, engine);
+  }
+}

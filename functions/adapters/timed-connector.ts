@@ -33,11 +33,13 @@ export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
   private spare: { socket: Socket; timing: ConnectionTiming } | undefined;
 
+  /** @param lookup a shared resolver for the connections of a load; each connection resolves on its own without. */
   constructor(
     timeoutMs: number,
     private readonly events: ConnectionEvents,
+    lookup?: typeof import('node:dns').lookup,
   ) {
-    this.base = buildConnector({ timeout: timeoutMs });
+    this.base = buildConnector({ timeout: timeoutMs, ...(lookup ? { lookup } : {}) });
   }
 
   /** The function undici's Client calls for a connection. */

@@ -20,5 +20,5 @@ declare module 'undici/lib/core/connect.js' {
     options: ConnectOptions,
     callback: (err: Error | null, socket: Socket | null) => void,
   ) => Socket;
-  export default function buildConnector(options: { timeout?: number }): Connector;
+  export default function buildConnector(options: { timeout?: number; lookup?: unknown }): Connector;
 }

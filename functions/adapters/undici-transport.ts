@@ -14,6 +14,7 @@ import type {
 } from '../core/transport.ts';
 import { ExchangeHandler, type HandlerLane } from './exchange-handler.ts';
 import type { InterimResponseFilter } from './interim-responses.ts';
+import { createSharedLookup } from './shared-lookup.ts';
 import { type ConnectionTiming, TimedConnector } from './timed-connector.ts';
 
 /** Deadline checks run this often at most; the precision of a whole-request timeout. */
@@ -26,6 +27,8 @@ const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 2_000;
 
 interface Shared {
+  /** One resolver for every lane of a load (undefined for fresh connections, which each resolve). */
+  readonly lookup: ReturnType<typeof createSharedLookup> | undefined;
   closed: boolean;
   connectAttempts: number;
   staleRetries: number;
@@ -52,18 +55,22 @@ class UndiciLane implements Lane, HandlerLane {
 
   private createClient(): void {
     const t = this.options.timeoutMs;
-    this.connector = new TimedConnector(t, {
-      onAttempt: () => {
-        this.shared.connectAttempts++;
+    this.connector = new TimedConnector(
+      t,
+      {
+        onAttempt: () => {
+          this.shared.connectAttempts++;
+        },
+        onConnection: (timing, filter) => {
+          this.newConnection = timing;
+          this.filter = filter;
+          this.failures = 0;
+          this.lastFailure = undefined;
+          this.retryAt = 0;
+        },
       },
-      onConnection: (timing, filter) => {
-        this.newConnection = timing;
-        this.filter = filter;
-        this.failures = 0;
-        this.lastFailure = undefined;
-        this.retryAt = 0;
-      },
-    });
+      this.shared.lookup,
+    );
     this.client = new Client(this.options.origin, {
       pipelining: 1,
       allowH2: false,
@@ -179,7 +186,12 @@ class UndiciLane implements Lane, HandlerLane {
  * every request bounded by its whole-request timeout, connections timed phase by phase.
  */
 export function createUndiciTransport(options: TransportOptions): Transport {
-  const shared: Shared = { closed: false, connectAttempts: 0, staleRetries: 0 };
+  const shared: Shared = {
+    lookup: options.connection === 'reuse' ? createSharedLookup() : undefined,
+    closed: false,
+    connectAttempts: 0,
+    staleRetries: 0,
+  };
   const lanes = Array.from({ length: options.connections }, () => new UndiciLane(options, shared));
   const sweepMs = Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(options.timeoutMs / 20)));
   const sweeper = setInterval(() => {

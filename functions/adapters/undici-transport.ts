@@ -145,6 +145,7 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   connectFailed(errorClass: ErrorClass, message: string): void {
+    if (this.options.backoff === false) return;
     this.failures++;
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
     this.retryAt = performance.now() + backoff * (0.5 + Math.random() / 2);

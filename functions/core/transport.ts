@@ -100,6 +100,11 @@ export interface TransportOptions {
   readonly timeoutMs: number;
   /** `fresh`: a new connection for every request (a first visit: dns, connect and tls each time). */
   readonly connection: 'fresh' | 'reuse';
+  /**
+   * Whether a lane waits after a failed connection before its next attempt. Loads need it (a closed model
+   * would otherwise spin against a dead target); a latency check is paced by its own interval. @default true
+   */
+  readonly backoff?: boolean;
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

@@ -82,6 +82,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     connection:
       (probe.request as { connection?: 'fresh' | 'reuse' }).connection ??
       (load.kind === 'latency' ? 'fresh' : 'reuse'),
+    // A latency check's requests are few and paced; a load's lanes back off a dead target.
+    backoff: load.kind !== 'latency',
   });
   // Connections of a load open before it starts (while shards wait for their shared start), so the first
   // second measures the target, not a storm of connects; a latency check's fresh connections are its point.

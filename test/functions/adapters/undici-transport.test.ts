@@ -12,6 +12,7 @@ import { createUndiciTransport } from '../../../functions/adapters/undici-transp
 import type { Exchange } from '../../../functions/core/transport.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
 import { probeFor } from '../../helpers/probes.ts';
+import { OK_RESPONSE, rawHttpServer } from '../../helpers/raw-http-server.ts';
 import { httpServer, type Running, refusedPort, tcpServer } from '../../helpers/servers.ts';
 
 let target: Running | undefined;
@@ -344,3 +345,142 @@ function request(origin: string) {
     captureBody: false,
   };
 }
+
+describe('kept-alive connections the server closed', () => {
+  const transportFor = (origin: string) =>
+    createUndiciTransport({ origin, connections: 1, timeoutMs: 2_000, connection: 'reuse' });
+  const sendOn = (transport: ReturnType<typeof transportFor>, method: string) =>
+    new Promise<Exchange>((resolve) => transport.lanes[0]!.send({ ...request(target!.url), method }, resolve));
+
+  // The server answers, then closes the connection the moment the next request arrives on it: exactly the race
+  // of a keep-alive close crossing the client's next write, made deterministic.
+  const closesOnSecondRequest = () =>
+    rawHttpServer((socket, req) => {
+      if (req.onConnection === 1) socket.write(OK_RESPONSE);
+      else socket.destroy();
+    });
+
+  it('sends an idempotent request again on a fresh connection, once, and counts it', async () => {
+    target = await closesOnSecondRequest();
+    const transport = transportFor(target.url);
+    try {
+      await sendOn(transport, 'GET');
+      const second = await sendOn(transport, 'GET');
+
+      expect(second.errorClass).toBeUndefined();
+      expect(second.status).toBe(200);
+      expect(second.staleRetried).toBe(true);
+      expect(transport.counters()).toEqual({ connectAttempts: 2, staleRetries: 1 });
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('does not resend a POST, and says the server closed an idle keep-alive connection', async () => {
+    target = await closesOnSecondRequest();
+    const transport = transportFor(target.url);
+    try {
+      await sendOn(transport, 'POST');
+      const second = await sendOn(transport, 'POST');
+
+      expect(second.errorClass).toBe('connection_reset');
+      expect(second.errorMessage).toMatch(/server closed an idle keep-alive connection.*not retried: POST/);
+      expect(transport.counters().staleRetries).toBe(0);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('reports a failure of the retry itself as the result', async () => {
+    target = await rawHttpServer((socket, req) => {
+      if (req.onConnection === 1 && socket.remotePort !== undefined && !closedOnce) {
+        closedOnce = true;
+        socket.write(OK_RESPONSE);
+      } else socket.destroy();
+    });
+    let closedOnce = false;
+    const transport = transportFor(target.url);
+    try {
+      await sendOn(transport, 'GET');
+      const second = await sendOn(transport, 'GET');
+
+      expect(second.errorClass).toBe('connection_reset');
+      expect(second.staleRetried).toBe(true);
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
+describe('what a request reports', () => {
+  it('never calls back from inside send, even when the transport is closed', async () => {
+    target = await httpServer((_, res) => res.end('ok'));
+    const transport = createUndiciTransport({
+      origin: target.url,
+      connections: 1,
+      timeoutMs: 1_000,
+      connection: 'reuse',
+    });
+    await transport.close();
+    let calledBack = false;
+    const done = new Promise<Exchange>((resolve) =>
+      transport.lanes[0]!.send(request(target!.url), (exchange) => {
+        calledBack = true;
+        resolve(exchange);
+      }),
+    );
+
+    expect(calledBack).toBe(false);
+    expect((await done).errorClass).toBe('aborted');
+  });
+
+  it('times dns, connect, ttfb and download of a fresh connection, and no tls for plain HTTP', async () => {
+    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 20));
+    const origin = target.url.replace('127.0.0.1', 'localhost');
+    const transport = createUndiciTransport({ origin, connections: 1, timeoutMs: 2_000, connection: 'fresh' });
+    try {
+      const exchange = await new Promise<Exchange>((resolve) =>
+        transport.lanes[0]!.send({ ...request(origin), origin }, resolve),
+      );
+
+      expect(exchange.status).toBe(200);
+      expect(exchange.phases.dnsMs).toBeGreaterThanOrEqual(0);
+      expect(exchange.phases.connectMs).toBeGreaterThanOrEqual(0);
+      expect(exchange.phases.tlsMs).toBe(-1);
+      expect(exchange.phases.ttfbMs).toBeGreaterThanOrEqual(20);
+      expect(exchange.phases.downloadMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it('gets a 200 that follows a 100 Continue, and a 200 that follows a 103 Early Hints', async () => {
+    target = await rawHttpServer((socket, req) =>
+      socket.write(
+        req.onConnection === 1
+          ? `HTTP/1.1 100 Continue\r\n\r\n${OK_RESPONSE}`
+          : `HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n${OK_RESPONSE}`,
+      ),
+    );
+    const transport = createUndiciTransport({
+      origin: target.url,
+      connections: 1,
+      timeoutMs: 2_000,
+      connection: 'reuse',
+    });
+    try {
+      const send = () =>
+        new Promise<Exchange>((resolve) =>
+          transport.lanes[0]!.send({ ...request(target!.url), captureBody: true }, resolve),
+        );
+      const first = await send();
+      const second = await send();
+
+      expect([first.status, first.body, first.errorClass]).toEqual([200, 'ok', undefined]);
+      expect([second.status, second.body, second.errorClass]).toEqual([200, 'ok', undefined]);
+      expect(transport.counters().connectAttempts).toBe(1);
+    } finally {
+      await transport.close();
+    }
+  });
+});

@@ -76,7 +76,7 @@ describe('validateSuite', () => {
       'probes[2].sla.p99: expected milliseconds as a number, got "fast"',
       'probes[3].request.method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"',
       'probes[3].load.kind: expected kind to be "latency", "burst" or "rate", got "bust"',
-      'probes[4].schedule: expected a schedule like "rate(5 minutes)", "rate(1 hour)" or "cron(0/15 * * * ? *)" (six cron fields), got "rate(1 minutes)"',
+      'probes[4].schedule: expected "rate(1 minute)" (singular for 1), got "rate(1 minutes)"',
       'probes[4].extra: unknown field',
     ]);
   });
@@ -193,7 +193,7 @@ describe('secret references and deploy settings', () => {
     ).toEqual([
       'environments.prod.notify.email[0]: expected an email address, got "not-an-address"',
       'probes[0].alert.breachedRuns.atLeast: expected atLeast to be at most of',
-      'probes[0].alert.latency.p99: expected milliseconds as a number or a duration like "250ms" or "2s", got "fast"',
+      'probes[0].alert.latency.p99: expected a duration like "250ms", "2s" or "1m", or milliseconds as a number, got "fast"',
     ]);
   });
 });

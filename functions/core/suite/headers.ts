@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { describeValue } from './fields.ts';
+// No zod here: prepare-request.ts checks header values again, in the worker, once secrets are filled in.
 
 // RFC 9110 §5.1: a field name is a token; §5.5: a value is visible characters, spaces and tabs. CR, LF and NUL
 // would split or end the header block: the target would see a different request, and every response would be
@@ -24,7 +23,7 @@ const MANAGED: Readonly<Record<string, string>> = {
 /** What is wrong with a header name, if anything. */
 export function headerNameProblem(name: string): string | undefined {
   if (!HEADER_NAME.test(name)) {
-    return `expected a header name of letters, digits and !#$%&'*+-.^_\`|~ (RFC 9110 token), got ${describeValue(name)}`;
+    return `expected a header name of letters, digits and !#$%&'*+-.^_\`|~ (RFC 9110 token), got ${JSON.stringify(name)}`;
   }
   const managed = MANAGED[name.toLowerCase()];
   if (managed !== undefined)
@@ -40,24 +39,3 @@ export function headerValueProblem(value: string): string | undefined {
   const named: Record<number, string> = { 0: 'NUL', 10: 'LF (newline)', 13: 'CR' };
   return `expected visible characters, spaces and tabs (RFC 9110), got ${named[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`}`;
 }
-
-/** Request headers: names and values as HTTP defines them, each problem at the header's own path. */
-export const headersSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input)) {
-    const nameProblem = headerNameProblem(name);
-    if (nameProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: nameProblem });
-    if (typeof value !== 'string') {
-      ctx.addIssue({
-        code: 'custom',
-        path: [name],
-        message: `expected a string, got ${describeValue(value)}`,
-      });
-      continue;
-    }
-    const valueProblem = headerValueProblem(value);
-    if (valueProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: valueProblem });
-    out[name] = value;
-  }
-  return out;
-});

@@ -13,7 +13,7 @@ import {
   positive,
   positiveDuration,
 } from './fields.ts';
-import { HEADER_NAME, headersSchema } from './headers.ts';
+import { HEADER_NAME, headerNameProblem, headerValueProblem } from './headers.ts';
 import {
   DEFAULT_ABORT,
   DEFAULT_ALERT,
@@ -41,6 +41,28 @@ const connectionSchema = z
       ? input
       : failWith(ctx, input, '"fresh" (a new connection per request) or "reuse" (keep-alive)'),
   );
+
+
+/** Request headers: names and values as HTTP defines them, each problem at the header's own path. */
+export const headersSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: nameProblem });
+    if (typeof value !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `expected a string, got ${describeValue(value)}`,
+      });
+      continue;
+    }
+    const valueProblem = headerValueProblem(value);
+    if (valueProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: valueProblem });
+    out[name] = value;
+  }
+  return out;
+});
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 

@@ -85,9 +85,9 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
   if (problems.length > 0) throw new UnresolvedVariableError(environment, problems);
   // Values are resolved already: one pass leaves only `${secret}` placeholders, for the worker.
   const fill = (text: string) => substitute(text, values);
-  const rawUrl = probe.request.url.startsWith('/')
-    ? `${values.baseUrl}${probe.request.url}`
-    : probe.request.url;
+  // Filled first: a path may itself come from a variable ("${path}/orders").
+  const filledUrl = fill(probe.request.url);
+  const url = filledUrl.startsWith('/') ? `${values.baseUrl}${filledUrl}` : filledUrl;
   const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probe.id})` };
   for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...probe.request.headers })) {
     headers[k.toLowerCase()] = fill(v);
@@ -110,7 +110,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     description: probe.description,
     request: {
       method: probe.request.method ?? 'GET',
-      url: fill(rawUrl),
+      url,
       headers,
       body,
       timeoutMs,

@@ -42,7 +42,6 @@ const connectionSchema = z
       : failWith(ctx, input, '"fresh" (a new connection per request) or "reuse" (keep-alive)'),
   );
 
-
 /** Request headers: names and values as HTTP defines them, each problem at the header's own path. */
 export const headersSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
   const out: Record<string, string> = {};

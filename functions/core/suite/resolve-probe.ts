@@ -51,11 +51,13 @@ export function resolveLoad(probe: ProbeSpec, caps: Suite['environments'][string
       // The schema guarantees either rate and duration or stages.
       const stages = rateStages(load)!;
       const peak = Math.max(...stages.map((s) => Math.max(s.fromRate, s.toRate)));
-      return {
-        kind: 'rate',
-        stages,
-        connections: load.connections ?? defaultRateConnections(peak, caps.maxConnections),
-      };
+      // A default pool also gives each shard the probe asks for a connection of its own (within the cap):
+      // 50 shards of a 100/s load need 50 connections, not the 10 its rate alone would get.
+      const pool = Math.min(
+        caps.maxConnections,
+        Math.max(defaultRateConnections(peak, caps.maxConnections), probe.shards ?? 1),
+      );
+      return { kind: 'rate', stages, connections: load.connections ?? pool };
     }
   }
 }

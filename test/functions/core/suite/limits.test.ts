@@ -208,6 +208,13 @@ describe('the rate pool and connections', () => {
     expect(probe.load).toMatchObject({ kind: 'rate', connections: 30 });
   });
 
+  it('gives each shard the probe asks for a connection of its own when the pool is the default', () => {
+    const probe = resolved({ load: { kind: 'rate', rate: 100, duration: '60s' }, shards: 50 });
+
+    expect(probe.load).toMatchObject({ connections: 50 });
+    expect(probe.shards).toBe(50);
+  });
+
   it('lets explicit connections win', () => {
     expect(
       resolved({ load: { kind: 'rate', rate: 300, duration: '3s', connections: 7 } }).load,

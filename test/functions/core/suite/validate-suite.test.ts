@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDurationMs } from '../../../../functions/core/durations.ts';
+import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 
 const env = { local: { baseUrl: 'http://127.0.0.1:8080' } };
@@ -143,6 +144,66 @@ describe('validateSuite', () => {
           );
         }
         return true;
+      }),
+    );
+  });
+});
+
+describe('validateSuite on arbitrary input in every field it checks', () => {
+  const field = fc.oneof(
+    fc.anything(),
+    fc.string(),
+    fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.record({ secret: fc.string() }))),
+  );
+
+  it('answers with a SuiteValidationError or a suite, never a crash', () => {
+    fc.assert(
+      fc.property(
+        field,
+        field,
+        field,
+        field,
+        field,
+        field,
+        (variables, headers, schedule, load, shards, url) => {
+          try {
+            validateSuite({
+              name: 's',
+              environments: { prod: { baseUrl: 'https://api.example.com', variables } },
+              defaults: { headers },
+              probes: [{ id: 'p', request: { url, headers }, schedule, load, shards }],
+            });
+          } catch (error) {
+            return error instanceof SuiteValidationError && error.problems.length > 0;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('resolves variables that reference each other at random completely, or names the problem', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...names.map((n) => `\${${n}}`), '${zz}'), fc.constantFrom('x', '/')), {
+        maxLength: 4,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...names), text), text, (variables, url) => {
+        let suite: ReturnType<typeof validateSuite>;
+        try {
+          suite = validateSuite({
+            name: 's',
+            environments: { prod: { baseUrl: 'https://api.example.com', variables } },
+            probes: [{ id: 'p', request: { url: `/${url}` } }],
+          });
+        } catch (error) {
+          return error instanceof SuiteValidationError;
+        }
+        // Valid: nothing is left for the target to receive literally.
+        return !resolveProbe(suite, suite.probes[0]!, 'prod').request.url.includes('${');
       }),
     );
   });

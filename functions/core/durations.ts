@@ -21,6 +21,7 @@ export function parseBytes(value: number | string): number | undefined {
 }
 
 export function formatMs(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms >= 1_000) return `${+(ms / 1_000).toFixed(3)}s`;
   return `${+ms.toFixed(3)}ms`;

@@ -1,4 +1,4 @@
-import { ArrivalSchedule, type RateStage } from './pacing.ts';
+import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from './pacing.ts';
 import type { Schedule } from './suite/schedule.ts';
 import type { AbortSpec, AssertionsSpec, SlaSpec } from './suite/schema.ts';
 
@@ -13,7 +13,14 @@ export type ResolvedLoad =
       readonly requests: number | undefined;
       readonly maxDurationMs: number;
     }
-  | { readonly kind: 'rate'; readonly stages: readonly RateStage[]; readonly connections: number };
+  | {
+      readonly kind: 'rate';
+      /** The whole run's schedule, also in each shard's load: a shard sends only its stride of it. */
+      readonly stages: readonly RateStage[];
+      readonly connections: number;
+      /** This shard's arrivals of the whole schedule (see ArrivalSchedule); absent when unsharded. */
+      readonly stride?: Stride;
+    };
 
 /** A probe bound to one environment: everything a worker needs, with secrets still as references. */
 export interface ResolvedProbe {
@@ -28,6 +35,12 @@ export interface ResolvedProbe {
     readonly headers: Readonly<Record<string, string>>;
     readonly body: string | undefined;
     readonly timeoutMs: number;
+    /**
+     * `fresh`: a new connection for every request, so each one pays DNS, connect and TLS as a first visit does
+     * and a server's idle-timeout close can never touch it (the default of latency checks); `reuse`: keep-alive
+     * connections (the default of burst and rate loads, which measure the server, not the handshake).
+     */
+    readonly connection: 'fresh' | 'reuse';
   };
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
@@ -73,7 +86,7 @@ export function splitEvenly(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => base + (i < n % k ? 1 : 0));
 }
 
-/** Planned requests per second of a whole run, or undefined for a closed model. */
+/** Planned requests per second of a run (of one shard, for a shard's load), or undefined for a closed model. */
 export function intendedRps(load: ResolvedLoad): number | undefined {
   switch (load.kind) {
     case 'latency':
@@ -81,7 +94,7 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
     case 'burst':
       return undefined;
     case 'rate': {
-      const schedule = new ArrivalSchedule(load.stages);
+      const schedule = new ArrivalSchedule(load.stages, load.stride);
       return schedule.durationMs > 0
         ? Math.round((schedule.total * 100_000) / schedule.durationMs) / 100
         : undefined;
@@ -89,35 +102,101 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
   }
 }
 
-/** Divides a load into `count` shards that together send what the whole would. */
-export function shardLoads(load: ResolvedLoad, count: number): ResolvedLoad[] {
+/**
+ * A shard count the load cannot be divided into: some shard would get no arrival, connection or request, and
+ * would either send nothing while counted as planned or hold connections nobody asked for.
+ */
+export class UnshardableLoadError extends Error {
+  constructor(
+    readonly probeId: string | undefined,
+    readonly shards: number,
+    /** What the load plans, in words: "75 arrivals over 10 connections". */
+    readonly planned: string,
+    readonly maxShards: number,
+    /** What each shard needs, in words: "an arrival and a connection". */
+    need: string,
+  ) {
+    const who = probeId === undefined ? 'the load' : `probe "${probeId}"`;
+    super(
+      `${who}: ${shards} shards cannot each get ${need}: the load plans ${planned}; ` +
+        `expected at most ${maxShards} shard${maxShards === 1 ? '' : 's'}`,
+    );
+    this.name = 'UnshardableLoadError';
+  }
+}
+
+/** The most shards a load can carry, and what it plans, in words for the error. */
+function shardLimit(load: ResolvedLoad): { max: number; planned: string; need: string } {
   switch (load.kind) {
     case 'latency':
-      // A handful of sequential requests: splitting would only change what is measured.
-      return [load];
-    case 'burst': {
-      const k = Math.max(1, Math.min(count, load.connections));
-      const connections = splitEvenly(load.connections, k);
-      const requests = load.requests === undefined ? undefined : splitEvenly(load.requests, k);
-      return connections.map((c, i) => ({ ...load, connections: c, requests: requests?.[i] }));
-    }
+      return { max: Number.POSITIVE_INFINITY, planned: `${load.requests} sequential requests`, need: '' };
+    case 'burst':
+      return load.requests === undefined
+        ? { max: load.connections, planned: `${load.connections} connections`, need: 'a connection' }
+        : {
+            max: Math.min(load.connections, load.requests),
+            planned: `${load.requests} requests over ${load.connections} connections`,
+            need: 'a connection and a request',
+          };
     case 'rate': {
-      const k = Math.max(1, Math.min(count, load.connections));
-      const connections = splitEvenly(load.connections, k);
-      return connections.map((c) => ({
-        kind: 'rate',
-        connections: c,
-        stages: load.stages.map((s) => ({ ...s, fromRate: s.fromRate / k, toRate: s.toRate / k })),
-      }));
+      // Each shard needs an arrival to send and a connection to send it on.
+      const arrivals = plannedArrivals(load.stages);
+      return {
+        max: Math.min(arrivals, load.connections),
+        planned: `${arrivals} arrivals over ${load.connections} connections`,
+        need: 'an arrival and a connection',
+      };
     }
   }
 }
 
+/**
+ * The most shards a load can be divided into, each with at least one arrival (rate) or request (request-count
+ * burst) and one connection. A latency check is never divided: any count gives one shard.
+ */
+export function maxShards(load: ResolvedLoad): number {
+  return shardLimit(load).max;
+}
+
+/**
+ * Divides a load into `count` shards that together send exactly what the whole would: a rate load's shards
+ * take the whole schedule's arrivals round-robin (shard i: arrivals i, i + k, i + 2k, …), a burst's connections
+ * and requests are split into whole near-equal parts.
+ * @throws UnshardableLoadError when some shard would get no arrival, request or connection.
+ */
+export function shardLoads(load: ResolvedLoad, count: number, probeId?: string): ResolvedLoad[] {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`shards: expected a whole number of at least 1, got ${count}`);
+  }
+  if (load.kind === 'latency') {
+    // A handful of sequential requests: splitting would only change what is measured.
+    return [load];
+  }
+  const limit = shardLimit(load);
+  if (count > limit.max) throw new UnshardableLoadError(probeId, count, limit.planned, limit.max, limit.need);
+  const connections = splitEvenly(load.connections, count);
+  if (load.kind === 'burst') {
+    const requests = load.requests === undefined ? undefined : splitEvenly(load.requests, count);
+    return connections.map((c, i) => ({ ...load, connections: c, requests: requests?.[i] }));
+  }
+  if (count === 1) return [load];
+  return connections.map((c, index) => ({
+    kind: 'rate',
+    stages: load.stages,
+    connections: c,
+    stride: { index, of: count },
+  }));
+}
+
+/**
+ * Plans one run: the probe and each shard's part of its load.
+ * @throws UnshardableLoadError when `shards` cannot each carry part of the load.
+ */
 export function planRun(
   probe: ResolvedProbe,
   options: { runId: string; startAt: number; shards: number },
 ): RunPlan {
-  const loads = shardLoads(probe.load, options.shards);
+  const loads = shardLoads(probe.load, options.shards, probe.id);
   return {
     version: 1,
     runId: options.runId,

@@ -1,10 +1,18 @@
 import type { ResolvedProbe } from './plan.ts';
+import { headerValueProblem } from './suite/headers.ts';
 import { substitute } from './suite/template.ts';
 
 export class InvalidTargetError extends Error {
   constructor(probeId: string, url: string, reason: string) {
     super(`probe "${probeId}": request.url ${JSON.stringify(url)} ${reason}`);
     this.name = 'InvalidTargetError';
+  }
+}
+
+export class InvalidHeaderError extends Error {
+  constructor(probeId: string, header: string, reason: string) {
+    super(`probe "${probeId}": request.headers.${header}: ${reason}`);
+    this.name = 'InvalidHeaderError';
   }
 }
 
@@ -25,7 +33,15 @@ export function prepareRequest(probe: ResolvedProbe, secretValues: Readonly<Reco
     throw new InvalidTargetError(probe.id, probe.request.url, 'must use http or https');
   }
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(probe.request.headers)) headers[k] = fill(v);
+  for (const [k, v] of Object.entries(probe.request.headers)) {
+    headers[k] = fill(v);
+    // Validation saw secrets only as placeholders: a secret value with a newline would split the header block
+    // and every response would be blamed on the target. The message names the header, never the value.
+    const problem = headerValueProblem(headers[k]);
+    if (problem !== undefined) {
+      throw new InvalidHeaderError(probe.id, k, `${problem} once its secrets are filled in`);
+    }
+  }
   return {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,

@@ -1,6 +1,6 @@
 import { decodeHistogram, percentileMs } from './histogram.ts';
 import type { RunMeasurement } from './run-result.ts';
-import { percentileOf } from './suite/limits.ts';
+import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
 import type { SlaSpec } from './suite/schema.ts';
 
 export type Severity = 'warn' | 'critical';
@@ -15,10 +15,12 @@ export interface SlaCheck {
   /** null when there was nothing to measure (no response completed). */
   readonly observed: number | null;
   readonly passed: boolean;
+  /** Present when perfprobe added this check because the suite named none (reports show "(default)"). */
+  readonly isDefault?: true;
 }
 
 export interface SlaReport {
-  /** True when no critical check failed (warn breaches do not fail a run). */
+  /** True when the run was valid and no critical check failed (warn breaches do not fail a run). */
   readonly passed: boolean;
   /**
    * pass | warn (a warn target missed) | breach (a critical check failed) | invalid (the run could not deliver
@@ -47,10 +49,16 @@ function observe(
   return { metric: `latency.p${String(p).replace('.', '')}`, observed, atLeast: false };
 }
 
-/** Compares a run against its SLAs. Pure. */
+/**
+ * Compares a run against its SLAs. Pure. A probe without an errorRate SLA is held to a default critical one
+ * (DEFAULT_ERROR_RATE: 0 for latency checks, 1 % for loads): a run whose every request failed must not pass
+ * just because its author wrote only latency targets.
+ */
 export function evaluateSla(sla: SlaSpec | undefined, run: RunMeasurement): SlaReport {
   const checks: SlaCheck[] = [];
-  for (const [name, threshold] of Object.entries(sla ?? {})) {
+  const thresholds = Object.entries(sla ?? {});
+  const hasErrorRate = thresholds.some(([name]) => name === 'errorRate');
+  for (const [name, threshold] of thresholds) {
     const { metric, observed, atLeast } = observe(name, run);
     for (const severity of ['warn', 'critical'] as const) {
       const limit = threshold[severity];
@@ -59,8 +67,22 @@ export function evaluateSla(sla: SlaSpec | undefined, run: RunMeasurement): SlaR
       checks.push({ name, severity, metric, threshold: limit, observed, passed });
     }
   }
+  if (!hasErrorRate) {
+    const threshold = DEFAULT_ERROR_RATE[run.kind];
+    checks.push({
+      name: 'errorRate',
+      severity: 'critical',
+      metric: 'errorRate',
+      threshold,
+      observed: run.errorRate,
+      passed: run.errorRate <= threshold,
+      isDefault: true,
+    });
+  }
   const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);
   const warnFailed = checks.some((c) => c.severity === 'warn' && !c.passed);
-  const verdict = !run.validity.valid ? 'invalid' : criticalFailed ? 'breach' : warnFailed ? 'warn' : 'pass';
-  return { passed: !criticalFailed, verdict, checks };
+  const valid = run.validity.valid;
+  const verdict = !valid ? 'invalid' : criticalFailed ? 'breach' : warnFailed ? 'warn' : 'pass';
+  // An invalid run neither passes nor breaches: it could not measure.
+  return { passed: valid && !criticalFailed, verdict, checks };
 }

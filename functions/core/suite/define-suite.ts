@@ -9,7 +9,10 @@ export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;
 /** A number of bytes, or a string with a unit: "512KiB", "1MiB". */
 export type ByteSize = number | `${number}${'b' | 'kb' | 'KiB' | 'kib' | 'MiB' | 'mib' | 'MB' | 'mb'}`;
 
-/** EventBridge Scheduler expression: "rate(5 minutes)" or "cron(0/15 * * * ? *)". */
+/**
+ * EventBridge Scheduler expression: "rate(5 minutes)" (singular unit for 1: "rate(1 hour)") or
+ * "cron(minutes hours day-of-month month day-of-week year)" with "?" in exactly one day field.
+ */
 export type ScheduleExpression = `rate(${string})` | `cron(${string})`;
 
 export interface ScheduleDefinition {
@@ -22,8 +25,9 @@ export interface EnvironmentDefinition {
   /** Base URL of the target API; requests may use `${baseUrl}` or a path starting with "/". */
   readonly baseUrl: string;
   /**
-   * Values for `${name}` in URLs, headers and bodies. A `{ secret: "env:NAME" }` reference is resolved where the
-   * load runs and never written to results, logs or reports.
+   * Values for `${name}` in URLs, headers, bodies and other variables (resolved transitively; a cycle or an
+   * undefined name is a validation error). A `{ secret: "env:NAME" }` reference is resolved where the load runs
+   * and never written to results, logs or reports.
    */
   readonly variables?: Readonly<Record<string, string | { readonly secret: string }>>;
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
@@ -34,7 +38,7 @@ export interface EnvironmentDefinition {
     readonly maxRate?: number;
     /** @default 50 */
     readonly maxConnections?: number;
-    /** @default "5m" */
+    /** At most "1h". @default "5m" */
     readonly maxDuration?: Duration;
   };
 }
@@ -47,8 +51,14 @@ export interface RequestDefinition {
   readonly headers?: Readonly<Record<string, string>>;
   /** A string is sent as is; an object or array is sent as JSON with content-type application/json. */
   readonly body?: string | Readonly<Record<string, unknown>> | readonly unknown[];
-  /** Whole-request budget: connect, headers and body. @default "10s" */
+  /** Whole-request budget: connect, headers and body. Above 0, at most "2m". @default "10s" */
   readonly timeout?: Duration;
+  /**
+   * `"fresh"`: a new connection for every request, so its latency includes DNS, connect and TLS as a first
+   * visit does, and a server's idle-timeout close can never touch it. `"reuse"`: keep-alive connections.
+   * @default "fresh" for latency checks, "reuse" for burst and rate loads
+   */
+  readonly connection?: 'fresh' | 'reuse';
 }
 
 export type LoadDefinition =
@@ -65,20 +75,24 @@ export type LoadDefinition =
       readonly kind: 'burst';
       /** @minimum 1 @maximum 5000 */
       readonly connections: number;
-      /** Give exactly one of duration and requests. */
+      /** Give exactly one of duration (above 0, at most "1h") and requests (at most 10,000,000). */
       readonly duration?: Duration;
       readonly requests?: number;
     }
   | {
       /** Open model: arrivals per second, latency measured from each request's intended send time. */
       readonly kind: 'rate';
-      /** Constant rate, requests per second (with duration). */
+      /** Constant rate, requests per second (with duration); at most 50,000. */
       readonly rate?: number;
+      /** Above 0, at most "1h"; a rate load plans at most 10,000,000 requests. */
       readonly duration?: Duration;
       /** Ramping rate: start rate, then stages that move linearly to `to` over `over`. */
       readonly from?: number;
       readonly stages?: ReadonlyArray<{ readonly to: number; readonly over: Duration }>;
-      /** Most requests in flight at once. @default peak rate × timeout, within the environment cap */
+      /**
+       * Connections, opened before the first arrival: the most requests in flight at once.
+       * @default ceil(peak rate / 10), at least 10 and one per shard, within caps.maxConnections
+       */
       readonly connections?: number;
     };
 
@@ -109,7 +123,10 @@ export type PercentileKey = `p${number}`;
 export type SlaDefinition = {
   readonly [K in PercentileKey | 'max' | 'mean']?: ThresholdDefinition<Duration>;
 } & {
-  /** Failed requests / all requests: 0.01 or "1%". */
+  /**
+   * Failed requests / all requests: 0.01 or "1%".
+   * @default critical 0 for latency checks, "1%" for burst and rate loads (shown as "(default)")
+   */
   readonly errorRate?: ThresholdDefinition<number | `${number}%`>;
   /** Completed requests per second, at least. */
   readonly minThroughput?: ThresholdDefinition<number>;
@@ -150,7 +167,11 @@ export interface ProbeDefinition {
   readonly abort?: AbortDefinition;
   /** Most response-body bytes kept for assertions; the rest is read, counted and dropped. @default "1MiB" */
   readonly bodyCap?: ByteSize;
-  /** Worker Lambdas that share the load. @default 1 per 100 connections or 500 requests/s */
+  /**
+   * Worker Lambdas that share the load, exactly: shard i of k sends arrivals i, i + k, … of the whole schedule.
+   * Each shard needs at least one arrival (or request) and one connection; more shards are refused.
+   * @default 1 per 100 connections or 500 requests/s
+   */
   readonly shards?: number;
   readonly alert?: AlertDefinition;
 }
@@ -161,6 +182,8 @@ export interface SuiteDefinition {
   readonly defaults?: {
     readonly timeout?: Duration;
     readonly headers?: Readonly<Record<string, string>>;
+    /** See RequestDefinition.connection. */
+    readonly connection?: 'fresh' | 'reuse';
     readonly schedule?: ScheduleExpression | ScheduleDefinition;
     readonly abort?: AbortDefinition;
     readonly bodyCap?: ByteSize;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseBytes, parseDurationMs } from '../durations.ts';
+import { formatMs, parseBytes, parseDurationMs } from '../durations.ts';
 
 /** Describes a received value for error messages: `"fast"`, `true`, `an object`, `nothing`. */
 export function describeValue(value: unknown): string {
@@ -22,6 +22,24 @@ export const millis = (what = 'milliseconds as a number or a duration like "250m
   z.unknown().transform((input, ctx) => {
     const ms = typeof input === 'number' || typeof input === 'string' ? parseDurationMs(input) : undefined;
     return ms === undefined ? fail(ctx, input, what) : ms;
+  });
+
+/**
+ * A duration above 0 (a timeout or length of 0 would measure nothing, or fail every request "within 0 ms"), at
+ * most `max` when given: the hard limit or the cap it is held to, named in the message.
+ */
+export const positiveDuration = (
+  bound?: { readonly max: number; readonly limit: string },
+  what = 'a duration like "250ms", "2s" or "1m", or milliseconds as a number',
+) =>
+  z.unknown().transform((input, ctx) => {
+    const ms = typeof input === 'number' || typeof input === 'string' ? parseDurationMs(input) : undefined;
+    if (ms === undefined) return fail(ctx, input, what);
+    if (ms <= 0) return fail(ctx, input, 'a duration above 0');
+    if (bound !== undefined && ms > bound.max) {
+      return fail(ctx, input, `at most ${formatMs(bound.max)} (${bound.limit})`);
+    }
+    return ms;
   });
 
 /** A byte size: a whole number of bytes or a string with a unit ("512KiB", "1MiB"). */

@@ -10,6 +10,22 @@ export const HARD_LIMITS = {
   timeoutMs: 120_000,
 } as const;
 
+/**
+ * Connections a rate load opens (in advance) when it names none: one per 10 requests/s of its peak rate, at least
+ * 10, within the environment's cap. A pool sized rate × timeout (3,000 at 300/s) spends the run's first seconds
+ * connecting and makes the generator late; ten connections serve 100/s at up to 100 ms a response, and a target
+ * slower than the pool can absorb still queues arrivals, which shows the stall in latency as it should.
+ */
+export function defaultRateConnections(peakRate: number, maxConnections: number): number {
+  return Math.min(maxConnections, Math.max(10, Math.ceil(peakRate / 10)));
+}
+
+/**
+ * The errorRate SLA (critical) of a probe that names none: a latency check fails on any failed request (as
+ * Checkly and Datadog do), a load tolerates 1 %. A run must be able to fail without the author asking.
+ */
+export const DEFAULT_ERROR_RATE = { latency: 0, burst: 0.01, rate: 0.01 } as const;
+
 /** The load of a probe that names none: the classic synthetic check. */
 export const DEFAULT_LOAD = { kind: 'latency', requests: 10, interval: 1_000 } as const;
 

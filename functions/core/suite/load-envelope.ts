@@ -10,11 +10,6 @@ export interface LoadEnvelope {
   readonly durationMs: number;
 }
 
-/** Connections a rate probe may open when it names none: enough for peak rate × timeout, within 1..cap. */
-export function defaultRateConnections(peakRate: number, timeoutMs: number, cap: number): number {
-  return Math.max(1, Math.min(cap, Math.ceil((peakRate * timeoutMs) / 1000)));
-}
-
 /** What a probe asks of its target, for checking against environment caps. */
 export function probeLoadEnvelope(probe: ProbeSpec): LoadEnvelope {
   const load = probe.load ?? DEFAULT_LOAD;
@@ -27,6 +22,7 @@ export function probeLoadEnvelope(probe: ProbeSpec): LoadEnvelope {
       const stages = load.stages ?? [];
       const peakRate = load.rate ?? Math.max(load.from ?? 0, ...stages.map((s) => s.to));
       const durationMs = load.duration ?? stages.reduce((sum, s) => sum + s.over, 0);
+      // A default pool is sized within the cap (defaultRateConnections): only an explicit one can exceed it.
       return { peakRate, connections: load.connections ?? 1, durationMs };
     }
   }

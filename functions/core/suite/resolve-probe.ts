@@ -1,8 +1,15 @@
-import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
-import { DEFAULT_ABORT, DEFAULT_ALERT, DEFAULT_LOAD, rateIntervalMs } from './limits.ts';
-import { defaultRateConnections } from './load-envelope.ts';
+import { maxShards, type ResolvedLoad, type ResolvedProbe } from '../plan.ts';
+import {
+  DEFAULT_ABORT,
+  DEFAULT_ALERT,
+  DEFAULT_LOAD,
+  defaultRateConnections,
+  rateIntervalMs,
+} from './limits.ts';
+import { rateStages } from './rate-stages.ts';
 import type { ProbeSpec, Suite } from './schema.ts';
 import { substitute } from './template.ts';
+import { resolveVariables } from './variables.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_BODY_CAP = 1_048_576;
@@ -16,11 +23,18 @@ export class UnknownEnvironmentError extends Error {
   }
 }
 
-function resolveLoad(
-  probe: ProbeSpec,
-  timeoutMs: number,
-  caps: Suite['environments'][string]['caps'],
-): ResolvedLoad {
+/** A suite that skipped validation reached resolution with a variable that cannot be resolved. */
+export class UnresolvedVariableError extends Error {
+  constructor(environment: string, problems: readonly { variable: string; message: string }[]) {
+    super(
+      `environment "${environment}": ${problems.map((p) => `variables.${p.variable}: ${p.message}`).join('; ')}`,
+    );
+    this.name = 'UnresolvedVariableError';
+  }
+}
+
+/** A probe's load in one environment: defaults and the environment's caps applied. */
+export function resolveLoad(probe: ProbeSpec, caps: Suite['environments'][string]['caps']): ResolvedLoad {
   const load = probe.load ?? DEFAULT_LOAD;
   switch (load.kind) {
     case 'latency':
@@ -34,34 +48,33 @@ function resolveLoad(
         maxDurationMs: load.duration ?? caps.maxDuration,
       };
     case 'rate': {
-      const stages =
-        load.stages !== undefined
-          ? load.stages.map((s, i, all) => ({
-              fromRate: i === 0 ? (load.from ?? 0) : all[i - 1]!.to,
-              toRate: s.to,
-              durationMs: s.over,
-            }))
-          : [{ fromRate: load.rate!, toRate: load.rate!, durationMs: load.duration! }];
+      // The schema guarantees either rate and duration or stages.
+      const stages = rateStages(load)!;
       const peak = Math.max(...stages.map((s) => Math.max(s.fromRate, s.toRate)));
-      return {
-        kind: 'rate',
-        stages,
-        connections: load.connections ?? defaultRateConnections(peak, timeoutMs, caps.maxConnections),
-      };
+      // A default pool also gives each shard the probe asks for a connection of its own (within the cap):
+      // 50 shards of a 100/s load need 50 connections, not the 10 its rate alone would get.
+      const pool = Math.min(
+        caps.maxConnections,
+        Math.max(defaultRateConnections(peak, caps.maxConnections), probe.shards ?? 1),
+      );
+      return { kind: 'rate', stages, connections: load.connections ?? pool };
     }
   }
 }
 
-/** One worker per 100 connections or 500 requests/s: what one Lambda vCPU drives without falling behind. */
+/**
+ * One worker per 100 connections or 500 requests/s: what one Lambda vCPU drives without falling behind; never
+ * more than the load can be divided into (see maxShards).
+ */
 export function defaultShards(load: ResolvedLoad): number {
   switch (load.kind) {
     case 'latency':
       return 1;
     case 'burst':
-      return Math.ceil(load.connections / 100);
+      return Math.max(1, Math.min(maxShards(load), Math.ceil(load.connections / 100)));
     case 'rate': {
       const peak = Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate)));
-      return Math.max(1, Math.min(load.connections, Math.ceil(peak / 500)));
+      return Math.max(1, Math.min(maxShards(load), Math.ceil(peak / 500)));
     }
   }
 }
@@ -70,19 +83,13 @@ export function defaultShards(load: ResolvedLoad): number {
 export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
   const env = suite.environments[environment];
   if (!env) throw new UnknownEnvironmentError(environment, Object.keys(suite.environments));
-  const plain: Record<string, string> = { baseUrl: env.baseUrl.replace(/\/$/, '') };
-  const secrets: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env.variables)) {
-    if (typeof value === 'string') plain[name] = value;
-    else {
-      secrets[name] = value.secret;
-      plain[name] = `\${${name}}`;
-    }
-  }
-  const fill = (text: string) => substitute(text, plain);
-  const rawUrl = probe.request.url.startsWith('/')
-    ? `${plain.baseUrl}${probe.request.url}`
-    : probe.request.url;
+  const { values, secrets, problems } = resolveVariables(env.baseUrl.replace(/\/$/, ''), env.variables);
+  if (problems.length > 0) throw new UnresolvedVariableError(environment, problems);
+  // Values are resolved already: one pass leaves only `${secret}` placeholders, for the worker.
+  const fill = (text: string) => substitute(text, values);
+  // Filled first: a path may itself come from a variable ("${path}/orders").
+  const filledUrl = fill(probe.request.url);
+  const url = filledUrl.startsWith('/') ? `${values.baseUrl}${filledUrl}` : filledUrl;
   const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probe.id})` };
   for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...probe.request.headers })) {
     headers[k.toLowerCase()] = fill(v);
@@ -94,14 +101,23 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     headers['content-type'] ??= 'application/json';
   }
   const timeoutMs = probe.request.timeout ?? suite.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
-  const load = resolveLoad(probe, timeoutMs, env.caps);
+  const load = resolveLoad(probe, env.caps);
+  const connection =
+    probe.request.connection ?? suite.defaults.connection ?? (load.kind === 'latency' ? 'fresh' : 'reuse');
   const schedule = probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE;
   return {
     suite: suite.name,
     environment,
     id: probe.id,
     description: probe.description,
-    request: { method: probe.request.method ?? 'GET', url: fill(rawUrl), headers, body, timeoutMs },
+    request: {
+      method: probe.request.method ?? 'GET',
+      url,
+      headers,
+      body,
+      timeoutMs,
+      connection,
+    },
     secrets,
     load,
     assert: probe.assert,

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { describeValue, failWith } from './fields.ts';
-import { RATE } from './limits.ts';
-
-// EventBridge Scheduler cron: minutes hours day-of-month month day-of-week year.
-const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+import { scheduleExpressionProblem } from './schedule-expression.ts';
 
 function isTimeZone(name: string): boolean {
   try {
@@ -17,23 +14,19 @@ function isTimeZone(name: string): boolean {
 const EXPECTED_EXPRESSION =
   'a schedule like "rate(5 minutes)", "rate(1 hour)" or "cron(0/15 * * * ? *)" (six cron fields)';
 
-function isExpression(input: unknown): input is string {
-  if (typeof input !== 'string') return false;
-  const rate = RATE.exec(input);
-  if (rate) {
-    const n = Number(rate[1]);
-    // Scheduler rejects "rate(1 minutes)" and "rate(5 minute)" at deploy time: catch it here.
-    return n >= 1 && (rate[2] as string).endsWith('s') === n > 1;
-  }
-  return CRON.test(input);
+/** What is wrong with an expression, as "expected …, got …"; undefined when Scheduler would accept it. */
+function expressionProblem(input: unknown): string | undefined {
+  if (typeof input !== 'string') return `expected ${EXPECTED_EXPRESSION}, got ${describeValue(input)}`;
+  return scheduleExpressionProblem(input);
 }
 
 /** `"rate(5 minutes)"` or `{ expression, timezone }`; the time zone defaults to UTC. */
 export const scheduleSchema = z.unknown().transform((input, ctx): Schedule => {
   if (typeof input === 'string') {
-    return isExpression(input)
-      ? { expression: input, timezone: 'UTC' }
-      : failWith(ctx, input, EXPECTED_EXPRESSION);
+    const problem = expressionProblem(input);
+    if (problem === undefined) return { expression: input, timezone: 'UTC' };
+    ctx.addIssue({ code: 'custom', message: problem, input });
+    return z.NEVER;
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return failWith(ctx, input, `${EXPECTED_EXPRESSION}, or { expression, timezone }`);
@@ -44,12 +37,9 @@ export const scheduleSchema = z.unknown().transform((input, ctx): Schedule => {
     ctx.addIssue({ code: 'custom', path: [key], message: 'unknown field (expected expression, timezone)' });
     ok = false;
   }
-  if (!isExpression(expression)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['expression'],
-      message: `expected ${EXPECTED_EXPRESSION}, got ${describeValue(expression)}`,
-    });
+  const problem = expressionProblem(expression);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expression'], message: problem });
     ok = false;
   }
   if (typeof timezone !== 'string' || !isTimeZone(timezone)) {

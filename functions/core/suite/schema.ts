@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatMs } from '../durations.ts';
+import { plannedArrivals, type RateStage } from '../pacing.ts';
 import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
 import {
   bytes,
@@ -9,7 +11,9 @@ import {
   nonEmptyString,
   patterned,
   positive,
+  positiveDuration,
 } from './fields.ts';
+import { HEADER_NAME, headerNameProblem, headerValueProblem } from './headers.ts';
 import {
   DEFAULT_ABORT,
   DEFAULT_ALERT,
@@ -18,7 +22,46 @@ import {
   HARD_LIMITS,
   percentileOf,
 } from './limits.ts';
+import { rateStages } from './rate-stages.ts';
 import { scheduleSchema } from './schedule.ts';
+
+/** A request timeout: above 0, at most the hard limit. */
+const timeoutSchema = () =>
+  positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' });
+
+/** How long a load runs: above 0, at most the hard limit (caps may hold it lower). */
+const loadDuration = () =>
+  positiveDuration({ max: HARD_LIMITS.durationMs, limit: 'the hard limit of a run' });
+
+/** `'fresh'` or `'reuse'`: see ResolvedProbe.request.connection. */
+const connectionSchema = z
+  .unknown()
+  .transform((input, ctx) =>
+    input === 'fresh' || input === 'reuse'
+      ? input
+      : failWith(ctx, input, '"fresh" (a new connection per request) or "reuse" (keep-alive)'),
+  );
+
+/** Request headers: names and values as HTTP defines them, each problem at the header's own path. */
+export const headersSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input)) {
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: nameProblem });
+    if (typeof value !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `expected a string, got ${describeValue(value)}`,
+      });
+      continue;
+    }
+    const valueProblem = headerValueProblem(value);
+    if (valueProblem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: valueProblem });
+    out[name] = value;
+  }
+  return out;
+});
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -70,7 +113,7 @@ const JSON_PATH = /^\$(\.[A-Za-z_$][\w$-]*|\[\d+\])*$/;
 
 export const assertionsSchema = z.strictObject({
   status: statusSchema.optional(),
-  headers: z.record(z.string(), headerAssertion).optional(),
+  headers: z.record(patterned(HEADER_NAME, 'a header name (RFC 9110 token)'), headerAssertion).optional(),
   json: z.record(patterned(JSON_PATH, 'a JSON path like "$.data.items[0].id"'), jsonAssertion).optional(),
   bodyContains: z.union([z.string(), z.array(z.string())]).optional(),
   maxBodyBytes: bytes().optional(),
@@ -87,22 +130,39 @@ const requestSchema = z.strictObject({
     })
     .optional(),
   url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: headersSchema.optional(),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
-  timeout: millis().optional(),
+  timeout: timeoutSchema().optional(),
+  /**
+   * `fresh`: a new connection for every request (DNS, connect and TLS in each latency, as a first visit);
+   * `reuse`: keep-alive connections. Default: fresh for latency checks, reuse for burst and rate loads.
+   */
+  connection: connectionSchema.optional(),
 });
 
-const latencyLoad = z.strictObject({
-  kind: z.literal('latency'),
-  requests: positive('requests', 1_000, true).optional().default(10),
-  interval: millis().optional().default(1_000),
-});
+const latencyLoad = z
+  .strictObject({
+    kind: z.literal('latency'),
+    requests: positive('requests', 1_000, true).optional().default(10),
+    // 0 is allowed: back to back.
+    interval: millis().optional().default(1_000),
+  })
+  .superRefine((load, ctx) => {
+    const span = load.requests * load.interval;
+    if (span > HARD_LIMITS.durationMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: `expected requests × interval of at most ${formatMs(HARD_LIMITS.durationMs)} (the hard limit of a run), got ${load.requests} × ${formatMs(load.interval)} = ${formatMs(span)}`,
+      });
+    }
+  });
 
 const burstLoad = z
   .strictObject({
     kind: z.literal('burst'),
     connections: positive('connections', HARD_LIMITS.connections, true),
-    duration: millis().optional(),
+    duration: loadDuration().optional(),
     requests: positive('requests', HARD_LIMITS.requests, true).optional(),
   })
   .superRefine((load, ctx) => {
@@ -125,16 +185,24 @@ const stageSchema = z.strictObject({
         ? input
         : failWith(ctx, input, `a target rate in requests per second between 0 and ${HARD_LIMITS.rate}`),
     ),
-  over: millis(),
+  over: loadDuration(),
 });
 
 const rateLoad = z
   .strictObject({
     kind: z.literal('rate'),
     rate: positive('requests per second', HARD_LIMITS.rate).optional(),
-    duration: millis().optional(),
-    from: z.number().min(0).max(HARD_LIMITS.rate).optional(),
+    duration: loadDuration().optional(),
+    from: z
+      .unknown()
+      .transform((input, ctx) =>
+        typeof input === 'number' && input >= 0 && input <= HARD_LIMITS.rate
+          ? input
+          : failWith(ctx, input, `a start rate in requests per second between 0 and ${HARD_LIMITS.rate}`),
+      )
+      .optional(),
     stages: z.array(stageSchema).min(1).optional(),
+    /** Connections opened in advance. @default defaultRateConnections(peak rate, caps.maxConnections) */
     connections: positive('connections', HARD_LIMITS.connections, true).optional(),
   })
   .superRefine((load, ctx) => {
@@ -151,8 +219,28 @@ const rateLoad = z
         path: [load.rate === undefined ? 'rate' : 'duration'],
         message: `expected ${load.rate === undefined ? 'requests per second as a number' : 'a duration like "60s"'} for a constant rate, got nothing`,
       });
+    } else {
+      const problem = rateLoadSizeProblem(rateStages(load)!);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [constant ? 'rate' : 'stages'], message: problem });
+      }
     }
   });
+
+/** A complete rate load that runs too long, sends too much, or sends nothing at all. */
+function rateLoadSizeProblem(stages: readonly RateStage[]): string | undefined {
+  const durationMs = stages.reduce((sum, s) => sum + s.durationMs, 0);
+  if (durationMs > HARD_LIMITS.durationMs) {
+    return `expected stages lasting at most ${formatMs(HARD_LIMITS.durationMs)} in all (the hard limit of a run), got ${formatMs(durationMs)}`;
+  }
+  const arrivals = plannedArrivals(stages);
+  if (arrivals > HARD_LIMITS.requests) {
+    return `expected at most ${HARD_LIMITS.requests.toLocaleString('en-US')} requests in a run (the hard limit), got ${arrivals.toLocaleString('en-US')} planned arrivals`;
+  }
+  if (arrivals < 1)
+    return 'expected a load that plans at least one arrival, got none (the rate × duration is below 1)';
+  return undefined;
+}
 
 export const loadSchema = z.discriminatedUnion('kind', [latencyLoad, burstLoad, rateLoad], {
   error: (issue) =>
@@ -191,7 +279,7 @@ const threshold = (value: z.ZodType<number, unknown>) =>
     return z.NEVER;
   });
 
-const latencyThreshold = threshold(millis('milliseconds as a number'));
+const latencyThreshold = threshold(positiveDuration(undefined, 'milliseconds as a number'));
 
 export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
   const out: Record<string, Threshold> = {};
@@ -239,10 +327,10 @@ export const alertSchema = z.strictObject({
   /** Consecutive schedule intervals without a run before the heartbeat alarm pages. */
   missedRuns: positive('runs', 100, true).optional().default(DEFAULT_ALERT.missedRuns),
   /** The time between runs: derived from rate() schedules, required for cron(). */
-  interval: millis().optional(),
+  interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */
   latency: z
-    .record(patterned(/^p(\d{1,2}(\.\d+)?)$/, 'a percentile key like "p99" or "p99.9"'), millis())
+    .record(patterned(/^p(\d{1,2}(\.\d+)?)$/, 'a percentile key like "p99" or "p99.9"'), positiveDuration())
     .optional(),
 });
 
@@ -282,12 +370,22 @@ const capsSchema = z.strictObject({
   maxConnections: positive('connections', HARD_LIMITS.connections, true)
     .optional()
     .default(DEFAULT_CAPS.maxConnections),
-  maxDuration: millis().optional().default(DEFAULT_CAPS.maxDurationMs),
+  maxDuration: loadDuration().optional().default(DEFAULT_CAPS.maxDurationMs),
 });
 
 export const environmentSchema = z.strictObject({
   baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
-  variables: z.record(z.string(), variableSchema).optional().default({}),
+  /** Referenced as `${name}`; `baseUrl` is the environment's own. */
+  variables: z
+    .record(
+      patterned(
+        /^(?!baseUrl$)[A-Za-z_]\w*$/,
+        'a variable name of letters, digits and "_" (used as ${name}), other than baseUrl',
+      ),
+      variableSchema,
+    )
+    .optional()
+    .default({}),
   /** Who hears about breaches and recoveries of this environment's probes. */
   notify: z
     .strictObject({
@@ -309,9 +407,11 @@ export const environmentSchema = z.strictObject({
   }),
 });
 
-const defaultsSchema = z.strictObject({
-  timeout: millis().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
+export const defaultsSchema = z.strictObject({
+  timeout: timeoutSchema().optional(),
+  headers: headersSchema.optional(),
+  /** For every probe that names none; else fresh for latency checks, reuse for loads. */
+  connection: connectionSchema.optional(),
   schedule: scheduleSchema.optional(),
   abort: abortSchema.optional(),
   bodyCap: bytes().optional(),

@@ -1,8 +1,12 @@
 import type { z } from 'zod';
 import { formatMs } from '../durations.ts';
+import { maxShards } from '../plan.ts';
 import { describeValue } from './fields.ts';
+import { headerValueProblem } from './headers.ts';
 import { probeLoadEnvelope } from './load-envelope.ts';
+import { resolveLoad } from './resolve-probe.ts';
 import {
+  defaultsSchema,
   type EnvironmentSpec,
   environmentSchema,
   type ProbeSpec,
@@ -10,7 +14,8 @@ import {
   type Suite,
   suiteSchema,
 } from './schema.ts';
-import { variableReferences } from './template.ts';
+import { substitute, variableReferences } from './template.ts';
+import { type ResolvedVariables, resolveVariables } from './variables.ts';
 
 export interface SuiteProblem {
   /** Where the problem is, e.g. `probes[2].sla.p99`. */
@@ -103,12 +108,75 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): SuiteProblem[] 
   }
 }
 
-/** Checks across fields (unique ids, variables, caps) over whatever parts of the suite did parse. */
-function semanticProblems(
-  environments: Readonly<Record<string, EnvironmentSpec>>,
-  probes: ReadonlyArray<readonly [number, ProbeSpec]>,
+type Defaults = Pick<Suite['defaults'], 'headers'>;
+
+/** Variables of each environment, resolved once; their own problems are reported at the variable. */
+function environmentVariables(environments: Readonly<Record<string, EnvironmentSpec>>) {
+  const problems: SuiteProblem[] = [];
+  const resolved = new Map<string, ResolvedVariables>();
+  for (const [envName, env] of Object.entries(environments)) {
+    const variables = resolveVariables(env.baseUrl.replace(/\/$/, ''), env.variables);
+    resolved.set(envName, variables);
+    for (const p of variables.problems) {
+      problems.push({
+        path:
+          p.variable === 'baseUrl'
+            ? `environments.${envName}.baseUrl`
+            : `environments.${envName}.variables.${p.variable}`,
+        message: p.message,
+      });
+    }
+  }
+  return { resolved, problems };
+}
+
+/**
+ * Texts that take `${name}` references: the probe's URL, headers and body, and the suite's default headers.
+ * A header's resolved value must still be a valid header value.
+ */
+function referenceProblems(
+  texts: ReadonlyArray<readonly [path: string, text: string, header: boolean]>,
+  envName: string,
+  variables: ResolvedVariables,
 ): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
+  const defined = Object.keys(variables.values);
+  const broken = new Set(variables.problems.map((p) => p.variable));
+  for (const [path, text, header] of texts) {
+    const refs = variableReferences(text);
+    const unknown = refs.filter((name) => !Object.hasOwn(variables.values, name) && !broken.has(name));
+    for (const name of unknown) {
+      problems.push({
+        path,
+        message: `unknown variable \${${name}} in environment "${envName}" (defined: ${[...defined, ...broken].join(', ')})`,
+      });
+    }
+    if (!header || unknown.length > 0 || refs.some((name) => broken.has(name))) continue;
+    // Values are checked as they will be sent (secrets are still placeholders here; the worker checks those).
+    const problem = headerValueProblem(substitute(text, variables.values));
+    if (problem !== undefined && refs.length > 0) {
+      problems.push({
+        path,
+        message: `${problem} once \${${refs.join('}, ${')}} ${refs.length === 1 ? 'is' : 'are'} filled in for environment "${envName}"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Checks across fields (unique ids, variables, caps, shards) over whatever parts of the suite did parse. */
+function semanticProblems(
+  environments: Readonly<Record<string, EnvironmentSpec>>,
+  defaults: Defaults,
+  probes: ReadonlyArray<readonly [number, ProbeSpec]>,
+): SuiteProblem[] {
+  const { resolved, problems } = environmentVariables(environments);
+  const defaultTexts = Object.entries(defaults.headers ?? {}).map(
+    ([k, v]) => [`defaults.headers.${k}`, v, true] as const,
+  );
+  for (const [envName, variables] of resolved) {
+    problems.push(...referenceProblems(defaultTexts, envName, variables));
+  }
   const seen = new Map<string, number>();
   for (const [index, probe] of probes) {
     const first = seen.get(probe.id);
@@ -120,25 +188,21 @@ function semanticProblems(
     } else seen.set(probe.id, index);
 
     for (const [envName, env] of Object.entries(environments)) {
-      const known = new Set(['baseUrl', ...Object.keys(env.variables)]);
-      const texts: [string, string][] = [[`probes[${index}].request.url`, probe.request.url]];
+      const texts: (readonly [string, string, boolean])[] = [
+        [`probes[${index}].request.url`, probe.request.url, false],
+      ];
       for (const [k, v] of Object.entries(probe.request.headers ?? {})) {
-        texts.push([`probes[${index}].request.headers.${k}`, v]);
+        texts.push([`probes[${index}].request.headers.${k}`, v, true]);
       }
       const body = probe.request.body;
       if (body !== undefined) {
-        texts.push([`probes[${index}].request.body`, typeof body === 'string' ? body : JSON.stringify(body)]);
+        texts.push([
+          `probes[${index}].request.body`,
+          typeof body === 'string' ? body : JSON.stringify(body),
+          false,
+        ]);
       }
-      for (const [where, text] of texts) {
-        for (const name of variableReferences(text)) {
-          if (!known.has(name)) {
-            problems.push({
-              path: where,
-              message: `unknown variable \${${name}} in environment "${envName}" (defined: ${[...known].join(', ')})`,
-            });
-          }
-        }
-      }
+      problems.push(...referenceProblems(texts, envName, resolved.get(envName)!));
 
       const envelope = probeLoadEnvelope(probe);
       const caps = env.caps;
@@ -161,6 +225,15 @@ function semanticProblems(
           message: `${formatMs(envelope.durationMs)} exceeds the cap of environment "${envName}" (caps.maxDuration ${formatMs(caps.maxDuration)})`,
         });
       }
+      if (probe.shards !== undefined) {
+        const max = maxShards(resolveLoad(probe, caps));
+        if (probe.shards > max) {
+          problems.push({
+            path: `probes[${index}].shards`,
+            message: `expected at most ${max} shard${max === 1 ? '' : 's'} in environment "${envName}" (each needs at least one arrival or request and one connection of the load), got ${probe.shards}`,
+          });
+        }
+      }
     }
   }
   return problems;
@@ -182,7 +255,8 @@ function parsedParts(input: unknown) {
       if (parsed.success) probes.push([index, parsed.data]);
     });
   }
-  return { environments, probes };
+  const defaults = defaultsSchema.safeParse(root.defaults ?? {});
+  return { environments, defaults: defaults.success ? defaults.data : {}, probes };
 }
 
 function pathOrder(path: string): [number, string] {
@@ -199,15 +273,16 @@ export function validateSuite(input: unknown, source?: string): Suite {
   if (parsed.success) {
     const problems = semanticProblems(
       parsed.data.environments,
+      parsed.data.defaults,
       parsed.data.probes.map((p, i) => [i, p] as const),
     );
     if (problems.length > 0) throw new SuiteValidationError(problems, source);
     return parsed.data;
   }
-  const { environments, probes } = parsedParts(input);
+  const { environments, defaults, probes } = parsedParts(input);
   const problems = [
     ...parsed.error.issues.flatMap((issue) => describeIssue(issue, input)),
-    ...semanticProblems(environments, probes),
+    ...semanticProblems(environments, defaults, probes),
   ];
   // Stable order: suite-level first, then probe by probe, as the author reads the file.
   problems.sort((a, b) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDurationMs } from '../../../../functions/core/durations.ts';
+import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 
 const env = { local: { baseUrl: 'http://127.0.0.1:8080' } };
@@ -76,7 +77,7 @@ describe('validateSuite', () => {
       'probes[2].sla.p99: expected milliseconds as a number, got "fast"',
       'probes[3].request.method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"',
       'probes[3].load.kind: expected kind to be "latency", "burst" or "rate", got "bust"',
-      'probes[4].schedule: expected a schedule like "rate(5 minutes)", "rate(1 hour)" or "cron(0/15 * * * ? *)" (six cron fields), got "rate(1 minutes)"',
+      'probes[4].schedule: expected "rate(1 minute)" (singular for 1), got "rate(1 minutes)"',
       'probes[4].extra: unknown field',
     ]);
   });
@@ -148,6 +149,66 @@ describe('validateSuite', () => {
   });
 });
 
+describe('validateSuite on arbitrary input in every field it checks', () => {
+  const field = fc.oneof(
+    fc.anything(),
+    fc.string(),
+    fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.record({ secret: fc.string() }))),
+  );
+
+  it('answers with a SuiteValidationError or a suite, never a crash', () => {
+    fc.assert(
+      fc.property(
+        field,
+        field,
+        field,
+        field,
+        field,
+        field,
+        (variables, headers, schedule, load, shards, url) => {
+          try {
+            validateSuite({
+              name: 's',
+              environments: { prod: { baseUrl: 'https://api.example.com', variables } },
+              defaults: { headers },
+              probes: [{ id: 'p', request: { url, headers }, schedule, load, shards }],
+            });
+          } catch (error) {
+            return error instanceof SuiteValidationError && error.problems.length > 0;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('resolves variables that reference each other at random completely, or names the problem', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const text = fc
+      .array(fc.oneof(fc.constantFrom(...names.map((n) => `\${${n}}`), '${zz}'), fc.constantFrom('x', '/')), {
+        maxLength: 4,
+      })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...names), text), text, (variables, url) => {
+        let suite: ReturnType<typeof validateSuite>;
+        try {
+          suite = validateSuite({
+            name: 's',
+            environments: { prod: { baseUrl: 'https://api.example.com', variables } },
+            probes: [{ id: 'p', request: { url: `/${url}` } }],
+          });
+        } catch (error) {
+          return error instanceof SuiteValidationError;
+        }
+        // Valid: nothing is left for the target to receive literally.
+        return !resolveProbe(suite, suite.probes[0]!, 'prod').request.url.includes('${');
+      }),
+    );
+  });
+});
+
 describe('parseDurationMs', () => {
   it('reads every unit and treats plain numbers as milliseconds', () => {
     expect(['250ms', '2s', '1.5m', '1h', 42].map((v) => parseDurationMs(v))).toEqual([
@@ -193,7 +254,7 @@ describe('secret references and deploy settings', () => {
     ).toEqual([
       'environments.prod.notify.email[0]: expected an email address, got "not-an-address"',
       'probes[0].alert.breachedRuns.atLeast: expected atLeast to be at most of',
-      'probes[0].alert.latency.p99: expected milliseconds as a number or a duration like "250ms" or "2s", got "fast"',
+      'probes[0].alert.latency.p99: expected a duration like "250ms", "2s" or "1m", or milliseconds as a number, got "fast"',
     ]);
   });
 });

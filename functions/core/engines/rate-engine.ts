@@ -20,7 +20,7 @@ interface LaneState {
  */
 export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const schedule = new ArrivalSchedule(load.stages);
+    const schedule = new ArrivalSchedule(load.stages, load.stride);
     const origin = ctx.now();
     const free: LaneState[] = [];
     let queue: number[] = [];

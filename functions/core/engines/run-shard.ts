@@ -78,10 +78,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     origin: request.origin,
     connections: connectionsOf(load),
     timeoutMs,
-    // TODO(merge h-suite): ResolvedProbe.request.connection, resolved with these defaults.
-    connection:
-      (probe.request as { connection?: 'fresh' | 'reuse' }).connection ??
-      (load.kind === 'latency' ? 'fresh' : 'reuse'),
+    connection: probe.request.connection,
     // A latency check's requests are few and paced; a load's lanes back off a dead target.
     backoff: load.kind !== 'latency',
   });
@@ -130,7 +127,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     load.kind === 'latency'
       ? load.requests
       : load.kind === 'rate'
-        ? new ArrivalSchedule(load.stages).total
+        ? new ArrivalSchedule(load.stages, load.stride).total
         : undefined;
   return recorder.toResult({
     probeId: probe.id,

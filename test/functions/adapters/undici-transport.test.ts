@@ -350,7 +350,9 @@ describe('kept-alive connections the server closed', () => {
   const transportFor = (origin: string) =>
     createUndiciTransport({ origin, connections: 1, timeoutMs: 2_000, connection: 'reuse' });
   const sendOn = (transport: ReturnType<typeof transportFor>, method: string) =>
-    new Promise<Exchange>((resolve) => transport.lanes[0]!.send({ ...request(target!.url), method }, resolve));
+    new Promise<Exchange>((resolve) =>
+      transport.lanes[0]!.send({ ...request(target!.url), method }, resolve),
+    );
 
   // The server answers, then closes the connection the moment the next request arrives on it: exactly the race
   // of a keep-alive close crossing the client's next write, made deterministic.
@@ -437,7 +439,12 @@ describe('what a request reports', () => {
   it('times dns, connect, ttfb and download of a fresh connection, and no tls for plain HTTP', async () => {
     target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 20));
     const origin = target.url.replace('127.0.0.1', 'localhost');
-    const transport = createUndiciTransport({ origin, connections: 1, timeoutMs: 2_000, connection: 'fresh' });
+    const transport = createUndiciTransport({
+      origin,
+      connections: 1,
+      timeoutMs: 2_000,
+      connection: 'fresh',
+    });
     try {
       const exchange = await new Promise<Exchange>((resolve) =>
         transport.lanes[0]!.send({ ...request(origin), origin }, resolve),

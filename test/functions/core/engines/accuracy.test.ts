@@ -179,7 +179,9 @@ describe('safety', () => {
     expect(result.durationMs).toBeLessThan(1_000);
     expect(result.requests.total).toBeLessThan(30);
     expect(result.stoppedEarly).toMatch(/^aborted: error rate 100.0% above the abort limit 50%/);
-    expect(result.sla.verdict).toBe('pass');
+    // Stopping early protects the target; it does not excuse the errors: the default errorRate SLA breaches.
+    expect(result.sla.verdict).toBe('breach');
+    expect(result.sla.checks).toContainEqual(expect.objectContaining({ name: 'errorRate', isDefault: true }));
   });
 
   it('stops sending on a signal, lets in-flight requests finish, and marks the run invalid, not breached', async () => {

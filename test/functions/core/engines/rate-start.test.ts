@@ -9,7 +9,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-describe('the first second of a rate run', () => {
+// A retry absorbs one host hiccup (a busy 2-core machine can stall any one second); a connect storm would fail
+// every attempt.
+describe('the first second of a rate run', { retry: 2 }, () => {
   // Connections open before the first arrival: slot 0 used to pay for every connect (p99 49-53 ms against
   // 24-27 ms after, at 200/s on a 20 ms server).
   it('is no slower than the seconds after it', async () => {
@@ -22,7 +24,8 @@ describe('the first second of a rate run', () => {
     expect(result.errors).toEqual({});
     const [first, ...rest] = result.timeline.filter((slot) => slot.requests > 0);
     const later = Math.max(...rest.map((slot) => slot.p99));
-    // The server answers in 20 ms; a connect storm added ~25 ms to slot 0. A few ms of slack for a busy host.
-    expect(first!.p99).toBeLessThan(later + 8);
+    // The server answers in 20 ms; the connect storm added ~25 ms to slot 0's p99. The timeline's histograms
+    // have ~6 % buckets, so one bucket and a few ms of a busy host are slack.
+    expect(first!.p99).toBeLessThan(later * 1.07 + 10);
   });
 });

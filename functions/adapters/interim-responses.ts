@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 const INTERIM = /^HTTP\/1\.[01] 1(?!01)\d\d[ \r]/;
 const STATUS_LINE_PREFIX = 'HTTP/1.1 100 '.length;
 const HEADER_END = Buffer.from('\r\n\r\n');
+const DIGIT_ONE = 0x31;
 
 /**
  * Removes interim (1xx) responses from the head of each response on an HTTP/1.1 socket, before undici's parser
@@ -43,7 +44,8 @@ export class InterimResponseFilter {
         }
         break;
       }
-      if (!INTERIM.test(chunk.toString('latin1', 0, STATUS_LINE_PREFIX))) break;
+      // The status code's first digit (after "HTTP/1.x "): anything but 1 is a final response, the usual case.
+      if (chunk[9] !== DIGIT_ONE || !INTERIM.test(chunk.toString('latin1', 0, STATUS_LINE_PREFIX))) break;
       const end = chunk.indexOf(HEADER_END);
       if (end < 0) {
         this.held = chunk;

@@ -66,7 +66,6 @@ export class ExchangeHandler implements Exchange {
   deadline = Number.POSITIVE_INFINITY;
   settled = false;
   private abort: ((err: Error) => void) | undefined;
-  private sentMs = 0;
   private writtenMs = -1;
   private headersMs = -1;
   private reused = false;
@@ -83,7 +82,6 @@ export class ExchangeHandler implements Exchange {
 
   /** Called as the request is handed to undici (again, for a stale retry). */
   dispatched(now: number): void {
-    this.sentMs = now;
     this.startedMs = now;
     this.deadline = now + this.request.timeoutMs;
     this.abort = undefined;

@@ -1,10 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyError } from '../../../functions/adapters/undici-error-class.ts';
@@ -14,6 +11,7 @@ import { runProbeLocally } from '../../../functions/local/run-probe.ts';
 import { probeFor } from '../../helpers/probes.ts';
 import { OK_RESPONSE, rawHttpServer } from '../../helpers/raw-http-server.ts';
 import { httpServer, type Running, refusedPort, tcpServer } from '../../helpers/servers.ts';
+import { makeTestCertificates } from '../../helpers/tls-certificates.ts';
 
 let target: Running | undefined;
 afterEach(async () => {
@@ -157,30 +155,8 @@ describe('failures before any HTTP is spoken', () => {
   });
 
   it('a certificate the client does not trust is tls', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'perfprobe-tls-'));
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_, res) =>
-      res.end('ok'),
-    );
+    const { selfSigned } = makeTestCertificates();
+    const server = createHttpsServer(selfSigned, (_, res) => res.end('ok'));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
@@ -190,7 +166,6 @@ describe('failures before any HTTP is spoken', () => {
       expect(result.sampleErrors[0]).toMatch(/^tls: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
     } finally {
       server.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -149,7 +149,9 @@ describe('perfprobe validate', () => {
     expect([missing.code, syntax.code, empty.code]).toEqual([2, 2, 2]);
     expect(missing.stderr).toContain('suite file not found:');
     expect(syntax.stderr).toContain(`could not load suite ${broken}:`);
-    expect(empty.stderr).toContain('expected a default export (export default defineSuite({...}))');
+    expect(empty.stderr).toBe(
+      `perfprobe: ${noExport} has no default export; export default defineSuite({...})\n`,
+    );
   });
 
   it('describes a valid suite', async () => {

@@ -122,7 +122,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   );
   if (result.sla.checks.length > 0) {
     const rows = result.sla.checks.map((c) => [
-      `${c.name} (${c.severity}${isDefaultCheck(c) ? ', default' : ''})`,
+      `${c.name} (${c.severity})${isDefaultCheck(c) ? ' (default)' : ''}`,
       formatThreshold(c),
       formatObserved(c),
       c.passed ? s.green('pass') : c.severity === 'critical' ? s.red('FAIL') : s.yellow('warn'),
@@ -143,7 +143,7 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
       .filter((c) => !c.passed)
       .map(
         (c) =>
-          `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)}${isDefaultCheck(c) ? ', default' : ''})`,
+          `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)})${isDefaultCheck(c) ? ' (default)' : ''}`,
       )
       .join(', ');
     const measured = hasLatency(r);

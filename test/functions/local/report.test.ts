@@ -89,10 +89,11 @@ describe('formatRun', () => {
     } as RunResult;
 
     expect(formatRun(defaulted, plain)).toMatch(
-      /errorRate \(critical, default\)\s+≤ 0\.00%\s+100\.00%\s+FAIL/,
+      /errorRate \(critical\) \(default\)\s+≤ 0\.00%\s+100\.00%\s+FAIL/,
     );
-    expect(formatSuiteTable([defaulted], plain)).toContain('errorRate 100.00% (critical ≤ 0.00%, default)');
+    expect(formatSuiteTable([defaulted], plain)).toContain('errorRate 100.00% (critical ≤ 0.00%) (default)');
     expect(formatRun(result, plain)).toMatch(/errorRate \(critical\)\s+≤ 0\.00%/);
+    expect(formatRun(result, plain)).not.toContain('(default)');
   });
 });
 

@@ -2,7 +2,7 @@ import { SecretResolutionError } from '../adapters/secrets.ts';
 import { InvalidTargetError } from '../core/prepare-request.ts';
 import { UnknownEnvironmentError } from '../core/suite/resolve-probe.ts';
 import { SuiteValidationError } from '../core/suite/validate-suite.ts';
-import { type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
+import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
 import { costCommand } from './commands/cost-command.ts';
 import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
@@ -67,7 +67,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
   switch (command) {
     case 'probe': {
       const { code } = await probeCommand({
-        url: onePositional(positionals, 'one URL'),
+        url: onePositional(positionals, '<url>', 'one URL like https://api.example.com/health'),
         method: str('method'),
         headers: values.header as string[] | undefined,
         body: str('body'),
@@ -83,7 +83,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       return code;
     }
     case 'run': {
-      const suitePath = onePositional(positionals, 'one suite file');
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
       const shards = values.shards === undefined ? undefined : Number(values.shards);
       if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 64)) {
         throw new UsageError(`--shards: expected a whole number between 1 and 64, got "${values.shards}"`);
@@ -100,21 +100,21 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       return code;
     }
     case 'validate':
-      return await validateCommand(onePositional(positionals, 'one suite file'));
+      return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
     case 'cost': {
-      const suitePath = onePositional(positionals, 'one suite file');
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
       const json = str('json');
       if (json) await assertWritable('--json', json);
       return await costCommand({ suitePath, env: str('env'), json });
     }
     case 'demo': {
-      if (positionals.length > 0) onePositional([], 'no arguments besides --json');
+      noPositionals(positionals, command);
       const json = str('json');
       if (json) await assertWritable('--json', json);
       return await demoCommand({ json, signal });
     }
     case 'demo-api':
-      if (positionals.length > 0) onePositional([], 'no arguments besides the options');
+      noPositionals(positionals, command);
       return await demoApiCommand(
         { port: str('port'), latency: str('latency'), errorRate: str('error-rate') },
         signal,

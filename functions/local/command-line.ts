@@ -83,12 +83,21 @@ export function parseCommandLine(
   }
 }
 
-/** Exactly one positional argument, e.g. the URL or the suite file. */
-export function onePositional(positionals: readonly string[], what: string): string {
+/** Exactly one positional argument, e.g. `<url>` or `<suite.ts>`; otherwise a UsageError naming it. */
+export function onePositional(positionals: readonly string[], name: string, what: string): string {
   if (positionals.length !== 1) {
     throw new UsageError(
-      `expected ${what}, got ${positionals.length ? positionals.map((p) => `"${p}"`).join(' ') : 'nothing'}`,
+      `${name}: expected ${what}, got ${positionals.length ? positionals.map((p) => `"${p}"`).join(' ') : 'nothing'}`,
     );
   }
   return positionals[0]!;
+}
+
+/** No positional arguments at all. */
+export function noPositionals(positionals: readonly string[], command: string): void {
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `perfprobe ${command}: expected only options, got ${positionals.map((p) => `"${p}"`).join(' ')}`,
+    );
+  }
 }

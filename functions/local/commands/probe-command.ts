@@ -157,8 +157,19 @@ export async function probeCommand(
   options: ProbeCommandOptions,
 ): Promise<{ code: 0 | 1; result: RunResult }> {
   const out = options.out ?? process.stdout;
-  const probe = adHocProbe(options);
-  if (options.json) await assertWritable('--json', options.json);
+  // Every problem with the command line in one answer: the flags and the --json path.
+  let probe: ResolvedProbe | undefined;
+  const problems: string[] = [];
+  try {
+    probe = adHocProbe(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push(error.message);
+  }
+  if (options.json) {
+    await assertWritable('--json', options.json).catch((error: Error) => problems.push(error.message));
+  }
+  if (probe === undefined || problems.length > 0) throw new UsageError(problems.join('\n'));
   const progress = startProgress(out, options.url);
   const result = await runProbeLocally(probe, { signal: options.signal, onStart: progress.attach }).finally(
     progress.stop,

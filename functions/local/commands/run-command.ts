@@ -6,7 +6,7 @@ import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
-import { runProbeLocally } from '../run-probe.ts';
+import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -52,6 +52,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
+  await checkBeforeRun(probes);
   out.write(`${style.bold(suite.name)}: ${plural(probes.length, 'probe')} against environment "${env}"\n\n`);
   const results: RunResult[] = [];
   for (const probe of probes) {

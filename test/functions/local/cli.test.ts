@@ -242,19 +242,26 @@ describe('perfprobe run', () => {
     expect(JSON.stringify(results) + stdout).not.toContain('demo-token');
   });
 
-  it('exits 2 naming the variable when a secret reference cannot be resolved', async () => {
+  it('exits 2 naming the variable when a secret reference cannot be resolved, before any probe sends', async () => {
     const file = suiteFile(
       'secret.ts',
       `{ name: 's', environments: { local: { baseUrl: '${api.url}', variables: { token: { secret: 'env:PERFPROBE_UNSET_TOKEN' } } } },
-        probes: [{ id: 'a', request: { url: '/health', headers: { authorization: 'Bearer \${token}' } } }] }`,
+        probes: [
+          { id: 'plain', request: { url: '/health' }, load: { kind: 'latency', requests: 2, interval: 0 } },
+          { id: 'a', request: { url: '/health', headers: { authorization: 'Bearer \${token}' } } },
+        ] }`,
     );
+    let received = 0;
+    const count = () => received++;
+    api.server.on('request', count);
 
-    const { code, stderr } = await perfprobe(['run', file]);
+    const { code, stderr } = await perfprobe(['run', file]).finally(() => api.server.off('request', count));
 
     expect(code).toBe(2);
-    expect(stderr).toContain(
-      'variable ${token} (secret env:PERFPROBE_UNSET_TOKEN): environment variable PERFPROBE_UNSET_TOKEN is not set',
+    expect(stderr).toBe(
+      'perfprobe: variable ${token} (secret env:PERFPROBE_UNSET_TOKEN): environment variable PERFPROBE_UNSET_TOKEN is not set\n',
     );
+    expect(received).toBe(0);
   });
 
   it('asks for --env when a suite has several environments, and rejects unknown probes', async () => {

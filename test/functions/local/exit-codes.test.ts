@@ -128,12 +128,12 @@ describe('perfprobe probe exit codes', () => {
     const unwritable = await perfprobe(['probe', `${untouched.url}/`, '-d', '1', '--json', json]);
 
     expect([zero.code, unwritable.code]).toEqual([2, 2]);
+    const unwritableMessage = `--json: expected a file path that can be written, got "${json}" (the directory ${join(work, 'no-such-dir')} does not exist)`;
+    // Every problem of one command line in one answer.
     expect(zero.stderr).toBe(
-      'perfprobe: --timeout: expected seconds (like 10) or a duration like "500ms", above 0 and at most 2m, got "0"\n',
+      `perfprobe: --timeout: expected seconds (like 10) or a duration like "500ms", above 0 and at most 2m, got "0"\n${unwritableMessage}\n`,
     );
-    expect(unwritable.stderr).toBe(
-      `perfprobe: --json: expected a file path that can be written, got "${json}" (the directory ${join(work, 'no-such-dir')} does not exist)\n`,
-    );
+    expect(unwritable.stderr).toBe(`perfprobe: ${unwritableMessage}\n`);
     expect(untouched.requests).toBe(0);
     expect(existsSync(json)).toBe(false);
   });

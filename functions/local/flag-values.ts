@@ -13,6 +13,11 @@ export class FlagProblems {
   }
 }
 
+/** "1h", "2m", "500ms": a limit as a person writes it (formatMs alone says "60m"). */
+export function formatLimit(ms: number): string {
+  return ms >= 3_600_000 && ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : formatMs(ms);
+}
+
 const PLAIN_NUMBER = /^\d+(\.\d+)?$/;
 
 /**
@@ -31,7 +36,7 @@ export function durationFlag(
   if (ms === undefined || !(ms > 0) || ms > maxMs) {
     return problems.add(
       flag,
-      `seconds (like 10) or a duration like "500ms", above 0 and at most ${formatMs(maxMs)}`,
+      `seconds (like 10) or a duration like "500ms", above 0 and at most ${formatLimit(maxMs)}`,
       value,
     );
   }

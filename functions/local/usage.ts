@@ -1,5 +1,5 @@
-import { formatMs } from '../core/durations.ts';
 import { HARD_LIMITS } from '../core/suite/limits.ts';
+import { formatLimit } from './flag-values.ts';
 
 const EXIT_CODES =
   'Exit codes: 0 every critical SLA passed on a valid run, 1 an SLA breached or a run was invalid\n' +
@@ -17,9 +17,9 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
   -c, --connections N     burst: connections, each sending when its previous response ends (default 10);
                           with --rate: the most requests in flight
   -R, --rate R            open model: R requests per second, latency from each intended send time
-  -d, --duration S        seconds, or "500ms", "2m" (default 10, at most ${formatMs(HARD_LIMITS.durationMs)})
+  -d, --duration S        seconds, or "500ms", "2m" (default 10, at most ${formatLimit(HARD_LIMITS.durationMs)})
   -n, --requests N        burst until N requests instead of for a duration (not with --duration)
-  -t, --timeout S         whole-request timeout: seconds, or "500ms" (default 10, at most ${formatMs(HARD_LIMITS.timeoutMs)})
+  -t, --timeout S         whole-request timeout: seconds, or "500ms" (default 10, at most ${formatLimit(HARD_LIMITS.timeoutMs)})
       --sla KEY=VALUE     a critical SLA, repeatable: p99=250ms, p99.9=1s, max=2s, mean=100ms (a plain
                           number is ms), errorRate=1% (or 0.01), minThroughput=90 (requests/s)
       --json FILE         write the RunResult as JSON

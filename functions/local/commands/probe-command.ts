@@ -38,6 +38,7 @@ const FLAG_OF: [RegExp, (match: RegExpExecArray) => string][] = [
   [/request\.timeout/, () => '--timeout'],
   [/request\.method/, () => '--method'],
   [/request\.headers/, () => '--header'],
+  [/request\.body/, () => '--body'],
   [/request\.url|baseUrl/, () => '<url>'],
   [/\.sla\.(.+)$/, (m) => `--sla ${m[1]}`],
   [/\.sla$/, () => '--sla'],

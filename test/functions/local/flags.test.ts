@@ -30,15 +30,15 @@ describe('perfprobe probe flags', () => {
     ],
     [
       { duration: '0' },
-      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 60m, got "0"',
+      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 1h, got "0"',
     ],
     [
       { duration: '-1' },
-      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 60m, got "-1"',
+      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 1h, got "-1"',
     ],
     [
       { duration: 'soon' },
-      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 60m, got "soon"',
+      '--duration: expected seconds (like 10) or a duration like "500ms", above 0 and at most 1h, got "soon"',
     ],
     [
       { requests: '5', duration: '1' },

@@ -14,8 +14,6 @@ import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
 
-export { HELP } from './usage.ts';
-
 const OPTIONS = {
   probe: {
     method: { type: 'string' },
@@ -162,8 +160,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Not the user's doing: say so, and keep the stack for a bug report rather than for every user.
     const debug = Boolean(process.env.PERFPROBE_DEBUG);
+    const text =
+      error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
     process.stderr.write(
-      `perfprobe: internal error: ${debug ? ((error as Error).stack ?? String(error)) : (error as Error).message}\n${debug ? '' : '(set PERFPROBE_DEBUG=1 for the stack trace)\n'}`,
+      `perfprobe: internal error: ${text}\n${debug ? '' : '(set PERFPROBE_DEBUG=1 for the stack trace)\n'}`,
     );
     return 2;
   } finally {

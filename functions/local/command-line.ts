@@ -64,10 +64,9 @@ export function parseCommandLine(
     const { code, message } = error as NodeJS.ErrnoException;
     const flag = /'(-{1,2}[^',\s]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const known = [...Object.keys(options), 'help'].map((o) => `--${o}`).join(', ');
       throw new UsageError(
-        `${flag}: unknown option for perfprobe ${command} (expected one of ${Object.keys(options)
-          .map((o) => `--${o}`)
-          .join(', ')}; see perfprobe ${command} --help)`,
+        `${flag}: unknown option for perfprobe ${command} (expected one of ${known}; see perfprobe ${command} --help)`,
       );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

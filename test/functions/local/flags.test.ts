@@ -132,7 +132,7 @@ describe('command lines', () => {
 
   it('names an unknown flag and the command whose help lists the right ones', () => {
     expect(message(['--conections', '5'])).toBe(
-      '--conections: unknown option for perfprobe probe (expected one of --connections, --quiet; see perfprobe probe --help)',
+      '--conections: unknown option for perfprobe probe (expected one of --connections, --quiet, --help; see perfprobe probe --help)',
     );
   });
 

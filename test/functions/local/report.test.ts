@@ -77,7 +77,9 @@ describe('formatRun', () => {
       /phase ms\s+p50\s+p95\s+p99\n\s+connect\s+0\.20\s+0\.40\s+0\.60\n\s+ttfb\s+1\.50\s+3\.00\s+4\.50\n\s+download\s+0\.05\s+0\.10\s+0\.15/,
     );
     expect(text).not.toMatch(/\bdns\b|\btls\b/);
-    expect(formatRun(result, plain)).not.toContain('phase ms');
+    // A run without phase data (the transport measures them once issue 8 lands; older stored runs never will).
+    const { phasesMs: _none, ...withoutPhases } = result as RunResult & { phasesMs?: unknown };
+    expect(formatRun(withoutPhases as RunResult, plain)).not.toContain('phase ms');
   });
 
   it('marks an SLA the probe did not declare as (default), in the summary and in the verdict table', async () => {

@@ -1,9 +1,8 @@
 import { main } from '../functions/local/cli.ts';
+import { dropWritesAfterClose } from '../functions/local/closed-pipe.ts';
 
-// `perfprobe … | head` closes the pipe early: that is the reader being done, not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// `perfprobe … | head` closes the pipe early: output stops, the run and its exit code do not.
+dropWritesAfterClose(process.stdout);
+dropWritesAfterClose(process.stderr);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,50 +1,129 @@
-import { parseArgs } from 'node:util';
 import { SecretResolutionError } from '../adapters/secrets.ts';
+import { InvalidTargetError } from '../core/prepare-request.ts';
+import { UnknownEnvironmentError } from '../core/suite/resolve-probe.ts';
+import { SuiteValidationError } from '../core/suite/validate-suite.ts';
+import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
 import { costCommand } from './commands/cost-command.ts';
+import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
-import { startDemoApi } from './demo-api.ts';
+import { assertWritable } from './json-output.ts';
+import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
 import { UsageError } from './usage-error.ts';
+import { packageVersion } from './version.ts';
 
-export const HELP = `perfprobe: performance probes for HTTP APIs
+const OPTIONS = {
+  probe: {
+    method: { type: 'string' },
+    header: { type: 'string', short: 'H', multiple: true },
+    body: { type: 'string' },
+    connections: { type: 'string', short: 'c' },
+    rate: { type: 'string', short: 'R' },
+    duration: { type: 'string', short: 'd' },
+    requests: { type: 'string', short: 'n' },
+    timeout: { type: 'string', short: 't' },
+    sla: { type: 'string', multiple: true },
+    json: { type: 'string' },
+  },
+  run: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    json: { type: 'string' },
+    shards: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+  },
+  validate: {},
+  cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
+  demo: { json: { type: 'string' } },
+  'demo-api': { port: { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' } },
+} as const satisfies Record<CommandName, OptionSpecs>;
 
-Usage:
-  perfprobe probe <url> [options]         one ad hoc run (burst by default, open model with --rate)
-      --method M  --header 'k: v' (repeatable)  --body TEXT
-      --connections N (default 10)  --rate R (requests/s)  --duration S (default 10)
-      --requests N  --timeout S (default 10)  --json FILE
-  perfprobe run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]
-                                          run a suite's probes once; exit 1 when a critical SLA breaches
-  perfprobe validate <suite.ts>           check a suite without sending anything
-  perfprobe cost <suite.ts> [--env NAME] [--json FILE]
-                                          dollars per month of deploying the suite, itemized per probe
-  perfprobe demo [--json FILE]            start the demo API and run probes/demo.ts against it
-  perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
-                                          serve the demo API until Ctrl-C
+/** Errors that are the user's to fix: a message, exit 2, never a stack trace. */
+const USER_ERRORS = [
+  UsageError,
+  SecretResolutionError,
+  SuiteValidationError,
+  UnknownEnvironmentError,
+  InvalidTargetError,
+];
 
-Exit codes: 0 ok, 1 an SLA breached or a run was invalid, 2 bad usage or bad suite.
-`;
+const isCommand = (name: string | undefined): name is CommandName =>
+  name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
 
-type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
-function parse(args: string[], options: Options) {
-  try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+async function dispatch(command: CommandName, args: string[], signal: AbortSignal): Promise<number> {
+  const { values: raw, positionals, help } = parseCommandLine(command, args, OPTIONS[command]);
+  if (help) {
+    process.stdout.write(COMMAND_USAGE[command]);
+    return 0;
+  }
+  const values = raw as Values;
+  const str = (name: string) => values[name] as string | undefined;
+  switch (command) {
+    case 'probe': {
+      const { code } = await probeCommand({
+        url: onePositional(positionals, '<url>', 'one URL like https://api.example.com/health'),
+        method: str('method'),
+        headers: values.header as string[] | undefined,
+        body: str('body'),
+        connections: str('connections'),
+        rate: str('rate'),
+        duration: str('duration'),
+        requests: str('requests'),
+        timeout: str('timeout'),
+        sla: values.sla as string[] | undefined,
+        json: str('json'),
+        signal,
+      });
+      return code;
+    }
+    case 'run': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const shards = values.shards === undefined ? undefined : Number(values.shards);
+      if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 64)) {
+        throw new UsageError(`--shards: expected a whole number between 1 and 64, got "${values.shards}"`);
+      }
+      const { code } = await runCommand({
+        suitePath,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        json: str('json'),
+        shards,
+        quiet: values.quiet === true,
+        signal,
+      });
+      return code;
+    }
+    case 'validate':
+      return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
+    case 'cost': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      return await costCommand({ suitePath, env: str('env'), json });
+    }
+    case 'demo': {
+      noPositionals(positionals, command);
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      return await demoCommand({ json, signal });
+    }
+    case 'demo-api':
+      noPositionals(positionals, command);
+      return await demoApiCommand(
+        { port: str('port'), latency: str('latency'), errorRate: str('error-rate') },
+        signal,
+      );
   }
 }
 
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1)
-    throw new UsageError(`expected ${what}, got ${positionals.length ? positionals.join(' ') : 'nothing'}`);
-  return positionals[0]!;
-}
-
-/** Runs the CLI; returns the exit code. Ctrl-C stops sending, lets in-flight requests finish, then reports. */
+/**
+ * Runs the CLI; returns the exit code. Ctrl-C stops sending, lets in-flight requests finish, then reports (the
+ * run is invalid, so the code is 1); a second Ctrl-C quits with 130.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const controller = new AbortController();
@@ -55,108 +134,37 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
+    if (isCommand(command)) return await dispatch(command, rest, controller.signal);
     switch (command) {
-      case 'probe': {
-        const { values, positionals } = parse(rest, {
-          method: { type: 'string' },
-          header: { type: 'string', short: 'H', multiple: true },
-          body: { type: 'string' },
-          connections: { type: 'string', short: 'c' },
-          rate: { type: 'string', short: 'R' },
-          duration: { type: 'string', short: 'd' },
-          requests: { type: 'string', short: 'n' },
-          timeout: { type: 'string', short: 't' },
-          json: { type: 'string' },
-        });
-        const v = values as Record<string, string | undefined> & { header?: string[] };
-        const { code } = await probeCommand({
-          url: onePositional(positionals, 'one URL'),
-          method: v.method,
-          headers: v.header,
-          body: v.body,
-          connections: v.connections,
-          rate: v.rate,
-          duration: v.duration,
-          requests: v.requests,
-          timeout: v.timeout,
-          json: v.json,
-          signal: controller.signal,
-        });
-        return code;
-      }
-      case 'run': {
-        const { values, positionals } = parse(rest, {
-          env: { type: 'string', short: 'e' },
-          probe: { type: 'string', short: 'p', multiple: true },
-          json: { type: 'string' },
-          shards: { type: 'string' },
-          quiet: { type: 'boolean', short: 'q' },
-        });
-        const shards = values.shards === undefined ? undefined : Number(values.shards);
-        if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= 64)) {
-          throw new UsageError(`--shards: expected a whole number between 1 and 64, got "${values.shards}"`);
-        }
-        const { code } = await runCommand({
-          suitePath: onePositional(positionals, 'one suite file'),
-          env: values.env as string | undefined,
-          probes: values.probe as string[] | undefined,
-          json: values.json as string | undefined,
-          shards,
-          quiet: Boolean(values.quiet),
-          signal: controller.signal,
-        });
-        return code;
-      }
-      case 'validate': {
-        const { positionals } = parse(rest, {});
-        return await validateCommand(onePositional(positionals, 'one suite file'));
-      }
-      case 'cost': {
-        const { values, positionals } = parse(rest, {
-          env: { type: 'string', short: 'e' },
-          json: { type: 'string' },
-        });
-        return await costCommand({
-          suitePath: onePositional(positionals, 'one suite file'),
-          env: values.env as string | undefined,
-          json: values.json as string | undefined,
-        });
-      }
-      case 'demo': {
-        const { values } = parse(rest, { json: { type: 'string' } });
-        return await demoCommand({ json: values.json as string | undefined, signal: controller.signal });
-      }
-      case 'demo-api': {
-        const { values } = parse(rest, {
-          port: { type: 'string' },
-          latency: { type: 'string' },
-          'error-rate': { type: 'string' },
-        });
-        const api = await startDemoApi({
-          port: Number(values.port ?? 8080),
-          extraLatencyMs: Number(values.latency ?? 0),
-          errorRate: Number(values['error-rate'] ?? 0),
-        });
-        process.stdout.write(`demo API listening on ${api.url} (Ctrl-C to stop)\n`);
-        await new Promise((resolve) => controller.signal.addEventListener('abort', resolve, { once: true }));
-        await api.close();
+      case '--version':
+      case '-v':
+      case 'version':
+        process.stdout.write(`perfprobe ${packageVersion()}\n`);
         return 0;
-      }
-      case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(HELP);
-        return command === undefined ? 2 : 0;
+        if (isCommand(rest[0])) process.stdout.write(COMMAND_USAGE[rest[0]]);
+        else process.stdout.write(HELP);
+        return 0;
+      case undefined:
+        process.stderr.write(HELP);
+        return 2;
       default:
         throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SecretResolutionError) {
-      process.stderr.write(`perfprobe: ${error.message}\n`);
+    if (USER_ERRORS.some((type) => error instanceof type)) {
+      process.stderr.write(`perfprobe: ${(error as Error).message}\n`);
       return 2;
     }
-    process.stderr.write(`perfprobe: ${(error as Error).stack ?? String(error)}\n`);
+    // Not the user's doing: say so, and keep the stack for a bug report rather than for every user.
+    const debug = Boolean(process.env.PERFPROBE_DEBUG);
+    const text =
+      error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error);
+    process.stderr.write(
+      `perfprobe: internal error: ${text}\n${debug ? '' : '(set PERFPROBE_DEBUG=1 for the stack trace)\n'}`,
+    );
     return 2;
   } finally {
     process.off('SIGINT', onSigint);

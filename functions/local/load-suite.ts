@@ -22,7 +22,7 @@ export async function loadSuite(path: string): Promise<Suite> {
     exported = (exported as { default: unknown }).default;
   }
   if (exported === undefined) {
-    throw new UsageError(`${path}: expected a default export (export default defineSuite({...}))`);
+    throw new UsageError(`${path} has no default export; export default defineSuite({...})`);
   }
   try {
     return validateSuite(exported, path);

@@ -13,15 +13,17 @@ export function startProgress(stream: NodeJS.WriteStream, label: string) {
     let total = 0;
     let failed = 0;
     let p99 = 0;
+    let measured = 0;
     for (const r of recorders) {
       total += r.total;
       failed += r.failed;
+      measured += r.histogram.totalCount;
       p99 = Math.max(p99, percentileMs(r.histogram, 99));
     }
     const rps = ((total - last) * 1000) / Math.max(1, now - lastAt);
     last = total;
     lastAt = now;
-    const line = `  ${label}  ${((now - started) / 1000).toFixed(0)}s  ${total.toLocaleString('en-US')} req  ${rps.toFixed(0)} req/s  p99 ${p99.toFixed(1)} ms  errors ${failed}`;
+    const line = `  ${label}  ${((now - started) / 1000).toFixed(0)}s  ${total.toLocaleString('en-US')} req  ${rps.toFixed(0)} req/s  p99 ${measured > 0 ? `${p99.toFixed(1)} ms` : '–'}  errors ${failed}`;
     stream.write(`\r\x1b[2K${line}`);
   };
   const timer = setInterval(render, 1000);

@@ -1,10 +1,33 @@
+import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
+import { formatPhases } from './phases.ts';
 import { type Style, table } from './style.ts';
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const pct = (f: number) => `${(100 * f).toFixed(f > 0 && f < 0.001 ? 3 : 2)}%`;
+const plural = (n: number, word: string) => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** Shown where a latency would be when no response completed: 0.00 would read as "very fast". */
+export const NOT_MEASURED = '–';
+
+/** The histogram records only completed responses (at least 1 µs each), so max 0 means none completed. */
+export const hasLatency = (result: RunResult) => result.latencyMs.max > 0;
+
+/** "850 ms" below a second (0.0 s would hide it), "12.3 s" above. */
+export function formatElapsed(durationMs: number): string {
+  return durationMs < 1000 ? `${Math.round(durationMs)} ms` : `${(durationMs / 1000).toFixed(1)} s`;
+}
+
+/** Requests a load is planned to send, when it is a count rather than a rate or a duration. */
+export function plannedRequests(probe: ResolvedProbe): number | undefined {
+  return probe.load.kind === 'rate' ? undefined : probe.load.requests;
+}
+
+/** The errorRate SLA a probe gets when it declares none (set by evaluateSla, `isDefault` on the check). */
+// TODO(issue 8): read `check.isDefault` directly once SlaCheck declares it (functions/core/sla.ts).
+export const isDefaultCheck = (check: SlaCheck) => (check as { isDefault?: boolean }).isDefault === true;
 
 export function formatObserved(check: SlaCheck): string {
   if (check.observed === null) return 'no responses';
@@ -32,25 +55,58 @@ export function verdictLabel(result: RunResult, s: Style): string {
   }
 }
 
+const indent = (text: string, by: string) =>
+  text
+    .split('\n')
+    .map((line) => `${by}${line}`)
+    .join('\n');
+
+export interface FormatRunOptions {
+  /** The plan's request count (latency checks, bursts of N requests): achieved is then "sent n of N". */
+  readonly plannedRequests?: number | undefined;
+}
+
+function formatRate(result: RunResult, options: FormatRunOptions): string {
+  const v = result.validity;
+  // A latency check's rate is requests over (n-1) intervals plus the last response: n/(n-1) of the plan, not a
+  // shortfall or an excess. What it planned is a count, so compare counts.
+  if (result.kind === 'latency' || (v.intendedRps === undefined && options.plannedRequests !== undefined)) {
+    return options.plannedRequests === undefined
+      ? ''
+      : `, sent ${num(result.requests.total)} of ${plural(options.plannedRequests, 'request')} planned`;
+  }
+  return v.intendedRps !== undefined
+    ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned`
+    : '';
+}
+
 /** The detailed, human summary of one run. */
-export function formatRun(result: RunResult, s: Style): string {
+export function formatRun(result: RunResult, s: Style, options: FormatRunOptions = {}): string {
   const l = result.latencyMs;
+  const measured = hasLatency(result);
   const lines: string[] = [];
   lines.push(
-    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}, env ${result.environment})`)}  ${num(result.requests.total)} requests in ${(result.durationMs / 1000).toFixed(1)} s, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
+    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}, env ${result.environment})`)}  ${plural(result.requests.total, 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
   );
   lines.push(
-    table(
-      [
-        ['latency ms', 'min', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'],
-        ['', ...[l.min, l.p50, l.p90, l.p95, l.p99, l.p999, l.max, l.mean].map(ms)],
-      ],
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
-    )
-      .split('\n')
-      .map((line) => `  ${line}`)
-      .join('\n'),
+    indent(
+      table(
+        [
+          ['latency ms', 'min', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'],
+          [
+            '',
+            ...[l.min, l.p50, l.p90, l.p95, l.p99, l.p999, l.max, l.mean].map((v) =>
+              measured ? ms(v) : NOT_MEASURED,
+            ),
+          ],
+        ],
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
+      '  ',
+    ),
   );
+  const phases = formatPhases(result, ms);
+  if (phases !== undefined) lines.push(indent(phases, '  '));
   const statuses = Object.entries(result.statusCodes).map(([code, n]) => `${code} ×${num(n)}`);
   lines.push(`  status     ${statuses.join('  ') || 'none'}`);
   const errors = Object.entries(result.errors).map(([cls, n]) => `${cls} ${num(n ?? 0)}`);
@@ -60,26 +116,19 @@ export function formatRun(result: RunResult, s: Style): string {
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
   const v = result.validity;
-  const rate =
-    v.intendedRps !== undefined ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned` : '';
   const generator = `late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms`;
   lines.push(
-    `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${rate} ${s.dim(`(${generator})`)}`,
+    `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );
   if (result.sla.checks.length > 0) {
     const rows = result.sla.checks.map((c) => [
-      `${c.name} (${c.severity})`,
+      `${c.name} (${c.severity})${isDefaultCheck(c) ? ' (default)' : ''}`,
       formatThreshold(c),
       formatObserved(c),
       c.passed ? s.green('pass') : c.severity === 'critical' ? s.red('FAIL') : s.yellow('warn'),
     ]);
     lines.push(`  SLA        ${verdictLabel(result, s)}`);
-    lines.push(
-      table(rows)
-        .split('\n')
-        .map((line) => `    ${line}`)
-        .join('\n'),
-    );
+    lines.push(indent(table(rows), '    '));
   }
   return lines.join('\n');
 }
@@ -92,14 +141,18 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
   for (const r of results) {
     const failed = r.sla.checks
       .filter((c) => !c.passed)
-      .map((c) => `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)})`)
+      .map(
+        (c) =>
+          `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)})${isDefaultCheck(c) ? ' (default)' : ''}`,
+      )
       .join(', ');
+    const measured = hasLatency(r);
     rows.push([
       r.probeId,
       r.kind,
       num(r.requests.total),
-      ms(r.latencyMs.p50),
-      ms(r.latencyMs.p99),
+      measured ? ms(r.latencyMs.p50) : NOT_MEASURED,
+      measured ? ms(r.latencyMs.p99) : NOT_MEASURED,
       pct(r.errorRate),
       num(r.throughputRps),
       verdictLabel(r, s),

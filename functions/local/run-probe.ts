@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { generateShardLoad } from '../adapters/generate-load.ts';
+import { resolveSecrets } from '../adapters/secrets.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
 import { planRun, type ResolvedProbe } from '../core/plan.ts';
+import { prepareRequest } from '../core/prepare-request.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { TransportFactory } from '../core/transport.ts';
@@ -36,4 +38,17 @@ export async function runProbeLocally(
     ),
   );
   return aggregateRun(plan, results);
+}
+
+/**
+ * What each shard does before its first request (resolve secrets, build the request), done for every probe of a
+ * command before any load: an unresolvable secret in the last probe is exit 2 before the first probe sends,
+ * not after it. The values are dropped here; the shards resolve them again (cached for SSM / Secrets Manager).
+ * @throws SecretResolutionError or InvalidTargetError
+ */
+export async function checkBeforeRun(
+  probes: readonly ResolvedProbe[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  for (const probe of probes) prepareRequest(probe, await resolveSecrets(probe.secrets, { env }));
 }

@@ -1,10 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { HARD_LIMITS } from '../../core/suite/limits.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../core/suite/validate-suite.ts';
+import { exitCodeOf } from '../exit-code.ts';
+import { durationFlag, FlagProblems, numberFlag, slaFlags } from '../flag-values.ts';
+import { assertWritable, writeJson } from '../json-output.ts';
 import { startProgress } from '../progress.ts';
-import { formatRun } from '../report.ts';
+import { formatRun, plannedRequests } from '../report.ts';
 import { runProbeLocally } from '../run-probe.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
@@ -19,82 +22,95 @@ export interface ProbeCommandOptions {
   readonly duration?: string | undefined;
   readonly requests?: string | undefined;
   readonly timeout?: string | undefined;
+  /** `KEY=VALUE` each, e.g. `p99=250ms`, `errorRate=1%`. */
+  readonly sla?: readonly string[] | undefined;
   readonly json?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
 
-const FLAG_OF: [RegExp, string][] = [
-  [/load\.connections/, '--connections'],
-  [/load\.rate/, '--rate'],
-  [/load\.duration/, '--duration'],
-  [/load\.requests/, '--requests'],
-  [/request\.timeout/, '--timeout'],
-  [/request\.method/, '--method'],
-  [/request\.headers/, '--header'],
-  [/request\.url|baseUrl/, '<url>'],
+/** Suite field path → the flag that set it, so a schema problem reads as a problem with the command line. */
+const FLAG_OF: [RegExp, (match: RegExpExecArray) => string][] = [
+  [/load\.connections/, () => '--connections'],
+  [/load\.rate/, () => '--rate'],
+  [/load\.duration/, () => '--duration'],
+  [/load\.requests/, () => '--requests'],
+  [/request\.timeout/, () => '--timeout'],
+  [/request\.method/, () => '--method'],
+  [/request\.headers/, () => '--header'],
+  [/request\.body/, () => '--body'],
+  [/request\.url|baseUrl/, () => '<url>'],
+  [/\.sla\.(.+)$/, (m) => `--sla ${m[1]}`],
+  [/\.sla$/, () => '--sla'],
 ];
 
-/** Plain numbers on the command line are seconds, as in autocannon; "500ms" and "2m" work too. */
-const seconds = (v: string | undefined) =>
-  v === undefined ? undefined : /^\d+(\.\d+)?$/.test(v) ? `${v}s` : v;
-
-function number(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`);
-  return n;
-}
-
-function parseHeaders(lines: readonly string[]): Record<string, string> {
+function parseHeaders(problems: FlagProblems, lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header: expected "name: value", got "${line}"`);
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    if (colon <= 0) problems.add('--header', '"name: value"', line);
+    else headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   }
   return headers;
 }
 
-/** The ad hoc probe as a one-probe suite, so it goes through exactly the same validation and engines. */
-export function adHocSuite(o: ProbeCommandOptions) {
-  let origin: string;
-  let path: string;
+function parseUrl(problems: FlagProblems, raw: string): { origin: string; path: string } | undefined {
+  const expected = 'an absolute http(s) URL like http://127.0.0.1:8080/health';
+  let url: URL;
   try {
-    const url = new URL(o.url);
-    origin = url.origin;
-    path = `${url.pathname}${url.search}`;
+    url = new URL(raw);
   } catch {
-    throw new UsageError(
-      `<url>: expected an absolute http(s) URL like http://127.0.0.1:8080/health, got "${o.url}"`,
+    return problems.add('<url>', expected, raw);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return problems.add('<url>', expected, raw);
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+}
+
+/**
+ * The ad hoc probe as a one-probe suite, so it goes through exactly the same validation and engines. Flag values
+ * the schema cannot judge (a CLI duration is seconds; -n with -d) are judged here, and left out of the suite
+ * when wrong, so the schema still reports every other problem in the same run.
+ */
+export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: string[] } {
+  const problems = new FlagProblems();
+  const target = parseUrl(problems, o.url);
+  const connections = numberFlag(problems, '--connections', o.connections);
+  const rate = numberFlag(problems, '--rate', o.rate);
+  const requests = numberFlag(problems, '--requests', o.requests);
+  const durationMs = durationFlag(problems, '--duration', o.duration, HARD_LIMITS.durationMs);
+  const timeoutMs = durationFlag(problems, '--timeout', o.timeout, HARD_LIMITS.timeoutMs);
+  const headers = parseHeaders(problems, o.headers ?? []);
+  const sla = slaFlags(problems, o.sla);
+  if (requests !== undefined && rate !== undefined) {
+    problems.add('--requests', 'no --requests with --rate (an open model runs for --duration)', o.requests);
+  } else if (requests !== undefined && o.duration !== undefined) {
+    problems.add(
+      '--requests',
+      'either --requests or --duration (a burst stops after N requests or after a duration)',
+      `--requests ${o.requests} and --duration ${o.duration}`,
     );
   }
-  const connections = number('--connections', o.connections);
-  const rate = number('--rate', o.rate);
-  const requests = number('--requests', o.requests);
-  const duration = seconds(o.duration);
-  let load: Record<string, unknown>;
-  if (rate !== undefined) {
-    if (requests !== undefined)
-      throw new UsageError('--requests: not with --rate (an open model runs for --duration)');
-    load = {
-      kind: 'rate',
-      rate,
-      duration: duration ?? '10s',
-      ...(connections !== undefined && { connections }),
-    };
-  } else {
-    load = {
-      kind: 'burst',
-      connections: connections ?? 10,
-      ...(requests !== undefined && duration === undefined ? { requests } : { duration: duration ?? '10s' }),
-    };
-  }
-  return {
+  const load =
+    rate !== undefined
+      ? {
+          kind: 'rate',
+          rate,
+          duration: durationMs ?? 10_000,
+          ...(connections !== undefined && { connections }),
+        }
+      : {
+          kind: 'burst',
+          connections: connections ?? 10,
+          ...(requests !== undefined && o.duration === undefined
+            ? { requests }
+            : { duration: durationMs ?? 10_000 }),
+        };
+  const suite = {
     name: 'adhoc',
     environments: {
       adhoc: {
-        baseUrl: origin,
+        // A URL already refused above stands in as a valid one, so it is reported once.
+        baseUrl: target?.origin ?? 'http://localhost',
         // An explicit command is its own authority; the hard limits still hold.
         caps: {
           maxRate: HARD_LIMITS.rate,
@@ -108,37 +124,58 @@ export function adHocSuite(o: ProbeCommandOptions) {
         id: 'adhoc',
         request: {
           method: o.method ?? 'GET',
-          url: path,
-          headers: parseHeaders(o.headers ?? []),
+          url: target?.path ?? '/',
+          headers,
           ...(o.body !== undefined && { body: o.body }),
-          ...(o.timeout !== undefined && { timeout: seconds(o.timeout) }),
+          ...(timeoutMs !== undefined && { timeout: timeoutMs }),
         },
         load,
+        ...(sla !== undefined && { sla }),
       },
     ],
   };
+  return { suite, problems: problems.messages };
 }
 
-/** `perfprobe probe <url>`: one ad hoc run with a readable summary. */
-export async function probeCommand(options: ProbeCommandOptions): Promise<{ code: 0; result: RunResult }> {
-  const out = options.out ?? process.stdout;
-  let suite: ReturnType<typeof validateSuite>;
+/** Flags → the probe to run, or one UsageError naming every flag that is wrong. Sends nothing. */
+export function adHocProbe(options: ProbeCommandOptions): ResolvedProbe {
+  const { suite, problems } = adHocSuite(options);
   try {
-    suite = validateSuite(adHocSuite(options));
+    const valid = validateSuite(suite);
+    if (problems.length === 0) return resolveProbe(valid, valid.probes[0]!, 'adhoc');
   } catch (error) {
     if (!(error instanceof SuiteValidationError)) throw error;
-    const lines = error.problems.map((p) => {
-      const flag = FLAG_OF.find(([re]) => re.test(p.path))?.[1] ?? p.path;
-      return `${flag}: ${p.message}`;
-    });
-    throw new UsageError(lines.join('\n'), { cause: error });
+    for (const p of error.problems) {
+      const match = FLAG_OF.map(([re, flag]) => [re.exec(p.path), flag] as const).find(([m]) => m !== null);
+      problems.push(match ? `${match[1](match[0]!)}: ${p.message}` : `${p.path}: ${p.message}`);
+    }
   }
-  const probe = resolveProbe(suite, suite.probes[0]!, 'adhoc');
+  throw new UsageError(problems.join('\n'));
+}
+
+/** `perfprobe probe <url>`: one ad hoc run with a readable summary; exit code as for `perfprobe run`. */
+export async function probeCommand(
+  options: ProbeCommandOptions,
+): Promise<{ code: 0 | 1; result: RunResult }> {
+  const out = options.out ?? process.stdout;
+  // Every problem with the command line in one answer: the flags and the --json path.
+  let probe: ResolvedProbe | undefined;
+  const problems: string[] = [];
+  try {
+    probe = adHocProbe(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push(error.message);
+  }
+  if (options.json) {
+    await assertWritable('--json', options.json).catch((error: Error) => problems.push(error.message));
+  }
+  if (probe === undefined || problems.length > 0) throw new UsageError(problems.join('\n'));
   const progress = startProgress(out, options.url);
   const result = await runProbeLocally(probe, { signal: options.signal, onStart: progress.attach }).finally(
     progress.stop,
   );
-  out.write(`${formatRun(result, createStyle(out))}\n`);
-  if (options.json) await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
-  return { code: 0, result };
+  out.write(`${formatRun(result, createStyle(out), { plannedRequests: plannedRequests(probe) })}\n`);
+  if (options.json) await writeJson('--json', options.json, result);
+  return { code: exitCodeOf([result]), result };
 }

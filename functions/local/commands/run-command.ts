@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import type { RunResult } from '../../core/run-result.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import type { Suite } from '../../core/suite/schema.ts';
+import { exitCodeOf } from '../exit-code.ts';
+import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
-import { formatRun, formatSuiteTable } from '../report.ts';
-import { runProbeLocally } from '../run-probe.ts';
+import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
+import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -34,10 +35,7 @@ export function pickEnvironment(suite: Suite, requested: string | undefined): st
   );
 }
 
-/** Exit code of a set of runs: 0 when every critical SLA held on valid runs, else 1. */
-export function exitCodeOf(results: readonly RunResult[]): 0 | 1 {
-  return results.every((r) => r.sla.passed && r.validity.valid) ? 0 : 1;
-}
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `perfprobe run`: every selected probe once, one after the other, so probes do not skew each other. */
 export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 | 1; results: RunResult[] }> {
@@ -53,7 +51,9 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
     );
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
-  out.write(`${style.bold(suite.name)}: ${probes.length} probe(s) against environment "${env}"\n\n`);
+  if (options.json) await assertWritable('--json', options.json);
+  await checkBeforeRun(probes);
+  out.write(`${style.bold(suite.name)}: ${plural(probes.length, 'probe')} against environment "${env}"\n\n`);
   const results: RunResult[] = [];
   for (const probe of probes) {
     if (options.signal?.aborted) break;
@@ -64,9 +64,14 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
       onStart: progress.attach,
     }).finally(progress.stop);
     results.push(result);
-    if (!options.quiet) out.write(`${formatRun(result, style)}\n\n`);
+    if (!options.quiet) {
+      out.write(`${formatRun(result, style, { plannedRequests: plannedRequests(probe) })}\n\n`);
+    }
   }
   out.write(`${formatSuiteTable(results, style)}\n`);
-  if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
-  return { code: exitCodeOf(results), results };
+  // Ctrl-C between two probes leaves the finished ones valid: the skipped ones still prove nothing.
+  const skipped = probes.length - results.length;
+  if (skipped > 0) out.write(style.yellow(`interrupted: ${plural(skipped, 'probe')} not run\n`));
+  if (options.json) await writeJson('--json', options.json, results);
+  return { code: skipped > 0 ? 1 : exitCodeOf(results), results };
 }

@@ -6,12 +6,14 @@ import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function describeLoad(load: ResolvedLoad): string {
   switch (load.kind) {
     case 'latency':
-      return `latency: ${load.requests} requests, every ${formatMs(load.intervalMs)}`;
+      return `latency: ${plural(load.requests, 'request')}, every ${formatMs(load.intervalMs)}`;
     case 'burst':
-      return `burst: ${load.connections} connections, ${load.durationMs !== undefined ? formatMs(load.durationMs) : `${load.requests} requests`}`;
+      return `burst: ${plural(load.connections, 'connection')}, ${load.durationMs !== undefined ? formatMs(load.durationMs) : plural(load.requests ?? 0, 'request')}`;
     case 'rate':
       return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (≤ ${load.connections} connections)`;
   }
@@ -35,7 +37,7 @@ export async function validateCommand(
     ];
   });
   out.write(
-    `${suitePath}: suite "${suite.name}" is valid: ${suite.probes.length} probe(s), environments ${envs.join(', ')}\n`,
+    `${suitePath}: suite "${suite.name}" is valid: ${plural(suite.probes.length, 'probe')}, environments ${envs.join(', ')}\n`,
   );
   out.write(`${table([['probe', `load (${first})`, 'schedule', 'SLAs'], ...rows])}\n`);
   // What `cdk deploy -c env=<name>` would refuse, said now: a suite can run locally yet not deploy.

@@ -149,14 +149,16 @@ describe('perfprobe validate', () => {
     expect([missing.code, syntax.code, empty.code]).toEqual([2, 2, 2]);
     expect(missing.stderr).toContain('suite file not found:');
     expect(syntax.stderr).toContain(`could not load suite ${broken}:`);
-    expect(empty.stderr).toContain('expected a default export (export default defineSuite({...}))');
+    expect(empty.stderr).toBe(
+      `perfprobe: ${noExport} has no default export; export default defineSuite({...})\n`,
+    );
   });
 
   it('describes a valid suite', async () => {
     const { code, stdout } = await perfprobe(['validate', 'probes/demo.ts']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('suite "demo-bank" is valid: 6 probe(s)');
+    expect(stdout).toContain('suite "demo-bank" is valid: 6 probes, environments local');
     expect(stdout).toContain('rate: 0→40/s over 2s, then 40/s for 2s');
     expect(stdout).toContain('deployable to local');
   });
@@ -240,19 +242,26 @@ describe('perfprobe run', () => {
     expect(JSON.stringify(results) + stdout).not.toContain('demo-token');
   });
 
-  it('exits 2 naming the variable when a secret reference cannot be resolved', async () => {
+  it('exits 2 naming the variable when a secret reference cannot be resolved, before any probe sends', async () => {
     const file = suiteFile(
       'secret.ts',
       `{ name: 's', environments: { local: { baseUrl: '${api.url}', variables: { token: { secret: 'env:PERFPROBE_UNSET_TOKEN' } } } },
-        probes: [{ id: 'a', request: { url: '/health', headers: { authorization: 'Bearer \${token}' } } }] }`,
+        probes: [
+          { id: 'plain', request: { url: '/health' }, load: { kind: 'latency', requests: 2, interval: 0 } },
+          { id: 'a', request: { url: '/health', headers: { authorization: 'Bearer \${token}' } } },
+        ] }`,
     );
+    let received = 0;
+    const count = () => received++;
+    api.server.on('request', count);
 
-    const { code, stderr } = await perfprobe(['run', file]);
+    const { code, stderr } = await perfprobe(['run', file]).finally(() => api.server.off('request', count));
 
     expect(code).toBe(2);
-    expect(stderr).toContain(
-      'variable ${token} (secret env:PERFPROBE_UNSET_TOKEN): environment variable PERFPROBE_UNSET_TOKEN is not set',
+    expect(stderr).toBe(
+      'perfprobe: variable ${token} (secret env:PERFPROBE_UNSET_TOKEN): environment variable PERFPROBE_UNSET_TOKEN is not set\n',
     );
+    expect(received).toBe(0);
   });
 
   it('asks for --env when a suite has several environments, and rejects unknown probes', async () => {

@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+
+/** The version in package.json, what `perfprobe --version` prints. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -1,6 +1,7 @@
 import { SecretResolutionError } from '../adapters/secrets.ts';
-import { InvalidTargetError } from '../core/prepare-request.ts';
-import { UnknownEnvironmentError } from '../core/suite/resolve-probe.ts';
+import { UnshardableLoadError } from '../core/plan.ts';
+import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
+import { UnknownEnvironmentError, UnresolvedVariableError } from '../core/suite/resolve-probe.ts';
 import { SuiteValidationError } from '../core/suite/validate-suite.ts';
 import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
 import { costCommand } from './commands/cost-command.ts';
@@ -46,7 +47,10 @@ const USER_ERRORS = [
   SecretResolutionError,
   SuiteValidationError,
   UnknownEnvironmentError,
+  UnresolvedVariableError,
   InvalidTargetError,
+  InvalidHeaderError,
+  UnshardableLoadError,
 ];
 
 const isCommand = (name: string | undefined): name is CommandName =>

@@ -26,8 +26,7 @@ export function plannedRequests(probe: ResolvedProbe): number | undefined {
 }
 
 /** The errorRate SLA a probe gets when it declares none (set by evaluateSla, `isDefault` on the check). */
-// TODO(issue 8): read `check.isDefault` directly once SlaCheck declares it (functions/core/sla.ts).
-export const isDefaultCheck = (check: SlaCheck) => (check as { isDefault?: boolean }).isDefault === true;
+export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
 
 export function formatObserved(check: SlaCheck): string {
   if (check.observed === null) return 'no responses';

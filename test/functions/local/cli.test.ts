@@ -234,6 +234,9 @@ describe('perfprobe run', () => {
         'partial',
         'validity',
         'sampleErrors',
+        'phasesMs',
+        'connectAttempts',
+        'staleRetries',
         'sla',
       ].sort(),
     );

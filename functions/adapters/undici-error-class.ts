@@ -31,9 +31,18 @@ const BY_CODE: Record<string, ErrorClass> = {
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/;
 
-/** Maps an undici / Node error to exactly one class, by `code` (never by message text). */
+/**
+ * undici raises one code, UND_ERR_SOCKET, both for a closed connection and for a peer that broke HTTP (a 101 to
+ * a plain request, a response nobody asked for): only these fixed messages of its own tell them apart.
+ */
+const SOCKET_PROTOCOL_MESSAGES = new Set(['bad upgrade', 'bad response']);
+
+/** Maps an undici / Node error to exactly one class, by `code` (message text only where undici shares a code). */
 export function classifyError(error: unknown): ErrorClass {
   const code = codeOf(error);
+  if (code === 'UND_ERR_SOCKET' && SOCKET_PROTOCOL_MESSAGES.has(String((error as Error).message))) {
+    return 'protocol';
+  }
   if (code !== undefined) {
     const known = BY_CODE[code];
     if (known) return known;

@@ -263,6 +263,14 @@ describe('classifyError', () => {
   ])('maps %s to %s', (code, expected) => {
     expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(expected);
   });
+
+  it('tells a broken protocol from a closed connection when undici gives both one code', () => {
+    const socketError = (message: string) => Object.assign(new Error(message), { code: 'UND_ERR_SOCKET' });
+
+    expect(classifyError(socketError('other side closed'))).toBe('connection_reset');
+    expect(classifyError(socketError('bad upgrade'))).toBe('protocol');
+    expect(classifyError(socketError('bad response'))).toBe('protocol');
+  });
 });
 
 // A retry absorbs one host hiccup in the loopback round trip; the 30 ms the test adds would fail every attempt.

@@ -175,6 +175,15 @@ const FAULTS: Fault[] = [
     ok: 'none',
   },
   {
+    name: 'a 101 upgrade to a plain GET',
+    start: () =>
+      rawHttpServer((socket) =>
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n'),
+      ),
+    classes: ['protocol'],
+    ok: 'none',
+  },
+  {
     name: 'bad chunked encoding',
     start: () =>
       rawHttpServer((socket) =>

@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { deployedNames } from '../functions/core/cloud/deployed-suite.ts';
 import { ProbeSuite, type ProbeSuiteProps } from './probe-suite.ts';
 
 export type PerfprobeStackProps = StackProps & ProbeSuiteProps;
@@ -15,9 +16,9 @@ export class PerfprobeStack extends Stack {
 }
 
 /**
- * Stack names follow the suite and the environment, so environments never collide in one account.
- * CloudFormation allows letters, digits and "-" only; a suite name may also hold "_".
+ * Stack names follow the suite and the environment, with a hash of the exact pair, so no two pairs share a
+ * stack in one account (see deployedNames).
  */
 export function stackName(suiteName: string, environment: string): string {
-  return `perfprobe-${suiteName}-${environment}`.replaceAll('_', '-');
+  return deployedNames(suiteName, environment).stack;
 }

@@ -4,7 +4,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
-import { PerfprobeStack, stackName } from '../../lib/perfprobe-stack.ts';
+import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
 
@@ -13,7 +13,8 @@ function stripAssetHashes(template: unknown): unknown {
   return JSON.parse(
     JSON.stringify(template)
       .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
-      .replace(/"PERFPROBE_DEPLOYED_SUITE[^"]*"/g, '"<suite>"'),
+      // A Lambda version's logical id carries a hash of the function's code.
+      .replace(/CurrentVersion[0-9A-F]{8}[0-9a-f]{32}/g, 'CurrentVersion<hash>'),
   );
 }
 
@@ -24,7 +25,7 @@ describe('ProbeSuite template', () => {
     expect(stripAssetHashes(template.toJSON())).toMatchSnapshot();
   });
 
-  it('has one schedule per probe whose input is only the probe id, never retried, with a dead-letter queue', () => {
+  it('has one schedule per probe whose input is the probe id and the scheduled time, never retried, with a dead-letter queue', () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
     expect(Object.keys(schedules)).toHaveLength(2);
     // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
@@ -33,7 +34,11 @@ describe('ProbeSuite template', () => {
     );
     expect(Object.keys(byProbe).sort()).toEqual(['accounts', 'health']);
     for (const props of Object.values(byProbe)) {
-      expect(Object.keys(JSON.parse(props.Target.Input))).toEqual(['probeId']);
+      // The scheduled time keys Plan's lease: a duplicate (at-least-once) execution sends no load.
+      expect(JSON.parse(props.Target.Input)).toEqual({
+        probeId: expect.any(String),
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
       expect(props.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
       expect(props.Target.DeadLetterConfig.Arn).toBeDefined();
     }
@@ -87,10 +92,10 @@ describe('ProbeSuite template', () => {
     expect(definition.States.Shards).toMatchObject({ Type: 'Map', ItemsPath: '$.tasks', MaxConcurrency: 6 });
   });
 
-  it('alarms per probe: M of N breached runs (missing ignored) and a heartbeat (missing is breaching)', () => {
+  it('alarms per probe: M of N breached periods (missing ignored) and a heartbeat (missing is breaching)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
-    const healthBreach = named('perfprobe-bank-prod-health-sla');
+    const healthBreach = named('perfprobe.bank.prod.probe.health.sla');
     expect(healthBreach).toMatchObject({
       MetricName: 'SlaBreached',
       Namespace: 'Perfprobe',
@@ -104,14 +109,15 @@ describe('ProbeSuite template', () => {
       Dimensions: [
         { Name: 'Environment', Value: 'prod' },
         { Name: 'Probe', Value: 'health' },
+        { Name: 'Suite', Value: 'bank' },
       ],
     });
-    expect(named('perfprobe-bank-prod-accounts-sla')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.accounts.sla')).toMatchObject({
       Period: 3600,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
     });
-    expect(named('perfprobe-bank-prod-health-heartbeat')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.health.heartbeat')).toMatchObject({
       MetricName: 'Heartbeat',
       Statistic: 'SampleCount',
       EvaluationPeriods: 3,
@@ -119,24 +125,102 @@ describe('ProbeSuite template', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
-    expect(named('perfprobe-bank-prod-accounts-heartbeat')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.accounts.heartbeat')).toMatchObject({
       Period: 3600,
       EvaluationPeriods: 2,
     });
-    expect(named('perfprobe-bank-prod-accounts-p99')).toMatchObject({
+    for (const alarm of alarms.filter((a) => a.Namespace === 'Perfprobe')) {
+      expect(alarm.Dimensions).toContainEqual({ Name: 'Suite', Value: 'bank' });
+    }
+    expect(healthBreach?.AlarmDescription).toContain('broke in 2 of the last 3 periods of 1m');
+    expect(named('perfprobe.bank.prod.probe.health.heartbeat')?.AlarmDescription).toContain(
+      'no run measured in the last 3 periods of 1m',
+    );
+  });
+
+  it('pages "cannot measure" when a probe\'s runs are invalid K periods in a row (K = missedRuns)', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === name);
+    const health = named('perfprobe.bank.prod.probe.health.cannot-measure');
+    expect(health).toMatchObject({
+      MetricName: 'InvalidRun',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'ignore',
+    });
+    expect(health?.AlarmDescription).toMatch(
+      /^probe prod\/health \(suite bank\) cannot measure: its runs were invalid for 3 periods of 1m in a row/,
+    );
+    expect(named('perfprobe.bank.prod.probe.accounts.cannot-measure')).toMatchObject({
+      Period: 3600,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('judges alert.latency M of N periods like the SLA, on the latency only valid runs publish', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const p99 = alarms.find((a) => a.AlarmName === 'perfprobe.bank.prod.probe.accounts.latency-p99');
+    expect(p99).toMatchObject({
       MetricName: 'Latency',
       ExtendedStatistic: 'p99',
       Threshold: 400,
       Period: 3600,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'ignore',
     });
-    expect(alarms).toHaveLength(5);
+    expect(p99?.AlarmDescription).toContain('in 3 of the last 5 periods of 60m');
+  });
+
+  it('raises "perfprobe itself is failing" for dead letters, failed or timed-out executions and failed stores', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === name);
+    expect(named('perfprobe.bank.prod.system.schedule-dead-letters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    for (const runner of ['checks', 'load']) {
+      expect(named(`perfprobe.bank.prod.system.${runner}-executions-failed`)).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Statistic: 'Sum',
+        Threshold: 1,
+      });
+      expect(named(`perfprobe.bank.prod.system.${runner}-executions-timed-out`)).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsTimedOut',
+      });
+    }
+    expect(named('perfprobe.bank.prod.probe.health.store-failed')).toMatchObject({
+      MetricName: 'StoreFailed',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    for (const alarm of alarms.filter((a) => /\.system\.|store-failed/.test(a.AlarmName))) {
+      expect(alarm.AlarmDescription).toMatch(/^perfprobe itself is failing/);
+    }
+  });
+
+  it('sends every alarm, breach and recovery, to the topic with a description CloudWatch keeps whole', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2.
+    expect(alarms).toHaveLength(14);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
     for (const alarm of alarms) {
-      // Breach and recovery both reach on-call.
-      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
       expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
+      expect(alarm.AlarmName.startsWith('perfprobe.bank.prod.')).toBe(true);
     }
-    expect(healthBreach?.AlarmDescription).toContain('2 of the last 3 valid runs');
   });
 
   it('stores runs on demand with the documented keys, TTL, point-in-time recovery and encryption', () => {
@@ -253,7 +337,7 @@ describe('ProbeSuite template', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes(`{"Ref":"${parameterId}"}`),
     );
     expect(readers).toHaveLength(1);
-    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanServiceRole');
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanRole');
   });
 
   it('refuses env: secret references for a deployed environment, naming the variable', () => {
@@ -276,13 +360,6 @@ describe('ProbeSuite template', () => {
     const input = deploySuiteInput();
     delete (input.probes[1] as Record<string, unknown>).alert;
     expect(() => synthStack(input)).toThrow(/probes\[1\]\.alert\.interval: expected the time between runs/);
-  });
-});
-
-describe('stack names', () => {
-  it('are valid CloudFormation names for any valid suite name', () => {
-    expect(stackName('payments_eu', 'prod')).toBe('perfprobe-payments-eu-prod');
-    expect(stackName('Bank', 'staging-2')).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
   });
 });
 

@@ -38,3 +38,22 @@ export function alarmPeriodSeconds(intervalMs: number): number {
 export function maxEvaluationSeconds(periodSeconds: number): number {
   return periodSeconds < 3_600 ? DAY_S : 7 * DAY_S;
 }
+
+/**
+ * Consecutive intervals of invalid runs before "cannot measure" pages. By design the same K as the
+ * heartbeat's `alert.missedRuns` (default 3): both mean "nothing was measured for K intervals", one because
+ * no run happened, one because every run was invalid. An `alert.invalidRuns` in the suite, once the schema
+ * has it, takes precedence.
+ */
+export function invalidRunsToAlarm(probe: ResolvedProbe): number {
+  return (
+    (probe.alert as ResolvedProbe['alert'] & { invalidRuns?: number }).invalidRuns ?? probe.alert.missedRuns
+  );
+}
+
+/**
+ * The heartbeat needs at least two intervals: the period a deploy lands in may hold no run yet, and the
+ * newest period may hold a run still in flight (its datum arrives when it ends). With K ≥ 2 empty periods in
+ * a row required, neither alone pages.
+ */
+export const MIN_MISSED_RUNS = 2;

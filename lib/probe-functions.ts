@@ -89,6 +89,8 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
   return new NodejsFunction(scope, id, {
     entry: join(projectRoot, 'functions', 'handlers', `${props.handler}.ts`),
     handler: 'handler',
+    // Names the handler in the template (the authorization walk in test/lib reads it).
+    description: `perfprobe ${props.handler}`,
     projectRoot,
     depsLockFilePath: join(projectRoot, 'package-lock.json'),
     runtime: Runtime.NODEJS_22_X,

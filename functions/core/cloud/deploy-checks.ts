@@ -246,13 +246,14 @@ function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
     'template bytes',
   );
   over("a dashboard's limit", estimate.dashboardWidgets, STACK_LIMITS.dashboardWidgets, 'dashboard widgets');
+  // Each worker reserves its own peak, so the account gives up their sum, whether or not the peaks coincide.
   const reservations = workerReservations(deployed);
   const reserved = Object.values(reservations).reduce((sum, n) => sum + n, 0);
   const available = ACCOUNT_CONCURRENCY.default - ACCOUNT_CONCURRENCY.unreservedMinimum;
   if (reserved > available) {
     problems.push({
       path: 'probes',
-      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, ${SPLIT_HINT} across accounts, or raise the account's quota first`,
+      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first (and reserve accordingly)`,
     });
   }
   const cap = deployed.caps.maxShards;

@@ -3,7 +3,11 @@ import type { Construct } from 'constructs';
 import { deployedNames } from '../functions/core/cloud/deployed-suite.ts';
 import { ProbeSuite, type ProbeSuiteProps } from './probe-suite.ts';
 
-export type PerfprobeStackProps = StackProps & ProbeSuiteProps;
+/**
+ * The stack's own `permissionsBoundary` (StackProps) applies to every role in it; ProbeSuite's prop of the same
+ * name is for the construct used in other stacks.
+ */
+export type PerfprobeStackProps = StackProps & Omit<ProbeSuiteProps, 'permissionsBoundary'>;
 
 /** One stack per environment: `cdk deploy -c env=prod`. */
 export class PerfprobeStack extends Stack {
@@ -11,7 +15,8 @@ export class PerfprobeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PerfprobeStackProps) {
     super(scope, id, props);
-    this.probes = new ProbeSuite(this, 'Probes', props);
+    const { permissionsBoundary: _stackWide, ...suiteProps } = props;
+    this.probes = new ProbeSuite(this, 'Probes', suiteProps);
   }
 }
 

@@ -1,7 +1,13 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { type IManagedPolicy, PermissionsBoundary, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  type IManagedPolicy,
+  PermissionsBoundary,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -192,6 +198,25 @@ export class ProbeSuite extends Construct {
       reason: 'This queue is the dead-letter queue of the schedules; it has no dead-letter queue of its own.',
     });
 
+    // One role for every schedule, made here rather than as the targets' stack-level singleton, so that the
+    // permissions boundary covers it too. Scheduler names the schedule group as the source.
+    const stack = Stack.of(this);
+    const schedulesRole = new Role(this, 'SchedulesRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+      description:
+        'perfprobe schedules: start a run of their state machine, or leave the reason in the dead-letter queue',
+    });
     const placement: FunctionPlacement | undefined = props.vpc && {
       vpc: props.vpc,
       subnets: props.subnets,
@@ -252,6 +277,7 @@ export class ProbeSuite extends Construct {
             // A missed run is better than a duplicate one: retries would stack load on the target.
             retryAttempts: 0,
             deadLetterQueue: this.scheduleDeadLetters,
+            role: schedulesRole,
           }),
         });
       }

@@ -1,10 +1,13 @@
-import { App, type Stack, Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
+import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
 
@@ -381,5 +384,139 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('does fail on an unacknowledged finding (the check is live)', () => {
     expect(nagged((stack) => new Queue(stack, 'Unencrypted'))).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('regulated accounts', () => {
+  function synthWith(extra: (stack: Stack) => Partial<ProbeSuiteProps>) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const shared = new Stack(app, 'Shared', { env });
+    // The construct on its own, in a stack of the user's (as a bank's platform team would use it).
+    const stack = new Stack(app, 'perfprobe-bank-prod', { env });
+    new ProbeSuite(stack, 'Probes', {
+      suite: validateSuite(deploySuiteInput()),
+      environment: 'prod',
+      ...extra(shared),
+    });
+    return { app, template: Template.fromStack(stack) };
+  }
+
+  it('logs each function only to its own log group: no AWSLambdaBasicExecutionRole', () => {
+    const { template } = synthStack(deploySuiteInput());
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    for (const fn of functions) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      const statements = policies
+        .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const logs = statements.filter((s) => JSON.stringify(s.Action).includes('logs:'));
+      expect(logs).toEqual([
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
+      ]);
+    }
+  });
+
+  it('puts a permissions boundary on every role it creates', () => {
+    const { template } = synthWith((scope) => ({
+      permissionsBoundary: ManagedPolicy.fromManagedPolicyName(scope, 'Boundary', 'bank-boundary'),
+    }));
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    // Four functions, two state machines, the schedules.
+    expect(roles).toHaveLength(7);
+    for (const role of roles) {
+      expect(JSON.stringify(role.Properties.PermissionsBoundary)).toContain(':policy/bank-boundary');
+    }
+  });
+
+  it('places only the workers in the VPC, in the subnets and security groups given, with ENI rights inline', () => {
+    const { template } = synthWith((scope) => {
+      const vpc = new Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0 });
+      const group = new SecurityGroup(scope, 'Egress', { vpc, allowAllOutbound: false });
+      return {
+        vpc,
+        subnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+        securityGroups: [group],
+      };
+    });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const placed = functions.filter(([, f]) => f.Properties.VpcConfig !== undefined).map(([id]) => id);
+    expect(placed.sort()).toEqual([
+      expect.stringMatching(/ChecksWorker/),
+      expect.stringMatching(/LoadWorker/),
+    ]);
+    for (const [id, fn] of functions.filter(([id]) => placed.includes(id))) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+      expect(JSON.stringify(fn.Properties.VpcConfig.SecurityGroupIds)).toContain('Egress');
+      expect(id).toMatch(/Worker/);
+    }
+    const eni = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('ec2:CreateNetworkInterface'),
+    );
+    expect(eni).toHaveLength(2);
+  });
+
+  it('still passes cdk-nag with workers in a VPC, every acknowledgement with its reason', () => {
+    const { app } = synthWith((scope) => ({ vpc: new Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0 }) }));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // The shared stack's VPC is not ours to judge: only the probes' stack is checked.
+    expect(() => app.synth()).not.toThrow(/perfprobe-bank-prod/);
+  });
+});
+
+describe('budget and names', () => {
+  it("reserves each worker's concurrency for the shards its probes run at once", () => {
+    const { template } = synthStack(deploySuiteInput());
+    const workers = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.includes('Worker'))
+      .map(([id, f]) => [
+        id.replace(/^Probes(\w+?)Worker.*$/, '$1'),
+        f.Properties.ReservedConcurrentExecutions,
+      ]);
+    expect(Object.fromEntries(workers)).toEqual({ Checks: 1, Load: 6 });
+  });
+
+  it('deploys a 64-character suite name with a 32-character environment (names shortened or hashed as needed)', () => {
+    const input = deploySuiteInput() as Record<string, unknown>;
+    input.name = 's'.repeat(64);
+    input.environments = { ['e'.repeat(32)]: (input.environments as { prod: unknown }).prod };
+    const { template } = synthStack(input, 'e'.repeat(32));
+    const [topic] = Object.values(template.findResources('AWS::SNS::Topic'));
+    expect(topic?.Properties.DisplayName).toHaveLength(100);
+  });
+
+  it('gives two suites with the same environment and probe ids no shared metric, alarm or name', () => {
+    const names = (suite: string) => {
+      const { stack, template } = synthStack({ ...deploySuiteInput(), name: suite });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      return {
+        stack: stack.probes.names.stack,
+        alarms: alarms.map((a) => a.AlarmName as string),
+        metrics: alarms
+          .filter((a) => a.Namespace === 'Perfprobe')
+          .map((a) => JSON.stringify([a.MetricName, a.Dimensions])),
+        other: [
+          ...Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name),
+          ...Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map(
+            (d) => d.Properties.DashboardName,
+          ),
+        ],
+      };
+    };
+    const a = names('pay');
+    const b = names('pay-eu');
+    expect(a.stack).not.toBe(b.stack);
+    for (const key of ['alarms', 'metrics', 'other'] as const) {
+      expect(a[key].length).toBeGreaterThan(0);
+      expect(a[key].filter((x) => b[key].includes(x))).toEqual([]);
+    }
   });
 });

@@ -78,8 +78,8 @@ export class ProbeAlarms extends Construct {
       metric: metric(METRICS.heartbeat, 'SampleCount'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      // K ≥ 2 periods (deploy-checks): the period a deploy lands in, or the one whose run is still in
-      // flight, may be empty without the probe being dead; K empty periods in a row cannot be that.
+      // K ≥ 2 periods (deploy-checks): the newest period may be empty only because its run is still in
+      // flight; K empty periods in a row cannot be that.
       evaluationPeriods: missed,
       datapointsToAlarm: missed,
       // No data is exactly what a dead probe looks like.

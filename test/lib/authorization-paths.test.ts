@@ -100,6 +100,12 @@ describe('authorization paths of the synthesized template', () => {
   });
 });
 
+describe('an empty walk', () => {
+  it('fails rather than passing: a template without cross-service calls proves nothing', () => {
+    expect(() => authorizationPaths({ Resources: {} }, env)).toThrow(/found no cross-service call/);
+  });
+});
+
 describe('the policy evaluator', () => {
   const allow: Statement = { Effect: 'Allow', Action: 'sns:Publish', Resource: 'arn:aws:sns:*:1:t' };
 

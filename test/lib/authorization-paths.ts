@@ -352,6 +352,8 @@ export function authorizationPaths(
       ]);
     }
   }
+  // A walk that finds nothing proves nothing (a renamed resource type or property would make it pass).
+  if (paths.length === 0) throw new Error('the walk found no cross-service call in the template');
   return paths;
 }
 

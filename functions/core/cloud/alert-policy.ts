@@ -52,8 +52,8 @@ export function invalidRunsToAlarm(probe: ResolvedProbe): number {
 }
 
 /**
- * The heartbeat needs at least two intervals: the period a deploy lands in may hold no run yet, and the
- * newest period may hold a run still in flight (its datum arrives when it ends). With K ≥ 2 empty periods in
- * a row required, neither alone pages.
+ * The heartbeat needs at least two intervals: the newest period may hold a run still in flight (its datum
+ * arrives when it ends), so one empty period is no missed run. (Periods before a new alarm existed count as
+ * missing too: a new probe's heartbeat may fire once at creation; see README, Alarms per probe.)
  */
 export const MIN_MISSED_RUNS = 2;

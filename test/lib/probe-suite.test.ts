@@ -5,6 +5,7 @@ import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { probeAlarmCount } from '../../functions/core/cloud/alert-policy.ts';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
@@ -517,6 +518,15 @@ describe('budget and names', () => {
     for (const key of ['alarms', 'metrics', 'other'] as const) {
       expect(a[key].length).toBeGreaterThan(0);
       expect(a[key].filter((x) => b[key].includes(x))).toEqual([]);
+    }
+  });
+});
+
+describe('alarm count', () => {
+  it('is what alert-policy says a probe deploys (the cost model and the stack estimate count it)', () => {
+    const { stack } = synthStack(deploySuiteInput());
+    for (const [id, alarms] of Object.entries(stack.probes.alarms)) {
+      expect(alarms.all()).toHaveLength(probeAlarmCount(stack.probes.deployed.probes[id]!));
     }
   });
 });

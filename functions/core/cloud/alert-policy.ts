@@ -57,3 +57,11 @@ export function invalidRunsToAlarm(probe: ResolvedProbe): number {
  * missing too: a new probe's heartbeat may fire once at creation; see README, Alarms per probe.)
  */
 export const MIN_MISSED_RUNS = 2;
+
+/** The alarms every probe gets (lib/probe-alarms.ts), besides one per `alert.latency` percentile. */
+export const PROBE_ALARM_KINDS = ['sla', 'heartbeat', 'cannot-measure', 'store-failed'] as const;
+
+/** Alarms one probe deploys: what the cost model prices and the stack estimate counts. */
+export function probeAlarmCount(probe: ResolvedProbe): number {
+  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length;
+}

@@ -8,6 +8,7 @@ import {
   invalidRunsToAlarm,
   MIN_MISSED_RUNS,
   maxEvaluationSeconds,
+  PROBE_ALARM_KINDS,
   samplesNeeded,
 } from './alert-policy.ts';
 import { type DeployedSuite, deployedNames, NAME_LIMITS, probeAlarmName } from './deployed-suite.ts';
@@ -210,8 +211,8 @@ export function stackEstimate(deployed: DeployedSuite): {
 // `cdk synth` writes them (JSON, one-space indent), a little above the measure so the estimate errs high.
 const FIXED_RESOURCES = 21;
 const RESOURCES_PER_RUNNER = 11;
-/** A schedule and four alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
-const RESOURCES_PER_PROBE = 5;
+/** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
+const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
 const FIXED_TEMPLATE_BYTES = 15_500;
 const RUNNER_TEMPLATE_BYTES = 12_000;
 const PROBE_TEMPLATE_BYTES = 7_400;

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -24,7 +24,7 @@ export interface FunctionPlacement {
 
 export interface ProbeFunctionProps {
   readonly handler: HandlerName;
-  /** The deployed suite as a file (see suiteFile); copied into the bundle next to index.mjs. */
+  /** The deployed suite as a file (see suiteFile); copied into the bundle next to index.mjs as DEPLOYED_SUITE_FILE. */
   readonly suiteFile: string;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -36,10 +36,16 @@ export interface ProbeFunctionProps {
   readonly placement?: FunctionPlacement;
 }
 
-/** Writes the deployed suite once per synth, where every bundle of the suite copies it from. */
-export function suiteFile(deployed: DeployedSuite): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'perfprobe-suite-')), DEPLOYED_SUITE_FILE);
-  writeFileSync(file, JSON.stringify(deployed));
+/**
+ * Writes the deployed suite once per synth, where every bundle of the suite copies it from: inside the cloud
+ * assembly's directory (cleaned with it), named by its content so stacks of one app never share a file.
+ */
+export function suiteFile(scope: Construct, deployed: DeployedSuite): string {
+  const text = JSON.stringify(deployed);
+  const dir = join(Stage.of(scope)?.outdir ?? '.', 'perfprobe-suites');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+  writeFileSync(file, text);
   return file;
 }
 

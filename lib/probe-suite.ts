@@ -155,7 +155,7 @@ export class ProbeSuite extends Construct {
       description:
         'perfprobe: "on" stops new runs of every probe of this environment (in-flight runs finish)',
     });
-    const file = suiteFile(deployed);
+    const file = suiteFile(this, deployed);
     const runsTable = { RUNS_TABLE: this.table.tableName };
     const plan = probeFunction(this, 'Plan', {
       handler: 'plan',

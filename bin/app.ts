@@ -5,6 +5,7 @@ import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts'
 import { loadSuite } from '../functions/local/load-suite.ts';
 import { UsageError } from '../functions/local/usage-error.ts';
 import { PerfprobeStack, stackName } from '../lib/perfprobe-stack.ts';
+import { templateSizeProblems } from '../lib/stack-limits.ts';
 
 try {
   const app = new App();
@@ -18,7 +19,9 @@ try {
   }
   new PerfprobeStack(app, stackName(suite.name, environment), { suite, environment, source: suitePath });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  app.synth();
+  // The template's size is known only once written: refused here, before CloudFormation would.
+  const oversized = templateSizeProblems(app.synth());
+  if (oversized.length > 0) throw new UsageError(`${suitePath}: ${oversized.join('\n')}`);
 } catch (error) {
   if (!(error instanceof UsageError || error instanceof SuiteValidationError)) throw error;
   process.stderr.write(`perfprobe: ${error.message}\n`);

@@ -1,32 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { alarmPeriodSeconds } from '../functions/core/cloud/alert-policy.ts';
-import { METRIC_NAMESPACE, METRICS } from '../functions/core/cloud/metric-data.ts';
+import { alarmPeriodSeconds, invalidRunsToAlarm } from '../functions/core/cloud/alert-policy.ts';
+import { type DeployedNames, probeAlarmName } from '../functions/core/cloud/deployed-suite.ts';
+import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
+import { probeMetric, STORE_FAILED_METRIC } from './probe-metrics.ts';
 
 export interface ProbeAlarmsProps {
   readonly probe: ResolvedProbe;
   readonly topic: ITopic;
-  readonly dashboardName: string;
-}
-
-export function probeMetric(probe: ResolvedProbe, metricName: string, statistic: string, period: Duration) {
-  return new Metric({
-    namespace: METRIC_NAMESPACE,
-    metricName,
-    dimensionsMap: { Environment: probe.environment, Probe: probe.id },
-    statistic,
-    period,
-  });
+  readonly names: DeployedNames;
 }
 
 /** CloudWatch keeps at most 1,024 characters of an alarm description. */
-function clip(text: string): string {
-  return text.length <= 1024 ? text : `${text.slice(0, 1023)}…`;
+export const ALARM_DESCRIPTION_MAX = 1024;
+
+export function clip(text: string): string {
+  return text.length <= ALARM_DESCRIPTION_MAX ? text : `${text.slice(0, ALARM_DESCRIPTION_MAX - 1)}…`;
 }
 
 function describeSla(probe: ResolvedProbe): string {
@@ -39,29 +33,34 @@ function describeSla(probe: ResolvedProbe): string {
 /**
  * The alarms of one probe, each with an alarm and an OK action on the environment's topic, so on-call hears
  * about the breach and about the recovery. The text says what broke, how it is judged and where to look.
+ * Periods are one schedule interval each: CloudWatch judges periods, and a period holds at most one run.
  */
 export class ProbeAlarms extends Construct {
   readonly breach: Alarm;
   readonly heartbeat: Alarm;
+  readonly cannotMeasure: Alarm;
+  readonly storeFailed: Alarm;
   readonly latency: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
     super(scope, id);
-    const { probe } = props;
+    const { probe, names } = props;
     // deploy-checks guarantees an interval before any construct is built.
     const period = Duration.seconds(alarmPeriodSeconds(probe.alert.intervalMs!));
-    const name = `perfprobe-${probe.suite}-${probe.environment}-${probe.id}`;
-    const where = `Probe ${probe.id} (${probe.request.method} ${probe.request.url}), suite ${probe.suite}, environment ${probe.environment}.`;
+    const every = formatMs(period.toMilliseconds());
+    const who = `probe ${probe.environment}/${probe.id} (suite ${probe.suite})`;
+    const what = `${probe.request.method} ${probe.request.url}`;
     // Plain text only (no tokens), so the description is readable in the template and bounded in length.
-    const look = `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${props.dashboardName}.`;
+    const look = `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${names.dashboard}.`;
+    const metric = (name: string, statistic: string) => probeMetric(probe, name, statistic, period);
     const { atLeast, of } = probe.alert.breachedRuns;
 
     this.breach = new Alarm(this, 'Breach', {
-      alarmName: `${name}-sla`,
+      alarmName: probeAlarmName(names, probe.id, 'sla'),
       alarmDescription: clip(
-        `${where} A critical SLA (${describeSla(probe)}) broke in ${atLeast} of the last ${of} valid runs (one run every ${formatMs(period.toMilliseconds())}). Runs the probe could not deliver are never counted. ${look}`,
+        `${who} breached its SLA: a critical SLA (${describeSla(probe)}) broke in ${atLeast} of the last ${of} periods of ${every} (one run per period; periods whose run was invalid or missing are skipped, never counted as a breach). ${what}. ${look}`,
       ),
-      metric: probeMetric(probe, METRICS.slaBreached, 'Maximum', period),
+      metric: metric(METRICS.slaBreached, 'Maximum'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: of,
@@ -72,39 +71,75 @@ export class ProbeAlarms extends Construct {
 
     const missed = probe.alert.missedRuns;
     this.heartbeat = new Alarm(this, 'Heartbeat', {
-      alarmName: `${name}-heartbeat`,
+      alarmName: probeAlarmName(names, probe.id, 'heartbeat'),
       alarmDescription: clip(
-        `${where} No run finished in the last ${missed} intervals of ${formatMs(period.toMilliseconds())}: the probe itself is not running (schedule, state machine or functions), so its SLA is not being watched. ${look}`,
+        `${who}: no run measured in the last ${missed} periods of ${every} (a run counts once at least one of its shards reported): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${look}`,
       ),
-      metric: probeMetric(probe, METRICS.heartbeat, 'SampleCount', period),
+      metric: metric(METRICS.heartbeat, 'SampleCount'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      // K ≥ 2 periods (deploy-checks): the newest period may be empty only because its run is still in
+      // flight; K empty periods in a row cannot be that.
       evaluationPeriods: missed,
       datapointsToAlarm: missed,
       // No data is exactly what a dead probe looks like.
       treatMissingData: TreatMissingData.BREACHING,
     });
 
+    const invalid = invalidRunsToAlarm(probe);
+    this.cannotMeasure = new Alarm(this, 'CannotMeasure', {
+      alarmName: probeAlarmName(names, probe.id, 'cannot-measure'),
+      alarmDescription: clip(
+        `${who} cannot measure: its runs were invalid for ${invalid} periods of ${every} in a row, so its SLA is not being watched. An invalid run could not deliver its planned load: shards missing (worker error or timeout, an unreadable secret, throttled workers) or the generator fell behind. The stored runs say which shards reported and why. ${what}. ${look}`,
+      ),
+      metric: metric(METRICS.invalidRun, 'Maximum'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: invalid,
+      datapointsToAlarm: invalid,
+      // A missing run is the heartbeat's to report; a valid run between invalid ones breaks the streak.
+      treatMissingData: TreatMissingData.IGNORE,
+    });
+
+    this.storeFailed = new Alarm(this, 'StoreFailed', {
+      alarmName: probeAlarmName(names, probe.id, 'store-failed'),
+      alarmDescription: clip(
+        `perfprobe itself is failing: a run of ${who} could not be written to the runs table in the last period of ${every} (its metrics were still published). Look at the Aggregate function's logs for the DynamoDB error (throttling, permissions, a deleted table). ${look}`,
+      ),
+      metric: metric(STORE_FAILED_METRIC, 'Maximum'),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // Published only on a failure: a period without one is a period without failures.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     for (const [key, thresholdMs] of Object.entries(probe.alert.latency)) {
       this.latency.push(
         new Alarm(this, `Latency${key}`, {
-          alarmName: `${name}-${key.replace('.', '_')}`,
+          alarmName: probeAlarmName(names, probe.id, `latency-${key.replace('.', '_')}`),
           alarmDescription: clip(
-            `${where} CloudWatch's ${key} of the latency distribution over ${formatMs(period.toMilliseconds())} is above ${thresholdMs} ms. ${look}`,
+            `${who}: CloudWatch's ${key} of the latency distribution of its valid runs was above ${thresholdMs} ms in ${atLeast} of the last ${of} periods of ${every} (invalid runs publish no latency). ${what}. ${look}`,
           ),
-          metric: probeMetric(probe, METRICS.latency, key, period),
+          // Published for valid runs only, so an invalid run cannot move it.
+          metric: metric(METRICS.latency, key),
           threshold: thresholdMs,
           comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
+          evaluationPeriods: of,
+          datapointsToAlarm: atLeast,
           treatMissingData: TreatMissingData.IGNORE,
         }),
       );
     }
 
     const action = new SnsAction(props.topic);
-    for (const alarm of [this.breach, this.heartbeat, ...this.latency]) {
+    for (const alarm of this.all()) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
+  }
+
+  all(): Alarm[] {
+    return [this.breach, this.heartbeat, this.cannotMeasure, this.storeFailed, ...this.latency];
   }
 }

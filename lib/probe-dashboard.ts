@@ -3,9 +3,12 @@ import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
 import { METRICS, publishedMetrics } from '../functions/core/cloud/metric-data.ts';
-import { probeMetric } from './probe-alarms.ts';
+import { probeMetric } from './probe-metrics.ts';
 
-/** One row per probe: latency percentiles, requests and errors, SLA breaches (and throughput for loads). */
+/**
+ * One row per probe: latency percentiles, requests and errors, SLA breaches and invalid runs (and throughput
+ * for loads): DASHBOARD_WIDGETS_PER_PROBE widgets, which deploy-checks counts against CloudWatch's limit.
+ */
 export function probeDashboard(
   scope: Construct,
   id: string,
@@ -38,15 +41,21 @@ export function probeDashboard(
       }),
       publishedMetrics(probe.load.kind).includes(METRICS.throughput)
         ? new GraphWidget({
-            title: `${probe.id}: throughput (req/s) and SLA breaches`,
+            title: `${probe.id}: throughput (req/s), SLA breaches and invalid runs`,
             width: 7,
             left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
-            right: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
+            right: [
+              probeMetric(probe, METRICS.slaBreached, 'Maximum', period),
+              probeMetric(probe, METRICS.invalidRun, 'Maximum', period),
+            ],
           })
         : new GraphWidget({
-            title: `${probe.id}: SLA breaches`,
+            title: `${probe.id}: SLA breaches and invalid runs`,
             width: 7,
-            left: [probeMetric(probe, METRICS.slaBreached, 'Maximum', period)],
+            left: [
+              probeMetric(probe, METRICS.slaBreached, 'Maximum', period),
+              probeMetric(probe, METRICS.invalidRun, 'Maximum', period),
+            ],
           }),
     );
   }

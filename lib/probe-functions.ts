@@ -1,38 +1,102 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type DeployedSuite, encodeDeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
+import { DEPLOYED_SUITE_FILE, type DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export type HandlerName = 'plan' | 'worker' | 'aggregate';
 
+/** Where a function's network interfaces go: only workers call the target, so only they are placed. */
+export interface FunctionPlacement {
+  readonly vpc: IVpc;
+  readonly subnets?: SubnetSelection;
+  readonly securityGroups?: ISecurityGroup[];
+}
+
 export interface ProbeFunctionProps {
   readonly handler: HandlerName;
-  readonly deployed: DeployedSuite;
+  /** The deployed suite as a file (see suiteFile); copied into the bundle next to index.mjs as DEPLOYED_SUITE_FILE. */
+  readonly suiteFile: string;
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly logRetention: RetentionDays;
   readonly environment?: Record<string, string>;
+  /** @default - no reservation */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default - not in a VPC */
+  readonly placement?: FunctionPlacement;
 }
 
 /**
- * A handler from functions/handlers as an ESM, minified, arm64 bundle with the suite compiled in. The AWS SDK
- * stays external (the runtime ships v3); undici and hdr-histogram-js are CommonJS and call `require`, which an
- * ESM bundle lacks, hence the createRequire banner.
+ * Writes the deployed suite once per synth, where every bundle of the suite copies it from: inside the cloud
+ * assembly's directory (cleaned with it), named by its content so stacks of one app never share a file.
+ */
+export function suiteFile(scope: Construct, deployed: DeployedSuite): string {
+  const text = JSON.stringify(deployed);
+  const dir = join(Stage.of(scope)?.outdir ?? '.', 'perfprobe-suites');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 16)}.json`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * A handler from functions/handlers as an ESM, minified, arm64 bundle, with the deployed suite as a JSON file
+ * beside it. The AWS SDK stays external (the runtime ships v3); undici and hdr-histogram-js are CommonJS and
+ * call `require`, which an ESM bundle lacks, hence the createRequire banner. The role is the function's own:
+ * logs only to its own log group (AWSLambdaBasicExecutionRole would allow every log group in the account).
  */
 export function probeFunction(scope: Construct, id: string, props: ProbeFunctionProps): NodejsFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `perfprobe ${props.handler}: its own log group, and what the stack grants it`,
+  });
+  role.addToPolicy(
+    new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The log group's Arn attribute ends in ":*", which covers its log streams and nothing else.
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+  if (props.placement) {
+    // What AWSLambdaVPCAccessExecutionRole grants, inline: ENI management has no resource-level scoping.
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData have no resource-level permissions (PutMetricData is limited to the Perfprobe namespace by condition)${props.placement ? '; nor does managing the network interfaces of a function in a VPC (ec2:CreateNetworkInterface and friends, as AWSLambdaVPCAccessExecutionRole grants)' : ''}.`,
+  });
+  const copy = process.platform === 'win32' ? 'copy' : 'cp';
   return new NodejsFunction(scope, id, {
     entry: join(projectRoot, 'functions', 'handlers', `${props.handler}.ts`),
     handler: 'handler',
+    // Names the handler in the template (the authorization walk in test/lib reads it).
+    description: `perfprobe ${props.handler}`,
     projectRoot,
     depsLockFilePath: join(projectRoot, 'package-lock.json'),
     runtime: Runtime.NODEJS_22_X,
@@ -41,6 +105,11 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
     timeout: props.timeout,
     tracing: Tracing.ACTIVE,
     logGroup,
+    role,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    vpc: props.placement?.vpc,
+    vpcSubnets: props.placement?.subnets,
+    securityGroups: props.placement?.securityGroups,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     bundling: {
       format: OutputFormat.ESM,
@@ -51,8 +120,14 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
       externalModules: ['@aws-sdk/*'],
       banner:
         "import { createRequire as __perfprobeRequire } from 'node:module'; const require = __perfprobeRequire(import.meta.url);",
-      // Must match the global functions/handlers/bundled-suite.ts reads.
-      define: { PERFPROBE_DEPLOYED_SUITE: JSON.stringify(encodeDeployedSuite(props.deployed)) },
+      // Must match the file functions/handlers/bundled-suite.ts reads.
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_input, outputDir) => [
+          `${copy} "${props.suiteFile}" "${join(outputDir, DEPLOYED_SUITE_FILE)}"`,
+        ],
+      },
     },
   });
 }

@@ -1,20 +1,35 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import {
+  type IManagedPolicy,
+  PermissionsBoundary,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
-import { type ITopic, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
-import { type DeployedSuite, deploySuite } from '../functions/core/cloud/deployed-suite.ts';
+import {
+  type DeployedNames,
+  type DeployedSuite,
+  deployedNames,
+  deploySuite,
+} from '../functions/core/cloud/deployed-suite.ts';
 import { METRIC_NAMESPACE } from '../functions/core/cloud/metric-data.ts';
 import { RUN_KEYS } from '../functions/core/cloud/run-record.ts';
 import {
@@ -25,15 +40,18 @@ import {
   type RunnerKind,
   runnerFor,
   workerBudgetMs,
+  workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
-import type { ResolvedProbe } from '../functions/core/plan.ts';
-import { parseSecretReference } from '../functions/core/secret-reference.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
+import { AlarmTopic } from './alarm-topic.ts';
 import { ProbeAlarms } from './probe-alarms.ts';
 import { probeDashboard } from './probe-dashboard.ts';
-import { probeFunction, seconds } from './probe-functions.ts';
+import { type FunctionPlacement, probeFunction, seconds, suiteFile } from './probe-functions.ts';
 import { RunStateMachine } from './run-state-machine.ts';
+import { grantSecrets } from './secret-grants.ts';
+import { checkResourceCount } from './stack-limits.ts';
+import { SystemAlarms } from './system-alarms.ts';
 
 export interface ProbeSuiteProps {
   /** The suite, as validateSuite returns it. */
@@ -43,7 +61,7 @@ export interface ProbeSuiteProps {
   /** The suite's file, named in error messages. @default - no file named */
   readonly source?: string;
   /**
-   * Topic for alarm and OK actions.
+   * Topic for alarm and OK actions. Its policies must let this stack's alarms publish (see AlarmTopic).
    * @default - a new KMS-encrypted, TLS-only topic subscribed to the environment's `notify` addresses
    */
   readonly topic?: ITopic;
@@ -53,21 +71,41 @@ export interface ProbeSuiteProps {
   readonly tableRemovalPolicy?: RemovalPolicy;
   /** Whether to create a CloudWatch dashboard for the environment. @default true */
   readonly dashboard?: boolean;
+  /**
+   * A permissions boundary for every role this construct creates (functions, state machines, schedules),
+   * as accounts that require one for deployed roles ask.
+   * @default - no boundary
+   */
+  readonly permissionsBoundary?: IManagedPolicy;
+  /**
+   * The VPC the workers run in: for private APIs, or for egress through allow-listed NAT addresses. Only
+   * workers call the target; Plan and Aggregate stay outside. The subnets need a route to DynamoDB (a gateway
+   * endpoint) and to SSM / Secrets Manager (interface endpoints or NAT) for the workers' secrets and results.
+   * @default - workers run outside any VPC
+   */
+  readonly vpc?: IVpc;
+  /** The workers' subnets in `vpc`. @default - the VPC's private subnets */
+  readonly subnets?: SubnetSelection;
+  /** The workers' security groups in `vpc`. @default - one group allowing all egress */
+  readonly securityGroups?: ISecurityGroup[];
 }
 
 /**
  * Everything that runs a suite's probes in one environment: a schedule per probe starting a Step Functions run
- * (Plan → Map of workers → Aggregate), the runs table, metrics, alarms per probe and the topic on-call
- * subscribes to. Usable on its own in any CDK app.
+ * (Plan → Map of workers → Aggregate), the runs table, metrics, alarms per probe and for perfprobe itself,
+ * and the topic on-call subscribes to. Usable on its own in any CDK app.
  */
 export class ProbeSuite extends Construct {
   readonly deployed: DeployedSuite;
+  readonly names: DeployedNames;
   readonly table: Table;
   readonly topic: ITopic;
   /** One state machine per kind of runner the suite needs (see RUNNERS). */
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
+  readonly systemAlarms: SystemAlarms;
   readonly killSwitch: StringParameter;
+  readonly scheduleDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
@@ -76,8 +114,12 @@ export class ProbeSuite extends Construct {
     const problems = deployProblems(deployed, (probeId) => suite.probes.findIndex((p) => p.id === probeId));
     if (problems.length > 0) throw new SuiteValidationError(problems, props.source);
     this.deployed = deployed;
+    const names = deployedNames(deployed.suite, environment);
+    this.names = names;
     const probes = Object.values(deployed.probes);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    if (props.permissionsBoundary) PermissionsBoundary.of(this).apply(props.permissionsBoundary);
+    checkResourceCount(Stack.of(this), props.source);
 
     this.table = new Table(this, 'Runs', {
       partitionKey: { name: RUN_KEYS.partition, type: AttributeType.STRING },
@@ -88,38 +130,56 @@ export class ProbeSuite extends Construct {
       timeToLiveAttribute: RUN_KEYS.expiry,
       removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const tableAccess = (fn: IFunction, actions: string[]) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: actions.map((a) => `dynamodb:${a}`),
+          resources: [this.table.tableArn],
+        }),
+      );
 
-    this.topic = props.topic ?? this.createTopic(suite, environment);
+    this.topic =
+      props.topic ??
+      new AlarmTopic(this, 'Alarms', {
+        displayName: names.topicDisplayName,
+        alarmPrefix: names.alarmPrefix,
+        description: `perfprobe ${suite.name}/${environment}: encrypts the alarm topic`,
+        email: deployed.notify.email,
+        https: deployed.notify.https,
+      }).topic;
 
     // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy.
     this.killSwitch = new StringParameter(this, 'KillSwitch', {
-      parameterName: `/perfprobe/${deployed.suite}/${environment}/kill-switch`,
+      parameterName: names.killSwitchParameter,
       stringValue: 'off',
       description:
         'perfprobe: "on" stops new runs of every probe of this environment (in-flight runs finish)',
     });
+    const file = suiteFile(this, deployed);
+    const runsTable = { RUNS_TABLE: this.table.tableName };
     const plan = probeFunction(this, 'Plan', {
       handler: 'plan',
-      deployed,
+      suiteFile: file,
       timeout: Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs),
       memorySize: CONTROL_FUNCTIONS.plan.memoryMb,
       logRetention,
-      environment: { KILL_SWITCH_PARAMETER: this.killSwitch.parameterName },
+      environment: { KILL_SWITCH_PARAMETER: this.killSwitch.parameterName, ...runsTable },
     });
     plan.addToRolePolicy(
       new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.killSwitch.parameterArn] }),
     );
+    // The run's lease: a conditional put on (environment, probe, scheduled time).
+    tableAccess(plan, ['PutItem']);
     const aggregate = probeFunction(this, 'Aggregate', {
       handler: 'aggregate',
-      deployed,
+      suiteFile: file,
       timeout: Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs),
       memorySize: CONTROL_FUNCTIONS.aggregate.memoryMb,
       logRetention,
-      environment: { RUNS_TABLE: this.table.tableName },
+      environment: runsTable,
     });
-    aggregate.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
-    );
+    // Reads the shard items (Query), the baseline (GetItem), writes the run (PutItem).
+    tableAccess(aggregate, ['Query', 'GetItem', 'PutItem']);
     aggregate.addToRolePolicy(
       new PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
@@ -128,17 +188,43 @@ export class ProbeSuite extends Construct {
       }),
     );
 
-    const dlq = new Queue(this, 'ScheduleDeadLetters', {
+    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(dlq).acknowledge({
+    Validations.of(this.scheduleDeadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the schedules; it has no dead-letter queue of its own.',
     });
 
+    // One role for every schedule, made here rather than as the targets' stack-level singleton, so that the
+    // permissions boundary covers it too. Scheduler names the schedule group as the source.
+    const stack = Stack.of(this);
+    const schedulesRole = new Role(this, 'SchedulesRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+      description:
+        'perfprobe schedules: start a run of their state machine, or leave the reason in the dead-letter queue',
+    });
+    const placement: FunctionPlacement | undefined = props.vpc && {
+      vpc: props.vpc,
+      subnets: props.subnets,
+      securityGroups: props.securityGroups,
+    };
+    const reservations = workerReservations(deployed);
     const workers: NodejsFunction[] = [];
+    const machines: Record<string, StateMachine> = {};
     for (const kind of Object.keys(RUNNERS) as RunnerKind[]) {
       const mine = probes.filter((p) => runnerFor(p) === kind);
       if (mine.length === 0) continue;
@@ -146,23 +232,34 @@ export class ProbeSuite extends Construct {
       const workerTimeout = seconds(Math.min(LAMBDA_MAX_MS, Math.max(...mine.map(workerBudgetMs)) + 10_000));
       const worker = probeFunction(this, `${runner.name}Worker`, {
         handler: 'worker',
-        deployed,
+        suiteFile: file,
         timeout: workerTimeout,
         memorySize: runner.workerMemoryMb,
         logRetention,
+        environment: runsTable,
+        // The environment's budget: the most shards these probes run at once (deploy-checks bounds it).
+        reservedConcurrentExecutions: reservations[kind],
+        placement,
       });
       workers.push(worker);
-      this.grantSecrets(worker, mine);
+      // Its ShardResult item.
+      tableAccess(worker, ['PutItem']);
+      grantSecrets(
+        worker,
+        mine.flatMap((p) => Object.values(p.secrets)),
+      );
+      // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
       const machine = new RunStateMachine(this, `${runner.name}Runs`, {
         kind: runner.workflow,
-        plan,
-        worker,
-        aggregate,
+        plan: plan.currentVersion,
+        worker: worker.currentVersion,
+        aggregate: aggregate.currentVersion,
         workerTimeout,
         maxShards: Math.max(...mine.map(plannedShards)),
         logRetention,
       }).stateMachine;
       this.stateMachines[kind] = machine;
+      machines[runner.name] = machine;
       for (const probe of mine) {
         new Schedule(this, `Schedule-${probe.id}`, {
           description: `perfprobe ${deployed.suite}/${environment}: ${probe.id}`,
@@ -171,106 +268,46 @@ export class ProbeSuite extends Construct {
             TimeZone.of(probe.schedule.timezone),
           ),
           target: new StepFunctionsStartExecution(machine, {
-            // Only the id: request details and secret references are bundled, never in execution history.
-            input: ScheduleTargetInput.fromObject({ probeId: probe.id }),
+            // The id and the tick: request details and secret references are bundled, never in execution
+            // history; the scheduled time keys Plan's lease, so a duplicate execution sends no load.
+            input: ScheduleTargetInput.fromObject({
+              probeId: probe.id,
+              scheduledTime: ContextAttribute.scheduledTime,
+            }),
             // A missed run is better than a duplicate one: retries would stack load on the target.
             retryAttempts: 0,
-            deadLetterQueue: dlq,
+            deadLetterQueue: this.scheduleDeadLetters,
+            role: schedulesRole,
           }),
         });
       }
     }
 
-    const dashboardName = `perfprobe-${deployed.suite}-${environment}`;
-    if (props.dashboard ?? true) probeDashboard(this, 'Dashboard', dashboardName, deployed);
+    if (props.dashboard ?? true) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
     for (const probe of probes) {
       this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
         probe,
         topic: this.topic,
-        dashboardName,
+        names,
       });
     }
+    this.systemAlarms = new SystemAlarms(this, 'SystemAlarms', {
+      names,
+      label: `${deployed.suite}/${environment}`,
+      topic: this.topic,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      stateMachines: machines,
+    });
 
     this.acknowledgeFindings([plan, ...workers, aggregate]);
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
     new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
+    new CfnOutput(this, 'AlarmNamePrefix', { value: names.alarmPrefix });
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       new CfnOutput(this, `${RUNNERS[kind as RunnerKind].name}StateMachine`, {
         value: machine.stateMachineArn,
       });
-    }
-  }
-
-  private createTopic(suite: Suite, environment: string): Topic {
-    const key = new Key(this, 'TopicKey', {
-      enableKeyRotation: true,
-      description: `perfprobe ${suite.name}/${environment}: encrypts the alarm topic`,
-    });
-    // CloudWatch publishes alarm notifications to the encrypted topic: it must be able to use the key.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
-    const topic = new Topic(this, 'Alarms', {
-      displayName: `perfprobe ${suite.name} ${environment}`,
-      masterKey: key,
-      enforceSSL: true,
-    });
-    const notify = suite.environments[environment]!.notify;
-    for (const email of notify.email) topic.addSubscription(new EmailSubscription(email));
-    for (const url of notify.https) {
-      topic.addSubscription(new UrlSubscription(url, { protocol: SubscriptionProtocol.HTTPS }));
-    }
-    return topic;
-  }
-
-  /** Lets a worker read exactly the secrets its probes reference, and nothing else. */
-  private grantSecrets(worker: NodejsFunction, probes: readonly ResolvedProbe[]): void {
-    const stack = Stack.of(this);
-    const parameters = new Set<string>();
-    const secrets = new Set<string>();
-    for (const probe of probes) {
-      for (const reference of Object.values(probe.secrets)) {
-        const parsed = parseSecretReference(reference);
-        if (parsed?.scheme === 'ssm') {
-          parameters.add(
-            stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: parsed.name.slice(1) }),
-          );
-        } else if (parsed?.scheme === 'secretsmanager') {
-          secrets.add(
-            stack.formatArn({
-              service: 'secretsmanager',
-              resource: 'secret',
-              // Secrets Manager appends six random characters to a secret's name in its ARN.
-              resourceName: `${parsed.name}-??????`,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          );
-        }
-      }
-    }
-    if (parameters.size > 0) {
-      worker.addToRolePolicy(
-        new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [...parameters] }),
-      );
-    }
-    if (secrets.size > 0) {
-      worker.addToRolePolicy(
-        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...secrets] }),
-      );
-      for (const arn of secrets) {
-        const shown = arn.replace(/\$\{Token\[[^\]]+\]\}/g, '').split(':secret:')[1];
-        Validations.of(worker).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${shown}]`,
-          reason:
-            'A Secrets Manager ARN ends in six random characters: the wildcard matches only that suffix of the one secret named.',
-        });
-      }
     }
   }
 
@@ -281,15 +318,7 @@ export class ProbeSuite extends Construct {
       const ack = (id: string, reason: string) => Validations.of(fn).acknowledge({ id, reason });
       ack(
         'AwsSolutions-L1',
-        'nodejs22.x is pinned on purpose: the bundles target node22 and the project is tested on that line; a runtime upgrade is a tested change, not a drift.',
-      );
-      ack(
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'AWSLambdaBasicExecutionRole only lets the function write its own logs (CreateLogStream, PutLogEvents).',
-      );
-      ack(
-        'AwsSolutions-IAM5[Resource::*]',
-        'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData have no resource-level permissions; PutMetricData is limited to the Perfprobe namespace by condition.',
+        'nodejs22.x, not the newest runtime, on purpose: the bundles target node22, and the handler, bundle and state-machine tests run on Node 22 (npx -p node@22, as CI does) besides Node 20; no test runs on Node 24, so moving to nodejs24.x is a tested change, not a drift.',
       );
     }
     for (const machine of Object.values(this.stateMachines)) {
@@ -304,13 +333,6 @@ export class ProbeSuite extends Construct {
         ack(
           `AwsSolutions-IAM5[Resource::${resource}]`,
           'A Distributed Map starts and reads its own child executions, whose names are generated at run time.',
-        );
-      }
-      for (const fn of functions) {
-        const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
-        ack(
-          `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-          'lambda:InvokeFunction on the function and its versions, as the LambdaInvoke task grants; nothing else.',
         );
       }
     }

@@ -47,8 +47,10 @@ export function deploySuiteInput(baseUrl = 'https://api.example.com', extra: Rec
 export function synthStack(
   input: unknown,
   environment = 'prod',
+  options: { readonly validated?: boolean } = {},
 ): { stack: PerfprobeStack; template: Template } {
-  const suite: Suite = validateSuite(input);
+  // `validated`: the input is a Suite already (for fields the suite schema does not accept yet).
+  const suite: Suite = options.validated ? (input as Suite) : validateSuite(input);
   // Skips esbuild: template tests need the resources, not the bundles (one full bundling synth runs in CI).
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new PerfprobeStack(app, `perfprobe-${suite.name}-${environment}`, {

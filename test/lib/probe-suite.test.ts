@@ -1,10 +1,14 @@
-import { App, type Stack, Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { probeAlarmCount } from '../../functions/core/cloud/alert-policy.ts';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
-import { PerfprobeStack, stackName } from '../../lib/perfprobe-stack.ts';
+import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
+import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
 
@@ -13,7 +17,8 @@ function stripAssetHashes(template: unknown): unknown {
   return JSON.parse(
     JSON.stringify(template)
       .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
-      .replace(/"PERFPROBE_DEPLOYED_SUITE[^"]*"/g, '"<suite>"'),
+      // A Lambda version's logical id carries a hash of the function's code.
+      .replace(/CurrentVersion[0-9A-F]{8}[0-9a-f]{32}/g, 'CurrentVersion<hash>'),
   );
 }
 
@@ -24,7 +29,7 @@ describe('ProbeSuite template', () => {
     expect(stripAssetHashes(template.toJSON())).toMatchSnapshot();
   });
 
-  it('has one schedule per probe whose input is only the probe id, never retried, with a dead-letter queue', () => {
+  it('has one schedule per probe whose input is the probe id and the scheduled time, never retried, with a dead-letter queue', () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
     expect(Object.keys(schedules)).toHaveLength(2);
     // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
@@ -33,7 +38,11 @@ describe('ProbeSuite template', () => {
     );
     expect(Object.keys(byProbe).sort()).toEqual(['accounts', 'health']);
     for (const props of Object.values(byProbe)) {
-      expect(Object.keys(JSON.parse(props.Target.Input))).toEqual(['probeId']);
+      // The scheduled time keys Plan's lease: a duplicate (at-least-once) execution sends no load.
+      expect(JSON.parse(props.Target.Input)).toEqual({
+        probeId: expect.any(String),
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
       expect(props.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
       expect(props.Target.DeadLetterConfig.Arn).toBeDefined();
     }
@@ -87,10 +96,10 @@ describe('ProbeSuite template', () => {
     expect(definition.States.Shards).toMatchObject({ Type: 'Map', ItemsPath: '$.tasks', MaxConcurrency: 6 });
   });
 
-  it('alarms per probe: M of N breached runs (missing ignored) and a heartbeat (missing is breaching)', () => {
+  it('alarms per probe: M of N breached periods (missing ignored) and a heartbeat (missing is breaching)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
-    const healthBreach = named('perfprobe-bank-prod-health-sla');
+    const healthBreach = named('perfprobe.bank.prod.probe.health.sla');
     expect(healthBreach).toMatchObject({
       MetricName: 'SlaBreached',
       Namespace: 'Perfprobe',
@@ -104,14 +113,15 @@ describe('ProbeSuite template', () => {
       Dimensions: [
         { Name: 'Environment', Value: 'prod' },
         { Name: 'Probe', Value: 'health' },
+        { Name: 'Suite', Value: 'bank' },
       ],
     });
-    expect(named('perfprobe-bank-prod-accounts-sla')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.accounts.sla')).toMatchObject({
       Period: 3600,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
     });
-    expect(named('perfprobe-bank-prod-health-heartbeat')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.health.heartbeat')).toMatchObject({
       MetricName: 'Heartbeat',
       Statistic: 'SampleCount',
       EvaluationPeriods: 3,
@@ -119,24 +129,102 @@ describe('ProbeSuite template', () => {
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
     });
-    expect(named('perfprobe-bank-prod-accounts-heartbeat')).toMatchObject({
+    expect(named('perfprobe.bank.prod.probe.accounts.heartbeat')).toMatchObject({
       Period: 3600,
       EvaluationPeriods: 2,
     });
-    expect(named('perfprobe-bank-prod-accounts-p99')).toMatchObject({
+    for (const alarm of alarms.filter((a) => a.Namespace === 'Perfprobe')) {
+      expect(alarm.Dimensions).toContainEqual({ Name: 'Suite', Value: 'bank' });
+    }
+    expect(healthBreach?.AlarmDescription).toContain('broke in 2 of the last 3 periods of 1m');
+    expect(named('perfprobe.bank.prod.probe.health.heartbeat')?.AlarmDescription).toContain(
+      'no run measured in the last 3 periods of 1m',
+    );
+  });
+
+  it('pages "cannot measure" when a probe\'s runs are invalid K periods in a row (K = missedRuns)', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === name);
+    const health = named('perfprobe.bank.prod.probe.health.cannot-measure');
+    expect(health).toMatchObject({
+      MetricName: 'InvalidRun',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'ignore',
+    });
+    expect(health?.AlarmDescription).toMatch(
+      /^probe prod\/health \(suite bank\) cannot measure: its runs were invalid for 3 periods of 1m in a row/,
+    );
+    expect(named('perfprobe.bank.prod.probe.accounts.cannot-measure')).toMatchObject({
+      Period: 3600,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it('judges alert.latency M of N periods like the SLA, on the latency only valid runs publish', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const p99 = alarms.find((a) => a.AlarmName === 'perfprobe.bank.prod.probe.accounts.latency-p99');
+    expect(p99).toMatchObject({
       MetricName: 'Latency',
       ExtendedStatistic: 'p99',
       Threshold: 400,
       Period: 3600,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'ignore',
     });
-    expect(alarms).toHaveLength(5);
+    expect(p99?.AlarmDescription).toContain('in 3 of the last 5 periods of 60m');
+  });
+
+  it('raises "perfprobe itself is failing" for dead letters, failed or timed-out executions and failed stores', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const named = (name: string) => alarms.find((a) => a.AlarmName === name);
+    expect(named('perfprobe.bank.prod.system.schedule-dead-letters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    for (const runner of ['checks', 'load']) {
+      expect(named(`perfprobe.bank.prod.system.${runner}-executions-failed`)).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsFailed',
+        Statistic: 'Sum',
+        Threshold: 1,
+      });
+      expect(named(`perfprobe.bank.prod.system.${runner}-executions-timed-out`)).toMatchObject({
+        Namespace: 'AWS/States',
+        MetricName: 'ExecutionsTimedOut',
+      });
+    }
+    expect(named('perfprobe.bank.prod.probe.health.store-failed')).toMatchObject({
+      MetricName: 'StoreFailed',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    for (const alarm of alarms.filter((a) => /\.system\.|store-failed/.test(a.AlarmName))) {
+      expect(alarm.AlarmDescription).toMatch(/^perfprobe itself is failing/);
+    }
+  });
+
+  it('sends every alarm, breach and recovery, to the topic with a description CloudWatch keeps whole', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2.
+    expect(alarms).toHaveLength(14);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
     for (const alarm of alarms) {
-      // Breach and recovery both reach on-call.
-      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions).toEqual(alarm.AlarmActions);
       expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
+      expect(alarm.AlarmName.startsWith('perfprobe.bank.prod.')).toBe(true);
     }
-    expect(healthBreach?.AlarmDescription).toContain('2 of the last 3 valid runs');
   });
 
   it('stores runs on demand with the documented keys, TTL, point-in-time recovery and encryption', () => {
@@ -253,7 +341,7 @@ describe('ProbeSuite template', () => {
       JSON.stringify(p.Properties.PolicyDocument).includes(`{"Ref":"${parameterId}"}`),
     );
     expect(readers).toHaveLength(1);
-    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanServiceRole');
+    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanRole');
   });
 
   it('refuses env: secret references for a deployed environment, naming the variable', () => {
@@ -279,13 +367,6 @@ describe('ProbeSuite template', () => {
   });
 });
 
-describe('stack names', () => {
-  it('are valid CloudFormation names for any valid suite name', () => {
-    expect(stackName('payments_eu', 'prod')).toBe('perfprobe-payments-eu-prod');
-    expect(stackName('Bank', 'staging-2')).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
-  });
-});
-
 describe('cdk-nag AwsSolutions', () => {
   function nagged(addToStack?: (stack: Stack) => void) {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -304,5 +385,148 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('does fail on an unacknowledged finding (the check is live)', () => {
     expect(nagged((stack) => new Queue(stack, 'Unencrypted'))).toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('regulated accounts', () => {
+  function synthWith(extra: (stack: Stack) => Partial<ProbeSuiteProps>) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const shared = new Stack(app, 'Shared', { env });
+    // The construct on its own, in a stack of the user's (as a bank's platform team would use it).
+    const stack = new Stack(app, 'perfprobe-bank-prod', { env });
+    new ProbeSuite(stack, 'Probes', {
+      suite: validateSuite(deploySuiteInput()),
+      environment: 'prod',
+      ...extra(shared),
+    });
+    return { app, template: Template.fromStack(stack) };
+  }
+
+  it('logs each function only to its own log group: no AWSLambdaBasicExecutionRole', () => {
+    const { template } = synthStack(deploySuiteInput());
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    for (const fn of functions) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+      const statements = policies
+        .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const logs = statements.filter((s) => JSON.stringify(s.Action).includes('logs:'));
+      expect(logs).toEqual([
+        {
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
+      ]);
+    }
+  });
+
+  it('puts a permissions boundary on every role it creates', () => {
+    const { template } = synthWith((scope) => ({
+      permissionsBoundary: ManagedPolicy.fromManagedPolicyName(scope, 'Boundary', 'bank-boundary'),
+    }));
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    // Four functions, two state machines, the schedules.
+    expect(roles).toHaveLength(7);
+    for (const role of roles) {
+      expect(JSON.stringify(role.Properties.PermissionsBoundary)).toContain(':policy/bank-boundary');
+    }
+  });
+
+  it('places only the workers in the VPC, in the subnets and security groups given, with ENI rights inline', () => {
+    const { template } = synthWith((scope) => {
+      const vpc = new Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0 });
+      const group = new SecurityGroup(scope, 'Egress', { vpc, allowAllOutbound: false });
+      return {
+        vpc,
+        subnets: { subnetType: SubnetType.PRIVATE_ISOLATED },
+        securityGroups: [group],
+      };
+    });
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const placed = functions.filter(([, f]) => f.Properties.VpcConfig !== undefined).map(([id]) => id);
+    expect(placed.sort()).toEqual([
+      expect.stringMatching(/ChecksWorker/),
+      expect.stringMatching(/LoadWorker/),
+    ]);
+    for (const [id, fn] of functions.filter(([id]) => placed.includes(id))) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toHaveLength(2);
+      expect(JSON.stringify(fn.Properties.VpcConfig.SecurityGroupIds)).toContain('Egress');
+      expect(id).toMatch(/Worker/);
+    }
+    const eni = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('ec2:CreateNetworkInterface'),
+    );
+    expect(eni).toHaveLength(2);
+  });
+
+  it('still passes cdk-nag with workers in a VPC, every acknowledgement with its reason', () => {
+    const { app } = synthWith((scope) => ({ vpc: new Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0 }) }));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // The shared stack's VPC is not ours to judge: only the probes' stack is checked.
+    expect(() => app.synth()).not.toThrow(/perfprobe-bank-prod/);
+  });
+});
+
+describe('budget and names', () => {
+  it("reserves each worker's concurrency for the shards its probes run at once", () => {
+    const { template } = synthStack(deploySuiteInput());
+    const workers = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.includes('Worker'))
+      .map(([id, f]) => [
+        id.replace(/^Probes(\w+?)Worker.*$/, '$1'),
+        f.Properties.ReservedConcurrentExecutions,
+      ]);
+    expect(Object.fromEntries(workers)).toEqual({ Checks: 1, Load: 6 });
+  });
+
+  it('deploys a 64-character suite name with a 32-character environment (names shortened or hashed as needed)', () => {
+    const input = deploySuiteInput() as Record<string, unknown>;
+    input.name = 's'.repeat(64);
+    input.environments = { ['e'.repeat(32)]: (input.environments as { prod: unknown }).prod };
+    const { template } = synthStack(input, 'e'.repeat(32));
+    const [topic] = Object.values(template.findResources('AWS::SNS::Topic'));
+    expect(topic?.Properties.DisplayName).toHaveLength(100);
+  });
+
+  it('gives two suites with the same environment and probe ids no shared metric, alarm or name', () => {
+    const names = (suite: string) => {
+      const { stack, template } = synthStack({ ...deploySuiteInput(), name: suite });
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+      return {
+        stack: stack.probes.names.stack,
+        alarms: alarms.map((a) => a.AlarmName as string),
+        metrics: alarms
+          .filter((a) => a.Namespace === 'Perfprobe')
+          .map((a) => JSON.stringify([a.MetricName, a.Dimensions])),
+        other: [
+          ...Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name),
+          ...Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map(
+            (d) => d.Properties.DashboardName,
+          ),
+        ],
+      };
+    };
+    const a = names('pay');
+    const b = names('pay-eu');
+    expect(a.stack).not.toBe(b.stack);
+    for (const key of ['alarms', 'metrics', 'other'] as const) {
+      expect(a[key].length).toBeGreaterThan(0);
+      expect(a[key].filter((x) => b[key].includes(x))).toEqual([]);
+    }
+  });
+});
+
+describe('alarm count', () => {
+  it('is what alert-policy says a probe deploys (the cost model and the stack estimate count it)', () => {
+    const { stack } = synthStack(deploySuiteInput());
+    for (const [id, alarms] of Object.entries(stack.probes.alarms)) {
+      expect(alarms.all()).toHaveLength(probeAlarmCount(stack.probes.deployed.probes[id]!));
+    }
   });
 });

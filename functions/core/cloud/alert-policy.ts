@@ -38,3 +38,30 @@ export function alarmPeriodSeconds(intervalMs: number): number {
 export function maxEvaluationSeconds(periodSeconds: number): number {
   return periodSeconds < 3_600 ? DAY_S : 7 * DAY_S;
 }
+
+/**
+ * Consecutive intervals of invalid runs before "cannot measure" pages. By design the same K as the
+ * heartbeat's `alert.missedRuns` (default 3): both mean "nothing was measured for K intervals", one because
+ * no run happened, one because every run was invalid. An `alert.invalidRuns` in the suite, once the schema
+ * has it, takes precedence.
+ */
+export function invalidRunsToAlarm(probe: ResolvedProbe): number {
+  return (
+    (probe.alert as ResolvedProbe['alert'] & { invalidRuns?: number }).invalidRuns ?? probe.alert.missedRuns
+  );
+}
+
+/**
+ * The heartbeat needs at least two intervals: the newest period may hold a run still in flight (its datum
+ * arrives when it ends), so one empty period is no missed run. (Periods before a new alarm existed count as
+ * missing too: a new probe's heartbeat may fire once at creation; see README, Alarms per probe.)
+ */
+export const MIN_MISSED_RUNS = 2;
+
+/** The alarms every probe gets (lib/probe-alarms.ts), besides one per `alert.latency` percentile. */
+export const PROBE_ALARM_KINDS = ['sla', 'heartbeat', 'cannot-measure', 'store-failed'] as const;
+
+/** Alarms one probe deploys: what the cost model prices and the stack estimate counts. */
+export function probeAlarmCount(probe: ResolvedProbe): number {
+  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length;
+}

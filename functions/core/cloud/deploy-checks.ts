@@ -5,15 +5,27 @@ import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,
   guaranteedSamples,
+  invalidRunsToAlarm,
+  MIN_MISSED_RUNS,
   maxEvaluationSeconds,
+  PROBE_ALARM_KINDS,
   samplesNeeded,
 } from './alert-policy.ts';
-import type { DeployedSuite } from './deployed-suite.ts';
-import { LAMBDA_MAX_MS, runLoadMs, workerBudgetMs } from './run-sizing.ts';
+import { type DeployedSuite, deployedNames, NAME_LIMITS, probeAlarmName } from './deployed-suite.ts';
+import {
+  ACCOUNT_CONCURRENCY,
+  LAMBDA_MAX_MS,
+  peakRateOf,
+  peakTogether,
+  runLoadMs,
+  workerBudgetMs,
+  workerReservations,
+} from './run-sizing.ts';
 
 /**
  * What a suite must also satisfy to be deployed (beyond being a valid suite): runs that fit a worker Lambda,
- * alarms CloudWatch can evaluate, and percentile alarms with enough samples to mean anything.
+ * alarms CloudWatch can evaluate, percentile alarms with enough samples to mean anything, names within the
+ * services' limits, a stack within CloudFormation's and an environment within its budget.
  */
 export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string) => number): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
@@ -29,6 +41,7 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
       message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name"`,
     });
   }
+  problems.push(...nameProblems(deployed, probeIndex));
   for (const probe of Object.values(deployed.probes)) {
     const at = `probes[${probeIndex(probe.id)}]`;
     const budget = workerBudgetMs(probe);
@@ -53,11 +66,17 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
         message: `a run may send load for up to ${formatMs(longestRun)} (start, load and the last request's timeout), not less than the ${formatMs(intervalMs)} between runs: runs would overlap and double the load on the target; schedule it less often or shorten the load`,
       });
     }
+    if (missedRuns < MIN_MISSED_RUNS) {
+      problems.push({
+        path: `${at}.alert.missedRuns`,
+        message: `expected at least ${MIN_MISSED_RUNS}, got ${missedRuns}: the newest interval may hold a run still in flight, so one empty interval is no missed run`,
+      });
+    }
     const period = alarmPeriodSeconds(intervalMs);
     const limit = maxEvaluationSeconds(period);
     for (const [field, runs] of [
       ['breachedRuns.of', breachedRuns.of],
-      ['missedRuns', missedRuns],
+      ['missedRuns', Math.max(missedRuns, invalidRunsToAlarm(probe))],
     ] as const) {
       if (period * runs > limit) {
         problems.push({
@@ -78,6 +97,172 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
         });
       }
     }
+  }
+  problems.push(...budgetProblems(deployed), ...scaleProblems(deployed));
+  return problems;
+}
+
+/** Every name the stack sets, within its service's limit (before CloudFormation or the SDK would refuse). */
+function nameProblems(deployed: DeployedSuite, probeIndex: (id: string) => number): SuiteProblem[] {
+  const names = deployedNames(deployed.suite, deployed.environment);
+  const problems: SuiteProblem[] = [];
+  const check = (path: string, what: string, name: string, limit: number) => {
+    if (name.length > limit) {
+      problems.push({
+        path,
+        message: `the ${what} "${name}" has ${name.length} characters, more than the ${limit} allowed: shorten the suite or environment name`,
+      });
+    }
+  };
+  check('name', 'stack name', names.stack, NAME_LIMITS.stack);
+  check('name', 'dashboard name', names.dashboard, NAME_LIMITS.dashboard);
+  check('name', 'kill-switch parameter name', names.killSwitchParameter, NAME_LIMITS.parameter);
+  check('name', 'topic display name', names.topicDisplayName, NAME_LIMITS.topicDisplayName);
+  for (const probe of Object.values(deployed.probes)) {
+    const at = `probes[${probeIndex(probe.id)}]`;
+    // The longest kind this probe gets: "cannot-measure" or one of its latency alarms.
+    for (const kind of ['cannot-measure', ...Object.keys(probe.alert.latency).map((k) => `latency-${k}`)]) {
+      const name = probeAlarmName(names, probe.id, kind as 'cannot-measure');
+      check(
+        kind === 'cannot-measure' ? `${at}.id` : `${at}.alert.latency`,
+        'alarm name',
+        name,
+        NAME_LIMITS.alarm,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The environment's maxRate holds for all its probes together: runs that may overlap in one minute of the hour
+ * add up their peak rates (otherwise each probe is within the cap and the target gets several times it).
+ * Staggering with Scheduler's flexible time window would only make an overlap likely rather than certain,
+ * so the fix offered is distinct cron minutes.
+ */
+function budgetProblems(deployed: DeployedSuite): SuiteProblem[] {
+  const probes = Object.values(deployed.probes);
+  const at = `environments.${deployed.environment}.caps`;
+  const problems: SuiteProblem[] = [];
+  const together = (
+    what: string,
+    field: string,
+    cap: number,
+    weight: (p: (typeof probes)[number]) => number,
+  ) => {
+    const peak = peakTogether(probes, weight);
+    if (peak.total > cap) {
+      problems.push({
+        path: `${at}.${field}`,
+        message: `probes ${peak.probes.join(', ')} may run in the same minute (minute ${peak.minute} of the hour) and together send ${peak.total.toLocaleString('en-US')} ${what}, more than the environment's ${field} of ${cap.toLocaleString('en-US')}: give them cron schedules in different minutes (e.g. "cron(15 * * * ? *)"), lower their load or raise the cap`,
+      });
+    }
+  };
+  together('requests per second', 'maxRate', deployed.caps.maxRate, peakRateOf);
+  return problems;
+}
+
+/** CloudFormation and CloudWatch limits a stack must stay within (hard limits, not raisable quotas). */
+export const STACK_LIMITS = {
+  /** Resources in one CloudFormation stack. */
+  resources: 500,
+  /** Bytes of a template CloudFormation accepts from S3 (cdk deploy uploads it there). */
+  templateBytes: 1_048_576,
+  /** Widgets on one CloudWatch dashboard. */
+  dashboardWidgets: 500,
+} as const;
+
+/**
+ * What the stack holds, counted from the same rules lib/ builds it by (test/lib checks the estimate against
+ * the synthesized template). Fixed: table, topic, key, topic policy, kill switch, DLQ and its policy and
+ * alarm, dashboard, the schedules' role and policy; per function (Plan, Aggregate, one worker per runner):
+ * function, version, role, policy, log group; per state machine: machine, role, policy, log group, two alarms.
+ */
+export function stackEstimate(deployed: DeployedSuite): {
+  resources: number;
+  templateBytes: number;
+  dashboardWidgets: number;
+} {
+  const probes = Object.values(deployed.probes);
+  const runners = Object.keys(workerReservations(deployed)).length;
+  const latencyAlarms = probes.reduce((n, p) => n + Object.keys(p.alert.latency).length, 0);
+  const subscriptions = deployed.notify.email.length + deployed.notify.https.length;
+  const perProbe = RESOURCES_PER_PROBE * probes.length + latencyAlarms;
+  return {
+    resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + perProbe,
+    templateBytes:
+      FIXED_TEMPLATE_BYTES +
+      runners * RUNNER_TEMPLATE_BYTES +
+      probes.reduce(
+        (n, p) =>
+          n +
+          PROBE_TEMPLATE_BYTES +
+          PROBE_ID_BYTES * p.id.length +
+          URL_BYTES * p.request.url.length +
+          NAME_BYTES * (p.suite.length + p.environment.length),
+        0,
+      ) +
+      latencyAlarms * ALARM_TEMPLATE_BYTES,
+    dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length,
+  };
+}
+
+// Counted and measured on the synthesized template (test/lib/stack-limits.test.ts keeps them honest): bytes as
+// `cdk synth` writes them (JSON, one-space indent), a little above the measure so the estimate errs high.
+const FIXED_RESOURCES = 21;
+const RESOURCES_PER_RUNNER = 11;
+/** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
+const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
+const FIXED_TEMPLATE_BYTES = 15_500;
+const RUNNER_TEMPLATE_BYTES = 12_000;
+const PROBE_TEMPLATE_BYTES = 7_400;
+/** Per character of a probe id, suite or environment name, and URL: they recur in names and texts. */
+const PROBE_ID_BYTES = 36;
+const NAME_BYTES = 26;
+const URL_BYTES = 3;
+const ALARM_TEMPLATE_BYTES = 2_000;
+export const DASHBOARD_WIDGETS_PER_PROBE = 3;
+
+const SPLIT_HINT =
+  'split the suite: one suite file per team or API (each deploys its own stack), or deploy its probes in several suites';
+
+/** The stack within CloudFormation's limits, the dashboard within CloudWatch's, the workers within Lambda's. */
+function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  const estimate = stackEstimate(deployed);
+  const count = Object.keys(deployed.probes).length;
+  const over = (what: string, value: number, limit: number, unit: string) => {
+    if (value > limit) {
+      problems.push({
+        path: 'probes',
+        message: `${count} probes make a stack of about ${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: ${SPLIT_HINT}`,
+      });
+    }
+  };
+  over("CloudFormation's limit", estimate.resources, STACK_LIMITS.resources, 'resources');
+  over(
+    "CloudFormation's template limit",
+    estimate.templateBytes,
+    STACK_LIMITS.templateBytes,
+    'template bytes',
+  );
+  over("a dashboard's limit", estimate.dashboardWidgets, STACK_LIMITS.dashboardWidgets, 'dashboard widgets');
+  // Each worker reserves its own peak, so the account gives up their sum, whether or not the peaks coincide.
+  const reservations = workerReservations(deployed);
+  const reserved = Object.values(reservations).reduce((sum, n) => sum + n, 0);
+  const available = ACCOUNT_CONCURRENCY.default - ACCOUNT_CONCURRENCY.unreservedMinimum;
+  if (reserved > available) {
+    problems.push({
+      path: 'probes',
+      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first (and reserve accordingly)`,
+    });
+  }
+  const cap = deployed.caps.maxShards;
+  if (cap !== undefined && reserved > cap) {
+    problems.push({
+      path: `environments.${deployed.environment}.caps.maxShards`,
+      message: `probes running at once need ${reserved} worker Lambdas, more than the environment's maxShards of ${cap}: give their schedules different minutes, use fewer shards or raise the cap`,
+    });
   }
   return problems;
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedProbe } from '../plan.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
+import { variableReferences } from '../suite/template.ts';
 
 /**
  * A suite bound to one environment, as bundled into the functions at deploy time. Secrets stay references
@@ -11,12 +13,51 @@ export interface DeployedSuite {
   readonly environment: string;
   readonly retentionDays: number;
   readonly probes: Readonly<Record<string, ResolvedProbe>>;
+  /** The environment's budget: what all its probes together may send, and may run at once. */
+  readonly caps: EnvironmentBudget;
+  /** Subscriptions of the environment's topic (emails and https endpoints). */
+  readonly notify: { readonly email: readonly string[]; readonly https: readonly string[] };
+}
+
+export interface EnvironmentBudget {
+  /** Requests per second of all probes whose runs overlap. */
+  readonly maxRate: number;
+  /** Connections of all probes whose runs overlap. */
+  readonly maxConnections: number;
+  /**
+   * Worker Lambdas of all probes whose runs overlap: the workers' reserved concurrency. Read from
+   * `caps.maxShards` once the suite schema has it; until then the planned peak (see workerConcurrency).
+   */
+  readonly maxShards: number | undefined;
+}
+
+/** The secrets a probe's request really uses: an unreadable secret of another probe must not invalidate it. */
+function usedSecrets(probe: ResolvedProbe): Record<string, string> {
+  const { url, headers, body } = probe.request;
+  const used = new Set(
+    [url, ...Object.values(headers), body ?? ''].flatMap((text) => variableReferences(text)),
+  );
+  return Object.fromEntries(Object.entries(probe.secrets).filter(([name]) => used.has(name)));
 }
 
 export function deploySuite(suite: Suite, environment: string): DeployedSuite {
   const probes: Record<string, ResolvedProbe> = {};
-  for (const probe of suite.probes) probes[probe.id] = resolveProbe(suite, probe, environment);
-  return { suite: suite.name, environment, retentionDays: suite.retentionDays, probes };
+  for (const probe of suite.probes) {
+    const resolved = resolveProbe(suite, probe, environment);
+    probes[probe.id] = { ...resolved, secrets: usedSecrets(resolved) };
+  }
+  const env = suite.environments[environment]!;
+  const caps = env.caps as Suite['environments'][string]['caps'] & {
+    maxShards?: number;
+  };
+  return {
+    suite: suite.name,
+    environment,
+    retentionDays: suite.retentionDays,
+    probes,
+    caps: { maxRate: caps.maxRate, maxConnections: caps.maxConnections, maxShards: caps.maxShards },
+    notify: { email: env.notify.email, https: env.notify.https },
+  };
 }
 
 export class UnknownProbeError extends Error {
@@ -37,13 +78,73 @@ export function deployedProbe(deployed: DeployedSuite, probeId: unknown): Resolv
 }
 
 /**
- * The suite as it is compiled into the functions: base64 JSON, because the bundler's command line passes
- * through a shell, where a `${...}` placeholder in a URL would otherwise be expanded.
+ * The file the functions read at cold start, next to their handler (lib/probe-functions.ts copies it into
+ * each asset). A file, not a bundler define: a command line caps the suite at ~120 probes (E2BIG).
  */
-export function encodeDeployedSuite(deployed: DeployedSuite): string {
-  return Buffer.from(JSON.stringify(deployed)).toString('base64');
+export const DEPLOYED_SUITE_FILE = 'deployed-suite.json';
+
+/**
+ * Every name a (suite, environment) pair deploys under. Suite names hold letters, digits, "-" and "_";
+ * environment names lowercase letters, digits and "-". Names whose alphabet has a separator neither can
+ * hold (".", "/", " ") use it and are injective outright; stack and dashboard names allow only
+ * letters, digits, "-" (and "_"), so they carry a hash of the exact pair: `pay`+`eu-prod` and `pay-eu`+`prod`,
+ * or `a_b` and `a-b`, differ there by the hash.
+ */
+export interface DeployedNames {
+  readonly stack: string;
+  readonly dashboard: string;
+  /** Every alarm of the stack starts with it (the topic policy's aws:SourceArn pattern relies on that). */
+  readonly alarmPrefix: string;
+  readonly killSwitchParameter: string;
+  readonly topicDisplayName: string;
 }
 
-export function decodeDeployedSuite(encoded: string): DeployedSuite {
-  return JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as DeployedSuite;
+/** 8 hex digits (32 bits) of SHA-256 over the exact pair; the separator cannot occur in either name. */
+export function pairHash(suite: string, environment: string): string {
+  return createHash('sha256').update(`${suite}/${environment}`).digest('hex').slice(0, 8);
+}
+
+/** Hard limits of the names (service quotas that cannot be raised). */
+export const NAME_LIMITS = {
+  /** CloudFormation stack name. */
+  stack: 128,
+  /** CloudWatch dashboard name. */
+  dashboard: 255,
+  /** CloudWatch alarm name. */
+  alarm: 255,
+  /** SSM parameter name (full path, standard tier). */
+  parameter: 1011,
+  /** SNS topic display name. */
+  topicDisplayName: 100,
+} as const;
+
+export function deployedNames(suite: string, environment: string): DeployedNames {
+  const hash = pairHash(suite, environment);
+  const readable = `perfprobe-${suite}-${environment}`;
+  const display = `perfprobe ${suite} ${environment}`;
+  return {
+    // CloudFormation: letters, digits and "-", starting with a letter.
+    stack: `${readable.replaceAll('_', '-')}-${hash}`,
+    dashboard: `${readable}-${hash}`,
+    alarmPrefix: `perfprobe.${suite}.${environment}.`,
+    killSwitchParameter: `/perfprobe/${suite}/${environment}/kill-switch`,
+    // Only a too-long display name is shortened; the hash keeps the shortened ones apart ("#" appears in
+    // no full one).
+    topicDisplayName:
+      display.length <= NAME_LIMITS.topicDisplayName
+        ? display
+        : `${display.slice(0, NAME_LIMITS.topicDisplayName - 10)}…#${hash}`,
+  };
+}
+
+export type ProbeAlarmKind = 'sla' | 'heartbeat' | 'cannot-measure' | 'store-failed' | `latency-${string}`;
+
+/** A probe's alarm: probe ids hold no ".", so the segment after "probe." ends exactly at the id. */
+export function probeAlarmName(names: DeployedNames, probeId: string, kind: ProbeAlarmKind): string {
+  return `${names.alarmPrefix}probe.${probeId}.${kind}`;
+}
+
+/** An alarm on perfprobe's own machinery ("system." is no probe's segment). */
+export function systemAlarmName(names: DeployedNames, what: string): string {
+  return `${names.alarmPrefix}system.${what}`;
 }

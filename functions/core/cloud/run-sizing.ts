@@ -79,3 +79,97 @@ export function runnerFor(probe: ResolvedProbe): RunnerKind {
   if (workflowFor(probe) === 'standard') return 'long';
   return probe.load.kind === 'latency' ? 'checks' : 'load';
 }
+
+const MINUTES_PER_HOUR = 60;
+
+/**
+ * Minutes of the hour (0-59) at which a schedule may fire. Only a cron minute field of numbers, lists,
+ * ranges and steps is read; the hour and day fields are ignored and a rate() schedule may fire in any minute
+ * (its phase is set when the schedule is created), so this over-approximates, never under.
+ */
+export function firingMinutes(expression: string): Set<number> {
+  const all = new Set(Array.from({ length: MINUTES_PER_HOUR }, (_, m) => m));
+  const cron = /^cron\((\S+) /.exec(expression);
+  if (!cron) return all;
+  const minutes = new Set<number>();
+  for (const part of cron[1]!.split(',')) {
+    const match = /^(\*|\d{1,2})(?:-(\d{1,2}))?(?:\/(\d{1,2}))?$/.exec(part);
+    if (!match) return all;
+    const start = match[1] === '*' ? 0 : Number(match[1]);
+    const end = match[2] !== undefined ? Number(match[2]) : match[1] === '*' || match[3] ? 59 : start;
+    const step = match[3] !== undefined ? Number(match[3]) : 1;
+    if (step < 1) return all;
+    for (let m = start; m <= Math.min(end, 59); m += step) minutes.add(m);
+  }
+  return minutes.size > 0 ? minutes : all;
+}
+
+/** Minutes of the hour in which a run of this probe may be sending load (it fires, then runs runLoadMs). */
+export function busyMinutes(probe: ResolvedProbe): Set<number> {
+  const length = Math.max(1, Math.ceil(runLoadMs(probe) / 60_000));
+  const busy = new Set<number>();
+  for (const start of firingMinutes(probe.schedule.expression)) {
+    for (let k = 0; k < Math.min(length, MINUTES_PER_HOUR); k++) busy.add((start + k) % MINUTES_PER_HOUR);
+  }
+  return busy;
+}
+
+/**
+ * The most a quantity summed over probes whose runs may overlap can reach in any minute of the hour, and the
+ * probes that make it up: e.g. planned shards (Lambda concurrency) or peak arrival rate.
+ */
+export function peakTogether(
+  probes: readonly ResolvedProbe[],
+  weight: (probe: ResolvedProbe) => number,
+): { total: number; minute: number; probes: string[] } {
+  const busy = probes.map((p) => ({ id: p.id, minutes: busyMinutes(p), weight: weight(p) }));
+  let peak = { total: 0, minute: 0, probes: [] as string[] };
+  for (let minute = 0; minute < MINUTES_PER_HOUR; minute++) {
+    const here = busy.filter((b) => b.minutes.has(minute) && b.weight > 0);
+    const total = here.reduce((sum, b) => sum + b.weight, 0);
+    if (total > peak.total) peak = { total, minute, probes: here.map((b) => b.id) };
+  }
+  return peak;
+}
+
+/** Peak requests per second a probe's plan sends (a closed-model burst has none planned). */
+export function peakRateOf(probe: ResolvedProbe): number {
+  const load = probe.load;
+  switch (load.kind) {
+    case 'latency':
+      return load.intervalMs > 0 ? Math.min(load.requests, 1000 / load.intervalMs) : load.requests;
+    case 'burst':
+      return 0;
+    case 'rate':
+      return Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate)));
+  }
+}
+
+/** Connections a probe holds open at its peak. */
+export function peakConnectionsOf(probe: ResolvedProbe): number {
+  const load = probe.load;
+  return load.kind === 'latency' ? 1 : load.connections;
+}
+
+/** Lambda's default concurrency per account and region, and what must stay unreserved. */
+export const ACCOUNT_CONCURRENCY = { default: 1_000, unreservedMinimum: 100 } as const;
+
+/**
+ * Reserved concurrency per worker: the most shards its probes may run at once (runs that overlap in a minute
+ * of the hour), so one environment's probes cannot take the account's Lambda concurrency, and a probe that
+ * asks for more than planned is throttled (recorded as lost shards) instead of starving other functions.
+ */
+export function workerReservations(deployed: {
+  readonly probes: Readonly<Record<string, ResolvedProbe>>;
+}): Partial<Record<RunnerKind, number>> {
+  const byRunner: Partial<Record<RunnerKind, ResolvedProbe[]>> = {};
+  for (const probe of Object.values(deployed.probes)) {
+    const kind = runnerFor(probe);
+    byRunner[kind] = [...(byRunner[kind] ?? []), probe];
+  }
+  const reservations: Partial<Record<RunnerKind, number>> = {};
+  for (const [kind, probes] of Object.entries(byRunner) as [RunnerKind, ResolvedProbe[]][]) {
+    reservations[kind] = Math.max(1, peakTogether(probes, plannedShards).total);
+  }
+  return reservations;
+}

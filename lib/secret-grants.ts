@@ -1,0 +1,110 @@
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { parseSecretReference, type SecretReference } from '../functions/core/secret-reference.ts';
+
+/** A secret reference and the customer-managed KMS key its value is encrypted with, if it declares one. */
+export interface KeyedSecretReference {
+  readonly reference: SecretReference;
+  /** `alias/name`, a key id or a key ARN; undefined for AWS-managed keys (aws/ssm, aws/secretsmanager). */
+  readonly kmsKey: string | undefined;
+}
+
+const KMS_SUFFIX = /#kms=(alias\/[\w/-]+|[0-9a-f-]{36}|arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+)$/;
+
+/**
+ * Reads `ssm:/path#kms=alias/x` or `secretsmanager:name[#field]#kms=<key>`: the plain reference, and the key to
+ * grant kms:Decrypt on. The suite's parser (functions/core/secret-reference.ts) does not know the suffix yet;
+ * until it does, a suite cannot declare one, and this reads plain references unchanged.
+ */
+export function parseKeyedSecretReference(text: string): KeyedSecretReference | undefined {
+  const match = KMS_SUFFIX.exec(text);
+  const reference = parseSecretReference(match ? text.slice(0, match.index) : text);
+  return reference ? { reference, kmsKey: match?.[1] } : undefined;
+}
+
+/**
+ * Lets a worker read exactly the secrets its probes use, and decrypt them when they are under a
+ * customer-managed key (only through the service that holds them: kms:ViaService).
+ */
+export function grantSecrets(worker: IFunction, secrets: Iterable<string>): void {
+  const stack = Stack.of(worker);
+  const parameters = new Set<string>();
+  const secretArns = new Set<string>();
+  const keys = new Map<string, Set<string>>();
+  for (const text of secrets) {
+    const parsed = parseKeyedSecretReference(text);
+    if (!parsed || parsed.reference.scheme === 'env') continue;
+    const { reference, kmsKey } = parsed;
+    if (reference.scheme === 'ssm') {
+      parameters.add(
+        stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: reference.name.slice(1) }),
+      );
+    } else {
+      secretArns.add(
+        stack.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          // Secrets Manager appends six random characters to a secret's name in its ARN.
+          resourceName: `${reference.name}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      );
+    }
+    if (kmsKey !== undefined) {
+      const via = `${reference.scheme}.${stack.region}.${stack.urlSuffix}`;
+      if (!keys.has(kmsKey)) keys.set(kmsKey, new Set());
+      keys.get(kmsKey)!.add(via);
+    }
+  }
+  if (parameters.size > 0) {
+    worker.addToRolePolicy(
+      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [...parameters] }),
+    );
+  }
+  if (secretArns.size > 0) {
+    worker.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...secretArns] }),
+    );
+    for (const arn of secretArns) {
+      const shown = arn.replace(/\$\{Token\[[^\]]+\]\}/g, '').split(':secret:')[1];
+      Validations.of(worker.role ?? worker).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${shown}]`,
+        reason:
+          'A Secrets Manager ARN ends in six random characters: the wildcard matches only that suffix of the one secret named.',
+      });
+    }
+  }
+  for (const [key, services] of keys) {
+    const viaService = { 'kms:ViaService': [...services] };
+    if (key.startsWith('alias/')) {
+      // An alias is no resource kms:Decrypt is authorized on: any key of the account, only under this alias.
+      worker.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+          conditions: {
+            StringEquals: viaService,
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': key },
+          },
+        }),
+      );
+      Validations.of(worker.role ?? worker).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+        reason:
+          'A secret declared under a KMS alias: kms:Decrypt is allowed only on the key that alias names (kms:ResourceAliases) and only through SSM or Secrets Manager (kms:ViaService).',
+      });
+    } else {
+      const arn = key.startsWith('arn:')
+        ? key
+        : stack.formatArn({ service: 'kms', resource: 'key', resourceName: key });
+      worker.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [arn],
+          conditions: { StringEquals: viaService },
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { deployProblems, stackEstimate } from '../../../../functions/core/cloud/deploy-checks.ts';
+import { deploySuite } from '../../../../functions/core/cloud/deployed-suite.ts';
+import { firingMinutes, workerReservations } from '../../../../functions/core/cloud/run-sizing.ts';
+import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
+import { deploySuiteInput } from '../../../helpers/stacks.ts';
+
+function problemsOf(input: unknown, environment = 'prod') {
+  const suite = validateSuite(input);
+  return deployProblems(deploySuite(suite, environment), (id) => suite.probes.findIndex((p) => p.id === id));
+}
+
+/** The deploy tests' suite with `count` more latency probes, every 5 minutes. */
+function withProbes(count: number) {
+  const input = deploySuiteInput();
+  for (let i = 0; i < count; i++) {
+    input.probes.push({
+      id: `item-${i}`,
+      request: { url: `/items/${i}` },
+      schedule: 'rate(5 minutes)',
+      load: { kind: 'latency', requests: 3, interval: '1s' },
+    } as never);
+  }
+  return input;
+}
+
+describe('deploy checks: scale', () => {
+  it('refuses a 300-probe suite before CloudFormation would, with the numbers and how to split it', () => {
+    const problems = problemsOf(withProbes(298));
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^300 probes make a stack of about 1,546 resources, more than CloudFormation's limit of 500: split the suite/,
+      ),
+      expect.stringMatching(
+        /^300 probes make a stack of about 2,[0-9]{3},[0-9]{3} template bytes, more than CloudFormation's template limit of 1,048,576: split the suite/,
+      ),
+      expect.stringMatching(
+        /^300 probes make a stack of about 901 dashboard widgets, more than a dashboard's limit of 500: split the suite/,
+      ),
+    ]);
+  });
+
+  it('accepts a suite of the size one stack holds', () => {
+    expect(problemsOf(withProbes(60))).toEqual([]);
+    expect(stackEstimate(deploySuite(validateSuite(withProbes(60)), 'prod')).resources).toBeLessThanOrEqual(
+      500,
+    );
+  });
+
+  it("refuses probes whose shards running at once exceed what an account's default Lambda concurrency can reserve", () => {
+    const input = deploySuiteInput();
+    input.environments.prod.caps = { maxRate: 1_000, maxConnections: 5_000, maxDuration: '2m' };
+    for (const id of ['wide-a', 'wide-b']) {
+      input.probes.push({
+        id,
+        request: { url: '/accounts' },
+        schedule: { expression: 'cron(30 * * * ? *)', timezone: 'UTC' },
+        load: { kind: 'burst', connections: 1_000, requests: 10_000 },
+        shards: 460,
+        alert: { interval: '1h' },
+      } as never);
+    }
+    // Reserved per worker: checks 1 (health), load 6 (accounts), long load 920 (both wide probes in minute 30).
+    const messages = problemsOf(input).map((p) => p.message);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^probes running at once need 927 worker Lambdas, more than the 900 an account's default concurrency of 1,000 can reserve \(100 stay unreserved\)/,
+      ),
+    ]);
+  });
+});
+
+describe('deploy checks: the environment budget', () => {
+  function twoRateProbes(first: unknown, second: unknown) {
+    const input = deploySuiteInput();
+    input.environments.prod.caps = { maxRate: 100, maxConnections: 200, maxDuration: '2m' };
+    input.probes = [
+      {
+        id: 'quotes',
+        request: { url: '/quotes' },
+        schedule: first,
+        load: { kind: 'rate', rate: 60, duration: '20s' },
+        alert: { interval: '1h' },
+      },
+      {
+        id: 'payments',
+        request: { url: '/payments' },
+        schedule: second,
+        load: { kind: 'rate', rate: 60, duration: '20s' },
+        alert: { interval: '1h' },
+      },
+    ] as never;
+    return input;
+  }
+
+  it('refuses probes that may run in the same minute and together exceed maxRate, naming them', () => {
+    const problems = problemsOf(twoRateProbes('cron(0 * * * ? *)', 'cron(0 * * * ? *)'));
+    expect(problems).toEqual([
+      {
+        path: 'environments.prod.caps.maxRate',
+        message: expect.stringMatching(
+          /^probes quotes, payments may run in the same minute \(minute 0 of the hour\) and together send 120 requests per second, more than the environment's maxRate of 100: give them cron schedules in different minutes/,
+        ),
+      },
+    ]);
+  });
+
+  it('counts rate() schedules as able to fire in any minute (their phase is set at creation)', () => {
+    expect(problemsOf(twoRateProbes('rate(1 hour)', 'cron(30 * * * ? *)'))).toHaveLength(1);
+  });
+
+  it('accepts the same probes staggered into different minutes', () => {
+    expect(problemsOf(twoRateProbes('cron(0 * * * ? *)', 'cron(30 * * * ? *)'))).toEqual([]);
+  });
+
+  it('reserves for each worker the most shards its probes run at once', () => {
+    const deployed = deploySuite(validateSuite(deploySuiteInput()), 'prod');
+    expect(workerReservations(deployed)).toEqual({ checks: 1, load: 6 });
+  });
+});
+
+describe('deploy checks: alarms', () => {
+  it('refuses a heartbeat of one interval, which would page for a run still in flight', () => {
+    const input = deploySuiteInput();
+    (input.probes[0] as Record<string, unknown>).alert = { missedRuns: 1 };
+    expect(problemsOf(input)).toEqual([
+      {
+        path: 'probes[0].alert.missedRuns',
+        message: expect.stringMatching(
+          /^expected at least 2, got 1: the newest interval may hold a run still in flight/,
+        ),
+      },
+    ]);
+  });
+});
+
+describe('firing minutes of a schedule', () => {
+  it('reads cron minute fields: numbers, lists, ranges and steps', () => {
+    expect([...firingMinutes('cron(0 * * * ? *)')]).toEqual([0]);
+    expect([...firingMinutes('cron(5,35 * * * ? *)')]).toEqual([5, 35]);
+    expect([...firingMinutes('cron(0/15 * * * ? *)')]).toEqual([0, 15, 30, 45]);
+    expect([...firingMinutes('cron(10-12 * * * ? *)')]).toEqual([10, 11, 12]);
+  });
+
+  it('takes every minute for rate() and for a minute field it does not read', () => {
+    expect(firingMinutes('rate(5 minutes)').size).toBe(60);
+    expect(firingMinutes('cron(* 9-17 ? * MON-FRI *)').size).toBe(60);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
+import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
+import { authorizationPaths } from './authorization-paths.ts';
+import { evaluate, type Statement, type TemplateJson, wildcard } from './policy-evaluator.ts';
+
+const env = { account: '123456789012', region: 'eu-west-1', partition: 'aws' };
+
+describe('authorization paths of the synthesized template', () => {
+  const { stack, template } = synthStack(deploySuiteInput());
+  const json = template.toJSON() as TemplateJson;
+  const paths = authorizationPaths(json, env, stack.probes.deployed);
+
+  it('walks every alarm, schedule, state-machine task and function call, and every one is allowed on both sides', () => {
+    const kinds = (pattern: RegExp) => paths.filter((p) => pattern.test(p.path)).length;
+    // 14 alarms, each to the topic and to its key (GenerateDataKey and Decrypt).
+    expect(kinds(/^alarm .* → topic /)).toBe(14);
+    expect(kinds(/^alarm .* → key /)).toBe(28);
+    expect(kinds(/^schedule .* → arn:aws:states:/)).toBe(2);
+    expect(kinds(/^schedule .* → dead letters /)).toBe(2);
+    // Two machines × Plan, Worker, Aggregate.
+    expect(kinds(/^state machine \S+ \((Plan|Worker|Aggregate)\) → /)).toBe(6);
+    // Plan 1 + Aggregate 3 + two workers × 1.
+    expect(kinds(/→ table /)).toBe(6);
+    expect(kinds(/→ parameter \/perfprobe\/bank\/prod\/kill-switch$/)).toBe(1);
+    expect(kinds(/→ CloudWatch metrics$/)).toBe(1);
+    expect(kinds(/\(probe (health|accounts)\) → ssm:\/bank\/prod\/token$/)).toBe(2);
+    expect(kinds(/→ its log group$/)).toBe(8);
+    expect(paths.filter((p) => p.problems.length > 0)).toEqual([]);
+  });
+
+  it('invokes the exact published versions the definitions name', () => {
+    const invokes = paths.filter((p) => /^state machine \S+ \(/.test(p.path)).map((p) => p.path);
+    expect(invokes).toHaveLength(6);
+    for (const path of invokes)
+      expect(path).toMatch(/→ arn:aws:lambda:eu-west-1:123456789012:function:\w+:1$/);
+  });
+
+  it('fails the walk with the old topic policy (the TLS Deny only): no alarm can publish', () => {
+    const old = structuredClone(json);
+    for (const resource of Object.values(old.Resources)) {
+      if (resource.Type !== 'AWS::SNS::TopicPolicy') continue;
+      const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+      document.Statement = document.Statement.filter((s) => s.Effect === 'Deny');
+    }
+    const refused = authorizationPaths(old, env).filter((p) => p.problems.length > 0);
+    expect(refused).toHaveLength(14);
+    expect(refused[0]?.problems).toEqual([
+      expect.stringMatching(
+        /^the topic policy does not allow sns:Publish on arn:aws:sns:eu-west-1:123456789012:/,
+      ),
+    ]);
+  });
+
+  it('fails the walk when the key policy lets CloudWatch use the key for another account only', () => {
+    const other = structuredClone(json);
+    const text = JSON.stringify(other).replaceAll(
+      '"aws:SourceAccount":"123456789012"',
+      '"aws:SourceAccount":"999999999999"',
+    );
+    const refused = authorizationPaths(JSON.parse(text), env).filter((p) => p.problems.length > 0);
+    expect(refused.some((p) => /→ key /.test(p.path))).toBe(true);
+  });
+
+  it('fails the walk when a worker cannot read a secret its probe uses', () => {
+    const input = deploySuiteInput();
+    const suite = validateSuite(input);
+    const { stack: other, template: otherTemplate } = synthStack(input);
+    // The deployed suite asks for a second secret the stack never granted.
+    const deployed = structuredClone(other.probes.deployed);
+    (deployed.probes.health!.secrets as Record<string, string>).extra = 'ssm:/bank/prod/other';
+    const refused = authorizationPaths(otherTemplate.toJSON() as TemplateJson, env, deployed).filter(
+      (p) => p.problems.length > 0,
+    );
+    expect(suite.probes).toHaveLength(2);
+    expect(refused.map((p) => p.path)).toEqual([
+      expect.stringMatching(/\(probe health\) → ssm:\/bank\/prod\/other$/),
+    ]);
+  });
+
+  it('grants kms:Decrypt through the service for a secret declared under a customer-managed key', () => {
+    const suite = validateSuite(deploySuiteInput());
+    // The suite's own parser does not accept the #kms= suffix yet: set on the validated suite directly.
+    suite.environments.prod!.variables.token = { secret: 'ssm:/bank/prod/token#kms=alias/bank-secrets' };
+    const { stack: keyed, template: keyedTemplate } = synthStack(suite, 'prod', { validated: true });
+    const walked = authorizationPaths(keyedTemplate.toJSON() as TemplateJson, env, keyed.probes.deployed);
+    const decrypts = walked.filter((p) => p.path.endsWith('→ key alias/bank-secrets'));
+    expect(decrypts).toHaveLength(2);
+    expect(walked.filter((p) => p.problems.length > 0)).toEqual([]);
+    const statements = Object.values(keyedTemplate.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const decrypt = statements.find((s) => s.Action === 'kms:Decrypt');
+    expect(decrypt?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': [{ 'Fn::Join': ['', ['ssm.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] }],
+      },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/bank-secrets' },
+    });
+  });
+});
+
+describe('an empty walk', () => {
+  it('fails rather than passing: a template without cross-service calls proves nothing', () => {
+    expect(() => authorizationPaths({ Resources: {} }, env)).toThrow(/found no cross-service call/);
+  });
+});
+
+describe('the policy evaluator', () => {
+  const allow: Statement = { Effect: 'Allow', Action: 'sns:Publish', Resource: 'arn:aws:sns:*:1:t' };
+
+  it('lets an explicit Deny win over an Allow', () => {
+    const deny: Statement = { Effect: 'Deny', Action: 'sns:*', Resource: '*' };
+    expect(evaluate([allow, deny], { action: 'sns:Publish', resource: 'arn:aws:sns:r:1:t' })).toBe('denied');
+  });
+
+  it('denies implicitly what no statement allows, and matches actions case-insensitively', () => {
+    expect(evaluate([allow], { action: 'SNS:publish', resource: 'arn:aws:sns:r:1:t' })).toBe('allowed');
+    expect(evaluate([allow], { action: 'sns:Subscribe', resource: 'arn:aws:sns:r:1:t' })).toBe('implicit');
+  });
+
+  it('fails a condition whose key the request does not carry', () => {
+    const conditional: Statement = { ...allow, Condition: { StringEquals: { 'aws:SourceAccount': '1' } } };
+    expect(evaluate([conditional], { action: 'sns:Publish', resource: 'arn:aws:sns:r:1:t' })).toBe(
+      'implicit',
+    );
+  });
+
+  it('matches IAM wildcards, * over any run and ? over one character', () => {
+    expect(wildcard('secret:name-??????', 'secret:name-AbC123')).toBe(true);
+    expect(wildcard('secret:name-??????', 'secret:name-other-AbC123')).toBe(false);
+    expect(wildcard('alarm:perfprobe.bank.prod.*', 'alarm:perfprobe.bank.prod-eu.x')).toBe(false);
+  });
+
+  it('refuses condition operators it does not know rather than allowing', () => {
+    const unknown: Statement = { ...allow, Condition: { NumericLessThan: { 'x:y': '1' } } };
+    expect(() => evaluate([unknown], { action: 'sns:Publish', resource: 'arn:aws:sns:r:1:t' })).toThrow(
+      /does not know the condition operator NumericLessThan/,
+    );
+  });
+});

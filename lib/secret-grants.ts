@@ -10,17 +10,11 @@ export interface KeyedSecretReference {
   readonly kmsKey: string | undefined;
 }
 
-const KMS_SUFFIX = /#kms=(alias\/[\w/-]+|[0-9a-f-]{36}|arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+)$/;
-
-/**
- * Reads `ssm:/path#kms=alias/x` or `secretsmanager:name[#field]#kms=<key>`: the plain reference, and the key to
- * grant kms:Decrypt on. The suite's parser (functions/core/secret-reference.ts) does not know the suffix yet;
- * until it does, a suite cannot declare one, and this reads plain references unchanged.
- */
+/** A reference's plain form and its customer-managed key (the parser reads the `#kms=` suffix). */
 export function parseKeyedSecretReference(text: string): KeyedSecretReference | undefined {
-  const match = KMS_SUFFIX.exec(text);
-  const reference = parseSecretReference(match ? text.slice(0, match.index) : text);
-  return reference ? { reference, kmsKey: match?.[1] } : undefined;
+  const reference = parseSecretReference(text);
+  if (!reference) return undefined;
+  return { reference, kmsKey: reference.scheme === 'env' ? undefined : reference.kmsKey };
 }
 
 /**

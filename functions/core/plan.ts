@@ -58,6 +58,8 @@ export interface ResolvedProbe {
 export interface ResolvedAlert {
   readonly breachedRuns: { readonly atLeast: number; readonly of: number };
   readonly missedRuns: number;
+  /** Consecutive invalid runs before "cannot measure" pages; undefined: as many as missedRuns. */
+  readonly invalidRuns?: number | undefined;
   /** Time between runs: from a rate() schedule or the suite; undefined for a cron schedule without one. */
   readonly intervalMs: number | undefined;
   /** Percentile key ("p99") → alarm threshold, ms. */

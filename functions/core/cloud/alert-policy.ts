@@ -42,13 +42,10 @@ export function maxEvaluationSeconds(periodSeconds: number): number {
 /**
  * Consecutive intervals of invalid runs before "cannot measure" pages. By design the same K as the
  * heartbeat's `alert.missedRuns` (default 3): both mean "nothing was measured for K intervals", one because
- * no run happened, one because every run was invalid. An `alert.invalidRuns` in the suite, once the schema
- * has it, takes precedence.
+ * no run happened, one because every run was invalid. `alert.invalidRuns` in the suite takes precedence.
  */
 export function invalidRunsToAlarm(probe: ResolvedProbe): number {
-  return (
-    (probe.alert as ResolvedProbe['alert'] & { invalidRuns?: number }).invalidRuns ?? probe.alert.missedRuns
-  );
+  return probe.alert.invalidRuns ?? probe.alert.missedRuns;
 }
 
 /**

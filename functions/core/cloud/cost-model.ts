@@ -1,5 +1,6 @@
 import { expectedDurationMs } from '../engines/run-shard.ts';
 import type { ResolvedProbe } from '../plan.ts';
+import { probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
 import { publishedMetrics } from './metric-data.ts';
 import {
@@ -94,7 +95,7 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
   const logBytes = invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent;
   const recordBytes = probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
   const metrics = publishedMetrics(probe.load.kind);
-  const alarms = 2 + Object.keys(probe.alert.latency).length;
+  const alarms = probeAlarmCount(probe);
 
   const lines: CostLine[] = [
     {
@@ -147,7 +148,7 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
       item: 'CloudWatch alarms',
       group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
-      basis: `${alarms} alarms (SLA, heartbeat${alarms > 2 ? ', percentiles' : ''})`,
+      basis: `${alarms} alarms (SLA, heartbeat, cannot measure, store failures${alarms > 4 ? ', percentiles' : ''})`,
     },
     {
       item: 'CloudWatch Logs',

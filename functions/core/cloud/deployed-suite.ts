@@ -26,7 +26,7 @@ export interface EnvironmentBudget {
   readonly maxConnections: number;
   /**
    * Worker Lambdas of all probes whose runs overlap: the workers' reserved concurrency. Read from
-   * `caps.maxShards` once the suite schema has it; until then the planned peak (see workerConcurrency).
+   * `caps.maxShards` from the suite; undefined: the planned peak (see workerConcurrency).
    */
   readonly maxShards: number | undefined;
 }
@@ -47,9 +47,7 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     probes[probe.id] = { ...resolved, secrets: usedSecrets(resolved) };
   }
   const env = suite.environments[environment]!;
-  const caps = env.caps as Suite['environments'][string]['caps'] & {
-    maxShards?: number;
-  };
+  const caps = env.caps;
   return {
     suite: suite.name,
     environment,

@@ -129,6 +129,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     alert: {
       breachedRuns: probe.alert?.breachedRuns ?? DEFAULT_ALERT.breachedRuns,
       missedRuns: probe.alert?.missedRuns ?? DEFAULT_ALERT.missedRuns,
+      invalidRuns: probe.alert?.invalidRuns,
       intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
       latency: probe.alert?.latency ?? {},
     },

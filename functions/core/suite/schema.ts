@@ -326,6 +326,8 @@ export const alertSchema = z.strictObject({
   breachedRuns: breachedRunsSchema.optional().default(DEFAULT_ALERT.breachedRuns),
   /** Consecutive schedule intervals without a run before the heartbeat alarm pages. */
   missedRuns: positive('runs', 100, true).optional().default(DEFAULT_ALERT.missedRuns),
+  /** Consecutive intervals of invalid runs (nothing measured) before "cannot measure" pages; default missedRuns. */
+  invalidRuns: positive('runs', 100, true).optional(),
   /** The time between runs: derived from rate() schedules, required for cron(). */
   interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */
@@ -371,6 +373,8 @@ const capsSchema = z.strictObject({
     .optional()
     .default(DEFAULT_CAPS.maxConnections),
   maxDuration: loadDuration().optional().default(DEFAULT_CAPS.maxDurationMs),
+  /** Worker Lambdas of this environment running at once, at most (deployed: their reserved concurrency). */
+  maxShards: positive('shards', 1_000, true).optional(),
 });
 
 export const environmentSchema = z.strictObject({

@@ -20,7 +20,8 @@ export interface PlanEvent {
   readonly scheduledTime?: string | undefined;
   readonly execution?: {
     readonly Id?: string | undefined;
-    readonly Input?: { readonly scheduledTime?: unknown } | undefined;
+    /** The execution's input: Scheduler's `{probeId, scheduledTime}`, or whatever a manual start passed. */
+    readonly Input?: { readonly probeId?: unknown; readonly scheduledTime?: unknown } | undefined;
   };
 }
 

@@ -36,6 +36,7 @@ let table: LocalRunsTable;
 let store: RunStore;
 let shardStore: ShardStore;
 let deployed: DeployedSuite;
+let template: ReturnType<typeof synthStack>['template'];
 /** Per runner (Checks for latency probes, Load for bursts): the synthesized definition and worker timeout. */
 const runners: Record<string, { definition: Record<string, unknown>; workerTimeoutMs: number }> = {};
 /** Everything the three functions logged (Powertools writes JSON lines to stdout). */
@@ -70,8 +71,9 @@ beforeAll(async () => {
       shards: 1_000,
     } as never,
   );
-  const { stack, template } = synthStack(input);
-  deployed = stack.probes.deployed;
+  const synthesized = synthStack(input);
+  template = synthesized.template;
+  deployed = synthesized.stack.probes.deployed;
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
   const functions = template.findResources('AWS::Lambda::Function');
   for (const name of ['Checks', 'Load', 'LongLoad']) {
@@ -191,6 +193,30 @@ async function shardResultsOf(runId: string): Promise<ShardResult[]> {
 const tick = (minute: number) => new Date(Date.UTC(2026, 10, 30, 6, minute)).toISOString();
 
 describe('the synthesized state machine, executed in-process with the real handlers', () => {
+  it('gives every task longer than its Lambda may run, and logs under /aws/vendedlogs/states/', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const lambdaSeconds = (hint: string) =>
+      Object.entries(functions).find(([id]) => id.includes(hint))![1].Properties.Timeout as number;
+    for (const [name, runner] of Object.entries(runners)) {
+      const states = runner.definition.States as Record<string, { TimeoutSeconds?: number }>;
+      const shards = runner.definition.States as Record<
+        string,
+        { ItemProcessor?: { States: typeof states } }
+      >;
+      const worker = shards.Shards!.ItemProcessor!.States.Worker!;
+      expect(worker.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
+      expect(states.Plan!.TimeoutSeconds, name).toBe(lambdaSeconds('Plan') + 15);
+      expect(states.Aggregate!.TimeoutSeconds, name).toBe(lambdaSeconds('Aggregate') + 15);
+    }
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const machine of machines) {
+      const logGroupArn = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup
+        .LogGroupArn['Fn::GetAtt'][0] as string;
+      expect(logGroups[logGroupArn]!.Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\/[\w-]+$/);
+    }
+  });
+
   it('runs a one-shard latency probe: stored, published as a distribution, no secret in history or logs', async () => {
     authorizations = new Set();
     const { definition, tasks, workerCalls } = handlers('Checks');

@@ -63,6 +63,7 @@ export const STATE_NAMES = {
   duplicate: 'DuplicateTick',
   shards: 'Shards',
   worker: 'Worker',
+  recordLoss: 'RecordLostShard',
   lost: 'ShardLost',
   aggregate: 'Aggregate',
 };
@@ -119,10 +120,15 @@ export class RunStateMachine extends Construct {
     const worker = invoke(STATE_NAMES.worker, props.worker, props.workerTimeout, {
       outputPath: JsonPath.DISCARD,
     });
-    worker.addCatch(new Pass(this, STATE_NAMES.lost, { outputPath: JsonPath.DISCARD }), {
-      errors: ['States.ALL'],
-      resultPath: JsonPath.DISCARD,
+    // A task lost to a timeout, a crash or throttling leaves no note of its own: the worker function is called
+    // again with the error and cause, and writes them to the shard's item (a few ms; only on failure). Should
+    // that fail too, the shard is simply missing and Aggregate says it was lost.
+    const recordLoss = invoke(STATE_NAMES.recordLoss, props.worker, props.workerTimeout, {
+      outputPath: JsonPath.DISCARD,
     });
+    const lost = new Pass(this, STATE_NAMES.lost, { outputPath: JsonPath.DISCARD });
+    recordLoss.addCatch(lost, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
     const aggregate = invoke(STATE_NAMES.aggregate, props.aggregate, aggregateTimeout);
 
     const mapProps = {

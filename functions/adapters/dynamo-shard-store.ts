@@ -7,6 +7,8 @@ import { runsTableDocuments } from './dynamo-documents.ts';
 /** Where workers leave their shard results and Aggregate collects them (the runs table, see shard-record.ts). */
 export interface ShardStore {
   write(record: ShardRecord): Promise<void>;
+  /** Writes unless the shard already has an item (a worker's own note beats the state machine's); true if written. */
+  writeIfAbsent(record: ShardRecord): Promise<boolean>;
   /** Every shard item of a run, all pages, strongly consistent: a worker's write is visible once it returned. */
   readRun(environment: string, runId: string): Promise<ShardRecord[]>;
 }
@@ -16,6 +18,22 @@ export function createShardStore(client: DynamoDBClient, tableName: string): Sha
   return {
     async write(record) {
       await documents.send(new PutCommand({ TableName: tableName, Item: record }));
+    },
+    async writeIfAbsent(record) {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: record,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': RUN_KEYS.partition },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
     },
     async readRun(environment, runId) {
       const records: ShardRecord[] = [];

@@ -7,8 +7,13 @@ import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-stor
 import { generateShardLoad, type ShardLoadOptions } from '../adapters/generate-load.ts';
 import { planFromMessage } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
-import type { ShardPointer, ShardTask } from '../core/cloud/run-messages.ts';
-import { shardRecord } from '../core/cloud/shard-record.ts';
+import {
+  isLostShard,
+  type LostShard,
+  type ShardPointer,
+  type ShardTask,
+} from '../core/cloud/run-messages.ts';
+import { lostShardNote, shardRecord } from '../core/cloud/shard-record.ts';
 import { withUsedSecrets } from '../core/cloud/used-secrets.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
@@ -29,7 +34,8 @@ function refused(result: ShardResult): boolean {
 /**
  * One shard of a run. The load stops early enough before the Lambda deadline that every in-flight request can
  * still end within its timeout. The result goes to the runs table and only a pointer comes back; a failure is
- * recorded there too (its error in words, never a secret value), then rethrown so the task shows it.
+ * recorded there too (its error in words, never a secret value), then rethrown so the task shows it. Called
+ * with a lost shard (the state machine's Catch), it records the loss instead.
  */
 export function createWorkerHandler(
   suite: () => DeployedSuite,
@@ -49,11 +55,21 @@ export function createWorkerHandler(
   // Probes whose last run in this worker was refused with 401/403: their secrets are read past the cache on the
   // next run, so a rotated secret costs at most one refused run per warm worker instead of five minutes of them.
   const refreshNext = new Set<string>();
-  return middy(async (task: ShardTask, context: Context): Promise<ShardPointer> => {
+  return middy(async (task: ShardTask | LostShard, context: Context): Promise<ShardPointer> => {
     const probe = withUsedSecrets(deployedProbe(suite(), task?.probeId));
     correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
-    const plan = planFromMessage(probe, task);
     const store = shards();
+    if (isLostShard(task)) {
+      // The state machine hands back a shard its task lost (timeout, crash, throttling): its cause goes to the
+      // table, so the run says why it could not measure; a note the worker wrote itself is kept.
+      const failure = lostShardNote(task.failure);
+      const recorded = await store.writeIfAbsent(
+        shardRecord(probe.environment, task.runId, task.shard, { failure }, now()),
+      );
+      logger.warn('shard lost', { error: failure.error, reason: failure.message, recorded });
+      return { runId: task.runId, shard: task.shard };
+    }
+    const plan = planFromMessage(probe, task);
     const write = (outcome: Parameters<typeof shardRecord>[3]) =>
       store.write(shardRecord(probe.environment, task.runId, task.shard, outcome, now()));
     const stopAfter = context.getRemainingTimeInMillis() - probe.request.timeoutMs - RETURN_MARGIN_MS;

@@ -35,6 +35,19 @@ export interface ShardTask {
   readonly shards: number;
 }
 
+/**
+ * A shard whose Worker task failed, as the state machine's Catch hands it back to the worker function: Step
+ * Functions' error name and cause. The worker writes them to the shard's item unless its own, more precise,
+ * failure note is already there; nothing of it stays in the Map's result.
+ */
+export interface LostShard extends ShardTask {
+  readonly failure: { readonly Error?: string; readonly Cause?: string };
+}
+
+export function isLostShard(event: ShardTask | LostShard): event is LostShard {
+  return typeof (event as LostShard).failure === 'object' && (event as LostShard).failure !== null;
+}
+
 /** What a worker returns: where its result is, never the result. */
 export interface ShardPointer {
   readonly runId: string;

@@ -53,3 +53,22 @@ export function shardRecord(
     ...outcome,
   };
 }
+
+/**
+ * The words for a shard its task lost, from Step Functions' error and cause. A function error's cause is
+ * Lambda's JSON (`{"errorType","errorMessage","trace"}`): its message is kept, never the stack trace.
+ */
+export function lostShardNote(failure: {
+  readonly Error?: string;
+  readonly Cause?: string;
+}): ShardFailureNote {
+  const error = failure.Error || 'Error';
+  let message = failure.Cause ?? '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // Not Lambda's JSON (a timeout, throttling): the cause is already words.
+  }
+  return { error, message: (message || 'no cause given').slice(0, 500) };
+}

@@ -157,6 +157,7 @@ function handlers(
         if (task.shard === options.breakShard) throw new Error('worker crashed');
         return worker(task, context);
       },
+      RecordLostShard: (input: unknown) => worker(input as never, context),
       Aggregate: (input: unknown) => {
         aggregateCalls.push(input);
         return aggregate(input as never, context);
@@ -205,6 +206,8 @@ describe('the synthesized state machine, executed in-process with the real handl
       >;
       const worker = shards.Shards!.ItemProcessor!.States.Worker!;
       expect(worker.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
+      const recordLoss = shards.Shards!.ItemProcessor!.States.RecordLostShard!;
+      expect(recordLoss.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
       expect(states.Plan!.TimeoutSeconds, name).toBe(lambdaSeconds('Plan') + 15);
       expect(states.Aggregate!.TimeoutSeconds, name).toBe(lambdaSeconds('Aggregate') + 15);
     }
@@ -318,9 +321,8 @@ describe('the synthesized state machine, executed in-process with the real handl
     const run = (await storedRuns('accounts')).find((r) => r.runId === (output as { runId: string }).runId)!;
     expect(run.partial).toBe(true);
     expect(run.validity.valid).toBe(false);
-    expect(run.validity.reasons).toContain(
-      'only 5 of 6 shards reported: worker lost before writing a result (timeout, crash, throttling or a failed write)',
-    );
+    // The Catch handed the lost task's error back to the worker function, which wrote it to the shard's item.
+    expect(run.validity.reasons).toContain('only 5 of 6 shards reported: worker error Error: worker crashed');
     expect(run.sla.verdict).toBe('invalid');
 
     const data = publishedData();
@@ -476,5 +478,36 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(run!.requests.total).toBe(50 * perTwenty);
     // The stored run item stays far below DynamoDB's 400 KB item limit.
     expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(64 * 1024);
+  });
+
+  it('keeps the payload small when 1,000 shards all fail with long causes: each failure goes to the table', async () => {
+    // A Lambda error's cause carries its message and stack trace: 2 KB each here, 2 MB for the run.
+    const trace = 'at handler (file:///var/task/index.mjs:1:1)\n'.repeat(45);
+    const failing = handlers('LongLoad', {
+      worker: async () => {
+        throw Object.assign(new Error(`Runtime exited: ${trace}`), { name: 'Runtime.ExitError' });
+      },
+    });
+    const { output, largestPayloadBytes } = await executeRun(
+      failing.definition,
+      { probeId: 'wide', scheduledTime: tick(10) },
+      failing.tasks,
+    );
+
+    expect(output).toMatchObject({
+      probeId: 'wide',
+      valid: false,
+      coverage: { planned: 1_000, reported: 0 },
+    });
+    process.stderr.write(`1,000 failed shards: largest state payload ${largestPayloadBytes} bytes\n`);
+    expect(largestPayloadBytes).toBeLessThan(6 * 1024);
+    const runId = (output as { runId: string }).runId;
+    const [run] = (await storedRuns('wide')).filter((r) => r.runId === runId);
+    expect(run!.validity.reasons[0]).toMatch(
+      /^only 0 of 1000 shards reported: worker error Runtime\.ExitError: Runtime exited: at handler/,
+    );
+    const data = publishedData();
+    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
+    expect(data.some((d) => d.MetricName === 'Heartbeat')).toBe(false);
   });
 });

@@ -155,4 +155,37 @@ describe('worker handler', () => {
     expect((await shards.readRun('prod', 'r-unused'))[0]!.result!.requests.ok).toBe(1);
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
   });
+
+  it("records a shard its task lost with the error and Lambda's message (no trace), keeping a note the worker wrote itself", async () => {
+    const deployed = suite({ load: { kind: 'latency', requests: 1, interval: '5ms' } });
+    const worker = createWorkerHandler(() => deployed, { shards: () => shards });
+    const cause = JSON.stringify({
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: 'Runtime exited with error: signal: killed',
+      trace: ['at handler (file:///var/task/index.mjs:1:1)'],
+    });
+
+    await worker({ ...task('r-lost'), failure: { Error: 'Runtime.OutOfMemory', Cause: cause } }, context);
+    await worker({ ...task('r-timeout'), failure: { Error: 'States.Timeout' } }, context);
+    await expect(
+      worker(task('r-own'), { getRemainingTimeInMillis: () => 60_000 } as Context),
+    ).resolves.toEqual({
+      runId: 'r-own',
+      shard: 0,
+    });
+    await worker({ ...task('r-own'), failure: { Error: 'States.Timeout', Cause: 'late' } }, context);
+
+    const note = async (runId: string) => (await shards.readRun('prod', runId))[0];
+    expect((await note('r-lost'))!.failure).toEqual({
+      error: 'Runtime.OutOfMemory',
+      message: 'Runtime exited with error: signal: killed',
+    });
+    expect((await note('r-timeout'))!.failure).toEqual({
+      error: 'States.Timeout',
+      message: 'no cause given',
+    });
+    // The shard had written its result: a late loss notice does not overwrite it.
+    expect((await note('r-own'))!.result!.requests.total).toBe(1);
+    expect((await note('r-own'))!.failure).toBeUndefined();
+  });
 });

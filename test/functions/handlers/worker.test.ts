@@ -6,7 +6,7 @@ import { createShardStore, type ShardStore } from '../../../functions/adapters/d
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
-import { createWorkerHandler, RETURN_MARGIN_MS } from '../../../functions/handlers/worker.ts';
+import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
@@ -66,10 +66,9 @@ describe('worker handler', () => {
 
     const pointer = await worker(task('r-deadline'), deadline);
 
-    const took = Date.now() - invokedAt;
-    // Load stops at remaining − timeout − margin; the last requests end within their timeout after that.
-    expect(took).toBeGreaterThanOrEqual(remainingAtStart - 500 - RETURN_MARGIN_MS - 50);
-    expect(took).toBeLessThan(remainingAtStart - RETURN_MARGIN_MS + 500);
+    // The load was planned for 30 s; the deadline signal stopped it (at remaining − timeout − RETURN_MARGIN_MS)
+    // and the worker wrote its result and returned while its Lambda was still alive.
+    expect(Date.now() - invokedAt).toBeLessThan(remainingAtStart);
     expect(pointer).toEqual({ runId: 'r-deadline', shard: 0 });
     const [record] = await shards.readRun('prod', 'r-deadline');
     expect(record).toMatchObject({ pk: 'shards#prod#r-deadline', sk: 'shard#0000', shard: 0 });

@@ -63,8 +63,10 @@ export const STATE_NAMES = {
   duplicate: 'DuplicateTick',
   shards: 'Shards',
   worker: 'Worker',
-  recordLoss: 'RecordLostShard',
+  /** The worker function again, recording why a task lost its shard. */
   lost: 'ShardLost',
+  /** The shard stays missing: even its loss could not be recorded. */
+  unrecorded: 'ShardLostUnrecorded',
   aggregate: 'Aggregate',
 };
 
@@ -123,11 +125,11 @@ export class RunStateMachine extends Construct {
     // A task lost to a timeout, a crash or throttling leaves no note of its own: the worker function is called
     // again with the error and cause, and writes them to the shard's item (a few ms; only on failure). Should
     // that fail too, the shard is simply missing and Aggregate says it was lost.
-    const recordLoss = invoke(STATE_NAMES.recordLoss, props.worker, props.workerTimeout, {
+    const recordLoss = invoke(STATE_NAMES.lost, props.worker, props.workerTimeout, {
       outputPath: JsonPath.DISCARD,
     });
-    const lost = new Pass(this, STATE_NAMES.lost, { outputPath: JsonPath.DISCARD });
-    recordLoss.addCatch(lost, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    const unrecorded = new Pass(this, STATE_NAMES.unrecorded, { outputPath: JsonPath.DISCARD });
+    recordLoss.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
     worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
     const aggregate = invoke(STATE_NAMES.aggregate, props.aggregate, aggregateTimeout);
 

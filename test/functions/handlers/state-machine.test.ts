@@ -157,7 +157,7 @@ function handlers(
         if (task.shard === options.breakShard) throw new Error('worker crashed');
         return worker(task, context);
       },
-      RecordLostShard: (input: unknown) => worker(input as never, context),
+      ShardLost: (input: unknown) => worker(input as never, context),
       Aggregate: (input: unknown) => {
         aggregateCalls.push(input);
         return aggregate(input as never, context);
@@ -206,7 +206,7 @@ describe('the synthesized state machine, executed in-process with the real handl
       >;
       const worker = shards.Shards!.ItemProcessor!.States.Worker!;
       expect(worker.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
-      const recordLoss = shards.Shards!.ItemProcessor!.States.RecordLostShard!;
+      const recordLoss = shards.Shards!.ItemProcessor!.States.ShardLost!;
       expect(recordLoss.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
       expect(states.Plan!.TimeoutSeconds, name).toBe(lambdaSeconds('Plan') + 15);
       expect(states.Aggregate!.TimeoutSeconds, name).toBe(lambdaSeconds('Aggregate') + 15);

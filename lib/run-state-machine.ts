@@ -1,20 +1,26 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  Choice,
+  Condition,
   DefinitionBody,
   DistributedMap,
   JitterType,
+  JsonPath,
   LogLevel,
   Map as MapState,
   Pass,
   StateMachine,
   StateMachineType,
+  Succeed,
+  TaskInput,
   Timeout,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke, type LambdaInvokeProps } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
+  CONTROL_FUNCTIONS,
   EXPRESS_MAX_MS,
   INLINE_MAP_MAX_SHARDS,
   type WorkflowKind,
@@ -31,12 +37,19 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
+/**
+ * A task's timeout is its Lambda timeout plus this: the invoke itself (a cold start's init, the response) takes
+ * time, and a task that gave up first would leave a worker sending load that nobody waits for.
+ */
+export const TASK_TIMEOUT_MARGIN = Duration.seconds(15);
+
 export interface RunStateMachineProps {
   readonly kind: WorkflowKind;
+  /** Plan, Worker and Aggregate: pass published versions or aliases, so one run uses one deploy's code. */
   readonly plan: IFunction;
   readonly worker: IFunction;
   readonly aggregate: IFunction;
-  /** Longest a worker may run (its Lambda timeout): the Worker state's timeout. */
+  /** The worker's Lambda timeout; the Worker task waits a margin longer. */
   readonly workerTimeout: Duration;
   /** Most shards of any probe this machine runs: the Map's concurrency. */
   readonly maxShards: number;
@@ -46,25 +59,41 @@ export interface RunStateMachineProps {
 /** State names are part of the contract: the local runner maps handlers to them. */
 export const STATE_NAMES = {
   plan: 'Plan',
+  firstForTick: 'FirstForTick',
+  duplicate: 'DuplicateTick',
   shards: 'Shards',
   worker: 'Worker',
+  /** The worker function again, recording why a task lost its shard. */
   lost: 'ShardLost',
+  /** The shard stays missing: even its loss could not be recorded. */
+  unrecorded: 'ShardLostUnrecorded',
   aggregate: 'Aggregate',
 };
 
-/** Plan → Map over shards → Worker → Aggregate, in JSONPath. */
+/**
+ * Plan → (a duplicate execution of a schedule tick stops here) → Map over shard indexes → Worker → Aggregate,
+ * in JSONPath. No shard result travels in the state: workers write theirs to the runs table and Aggregate reads
+ * them there, so the state holds the plan (a few bytes per shard) whatever the histograms hold; Step Functions
+ * caps a payload at 256 KiB and `States.DataLimitExceeded` cannot be caught.
+ */
 export class RunStateMachine extends Construct {
   readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
-    const invoke = (name: string, fn: IFunction, timeout: Duration) => {
+    const invoke = (
+      name: string,
+      fn: IFunction,
+      lambdaTimeout: Duration,
+      io: Pick<LambdaInvokeProps, 'payload' | 'outputPath'> = {},
+    ) => {
       const task = new LambdaInvoke(this, name, {
         lambdaFunction: fn,
-        // The function's own output, without Lambda's {Payload, StatusCode} envelope: ShardResults stay small.
+        // The function's own output, without Lambda's {Payload, StatusCode} envelope.
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-        taskTimeout: Timeout.duration(timeout),
+        taskTimeout: Timeout.duration(lambdaTimeout.plus(TASK_TIMEOUT_MARGIN)),
+        ...io,
       });
       task.addRetry({
         errors: LAMBDA_SERVICE_ERRORS,
@@ -77,23 +106,43 @@ export class RunStateMachine extends Construct {
       return task;
     };
 
-    const plan = invoke(STATE_NAMES.plan, props.plan, Duration.seconds(30));
-    const worker = invoke(STATE_NAMES.worker, props.worker, props.workerTimeout);
-    // A lost shard becomes a recorded failure: the run is aggregated without it (partial), not abandoned.
-    const lost = new Pass(this, STATE_NAMES.lost, {
-      parameters: {
-        failed: true,
-        'shard.$': '$.shard',
-        'error.$': '$.failure.Error',
-        'cause.$': '$.failure.Cause',
-      },
+    const planTimeout = Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs);
+    const aggregateTimeout = Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs);
+    // Plan sees the execution's context: its input holds the schedule's scheduledTime (absent on a manual
+    // start, which a path into the input could not express) and its id keys the lease to this execution.
+    const plan = invoke(STATE_NAMES.plan, props.plan, planTimeout, {
+      payload: TaskInput.fromObject({
+        probeId: JsonPath.stringAt('$.probeId'),
+        execution: JsonPath.objectAt('$$.Execution'),
+      }),
     });
-    worker.addCatch(lost, { errors: ['States.ALL'], resultPath: '$.failure' });
-    const aggregate = invoke(STATE_NAMES.aggregate, props.aggregate, Duration.seconds(60));
+    // Each iteration leaves `{}`: the worker's pointer and a lost shard's error stay out of the Map's result
+    // (Aggregate finds results, recorded failures and missing shards in the table). The execution history
+    // still shows each failed task with its error.
+    const worker = invoke(STATE_NAMES.worker, props.worker, props.workerTimeout, {
+      outputPath: JsonPath.DISCARD,
+    });
+    // A task lost to a timeout, a crash or throttling leaves no note of its own: the worker function is called
+    // again with the error and cause, and writes them to the shard's item (a few ms; only on failure). Should
+    // that fail too, the shard is simply missing and Aggregate says it was lost.
+    const recordLoss = invoke(STATE_NAMES.lost, props.worker, props.workerTimeout, {
+      outputPath: JsonPath.DISCARD,
+    });
+    const unrecorded = new Pass(this, STATE_NAMES.unrecorded, { outputPath: JsonPath.DISCARD });
+    recordLoss.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
+    const aggregate = invoke(STATE_NAMES.aggregate, props.aggregate, aggregateTimeout);
 
     const mapProps = {
       itemsPath: '$.tasks',
-      resultPath: '$.outcomes',
+      itemSelector: {
+        runId: JsonPath.stringAt('$.runId'),
+        probeId: JsonPath.stringAt('$.probeId'),
+        startAt: JsonPath.numberAt('$.startAt'),
+        shards: JsonPath.numberAt('$.shards'),
+        shard: JsonPath.numberAt('$$.Map.Item.Value'),
+      },
+      resultPath: JsonPath.DISCARD,
       maxConcurrency: props.maxShards,
     };
     const shards =
@@ -104,13 +153,24 @@ export class RunStateMachine extends Construct {
           }).itemProcessor(worker)
         : new DistributedMap(this, STATE_NAMES.shards, mapProps).itemProcessor(worker);
 
+    const firstForTick = new Choice(this, STATE_NAMES.firstForTick)
+      .when(Condition.isPresent('$.duplicate'), new Succeed(this, STATE_NAMES.duplicate))
+      .otherwise(shards.next(aggregate));
+
     const logs = new LogGroup(this, 'Logs', {
+      // AWS advises /aws/vendedlogs/ for state-machine logs: CloudWatch Logs' resource policy (5,120
+      // characters) then needs one statement for all of them instead of one per log group.
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const runTimeout = props.workerTimeout.plus(Duration.minutes(2));
+    const runTimeout = props.workerTimeout
+      .plus(planTimeout)
+      .plus(aggregateTimeout)
+      .plus(Duration.seconds(TASK_TIMEOUT_MARGIN.toSeconds() * 3))
+      .plus(Duration.minutes(1));
     this.stateMachine = new StateMachine(this, 'Resource', {
-      definitionBody: DefinitionBody.fromChainable(plan.next(shards).next(aggregate)),
+      definitionBody: DefinitionBody.fromChainable(plan.next(firstForTick)),
       stateMachineType: props.kind === 'express' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
       timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout,
       tracingEnabled: true,

@@ -1,26 +1,26 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 
-let ssm: Promise<typeof import('@aws-sdk/client-ssm')> | undefined;
-let ssmClient: SSMClient | undefined;
-let secretsManager: Promise<typeof import('@aws-sdk/client-secrets-manager')> | undefined;
-let secretsManagerClient: SecretsManagerClient | undefined;
+let secretsSsm: Promise<SSMProvider> | undefined;
+let switchSsm: Promise<SSMProvider> | undefined;
+let secretsManager: Promise<SecretsProvider> | undefined;
 
 /**
- * The SSM SDK and one client for the process, loaded on first use: a function that never reads a parameter
- * never pays for the SDK at cold start. Default credentials and region (the Lambda's own role).
+ * Powertools Parameters providers, one per use, loaded on first use: a function that never reads a parameter
+ * never pays for the SDK at cold start. Default credentials and region (the Lambda's own role). Each provider
+ * keeps its own cache, so clearing the secrets' cache leaves the kill switch's alone.
  */
-export async function useSsm() {
-  ssm ??= import('@aws-sdk/client-ssm');
-  const sdk = await ssm;
-  ssmClient ??= new sdk.SSMClient({});
-  return { sdk, client: ssmClient };
+export function secretParameters(): Promise<SSMProvider> {
+  secretsSsm ??= import('@aws-lambda-powertools/parameters/ssm').then((m) => new m.SSMProvider());
+  return secretsSsm;
 }
 
-/** The Secrets Manager SDK and one client for the process, loaded on first use. */
-export async function useSecretsManager() {
-  secretsManager ??= import('@aws-sdk/client-secrets-manager');
-  const sdk = await secretsManager;
-  secretsManagerClient ??= new sdk.SecretsManagerClient({});
-  return { sdk, client: secretsManagerClient };
+export function killSwitchParameters(): Promise<SSMProvider> {
+  switchSsm ??= import('@aws-lambda-powertools/parameters/ssm').then((m) => new m.SSMProvider());
+  return switchSsm;
+}
+
+export function secretValues(): Promise<SecretsProvider> {
+  secretsManager ??= import('@aws-lambda-powertools/parameters/secrets').then((m) => new m.SecretsProvider());
+  return secretsManager;
 }

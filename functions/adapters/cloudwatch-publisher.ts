@@ -5,9 +5,17 @@ import type { RunResult } from '../core/run-result.ts';
 /** CloudWatch takes at most this many datums in one PutMetricData call. */
 const MAX_DATUMS_PER_CALL = 1_000;
 
-/** Publishes one run: one PutMetricData call (its latency distribution, counts, verdict and heartbeat). */
-export async function publishRunMetrics(client: CloudWatchClient, run: RunResult): Promise<void> {
-  const data = runMetricData(run);
+/**
+ * Publishes one run of `suite`: one PutMetricData call (its latency distribution, counts, verdict, validity,
+ * heartbeat when measuring, and StoreFailed when the table refused the run).
+ */
+export async function publishRunMetrics(
+  client: CloudWatchClient,
+  suite: string,
+  run: RunResult,
+  options: { readonly storeFailed?: boolean } = {},
+): Promise<void> {
+  const data = runMetricData(suite, run, options);
   if (data.length > MAX_DATUMS_PER_CALL) {
     // 1,000 datums hold 148,000 distinct latency values: more than a 3-digit HDR histogram has below 1 hour.
     throw new Error(`run ${run.runId} has ${data.length} metric datums, more than one call takes`);
@@ -18,6 +26,7 @@ export async function publishRunMetrics(client: CloudWatchClient, run: RunResult
 /** A paused probe still beats: the heartbeat alarm watches the pipeline, and pausing is deliberate. */
 export async function publishPausedHeartbeat(
   client: CloudWatchClient,
+  suite: string,
   environment: string,
   probeId: string,
 ): Promise<void> {
@@ -27,7 +36,7 @@ export async function publishPausedHeartbeat(
       MetricData: [
         {
           MetricName: METRICS.heartbeat,
-          Dimensions: metricDimensions(environment, probeId),
+          Dimensions: metricDimensions(suite, environment, probeId),
           Timestamp: new Date(),
           Unit: 'Count',
           Value: 1,

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   RUN_KEYS,
   type RunRecord,
@@ -8,6 +8,7 @@ import {
   runSortRange,
 } from '../core/cloud/run-record.ts';
 import type { RunResult } from '../core/run-result.ts';
+import { runsTableDocuments } from './dynamo-documents.ts';
 
 export interface RunStore {
   save(run: RunResult): Promise<RunRecord>;
@@ -22,9 +23,7 @@ export interface RunStore {
 }
 
 export function createRunStore(client: DynamoDBClient, tableName: string, retentionDays: number): RunStore {
-  const documents = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+  const documents = runsTableDocuments(client);
   return {
     async save(run) {
       const item = runRecord(run, retentionDays);

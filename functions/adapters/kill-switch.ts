@@ -1,40 +1,36 @@
-import { useSsm } from './aws-clients.ts';
+import { killSwitchParameters } from './aws-clients.ts';
 
 /** Flipping the switch takes effect within this long (a warm Plan function re-reads it no more often). */
 export const KILL_SWITCH_CACHE_MS = 30_000;
 
 export type KillSwitchState = 'on' | 'off' | 'unreadable';
 
-let cached: { state: KillSwitchState; readAt: number } | undefined;
-
 /**
  * The environment's kill switch: an SSM parameter whose value "on" pauses every probe of the environment
- * without a redeploy. When it cannot be read, perfprobe sends no load either (when in doubt, no load on
- * production), and says so.
+ * without a redeploy (read through Powertools Parameters, cached 30 s). When it cannot be read, perfprobe sends
+ * no load either (when in doubt, no load on production), says so, and reads it again on the next run.
  */
 export async function killSwitchState(
   parameter: string | undefined,
-  options: { readonly now?: () => number } = {},
+  log: (message: string, details: Record<string, unknown>) => void = defaultLog,
 ): Promise<KillSwitchState> {
   if (!parameter) return 'off';
-  const now = options.now ?? Date.now;
-  if (cached !== undefined && now() - cached.readAt < KILL_SWITCH_CACHE_MS) return cached.state;
-  const { sdk, client } = await useSsm();
-  let state: KillSwitchState;
+  const ssm = await killSwitchParameters();
   try {
-    const out = await client.send(new sdk.GetParameterCommand({ Name: parameter }));
-    state = out.Parameter?.Value?.trim().toLowerCase() === 'on' ? 'on' : 'off';
+    const value = await ssm.get(parameter, { maxAge: KILL_SWITCH_CACHE_MS / 1000 });
+    return value?.trim().toLowerCase() === 'on' ? 'on' : 'off';
   } catch (error) {
-    console.error(
-      JSON.stringify({ message: 'kill switch unreadable: no load', parameter, error: String(error) }),
-    );
-    state = 'unreadable';
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    log('kill switch unreadable: no load', { parameter, error: String(cause) });
+    return 'unreadable';
   }
-  cached = { state, readAt: now() };
-  return state;
+}
+
+function defaultLog(message: string, details: Record<string, unknown>): void {
+  console.error(JSON.stringify({ level: 'ERROR', message, ...details }));
 }
 
 /** For tests: forget the cached state. */
-export function forgetKillSwitch(): void {
-  cached = undefined;
+export async function forgetKillSwitch(): Promise<void> {
+  (await killSwitchParameters()).clearCache();
 }

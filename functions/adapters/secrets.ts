@@ -1,9 +1,9 @@
 import { parseSecretReference } from '../core/secret-reference.ts';
-import { useSecretsManager, useSsm } from './aws-clients.ts';
+import { secretParameters, secretValues } from './aws-clients.ts';
 
 export class SecretResolutionError extends Error {
-  constructor(variable: string, reference: string, reason: string) {
-    super(`variable \${${variable}} (secret ${reference}): ${reason}`);
+  constructor(variable: string, reference: string, reason: string, options?: { cause?: unknown }) {
+    super(`variable \${${variable}} (secret ${reference}): ${reason}`, options);
     this.name = 'SecretResolutionError';
   }
 }
@@ -13,56 +13,100 @@ export const SECRET_CACHE_MS = 5 * 60_000;
 
 export interface SecretSources {
   readonly env?: NodeJS.ProcessEnv | undefined;
-  readonly now?: () => number;
+  /**
+   * Read past the cache: a previous run was refused (401/403) with the cached value, which may have been
+   * rotated since.
+   */
+  readonly forceFetch?: boolean | undefined;
 }
 
-const cache = new Map<string, { value: string; fetchedAt: number }>();
+const maxAge = SECRET_CACHE_MS / 1000;
 
 async function fetchValue(reference: string, sources: SecretSources): Promise<string | undefined> {
   const parsed = parseSecretReference(reference);
   if (parsed === undefined)
     throw new Error('not a secret reference (env:NAME, ssm:/name, secretsmanager:name)');
+  const forceFetch = sources.forceFetch ?? false;
   switch (parsed.scheme) {
     case 'env':
       return (sources.env ?? process.env)[parsed.name] || undefined;
     case 'ssm': {
-      const { sdk, client } = await useSsm();
-      const out = await client.send(new sdk.GetParameterCommand({ Name: parsed.name, WithDecryption: true }));
-      return out.Parameter?.Value;
+      const ssm = await secretParameters();
+      return ssm.get(parsed.name, { decrypt: true, maxAge, forceFetch });
     }
     case 'secretsmanager': {
-      const { sdk, client } = await useSecretsManager();
-      const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: parsed.name }));
-      if (parsed.field === undefined) return out.SecretString;
-      const value = (JSON.parse(out.SecretString ?? '{}') as Record<string, unknown>)[parsed.field];
-      return typeof value === 'string' ? value : undefined;
+      const secrets = await secretValues();
+      const value = await secrets.get(parsed.name, { maxAge, forceFetch });
+      if (value !== undefined && typeof value !== 'string') throw new NotTextError();
+      if (parsed.field === undefined || value === undefined) return value;
+      return jsonField(value, parsed.field);
     }
   }
 }
 
+class NotTextError extends Error {
+  constructor() {
+    super('it is a binary secret; only text secrets can fill a request');
+    this.name = 'NotTextError';
+  }
+}
+
+class NotJsonError extends Error {
+  constructor(field: string) {
+    // JSON.parse's own message quotes the text it failed on: that text is the secret, so it is never passed on.
+    super(`its value is not a JSON object, so field "${field}" cannot be read`);
+    this.name = 'NotJsonError';
+  }
+}
+
+function jsonField(text: string, field: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new NotJsonError(field);
+  }
+  if (parsed === null || typeof parsed !== 'object') throw new NotJsonError(field);
+  const value = (parsed as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /**
- * Resolves secret references to values, in the process that sends the requests and nowhere else. Values are
- * never logged or returned to anything but the request builder; an error names the variable and the
- * reference, never a value.
+ * Why a read failed, in words on-call can act on: the SDK's error name and message (which name resources and
+ * actions, never values), with a hint when the cause is a KMS key or a permission. The hint comes before the
+ * service's message, so it survives when a long message is cut.
+ */
+function failureReason(error: unknown): string {
+  // Powertools wraps SDK errors in GetParameterError; the SDK's own error is its cause.
+  const wrapped = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+  const cause = wrapped.name === 'GetParameterError' && wrapped.cause ? wrapped.cause : wrapped;
+  const name = cause.name ?? 'Error';
+  const message = cause.message ?? String(error);
+  if (/kms|ciphertext|decrypt/i.test(`${name} ${message}`)) {
+    return `${name} (KMS: the worker's role needs kms:Decrypt on the customer-managed key that encrypts it): ${message}`;
+  }
+  if (/AccessDenied|not authorized/i.test(`${name} ${message}`)) {
+    return `${name} (the worker's role is not allowed to read it): ${message}`;
+  }
+  return `${name}: ${message}`;
+}
+
+/**
+ * Resolves secret references to values, in the process that sends the requests and nowhere else (SSM and
+ * Secrets Manager through Powertools Parameters, cached for 5 minutes). Values are never logged or returned to
+ * anything but the request builder; an error names the variable, the reference and the cause, never a value.
  */
 export async function resolveSecrets(
   references: Readonly<Record<string, string>>,
   sources: SecretSources = {},
 ): Promise<Record<string, string>> {
-  const now = sources.now ?? Date.now;
   const values: Record<string, string> = {};
   for (const [variable, reference] of Object.entries(references)) {
-    const cached = reference.startsWith('env:') ? undefined : cache.get(reference);
-    if (cached !== undefined && now() - cached.fetchedAt < SECRET_CACHE_MS) {
-      values[variable] = cached.value;
-      continue;
-    }
     let value: string | undefined;
     try {
       value = await fetchValue(reference, sources);
     } catch (error) {
-      const reason = (error as { name?: string }).name ?? 'Error';
-      throw new SecretResolutionError(variable, reference, `${reason}: ${(error as Error).message}`);
+      throw new SecretResolutionError(variable, reference, failureReason(error), { cause: error });
     }
     if (value === undefined || value === '') {
       const what = reference.startsWith('env:')
@@ -70,13 +114,13 @@ export async function resolveSecrets(
         : 'it resolved to no value';
       throw new SecretResolutionError(variable, reference, what);
     }
-    if (!reference.startsWith('env:')) cache.set(reference, { value, fetchedAt: now() });
     values[variable] = value;
   }
   return values;
 }
 
 /** For tests: forget cached values. */
-export function clearSecretCache(): void {
-  cache.clear();
+export async function clearSecretCache(): Promise<void> {
+  (await secretParameters()).clearCache();
+  (await secretValues()).clearCache();
 }

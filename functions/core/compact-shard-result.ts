@@ -1,10 +1,18 @@
 import { createTimelineHistogram, encodeHistogram, mergeEncoded } from './histogram.ts';
 import type { ShardResult, TimelineSlot } from './shard-result.ts';
 
-/** Step Functions caps a state's payload at 256 KiB; the shards' results share what the plan leaves of it. */
+/**
+ * Step Functions caps a state's payload at 256 KiB; the shards' results shared what the plan left of it.
+ * @deprecated Shard results no longer travel in the state (workers write them to the runs table), so nothing in
+ * the pipeline compacts them any more; the widest shard item is ~18 KB against DynamoDB's 400 KB. Kept only
+ * until test/functions/core/shard-size.test.ts drops its compaction tests; `encodedSize` stays (bench uses it).
+ */
 export const STATE_PAYLOAD_BUDGET_BYTES = 200 * 1024;
 
-/** What one shard may return when `shards` shards report into one Map state. */
+/**
+ * What one shard may return when `shards` shards report into one Map state.
+ * @deprecated See STATE_PAYLOAD_BUDGET_BYTES.
+ */
 export function shardResultBudget(shards: number): number {
   return Math.floor(STATE_PAYLOAD_BUDGET_BYTES / Math.max(1, shards));
 }
@@ -38,6 +46,7 @@ function halveTimeline(result: ShardResult): ShardResult {
 /**
  * Fits a shard result into `maxBytes` by coarsening only its timeline (wider slots, then no per-slot
  * percentiles); the run histogram and every counter stay exact. Returns the result unchanged when it fits.
+ * @deprecated See STATE_PAYLOAD_BUDGET_BYTES.
  */
 export function compactShardResult(result: ShardResult, maxBytes: number): ShardResult {
   let compact = result;

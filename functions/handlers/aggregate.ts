@@ -1,15 +1,21 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { publishPausedHeartbeat, publishRunMetrics } from '../adapters/cloudwatch-publisher.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
+import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
-import type { CollectedRun } from '../core/cloud/run-messages.ts';
+import type { PlannedRun } from '../core/cloud/run-messages.ts';
 import { bundledSuite } from './bundled-suite.ts';
+import { requiredEnv } from './environment.ts';
+import { correlate, logger as defaultLogger } from './logger.ts';
 
 export interface AggregateDependencies {
   readonly store: RunStore;
+  readonly shards: ShardStore;
   readonly cloudWatch: CloudWatchClient;
 }
 
@@ -25,36 +31,57 @@ export interface RunSummary {
   readonly p99Ms: number;
 }
 
+function skipped(run: PlannedRun, verdict: string): RunSummary {
+  return {
+    runId: run.runId,
+    probeId: run.probeId,
+    verdict,
+    valid: false,
+    partial: false,
+    coverage: { planned: 0, reported: 0 },
+    requests: 0,
+    p99Ms: 0,
+  };
+}
+
 /**
- * Merges the shards, then stores the run and publishes its metrics independently: a failing table must not
- * silence the heartbeat, and a failing CloudWatch must not lose the run. Either failure still fails the step.
+ * Reads the run's shard items, merges them, stores the run, then publishes its metrics whatever the store did:
+ * a failing table must not silence the run's metrics, and it adds StoreFailed=1 to them. Either failure then
+ * fails the step, so the execution fails too.
  */
 export function createAggregateHandler(
   suite: () => DeployedSuite,
   dependencies: () => AggregateDependencies,
+  options: { readonly logger?: Logger } = {},
 ) {
-  return middy(async (collected: CollectedRun): Promise<RunSummary> => {
-    const probe = deployedProbe(suite(), collected?.probeId);
-    const { store, cloudWatch } = dependencies();
-    if (collected.paused) {
+  const { logger = defaultLogger } = options;
+  return middy(async (planned: PlannedRun): Promise<RunSummary> => {
+    const deployed = suite();
+    const probe = deployedProbe(deployed, planned?.probeId);
+    correlate(logger, { runId: planned.runId, probeId: probe.id });
+    // The state machine stops a duplicate before this step; should one arrive anyway, it leaves no trace.
+    if (planned.duplicate) return skipped(planned, 'duplicate');
+    const { store, shards, cloudWatch } = dependencies();
+    if (planned.paused) {
       // Paused on purpose, the pipeline is alive: it beats, with no run to store or judge. An unreadable switch
       // does not beat, so the heartbeat alarm tells on-call that nothing is being watched.
-      if (collected.paused === 'kill switch on') {
-        await publishPausedHeartbeat(cloudWatch, probe.environment, probe.id);
+      if (planned.paused === 'kill switch on') {
+        await publishPausedHeartbeat(cloudWatch, deployed.suite, probe.environment, probe.id);
       }
-      return {
-        runId: collected.runId,
-        probeId: probe.id,
-        verdict: collected.paused,
-        valid: false,
-        partial: false,
-        coverage: { planned: 0, reported: 0 },
-        requests: 0,
-        p99Ms: 0,
-      };
+      return skipped(planned, planned.paused);
     }
-    const run = collectRun(probe, collected);
-    const outcomes = await Promise.allSettled([store.save(run), publishRunMetrics(cloudWatch, run)]);
+    const run = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
+    const failures: string[] = [];
+    const stored = await store.save(run).then(
+      () => true,
+      (error: unknown) => {
+        failures.push(`store: ${String(error)}`);
+        return false;
+      },
+    );
+    await publishRunMetrics(cloudWatch, deployed.suite, run, { storeFailed: !stored }).catch(
+      (error: unknown) => failures.push(`publish: ${String(error)}`),
+    );
     const summary: RunSummary = {
       runId: run.runId,
       probeId: run.probeId,
@@ -65,27 +92,26 @@ export function createAggregateHandler(
       requests: run.requests.total,
       p99Ms: run.latencyMs.p99,
     };
-    console.log(JSON.stringify({ message: 'run aggregated', ...summary, reasons: run.validity.reasons }));
-    const failures = outcomes.flatMap((o, i) =>
-      o.status === 'rejected' ? [`${i === 0 ? 'store' : 'publish'}: ${String(o.reason)}`] : [],
-    );
-    if (failures.length > 0) throw new Error(`run ${run.runId} aggregated but ${failures.join('; ')}`);
+    logger.info('run aggregated', { ...summary, reasons: run.validity.reasons });
+    if (failures.length > 0) {
+      logger.error('run not fully recorded', { failures });
+      throw new Error(`run ${run.runId} aggregated but ${failures.join('; ')}`);
+    }
     return summary;
-  });
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 let dependencies: AggregateDependencies | undefined;
 
 export const handler = createAggregateHandler(bundledSuite, () => {
-  dependencies ??= {
-    store: createRunStore(new DynamoDBClient({}), requiredEnv('RUNS_TABLE'), bundledSuite().retentionDays),
-    cloudWatch: new CloudWatchClient({}),
-  };
+  if (dependencies === undefined) {
+    const dynamo = new DynamoDBClient({});
+    const table = requiredEnv('RUNS_TABLE');
+    dependencies = {
+      store: createRunStore(dynamo, table, bundledSuite().retentionDays),
+      shards: createShardStore(dynamo, table),
+      cloudWatch: new CloudWatchClient({}),
+    };
+  }
   return dependencies;
 });
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}

@@ -1,43 +1,122 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
 import { generateShardLoad, type ShardLoadOptions } from '../adapters/generate-load.ts';
 import { planFromMessage } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
-import type { ShardTask } from '../core/cloud/run-messages.ts';
-import { compactShardResult, shardResultBudget } from '../core/compact-shard-result.ts';
+import {
+  isLostShard,
+  type LostShard,
+  type ShardPointer,
+  type ShardTask,
+} from '../core/cloud/run-messages.ts';
+import { lostShardNote, shardRecord } from '../core/cloud/shard-record.ts';
+import { withUsedSecrets } from '../core/cloud/used-secrets.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
+import { requiredEnv } from './environment.ts';
+import { correlate, logger as defaultLogger } from './logger.ts';
 
-/** Time kept, after the last request may end, to merge and return the result before Lambda's deadline. */
+/** Time kept, after the last request may end, to write the result before Lambda's deadline. */
 export const RETURN_MARGIN_MS = 2_000;
+
+/** A failure message kept in the shard item and the run's words: enough to act on, bounded. */
+const MAX_FAILURE_MESSAGE = 500;
+
+/** The target refused the credentials: a secret may have been rotated since this worker cached it. */
+function refused(result: ShardResult): boolean {
+  return (result.statusCodes['401'] ?? 0) > 0 || (result.statusCodes['403'] ?? 0) > 0;
+}
 
 /**
  * One shard of a run. The load stops early enough before the Lambda deadline that every in-flight request can
- * still end within its timeout and the shard returns what it measured (flagged interrupted) instead of dying.
+ * still end within its timeout. The result goes to the runs table and only a pointer comes back; a failure is
+ * recorded there too (its error in words, never a secret value), then rethrown so the task shows it. Called
+ * with a lost shard (the state machine's Catch), it records the loss instead.
  */
 export function createWorkerHandler(
   suite: () => DeployedSuite,
-  options: Pick<ShardLoadOptions, 'transport' | 'env' | 'secrets'> = {},
+  options: Pick<ShardLoadOptions, 'transport' | 'env' | 'secrets'> & {
+    readonly shards?: () => ShardStore;
+    readonly now?: () => number;
+    readonly logger?: Logger;
+  } = {},
 ) {
-  return middy(async (task: ShardTask, context: Context): Promise<ShardResult> => {
-    const probe = deployedProbe(suite(), task?.probeId);
+  const {
+    shards = () => {
+      throw new Error('no shard store configured');
+    },
+    now = Date.now,
+    logger = defaultLogger,
+  } = options;
+  // Probes whose last run in this worker was refused with 401/403: their secrets are read past the cache on the
+  // next run, so a rotated secret costs at most one refused run per warm worker instead of five minutes of them.
+  const refreshNext = new Set<string>();
+  return middy(async (task: ShardTask | LostShard, context: Context): Promise<ShardPointer> => {
+    const probe = withUsedSecrets(deployedProbe(suite(), task?.probeId));
+    correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
+    const store = shards();
+    if (isLostShard(task)) {
+      // The state machine hands back a shard its task lost (timeout, crash, throttling): its cause goes to the
+      // table, so the run says why it could not measure; a note the worker wrote itself is kept.
+      const failure = lostShardNote(task.failure);
+      const recorded = await store.writeIfAbsent(
+        shardRecord(probe.environment, task.runId, task.shard, { failure }, now()),
+      );
+      logger.warn('shard lost', { error: failure.error, reason: failure.message, recorded });
+      return { runId: task.runId, shard: task.shard };
+    }
     const plan = planFromMessage(probe, task);
+    const write = (outcome: Parameters<typeof shardRecord>[3]) =>
+      store.write(shardRecord(probe.environment, task.runId, task.shard, outcome, now()));
     const stopAfter = context.getRemainingTimeInMillis() - probe.request.timeoutMs - RETURN_MARGIN_MS;
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, stopAfter));
+    let result: ShardResult;
     try {
-      const result = await generateShardLoad(plan, task.shard, {
+      const forceFetch = refreshNext.delete(probe.id);
+      if (forceFetch) logger.info('reading secrets past the cache: the last run was refused (401/403)');
+      result = await generateShardLoad(plan, task.shard, {
         signal: deadline.signal,
         env: options.env ?? process.env,
-        secrets: options.secrets,
+        secrets: { env: options.env ?? process.env, ...options.secrets, forceFetch },
         transport: options.transport,
       });
-      // All shards' results come back through one Map state: each keeps to its share of the payload limit.
-      return compactShardResult(result, shardResultBudget(task.shards));
+    } catch (error) {
+      const failure = {
+        error: (error as Error).name ?? 'Error',
+        message: String((error as Error).message ?? error).slice(0, MAX_FAILURE_MESSAGE),
+      };
+      // `reason`, not `message`: Powertools keeps `message` for the line's own text.
+      logger.error('shard failed', { error: failure.error, reason: failure.message });
+      // The original error is what the task must show; a failed write only loses the words (the shard still
+      // counts as missing).
+      await write({ failure }).catch((writeError: unknown) =>
+        logger.error('shard failure not recorded', { error: String(writeError) }),
+      );
+      throw error;
     } finally {
       clearTimeout(timer);
     }
-  });
+    if (refused(result) && Object.keys(probe.secrets).length > 0) refreshNext.add(probe.id);
+    await write({ result });
+    logger.info('shard measured', {
+      requests: result.requests.total,
+      failed: result.requests.failed,
+      stoppedEarly: result.stoppedEarly,
+    });
+    return { runId: task.runId, shard: task.shard };
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = createWorkerHandler(bundledSuite);
+let shardStore: ShardStore | undefined;
+
+export const handler = createWorkerHandler(bundledSuite, {
+  shards: () => {
+    shardStore ??= createShardStore(new DynamoDBClient({}), requiredEnv('RUNS_TABLE'));
+    return shardStore;
+  },
+});

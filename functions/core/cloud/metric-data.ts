@@ -14,14 +14,16 @@ export const METRICS = {
   slaBreached: 'SlaBreached',
   invalidRun: 'InvalidRun',
   heartbeat: 'Heartbeat',
+  /** 1 when Aggregate could not write the run to the table; published only then (no cost while healthy). */
+  storeFailed: 'StoreFailed',
 } as const;
 
 /**
- * The metrics a probe of this kind publishes (each one a custom metric at $0.30 a month). A latency check's
- * throughput only restates its pacing, so it is left out there.
+ * The metrics a probe of this kind publishes every run (each one a custom metric at $0.30 a month). A latency
+ * check's throughput only restates its pacing, so it is left out there; StoreFailed appears only on failure.
  */
 export function publishedMetrics(kind: RunResult['kind']): string[] {
-  const all = Object.values(METRICS) as string[];
+  const all = (Object.values(METRICS) as string[]).filter((m) => m !== METRICS.storeFailed);
   return kind === 'latency' ? all.filter((m) => m !== METRICS.throughput) : all;
 }
 
@@ -36,21 +38,35 @@ export interface MetricDatum {
   readonly Counts?: number[];
 }
 
-export function metricDimensions(environment: string, probeId: string): { Name: string; Value: string }[] {
+/** Suite first: two suites with the same environment and probe ids never share a metric. */
+export function metricDimensions(
+  suite: string,
+  environment: string,
+  probeId: string,
+): { Name: string; Value: string }[] {
   return [
+    { Name: 'Suite', Value: suite },
     { Name: 'Environment', Value: environment },
     { Name: 'Probe', Value: probeId },
   ];
 }
 
 /**
- * Everything one run publishes, for one PutMetricData call. The latency goes as the distribution itself
- * (every distinct HDR bucket value with its count, at most 150 a datum), so CloudWatch's percentile statistics
- * and alarms see the real shape rather than a pre-computed percentile. SlaBreached is published for valid runs
- * only: a run the generator could not deliver never counts as a breach.
+ * Everything one run of `suite` publishes, for one PutMetricData call. The latency goes as the distribution
+ * itself (every distinct HDR bucket value with its count, at most 150 a datum), so CloudWatch's percentile
+ * statistics and alarms see the real shape rather than a pre-computed percentile.
+ * - Latency and SlaBreached only for valid runs: a run the generator could not deliver never counts as a breach,
+ *   and the latency alarms never see it.
+ * - Heartbeat only when at least one shard reported: it means "measuring", so a probe whose every shard fails
+ *   stops beating and its InvalidRun (1) says why.
+ * - StoreFailed (1) when the run could not be written to the table.
  */
-export function runMetricData(run: RunResult): MetricDatum[] {
-  const Dimensions = metricDimensions(run.environment, run.probeId);
+export function runMetricData(
+  suite: string,
+  run: RunResult,
+  options: { readonly storeFailed?: boolean } = {},
+): MetricDatum[] {
+  const Dimensions = metricDimensions(suite, run.environment, run.probeId);
   const Timestamp = new Date(run.startedAt);
   const datum = (MetricName: string, Unit: MetricDatum['Unit'], Value: number): MetricDatum => ({
     MetricName,
@@ -62,7 +78,7 @@ export function runMetricData(run: RunResult): MetricDatum[] {
   const data: MetricDatum[] = [];
   const values: number[] = [];
   const counts: number[] = [];
-  if (run.histogram) {
+  if (run.histogram && run.validity.valid) {
     const histogram = decodeHistogram(run.histogram) as unknown as RecordedValues;
     const iterator = histogram.recordedValuesIterator;
     iterator.reset();
@@ -86,10 +102,11 @@ export function runMetricData(run: RunResult): MetricDatum[] {
     datum(METRICS.requests, 'Count', run.requests.total),
     datum(METRICS.errors, 'Count', run.requests.failed),
     datum(METRICS.invalidRun, 'Count', run.validity.valid ? 0 : 1),
-    datum(METRICS.heartbeat, 'Count', 1),
   );
+  if (run.coverage.reported > 0) data.push(datum(METRICS.heartbeat, 'Count', 1));
   if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
   if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
+  if (options.storeFailed) data.push(datum(METRICS.storeFailed, 'Count', 1));
   return data;
 }
 

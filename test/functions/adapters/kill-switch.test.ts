@@ -1,6 +1,6 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   forgetKillSwitch,
   KILL_SWITCH_CACHE_MS,
@@ -9,8 +9,16 @@ import {
 
 // No local SSM server exists: the exact request is asserted.
 const ssm = mockClient(SSMClient);
-beforeEach(() => forgetKillSwitch());
-afterEach(() => ssm.reset());
+const parameter = '/perfprobe/bank/prod/kill-switch';
+beforeEach(async () => {
+  await forgetKillSwitch();
+  // Powertools' cache reads Date.now(); only the clock is faked, timers stay real.
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  ssm.reset();
+});
 
 describe('kill switch', () => {
   it('reads the parameter, and re-reads it only after 30 s', async () => {
@@ -18,21 +26,26 @@ describe('kill switch', () => {
       .on(GetParameterCommand)
       .resolvesOnce({ Parameter: { Value: 'off' } })
       .resolves({ Parameter: { Value: 'ON' } });
-    let now = 0;
-    expect(await killSwitchState('/perfprobe/bank/prod/kill-switch', { now: () => now })).toBe('off');
-    now += KILL_SWITCH_CACHE_MS - 1;
-    expect(await killSwitchState('/perfprobe/bank/prod/kill-switch', { now: () => now })).toBe('off');
-    now += 1;
-    expect(await killSwitchState('/perfprobe/bank/prod/kill-switch', { now: () => now })).toBe('on');
+    expect(await killSwitchState(parameter)).toBe('off');
+    vi.advanceTimersByTime(KILL_SWITCH_CACHE_MS - 1);
+    expect(await killSwitchState(parameter)).toBe('off');
+    vi.advanceTimersByTime(2);
+    expect(await killSwitchState(parameter)).toBe('on');
     expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
-      { Name: '/perfprobe/bank/prod/kill-switch' },
-      { Name: '/perfprobe/bank/prod/kill-switch' },
+      { Name: parameter, WithDecryption: false },
+      { Name: parameter, WithDecryption: false },
     ]);
   });
 
-  it('sends no load when the switch cannot be read, and says so', async () => {
+  it('sends no load when the switch cannot be read, and says so with the parameter and the cause', async () => {
     ssm.on(GetParameterCommand).rejects(new Error('AccessDenied'));
-    expect(await killSwitchState('/perfprobe/bank/prod/kill-switch')).toBe('unreadable');
+    const logged: unknown[] = [];
+    expect(await killSwitchState(parameter, (message, details) => logged.push({ message, ...details }))).toBe(
+      'unreadable',
+    );
+    expect(logged).toEqual([
+      { message: 'kill switch unreadable: no load', parameter, error: 'Error: AccessDenied' },
+    ]);
   });
 
   it('is off where no switch is configured (local runs)', async () => {

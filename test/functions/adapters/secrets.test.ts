@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   clearSecretCache,
   resolveSecrets,
@@ -13,25 +13,47 @@ import {
 const ssm = mockClient(SSMClient);
 const secretsManager = mockClient(SecretsManagerClient);
 
-beforeEach(() => clearSecretCache());
+beforeEach(async () => {
+  await clearSecretCache();
+  // Powertools' cache reads Date.now(); only the clock is faked, timers stay real.
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
 afterEach(() => {
+  vi.useRealTimers();
   ssm.reset();
   secretsManager.reset();
 });
 
+/** An SDK service error as the clients throw it (name and message from the service). */
+function serviceError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
 describe('secret resolution', () => {
   it('reads an SSM SecureString decrypted, once per five minutes', async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 's3cr3t' } });
-    let now = 1_000;
-    const sources = { now: () => now };
-    expect(await resolveSecrets({ token: 'ssm:/pay/prod/token' }, sources)).toEqual({ token: 's3cr3t' });
-    now += SECRET_CACHE_MS - 1;
-    await resolveSecrets({ token: 'ssm:/pay/prod/token' }, sources);
+    expect(await resolveSecrets({ token: 'ssm:/pay/prod/token' })).toEqual({ token: 's3cr3t' });
+    vi.advanceTimersByTime(SECRET_CACHE_MS - 1);
+    await resolveSecrets({ token: 'ssm:/pay/prod/token' });
     expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
       { Name: '/pay/prod/token', WithDecryption: true },
     ]);
-    now += 1;
-    await resolveSecrets({ token: 'ssm:/pay/prod/token' }, sources);
+    vi.advanceTimersByTime(2);
+    await resolveSecrets({ token: 'ssm:/pay/prod/token' });
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it('reads past the cache when asked to (a run was refused with the cached value: it may have rotated)', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'old' } })
+      .resolves({ Parameter: { Value: 'rotated' } });
+    expect(await resolveSecrets({ token: 'ssm:/pay/prod/token' })).toEqual({ token: 'old' });
+    expect(await resolveSecrets({ token: 'ssm:/pay/prod/token' }, { forceFetch: true })).toEqual({
+      token: 'rotated',
+    });
+    // The fresh value is cached again for the runs after.
+    expect(await resolveSecrets({ token: 'ssm:/pay/prod/token' })).toEqual({ token: 'rotated' });
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
   });
 
@@ -57,6 +79,49 @@ describe('secret resolution', () => {
     await expect(resolveSecrets({ t: 'secretsmanager:pay/prod#apiToken' })).rejects.toThrow(
       'variable ${t} (secret secretsmanager:pay/prod#apiToken): it resolved to no value',
     );
+  });
+
+  it('says a secret under a customer-managed key needs kms:Decrypt, naming the reference and the cause', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejects(
+        serviceError(
+          'AccessDeniedException',
+          'User: arn:aws:sts::123456789012:assumed-role/worker is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:123456789012:key/1234 because no identity-based policy allows the kms:Decrypt action',
+        ),
+      );
+    await expect(resolveSecrets({ token: 'ssm:/pay/prod/token' })).rejects.toThrow(
+      "variable ${token} (secret ssm:/pay/prod/token): AccessDeniedException (KMS: the worker's role needs kms:Decrypt on the customer-managed key that encrypts it): User: arn:aws:sts::123456789012:assumed-role/worker is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:123456789012:key/1234 because no identity-based policy allows the kms:Decrypt action",
+    );
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(serviceError('AccessDeniedException', 'Access to KMS is not allowed'));
+    await expect(resolveSecrets({ t: 'secretsmanager:pay/prod' })).rejects.toThrow(
+      "variable ${t} (secret secretsmanager:pay/prod): AccessDeniedException (KMS: the worker's role needs kms:Decrypt on the customer-managed key that encrypts it): Access to KMS is not allowed",
+    );
+  });
+
+  it('says when the role may not read the secret at all', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(
+        serviceError(
+          'AccessDeniedException',
+          'User: arn:aws:sts::123456789012:assumed-role/worker is not authorized to perform: secretsmanager:GetSecretValue',
+        ),
+      );
+    await expect(resolveSecrets({ t: 'secretsmanager:pay/prod' })).rejects.toThrow(
+      "AccessDeniedException (the worker's role is not allowed to read it): User: arn:aws:sts::123456789012:assumed-role/worker is not authorized to perform: secretsmanager:GetSecretValue",
+    );
+  });
+
+  it('never quotes a secret that is not the JSON its #field reference expects', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2-not-json' });
+    const error = await resolveSecrets({ t: 'secretsmanager:pay/prod#apiToken' }).catch((e) => e);
+    expect(error.message).toBe(
+      'variable ${t} (secret secretsmanager:pay/prod#apiToken): NotJsonError: its value is not a JSON object, so field "apiToken" cannot be read',
+    );
+    expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toContain('hunter2');
   });
 
   it('reads env: references from the given environment', async () => {

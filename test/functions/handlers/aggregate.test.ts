@@ -1,63 +1,127 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import { shardRecord } from '../../../functions/core/cloud/shard-record.ts';
 import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
-import { refusedPort } from '../../helpers/servers.ts';
 import { deploySuiteInput } from '../../helpers/stacks.ts';
+import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
 const cloudWatch = mockClient(CloudWatchClient);
+const deployed = deploySuite(validateSuite(deploySuiteInput()), 'prod');
+let table: LocalRunsTable;
+let shards: ShardStore;
+
+beforeAll(async () => {
+  table = await localRunsTable();
+  shards = createShardStore(table.dynamo, table.tableName);
+});
+afterAll(() => table?.close());
 afterEach(() => cloudWatch.reset());
 
+/** Three 2 ms responses of the `health` latency check, as its one worker wrote them. */
+async function measuredHealthRun(runId: string, startedAt: string) {
+  const recorder = new ShardRecorder(0);
+  for (let i = 0; i < 3; i++) recorder.record(i * 10, 2_000, 200, undefined, 10);
+  const result = recorder.toResult({
+    probeId: 'health',
+    shard: 0,
+    kind: 'latency',
+    startedAt,
+    durationMs: 30,
+    generator: {
+      intendedRequests: 3,
+      sent: 3,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 0,
+    },
+  });
+  await shards.write(shardRecord('prod', runId, 0, { result }, Date.now()));
+  return { runId, probeId: 'health', startAt: Date.parse(startedAt), shards: 1, tasks: [0] };
+}
+
 describe('aggregate handler', () => {
-  it('still publishes the run (and its heartbeat) when the table is down, then fails the step naming the store', async () => {
+  it('still publishes the run when the table refuses it, with StoreFailed 1, then fails the step naming the store', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
-    const deployed = deploySuite(validateSuite(deploySuiteInput()), 'prod');
-    // A real DynamoDB client against a port nothing listens on: the table is unreachable.
-    const dynamo = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${await refusedPort()}`,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const startedAt = '2026-11-30T06:00:00.000Z';
+    const planned = await measuredHealthRun('r-1', startedAt);
+    // The shard items are readable, but the run cannot be written: a table the role may not write looks the same.
     const aggregate = createAggregateHandler(
       () => deployed,
       () => ({
-        store: createRunStore(dynamo, 'runs', 90),
+        store: createRunStore(table.dynamo, 'no-such-table', 90),
+        shards,
         cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
       }),
     );
-    const recorder = new ShardRecorder(0);
-    for (let i = 0; i < 3; i++) recorder.record(i * 10, 2_000, 200, undefined, 10);
-    const shard = recorder.toResult({
-      probeId: 'health',
-      shard: 0,
-      kind: 'latency',
-      startedAt: new Date().toISOString(),
-      durationMs: 30,
-      generator: {
-        intendedRequests: 3,
-        sent: 3,
-        lateSends: 0,
-        queuedSends: 0,
-        unsent: 0,
-        eventLoopDelayP99Ms: 0,
+
+    const outcome = aggregate(planned, {} as Context);
+
+    await expect(outcome).rejects.toThrow(/^run r-1 aggregated but store: ResourceNotFoundException/);
+    const Dimensions = [
+      { Name: 'Suite', Value: 'bank' },
+      { Name: 'Environment', Value: 'prod' },
+      { Name: 'Probe', Value: 'health' },
+    ];
+    const Timestamp = new Date(startedAt);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Namespace: 'Perfprobe',
+        MetricData: [
+          { MetricName: 'Latency', Dimensions, Timestamp, Unit: 'Milliseconds', Values: [2], Counts: [3] },
+          { MetricName: 'Requests', Dimensions, Timestamp, Unit: 'Count', Value: 3 },
+          { MetricName: 'Errors', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'InvalidRun', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'Heartbeat', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
+          { MetricName: 'SlaBreached', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'StoreFailed', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
+        ],
       },
-    });
-    const task = { runId: 'r-1', probeId: 'health', startAt: Date.now(), shards: 1 };
+    ]);
+  });
 
-    const outcome = aggregate({ ...task, tasks: [{ ...task, shard: 0 }], outcomes: [shard] }, {} as Context);
+  it('stores the run even when CloudWatch refuses its metrics, then fails the step naming the publish', async () => {
+    cloudWatch.on(PutMetricDataCommand).rejects(new Error('Throttling'));
+    const planned = await measuredHealthRun('r-2', '2026-11-30T06:01:00.000Z');
+    const store = createRunStore(table.dynamo, table.tableName, 90);
+    const aggregate = createAggregateHandler(
+      () => deployed,
+      () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+    );
 
-    await expect(outcome).rejects.toThrow(/^run r-1 aggregated but store: .*ECONNREFUSED/);
-    const [call] = cloudWatch.commandCalls(PutMetricDataCommand);
-    const data = call!.args[0].input.MetricData!;
-    expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
-    expect(data.find((d) => d.MetricName === 'Requests')?.Value).toBe(3);
-    dynamo.destroy();
+    await expect(aggregate(planned, {} as Context)).rejects.toThrow(
+      'run r-2 aggregated but publish: Error: Throttling',
+    );
+    const runs = await store.runsBetween(
+      'prod',
+      'health',
+      new Date('2026-11-30T06:00:30Z'),
+      new Date('2026-11-30T06:02:00Z'),
+    );
+    expect(runs.map((r) => r.runId)).toEqual(['r-2']);
+  });
+
+  it('leaves no trace for a duplicate plan: nothing read, stored or published', async () => {
+    const aggregate = createAggregateHandler(
+      () => deployed,
+      () => {
+        throw new Error('a duplicate must not reach the table or CloudWatch');
+      },
+    );
+
+    const summary = await aggregate(
+      { runId: 'r-3', probeId: 'health', startAt: 0, shards: 0, tasks: [], duplicate: true },
+      {} as Context,
+    );
+
+    expect(summary).toMatchObject({ runId: 'r-3', verdict: 'duplicate', requests: 0 });
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
   });
 });

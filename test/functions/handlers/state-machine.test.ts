@@ -1,26 +1,28 @@
-import type { AddressInfo } from 'node:net';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import dynalite from 'dynalite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import type { KillSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { MetricDatum } from '../../../functions/core/cloud/metric-data.ts';
 import type { ShardTask } from '../../../functions/core/cloud/run-messages.ts';
+import { shardRecord } from '../../../functions/core/cloud/shard-record.ts';
 import { mergeEncoded, summarizeLatency } from '../../../functions/core/histogram.ts';
 import type { ShardResult } from '../../../functions/core/shard-result.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
-import { executeLocally } from '../../helpers/local-state-machine.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
+import { simulatedShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
 import { renderDefinition } from '../../helpers/state-machine-definition.ts';
+import { executeRun } from './execute-run.ts';
+import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
 const SECRET = 'tok-4a1f9c';
 const cloudWatch = mockClient(CloudWatchClient);
@@ -30,12 +32,15 @@ const ssm = mockClient(SSMClient);
 let target: Running;
 let received = 0;
 let authorizations = new Set<string>();
-let db: { close(cb: () => void): void };
-let dynamo: DynamoDBClient;
+let table: LocalRunsTable;
 let store: RunStore;
+let shardStore: ShardStore;
 let deployed: DeployedSuite;
+let template: ReturnType<typeof synthStack>['template'];
 /** Per runner (Checks for latency probes, Load for bursts): the synthesized definition and worker timeout. */
 const runners: Record<string, { definition: Record<string, unknown>; workerTimeoutMs: number }> = {};
+/** Everything the three functions logged (Powertools writes JSON lines to stdout). */
+let logged: string[] = [];
 
 beforeAll(async () => {
   target = await httpServer((req, res) => {
@@ -44,26 +49,31 @@ beforeAll(async () => {
     res.setHeader('content-type', 'application/json');
     res.end('{"ok":true}');
   });
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  db = server;
-  dynamo = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
 
-  // The real synthesized stack: its state machine definition, its table keys, its worker timeout.
+  // The real synthesized stack: its state machine definitions, its table keys, its worker timeouts.
   const input = deploySuiteInput(target.url);
-  // More than 40 shards: the Standard machine with a Distributed Map.
-  input.probes.push({
-    id: 'fanout',
-    request: { url: '/fanout' },
-    load: { kind: 'burst', connections: 45, requests: 90 },
-    shards: 45,
-  } as never);
-  const { stack, template } = synthStack(input);
-  deployed = stack.probes.deployed;
+  // An environment secret no probe's request uses: nobody may read it (the worker must not even try).
+  (input.environments.prod.variables as Record<string, unknown>).legacy = { secret: 'ssm:/bank/prod/legacy' };
+  input.environments.prod.caps.maxConnections = 1_000;
+  input.probes.push(
+    // More than 40 shards: the Standard machine with a Distributed Map.
+    {
+      id: 'fanout',
+      request: { url: '/fanout' },
+      load: { kind: 'burst', connections: 45, requests: 90 },
+      shards: 45,
+    } as never,
+    // The schema's most shards: what the state payload must survive.
+    {
+      id: 'wide',
+      request: { url: '/wide' },
+      load: { kind: 'burst', connections: 1_000, requests: 1_000 },
+      shards: 1_000,
+    } as never,
+  );
+  const synthesized = synthStack(input);
+  template = synthesized.template;
+  deployed = synthesized.stack.probes.deployed;
   const machines = template.findResources('AWS::StepFunctions::StateMachine');
   const functions = template.findResources('AWS::Lambda::Function');
   for (const name of ['Checks', 'Load', 'LongLoad']) {
@@ -74,69 +84,84 @@ beforeAll(async () => {
       workerTimeoutMs: worker.Properties.Timeout * 1000,
     };
   }
-  const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: 'runs',
-      KeySchema: table!.Properties.KeySchema,
-      AttributeDefinitions: table!.Properties.AttributeDefinitions,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  store = createRunStore(dynamo, 'runs', deployed.retentionDays);
+  const [synthesizedTable] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+  table = await localRunsTable(synthesizedTable!.Properties);
+  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays);
+  shardStore = createShardStore(table.dynamo, table.tableName);
 });
 
 afterAll(async () => {
   await target?.close();
-  dynamo?.destroy();
-  await new Promise<void>((resolve) => db?.close(() => resolve()));
+  await table?.close();
 });
 
-beforeEach(() => {
-  clearSecretCache();
+beforeEach(async () => {
+  await clearSecretCache();
   ssm.on(GetParameterCommand, { Name: '/bank/prod/token', WithDecryption: true }).resolves({
     Parameter: { Value: SECRET },
+  });
+  ssm.on(GetParameterCommand, { Name: '/bank/prod/legacy' }).rejects(new Error('AccessDeniedException'));
+  cloudWatch.on(PutMetricDataCommand).resolves({});
+  received = 0;
+  logged = [];
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown, ...rest: unknown[]) => {
+    if (String(chunk).includes('"level"')) {
+      logged.push(String(chunk));
+      return true;
+    }
+    return write(chunk as string, ...(rest as []));
   });
 });
 
 afterEach(() => {
+  vi.restoreAllMocks();
   cloudWatch.reset();
   ssm.reset();
 });
 
-/** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` makes one worker throw. */
+/** The real handlers, wired to dynalite and the mocked CloudWatch; `breakShard` loses one worker. */
 function handlers(
   runner: 'Checks' | 'Load' | 'LongLoad',
-  options: { breakShard?: number; killSwitch?: KillSwitchState } = {},
+  options: {
+    breakShard?: number;
+    killSwitch?: KillSwitchState;
+    /** Stands in for the worker (the 1,000-shard test writes simulated wide shards through the real store). */
+    worker?: (task: ShardTask) => Promise<unknown>;
+  } = {},
 ) {
   const { workerTimeoutMs } = runners[runner]!;
   const plan = createPlanHandler(() => deployed, {
     leadMs: () => 200,
     killSwitch: async () => options.killSwitch ?? 'off',
+    leases: () => createLeaseStore(table.dynamo, table.tableName),
   });
-  const worker = createWorkerHandler(() => deployed);
+  const worker = createWorkerHandler(() => deployed, { shards: () => shardStore });
   const aggregate = createAggregateHandler(
     () => deployed,
-    () => ({ store, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+    () => ({ store, shards: shardStore, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
   );
   const context = { getRemainingTimeInMillis: () => workerTimeoutMs } as Context;
-  const shardResults: ShardResult[] = [];
   const workerCalls: number[] = [];
+  const aggregateCalls: unknown[] = [];
   return {
     definition: runners[runner]!.definition,
-    shardResults,
     workerCalls,
+    aggregateCalls,
     tasks: {
       Plan: (input: unknown) => plan(input as never, context),
       Worker: async (input: unknown) => {
         const task = input as ShardTask;
         workerCalls.push(task.shard);
+        if (options.worker) return options.worker(task);
         if (task.shard === options.breakShard) throw new Error('worker crashed');
-        const result = await worker(task, context);
-        shardResults.push(result);
-        return result;
+        return worker(task, context);
       },
-      Aggregate: (input: unknown) => aggregate(input as never, context),
+      ShardLost: (input: unknown) => worker(input as never, context),
+      Aggregate: (input: unknown) => {
+        aggregateCalls.push(input);
+        return aggregate(input as never, context);
+      },
     },
   };
 }
@@ -157,48 +182,89 @@ function latencyCountSum(data: MetricDatum[]): number {
   return latency.flatMap((d) => d.Counts!).reduce((a, b) => a + b, 0);
 }
 
+/** A probe's run history, as every reader of the table asks for it. */
 async function storedRuns(probeId: string) {
   return store.runsBetween('prod', probeId, new Date(Date.now() - 3_600_000), new Date(Date.now() + 60_000));
 }
 
+async function shardResultsOf(runId: string): Promise<ShardResult[]> {
+  return (await shardStore.readRun('prod', runId)).flatMap((r) => (r.result ? [r.result] : []));
+}
+
+const tick = (minute: number) => new Date(Date.UTC(2026, 10, 30, 6, minute)).toISOString();
+
 describe('the synthesized state machine, executed in-process with the real handlers', () => {
-  it('runs a one-shard latency probe: stored, published as a distribution, no secret or request in history', async () => {
-    cloudWatch.on(PutMetricDataCommand).resolves({});
-    received = 0;
+  it('gives every task longer than its Lambda may run, and logs under /aws/vendedlogs/states/', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const lambdaSeconds = (hint: string) =>
+      Object.entries(functions).find(([id]) => id.includes(hint))![1].Properties.Timeout as number;
+    for (const [name, runner] of Object.entries(runners)) {
+      const states = runner.definition.States as Record<string, { TimeoutSeconds?: number }>;
+      const shards = runner.definition.States as Record<
+        string,
+        { ItemProcessor?: { States: typeof states } }
+      >;
+      const worker = shards.Shards!.ItemProcessor!.States.Worker!;
+      expect(worker.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
+      const recordLoss = shards.Shards!.ItemProcessor!.States.ShardLost!;
+      expect(recordLoss.TimeoutSeconds, name).toBe(runner.workerTimeoutMs / 1000 + 15);
+      expect(states.Plan!.TimeoutSeconds, name).toBe(lambdaSeconds('Plan') + 15);
+      expect(states.Aggregate!.TimeoutSeconds, name).toBe(lambdaSeconds('Aggregate') + 15);
+    }
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    for (const machine of machines) {
+      const logGroupArn = machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup
+        .LogGroupArn['Fn::GetAtt'][0] as string;
+      expect(logGroups[logGroupArn]!.Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\/[\w-]+$/);
+    }
+  });
+
+  it('runs a one-shard latency probe: stored, published as a distribution, no secret in history or logs', async () => {
     authorizations = new Set();
-    const { definition, tasks, shardResults, workerCalls } = handlers('Checks');
-    const { output, history } = await executeLocally(definition, { probeId: 'health' }, tasks);
+    const { definition, tasks, workerCalls } = handlers('Checks');
+    const { output, history } = await executeRun(
+      definition,
+      { probeId: 'health', scheduledTime: tick(1) },
+      tasks,
+    );
 
     expect(output).toMatchObject({ probeId: 'health', verdict: 'pass', valid: true, partial: false });
     expect(workerCalls).toEqual([0]);
     expect(received).toBe(3);
-    // The secret reached the target, resolved inside the worker from SSM with exactly this request...
+    // The secret reached the target, resolved inside the worker from SSM with exactly this request; the
+    // environment's other secret, which no request uses, was never read...
     expect([...authorizations]).toEqual([`Bearer ${SECRET}`]);
     expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
       { Name: '/bank/prod/token', WithDecryption: true },
     ]);
-    // ...but neither it nor any request detail travelled through the execution.
+    // ...and neither it nor any request detail travelled through the execution or reached a log line.
     const seen = JSON.stringify(history);
     expect(seen).not.toContain(SECRET);
     expect(seen).not.toContain(String(target.port));
     expect(seen).not.toContain('/health');
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.join('\n')).not.toContain(SECRET);
 
+    const runId = (output as { runId: string }).runId;
     const [run] = await storedRuns('health');
     expect(run).toMatchObject({
       pk: 'prod#health',
-      probeId: 'health',
+      runId,
       requests: { total: 3, ok: 3, failed: 0 },
       coverage: { planned: 1, reported: 1 },
     });
     expect(run!.sk.startsWith(run!.startedAt)).toBe(true);
     expect(run!.expiresAt).toBe(Math.floor(Date.parse(run!.startedAt) / 1000) + 90 * 86_400);
-    expect(run!.latencyMs).toEqual(summarizeLatency(mergeEncoded(shardResults.map((s) => s.histogram))));
+    const shards = await shardResultsOf(runId);
+    expect(run!.latencyMs).toEqual(summarizeLatency(mergeEncoded(shards.map((s) => s.histogram))));
 
     const data = publishedData();
     expect(latencyCountSum(data)).toBe(received);
     const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
     expect(value('Requests')).toBe(3);
     expect(value('Heartbeat')).toBe(1);
+    expect(value('InvalidRun')).toBe(0);
     expect(value('SlaBreached')).toBe(0);
     // A latency check publishes no Throughput (it would only restate the pacing, for $0.30 a month).
     expect([...new Set(data.map((d) => d.MetricName))].sort()).toEqual([
@@ -211,41 +277,47 @@ describe('the synthesized state machine, executed in-process with the real handl
     ]);
     for (const d of data) {
       expect(d.Dimensions).toEqual([
+        { Name: 'Suite', Value: 'bank' },
         { Name: 'Environment', Value: 'prod' },
         { Name: 'Probe', Value: 'health' },
       ]);
     }
+    // Every line of the run carries its id and the function's request id field (correlation keys).
+    for (const line of logged) expect(JSON.parse(line)).toMatchObject({ correlation_id: runId });
   });
 
-  it('fans a burst out over six shards and merges them exactly', async () => {
-    cloudWatch.on(PutMetricDataCommand).resolves({});
-    received = 0;
-    const { definition, tasks, shardResults, workerCalls } = handlers('Load');
-    const { output } = await executeLocally(definition, { probeId: 'accounts' }, tasks);
+  it('fans a burst out over six shards and merges them exactly from the table', async () => {
+    const { definition, tasks, workerCalls, aggregateCalls } = handlers('Load');
+    const { output } = await executeRun(definition, { probeId: 'accounts', scheduledTime: tick(2) }, tasks);
 
-    expect(output).toMatchObject({ probeId: 'accounts', valid: true, partial: false });
+    // Not asserted here: validity. Six generators share this one event loop (and a busy host), so its delay may
+    // exceed what a valid run allows; in Lambda each shard has its own. The latency datum (valid runs only) is
+    // covered by the one-shard and 45-shard runs and the Aggregate test.
+    expect(output).toMatchObject({ probeId: 'accounts', partial: false });
     expect(workerCalls.sort()).toEqual([0, 1, 2, 3, 4, 5]);
     expect(received).toBe(1_200);
-    // Shards started together, from the plan's shared start time.
-    const starts = shardResults.map((s) => Date.parse(s.startedAt));
-    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(100);
+    const runId = (output as { runId: string }).runId;
+    const shards = await shardResultsOf(runId);
+    // Every shard waited for the plan's shared start, 200 ms after planning, instead of starting when invoked
+    // (5 ms of slack: a timer may fire a millisecond early against the wall clock).
+    const [planned] = aggregateCalls as { startAt: number }[];
+    const starts = shards.map((s) => Date.parse(s.startedAt));
+    expect(starts).toHaveLength(6);
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(planned!.startAt - 5);
 
-    const runs = await storedRuns('accounts');
-    const run = runs.find((r) => r.runId === (output as { runId: string }).runId)!;
+    const run = (await storedRuns('accounts')).find((r) => r.runId === runId)!;
     expect(run.requests.total).toBe(1_200);
     expect(run.coverage).toEqual({ planned: 6, reported: 6 });
     // Exactly the merge of what the six workers measured: every percentile, not an average of them.
-    expect(run.latencyMs).toEqual(summarizeLatency(mergeEncoded(shardResults.map((s) => s.histogram))));
+    expect(run.latencyMs).toEqual(summarizeLatency(mergeEncoded(shards.map((s) => s.histogram))));
     const data = publishedData();
-    expect(latencyCountSum(data)).toBe(1_200);
+    expect(data.find((d) => d.MetricName === 'Requests')?.Value).toBe(1_200);
     expect(data.find((d) => d.MetricName === 'Throughput')?.Value).toBe(run.throughputRps);
   });
 
-  it('stores a run with a lost shard as partial (5 of 6), invalid, and retries nothing into load', async () => {
-    cloudWatch.on(PutMetricDataCommand).resolves({});
-    received = 0;
+  it('stores a run with a lost shard as partial (5 of 6), invalid, says so, and retries nothing into load', async () => {
     const { definition, tasks, workerCalls } = handlers('Load', { breakShard: 3 });
-    const { output } = await executeLocally(definition, { probeId: 'accounts' }, tasks);
+    const { output } = await executeRun(definition, { probeId: 'accounts', scheduledTime: tick(3) }, tasks);
 
     expect(output).toMatchObject({ valid: false, partial: true, coverage: { planned: 6, reported: 5 } });
     // Six workers invoked once each: the failed one was not retried.
@@ -255,33 +327,111 @@ describe('the synthesized state machine, executed in-process with the real handl
     const run = (await storedRuns('accounts')).find((r) => r.runId === (output as { runId: string }).runId)!;
     expect(run.partial).toBe(true);
     expect(run.validity.valid).toBe(false);
-    expect(run.validity.reasons).toContain('only 5 of 6 shards reported');
-    expect(run.sampleErrors[0]).toMatch(/^shard 3 failed: Error worker crashed/);
+    // The Catch handed the lost task's error back to the worker function, which wrote it to the shard's item.
+    expect(run.validity.reasons).toContain('only 5 of 6 shards reported: worker error Error: worker crashed');
     expect(run.sla.verdict).toBe('invalid');
 
     const data = publishedData();
-    expect(latencyCountSum(data)).toBe(1_000);
-    // An invalid run publishes no verdict, so it can never count towards the breach alarm.
+    // An invalid run publishes neither a verdict nor its latency: no alarm can count it as a breach.
     expect(data.some((d) => d.MetricName === 'SlaBreached')).toBe(false);
+    expect(data.some((d) => d.MetricName === 'Latency')).toBe(false);
     expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
     expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
   });
 
-  it('sends nothing while the kill switch is on, but still beats; an unreadable switch does not beat', async () => {
-    cloudWatch.on(PutMetricDataCommand).resolves({});
+  it('cannot measure when every shard fails: stored invalid with the cause in words, InvalidRun 1, no heartbeat', async () => {
+    // The token lives under a customer-managed KMS key the worker's role cannot use.
+    ssm.reset();
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(new Error('Access to KMS is not allowed'), {
+        name: 'AccessDeniedException',
+        $metadata: {},
+      }),
+    );
+    const { definition, tasks, workerCalls } = handlers('Load');
+    const { output } = await executeRun(definition, { probeId: 'accounts', scheduledTime: tick(4) }, tasks);
+
+    expect(output).toMatchObject({ valid: false, partial: true, coverage: { planned: 6, reported: 0 } });
+    expect(workerCalls.sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(received).toBe(0);
+    const run = (await storedRuns('accounts')).find((r) => r.runId === (output as { runId: string }).runId)!;
+    expect(run.validity.reasons).toEqual([
+      "only 0 of 6 shards reported: worker error SecretResolutionError: variable ${token} (secret ssm:/bank/prod/token): AccessDeniedException (KMS: the worker's role needs kms:Decrypt on the customer-managed key that encrypts it): Access to KMS is not allowed (first of 6 failed shards)",
+      'no shard reported',
+    ]);
+
+    // Exactly what the "cannot measure" alarm reads: InvalidRun 1, and no Heartbeat (nothing was measured),
+    // no Latency, no SlaBreached.
+    const Dimensions = [
+      { Name: 'Suite', Value: 'bank' },
+      { Name: 'Environment', Value: 'prod' },
+      { Name: 'Probe', Value: 'accounts' },
+    ];
+    const Timestamp = new Date(run.startedAt);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Namespace: 'Perfprobe',
+        MetricData: [
+          { MetricName: 'Requests', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'Errors', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'InvalidRun', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
+          { MetricName: 'Throughput', Dimensions, Timestamp, Unit: 'Count/Second', Value: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it('runs once per schedule tick: a duplicate execution stops after Plan, with no load, store or metric', async () => {
+    const first = handlers('Load');
+    const { output } = await executeRun(
+      first.definition,
+      { probeId: 'accounts', scheduledTime: tick(5) },
+      first.tasks,
+    );
+    expect(output).toMatchObject({ probeId: 'accounts', coverage: { planned: 6, reported: 6 } });
+    const runsBefore = (await storedRuns('accounts')).length;
+    cloudWatch.resetHistory();
     received = 0;
+
+    const duplicate = handlers('Load');
+    const second = await executeRun(
+      duplicate.definition,
+      { probeId: 'accounts', scheduledTime: tick(5) },
+      duplicate.tasks,
+    );
+
+    expect(second.output).toMatchObject({ probeId: 'accounts', duplicate: true, tasks: [] });
+    expect(duplicate.workerCalls).toEqual([]);
+    expect(duplicate.aggregateCalls).toEqual([]);
+    expect(received).toBe(0);
+    expect(cloudWatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    // The run history holds runs only: neither the lease nor any shard item comes back from it.
+    const runs = await storedRuns('accounts');
+    expect(runs).toHaveLength(runsBefore);
+    expect(runs.every((r) => r.pk === 'prod#accounts' && typeof r.runId === 'string')).toBe(true);
+  });
+
+  it('sends nothing while the kill switch is on, but still beats; an unreadable switch does not beat', async () => {
     const before = (await storedRuns('accounts')).length;
     const on = handlers('Load', { killSwitch: 'on' });
-    const { output } = await executeLocally(on.definition, { probeId: 'accounts' }, on.tasks);
+    const { output } = await executeRun(
+      on.definition,
+      { probeId: 'accounts', scheduledTime: tick(6) },
+      on.tasks,
+    );
     expect(output).toMatchObject({ verdict: 'kill switch on', requests: 0 });
     expect(on.workerCalls).toEqual([]);
     expect(received).toBe(0);
     expect((await storedRuns('accounts')).length).toBe(before);
     expect(publishedData().map((d) => [d.MetricName, d.Value])).toEqual([['Heartbeat', 1]]);
 
-    cloudWatch.reset();
+    cloudWatch.resetHistory();
     const unreadable = handlers('Load', { killSwitch: 'unreadable' });
-    const second = await executeLocally(unreadable.definition, { probeId: 'accounts' }, unreadable.tasks);
+    const second = await executeRun(
+      unreadable.definition,
+      { probeId: 'accounts', scheduledTime: tick(7) },
+      unreadable.tasks,
+    );
     expect(second.output).toMatchObject({ verdict: 'kill switch unreadable' });
     expect(received).toBe(0);
     // No heartbeat: if nobody can read the switch, the heartbeat alarm says that nothing is being watched.
@@ -289,15 +439,81 @@ describe('the synthesized state machine, executed in-process with the real handl
   });
 
   it('fans out over 45 shards on the Standard machine (Distributed Map) and merges them all', async () => {
-    cloudWatch.on(PutMetricDataCommand).resolves({});
-    received = 0;
     const { definition, tasks, workerCalls } = handlers('LongLoad');
     expect(JSON.stringify(definition)).toContain('"Mode":"DISTRIBUTED"');
-    const { output } = await executeLocally(definition, { probeId: 'fanout' }, tasks);
+    const { output } = await executeRun(definition, { probeId: 'fanout', scheduledTime: tick(8) }, tasks);
 
     expect(output).toMatchObject({ probeId: 'fanout', valid: true, coverage: { planned: 45, reported: 45 } });
     expect(workerCalls).toHaveLength(45);
     expect(received).toBe(90);
     expect(latencyCountSum(publishedData())).toBe(90);
+  });
+
+  it('keeps the state payload to a few KB with 1,000 shards of wide histograms: results travel through the table', async () => {
+    // Each shard: a minute of a degraded target (20 ms ± 4.5x, 1 % tail to 2 s), written through the real shard
+    // store as the worker writes it, returning the worker's pointer. Twenty distinct minutes, reused: recording
+    // 1,000 of them would take half a minute and change no byte of the state.
+    const minutes = Array.from({ length: 20 }, (_, i) => simulatedShard(60, 3, 2_000, i + 1));
+    const written: number[] = [];
+    const wide = handlers('LongLoad', {
+      worker: async (task) => {
+        const result = { ...minutes[task.shard % minutes.length]!, shard: task.shard };
+        await shardStore.write(shardRecord('prod', task.runId, task.shard, { result }, Date.now()));
+        written.push(Buffer.byteLength(JSON.stringify(result)));
+        return { runId: task.runId, shard: task.shard };
+      },
+    });
+    const { output, largestPayloadBytes } = await executeRun(
+      wide.definition,
+      { probeId: 'wide', scheduledTime: tick(9) },
+      wide.tasks,
+    );
+
+    expect(output).toMatchObject({ probeId: 'wide', coverage: { planned: 1_000, reported: 1_000 } });
+    const shardBytes = written.reduce((a, b) => a + b, 0);
+    // Over 8 MB of shard results, none of it in the state: the largest payload is the plan's shard indexes.
+    expect(shardBytes).toBeGreaterThan(8_000_000);
+    expect(largestPayloadBytes).toBeLessThan(6 * 1024);
+    console.info(
+      `1,000 wide shards: ${shardBytes} bytes of shard results; largest state payload ${largestPayloadBytes} bytes`,
+    );
+    // The simulated minutes started at the epoch, and so did the run they make.
+    const [run] = await store.runsBetween('prod', 'wide', new Date(0), new Date(120_000));
+    expect(run?.runId).toBe((output as { runId: string }).runId);
+    const perTwenty = minutes.reduce((n, m) => n + m.requests.total, 0);
+    expect(run!.requests.total).toBe(50 * perTwenty);
+    // The stored run item stays far below DynamoDB's 400 KB item limit.
+    expect(Buffer.byteLength(JSON.stringify(run))).toBeLessThan(64 * 1024);
+  });
+
+  it('keeps the payload small when 1,000 shards all fail with long causes: each failure goes to the table', async () => {
+    // A Lambda error's cause carries its message and stack trace: 2 KB each here, 2 MB for the run.
+    const trace = 'at handler (file:///var/task/index.mjs:1:1)\n'.repeat(45);
+    const failing = handlers('LongLoad', {
+      worker: async () => {
+        throw Object.assign(new Error(`Runtime exited: ${trace}`), { name: 'Runtime.ExitError' });
+      },
+    });
+    const { output, largestPayloadBytes } = await executeRun(
+      failing.definition,
+      { probeId: 'wide', scheduledTime: tick(10) },
+      failing.tasks,
+    );
+
+    expect(output).toMatchObject({
+      probeId: 'wide',
+      valid: false,
+      coverage: { planned: 1_000, reported: 0 },
+    });
+    process.stderr.write(`1,000 failed shards: largest state payload ${largestPayloadBytes} bytes\n`);
+    expect(largestPayloadBytes).toBeLessThan(6 * 1024);
+    const runId = (output as { runId: string }).runId;
+    const [run] = (await storedRuns('wide')).filter((r) => r.runId === runId);
+    expect(run!.validity.reasons[0]).toMatch(
+      /^only 0 of 1000 shards reported: worker error Runtime\.ExitError: Runtime exited: at handler/,
+    );
+    const data = publishedData();
+    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
+    expect(data.some((d) => d.MetricName === 'Heartbeat')).toBe(false);
   });
 });

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { aggregateRun } from '../../../../functions/core/aggregate-run.ts';
+import { METRICS, publishedMetrics, runMetricData } from '../../../../functions/core/cloud/metric-data.ts';
+import { planRun } from '../../../../functions/core/plan.ts';
+import { ShardRecorder } from '../../../../functions/core/shard-recorder.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+
+const probe = probeFor('https://api.example.com', {
+  load: { kind: 'burst', connections: 2, requests: 4 },
+  shards: 2,
+  sla: { p99: 100 },
+});
+const plan = planRun(probe, { runId: 'r', startAt: 0, shards: 2 });
+
+function shard(index: number, latencyUs: number) {
+  const recorder = new ShardRecorder(0);
+  for (let i = 0; i < 2; i++) recorder.record(i, latencyUs, 200, undefined, 10);
+  return recorder.toResult({
+    probeId: 'p',
+    shard: index,
+    kind: 'burst',
+    startedAt: '2026-11-30T06:00:00.000Z',
+    durationMs: 1_000,
+    generator: {
+      intendedRequests: undefined,
+      sent: 2,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 0,
+    },
+  });
+}
+
+const names = (suite: string, run: Parameters<typeof runMetricData>[1], storeFailed = false) =>
+  runMetricData(suite, run, { storeFailed }).map((d) => d.MetricName);
+
+describe('run metric data', () => {
+  it('publishes a valid run whole: its latency distribution, verdict and heartbeat, under Suite, Environment, Probe', () => {
+    const run = aggregateRun(plan, [shard(0, 2_000), shard(1, 2_000)]);
+    const data = runMetricData('bank', run);
+    expect(data.map((d) => d.MetricName)).toEqual([
+      'Latency',
+      'Requests',
+      'Errors',
+      'InvalidRun',
+      'Heartbeat',
+      'Throughput',
+      'SlaBreached',
+    ]);
+    expect(data[0]).toMatchObject({ Values: [2], Counts: [4] });
+    for (const d of data) {
+      expect(d.Dimensions).toEqual([
+        { Name: 'Suite', Value: 'bank' },
+        { Name: 'Environment', Value: 'test' },
+        { Name: 'Probe', Value: 'p' },
+      ]);
+    }
+  });
+
+  it('keeps an invalid run out of the latency and SLA alarms: no Latency, no SlaBreached, InvalidRun 1', () => {
+    // One of two shards reported: measured, so it beats, but it cannot judge the target.
+    const run = aggregateRun(plan, [shard(0, 900_000)]);
+    expect(run.validity.valid).toBe(false);
+    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Heartbeat', 'Throughput']);
+    expect(runMetricData('bank', run).find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
+  });
+
+  it('does not beat when no shard reported: the heartbeat means measuring', () => {
+    const run = aggregateRun(plan, []);
+    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Throughput']);
+  });
+
+  it('adds StoreFailed 1 when the table refused the run, and counts it in no run-by-run cost', () => {
+    const run = aggregateRun(plan, [shard(0, 5_000), shard(1, 5_000)]);
+    const data = runMetricData('bank', run, { storeFailed: true });
+    expect(data.at(-1)).toMatchObject({ MetricName: 'StoreFailed', Unit: 'Count', Value: 1 });
+    expect(names('bank', run)).not.toContain('StoreFailed');
+    expect(publishedMetrics('burst')).not.toContain(METRICS.storeFailed);
+  });
+});

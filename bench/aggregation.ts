@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { encodedSize } from '../functions/core/compact-shard-result.ts';
 import {
   decodeHistogram,
   encodeHistogram,
@@ -8,6 +7,7 @@ import {
 } from '../functions/core/histogram.ts';
 import { mergeShards } from '../functions/core/merge-shards.ts';
 import { ShardRecorder } from '../functions/core/shard-recorder.ts';
+import { encodedSize } from '../functions/core/shard-result.ts';
 import { recordSimulated, simulatedShard } from '../test/helpers/simulated-shard.ts';
 import { fixed, markdownTable, median, type Section } from './tools.ts';
 

@@ -8,7 +8,7 @@ import { type DeployedNames, probeAlarmName } from '../functions/core/cloud/depl
 import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
-import { probeMetric, STORE_FAILED_METRIC } from './probe-metrics.ts';
+import { probeMetric } from './probe-metrics.ts';
 
 export interface ProbeAlarmsProps {
   readonly probe: ResolvedProbe;
@@ -106,7 +106,7 @@ export class ProbeAlarms extends Construct {
       alarmDescription: clip(
         `perfprobe itself is failing: a run of ${who} could not be written to the runs table in the last period of ${every} (its metrics were still published). Look at the Aggregate function's logs for the DynamoDB error (throttling, permissions, a deleted table). ${look}`,
       ),
-      metric: metric(STORE_FAILED_METRIC, 'Maximum'),
+      metric: metric(METRICS.storeFailed, 'Maximum'),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

@@ -60,3 +60,8 @@ export interface GeneratorHealth {
   /** Idempotent requests sent again because the server had closed their kept-alive connection. */
   readonly staleRetries?: number;
 }
+
+/** Bytes of a shard result as stored (JSON): the runs table holds at most 400 KB an item. */
+export function encodedSize(result: ShardResult): number {
+  return Buffer.byteLength(JSON.stringify(result));
+}

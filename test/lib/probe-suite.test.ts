@@ -178,7 +178,7 @@ describe('ProbeSuite template', () => {
       DatapointsToAlarm: 3,
       TreatMissingData: 'ignore',
     });
-    expect(p99?.AlarmDescription).toContain('in 3 of the last 5 periods of 60m');
+    expect(p99?.AlarmDescription).toContain('in 3 of the last 5 periods of 1h');
   });
 
   it('raises "perfprobe itself is failing" for dead letters, failed or timed-out executions and failed stores', () => {

@@ -23,7 +23,8 @@ describe('cost per probe-month', () => {
     // Six custom metrics: a latency check publishes no Throughput.
     expect(line(cost, 'CloudWatch custom metrics').usd).toBeCloseTo(6 * 0.3, 6);
     expect(line(cost, 'CloudWatch PutMetricData').usd).toBeCloseTo(runs * 0.00001, 6);
-    expect(line(cost, 'CloudWatch alarms').usd).toBeCloseTo(0.2, 6);
+    // SLA, heartbeat, cannot measure, store failed: four standard alarms at $0.10.
+    expect(line(cost, 'CloudWatch alarms').usd).toBeCloseTo(0.4, 6);
     expect(line(cost, 'Step Functions (Express)').basis).toContain('43,830 executions');
     expect(cost.totalUsd).toBeCloseTo(
       cost.lines.reduce((s, l) => s + l.usd, 0),

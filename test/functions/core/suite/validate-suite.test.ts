@@ -239,7 +239,7 @@ describe('secret references and deploy settings', () => {
 
   it('names a secret reference it cannot resolve anywhere', () => {
     expect(problemsOf(base({ variables: { token: { secret: 'vault:kv/token' } } }))).toEqual([
-      'environments.prod.variables.token.secret: expected a secret reference like "env:API_TOKEN", "ssm:/payments/prod/token" or "secretsmanager:payments/prod#token", got "vault:kv/token"',
+      'environments.prod.variables.token.secret: expected a secret reference like "env:API_TOKEN", "ssm:/payments/prod/token", "secretsmanager:payments/prod#token" or, under a customer-managed key, "ssm:/payments/prod/token#kms=alias/payments", got "vault:kv/token"',
     ]);
   });
 

@@ -39,11 +39,11 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
     expect(readdirSync(dir).sort()).toEqual(['deployed-suite.json', 'index.mjs', 'index.mjs.map']);
     const script = `import('${join(dir, 'index.mjs')}').then(async (m) => {
       const plan = await m.handler({ probeId: 'accounts' }, {});
-      process.stdout.write(JSON.stringify(plan));
+      process.stdout.write('\\nPLAN ' + JSON.stringify(plan));
     })`;
-    const plan = JSON.parse(
-      execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' }),
-    );
+    // The handler logs JSON lines (Powertools) to stdout too: the plan is the line after the marker.
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' });
+    const plan = JSON.parse(out.slice(out.lastIndexOf('PLAN ') + 'PLAN '.length));
     expect(plan).toMatchObject({ probeId: 'accounts', shards: 6 });
     expect(plan.tasks).toHaveLength(6);
     // The deployed suite holds the secret's reference, never its value (resolved only where the worker runs).

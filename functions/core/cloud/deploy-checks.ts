@@ -251,13 +251,15 @@ function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
   const reservations = workerReservations(deployed);
   const reserved = Object.values(reservations).reduce((sum, n) => sum + n, 0);
   const available = ACCOUNT_CONCURRENCY.default - ACCOUNT_CONCURRENCY.unreservedMinimum;
-  if (reserved > available) {
+  const cap = deployed.caps.maxShards;
+  // An environment's maxShards is its owner's statement of what the account can reserve (a raised quota);
+  // without one, the default quota bounds it.
+  if (cap === undefined && reserved > available) {
     problems.push({
       path: 'probes',
-      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first (and reserve accordingly)`,
+      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first and declare the budget as caps.maxShards`,
     });
   }
-  const cap = deployed.caps.maxShards;
   if (cap !== undefined && reserved > cap) {
     problems.push({
       path: `environments.${deployed.environment}.caps.maxShards`,

@@ -374,7 +374,7 @@ const capsSchema = z.strictObject({
     .default(DEFAULT_CAPS.maxConnections),
   maxDuration: loadDuration().optional().default(DEFAULT_CAPS.maxDurationMs),
   /** Worker Lambdas of this environment running at once, at most (deployed: their reserved concurrency). */
-  maxShards: positive('shards', 1_000, true).optional(),
+  maxShards: positive('shards', 10_000, true).optional(),
 });
 
 export const environmentSchema = z.strictObject({

@@ -55,6 +55,8 @@ beforeAll(async () => {
   // An environment secret no probe's request uses: nobody may read it (the worker must not even try).
   (input.environments.prod.variables as Record<string, unknown>).legacy = { secret: 'ssm:/bank/prod/legacy' };
   input.environments.prod.caps.maxConnections = 1_000;
+  // 1,046 workers at once: more than a default account reserves, declared as this environment's budget.
+  (input.environments.prod.caps as Record<string, unknown>).maxShards = 1_100;
   input.probes.push(
     // More than 40 shards: the Standard machine with a Distributed Map.
     {

@@ -17,7 +17,7 @@ import type { ShardResult } from '../../../functions/core/shard-result.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
-import { httpServer, type Running } from '../../helpers/servers.ts';
+import { httpServer, type Running, refusedPort } from '../../helpers/servers.ts';
 import { simulatedShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
 import { renderDefinition } from '../../helpers/state-machine-definition.ts';
@@ -64,6 +64,13 @@ beforeAll(async () => {
       request: { url: '/fanout' },
       load: { kind: 'burst', connections: 45, requests: 90 },
       shards: 45,
+    } as never,
+    // A target that is down (nothing listens): a burst must measure that, not crash, and page.
+    {
+      id: 'down',
+      request: { url: `http://127.0.0.1:${await refusedPort()}/pay`, timeout: '1s' },
+      load: { kind: 'burst', connections: 4, duration: '1s' },
+      shards: 2,
     } as never,
     // The schema's most shards: what the state payload must survive.
     {
@@ -381,6 +388,40 @@ describe('the synthesized state machine, executed in-process with the real handl
         ],
       },
     ]);
+  });
+
+  it('pages for a target that is down: a burst against a refused port is a valid run that breaches', async () => {
+    const { definition, tasks } = handlers('Load');
+    const { output } = await executeRun(definition, { probeId: 'down', scheduledTime: tick(9) }, tasks);
+
+    // Both shards reported (no worker crashed), the run is valid: the target's failure, not the probe's.
+    expect(output).toMatchObject({ valid: true, partial: false, coverage: { planned: 2, reported: 2 } });
+    const run = (await storedRuns('down')).find((r) => r.runId === (output as { runId: string }).runId)!;
+    expect(Object.keys(run.errors)).toEqual(['connection_refused']);
+    expect(run.sampleErrors[0]).toBe(
+      'connection_refused: ECONNREFUSED while connecting (the target refused the connection)',
+    );
+    // A dead target is not flooded: each connection backs off between attempts.
+    expect(run.connectAttempts).toBeLessThan(4 * 10);
+    expect(run.sla.checks).toContainEqual(
+      expect.objectContaining({ name: 'errorRate', isDefault: true, observed: 1, passed: false }),
+    );
+    // What the SLA alarm reads (SlaBreached, M of N): 1 for this run, with a heartbeat (it measured).
+    const data = publishedData();
+    expect(data.find((d) => d.MetricName === 'SlaBreached')?.Value).toBe(1);
+    expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
+    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(0);
+    // ...and that alarm exists for this probe, on this metric, with an action: the walk of the template checks
+    // that CloudWatch may publish it to the topic and use the topic's key.
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) =>
+        a.Properties.MetricName === 'SlaBreached' &&
+        (a.Properties.Dimensions as { Name: string; Value: string }[]).some(
+          (d) => d.Name === 'Probe' && d.Value === 'down',
+        ),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties.AlarmActions).toHaveLength(1);
   });
 
   it('runs once per schedule tick: a duplicate execution stops after Plan, with no load, store or metric', async () => {

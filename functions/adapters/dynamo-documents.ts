@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The document client every runs-table adapter uses. `DynamoDBDocumentClient.from` writes its marshalling options
@@ -11,4 +11,21 @@ export function runsTableDocuments(client: DynamoDBClient): DynamoDBDocumentClie
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
+}
+
+/**
+ * A conditional put: true when written, false when the condition refused it (the item is already there);
+ * any other failure throws.
+ */
+export async function putUnless(
+  documents: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof PutCommand>[0],
+): Promise<boolean> {
+  try {
+    await documents.send(new PutCommand(input));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

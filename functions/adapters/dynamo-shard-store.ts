@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
 import { type ShardRecord, shardPartitionKey } from '../core/cloud/shard-record.ts';
-import { runsTableDocuments } from './dynamo-documents.ts';
+import { putUnless, runsTableDocuments } from './dynamo-documents.ts';
 
 /** Where workers leave their shard results and Aggregate collects them (the runs table, see shard-record.ts). */
 export interface ShardStore {
@@ -19,22 +19,13 @@ export function createShardStore(client: DynamoDBClient, tableName: string): Sha
     async write(record) {
       await documents.send(new PutCommand({ TableName: tableName, Item: record }));
     },
-    async writeIfAbsent(record) {
-      try {
-        await documents.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: record,
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': RUN_KEYS.partition },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
-    },
+    writeIfAbsent: (record) =>
+      putUnless(documents, {
+        TableName: tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': RUN_KEYS.partition },
+      }),
     async readRun(environment, runId) {
       const records: ShardRecord[] = [];
       let start: Record<string, unknown> | undefined;

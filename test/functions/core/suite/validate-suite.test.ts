@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseDurationMs } from '../../../../functions/core/durations.ts';
 import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
+import { problemsOf } from './suite-fixtures.ts';
 
 const env = { local: { baseUrl: 'http://127.0.0.1:8080' } };
 const ok = { id: 'ok', request: { url: '/health' } };
-
-function problemsOf(suite: unknown): string[] {
-  try {
-    validateSuite(suite);
-  } catch (error) {
-    if (error instanceof SuiteValidationError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  throw new Error('expected the suite to be rejected');
-}
 
 describe('validateSuite', () => {
   it('accepts a complete suite and fills defaults', () => {

@@ -9,6 +9,8 @@ export default defineConfig({
     execArgv: ['--expose-gc'],
     // Accuracy tests measure milliseconds on a 2-core machine: one file at a time keeps them honest.
     fileParallelism: false,
+    // The functions' JSON logs (Powertools) would bury the report; tests that read logs raise the level.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -15,6 +15,7 @@ import { shardRecord } from '../../../functions/core/cloud/shard-record.ts';
 import { mergeEncoded, summarizeLatency } from '../../../functions/core/histogram.ts';
 import type { ShardResult } from '../../../functions/core/shard-result.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { logger } from '../../../functions/handlers/logger.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
 import { httpServer, type Running, refusedPort } from '../../helpers/servers.ts';
@@ -43,6 +44,8 @@ const runners: Record<string, { definition: Record<string, unknown>; workerTimeo
 let logged: string[] = [];
 
 beforeAll(async () => {
+  // Silent elsewhere in tests (vitest.config.ts): this file reads what the functions log.
+  logger.setLogLevel('INFO');
   target = await httpServer((req, res) => {
     received++;
     authorizations.add(String(req.headers.authorization));
@@ -100,6 +103,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  logger.setLogLevel('SILENT');
   await target?.close();
   await table?.close();
 });

@@ -1,17 +1,47 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that measure milliseconds (accuracy, lateness, deadlines, a run's validity) on this 2-core machine: they
+ * run one at a time, after everything else, with the machine to themselves.
+ */
+const TIMING = [
+  'test/functions/core/engines/accuracy.test.ts',
+  'test/functions/core/engines/rate-start.test.ts',
+  'test/functions/core/engines/fault-matrix.test.ts',
+  'test/functions/adapters/undici-transport.test.ts',
+  'test/functions/local/**',
+  'test/functions/handlers/**',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // forks, not threads: timing-sensitive load tests and (later) CDK bundling need their own process.
+    // forks, not threads: timing-sensitive load tests and CDK bundling need their own process.
     pool: 'forks',
     // Memory tests force collections to measure what is retained, not what the GC has yet to reclaim.
     execArgv: ['--expose-gc'],
-    // Accuracy tests measure milliseconds on a 2-core machine: one file at a time keeps them honest.
-    fileParallelism: false,
     // The functions' JSON logs (Powertools) would bury the report; tests that read logs raise the level.
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'logic',
+          include: ['test/**/*.test.ts'],
+          exclude: TIMING,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timing',
+          include: TIMING.map((p) => (p.endsWith('**') ? `${p}/*.test.ts` : p)),
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

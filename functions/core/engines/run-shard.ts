@@ -14,6 +14,11 @@ import { runRate } from './rate-engine.ts';
 
 /** Time given, past the hard deadline, for in-flight requests to report before connections are torn down. */
 const CLOSE_GRACE_MS = 1_000;
+/**
+ * The most a load waits for its connections to open ahead of it: a target that does not accept would otherwise
+ * hold the start for a whole connect timeout (up to 2 min). Connections still opening carry on and serve later.
+ */
+const PRECONNECT_MAX_MS = 2_000;
 /** Event-loop delay sampling period, ms; Node's histogram includes it, so it is subtracted. */
 const LOOP_DELAY_RESOLUTION_MS = 10;
 
@@ -84,7 +89,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   });
   // Connections of a load open before it starts (while shards wait for their shared start), so the first
   // second measures the target, not a storm of connects; a latency check's fresh connections are its point.
-  await transport.preconnect();
+  await Promise.race([transport.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]);
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});

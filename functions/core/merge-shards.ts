@@ -105,11 +105,25 @@ function judgeValidity(
     queuedSends: queued,
     unsent,
     eventLoopDelayP99Ms: loopDelay,
+    sendLatenessMs: mergeLateness(shards),
     reasons,
   };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function mergeLateness(shards: readonly ShardResult[]): Validity['sendLatenessMs'] {
+  const encoded = shards.flatMap((s) => (s.generator.sendLateness ? [s.generator.sendLateness] : []));
+  if (encoded.length === 0) return undefined;
+  const histogram = mergeEncoded(encoded);
+  return {
+    p50: round3(percentileMs(histogram, 50)),
+    p99: round3(percentileMs(histogram, 99)),
+    max: round3(histogram.maxValue / 1000),
+  };
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 function mergePhases(shards: readonly ShardResult[]): Partial<Record<PhaseName, PhaseSummary>> | undefined {
   const merged: Partial<Record<PhaseName, PhaseSummary>> = {};

@@ -26,6 +26,8 @@ export interface Validity {
   readonly queuedSends: number;
   readonly unsent: number;
   readonly eventLoopDelayP99Ms: number;
+  /** Open model: how late sends left after their intended time, ms, exact across shards (none queued). */
+  readonly sendLatenessMs?: { readonly p50: number; readonly p99: number; readonly max: number } | undefined;
   /** Why the run is invalid, in words; empty when valid. */
   readonly reasons: readonly string[];
 }

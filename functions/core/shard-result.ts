@@ -59,6 +59,8 @@ export interface GeneratorHealth {
   readonly connectAttempts?: number;
   /** Idempotent requests sent again because the server had closed their kept-alive connection. */
   readonly staleRetries?: number;
+  /** Open model: how late each send left after its intended time with a connection free (encoded histogram, µs). */
+  readonly sendLateness?: string;
 }
 
 /** Bytes of a shard result as stored (JSON): the runs table holds at most 400 KB an item. */

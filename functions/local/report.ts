@@ -115,7 +115,10 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
   const v = result.validity;
-  const generator = `late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms`;
+  const lateness = v.sendLatenessMs
+    ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
+    : '';
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { CompiledAssertions } from '../assertions.ts';
+import { createLatencyHistogram, HIGHEST_TRACKABLE_US } from '../histogram.ts';
 import type { ShardRecorder } from '../shard-recorder.ts';
 import type { AbortSpec } from '../suite/schema.ts';
 import type { Exchange, PreparedRequest, Transport, Unreachable } from '../transport.ts';
@@ -12,6 +13,8 @@ export class EngineContext {
   queuedSends = 0;
   unsent = 0;
   sent = 0;
+  /** How late each open-model send left after its intended time, µs (free connection: the generator's lag). */
+  readonly sendLateness = createLatencyHistogram();
   private readonly stopListeners: (() => void)[] = [];
 
   constructor(
@@ -61,6 +64,10 @@ export class EngineContext {
         `aborted: error rate ${(100 * r.errorRate()).toFixed(1)}% above the abort limit ${100 * this.abort.errorRate}% after ${r.total} requests`,
       );
     }
+  }
+
+  recordSendLateness(ms: number): void {
+    this.sendLateness.recordValue(Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compileAssertions } from '../assertions.ts';
+import { encodeHistogram } from '../histogram.ts';
 import { ArrivalSchedule } from '../pacing.ts';
 import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
 import type { Redactor } from '../redact.ts';
@@ -152,6 +153,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
           ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
           : 0,
       ...transport.counters(),
+      ...(ctx.sendLateness.totalCount > 0 ? { sendLateness: encodeHistogram(ctx.sendLateness) } : {}),
     },
     stoppedEarly: ctx.stopReason,
   });

@@ -22,6 +22,10 @@ describe('the first second of a rate run', { retry: 2 }, () => {
     );
 
     expect(result.errors).toEqual({});
+    // Every send's lateness is in the run, merged exactly: a distribution, not only a count of late sends.
+    const lateness = result.validity.sendLatenessMs!;
+    expect(lateness.p50).toBeLessThanOrEqual(lateness.p99);
+    expect(lateness.p99).toBeLessThanOrEqual(lateness.max);
     const [first, ...rest] = result.timeline.filter((slot) => slot.requests > 0);
     const later = Math.max(...rest.map((slot) => slot.p99));
     // The server answers in 20 ms; the connect storm added ~25 ms to slot 0's p99. The timeline's histograms

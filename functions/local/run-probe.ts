@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { generateShardLoad } from '../adapters/generate-load.ts';
 import { resolveSecrets } from '../adapters/secrets.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
-import { planRun, type ResolvedProbe } from '../core/plan.ts';
+import { planRun, type ResolvedProbe, UnshardableLoadError } from '../core/plan.ts';
 import { prepareRequest } from '../core/prepare-request.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { TransportFactory } from '../core/transport.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface LocalRunOptions {
   /** Shards run side by side in this process; the result merges them exactly as the cloud does. @default 1 */
@@ -49,6 +50,18 @@ export async function runProbeLocally(
 export async function checkBeforeRun(
   probes: readonly ResolvedProbe[],
   env: NodeJS.ProcessEnv = process.env,
+  shards?: number,
 ): Promise<void> {
-  for (const probe of probes) prepareRequest(probe, await resolveSecrets(probe.secrets, { env }));
+  for (const probe of probes) {
+    if (shards !== undefined) {
+      try {
+        planRun(probe, { runId: 'check', startAt: 0, shards });
+      } catch (error) {
+        if (error instanceof UnshardableLoadError)
+          throw new UsageError(`--shards ${shards}: ${error.message}`);
+        throw error;
+      }
+    }
+    prepareRequest(probe, await resolveSecrets(probe.secrets, { env }));
+  }
 }

@@ -52,7 +52,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
-  await checkBeforeRun(probes);
+  await checkBeforeRun(probes, process.env, options.shards);
   out.write(`${style.bold(suite.name)}: ${plural(probes.length, 'probe')} against environment "${env}"\n\n`);
   const results: RunResult[] = [];
   for (const probe of probes) {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../../functions/local/commands/run-command.ts';
+import { UsageError } from '../../../functions/local/usage-error.ts';
 
 describe('runCommand', () => {
   it('exits 1 when Ctrl-C came before probes ran: probes never run prove nothing', async () => {
@@ -19,5 +20,15 @@ describe('runCommand', () => {
     expect(results).toEqual([]);
     expect(code).toBe(1);
     expect(text).toContain('interrupted: 6 probes not run');
+  });
+
+  it('refuses a --shards count some probe cannot carry before any probe sends', async () => {
+    const out = new Writable({ write: (_c, _e, done) => done() }) as unknown as NodeJS.WriteStream;
+
+    // The demo suite's health check is a latency probe (never split); its rate probes plan few arrivals.
+    const run = runCommand({ suitePath: 'probes/demo.ts', shards: 100_000, out });
+
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/^--shards 100000: probe "[a-z-]+": 100000 shards cannot each get/);
   });
 });

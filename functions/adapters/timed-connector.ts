@@ -69,9 +69,11 @@ export class TimedConnector {
   /** Opens one connection now, kept for undici's next request for one; resolves either way. */
   preopen(origin: URL): Promise<void> {
     return new Promise((resolve) => {
+      // As undici's own connect does: an IPv6 literal's brackets belong to the URL, not to the address.
+      const hostname = origin.hostname.startsWith('[') ? origin.hostname.slice(1, -1) : origin.hostname;
       const options = {
         protocol: origin.protocol,
-        hostname: origin.hostname,
+        hostname,
         host: origin.host,
         port: origin.port,
         servername: undefined,

@@ -1,7 +1,7 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type RunRecord, runRecord, runSortRange } from '../core/cloud/run-record.ts';
-import type { RunStore } from '../core/run-store.ts';
+import { type RunStore, RunStoreError } from '../core/run-store.ts';
 
 /** Where `perfprobe run` keeps its runs unless told otherwise (`--store DIR`, `--no-store`). */
 export const DEFAULT_STORE_DIR = '.perfprobe';
@@ -16,14 +16,6 @@ export interface FileRunStoreOptions {
   readonly retentionDays: number;
   /** The clock retention is measured against. @default () => new Date() */
   readonly now?: () => Date;
-}
-
-/** A store that could not be read or written: names the path and why. */
-export class RunStoreError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'RunStoreError';
-  }
 }
 
 /**

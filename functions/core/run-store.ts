@@ -20,3 +20,11 @@ export interface RunStore {
     limit?: number,
   ): Promise<RunRecord[]>;
 }
+
+/** A store that could not be read or written: the message names the store (path or table) and why. */
+export class RunStoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RunStoreError';
+  }
+}

@@ -1,16 +1,21 @@
+import { DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
+import { RunStoreError } from '../core/run-store.ts';
 import { UnknownEnvironmentError, UnresolvedVariableError } from '../core/suite/resolve-probe.ts';
 import { SuiteValidationError } from '../core/suite/validate-suite.ts';
 import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
 import { costCommand } from './commands/cost-command.ts';
 import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { historyCommand } from './commands/history-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { historyFlags } from './history-flags.ts';
 import { assertWritable } from './json-output.ts';
+import { storeDirFlag } from './store-dir.ts';
 import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
@@ -34,10 +39,22 @@ const OPTIONS = {
     json: { type: 'string' },
     shards: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    store: { type: 'string' },
+    'no-store': { type: 'boolean' },
+  },
+  history: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    by: { type: 'string' },
+    json: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
   },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
-  demo: { json: { type: 'string' } },
+  demo: { json: { type: 'string' }, store: { type: 'string' }, 'no-store': { type: 'boolean' } },
   'demo-api': { port: { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' } },
 } as const satisfies Record<CommandName, OptionSpecs>;
 
@@ -51,12 +68,19 @@ const USER_ERRORS = [
   InvalidTargetError,
   InvalidHeaderError,
   UnshardableLoadError,
+  RunStoreError,
 ];
 
 const isCommand = (name: string | undefined): name is CommandName =>
   name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
 
 type Values = Record<string, string | boolean | string[] | undefined>;
+
+const storeDir = (values: Values) =>
+  storeDirFlag(
+    { store: values.store as string | undefined, noStore: values['no-store'] === true },
+    DEFAULT_STORE_DIR,
+  );
 
 async function dispatch(command: CommandName, args: string[], signal: AbortSignal): Promise<number> {
   const { values: raw, positionals, help } = parseCommandLine(command, args, OPTIONS[command]);
@@ -97,9 +121,30 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         json: str('json'),
         shards,
         quiet: values.quiet === true,
+        store: storeDir(values),
         signal,
       });
       return code;
+    }
+    case 'history': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const flags = historyFlags({
+        since: str('since'),
+        by: str('by'),
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      await historyCommand({
+        suitePath,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        json,
+        ...flags,
+      });
+      return 0;
     }
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
@@ -113,7 +158,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       noPositionals(positionals, command);
       const json = str('json');
       if (json) await assertWritable('--json', json);
-      return await demoCommand({ json, signal });
+      return await demoCommand({ json, store: storeDir(values), signal });
     }
     case 'demo-api':
       noPositionals(positionals, command);

@@ -1,4 +1,6 @@
+import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import type { RunResult } from '../../core/run-result.ts';
+import type { RunStore } from '../../core/run-store.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import type { Suite } from '../../core/suite/schema.ts';
 import { exitCodeOf } from '../exit-code.ts';
@@ -7,6 +9,7 @@ import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
 import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
+import { assertStoreWritable } from '../store-dir.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -17,6 +20,8 @@ export interface RunCommandOptions {
   readonly json?: string | undefined;
   readonly shards?: number | undefined;
   readonly quiet?: boolean;
+  /** The local run store's directory, where every RunResult is recorded; undefined records nothing. */
+  readonly store?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -52,6 +57,11 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
+  if (options.store !== undefined) await assertStoreWritable(options.store);
+  const store: RunStore | undefined =
+    options.store === undefined
+      ? undefined
+      : createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays });
   await checkBeforeRun(probes);
   out.write(`${style.bold(suite.name)}: ${plural(probes.length, 'probe')} against environment "${env}"\n\n`);
   const results: RunResult[] = [];
@@ -64,6 +74,10 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
       onStart: progress.attach,
     }).finally(progress.stop);
     results.push(result);
+    // A run that could not be recorded is still reported and judged: say so, and go on.
+    await store?.save(result).catch((error: Error) => {
+      process.stderr.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
+    });
     if (!options.quiet) {
       out.write(`${formatRun(result, style, { plannedRequests: plannedRequests(probe) })}\n\n`);
     }

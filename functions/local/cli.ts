@@ -6,6 +6,7 @@ import { RunStoreError } from '../core/run-store.ts';
 import { UnknownEnvironmentError, UnresolvedVariableError } from '../core/suite/resolve-probe.ts';
 import { SuiteValidationError } from '../core/suite/validate-suite.ts';
 import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
+import { baselineSaveCommand } from './commands/baseline-command.ts';
 import { costCommand } from './commands/cost-command.ts';
 import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
@@ -41,6 +42,7 @@ const OPTIONS = {
     quiet: { type: 'boolean', short: 'q' },
     store: { type: 'string' },
     'no-store': { type: 'boolean' },
+    baseline: { type: 'string' },
   },
   history: {
     env: { type: 'string', short: 'e' },
@@ -48,6 +50,15 @@ const OPTIONS = {
     since: { type: 'string' },
     by: { type: 'string' },
     json: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+  },
+  baseline: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    out: { type: 'string', short: 'o' },
     store: { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
@@ -122,6 +133,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         shards,
         quiet: values.quiet === true,
         store: storeDir(values),
+        baseline: str('baseline'),
         signal,
       });
       return code;
@@ -143,6 +155,33 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         probes: values.probe as string[] | undefined,
         json,
         ...flags,
+      });
+      return 0;
+    }
+    case 'baseline': {
+      const [action, suitePath, ...extra] = positionals;
+      if (action !== 'save') {
+        throw new UsageError(
+          `perfprobe baseline: expected "save", got ${action === undefined ? 'nothing' : `"${action}"`}`,
+        );
+      }
+      onePositional(suitePath === undefined ? [] : [suitePath, ...extra], '<suite.ts>', 'one suite file');
+      const out = str('out');
+      if (out === undefined) throw new UsageError('--out: expected the baseline file to write, got nothing');
+      const flags = historyFlags({
+        since: str('since'),
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      await assertWritable('--out', out);
+      await baselineSaveCommand({
+        suitePath: suitePath!,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        sinceMs: flags.sinceMs,
+        outFile: out,
+        store: flags.store,
       });
       return 0;
     }

@@ -37,6 +37,10 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
       --json FILE         write every RunResult as JSON
       --store DIR         record every RunResult in the local run store there (default .perfprobe)
       --no-store          record nothing
+      --baseline SRC      judge regression against "store" (each probe's baseline window in the run store)
+                          or a file from \`perfprobe baseline save\`; probes without sla.regression get
+                          p50 +20%, p95 +20%, p99 +25% (one-sided Mann-Whitney U, p < 0.01); exit 1 on a
+                          regression. Without it, probes with sla.regression are judged from the store.
   -q, --quiet             only the verdict table
   -h, --help
 
@@ -60,6 +64,19 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
 
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
 Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
+`,
+  baseline: `Usage: perfprobe baseline save <suite.ts> --out FILE [options]
+
+Merges each probe's valid stored runs of the window exactly and writes them as a baseline file, for
+\`perfprobe run <suite.ts> --baseline FILE\` (a CI gate that exits 1 on a regression).
+
+  -o, --out FILE          the baseline file to write (required)
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
+      --store DIR         read the local run store there (default .perfprobe)
+      --table NAME        read a deployed environment's runs table instead; --region R its region
+  -h, --help
 `,
   validate: `Usage: perfprobe validate <suite.ts>
 
@@ -96,12 +113,14 @@ Usage:
       --connections N (default 10)  --rate R (requests/s)  --duration S (default 10)
       --requests N  --timeout S (default 10)  --sla KEY=VALUE (repeatable)  --json FILE
   perfprobe run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]
-                [--store DIR | --no-store]
+                [--store DIR | --no-store] [--baseline store|FILE]
                                           run a suite's probes once, record them in the local store
-                                          (.perfprobe); exit 1 when a critical SLA breaches
+                                          (.perfprobe); exit 1 when a critical SLA breaches or regresses
   perfprobe history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]
                 [--store DIR | --table NAME [--region R]]
                                           stored runs per hour or day, histograms merged exactly
+  perfprobe baseline save <suite.ts> --out FILE [--env NAME] [--probe ID]... [--since 7d]
+                                          merge stored runs into a baseline for run --baseline FILE
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe

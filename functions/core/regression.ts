@@ -1,6 +1,7 @@
 import { decodeHistogram, encodeHistogram, mergeEncoded, percentileMs } from './histogram.ts';
 import { mannWhitneyGreater } from './mann-whitney.ts';
 import type { RunMeasurement } from './run-result.ts';
+import type { RunStore } from './run-store.ts';
 import { percentileOf } from './suite/limits.ts';
 
 /** `sla.regression` as validated: the current run against the merged histogram of a baseline window's runs. */
@@ -75,6 +76,30 @@ export function baselineOf(
 }
 
 /**
+ * The baseline of a run starting at `before`: the valid runs of the spec's window before it, from any store
+ * (the local one for `perfprobe run`, the runs table for Aggregate). The window ends 1 ms before the run, so a
+ * retried Aggregate never compares a run with itself.
+ */
+export async function baselineFromStore(
+  store: Pick<RunStore, 'runsBetween'>,
+  environment: string,
+  probeId: string,
+  spec: Pick<RegressionSpec, 'baselineMs'>,
+  before: Date,
+): Promise<Baseline> {
+  const to = new Date(before.getTime() - 1);
+  const from = new Date(before.getTime() - spec.baselineMs);
+  const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);
+  return baselineOf(runs, `store, ${formatWindow(spec.baselineMs)} before the run`);
+}
+
+function formatWindow(ms: number): string {
+  const day = 86_400_000;
+  if (ms % day === 0) return `${ms / day}d`;
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / 60_000)}m`;
+}
+
+/**
  * Regression checks of one run. A percentile regressed only when all three hold: it rose by more than the
  * allowed share, by more than minDelta, and the U test says the run as a whole is slower (p < alpha). Each
  * alone misfires: a relative rise on a 2 ms endpoint is noise, an absolute one says nothing at 2 s, and the
@@ -89,7 +114,7 @@ export function checkRegression(
   const base = baseline ? decodeHistogram(baseline.histogram) : undefined;
   const why =
     baseline === undefined
-      ? 'no baseline (run with --baseline FILE or a store holding earlier runs)'
+      ? 'no baseline was read'
       : baseline.runs < spec.minRuns
         ? `the baseline has ${baseline.runs} valid run${baseline.runs === 1 ? '' : 's'}, needs ${spec.minRuns}`
         : base?.totalCount === 0

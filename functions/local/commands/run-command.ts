@@ -1,6 +1,6 @@
 import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
-import { type Baseline, baselineOf, DEFAULT_REGRESSION } from '../../core/regression.ts';
+import { type Baseline, baselineFromStore, DEFAULT_REGRESSION } from '../../core/regression.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { evaluateSla, type RegressionInput, slaRegression } from '../../core/sla.ts';
@@ -124,18 +124,5 @@ async function regressionInput(
   const spec = own ?? { ...DEFAULT_REGRESSION, minRuns: 1 };
   if (file) return { spec, baseline: file.get(probe.id) };
   if (!store) return { spec, baseline: undefined };
-  const now = new Date();
-  const runs = await store.runsBetween(
-    probe.environment,
-    probe.id,
-    new Date(now.getTime() - spec.baselineMs),
-    now,
-    Number.POSITIVE_INFINITY,
-  );
-  return { spec, baseline: baselineOf(runs, `store, ${formatWindow(spec.baselineMs)} before the run`) };
-}
-
-function formatWindow(ms: number): string {
-  const day = 86_400_000;
-  return ms % day === 0 ? `${ms / day}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 60_000}m`;
+  return { spec, baseline: await baselineFromStore(store, probe.environment, probe.id, spec, new Date()) };
 }

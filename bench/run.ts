@@ -5,6 +5,7 @@ import { aggregationSection } from './aggregation.ts';
 import { costSection } from './cost.ts';
 import { historySection } from './history.ts';
 import { lambdaSection } from './lambda.ts';
+import { regressionSection } from './regression.ts';
 import { throughputSection } from './throughput.ts';
 import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts';
 
@@ -15,9 +16,9 @@ import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts
  * BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
-const sections = (process.env.BENCH_SECTIONS ?? 'throughput,accuracy,aggregation,history,lambda,cost').split(
-  ',',
-);
+const sections = (
+  process.env.BENCH_SECTIONS ?? 'throughput,accuracy,aggregation,history,regression,lambda,cost'
+).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 5),
   seconds: Number(process.env.BENCH_SECONDS ?? 5),
@@ -31,6 +32,7 @@ const RUN = {
   accuracy: accuracySection,
   aggregation: aggregationSection,
   history: historySection,
+  regression: regressionSection,
   lambda: lambdaSection,
   cost: async () => costSection(),
 } as const;

@@ -12,6 +12,7 @@ import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { historyCommand } from './commands/history-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
+import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { historyFlags } from './history-flags.ts';
@@ -43,6 +44,8 @@ const OPTIONS = {
     store: { type: 'string' },
     'no-store': { type: 'boolean' },
     baseline: { type: 'string' },
+    md: { type: 'string' },
+    junit: { type: 'string' },
   },
   history: {
     env: { type: 'string', short: 'e' },
@@ -50,6 +53,16 @@ const OPTIONS = {
     since: { type: 'string' },
     by: { type: 'string' },
     json: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+  },
+  report: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    md: { type: 'string' },
+    junit: { type: 'string' },
     store: { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
@@ -134,6 +147,8 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         quiet: values.quiet === true,
         store: storeDir(values),
         baseline: str('baseline'),
+        md: str('md'),
+        junit: str('junit'),
         signal,
       });
       return code;
@@ -155,6 +170,29 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         probes: values.probe as string[] | undefined,
         json,
         ...flags,
+      });
+      return 0;
+    }
+    case 'report': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const flags = historyFlags({
+        since: str('since') ?? '24h',
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      const md = str('md');
+      const junit = str('junit');
+      if (md) await assertWritable('--md', md);
+      if (junit) await assertWritable('--junit', junit);
+      await reportCommand({
+        suitePath,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        sinceMs: flags.sinceMs,
+        md,
+        junit,
+        store: flags.store,
       });
       return 0;
     }

@@ -7,8 +7,9 @@ import { evaluateSla, type RegressionInput, slaRegression } from '../../core/sla
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import type { Suite } from '../../core/suite/schema.ts';
 import { readBaselineFile } from '../baseline-file.ts';
+import { junitReport, markdownReport } from '../ci-reports.ts';
 import { exitCodeOf } from '../exit-code.ts';
-import { assertWritable, writeJson } from '../json-output.ts';
+import { assertWritable, writeJson, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
@@ -32,6 +33,9 @@ export interface RunCommandOptions {
    * from the store.
    */
   readonly baseline?: string | undefined;
+  /** Also write the results as Markdown (CI summaries, PR comments) and JUnit XML (one case per SLA check). */
+  readonly md?: string | undefined;
+  readonly junit?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -67,6 +71,8 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
+  if (options.md) await assertWritable('--md', options.md);
+  if (options.junit) await assertWritable('--junit', options.junit);
   if (options.store !== undefined) await assertStoreWritable(options.store);
   const store: RunStore | undefined =
     options.store === undefined
@@ -107,6 +113,9 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   const skipped = probes.length - results.length;
   if (skipped > 0) out.write(style.yellow(`interrupted: ${plural(skipped, 'probe')} not run\n`));
   if (options.json) await writeJson('--json', options.json, results);
+  const report = { suite: suite.name, environment: env, runs: results };
+  if (options.md) await writeText('--md', options.md, markdownReport(report));
+  if (options.junit) await writeText('--junit', options.junit, junitReport(report));
   return { code: skipped > 0 ? 1 : exitCodeOf(results), results };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,6 +12,7 @@ import {
 } from '../../../../functions/core/histogram.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
 import { historyCommand } from '../../../../functions/local/commands/history-command.ts';
+import { reportCommand } from '../../../../functions/local/commands/report-command.ts';
 import { runCommand } from '../../../../functions/local/commands/run-command.ts';
 import { type DemoApi, startDemoApi } from '../../../../functions/local/demo-api.ts';
 import { type LocalRunsTable, localRunsTable } from '../../handlers/runs-table.ts';
@@ -114,5 +115,29 @@ describe('perfprobe history', () => {
 
     expect(out.text()).toContain('fx-rates');
     expect(out.text()).toContain('no runs stored in this window');
+  });
+
+  it("reports each probe's latest stored run as Markdown and JUnit, and names probes with none", async () => {
+    const md = join(dir, 'report.md');
+    const junit = join(dir, 'report.xml');
+
+    await reportCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['health', 'fx-rates'],
+      sinceMs: 3_600_000,
+      md,
+      junit,
+      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      out: sink(),
+    });
+
+    const latest = runs[1]!;
+    const text = await readFile(md, 'utf8');
+    expect(text).toContain(`### health\n\nlatency, started ${latest.startedAt}`);
+    expect(text).toContain('_No run stored since');
+    expect(text).toContain('for: fx-rates._');
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain(`<testsuite name="demo-bank.local.health" tests="${latest.sla.checks.length + 1}"`);
+    expect(xml).not.toContain('fx-rates');
   });
 });

@@ -3,18 +3,22 @@ import { join } from 'node:path';
 import { accuracySection } from './accuracy.ts';
 import { aggregationSection } from './aggregation.ts';
 import { costSection } from './cost.ts';
+import { historySection } from './history.ts';
 import { lambdaSection } from './lambda.ts';
+import { regressionSection } from './regression.ts';
 import { throughputSection } from './throughput.ts';
 import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts';
 
 /**
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
  * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,accuracy,aggregation,lambda,cost"), BENCH_PAIRS (default 5),
+ * Options: BENCH_SECTIONS (default "throughput,accuracy,aggregation,history,lambda,cost"), BENCH_PAIRS (default 5),
  * BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
-const sections = (process.env.BENCH_SECTIONS ?? 'throughput,accuracy,aggregation,lambda,cost').split(',');
+const sections = (
+  process.env.BENCH_SECTIONS ?? 'throughput,accuracy,aggregation,history,regression,lambda,cost'
+).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 5),
   seconds: Number(process.env.BENCH_SECONDS ?? 5),
@@ -27,6 +31,8 @@ const RUN = {
   throughput: () => throughputSection(options),
   accuracy: accuracySection,
   aggregation: aggregationSection,
+  history: historySection,
+  regression: regressionSection,
   lambda: lambdaSection,
   cost: async () => costSection(),
 } as const;

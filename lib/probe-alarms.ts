@@ -8,6 +8,7 @@ import { type DeployedNames, probeAlarmName } from '../functions/core/cloud/depl
 import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
+import { slaThresholds } from '../functions/core/sla.ts';
 import { probeMetric } from './probe-metrics.ts';
 
 export interface ProbeAlarmsProps {
@@ -24,7 +25,7 @@ export function clip(text: string): string {
 }
 
 function describeSla(probe: ResolvedProbe): string {
-  const parts = Object.entries(probe.sla ?? {}).flatMap(([name, t]) =>
+  const parts = slaThresholds(probe.sla).flatMap(([name, t]) =>
     t.critical === undefined ? [] : [`${name} ≤ ${t.critical}`],
   );
   return parts.length > 0 ? parts.join(', ') : 'no critical SLA';

@@ -7,20 +7,10 @@ import {
   runRecord,
   runSortRange,
 } from '../core/cloud/run-record.ts';
-import type { RunResult } from '../core/run-result.ts';
+import type { RunStore } from '../core/run-store.ts';
 import { runsTableDocuments } from './dynamo-documents.ts';
 
-export interface RunStore {
-  save(run: RunResult): Promise<RunRecord>;
-  /** Runs of one probe in one environment between two times, newest first. */
-  runsBetween(
-    environment: string,
-    probeId: string,
-    from: Date,
-    to: Date,
-    limit?: number,
-  ): Promise<RunRecord[]>;
-}
+export type { RunStore } from '../core/run-store.ts';
 
 export function createRunStore(client: DynamoDBClient, tableName: string, retentionDays: number): RunStore {
   const documents = runsTableDocuments(client);
@@ -32,21 +22,30 @@ export function createRunStore(client: DynamoDBClient, tableName: string, retent
     },
     async runsBetween(environment, probeId, from, to, limit = 100) {
       const { low, high } = runSortRange(from, to);
-      const out = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
-          ExpressionAttributeNames: { '#pk': RUN_KEYS.partition, '#sk': RUN_KEYS.sort },
-          ExpressionAttributeValues: {
-            ':pk': runPartitionKey(environment, probeId),
-            ':low': low,
-            ':high': high,
-          },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []) as RunRecord[];
+      const runs: RunRecord[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      // A Query page stops at 1 MB (a few hundred runs with their histograms): follow the pages up to `limit`.
+      do {
+        const remaining = limit - runs.length;
+        const out = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :low AND :high',
+            ExpressionAttributeNames: { '#pk': RUN_KEYS.partition, '#sk': RUN_KEYS.sort },
+            ExpressionAttributeValues: {
+              ':pk': runPartitionKey(environment, probeId),
+              ':low': low,
+              ':high': high,
+            },
+            ScanIndexForward: false,
+            ...(Number.isFinite(remaining) ? { Limit: remaining } : {}),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        runs.push(...((out.Items ?? []) as RunRecord[]));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey && runs.length < limit);
+      return runs;
     },
   };
 }

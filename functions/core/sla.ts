@@ -1,7 +1,8 @@
 import { decodeHistogram, percentileMs } from './histogram.ts';
+import { type Baseline, checkRegression, type RegressionFigures, type RegressionSpec } from './regression.ts';
 import type { RunMeasurement } from './run-result.ts';
 import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
-import type { SlaSpec } from './suite/schema.ts';
+import type { SlaSpec, Threshold } from './suite/schema.ts';
 
 export type Severity = 'warn' | 'critical';
 
@@ -17,6 +18,18 @@ export interface SlaCheck {
   readonly passed: boolean;
   /** Present when perfprobe added this check because the suite named none (reports show "(default)"). */
   readonly isDefault?: true;
+  /** A regression check's baseline, change and test figures (`sla.regression`). */
+  readonly regression?: RegressionFigures;
+}
+
+/** The SLA's thresholds (p95, errorRate, …), without its regression rule. */
+export function slaThresholds(sla: SlaSpec | undefined): [string, Threshold][] {
+  return Object.entries(sla ?? {}).filter((entry): entry is [string, Threshold] => entry[0] !== 'regression');
+}
+
+/** The SLA's regression rule, if it has one. */
+export function slaRegression(sla: SlaSpec | undefined): RegressionSpec | undefined {
+  return sla?.regression as RegressionSpec | undefined;
 }
 
 export interface SlaReport {
@@ -49,14 +62,26 @@ function observe(
   return { metric: `latency.p${String(p).replace('.', '')}`, observed, atLeast: false };
 }
 
+export interface RegressionInput {
+  /** The rule; a probe's own `sla.regression` unless the caller (`run --baseline`) supplies a default. */
+  readonly spec: RegressionSpec;
+  /** undefined when none could be read: the checks then say so and pass. */
+  readonly baseline: Baseline | undefined;
+}
+
 /**
  * Compares a run against its SLAs. Pure. A probe without an errorRate SLA is held to a default critical one
  * (DEFAULT_ERROR_RATE: 0 for latency checks, 1 % for loads): a run whose every request failed must not pass
- * just because its author wrote only latency targets.
+ * just because its author wrote only latency targets. Regression checks (critical) are judged when given a
+ * regression input; a probe with `sla.regression` judged without one gets checks that say no baseline was read.
  */
-export function evaluateSla(sla: SlaSpec | undefined, run: RunMeasurement): SlaReport {
+export function evaluateSla(
+  sla: SlaSpec | undefined,
+  run: RunMeasurement,
+  regression?: RegressionInput,
+): SlaReport {
   const checks: SlaCheck[] = [];
-  const thresholds = Object.entries(sla ?? {});
+  const thresholds = slaThresholds(sla);
   const hasErrorRate = thresholds.some(([name]) => name === 'errorRate');
   for (const [name, threshold] of thresholds) {
     const { metric, observed, atLeast } = observe(name, run);
@@ -78,6 +103,12 @@ export function evaluateSla(sla: SlaSpec | undefined, run: RunMeasurement): SlaR
       passed: run.errorRate <= threshold,
       isDefault: true,
     });
+  }
+  const rule = regression?.spec ?? slaRegression(sla);
+  if (rule) {
+    for (const check of checkRegression(rule, run, regression?.baseline)) {
+      checks.push({ ...check, severity: 'critical' });
+    }
   }
   const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);
   const warnFailed = checks.some((c) => c.severity === 'warn' && !c.passed);

@@ -9,6 +9,10 @@ import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-stor
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import type { PlannedRun } from '../core/cloud/run-messages.ts';
+import type { ResolvedProbe } from '../core/plan.ts';
+import { baselineFromStore } from '../core/regression.ts';
+import type { RunResult } from '../core/run-result.ts';
+import { evaluateSla, slaRegression } from '../core/sla.ts';
 import { bundledSuite } from './bundled-suite.ts';
 import { requiredEnv } from './environment.ts';
 import { correlate, logger as defaultLogger } from './logger.ts';
@@ -70,8 +74,13 @@ export function createAggregateHandler(
       }
       return skipped(planned, planned.paused);
     }
-    const run = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
+    const collected = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
     const failures: string[] = [];
+    const run = await judgeRegression(probe, collected, store).catch((error: unknown) => {
+      // Judged without a baseline (its checks say none was read), stored and published all the same.
+      failures.push(`baseline: ${String(error)}`);
+      return collected;
+    });
     const stored = await store.save(run).then(
       () => true,
       (error: unknown) => {
@@ -99,6 +108,14 @@ export function createAggregateHandler(
     }
     return summary;
   }).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** `sla.regression`: the run against the valid runs of its baseline window in the table, as `perfprobe run` does locally. */
+async function judgeRegression(probe: ResolvedProbe, run: RunResult, store: RunStore): Promise<RunResult> {
+  const spec = slaRegression(probe.sla);
+  if (spec === undefined) return run;
+  const baseline = await baselineFromStore(store, probe.environment, probe.id, spec, new Date(run.startedAt));
+  return { ...run, sla: evaluateSla(probe.sla, run, { spec, baseline }) };
 }
 
 let dependencies: AggregateDependencies | undefined;

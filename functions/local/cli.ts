@@ -1,16 +1,23 @@
+import { DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
+import { RunStoreError } from '../core/run-store.ts';
 import { UnknownEnvironmentError, UnresolvedVariableError } from '../core/suite/resolve-probe.ts';
 import { SuiteValidationError } from '../core/suite/validate-suite.ts';
 import { noPositionals, type OptionSpecs, onePositional, parseCommandLine } from './command-line.ts';
+import { baselineSaveCommand } from './commands/baseline-command.ts';
 import { costCommand } from './commands/cost-command.ts';
 import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { historyCommand } from './commands/history-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
+import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { historyFlags } from './history-flags.ts';
 import { assertWritable } from './json-output.ts';
+import { storeDirFlag } from './store-dir.ts';
 import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
@@ -34,10 +41,44 @@ const OPTIONS = {
     json: { type: 'string' },
     shards: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    store: { type: 'string' },
+    'no-store': { type: 'boolean' },
+    baseline: { type: 'string' },
+    md: { type: 'string' },
+    junit: { type: 'string' },
+  },
+  history: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    by: { type: 'string' },
+    json: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+  },
+  report: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    md: { type: 'string' },
+    junit: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+  },
+  baseline: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
   },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
-  demo: { json: { type: 'string' } },
+  demo: { json: { type: 'string' }, store: { type: 'string' }, 'no-store': { type: 'boolean' } },
   'demo-api': { port: { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' } },
 } as const satisfies Record<CommandName, OptionSpecs>;
 
@@ -51,12 +92,19 @@ const USER_ERRORS = [
   InvalidTargetError,
   InvalidHeaderError,
   UnshardableLoadError,
+  RunStoreError,
 ];
 
 const isCommand = (name: string | undefined): name is CommandName =>
   name !== undefined && Object.hasOwn(COMMAND_USAGE, name);
 
 type Values = Record<string, string | boolean | string[] | undefined>;
+
+const storeDir = (values: Values) =>
+  storeDirFlag(
+    { store: values.store as string | undefined, noStore: values['no-store'] === true },
+    DEFAULT_STORE_DIR,
+  );
 
 async function dispatch(command: CommandName, args: string[], signal: AbortSignal): Promise<number> {
   const { values: raw, positionals, help } = parseCommandLine(command, args, OPTIONS[command]);
@@ -97,9 +145,83 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         json: str('json'),
         shards,
         quiet: values.quiet === true,
+        store: storeDir(values),
+        baseline: str('baseline'),
+        md: str('md'),
+        junit: str('junit'),
         signal,
       });
       return code;
+    }
+    case 'history': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const flags = historyFlags({
+        since: str('since'),
+        by: str('by'),
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      await historyCommand({
+        suitePath,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        json,
+        ...flags,
+      });
+      return 0;
+    }
+    case 'report': {
+      const suitePath = onePositional(positionals, '<suite.ts>', 'one suite file');
+      const flags = historyFlags({
+        since: str('since') ?? '24h',
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      const md = str('md');
+      const junit = str('junit');
+      if (md) await assertWritable('--md', md);
+      if (junit) await assertWritable('--junit', junit);
+      await reportCommand({
+        suitePath,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        sinceMs: flags.sinceMs,
+        md,
+        junit,
+        store: flags.store,
+      });
+      return 0;
+    }
+    case 'baseline': {
+      const [action, suitePath, ...extra] = positionals;
+      if (action !== 'save') {
+        throw new UsageError(
+          `perfprobe baseline: expected "save", got ${action === undefined ? 'nothing' : `"${action}"`}`,
+        );
+      }
+      onePositional(suitePath === undefined ? [] : [suitePath, ...extra], '<suite.ts>', 'one suite file');
+      const out = str('out');
+      if (out === undefined) throw new UsageError('--out: expected the baseline file to write, got nothing');
+      const flags = historyFlags({
+        since: str('since'),
+        store: str('store'),
+        table: str('table'),
+        region: str('region'),
+      });
+      await assertWritable('--out', out);
+      await baselineSaveCommand({
+        suitePath: suitePath!,
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        sinceMs: flags.sinceMs,
+        outFile: out,
+        store: flags.store,
+      });
+      return 0;
     }
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
@@ -113,7 +235,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       noPositionals(positionals, command);
       const json = str('json');
       if (json) await assertWritable('--json', json);
-      return await demoCommand({ json, signal });
+      return await demoCommand({ json, store: storeDir(values), signal });
     }
     case 'demo-api':
       noPositionals(positionals, command);

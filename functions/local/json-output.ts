@@ -40,8 +40,13 @@ export async function assertWritable(flag: string, path: string): Promise<void> 
 
 /** Writes a command's JSON output; a failure here (disk full) names the flag instead of printing a stack. */
 export async function writeJson(flag: string, path: string, value: unknown): Promise<void> {
+  await writeText(flag, path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes a report file (Markdown, JUnit XML); a failure names the flag. */
+export async function writeText(flag: string, path: string, text: string): Promise<void> {
   try {
-    await writeFile(path, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(path, text);
   } catch (error) {
     throw new UsageError(`${flag}: could not write "${path}": ${(error as Error).message}`, { cause: error });
   }

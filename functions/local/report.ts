@@ -29,13 +29,27 @@ export function plannedRequests(probe: ResolvedProbe): number | undefined {
 export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
 
 export function formatObserved(check: SlaCheck): string {
+  const r = check.regression;
+  if (r?.unjudged) return `not judged: ${r.unjudged}`;
   if (check.observed === null) return 'no responses';
+  if (r && r.relative !== null && r.absoluteMs !== null) {
+    const sign = (n: number) => (n >= 0 ? '+' : '−');
+    const p = r.test ? `, U test p=${r.test.pValue < 0.0001 ? '<0.0001' : r.test.pValue.toFixed(4)}` : '';
+    return `${ms(check.observed)} ms (${sign(r.relative)}${(100 * Math.abs(r.relative)).toFixed(1)}%, ${sign(r.absoluteMs)}${ms(Math.abs(r.absoluteMs))} ms${p})`;
+  }
   if (check.metric === 'errorRate') return pct(check.observed);
   if (check.metric === 'throughputRps') return `${num(check.observed)}/s`;
   return `${ms(check.observed)} ms`;
 }
 
 export function formatThreshold(check: SlaCheck): string {
+  const r = check.regression;
+  if (r) {
+    // A regression is all three at once: rise above the share, above minDelta, and p below alpha.
+    const delta = r.minDeltaMs > 0 ? `, > +${ms(r.minDeltaMs)} ms` : '';
+    const base = r.baselineMs === null ? 'no baseline' : `baseline ${ms(r.baselineMs)} ms`;
+    return `regressed if > +${(100 * r.allowedRelative).toFixed(0)}%${delta} and p < ${r.test?.alpha ?? 'alpha'} (${base}, ${r.baselineRuns} runs, ${r.source})`;
+  }
   if (check.metric === 'errorRate') return `≤ ${pct(check.threshold)}`;
   if (check.metric === 'throughputRps') return `≥ ${num(check.threshold)}/s`;
   return `≤ ${ms(check.threshold)} ms`;

@@ -35,11 +35,65 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
   -p, --probe ID          run only this probe, repeatable
       --shards N          split each probe's load into N shards merged exactly, as in the cloud (1-64)
       --json FILE         write every RunResult as JSON
+      --store DIR         record every RunResult in the local run store there (default .perfprobe)
+      --no-store          record nothing
+      --baseline SRC      judge regression against "store" (each probe's baseline window in the run store)
+                          or a file from \`perfprobe baseline save\`; probes without sla.regression get
+                          p50 +20%, p95 +20%, p99 +25% (one-sided Mann-Whitney U, p < 0.01); exit 1 on a
+                          regression. Without it, probes with sla.regression are judged from the store.
+      --md FILE           also write the results as Markdown (CI job summaries, pull-request comments)
+      --junit FILE        also write JUnit XML: one test case per SLA check, a critical miss is a failure
   -q, --quiet             only the verdict table
   -h, --help
 
 Ctrl-C stops sending and reports (the run is then invalid: exit 1); a second Ctrl-C quits (exit 130).
 ${EXIT_CODES}`,
+  history: `Usage: perfprobe history <suite.ts> [options]
+
+Per probe and time bucket, the stored runs' histograms merged exactly (never averaged): runs valid and
+invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole window.
+
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
+      --by hour|day       bucket width (default hour up to 2d back, day beyond)
+      --json FILE         write the history as JSON (merged histograms included)
+      --store DIR         read the local run store there (default .perfprobe)
+      --table NAME        read a deployed environment's runs table instead (the stack output RunsTable);
+                          credentials and region from the usual AWS chain
+      --region R          the table's region
+  -h, --help
+
+Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
+Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
+`,
+  report: `Usage: perfprobe report <suite.ts> (--md FILE | --junit FILE) [options]
+
+Each probe's latest stored run of the window as Markdown (CI job summaries, pull-request comments) and/or
+JUnit XML (one test case per SLA check; a critical miss is a failure, an invalid run fails "valid run").
+
+      --md FILE           write Markdown
+      --junit FILE        write JUnit XML
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since T           how far back to look for each probe's latest run: 30m, 24h, 7d (default 24h)
+      --store DIR         read the local run store there (default .perfprobe)
+      --table NAME        read a deployed environment's runs table instead; --region R its region
+  -h, --help
+`,
+  baseline: `Usage: perfprobe baseline save <suite.ts> --out FILE [options]
+
+Merges each probe's valid stored runs of the window exactly and writes them as a baseline file, for
+\`perfprobe run <suite.ts> --baseline FILE\` (a CI gate that exits 1 on a regression).
+
+  -o, --out FILE          the baseline file to write (required)
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
+      --store DIR         read the local run store there (default .perfprobe)
+      --table NAME        read a deployed environment's runs table instead; --region R its region
+  -h, --help
+`,
   validate: `Usage: perfprobe validate <suite.ts>
 
 Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it.
@@ -50,9 +104,10 @@ Exit codes: 0 valid, 2 a bad suite (every problem listed with its path).
 Dollars per month of deploying the suite, per environment and probe, itemized, next to CloudWatch
 Synthetics and Checkly.
 `,
-  demo: `Usage: perfprobe demo [--json FILE]
+  demo: `Usage: perfprobe demo [--json FILE] [--store DIR | --no-store]
 
 Starts the demo API on a free loopback port and runs probes/demo.ts against it (what \`npm start\` runs).
+Its runs are recorded in the local run store (default .perfprobe), as \`perfprobe run\` records them.
 `,
   'demo-api': `Usage: perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
 
@@ -74,7 +129,16 @@ Usage:
       --connections N (default 10)  --rate R (requests/s)  --duration S (default 10)
       --requests N  --timeout S (default 10)  --sla KEY=VALUE (repeatable)  --json FILE
   perfprobe run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]
-                                          run a suite's probes once; exit 1 when a critical SLA breaches
+                [--store DIR | --no-store] [--baseline store|FILE] [--md FILE] [--junit FILE]
+                                          run a suite's probes once, record them in the local store
+                                          (.perfprobe); exit 1 when a critical SLA breaches or regresses
+  perfprobe history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]
+                [--store DIR | --table NAME [--region R]]
+                                          stored runs per hour or day, histograms merged exactly
+  perfprobe baseline save <suite.ts> --out FILE [--env NAME] [--probe ID]... [--since 7d]
+                                          merge stored runs into a baseline for run --baseline FILE
+  perfprobe report <suite.ts> (--md FILE | --junit FILE) [--env NAME] [--probe ID]... [--since 24h]
+                                          each probe's latest stored run as Markdown or JUnit XML
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe

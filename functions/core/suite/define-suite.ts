@@ -130,6 +130,26 @@ export type SlaDefinition = {
   readonly errorRate?: ThresholdDefinition<number | `${number}%`>;
   /** Completed requests per second, at least. */
   readonly minThroughput?: ThresholdDefinition<number>;
+  /**
+   * Regression against a baseline (critical): the run against the merged histogram of the baseline window's
+   * valid runs. A percentile regressed when it rose by more than its share, by more than `minDelta`, and a
+   * one-sided Mann-Whitney U test says the run is slower (p < `alpha`).
+   */
+  readonly regression?: RegressionDefinition;
+};
+
+export type RegressionDefinition = {
+  /** Allowed increase: "+20%" or 0.2. */
+  readonly [K in PercentileKey]?: `+${number}%` | `${number}%` | number;
+} & {
+  /** The smallest increase that counts. @default 0 */
+  readonly minDelta?: Duration;
+  /** How far back the baseline reaches: "7d", "24h", "2w". @default "7d" */
+  readonly baseline?: `${number}${'m' | 'h' | 'd' | 'w'}`;
+  /** Valid runs the baseline needs before it judges. @default 20 @minimum 1 */
+  readonly minRuns?: number;
+  /** One-sided significance level. @default 0.01 @maximum 0.5 */
+  readonly alpha?: number;
 };
 
 export interface AbortDefinition {

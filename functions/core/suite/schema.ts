@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatMs } from '../durations.ts';
 import { plannedArrivals, type RateStage } from '../pacing.ts';
+import type { RegressionSpec } from '../regression.ts';
 import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
 import {
   bytes,
@@ -23,6 +24,7 @@ import {
   percentileOf,
 } from './limits.ts';
 import { rateStages } from './rate-stages.ts';
+import { regressionSchema } from './regression-schema.ts';
 import { scheduleSchema } from './schedule.ts';
 
 /** A request timeout: above 0, at most the hard limit. */
@@ -282,22 +284,23 @@ const threshold = (value: z.ZodType<number, unknown>) =>
 const latencyThreshold = threshold(positiveDuration(undefined, 'milliseconds as a number'));
 
 export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
-  const out: Record<string, Threshold> = {};
+  const out: Record<string, Threshold | RegressionSpec> = {};
   for (const [key, raw] of Object.entries(input)) {
-    let schema: z.ZodType<Threshold, unknown> | undefined;
-    if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) schema = latencyThreshold;
+    let schema: z.ZodType<Threshold | RegressionSpec, unknown> | undefined;
+    if (key === 'regression') schema = regressionSchema;
+    else if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) schema = latencyThreshold;
     else if (key === 'errorRate') schema = threshold(fraction());
     else if (key === 'minThroughput') schema = threshold(positive('requests per second', HARD_LIMITS.rate));
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: 'unknown SLA (expected p50 … p99.9, max, mean, errorRate or minThroughput)',
+        message: 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput or regression)',
       });
       continue;
     }
     const parsed = schema.safeParse(raw);
-    if (parsed.success) out[key] = parsed.data as Threshold;
+    if (parsed.success) out[key] = parsed.data;
     else
       for (const issue of parsed.error.issues)
         ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);

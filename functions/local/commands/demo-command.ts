@@ -5,12 +5,21 @@ import { runCommand } from './run-command.ts';
 export const DEMO_SUITE = fileURLToPath(new URL('../../../probes/demo.ts', import.meta.url));
 
 /** `npm start`: the demo API on a free loopback port, then the demo suite against it. */
-export async function demoCommand(options: { json?: string | undefined; signal?: AbortSignal }): Promise<0> {
+export async function demoCommand(options: {
+  json?: string | undefined;
+  store?: string | undefined;
+  signal?: AbortSignal;
+}): Promise<0> {
   const api = await startDemoApi();
   process.env.PERFPROBE_DEMO_URL = api.url;
   process.stdout.write(`demo API listening on ${api.url}\n`);
   try {
-    await runCommand({ suitePath: DEMO_SUITE, json: options.json, signal: options.signal });
+    await runCommand({
+      suitePath: DEMO_SUITE,
+      json: options.json,
+      store: options.store,
+      signal: options.signal,
+    });
   } finally {
     await api.close();
   }

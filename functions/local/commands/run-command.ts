@@ -1,12 +1,20 @@
+import { createFileRunStore } from '../../adapters/file-run-store.ts';
+import type { ResolvedProbe } from '../../core/plan.ts';
+import { type Baseline, baselineFromStore, DEFAULT_REGRESSION } from '../../core/regression.ts';
 import type { RunResult } from '../../core/run-result.ts';
+import type { RunStore } from '../../core/run-store.ts';
+import { evaluateSla, type RegressionInput, slaRegression } from '../../core/sla.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import type { Suite } from '../../core/suite/schema.ts';
+import { readBaselineFile } from '../baseline-file.ts';
+import { junitReport, markdownReport } from '../ci-reports.ts';
 import { exitCodeOf } from '../exit-code.ts';
-import { assertWritable, writeJson } from '../json-output.ts';
+import { assertWritable, writeJson, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
 import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
+import { assertStoreWritable } from '../store-dir.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -17,6 +25,17 @@ export interface RunCommandOptions {
   readonly json?: string | undefined;
   readonly shards?: number | undefined;
   readonly quiet?: boolean;
+  /** The local run store's directory, where every RunResult is recorded; undefined records nothing. */
+  readonly store?: string | undefined;
+  /**
+   * Judge regression against "store" (the probe's baseline window in the run store) or a baseline file; probes
+   * without `sla.regression` get DEFAULT_REGRESSION. Without it, only probes with `sla.regression` are judged,
+   * from the store.
+   */
+  readonly baseline?: string | undefined;
+  /** Also write the results as Markdown (CI summaries, PR comments) and JUnit XML (one case per SLA check). */
+  readonly md?: string | undefined;
+  readonly junit?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -52,18 +71,39 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   }
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
+  if (options.md) await assertWritable('--md', options.md);
+  if (options.junit) await assertWritable('--junit', options.junit);
+  if (options.store !== undefined) await assertStoreWritable(options.store);
+  const store: RunStore | undefined =
+    options.store === undefined
+      ? undefined
+      : createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays });
+  if (options.baseline === 'store' && store === undefined) {
+    throw new UsageError('--baseline store: expected the run store to read, got --no-store');
+  }
+  const baselineFile =
+    options.baseline !== undefined && options.baseline !== 'store'
+      ? await readBaselineFile(options.baseline, env)
+      : undefined;
   await checkBeforeRun(probes, process.env, options.shards);
   out.write(`${style.bold(suite.name)}: ${plural(probes.length, 'probe')} against environment "${env}"\n\n`);
   const results: RunResult[] = [];
   for (const probe of probes) {
     if (options.signal?.aborted) break;
+    // Read before the run, so the baseline never includes the run it judges.
+    const regression = await regressionInput(probe, options.baseline, baselineFile, store);
     const progress = startProgress(out, probe.id);
-    const result = await runProbeLocally(probe, {
+    const measured = await runProbeLocally(probe, {
       shards: options.shards,
       signal: options.signal,
       onStart: progress.attach,
     }).finally(progress.stop);
+    const result = regression ? { ...measured, sla: evaluateSla(probe.sla, measured, regression) } : measured;
     results.push(result);
+    // A run that could not be recorded is still reported and judged: say so, and go on.
+    await store?.save(result).catch((error: Error) => {
+      process.stderr.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
+    });
     if (!options.quiet) {
       out.write(`${formatRun(result, style, { plannedRequests: plannedRequests(probe) })}\n\n`);
     }
@@ -73,5 +113,25 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   const skipped = probes.length - results.length;
   if (skipped > 0) out.write(style.yellow(`interrupted: ${plural(skipped, 'probe')} not run\n`));
   if (options.json) await writeJson('--json', options.json, results);
+  const report = { suite: suite.name, environment: env, runs: results };
+  if (options.md) await writeText('--md', options.md, markdownReport(report));
+  if (options.junit) await writeText('--junit', options.junit, junitReport(report));
   return { code: skipped > 0 ? 1 : exitCodeOf(results), results };
+}
+
+/** The regression rule and baseline a probe is judged by, or undefined when it has none and none was asked. */
+async function regressionInput(
+  probe: ResolvedProbe,
+  baseline: string | undefined,
+  file: ReadonlyMap<string, Baseline> | undefined,
+  store: RunStore | undefined,
+): Promise<RegressionInput | undefined> {
+  const own = slaRegression(probe.sla);
+  if (own === undefined && baseline === undefined) return undefined;
+  // Asked for on the command line, a probe without its own rule is judged by the default one, from any number
+  // of baseline runs (the file or the store is the baseline the user chose).
+  const spec = own ?? { ...DEFAULT_REGRESSION, minRuns: 1 };
+  if (file) return { spec, baseline: file.get(probe.id) };
+  if (!store) return { spec, baseline: undefined };
+  return { spec, baseline: await baselineFromStore(store, probe.environment, probe.id, spec, new Date()) };
 }

@@ -1,0 +1,61 @@
+import { decodeHistogram, percentileMs } from '../../core/histogram.ts';
+import { baselineOf } from '../../core/regression.ts';
+import type { RunStore } from '../../core/run-store.ts';
+import type { BaselineFile } from '../baseline-file.ts';
+import { writeJson } from '../json-output.ts';
+import { loadSuite } from '../load-suite.ts';
+import { table } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
+import { pickEnvironment } from './run-command.ts';
+
+export interface BaselineSaveOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly probes?: readonly string[] | undefined;
+  readonly sinceMs: number;
+  readonly outFile: string;
+  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly now?: Date;
+  readonly out?: NodeJS.WriteStream;
+}
+
+/** `perfprobe baseline save`: each probe's valid runs of the window, merged exactly, written for `run --baseline`. */
+export async function baselineSaveCommand(options: BaselineSaveOptions): Promise<BaselineFile> {
+  const out = options.out ?? process.stdout;
+  const suite = await loadSuite(options.suitePath);
+  const environment = pickEnvironment(suite, options.env);
+  const ids = suite.probes.map((p) => p.id);
+  const selected = options.probes?.length ? options.probes : ids;
+  const unknown = selected.filter((id) => !ids.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`--probe ${unknown.join(', ')}: not in the suite (it has ${ids.join(', ')})`);
+  }
+  const to = options.now ?? new Date();
+  const from = new Date(to.getTime() - options.sinceMs);
+  const store = options.store(suite);
+  const probes: Record<string, { runs: number; histogram: string }> = {};
+  const rows = [['probe', 'valid runs', 'p50 ms', 'p95 ms', 'p99 ms']];
+  for (const probeId of selected) {
+    const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);
+    const { runs: count, histogram } = baselineOf(runs, 'store');
+    probes[probeId] = { runs: count, histogram };
+    const h = decodeHistogram(histogram);
+    const at = (p: number) => (h.totalCount === 0 ? '–' : String(percentileMs(h, p)));
+    rows.push([probeId, String(count), at(50), at(95), at(99)]);
+  }
+  const file: BaselineFile = {
+    kind: 'perfprobe-baseline',
+    version: 1,
+    suite: suite.name,
+    environment,
+    createdAt: new Date().toISOString(),
+    from: from.toISOString(),
+    to: to.toISOString(),
+    probes,
+  };
+  await writeJson('--out', options.outFile, file);
+  out.write(
+    `baseline of environment "${environment}", ${file.from} to ${file.to}, written to ${options.outFile}\n${table(rows, ['l', 'r', 'r', 'r', 'r'])}\n`,
+  );
+  return file;
+}

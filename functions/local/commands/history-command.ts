@@ -1,0 +1,130 @@
+import { type BucketSize, type HistoryBucket, type ProbeHistory, probeHistory } from '../../core/history.ts';
+import type { RunStore } from '../../core/run-store.ts';
+import { writeJson } from '../json-output.ts';
+import { loadSuite } from '../load-suite.ts';
+import { createStyle, type Style, table } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
+import { pickEnvironment } from './run-command.ts';
+
+export interface HistoryCommandOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly probes?: readonly string[] | undefined;
+  /** How far back, ms. */
+  readonly sinceMs: number;
+  /** @default 'hour' up to two days back, 'day' beyond */
+  readonly by?: BucketSize | undefined;
+  readonly json?: string | undefined;
+  /** The local store or a deployed table, built once the suite (its retention) is known. */
+  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly now?: Date;
+  readonly out?: NodeJS.WriteStream;
+}
+
+export interface HistoryOutput {
+  readonly environment: string;
+  readonly from: string;
+  readonly to: string;
+  readonly by: BucketSize;
+  readonly probes: readonly ProbeHistory[];
+}
+
+const TWO_DAYS_MS = 2 * 86_400_000;
+
+/** `perfprobe history`: per probe and bucket, the stored runs' histograms merged exactly. */
+export async function historyCommand(options: HistoryCommandOptions): Promise<HistoryOutput> {
+  const out = options.out ?? process.stdout;
+  const suite = await loadSuite(options.suitePath);
+  const environment = pickEnvironment(suite, options.env);
+  const ids = suite.probes.map((p) => p.id);
+  const selected = options.probes?.length ? options.probes : ids;
+  const unknown = selected.filter((id) => !ids.includes(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`--probe ${unknown.join(', ')}: not in the suite (it has ${ids.join(', ')})`);
+  }
+  const to = options.now ?? new Date();
+  const from = new Date(to.getTime() - options.sinceMs);
+  const by = options.by ?? (options.sinceMs <= TWO_DAYS_MS ? 'hour' : 'day');
+  const store = options.store(suite);
+  const probes: ProbeHistory[] = [];
+  for (const probeId of selected) {
+    const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);
+    probes.push(probeHistory(probeId, runs, by, { from, to }));
+  }
+  const result: HistoryOutput = {
+    environment,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    by,
+    probes,
+  };
+  if (options.json) await writeJson('--json', options.json, result);
+  out.write(formatHistory(result, createStyle(out)));
+  return result;
+}
+
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const pct = (f: number) => `${(100 * f).toFixed(f > 0 && f < 0.001 ? 3 : 2)}%`;
+const num = (n: number) => n.toLocaleString('en-US');
+
+function bucketLabel(bucket: HistoryBucket, by: BucketSize): string {
+  return by === 'day' ? bucket.from.slice(0, 10) : `${bucket.from.slice(0, 10)} ${bucket.from.slice(11, 16)}`;
+}
+
+function verdictCell(bucket: HistoryBucket, s: Style): string {
+  const v = bucket.verdicts;
+  const parts = [
+    v.pass ? s.green(`${v.pass} pass`) : '',
+    v.warn ? s.yellow(`${v.warn} warn`) : '',
+    v.breach ? s.red(`${v.breach} breach`) : '',
+    v.invalid ? s.yellow(`${v.invalid} invalid`) : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+function row(label: string, b: HistoryBucket, s: Style): string[] {
+  const l = b.latencyMs;
+  return [
+    label,
+    num(b.runs.total),
+    num(b.runs.valid),
+    num(b.runs.invalid),
+    num(b.requests),
+    l ? ms(l.p50) : '–',
+    l ? ms(l.p95) : '–',
+    l ? ms(l.p99) : '–',
+    l ? ms(l.max) : '–',
+    b.errorRate === null ? '–' : pct(b.errorRate),
+    verdictCell(b, s),
+  ];
+}
+
+export function formatHistory(history: HistoryOutput, s: Style): string {
+  const sections = history.probes.map((p) => {
+    const head = `${s.bold(p.probeId)} ${s.dim(`(env ${history.environment}, ${history.from} to ${history.to}, by ${history.by}, UTC)`)}`;
+    if (p.total.runs.total === 0) return `${head}\n  no runs stored in this window\n`;
+    const rows = [
+      [
+        history.by,
+        'runs',
+        'valid',
+        'invalid',
+        'requests',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'verdicts',
+      ],
+      ...p.buckets.map((b) => row(bucketLabel(b, history.by), b, s)),
+      row('all', p.total, s),
+    ];
+    const body = table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])
+      .split('\n')
+      .map((line) => `  ${line}`)
+      .join('\n');
+    return `${head}\n${body}\n`;
+  });
+  return `${sections.join('\n')}${s.dim("Percentiles merge the valid runs' histograms exactly; invalid runs are counted, not measured.")}\n`;
+}

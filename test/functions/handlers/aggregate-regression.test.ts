@@ -1,0 +1,107 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
+import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import { shardRecord } from '../../../functions/core/cloud/shard-record.ts';
+import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
+import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
+import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { deploySuiteInput } from '../../helpers/stacks.ts';
+import { lognormalLatencies, storedRun } from '../../helpers/stored-runs.ts';
+import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
+
+const cloudWatch = mockClient(CloudWatchClient);
+const input = deploySuiteInput();
+const withRegression = {
+  ...input,
+  probes: input.probes.map((p) =>
+    p.id === 'health'
+      ? { ...p, sla: { ...p.sla, regression: { p50: '+20%', minRuns: 5, baseline: '1h' } } }
+      : p,
+  ),
+};
+const deployed = deploySuite(validateSuite(withRegression), 'prod');
+let table: LocalRunsTable;
+let shards: ShardStore;
+
+beforeAll(async () => {
+  table = await localRunsTable();
+  shards = createShardStore(table.dynamo, table.tableName);
+});
+afterAll(() => table?.close());
+afterEach(() => cloudWatch.reset());
+
+/** The health check's three responses of `latencyUs` each, as its one worker wrote them. */
+async function measuredHealthRun(runId: string, startedAt: string, latencyUs: number) {
+  const recorder = new ShardRecorder(0);
+  for (let i = 0; i < 3; i++) recorder.record(i * 10, latencyUs, 200, undefined, 10);
+  const result = recorder.toResult({
+    probeId: 'health',
+    shard: 0,
+    kind: 'latency',
+    startedAt,
+    durationMs: 30,
+    generator: {
+      intendedRequests: 3,
+      sent: 3,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 0,
+    },
+  });
+  await shards.write(shardRecord('prod', runId, 0, { result }, Date.now()));
+  return { runId, probeId: 'health', startAt: Date.parse(startedAt), shards: 1, tasks: [0] };
+}
+
+describe('aggregate handler with sla.regression', () => {
+  it('judges the run against the table runs of its baseline window, and a regression breaches', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const store = createRunStore(table.dynamo, table.tableName, 90);
+    // Five earlier runs at ~2 ms, within the hour before; one from the day before is outside the window.
+    for (let i = 0; i < 5; i++) {
+      await store.save(
+        storedRun({
+          runId: `base-${i}`,
+          environment: 'prod',
+          probeId: 'health',
+          startedAt: `2026-11-30T05:${String(10 + i).padStart(2, '0')}:00.000Z`,
+          latenciesUs: lognormalLatencies(200, 2_000, i + 1, 0.05),
+        }),
+      );
+    }
+    await store.save(
+      storedRun({
+        runId: 'old',
+        environment: 'prod',
+        probeId: 'health',
+        startedAt: '2026-11-29T05:30:00.000Z',
+        latenciesUs: lognormalLatencies(200, 3_000, 9, 0.05),
+      }),
+    );
+    const planned = await measuredHealthRun('slow', '2026-11-30T06:00:00.000Z', 3_000);
+    const aggregate = createAggregateHandler(
+      () => deployed,
+      () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+    );
+
+    const summary = await aggregate(planned, {} as Context);
+
+    expect(summary.verdict).toBe('breach');
+    const [stored] = await store.runsBetween(
+      'prod',
+      'health',
+      new Date('2026-11-30T06:00:00Z'),
+      new Date('2026-11-30T06:00:01Z'),
+    );
+    const check = stored?.sla.checks.find((c) => c.name === 'regression.p50');
+    expect(check).toMatchObject({ passed: false, severity: 'critical' });
+    expect(check?.regression).toMatchObject({ baselineRuns: 5, source: 'store, 1h before the run' });
+    expect(check?.regression?.test?.pValue).toBeLessThan(0.01);
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    expect(data.find((d) => d.MetricName === 'SlaBreached')?.Value).toBe(1);
+  });
+});

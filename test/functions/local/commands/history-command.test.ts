@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunStore } from '../../../../functions/adapters/dynamo-run-store.ts';
+import { createFileRunStore } from '../../../../functions/adapters/file-run-store.ts';
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  percentileMs,
+} from '../../../../functions/core/histogram.ts';
+import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { historyCommand } from '../../../../functions/local/commands/history-command.ts';
+import { reportCommand } from '../../../../functions/local/commands/report-command.ts';
+import { runCommand } from '../../../../functions/local/commands/run-command.ts';
+import { type DemoApi, startDemoApi } from '../../../../functions/local/demo-api.ts';
+import { type LocalRunsTable, localRunsTable } from '../../handlers/runs-table.ts';
+
+function sink(): NodeJS.WriteStream & { text: () => string } {
+  let text = '';
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      text += chunk;
+      done();
+    },
+  });
+  return Object.assign(out, { text: () => text }) as unknown as NodeJS.WriteStream & { text: () => string };
+}
+
+let api: DemoApi;
+let table: LocalRunsTable;
+let dir: string;
+let runs: RunResult[];
+
+beforeAll(async () => {
+  api = await startDemoApi();
+  process.env.PERFPROBE_DEMO_URL = api.url;
+  table = await localRunsTable();
+  dir = await mkdtemp(join(tmpdir(), 'perfprobe-history-'));
+  runs = [];
+  // Two `perfprobe run` of the demo suite's health probe, recorded in a local store.
+  for (let i = 0; i < 2; i++) {
+    const { results } = await runCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['health'],
+      store: dir,
+      quiet: true,
+      out: sink(),
+    });
+    runs.push(...results);
+  }
+}, 30_000);
+
+afterAll(async () => {
+  await api.close();
+  await table.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('perfprobe history', () => {
+  it('shows both runs of the demo probe, percentiles equal to one histogram of all their samples', async () => {
+    // The runs' histograms added by hdr-histogram-js itself, not by the merge history uses.
+    const all = createLatencyHistogram();
+    for (const run of runs) all.add(decodeHistogram(run.histogram));
+    const out = sink();
+
+    const history = await historyCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['health'],
+      sinceMs: 3_600_000,
+      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      out,
+    });
+
+    const [probe] = history.probes;
+    expect(probe?.total.runs.total).toBe(2);
+    expect(probe?.total.requests).toBe(runs.reduce((n, r) => n + r.requests.total, 0));
+    expect(all.totalCount).toBe(10);
+    const latency = probe?.total.latencyMs;
+    expect(latency).toEqual({
+      p50: percentileMs(all, 50),
+      p95: percentileMs(all, 95),
+      p99: percentileMs(all, 99),
+      max: percentileMs(all, 100),
+    });
+    expect(out.text()).toMatch(/^ {2}all\s+2\s/m);
+  });
+
+  it('answers the same from a deployed runs table (dynalite) through the same port', async () => {
+    const local = (suite: { retentionDays: number }) =>
+      createFileRunStore({ dir, retentionDays: suite.retentionDays });
+    const deployed = (suite: { retentionDays: number }) =>
+      createRunStore(table.dynamo, table.tableName, suite.retentionDays);
+    for (const run of runs) await deployed({ retentionDays: 90 }).save(run);
+    const now = new Date();
+    const options = { suitePath: 'probes/demo.ts', probes: ['health'], sinceMs: 3_600_000, now };
+
+    const fromFiles = await historyCommand({ ...options, store: local, out: sink() });
+    const fromTable = await historyCommand({ ...options, store: deployed, out: sink() });
+
+    expect(fromTable).toEqual(fromFiles);
+  });
+
+  it('says when a probe has no runs in the window', async () => {
+    const out = sink();
+
+    await historyCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['fx-rates'],
+      sinceMs: 3_600_000,
+      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      out,
+    });
+
+    expect(out.text()).toContain('fx-rates');
+    expect(out.text()).toContain('no runs stored in this window');
+  });
+
+  it("reports each probe's latest stored run as Markdown and JUnit, and names probes with none", async () => {
+    const md = join(dir, 'report.md');
+    const junit = join(dir, 'report.xml');
+
+    await reportCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['health', 'fx-rates'],
+      sinceMs: 3_600_000,
+      md,
+      junit,
+      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      out: sink(),
+    });
+
+    const latest = runs[1]!;
+    const text = await readFile(md, 'utf8');
+    expect(text).toContain(`### health\n\nlatency, started ${latest.startedAt}`);
+    expect(text).toContain('_No run stored since');
+    expect(text).toContain('for: fx-rates._');
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain(`<testsuite name="demo-bank.local.health" tests="${latest.sla.checks.length + 1}"`);
+    expect(xml).not.toContain('fx-rates');
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { storedRun } from '../../helpers/stored-runs.ts';
+import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function perfprobe(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin/perfprobe.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let table: LocalRunsTable;
+beforeAll(async () => {
+  table = await localRunsTable();
+});
+afterAll(async () => {
+  await table.close();
+});
+
+describe('perfprobe history (command line)', () => {
+  it('reads a deployed table with credentials and endpoint from the usual AWS chain', async () => {
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
+    await createRunStore(table.dynamo, table.tableName, 90).save(
+      storedRun({ runId: 'r1', startedAt, latenciesUs: [10_000, 20_000, 30_000], environment: 'local' }),
+    );
+    const endpoint = await table.dynamo.config.endpoint?.();
+
+    const { code, stdout, stderr } = await perfprobe(
+      ['history', 'probes/demo.ts', '--probe', 'health', '--since', '1h', '--table', table.tableName],
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      },
+    );
+
+    expect(stderr).not.toContain('perfprobe:');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}all\s+1\s+1\s+0\s+3\s+20\.0\s+30\.0\s+30\.0\s+30\.0\s+0\.00%\s+1 pass$/m);
+  });
+
+  it('refuses bad flags together, each with what was expected and found (exit 2)', async () => {
+    const { code, stderr } = await perfprobe([
+      'history',
+      'probes/demo.ts',
+      '--since',
+      '7x',
+      '--by',
+      'week',
+      '--store',
+      '.perfprobe',
+      '--table',
+      'runs',
+    ]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--since: expected a time back like 30m, 24h, 7d or 2w');
+    expect(stderr).toContain('got "7x"');
+    expect(stderr).toContain('--by: expected hour or day, got "week"');
+    expect(stderr).toContain(
+      '--table: expected either --table NAME (deployed) or --store DIR (local), got "both"',
+    );
+  });
+
+  it('names a missing table rather than printing a stack (exit 2)', async () => {
+    const endpoint = await table.dynamo.config.endpoint?.();
+
+    const { code, stderr } = await perfprobe(['history', 'probes/demo.ts', '--table', 'nope'], {
+      AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('perfprobe: --table nope: no such table in this account and region');
+  });
+});

@@ -28,6 +28,8 @@ export interface ResolvedProbe {
   readonly environment: string;
   readonly id: string;
   readonly description: string | undefined;
+  /** The runbook URL notifications link to. */
+  readonly runbook?: string | undefined;
   readonly request: {
     readonly method: string;
     /** Absolute URL; `${name}` placeholders remain only for secrets. */

@@ -110,6 +110,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     environment,
     id: probe.id,
     description: probe.description,
+    runbook: probe.runbook,
     request: {
       method: probe.request.method ?? 'GET',
       url,

@@ -342,6 +342,8 @@ export const probeSchema = z.strictObject({
     'a stable id of lowercase letters, digits, "-" or "_" (it becomes a metric dimension and a storage key)',
   ),
   description: z.string().optional(),
+  /** What on-call opens when this probe pages: named in every notification about it. */
+  runbook: patterned(/^https?:\/\/\S+$/, 'an http(s) URL of the runbook').optional(),
   request: requestSchema,
   schedule: scheduleSchema.optional(),
   load: loadSchema.optional(),

@@ -152,6 +152,11 @@ function failedCritical(run: RunResult): SlaCheck[] {
   return run.sla.checks.filter((c) => c.severity === 'critical' && !c.passed);
 }
 
+/** "1 run", "3 runs". */
+function runsText(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function who(probe: ResolvedProbe): string {
   return `${probe.environment}/${probe.id}`;
 }
@@ -190,9 +195,9 @@ function probeMessage(
       kind = 'cannot-measure';
       const reasons = [...new Set(invalid.slice(0, 3).flatMap((r) => r.validity.reasons))];
       const first = invalid.at(-1);
-      subject = `CANNOT MEASURE ${who(probe)}: ${invalid.length || 'its last'} invalid runs in a row`;
+      subject = `CANNOT MEASURE ${who(probe)}: ${runsText(invalid.length, 'invalid run')} in a row`;
       head = [
-        `CANNOT MEASURE: ${label} could not measure its target in its last ${invalid.length} runs${first ? `, since ${formatInstant(Date.parse(first.startedAt))}` : ''}; its SLA is not being watched.`,
+        `CANNOT MEASURE: ${label} could not measure its target in its last ${runsText(invalid.length, 'run')}${first ? `, since ${formatInstant(Date.parse(first.startedAt))}` : ''}; its SLA is not being watched.`,
         request,
       ];
       body = [
@@ -278,14 +283,16 @@ function probeMessage(
         : [];
     } else {
       kind = 'recovery';
-      const now = about
-        ? `: ${
-            about.sla.checks
-              .filter((c) => c.severity === 'critical')
-              .map(describeCheck)[0]
-              ?.replace(' (default SLA)', '') ?? ''
-          }`
-        : '';
+      // The checks that broke during the incident (its last breaching run), as they read now.
+      const broke = new Set(
+        runs
+          .find((r) => r.sla.verdict === 'breach')
+          ?.sla.checks.filter((c) => c.severity === 'critical' && !c.passed)
+          .map((c) => c.name),
+      );
+      const critical = about?.sla.checks.filter((c) => c.severity === 'critical') ?? [];
+      const lead = critical.find((c) => broke.has(c.name)) ?? critical[0];
+      const now = lead ? `: ${describeCheck(lead).replace(' (default SLA)', '')}` : '';
       subject = `RECOVERED ${who(probe)} after ${lasted}${now}`;
       head = [
         `RECOVERED: ${label} is within its SLA again. The incident lasted ${lasted} (${formatInstant(alarmTime(since))} to ${formatInstant(alarmTime(input.event.detail.state.timestamp))}).`,

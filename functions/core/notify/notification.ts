@@ -152,6 +152,14 @@ function failedCritical(run: RunResult): SlaCheck[] {
   return run.sla.checks.filter((c) => c.severity === 'critical' && !c.passed);
 }
 
+/** A subject within SNS's limit: a long probe name is shortened first, so the figures stay whole. */
+function fitSubject(subject: string, name: string): string {
+  const text = ascii(subject);
+  if (text.length <= SUBJECT_MAX) return text;
+  const keep = Math.max(8, name.length - (text.length - SUBJECT_MAX) - 3);
+  return clipTo(text.replace(ascii(name), `${ascii(name).slice(0, keep)}...`), SUBJECT_MAX);
+}
+
 /** "1 run", "3 runs". */
 function runsText(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -308,7 +316,7 @@ function probeMessage(
   const text = [...head, '', ...unavailable, ...body, '', ...linkLines(links, probe.runbook, dedupKey)].join(
     '\n',
   );
-  const asciiSubject = clipTo(ascii(subject), SUBJECT_MAX);
+  const asciiSubject = fitSubject(subject, who(probe));
   const sinceText = opened ? ` Since ${formatInstant(alarmTime(input.event.detail.state.timestamp))}.` : '';
   return {
     kind,

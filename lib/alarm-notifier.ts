@@ -75,9 +75,13 @@ export class AlarmNotifier extends Construct {
       logRetention: props.logRetention,
       environment: { RUNS_TABLE: table.tableName, ALARM_TOPIC: topic.topicArn },
     });
-    // The probe's recent runs (one Query); Publish and the topic key's data key (grantPublish).
+    // The probe's recent runs (one Query), the alarm's incident (GetItem, PutItem); Publish and the topic key's
+    // data key (grantPublish).
     this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [table.tableArn],
+      }),
     );
     topic.grantPublish(this.function);
     Validations.of(this).acknowledge({

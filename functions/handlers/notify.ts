@@ -3,11 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
+import { createIncidentStore, type IncidentStore } from '../adapters/dynamo-incident-store.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
 import { publishNotification } from '../adapters/sns-publisher.ts';
 import { type DeployedSuite, deployedNames } from '../core/cloud/deployed-suite.ts';
 import { alarmTime, readAlarmEvent } from '../core/notify/alarm-event.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
+import { type IncidentStep, nextIncident, recoverWindowMs } from '../core/notify/incident.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { RUNS_READ_MAX, runsWindowMs } from '../core/notify/runs-window.ts';
 import { snsMessage } from '../core/notify/sns-message.ts';
@@ -18,6 +20,8 @@ import { logger as defaultLogger } from './logger.ts';
 
 export interface NotifyDependencies {
   readonly store: RunStore;
+  /** Each alarm's latest incident, for flapping (one dedupKey per incident). */
+  readonly incidents: IncidentStore;
   readonly sns: SNSClient;
   readonly topicArn: string;
   /** The runs table's name, for the console link. */
@@ -54,7 +58,7 @@ export function createNotifyHandler(
       logger.warn('not notified', { why });
       return { notified: false, why };
     }
-    const { store, sns, topicArn, table } = dependencies();
+    const { store, incidents, sns, topicArn, table } = dependencies();
     const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;
     let runs: RunResult[] = [];
     let runsUnavailable: string | undefined;
@@ -70,7 +74,15 @@ export function createNotifyHandler(
           return [];
         });
     }
+    // A state the notifier cannot read or write costs the flap detection, never the page.
+    const alarmName = event.detail.alarmName;
+    const previous = await incidents.read(alarmName).catch((error: unknown) => {
+      logger.error('incident not read', { error: String(error) });
+      return undefined;
+    });
+    const incident: IncidentStep = nextIncident(previous, event, probe ? recoverWindowMs(probe) : 0);
     const decision = renderNotification({
+      incident,
       event,
       names,
       subject,
@@ -86,6 +98,9 @@ export function createNotifyHandler(
     }
     const { notification } = decision;
     const messageId = await publishNotification(sns, topicArn, snsMessage(event, notification));
+    await incidents.write(incident.next).catch((error: unknown) => {
+      logger.error('incident not written', { error: String(error) });
+    });
     logger.info('notified', {
       alarm: event.detail.alarmName,
       kind: notification.kind,
@@ -102,8 +117,10 @@ let dependencies: NotifyDependencies | undefined;
 export const handler = createNotifyHandler(bundledSuite, () => {
   if (dependencies === undefined) {
     const table = requiredEnv('RUNS_TABLE');
+    const dynamo = new DynamoDBClient({});
     dependencies = {
-      store: createRunStore(new DynamoDBClient({}), table, bundledSuite().retentionDays),
+      store: createRunStore(dynamo, table, bundledSuite().retentionDays),
+      incidents: createIncidentStore(dynamo, table),
       sns: new SNSClient({}),
       topicArn: requiredEnv('ALARM_TOPIC'),
       table,

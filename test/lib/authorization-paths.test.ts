@@ -27,8 +27,8 @@ describe('authorization paths of the synthesized template', () => {
     expect(kinds(/^schedule .* → dead letters /)).toBe(2);
     // Two machines × Plan, Worker, Aggregate.
     expect(kinds(/^state machine \S+ \((Plan|Worker|Aggregate)\) → /)).toBe(6);
-    // Plan 1 + Aggregate 3 + two workers × 1 + the notifier's Query.
-    expect(kinds(/→ table /)).toBe(7);
+    // Plan 1 + Aggregate 3 + two workers × 1 + the notifier's Query, GetItem and PutItem.
+    expect(kinds(/→ table /)).toBe(9);
     expect(kinds(/→ parameter \/perfprobe\/bank\/prod\/kill-switch$/)).toBe(1);
     expect(kinds(/→ CloudWatch metrics$/)).toBe(1);
     expect(kinds(/\(probe (health|accounts)\) → ssm:\/bank\/prod\/token$/)).toBe(2);

@@ -25,7 +25,7 @@ const TABLE_ACTIONS: Record<string, string[]> = {
   plan: ['dynamodb:PutItem'],
   worker: ['dynamodb:PutItem'],
   aggregate: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-  notify: ['dynamodb:Query'],
+  notify: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
 };
 
 export function authorizationPaths(

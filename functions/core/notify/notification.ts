@@ -7,10 +7,12 @@ import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
 import type { AlarmSubject } from './alarm-subject.ts';
 import { type ConsoleLinks, consoleLinks } from './console-links.ts';
 import { describeCheck, formatInstant, formatMillis, formatPercent, formatSpan } from './figures.ts';
+import type { IncidentStep } from './incident.ts';
 import { likelyFix } from './likely-fix.ts';
 
 export type NotificationKind =
   | 'breach'
+  | 'flapping'
   | 'recovery'
   | 'cannot-measure'
   | 'measuring-again'
@@ -53,6 +55,8 @@ export interface NotificationInput {
   /** The window the runs were read from, for "none in the last 24 h". */
   readonly windowMs?: number | undefined;
   readonly table?: string | undefined;
+  /** The incident this change belongs to (see nextIncident): its dedupKey, and whether it is flapping. */
+  readonly incident?: IncidentStep | undefined;
 }
 
 /** SNS subjects must be under 100 characters. */
@@ -82,7 +86,9 @@ export function renderNotification(input: NotificationInput): NotificationDecisi
     return { notify: false, why: `${previousState.value} -> OK: there was no incident to resolve` };
   }
   const opened = state.value === 'ALARM';
-  const dedupKey = `${input.event.detail.alarmName}@${iso(opened ? state.timestamp : previousState.timestamp)}`;
+  const dedupKey =
+    input.incident?.dedupKey ??
+    `${input.event.detail.alarmName}@${iso(opened ? state.timestamp : previousState.timestamp)}`;
   const notification =
     input.subject.kind === 'system' || input.probe === undefined || input.subject.check === 'store-failed'
       ? systemMessage(input, opened, dedupKey)
@@ -289,6 +295,18 @@ function probeMessage(
             previousGood(runs, input.windowMs),
           ]
         : [];
+      const flap = input.incident?.flapping ? input.incident : undefined;
+      if (flap?.recoveredAt) {
+        kind = 'flapping';
+        const back = formatSpan(alarmTime(input.event.detail.state.timestamp) - Date.parse(flap.recoveredAt));
+        subject =
+          subject.replace(/^BREACH /, 'FLAPPING ').replace(/ \(\d+ of \d+ (runs|periods)\)$/, '') +
+          ` again ${back} after recovering`;
+        head = [
+          `FLAPPING: ${label} is breaching again ${back} after it recovered, within alert.recoverAfter (${runsText(probe.alert.recoverAfter ?? 2, 'run')}): the same incident continues (opened ${formatInstant(Date.parse(flap.next.openedAt))}, ${flap.next.flaps === 1 ? 'its first flap' : `flap ${flap.next.flaps}`}).`,
+          ...head,
+        ];
+      }
     } else {
       kind = 'recovery';
       // The checks that broke during the incident (its last breaching run), as they read now.
@@ -305,12 +323,16 @@ function probeMessage(
       head = [
         `RECOVERED: ${label} is within its SLA again. The incident lasted ${lasted} (${formatInstant(alarmTime(since))} to ${formatInstant(alarmTime(input.event.detail.state.timestamp))}).`,
       ];
-      body = about
-        ? [
-            `Now (run ${about.runId}, ${formatInstant(Date.parse(about.startedAt))}): ${runFigures(about)}.`,
-            ...about.sla.checks.map((c) => `  - ${describeCheck(c)}`),
-          ]
-        : [];
+      const recoverAfter = probe.alert.recoverAfter ?? 2;
+      body = [
+        ...(about
+          ? [
+              `Now (run ${about.runId}, ${formatInstant(Date.parse(about.startedAt))}): ${runFigures(about)}.`,
+              ...about.sla.checks.map((c) => `  - ${describeCheck(c)}`),
+            ]
+          : []),
+        `A breach within the next ${runsText(recoverAfter, 'run')}${probe.alert.intervalMs ? ` (${formatMs(recoverAfter * probe.alert.intervalMs)})` : ''} continues this incident as flapping (alert.recoverAfter).`,
+      ];
     }
   }
   const text = [...head, '', ...unavailable, ...body, '', ...linkLines(links, probe.runbook, dedupKey)].join(

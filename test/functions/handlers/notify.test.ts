@@ -5,6 +5,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIncidentStore } from '../../../functions/adapters/dynamo-incident-store.ts';
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
@@ -183,6 +184,7 @@ function notifier(storeOverride?: RunStore) {
     () => deployed,
     () => ({
       store: storeOverride ?? store,
+      incidents: createIncidentStore(table.dynamo, table.tableName),
       sns: new SNSClient({ region: 'eu-west-1' }),
       topicArn: TOPIC,
       table: table.tableName,
@@ -297,6 +299,30 @@ describe('a failing target, through the synthesized state machine and the table,
       /^RECOVERED: probe prod\/login \(suite bank\) is within its SLA again\. The incident lasted 14 min /,
     );
     expect(masked(message.email!)).toMatchSnapshot();
+  });
+
+  it('continues the same incident when the probe breaches again within recoverAfter runs: flapping, same dedupKey', async () => {
+    failing = true;
+    expect((await run('login')).verdict).toBe('breach');
+
+    await notifier()(
+      stateChange(
+        'login',
+        'sla',
+        { value: 'OK', at: recoveredAt },
+        { value: 'ALARM', at: recoveredAt + 60_000 },
+      ),
+      context,
+    );
+
+    const { input, message, alarm } = published();
+    expect(input.Subject).toBe('FLAPPING prod/login errorRate 100 % > 0 % again 1 min after recovering');
+    expect(alarm).toMatchObject({ NewStateValue: 'ALARM', dedupKey, perfprobe: { kind: 'flapping' } });
+    expect(message.email).toMatch(
+      /^FLAPPING: probe prod\/login \(suite bank\) is breaching again 1 min after it recovered, within alert\.recoverAfter \(2 runs\): the same incident continues \(opened .* UTC, its first flap\)\.$/m,
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+    failing = false;
   });
 
   it('says what failed and the likely fix when a probe cannot measure', async () => {

@@ -3,6 +3,7 @@ import { deployedNames } from '../../../../functions/core/cloud/deployed-suite.t
 import { readAlarmEvent } from '../../../../functions/core/notify/alarm-event.ts';
 import { alarmSubject } from '../../../../functions/core/notify/alarm-subject.ts';
 import { describeCheck, formatSpan } from '../../../../functions/core/notify/figures.ts';
+import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
 import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
@@ -189,5 +190,40 @@ describe('figures', () => {
       likelyFix(['only 2 of 6 shards reported: worker error TooManyRequestsException: Rate Exceeded']),
     ).toMatch(/^workers were throttled: raise the environment's caps\.maxShards/);
     expect(likelyFix(['something new'])).toMatch(/^read the stored run's validity reasons/);
+  });
+});
+
+describe('one incident, not a storm', () => {
+  const alarm = `${names.alarmPrefix}probe.login.sla`;
+  const at = (minute: number, from: string, to: string) => {
+    const e = event(alarm, from, to);
+    const timestamp = new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString().replace('Z', '+0000');
+    return { ...e, detail: { ...e.detail, state: { ...e.detail.state, timestamp } } };
+  };
+
+  it('continues an incident that breaches again within the window, and opens a new one after it', () => {
+    const opened = nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000);
+    const recovered = nextIncident(opened.next, at(5, 'ALARM', 'OK'), 150_000);
+    const flap = nextIncident(recovered.next, at(7, 'OK', 'ALARM'), 150_000);
+    const later = nextIncident(
+      nextIncident(flap.next, at(9, 'ALARM', 'OK'), 150_000).next,
+      at(20, 'OK', 'ALARM'),
+      150_000,
+    );
+
+    expect(opened).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:00:00.000Z` });
+    expect(recovered).toMatchObject({ flapping: false, dedupKey: opened.dedupKey });
+    expect(flap).toMatchObject({ flapping: true, dedupKey: opened.dedupKey, next: { flaps: 1 } });
+    expect(later).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:20:00.000Z` });
+  });
+
+  it('takes an ALARM older than the recovery (EventBridge does not promise order) for no flap', () => {
+    const recovered = nextIncident(
+      nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000).next,
+      at(5, 'ALARM', 'OK'),
+      150_000,
+    );
+
+    expect(nextIncident(recovered.next, at(4, 'OK', 'ALARM'), 150_000).flapping).toBe(false);
   });
 });

@@ -32,8 +32,8 @@ function describeSla(probe: ResolvedProbe): string {
 }
 
 /**
- * The alarms of one probe, each with an alarm and an OK action on the environment's topic, so on-call hears
- * about the breach and about the recovery. The text says what broke, how it is judged and where to look.
+ * The alarms of one probe. Their state changes page through the notifier (AlarmNotifier), so they carry no
+ * actions, except StoreFailed, which goes to the topic directly. The text says what broke, how it is judged and where to look.
  * Periods are one schedule interval each: CloudWatch judges periods, and a period holds at most one run.
  */
 export class ProbeAlarms extends Construct {
@@ -133,11 +133,12 @@ export class ProbeAlarms extends Construct {
       );
     }
 
+    // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,
+    // see AlarmNotifier), which reads the runs; a failing store is perfprobe's own failure and goes to the topic
+    // directly, as the notifier may be what is broken.
     const action = new SnsAction(props.topic);
-    for (const alarm of this.all()) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    this.storeFailed.addAlarmAction(action);
+    this.storeFailed.addOkAction(action);
   }
 
   all(): Alarm[] {

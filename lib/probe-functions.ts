@@ -13,7 +13,7 @@ import { DEPLOYED_SUITE_FILE, type DeployedSuite } from '../functions/core/cloud
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-export type HandlerName = 'plan' | 'worker' | 'aggregate';
+export type HandlerName = 'plan' | 'worker' | 'aggregate' | 'notify';
 
 /** Where a function's network interfaces go: only workers call the target, so only they are placed. */
 export interface FunctionPlacement {

@@ -44,6 +44,7 @@ import {
 } from '../functions/core/cloud/run-sizing.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
+import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { ProbeAlarms } from './probe-alarms.ts';
 import { probeDashboard } from './probe-dashboard.ts';
@@ -104,6 +105,7 @@ export class ProbeSuite extends Construct {
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
   readonly systemAlarms: SystemAlarms;
+  readonly notifier: AlarmNotifier;
   readonly killSwitch: StringParameter;
   readonly scheduleDeadLetters: Queue;
 
@@ -299,7 +301,16 @@ export class ProbeSuite extends Construct {
       stateMachines: machines,
     });
 
-    this.acknowledgeFindings([plan, ...workers, aggregate]);
+    this.notifier = new AlarmNotifier(this, 'Notifier', {
+      names,
+      label: `${deployed.suite}/${environment}`,
+      topic: this.topic,
+      table: this.table,
+      suiteFile: file,
+      logRetention,
+    });
+
+    this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
     new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });

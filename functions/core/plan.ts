@@ -28,6 +28,8 @@ export interface ResolvedProbe {
   readonly environment: string;
   readonly id: string;
   readonly description: string | undefined;
+  /** The runbook URL notifications link to. */
+  readonly runbook?: string | undefined;
   readonly request: {
     readonly method: string;
     /** Absolute URL; `${name}` placeholders remain only for secrets. */
@@ -60,6 +62,8 @@ export interface ResolvedAlert {
   readonly missedRuns: number;
   /** Consecutive invalid runs before "cannot measure" pages; undefined: as many as missedRuns. */
   readonly invalidRuns?: number | undefined;
+  /** Runs after a recovery within which a new breach continues the incident (flapping). @default 2 */
+  readonly recoverAfter?: number | undefined;
   /** Time between runs: from a rate() schedule or the suite; undefined for a cron schedule without one. */
   readonly intervalMs: number | undefined;
   /** Percentile key ("p99") → alarm threshold, ms. */

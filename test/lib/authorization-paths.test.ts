@@ -13,19 +13,26 @@ describe('authorization paths of the synthesized template', () => {
 
   it('walks every alarm, schedule, state-machine task and function call, and every one is allowed on both sides', () => {
     const kinds = (pattern: RegExp) => paths.filter((p) => pattern.test(p.path)).length;
-    // 14 alarms, each to the topic and to its key (GenerateDataKey and Decrypt).
-    expect(kinds(/^alarm .* → topic /)).toBe(14);
-    expect(kinds(/^alarm .* → key /)).toBe(28);
+    // 9 alarms of perfprobe itself (two store-failed, five system, two of the notifier), each to the topic and
+    // to its key (GenerateDataKey and Decrypt); the 7 probe alarms through the rule to the notifier.
+    expect(kinds(/^alarm .* → topic /)).toBe(9);
+    expect(kinds(/^alarm .* → key /)).toBe(18);
+    expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(7);
+    expect(kinds(/^rule .* → arn:aws:lambda:/)).toBe(1);
+    expect(kinds(/^rule .* → dead letters /)).toBe(1);
+    expect(kinds(/\(notify\) → topic /)).toBe(1);
+    expect(kinds(/\(notify\) → key /)).toBe(2);
+    expect(kinds(/ → on failure arn:aws:sqs:/)).toBe(1);
     expect(kinds(/^schedule .* → arn:aws:states:/)).toBe(2);
     expect(kinds(/^schedule .* → dead letters /)).toBe(2);
     // Two machines × Plan, Worker, Aggregate.
     expect(kinds(/^state machine \S+ \((Plan|Worker|Aggregate)\) → /)).toBe(6);
-    // Plan 1 + Aggregate 3 + two workers × 1.
-    expect(kinds(/→ table /)).toBe(6);
+    // Plan 1 + Aggregate 3 + two workers × 1 + the notifier's Query, GetItem and PutItem.
+    expect(kinds(/→ table /)).toBe(9);
     expect(kinds(/→ parameter \/perfprobe\/bank\/prod\/kill-switch$/)).toBe(1);
     expect(kinds(/→ CloudWatch metrics$/)).toBe(1);
     expect(kinds(/\(probe (health|accounts)\) → ssm:\/bank\/prod\/token$/)).toBe(2);
-    expect(kinds(/→ its log group$/)).toBe(8);
+    expect(kinds(/→ its log group$/)).toBe(10);
     expect(paths.filter((p) => p.problems.length > 0)).toEqual([]);
   });
 
@@ -45,11 +52,62 @@ describe('authorization paths of the synthesized template', () => {
       document.Statement = document.Statement.filter((s) => s.Effect === 'Deny');
     }
     const refused = authorizationPaths(old, env).filter((p) => p.problems.length > 0);
-    expect(refused).toHaveLength(14);
+    expect(refused).toHaveLength(9);
     expect(refused[0]?.problems).toEqual([
       expect.stringMatching(
         /^the topic policy does not allow sns:Publish on arn:aws:sns:eu-west-1:123456789012:/,
       ),
+    ]);
+  });
+
+  it("routes every probe alarm but store-failed through the rule, and perfprobe's own alarms to the topic", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const routed = paths.filter((p) => / → rule /.test(p.path)).map((p) => p.path.split(' ')[1]);
+    const direct = alarms.filter((a) => a.Properties.AlarmActions !== undefined);
+    expect(routed.length + direct.length).toBe(alarms.length);
+    for (const name of routed)
+      expect(name).toMatch(/^perfprobe\.bank\.prod\.probe\.\w+\.(sla|heartbeat|cannot-measure|latency-p99)$/);
+    expect(direct.map((a) => a.Properties.AlarmName).sort()).toEqual([
+      'perfprobe.bank.prod.probe.accounts.store-failed',
+      'perfprobe.bank.prod.probe.health.store-failed',
+      'perfprobe.bank.prod.system.checks-executions-failed',
+      'perfprobe.bank.prod.system.checks-executions-timed-out',
+      'perfprobe.bank.prod.system.load-executions-failed',
+      'perfprobe.bank.prod.system.load-executions-timed-out',
+      'perfprobe.bank.prod.system.notifier-dead-letters',
+      'perfprobe.bank.prod.system.notifier-errors',
+      'perfprobe.bank.prod.system.schedule-dead-letters',
+    ]);
+  });
+
+  it('fails the walk for a probe alarm the rule does not match (it would page nobody)', () => {
+    const narrowed = structuredClone(json);
+    for (const resource of Object.values(narrowed.Resources)) {
+      if (resource.Type !== 'AWS::Events::Rule') continue;
+      const detail = (resource.Properties!.EventPattern as { detail: { alarmName: { wildcard: string }[] } })
+        .detail;
+      detail.alarmName = detail.alarmName.filter((f) => !f.wildcard.endsWith('.heartbeat'));
+    }
+    const refused = authorizationPaths(narrowed, env).filter((p) => p.problems.length > 0);
+    expect(refused.map((p) => p.problems[0])).toEqual([
+      'no action and no rule with a function target matches perfprobe.bank.prod.probe.health.heartbeat',
+      'no action and no rule with a function target matches perfprobe.bank.prod.probe.accounts.heartbeat',
+    ]);
+  });
+
+  it("fails the walk when the notifier's role may not publish to the topic", () => {
+    const ungranted = structuredClone(json);
+    for (const resource of Object.values(ungranted.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+      document.Statement = document.Statement.filter((s) => s.Action !== 'sns:Publish');
+    }
+    const refused = authorizationPaths(ungranted, env).filter((p) => p.problems.length > 0);
+    expect(refused.map((p) => p.path)).toEqual([
+      expect.stringMatching(/^function ProbesNotifierFunction\w+ \(notify\) → topic ProbesAlarms\w+$/),
+    ]);
+    expect(refused[0]?.problems).toEqual([
+      expect.stringMatching(/does not allow sns:Publish on arn:aws:sns:eu-west-1:123456789012:ProbesAlarms/),
     ]);
   });
 

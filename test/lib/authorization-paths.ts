@@ -3,6 +3,7 @@
 // resource or key policy where it has one.
 import type { DeployedSuite } from '../../functions/core/cloud/deployed-suite.ts';
 import { parseKeyedSecretReference } from '../../lib/secret-grants.ts';
+import { eventMatches } from './event-pattern.ts';
 import {
   type Environment,
   evaluate,
@@ -24,6 +25,7 @@ const TABLE_ACTIONS: Record<string, string[]> = {
   plan: ['dynamodb:PutItem'],
   worker: ['dynamodb:PutItem'],
   aggregate: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  notify: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
 };
 
 export function authorizationPaths(
@@ -58,6 +60,12 @@ export function authorizationPaths(
     if (!node?.['Fn::GetAtt']) throw new Error(`expected a role's Arn, got ${JSON.stringify(arn)}`);
     return node['Fn::GetAtt'][0];
   };
+  const queueStatements = (queueId: string): Statement[] =>
+    ofType('AWS::SQS::QueuePolicy')
+      .filter(([, p]) =>
+        list(p.Properties?.Queues).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: queueId })),
+      )
+      .flatMap(([, p]) => (t.resolve(p.Properties?.PolicyDocument) as { Statement: Statement[] }).Statement);
   const check = (path: string, sides: [string, Statement[] | undefined, Request][]) => {
     const problems: string[] = [];
     for (const [side, statements, request] of sides) {
@@ -92,10 +100,53 @@ export function authorizationPaths(
     ]);
   };
 
-  // CloudWatch alarm → SNS topic → its KMS key.
+  /** The topic policy's statements, or undefined when the topic has none (SNS's default one applies). */
+  const topicPolicyOf = (ref: string): Statement[] | undefined => {
+    const topicPolicies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) =>
+      list(p.Properties?.Topics).some((x) => JSON.stringify(x) === JSON.stringify({ Ref: ref })),
+    );
+    return topicPolicies.length === 0
+      ? undefined
+      : topicPolicies.flatMap(
+          ([, p]) => (t.resolve(p.Properties?.PolicyDocument) as { Statement: Statement[] }).Statement,
+        );
+  };
+  const keyOfTopic = (ref: string): string | undefined =>
+    (t.resource(ref).Properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+      'Fn::GetAtt'
+    ]?.[0];
+  const keyPolicyOf = (keyId: string) =>
+    (t.resolve(t.resource(keyId).Properties?.KeyPolicy) as { Statement: Statement[] }).Statement;
+  const rules = ofType('AWS::Events::Rule').map(([ruleId, rule]) => ({
+    ruleId,
+    pattern: t.resolve(rule.Properties?.EventPattern) as Parameters<typeof eventMatches>[0],
+    lambdas: list<{ Arn: unknown }>(rule.Properties?.Targets)
+      .map((target) => t.str(target.Arn))
+      .filter((arn) => arn.includes(':lambda:')),
+  }));
+
+  // CloudWatch alarm → SNS topic → its KMS key; an alarm without actions → a rule → a function.
   for (const [alarmId, alarm] of ofType('AWS::CloudWatch::Alarm')) {
     const alarmArn = t.getAtt(alarmId, 'Arn');
     const actions = [...list(alarm.Properties?.AlarmActions), ...list(alarm.Properties?.OKActions)];
+    if (actions.length === 0) {
+      const alarmName = t.str(alarm.Properties?.AlarmName);
+      // The state change as EventBridge delivers it (the fields a pattern can name).
+      const event = {
+        source: 'aws.cloudwatch',
+        'detail-type': 'CloudWatch Alarm State Change',
+        account: env.account,
+        region: env.region,
+        resources: [alarmArn],
+        detail: { alarmName, state: { value: 'ALARM' }, previousState: { value: 'OK' } },
+      };
+      const routes = rules.filter((r) => r.lambdas.length > 0 && eventMatches(r.pattern, event));
+      paths.push({
+        path: `alarm ${alarmName} → ${routes.map((r) => `rule ${r.ruleId} → ${r.lambdas.join(', ')}`).join('; ') || 'nobody'}`,
+        problems:
+          routes.length === 0 ? [`no action and no rule with a function target matches ${alarmName}`] : [],
+      });
+    }
     for (const action of new Set(actions.map((a) => JSON.stringify(a)))) {
       const ref = (JSON.parse(action) as { Ref?: string }).Ref;
       if (!ref || t.resource(ref).Type !== 'AWS::SNS::Topic')
@@ -106,16 +157,8 @@ export function authorizationPaths(
         'aws:SourceArn': alarmArn,
         'aws:SecureTransport': 'true',
       };
-      const topicPolicies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) =>
-        list(p.Properties?.Topics).some((x) => JSON.stringify(x) === JSON.stringify({ Ref: ref })),
-      );
       // Without a topic policy SNS's default one lets same-account CloudWatch publish; with one, only it counts.
-      const topicStatements =
-        topicPolicies.length === 0
-          ? undefined
-          : topicPolicies.flatMap(
-              ([, p]) => (t.resolve(p.Properties?.PolicyDocument) as { Statement: Statement[] }).Statement,
-            );
+      const topicStatements = topicPolicyOf(ref);
       check(`alarm ${alarm.Properties?.AlarmName} → topic ${ref}`, [
         [
           'the topic policy',
@@ -128,13 +171,9 @@ export function authorizationPaths(
           },
         ],
       ]);
-      const keyRef = t.resource(ref).Properties?.KmsMasterKeyId as
-        | { 'Fn::GetAtt'?: [string, string] }
-        | undefined;
-      if (keyRef?.['Fn::GetAtt']) {
-        const keyId = keyRef['Fn::GetAtt'][0];
-        const keyPolicy = (t.resolve(t.resource(keyId).Properties?.KeyPolicy) as { Statement: Statement[] })
-          .Statement;
+      const keyId = keyOfTopic(ref);
+      if (keyId) {
+        const keyPolicy = keyPolicyOf(keyId);
         for (const kmsAction of ['kms:GenerateDataKey', 'kms:Decrypt']) {
           check(`alarm ${alarm.Properties?.AlarmName} → key ${keyId} of topic ${ref}`, [
             [
@@ -267,6 +306,44 @@ export function authorizationPaths(
         ],
       ]);
     }
+    if (variables.ALARM_TOPIC !== undefined) {
+      // The notifier publishes as itself: its identity policy must allow, the topic policy must not deny (same
+      // account), and the topic's key must let it make a data key, through its policy and the key policy.
+      const ref = (variables.ALARM_TOPIC as { Ref: string }).Ref;
+      const publish: Request = {
+        action: 'sns:Publish',
+        resource: t.ref(ref),
+        principal: { account: env.account },
+        context: { 'aws:SecureTransport': 'true' },
+      };
+      const topicPolicy = topicPolicyOf(ref);
+      check(`function ${functionId} (${handler}) → topic ${ref}`, [
+        [identity, statements, publish],
+        ...(topicPolicy
+          ? [
+              [
+                'the topic policy',
+                [...topicPolicy, { Effect: 'Allow', Principal: { AWS: rootOf }, Action: '*', Resource: '*' }],
+                publish,
+              ] as [string, Statement[], Request],
+            ]
+          : []),
+      ]);
+      const keyId = keyOfTopic(ref);
+      if (keyId) {
+        for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+          const use: Request = {
+            action,
+            resource: t.getAtt(keyId, 'Arn'),
+            principal: { account: env.account },
+          };
+          check(`function ${functionId} (${handler}) → key ${keyId} of topic ${ref}`, [
+            [identity, statements, use],
+            ['the key policy', keyPolicyOf(keyId), use],
+          ]);
+        }
+      }
+    }
     if (handler === 'aggregate') {
       check(`function ${functionId} → CloudWatch metrics`, [
         [
@@ -351,6 +428,40 @@ export function authorizationPaths(
         ],
       ]);
     }
+  }
+  // Rule → its dead-letter queue (EventBridge sends as the service, on the rule's behalf).
+  for (const [ruleId, rule] of ofType('AWS::Events::Rule')) {
+    for (const target of list<{ DeadLetterConfig?: { Arn: unknown } }>(rule.Properties?.Targets)) {
+      if (!target.DeadLetterConfig) continue;
+      const queueId = (target.DeadLetterConfig.Arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      check(`rule ${ruleId} → dead letters ${queueId}`, [
+        [
+          'the queue policy',
+          queueStatements(queueId),
+          {
+            action: 'sqs:SendMessage',
+            resource: t.getAtt(queueId, 'Arn'),
+            principal: { service: 'events.amazonaws.com' },
+            context: { 'aws:SourceArn': t.getAtt(ruleId, 'Arn'), 'aws:SecureTransport': 'true' },
+          },
+        ],
+      ]);
+    }
+  }
+  // A function's failed asynchronous invocations → its on-failure destination (as the function's role).
+  for (const [configId, config] of ofType('AWS::Lambda::EventInvokeConfig')) {
+    const destination = (config.Properties?.DestinationConfig as { OnFailure?: { Destination: unknown } })
+      ?.OnFailure?.Destination;
+    if (!destination) continue;
+    const functionId = String((config.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref);
+    const roleId = roleIdOf(t.resource(functionId).Properties?.Role);
+    check(`function ${functionId} (${configId}) → on failure ${t.str(destination)}`, [
+      [
+        `the identity policy of ${roleId}`,
+        roleStatements(roleId),
+        { action: 'sqs:SendMessage', resource: t.str(destination) },
+      ],
+    ]);
   }
   // A walk that finds nothing proves nothing (a renamed resource type or property would make it pass).
   if (paths.length === 0) throw new Error('the walk found no cross-service call in the template');

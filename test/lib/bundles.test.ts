@@ -63,6 +63,30 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
     expect(out).toBe('unknown probe "nope" in suite "bank" (prod); deployed: health, accounts');
   });
 
+  it('loads the notifier bundle (ESM, Powertools, the suite beside it) and ignores an alarm of another stack', () => {
+    const dir = assetOf(256, 'Notifier');
+    const event = {
+      'detail-type': 'CloudWatch Alarm State Change',
+      region: 'eu-west-1',
+      account: '123456789012',
+      resources: [],
+      detail: {
+        alarmName: 'ServerCpuTooHigh',
+        state: { value: 'ALARM', reason: 'r', timestamp: '2019-10-02T17:04:40.989+0000' },
+        previousState: { value: 'OK', reason: 'r', timestamp: '2019-10-01T13:56:40.987+0000' },
+      },
+    };
+    const script = `import('${join(dir, 'index.mjs')}').then(async (m) => {
+      const out = await m.handler(${JSON.stringify(event)}, {});
+      process.stdout.write('\\nNOTIFY ' + JSON.stringify(out));
+    })`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: outdir, encoding: 'utf8' });
+    expect(JSON.parse(out.slice(out.lastIndexOf('NOTIFY ') + 'NOTIFY '.length))).toEqual({
+      notified: false,
+      why: 'ServerCpuTooHigh is not an alarm of perfprobe.bank.prod.*',
+    });
+  });
+
   it('keeps zod and the rest of undici out of the functions (validation happens at synth; a run needs the Client only)', () => {
     const size = (memory: number, hint: string) => statSync(join(assetOf(memory, hint), 'index.mjs')).size;
     const worker = readFileSync(join(assetOf(1769, 'Worker'), 'index.mjs'), 'utf8');
@@ -71,5 +95,7 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
     expect(worker).not.toContain('fetch failed');
     expect(size(1769, 'Worker')).toBeLessThan(600_000);
     expect(size(512, 'Plan')).toBeLessThan(250_000);
+    // The notifier renders from stored runs: no load engine, no undici.
+    expect(size(256, 'Notifier')).toBeLessThan(250_000);
   });
 });

@@ -214,17 +214,52 @@ describe('ProbeSuite template', () => {
     }
   });
 
-  it('sends every alarm, breach and recovery, to the topic with a description CloudWatch keeps whole', () => {
+  it("sends perfprobe's own alarms to the topic, and the probes' verdicts through the notifier, each described whole", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2.
-    expect(alarms).toHaveLength(14);
+    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2 + the
+    // notifier's errors and dead letters.
+    expect(alarms).toHaveLength(16);
     const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
     for (const alarm of alarms) {
-      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
-      expect(alarm.OKActions).toEqual(alarm.AlarmActions);
       expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
       expect(alarm.AlarmName.startsWith('perfprobe.bank.prod.')).toBe(true);
+      if (/\.system\.|store-failed$/.test(alarm.AlarmName)) {
+        // Straight to the topic: a broken notifier must still page.
+        expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+        expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+      } else {
+        // The rule on state changes carries these (test/lib/authorization-paths.test.ts walks the route).
+        expect(alarm.AlarmActions).toBeUndefined();
+        expect(alarm.OKActions).toBeUndefined();
+      }
     }
+  });
+
+  it('delivers alarm state changes to the notifier with retries and a dead-letter queue at both hops', () => {
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.includes('NotifierDeadLetters'),
+    );
+    const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+      id.includes('NotifierFunction'),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+      },
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
   });
 
   it('stores runs on demand with the documented keys, TTL, point-in-time recovery and encryption', () => {
@@ -265,7 +300,7 @@ describe('ProbeSuite template', () => {
 
   it('deploys functions on nodejs22.x arm64 with tracing; the load worker gets a full vCPU', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -273,7 +308,7 @@ describe('ProbeSuite template', () => {
         TracingConfig: { Mode: 'Active' },
       });
     }
-    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 512, 512, 512]);
+    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 256, 512, 512, 512]);
   });
 
   it('moves runs beyond five minutes or 40 shards to a Standard state machine with a Distributed Map', () => {
@@ -431,8 +466,8 @@ describe('regulated accounts', () => {
       permissionsBoundary: ManagedPolicy.fromManagedPolicyName(scope, 'Boundary', 'bank-boundary'),
     }));
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
-    // Four functions, two state machines, the schedules.
-    expect(roles).toHaveLength(7);
+    // Five functions (with the notifier), two state machines, the schedules.
+    expect(roles).toHaveLength(8);
     for (const role of roles) {
       expect(JSON.stringify(role.Properties.PermissionsBoundary)).toContain(':policy/bank-boundary');
     }

@@ -164,6 +164,11 @@ export interface AlertDefinition {
   readonly breachedRuns?: { readonly atLeast: number; readonly of: number };
   /** Page when this many schedule intervals pass with no run (a dead probe pages too). @default 3 */
   readonly missedRuns?: number;
+  /**
+   * Runs after a recovery within which a new breach continues the same incident (same dedupKey, announced as
+   * flapping) rather than opening a new one. @default 2
+   */
+  readonly recoverAfter?: number;
   /** Time between runs. Derived from a rate() schedule; required with cron(). */
   readonly interval?: Duration;
   /**

@@ -38,7 +38,7 @@ export const DEFAULT_RETENTION_DAYS = 90;
 /** Caps applied when an environment names none. */
 export const DEFAULT_CAPS = { maxRate: 100, maxConnections: 50, maxDurationMs: 300_000 } as const;
 
-export const DEFAULT_ALERT = { breachedRuns: { atLeast: 2, of: 3 }, missedRuns: 3 } as const;
+export const DEFAULT_ALERT = { breachedRuns: { atLeast: 2, of: 3 }, missedRuns: 3, recoverAfter: 2 } as const;
 
 export const PERCENTILE_KEY = /^p(\d{1,2}(?:\.\d+)?|999)$/;
 

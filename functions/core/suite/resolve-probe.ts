@@ -110,6 +110,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     environment,
     id: probe.id,
     description: probe.description,
+    runbook: probe.runbook,
     request: {
       method: probe.request.method ?? 'GET',
       url,
@@ -130,6 +131,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       breachedRuns: probe.alert?.breachedRuns ?? DEFAULT_ALERT.breachedRuns,
       missedRuns: probe.alert?.missedRuns ?? DEFAULT_ALERT.missedRuns,
       invalidRuns: probe.alert?.invalidRuns,
+      recoverAfter: probe.alert?.recoverAfter ?? DEFAULT_ALERT.recoverAfter,
       intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
       latency: probe.alert?.latency ?? {},
     },

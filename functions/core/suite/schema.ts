@@ -331,6 +331,11 @@ export const alertSchema = z.strictObject({
   missedRuns: positive('runs', 100, true).optional().default(DEFAULT_ALERT.missedRuns),
   /** Consecutive intervals of invalid runs (nothing measured) before "cannot measure" pages; default missedRuns. */
   invalidRuns: positive('runs', 100, true).optional(),
+  /**
+   * Runs after a recovery within which a new breach continues the same incident (same dedupKey, said to be
+   * flapping) instead of opening a new one.
+   */
+  recoverAfter: positive('runs', 100, true).optional().default(DEFAULT_ALERT.recoverAfter),
   /** The time between runs: derived from rate() schedules, required for cron(). */
   interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */
@@ -345,6 +350,8 @@ export const probeSchema = z.strictObject({
     'a stable id of lowercase letters, digits, "-" or "_" (it becomes a metric dimension and a storage key)',
   ),
   description: z.string().optional(),
+  /** What on-call opens when this probe pages: named in every notification about it. */
+  runbook: patterned(/^https?:\/\/\S+$/, 'an http(s) URL of the runbook').optional(),
   request: requestSchema,
   schedule: scheduleSchema.optional(),
   load: loadSchema.optional(),

@@ -1,0 +1,151 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  type DeployedNames,
+  probeAlarmName,
+  systemAlarmName,
+} from '../functions/core/cloud/deployed-suite.ts';
+import { NOTIFIED_PROBE_ALARMS } from '../functions/core/notify/alarm-subject.ts';
+import { clip } from './probe-alarms.ts';
+import { probeFunction } from './probe-functions.ts';
+
+export interface AlarmNotifierProps {
+  readonly names: DeployedNames;
+  /** "suite/environment", as the texts name it. */
+  readonly label: string;
+  readonly topic: ITopic;
+  readonly table: ITable;
+  readonly suiteFile: string;
+  readonly logRetention: RetentionDays;
+}
+
+/** Limits the notifier's delivery relies on. */
+const DELIVERY = {
+  /** EventBridge's retries of an invoke that failed (throttled, function missing); 185 at most. */
+  ruleRetries: 8,
+  /** An alarm older than this is no page any more: it goes to the dead-letter queue instead. */
+  maxEventAge: Duration.hours(2),
+  /** Lambda's own retries of a failed asynchronous invocation (0–2). */
+  functionRetries: 2,
+} as const;
+
+/** Five minutes, as the other "perfprobe itself" alarms: these count failures, not latency. */
+const PERIOD = Duration.minutes(5);
+
+/**
+ * Between the probe alarms and on-call: an EventBridge rule on this stack's probe alarms' state changes invokes
+ * the notifier, which reads the probe's runs and publishes one readable page. An event neither EventBridge nor
+ * Lambda could deliver or handle lands in a dead-letter queue; the notifier's errors and that queue each have
+ * an alarm whose actions go to the topic directly, so a broken notifier still pages.
+ */
+export class AlarmNotifier extends Construct {
+  readonly function: NodejsFunction;
+  readonly rule: Rule;
+  readonly deadLetters: Queue;
+  readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: AlarmNotifierProps) {
+    super(scope, id);
+    const { names, topic, table } = props;
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the notifier's dead-letter queue; it has no dead-letter queue of its own.",
+    });
+    this.function = probeFunction(this, 'Function', {
+      handler: 'notify',
+      suiteFile: props.suiteFile,
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      logRetention: props.logRetention,
+      environment: { RUNS_TABLE: table.tableName, ALARM_TOPIC: topic.topicArn },
+    });
+    // The probe's recent runs (one Query), the alarm's incident (GetItem, PutItem); Publish and the topic key's
+    // data key (grantPublish).
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [table.tableArn],
+      }),
+    );
+    topic.grantPublish(this.function);
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "Publishing to the KMS-encrypted topic needs a data key of the topic's own key: topic.grantPublish grants kms:GenerateDataKey* on that one key's ARN only.",
+    });
+    // A failed run of the handler (Publish refused, a bug) is retried, then recorded with its error.
+    this.function.configureAsyncInvoke({
+      retryAttempts: DELIVERY.functionRetries,
+      maxEventAge: DELIVERY.maxEventAge,
+      onFailure: new SqsDestination(this.deadLetters),
+    });
+    const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
+      probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
+    );
+    this.rule = new Rule(this, 'AlarmStateChanges', {
+      description: `perfprobe ${props.label}: probe alarm state changes to the notifier`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        // Probe ids hold no "." but "*" spans any text: the kind at the end decides, store-failed never matches.
+        detail: { alarmName: probeAlarms.flatMap((pattern) => Match.wildcard(pattern)) },
+      },
+      targets: [
+        new LambdaFunction(this.function, {
+          retryAttempts: DELIVERY.ruleRetries,
+          maxEventAge: DELIVERY.maxEventAge,
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
+    });
+
+    const action = new SnsAction(topic);
+    this.alarms = [
+      new Alarm(this, 'Errors', {
+        alarmName: systemAlarmName(names, 'notifier-errors'),
+        alarmDescription: clip(
+          `perfprobe itself is failing (${props.label}): the notifier failed on an alarm state change in the last ${PERIOD.toMinutes()} minutes, so a probe's page may be late or lost (Lambda retries it twice, then leaves it in the notifier's dead-letter queue). Its log group names the error (Publish refused: the topic or key policy; runs not read: the table). Until it is fixed, read the probe alarms in the CloudWatch console.`,
+        ),
+        metric: this.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'DeadLettersAlarm', {
+        alarmName: systemAlarmName(names, 'notifier-dead-letters'),
+        alarmDescription: clip(
+          `perfprobe itself is failing (${props.label}): an alarm state change could not be delivered to on-call by the notifier and is in its dead-letter queue (the message holds the alarm event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
+        ),
+        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+  }
+}

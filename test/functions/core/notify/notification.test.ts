@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { deployedNames } from '../../../../functions/core/cloud/deployed-suite.ts';
+import { readAlarmEvent } from '../../../../functions/core/notify/alarm-event.ts';
+import { alarmSubject } from '../../../../functions/core/notify/alarm-subject.ts';
+import { describeCheck, formatSpan } from '../../../../functions/core/notify/figures.ts';
+import { nextIncident } from '../../../../functions/core/notify/incident.ts';
+import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
+import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
+import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
+import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { evaluateSla } from '../../../../functions/core/sla.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+
+const names = deployedNames('test', 'test');
+
+function event(alarmName: string, from: string, to: string) {
+  return readAlarmEvent({
+    'detail-type': 'CloudWatch Alarm State Change',
+    region: 'eu-west-1',
+    account: '123456789012',
+    resources: [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmName}`],
+    detail: {
+      alarmName,
+      previousState: { value: from, reason: 'before', timestamp: '2026-11-30T03:00:00.000+0000' },
+      state: { value: to, reason: 'Threshold Crossed', timestamp: '2026-11-30T03:12:30.000+0000' },
+    },
+  });
+}
+
+/** A stored run of `probeId` with this error rate and no latency samples (so only errorRate is judged). */
+function run(probeId: string, errorRate: number, minute: number): RunResult {
+  const measured = {
+    version: 1 as const,
+    runId: `run-${minute}`,
+    environment: 'test',
+    probeId,
+    kind: 'latency' as const,
+    startedAt: new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString(),
+    durationMs: 1000,
+    requests: { total: 1000, ok: 1000 * (1 - errorRate), failed: 1000 * errorRate },
+    throughputRps: 1000,
+    errorRate,
+    latencyMs: { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
+    statusCodes: {},
+    errors: errorRate > 0 ? { http_5xx: 1000 * errorRate } : {},
+    bytesReceived: 0,
+    histogram: '',
+    timeline: [],
+    coverage: { planned: 1, reported: 1 },
+    partial: false,
+    validity: {
+      valid: true,
+      intendedRps: 1000,
+      achievedRps: 1000,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 1,
+      reasons: [],
+    },
+    sampleErrors: errorRate > 0 ? ['http_5xx: status 503'] : [],
+  };
+  return { ...measured, sla: evaluateSla({ errorRate: { critical: 0.01 } }, measured) };
+}
+
+describe('the notification of an alarm state change', () => {
+  it('keeps the subject ASCII and under 100 characters for the longest probe id', () => {
+    const id = `p${'x'.repeat(62)}`;
+    const probe = { ...probeFor('https://api.example.com', { id }), id };
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.${id}.sla`, 'OK', 'ALARM'),
+      names,
+      subject: { kind: 'probe', probeId: id, check: 'sla' },
+      probe,
+      runs: [run(id, 0.124, 3), run(id, 0.2, 2), run(id, 0, 1)],
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    const { subject } = decision.notification;
+    expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+    // The name gives way, the figures stay whole.
+    expect(subject).toMatch(/^BREACH test\/px+\.\.\. errorRate 12\.4 % > 1 % \(2 of 3 runs\)$/);
+    const published = snsMessage(
+      event(`${names.alarmPrefix}probe.${id}.sla`, 'OK', 'ALARM'),
+      decision.notification,
+    );
+    expect(published.Subject).toBe(subject);
+    expect(JSON.parse(published.Message).sms.length).toBeLessThanOrEqual(160);
+  });
+
+  it('counts the breaching runs among the alarm window of valid runs and names the earliest as "since"', () => {
+    const probe = probeFor('https://api.example.com', { id: 'login' });
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.login.sla`, 'OK', 'ALARM'),
+      names,
+      subject: { kind: 'probe', probeId: 'login', check: 'sla' },
+      probe,
+      runs: [run('login', 0.5, 9), run('login', 0, 8), run('login', 0.3, 7), run('login', 0, 6)],
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe('BREACH test/login errorRate 50 % > 1 % (2 of 3 runs)');
+    expect(decision.notification.text).toContain('broke its SLA in 2 of its last 3 valid runs');
+    expect(decision.notification.text).toContain('since 2026-11-30 03:07 UTC');
+    expect(decision.notification.text).toContain('Previous good run: 2026-11-30 03:08 UTC');
+    expect(decision.notification.dedupKey).toBe(
+      `${names.alarmPrefix}probe.login.sla@2026-11-30T03:12:30.000Z`,
+    );
+  });
+
+  it('keys a recovery to the time its incident opened, and says how long that was', () => {
+    const probe = probeFor('https://api.example.com', { id: 'login' });
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.login.sla`, 'ALARM', 'OK'),
+      names,
+      subject: { kind: 'probe', probeId: 'login', check: 'sla' },
+      probe,
+      runs: [run('login', 0, 9), run('login', 0.5, 8)],
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe('RECOVERED test/login after 13 min: errorRate 0 % <= 1 %');
+    expect(decision.notification.dedupKey).toBe(
+      `${names.alarmPrefix}probe.login.sla@2026-11-30T03:00:00.000Z`,
+    );
+  });
+});
+
+describe('reading the event and the alarm name', () => {
+  it('names the field, what was expected and what was found', () => {
+    expect(() =>
+      readAlarmEvent({
+        'detail-type': 'CloudWatch Alarm State Change',
+        region: 'eu-west-1',
+        account: '1',
+        detail: { alarmName: 'a', state: { value: 'BROKEN', timestamp: 'x' } },
+      }),
+    ).toThrow('alarm event: detail.state.value must be OK, ALARM or INSUFFICIENT_DATA, found "BROKEN"');
+  });
+
+  it("tells a probe's alarm from perfprobe's own and from another stack's", () => {
+    expect(alarmSubject(names, 'perfprobe.test.test.probe.login.latency-p99_9')).toEqual({
+      kind: 'probe',
+      probeId: 'login',
+      check: 'latency-p99_9',
+    });
+    expect(alarmSubject(names, 'perfprobe.test.test.system.notifier-errors')).toEqual({
+      kind: 'system',
+      what: 'notifier-errors',
+    });
+    expect(alarmSubject(names, 'perfprobe.test.test-eu.probe.login.sla')).toBeUndefined();
+  });
+});
+
+describe('figures', () => {
+  it('gives every check its unit and the side it broke on', () => {
+    const check = { severity: 'critical' as const, passed: false };
+    expect(
+      describeCheck({ ...check, name: 'p99', metric: 'latency.p99', threshold: 400, observed: 812.4 }),
+    ).toBe('p99 812 ms > 400 ms');
+    expect(
+      describeCheck({ ...check, name: 'errorRate', metric: 'errorRate', threshold: 0.01, observed: 0.124 }),
+    ).toBe('errorRate 12.4 % > 1 %');
+    expect(
+      describeCheck({
+        ...check,
+        name: 'minThroughput',
+        metric: 'throughputRps',
+        threshold: 100,
+        observed: 80,
+      }),
+    ).toBe('minThroughput 80 req/s < 100 req/s');
+    expect(
+      describeCheck({ ...check, name: 'p99', metric: 'latency.p99', threshold: 400, observed: null }),
+    ).toBe('p99 not measured (no response completed; limit 400 ms)');
+  });
+
+  it('reads spans the way on-call says them', () => {
+    expect([45_000, 14 * 60_000, 125 * 60_000, 50 * 3_600_000].map(formatSpan)).toEqual([
+      '45 s',
+      '14 min',
+      '2 h 5 min',
+      '2 d 2 h',
+    ]);
+  });
+
+  it('finds the likely fix of an invalid run in its reasons', () => {
+    expect(
+      likelyFix(['only 2 of 6 shards reported: worker error TooManyRequestsException: Rate Exceeded']),
+    ).toMatch(/^workers were throttled: raise the environment's caps\.maxShards/);
+    expect(likelyFix(['something new'])).toMatch(/^read the stored run's validity reasons/);
+  });
+});
+
+describe('one incident, not a storm', () => {
+  const alarm = `${names.alarmPrefix}probe.login.sla`;
+  const at = (minute: number, from: string, to: string) => {
+    const e = event(alarm, from, to);
+    const timestamp = new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString().replace('Z', '+0000');
+    return { ...e, detail: { ...e.detail, state: { ...e.detail.state, timestamp } } };
+  };
+
+  it('continues an incident that breaches again within the window, and opens a new one after it', () => {
+    const opened = nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000);
+    const recovered = nextIncident(opened.next, at(5, 'ALARM', 'OK'), 150_000);
+    const flap = nextIncident(recovered.next, at(7, 'OK', 'ALARM'), 150_000);
+    const later = nextIncident(
+      nextIncident(flap.next, at(9, 'ALARM', 'OK'), 150_000).next,
+      at(20, 'OK', 'ALARM'),
+      150_000,
+    );
+
+    expect(opened).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:00:00.000Z` });
+    expect(recovered).toMatchObject({ flapping: false, dedupKey: opened.dedupKey });
+    expect(flap).toMatchObject({ flapping: true, dedupKey: opened.dedupKey, next: { flaps: 1 } });
+    expect(later).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:20:00.000Z` });
+  });
+
+  it('takes an ALARM older than the recovery (EventBridge does not promise order) for no flap', () => {
+    const recovered = nextIncident(
+      nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000).next,
+      at(5, 'ALARM', 'OK'),
+      150_000,
+    );
+
+    expect(nextIncident(recovered.next, at(4, 'OK', 'ALARM'), 150_000).flapping).toBe(false);
+  });
+});

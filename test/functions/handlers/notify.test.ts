@@ -1,0 +1,414 @@
+import { readFileSync } from 'node:fs';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIncidentStore } from '../../../functions/adapters/dynamo-incident-store.ts';
+import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
+import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
+import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
+import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
+import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { createNotifyHandler } from '../../../functions/handlers/notify.ts';
+import { createPlanHandler } from '../../../functions/handlers/plan.ts';
+import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
+import { httpServer, type Running } from '../../helpers/servers.ts';
+import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
+import { renderDefinition } from '../../helpers/state-machine-definition.ts';
+import { executeRun } from './execute-run.ts';
+import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
+
+// AWS's documented example of the event (CloudWatch User Guide, "Alarm events and EventBridge"), as delivered;
+// each test puts this stack's alarm, region and times into it.
+const documented = JSON.parse(
+  readFileSync(new URL('./fixtures/alarm-state-change.json', import.meta.url), 'utf8'),
+) as AlarmStateChangeEvent;
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ProbesAlarms044BF527';
+const RUNBOOK = 'https://runbooks.example.com/bank/login';
+const sns = mockClient(SNSClient);
+const ssm = mockClient(SSMClient);
+const cloudWatch = mockClient(CloudWatchClient);
+
+let target: Running;
+let failing = false;
+let table: LocalRunsTable;
+let store: RunStore;
+let deployed: DeployedSuite;
+let definition: Record<string, unknown>;
+let alarms: Record<string, { AlarmName: string; AlarmDescription: string; [key: string]: unknown }>;
+let ticks = 0;
+
+beforeAll(async () => {
+  target = await httpServer((_req, res) => {
+    res.statusCode = failing ? 503 : 200;
+    res.end(failing ? 'upstream unavailable' : '{"ok":true}');
+  });
+  const input = deploySuiteInput(target.url);
+  (input.environments.prod.variables as Record<string, unknown>).vault = { secret: 'ssm:/bank/prod/vault' };
+  input.probes.push(
+    {
+      id: 'login',
+      runbook: RUNBOOK,
+      request: { url: '/login' },
+      schedule: 'rate(1 minute)',
+      load: { kind: 'latency', requests: 3, interval: '10ms' },
+      sla: { p99: 400 },
+      alert: { breachedRuns: { atLeast: 2, of: 3 } },
+    } as never,
+    // Its secret cannot be read: every run is invalid ("cannot measure").
+    {
+      id: 'vault',
+      request: { url: '/vault', headers: { 'x-vault-key': '${vault}' } },
+      schedule: 'rate(1 minute)',
+      load: { kind: 'latency', requests: 1 },
+    } as never,
+  );
+  const synthesized = synthStack(input);
+  deployed = synthesized.stack.probes.deployed;
+  const template = synthesized.template;
+  const [, machine] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).find(
+    ([id]) => id.includes('ChecksRuns'),
+  )!;
+  definition = renderDefinition(machine.Properties.DefinitionString);
+  alarms = Object.fromEntries(
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [
+      a.Properties.AlarmName,
+      a.Properties,
+    ]),
+  );
+  const [synthesizedTable] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+  table = await localRunsTable(synthesizedTable!.Properties);
+  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays);
+});
+
+afterAll(async () => {
+  await target?.close();
+  await table?.close();
+});
+
+beforeEach(async () => {
+  sns.reset();
+  ssm.reset();
+  cloudWatch.reset();
+  await clearSecretCache();
+  sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
+  ssm.on(GetParameterCommand, { Name: '/bank/prod/token' }).resolves({ Parameter: { Value: 'tok-1' } });
+  ssm.on(GetParameterCommand, { Name: '/bank/prod/vault' }).rejects(
+    Object.assign(new Error('User is not authorized to perform: ssm:GetParameter'), {
+      name: 'AccessDeniedException',
+      $metadata: {},
+    }),
+  );
+  cloudWatch.on(PutMetricDataCommand).resolves({});
+});
+
+const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
+
+/** One scheduled run of a probe through the synthesized Checks machine, stored in dynalite. */
+async function run(probeId: string) {
+  const plan = createPlanHandler(() => deployed, {
+    leadMs: () => 50,
+    killSwitch: async () => 'off',
+    leases: () => createLeaseStore(table.dynamo, table.tableName),
+  });
+  const shards = createShardStore(table.dynamo, table.tableName);
+  const worker = createWorkerHandler(() => deployed, { shards: () => shards });
+  const aggregate = createAggregateHandler(
+    () => deployed,
+    () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+  );
+  ticks++;
+  const { output } = await executeRun(
+    definition,
+    { probeId, scheduledTime: new Date(Date.UTC(2026, 10, 30, 3, ticks)).toISOString() },
+    {
+      Plan: (input) => plan(input as never, context),
+      Worker: (input) => worker(input as never, context),
+      ShardLost: (input) => worker(input as never, context),
+      Aggregate: (input) => aggregate(input as never, context),
+    },
+  );
+  return output as { runId: string; verdict: string };
+}
+
+/** CloudWatch's "+0000" timestamps. */
+const cwTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+
+/** The documented event, for this stack's alarm of `probeId`, changing `from` → `to` at `at`. */
+function stateChange(
+  probeId: string,
+  kind: string,
+  from: { value: string; at: number },
+  to: { value: string; at: number },
+): AlarmStateChangeEvent {
+  const alarmName = `perfprobe.bank.prod.probe.${probeId}.${kind}`;
+  const alarm = alarms[alarmName]!;
+  const event = structuredClone(documented) as unknown as Record<string, unknown> & {
+    detail: Record<string, unknown>;
+  };
+  event.region = 'eu-west-1';
+  event.time = new Date(to.at).toISOString().replace(/\.\d+Z$/, 'Z');
+  event.resources = [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmName}`];
+  event.detail.alarmName = alarmName;
+  event.detail.configuration = {
+    description: alarm.AlarmDescription,
+    metrics: [
+      {
+        id: 'm1',
+        metricStat: {
+          metric: {
+            dimensions: { Suite: 'bank', Environment: 'prod', Probe: probeId },
+            name: alarm.MetricName,
+            namespace: alarm.Namespace,
+          },
+          period: alarm.Period,
+          stat: alarm.Statistic,
+        },
+        returnData: true,
+      },
+    ],
+  };
+  const reason = `Threshold Crossed: 2 out of the last 3 datapoints [1.0 (30/11/26 03:02:00), 1.0 (30/11/26 03:01:00)] were greater than or equal to the threshold (1.0) (minimum 2 datapoints for ${from.value} -> ${to.value} transition).`;
+  event.detail.previousState = { value: from.value, reason: 'earlier', timestamp: cwTime(from.at) };
+  event.detail.state = { value: to.value, reason, timestamp: cwTime(to.at) };
+  return event as unknown as AlarmStateChangeEvent;
+}
+
+function notifier(storeOverride?: RunStore) {
+  return createNotifyHandler(
+    () => deployed,
+    () => ({
+      store: storeOverride ?? store,
+      incidents: createIncidentStore(table.dynamo, table.tableName),
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      topicArn: TOPIC,
+      table: table.tableName,
+    }),
+  );
+}
+
+function published() {
+  const calls = sns.commandCalls(PublishCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0]!.args[0].input;
+  const message = JSON.parse(String(input.Message)) as Record<string, string>;
+  return { input, message, alarm: JSON.parse(message.default!) as Record<string, unknown> };
+}
+
+/** What varies between runs of this test (times, ids, ports, measured milliseconds), masked for snapshots. */
+function masked(text: string): string {
+  return text
+    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<time>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<run>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .replace(/\d+(\.\d+)? ms/g, '<n> ms');
+}
+
+describe('a failing target, through the synthesized state machine and the table, to the page', () => {
+  const started = Date.now();
+  const breachAt = started + 60_000;
+  const recoveredAt = breachAt + 14 * 60_000;
+  let dedupKey = '';
+
+  it('pages a breach: the failed check with observed, threshold and units, errors, the good run, links, runbook', async () => {
+    failing = false;
+    expect((await run('login')).verdict).toBe('pass');
+    failing = true;
+    expect((await run('login')).verdict).toBe('breach');
+    expect((await run('login')).verdict).toBe('breach');
+
+    const outcome = await notifier()(
+      stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    const { input, message, alarm } = published();
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'BREACH prod/login errorRate 100 % > 0 % (2 of 3 runs)',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+    });
+    expect(Object.keys(message)).toEqual(['default', 'email', 'sms', 'https', 'sqs', 'lambda']);
+    dedupKey = `perfprobe.bank.prod.probe.login.sla@${new Date(breachAt).toISOString()}`;
+    expect(outcome).toEqual({ notified: true, dedupKey, subject: input.Subject, messageId: 'message-1' });
+    // The CloudWatch alarm message's shape, so PagerDuty's and Opsgenie's CloudWatch integrations parse it.
+    expect(alarm).toMatchObject({
+      AlarmName: 'perfprobe.bank.prod.probe.login.sla',
+      AWSAccountId: '123456789012',
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      Region: 'eu-west-1',
+      AlarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:perfprobe.bank.prod.probe.login.sla',
+      StateChangeTime: new Date(breachAt).toISOString(),
+      Trigger: {
+        MetricName: 'SlaBreached',
+        Namespace: 'Perfprobe',
+        Statistic: 'MAXIMUM',
+        Period: 60,
+        Dimensions: [
+          { name: 'Suite', value: 'bank' },
+          { name: 'Environment', value: 'prod' },
+          { name: 'Probe', value: 'login' },
+        ],
+      },
+      dedupKey,
+      AlarmDescription: message.email,
+    });
+    expect(String(alarm.NewStateReason)).toMatch(
+      /^BREACH prod\/login errorRate 100 % > 0 % \(2 of 3 runs\)\. CloudWatch: Threshold Crossed/,
+    );
+    const email = message.email!;
+    expect(email).toContain('  - errorRate 100 % > 0 % (default SLA)');
+    expect(email).toContain('Errors: http_5xx 3');
+    expect(email).toMatch(
+      /^Previous good run: \d{4}-\d\d-\d\d \d\d:\d\d UTC: 3 requests \(3 ok, 0 failed\), valid, /m,
+    );
+    expect(email).toContain(`Runbook:   ${RUNBOOK}`);
+    expect(email).toContain(
+      'Alarm:     https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/perfprobe.bank.prod.probe.login.sla',
+    );
+    expect(message.sms!.length).toBeLessThanOrEqual(160);
+    expect(message.sms).toMatch(
+      /^BREACH prod\/login errorRate 100 % > 0 % \(2 of 3 runs\)\. Since .* UTC\. https:\/\/runbooks/,
+    );
+    expect(masked(email)).toMatchSnapshot();
+  });
+
+  it('announces the recovery under the same dedupKey, with how long it lasted and the figures now', async () => {
+    failing = false;
+    expect((await run('login')).verdict).toBe('pass');
+    expect((await run('login')).verdict).toBe('pass');
+
+    const outcome = await notifier()(
+      stateChange('login', 'sla', { value: 'ALARM', at: breachAt }, { value: 'OK', at: recoveredAt }),
+      context,
+    );
+
+    const { input, message, alarm } = published();
+    expect(input.Subject).toBe('RECOVERED prod/login after 14 min: errorRate 0 % <= 0 %');
+    expect(alarm).toMatchObject({ NewStateValue: 'OK', OldStateValue: 'ALARM', dedupKey });
+    expect(outcome).toMatchObject({ notified: true, dedupKey });
+    expect(message.email).toMatch(
+      /^RECOVERED: probe prod\/login \(suite bank\) is within its SLA again\. The incident lasted 14 min /,
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+  });
+
+  it('continues the same incident when the probe breaches again within recoverAfter runs: flapping, same dedupKey', async () => {
+    failing = true;
+    expect((await run('login')).verdict).toBe('breach');
+
+    await notifier()(
+      stateChange(
+        'login',
+        'sla',
+        { value: 'OK', at: recoveredAt },
+        { value: 'ALARM', at: recoveredAt + 60_000 },
+      ),
+      context,
+    );
+
+    const { input, message, alarm } = published();
+    expect(input.Subject).toBe('FLAPPING prod/login errorRate 100 % > 0 % again 1 min after recovering');
+    expect(alarm).toMatchObject({ NewStateValue: 'ALARM', dedupKey, perfprobe: { kind: 'flapping' } });
+    expect(message.email).toMatch(
+      /^FLAPPING: probe prod\/login \(suite bank\) is breaching again 1 min after it recovered, within alert\.recoverAfter \(2 runs\): the same incident continues \(opened .* UTC, its first flap\)\.$/m,
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+    failing = false;
+  });
+
+  it('says what failed and the likely fix when a probe cannot measure', async () => {
+    const output = await run('vault');
+    expect(output.verdict).toBe('invalid');
+
+    await notifier()(
+      stateChange('vault', 'cannot-measure', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    const { input, message } = published();
+    expect(input.Subject).toBe('CANNOT MEASURE prod/vault: 1 invalid run in a row');
+    expect(message.email).toContain('AccessDeniedException');
+    expect(message.email).toContain(
+      "Likely fix: the worker cannot read a secret its request uses: grant its role the read (and kms:Decrypt on the secret's key, declared as #kms= in the suite), or fix the reference, then redeploy.",
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+  });
+
+  it('sends nothing for INSUFFICIENT_DATA → OK (a new alarm) nor for a change into INSUFFICIENT_DATA', async () => {
+    const quiet = await notifier()(
+      stateChange('login', 'sla', { value: 'INSUFFICIENT_DATA', at: started }, { value: 'OK', at: breachAt }),
+      context,
+    );
+    const unknown = await notifier()(
+      stateChange(
+        'login',
+        'heartbeat',
+        { value: 'OK', at: started },
+        { value: 'INSUFFICIENT_DATA', at: breachAt },
+      ),
+      context,
+    );
+
+    expect(quiet).toEqual({
+      notified: false,
+      why: 'INSUFFICIENT_DATA -> OK: there was no incident to resolve',
+    });
+    expect(unknown).toEqual({ notified: false, why: 'OK -> INSUFFICIENT_DATA is no verdict' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it("still pages, with CloudWatch's reason, when the runs table cannot be read", async () => {
+    const broken: RunStore = {
+      save: () => Promise.reject(new Error('unused')),
+      runsBetween: () => Promise.reject(new Error('ResourceNotFoundException: Requested resource not found')),
+    };
+
+    await notifier(broken)(
+      stateChange('login', 'heartbeat', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    const { input, message } = published();
+    expect(input.Subject).toBe('NO RUNS prod/login: none in the last 3 periods of 1m');
+    expect(message.email).toContain(
+      'The stored runs could not be read (Error: ResourceNotFoundException: Requested resource not found); CloudWatch says: Threshold Crossed',
+    );
+  });
+
+  it('fails loudly when SNS refuses the Publish, so Lambda retries and then keeps the event in the DLQ', async () => {
+    sns.on(PublishCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: SNS:Publish'), {
+        name: 'AuthorizationError',
+      }),
+    );
+
+    const page = notifier()(
+      stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    await expect(page).rejects.toThrow(
+      `could not publish to ${TOPIC}: AuthorizationError: User is not authorized to perform: SNS:Publish`,
+    );
+  });
+
+  it('refuses an event that is not an alarm state change, naming the field', async () => {
+    const event = {
+      ...stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+    };
+    (event as Record<string, unknown>)['detail-type'] = 'Scheduled Event';
+
+    await expect(notifier()(event, context)).rejects.toThrow(
+      'alarm event: detail-type must be "CloudWatch Alarm State Change", found "Scheduled Event"',
+    );
+  });
+});

@@ -75,6 +75,7 @@ export class TemplateError extends Error {
 /**
  * Compiles a step's text once per shard: literal parts and fixed values (secrets) joined ahead, captures and
  * built-ins filled per use, in one pass (a captured value is never scanned for placeholders again).
+ * `prefix` is the fixed text before the first placeholder filled per use (the whole text when there is none).
  * @param encode applied to every filled value (JSON bodies: a value lands inside a JSON string).
  * @throws TemplateError for a placeholder validation should have refused.
  */
@@ -82,10 +83,11 @@ export function compileTemplate(
   text: string,
   scope: TemplateScope,
   encode: (value: string) => string = (v) => v,
-): { fill: FilledTemplate; dynamic: boolean } {
+): { fill: FilledTemplate; dynamic: boolean; prefix: string } {
   const parts: (string | ((captures: Readonly<Record<string, string>>) => string))[] = [];
   let literal = '';
   let last = 0;
+  let prefix: string | undefined;
   for (const m of text.matchAll(PLACEHOLDER)) {
     literal += text.slice(last, m.index);
     last = m.index + m[0].length;
@@ -96,6 +98,7 @@ export function compileTemplate(
       literal += encode(scope.fixed[p.name]!);
       continue;
     }
+    prefix ??= literal;
     if (literal) parts.push(literal);
     literal = '';
     parts.push(dynamicPart(p, scope, encode));
@@ -104,9 +107,10 @@ export function compileTemplate(
   if (literal) parts.push(literal);
   if (parts.every((part) => typeof part === 'string')) {
     const constant = parts.join('');
-    return { fill: () => constant, dynamic: false };
+    return { fill: () => constant, dynamic: false, prefix: constant };
   }
   return {
+    prefix: prefix ?? '',
     fill: (captures) => {
       let out = '';
       for (const part of parts) out += typeof part === 'string' ? part : part(captures);

@@ -391,7 +391,14 @@ export const alertSchema = z.strictObject({
 /** Names a flow may use without declaring them: fresh values per use (see functions/core/flows/flow-template.ts). */
 export const BUILT_IN_VALUES = ['uuid', 'now', 'nowMs', 'randomInt', 'pick'] as const;
 
-const captureSchema = z.unknown().transform((input, ctx) => {
+/** Where a capture reads its value: a JSON path, a response header (lower-cased), or a regex over the body. */
+export type CaptureRule = { readonly secret: boolean } & (
+  | { readonly json: string }
+  | { readonly header: string }
+  | { readonly regex: string }
+);
+
+const captureSchema = z.unknown().transform((input, ctx): CaptureRule => {
   const expected =
     'one of { json: "$.path" }, { header: "name" } or { regex: "pattern" }, with optional secret: true';
   if (!input || typeof input !== 'object' || Array.isArray(input)) return failWith(ctx, input, expected);
@@ -413,7 +420,7 @@ const captureSchema = z.unknown().transform((input, ctx) => {
   if (given !== 1) return failWith(ctx, input, expected);
   const isSecret = secret === true;
   if (json !== undefined) {
-    if (typeof json === 'string' && JSON_PATH.test(json)) return { json, secret: isSecret } as const;
+    if (typeof json === 'string' && JSON_PATH.test(json)) return { json, secret: isSecret };
     ctx.addIssue({
       code: 'custom',
       path: ['json'],
@@ -423,7 +430,7 @@ const captureSchema = z.unknown().transform((input, ctx) => {
   }
   if (header !== undefined) {
     if (typeof header === 'string' && HEADER_NAME.test(header)) {
-      return { header: header.toLowerCase(), secret: isSecret } as const;
+      return { header: header.toLowerCase(), secret: isSecret };
     }
     ctx.addIssue({
       code: 'custom',
@@ -441,7 +448,7 @@ const captureSchema = z.unknown().transform((input, ctx) => {
       problem = `got ${describeValue(regex)} (${(error as Error).message})`;
     }
   }
-  if (problem === undefined) return { regex: regex as string, secret: isSecret } as const;
+  if (problem === undefined) return { regex: regex as string, secret: isSecret };
   ctx.addIssue({
     code: 'custom',
     path: ['regex'],

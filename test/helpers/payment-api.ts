@@ -73,7 +73,7 @@ export async function paymentApi(options: PaymentApiOptions = {}): Promise<Payme
         }
         return json(res, 201, options.omitId ? { status: 'created' } : { id, status: 'pending' });
       }
-      const id = /^\/payments\/([\w-]+)$/.exec(req.url ?? '')?.[1];
+      const id = /^\/payments\/([\w-]+)$/.exec((req.url ?? '').split('?')[0]!)?.[1];
       if (req.method === 'GET' && id !== undefined && polls.has(id)) {
         const n = polls.get(id)! + 1;
         polls.set(id, n);

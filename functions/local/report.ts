@@ -2,6 +2,7 @@ import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
 import { formatPhases } from './phases.ts';
+import { formatSteps } from './steps.ts';
 import { type Style, table } from './style.ts';
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -28,15 +29,18 @@ export function plannedRequests(probe: ResolvedProbe): number | undefined {
 /** The errorRate SLA a probe gets when it declares none (set by evaluateSla, `isDefault` on the check). */
 export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
 
+/** An error rate, the run's or a step's ("steps.create.errorRate"). */
+const isErrorRate = (check: SlaCheck) => check.metric === 'errorRate' || check.metric.endsWith('.errorRate');
+
 export function formatObserved(check: SlaCheck): string {
   if (check.observed === null) return 'no responses';
-  if (check.metric === 'errorRate') return pct(check.observed);
+  if (isErrorRate(check)) return pct(check.observed);
   if (check.metric === 'throughputRps') return `${num(check.observed)}/s`;
   return `${ms(check.observed)} ms`;
 }
 
 export function formatThreshold(check: SlaCheck): string {
-  if (check.metric === 'errorRate') return `≤ ${pct(check.threshold)}`;
+  if (isErrorRate(check)) return `≤ ${pct(check.threshold)}`;
   if (check.metric === 'throughputRps') return `≥ ${num(check.threshold)}/s`;
   return `≤ ${ms(check.threshold)} ms`;
 }
@@ -85,7 +89,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const measured = hasLatency(result);
   const lines: string[] = [];
   lines.push(
-    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}, env ${result.environment})`)}  ${plural(result.requests.total, 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
+    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}${result.steps ? ' flow' : ''}, env ${result.environment})`)}  ${plural(result.requests.total, result.steps ? 'iteration' : 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
   );
   lines.push(
     indent(
@@ -104,6 +108,8 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
       '  ',
     ),
   );
+  const steps = formatSteps(result, ms);
+  if (steps !== undefined) lines.push(indent(steps, '  '));
   const phases = formatPhases(result, ms);
   if (phases !== undefined) lines.push(indent(phases, '  '));
   const statuses = Object.entries(result.statusCodes).map(([code, n]) => `${code} ×${num(n)}`);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { workerBudgetMs } from '../../../../functions/core/cloud/run-sizing.ts';
+import { unitTimeoutMs } from '../../../../functions/core/plan.ts';
 import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { problemsOf, suiteWith } from './suite-fixtures.ts';
@@ -76,6 +78,17 @@ describe('flow probes in the suite schema', () => {
     expect(resolved.steps?.[2]?.request.url).toBe('https://api.example.com/payments/${paymentId}');
     // The first step stands for the probe wherever one request is asked for (timeouts, descriptions).
     expect(resolved.request.url).toBe('https://api.example.com/login');
+  });
+
+  it("plans a flow's unit of load as all its steps' timeouts, an until step's wait included", () => {
+    const suite = validateSuite(suiteWith([paymentFlow], { defaults: { timeout: '2s' } }));
+    const flow = resolveProbe(suite, suite.probes[0]!, 'prod');
+    const single = { ...flow, steps: undefined };
+
+    expect(unitTimeoutMs(flow)).toBe(3 * 2_000 + 30_000);
+    expect(unitTimeoutMs(single)).toBe(2_000);
+    // 3 paced iterations that may each take 36 s, plus one more for the last: the worker is sized for them.
+    expect(workerBudgetMs(flow) - workerBudgetMs(single)).toBe(3 * 34_000 + 34_000);
   });
 
   it('refuses a probe with both request and steps, or neither', () => {

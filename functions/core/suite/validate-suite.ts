@@ -219,7 +219,16 @@ function flowReferenceProblems(
         }
       }
     }
-    for (const name of Object.keys(step.capture ?? {})) captures.add(name);
+    for (const name of Object.keys(step.capture ?? {})) {
+      // A variable would fill `${name}` before the run, and the capture would never be read.
+      if (Object.hasOwn(variables.values, name) || Object.hasOwn(variables.lists, name)) {
+        problems.push({
+          path: `probes[${index}].steps[${s}].capture.${name}`,
+          message: `expected a capture name that is not a variable of environment "${envName}", got "${name}"`,
+        });
+      }
+      captures.add(name);
+    }
   });
   return problems;
 }

@@ -193,6 +193,16 @@ describe('flow probes in the suite schema', () => {
     ]);
   });
 
+  it('refuses a capture named like a variable of an environment (the variable would win)', () => {
+    const suite = suiteWith([paymentFlow], {
+      environments: { prod: { baseUrl: 'https://x.example', variables: { token: 'static' } } },
+    });
+
+    expect(problemsOf(suite)).toEqual([
+      'probes[0].steps[0].capture.token: expected a capture name that is not a variable of environment "prod", got "token"',
+    ]);
+  });
+
   it('refuses a list variable used as a single value by another variable', () => {
     expect(
       problemsOf(

@@ -68,6 +68,50 @@ export default defineSuite({
       sla: { p95: 120, errorRate: '1%' },
     },
     {
+      id: 'payment-flow',
+      description:
+        'A flow: log in, create an intent with a fresh idempotency key, confirm it, poll until it settles (~300 ms).',
+      steps: [
+        {
+          name: 'login',
+          request: { method: 'POST', url: '/login', body: { user: '${user}', password: 'demo' } },
+          capture: { session: { json: '$.token', secret: true } },
+          assert: { status: 200 },
+        },
+        {
+          name: 'create',
+          request: {
+            method: 'POST',
+            url: '/payments/intents',
+            headers: {
+              authorization: 'Bearer ${session}',
+              'idempotency-key': '${uuid}',
+              'content-type': 'application/json',
+            },
+            body: '{"amount": ${randomInt(1,500)}, "currency": "EUR"}',
+          },
+          capture: { intent: { json: '$.id' } },
+          assert: { status: 201 },
+        },
+        {
+          name: 'confirm',
+          request: {
+            method: 'POST',
+            url: '/payments/intents/${intent}/confirm',
+            headers: { authorization: 'Bearer ${session}' },
+          },
+          assert: { status: 200 },
+        },
+        {
+          name: 'settled',
+          request: { url: '/payments/intents/${intent}', headers: { authorization: 'Bearer ${session}' } },
+          until: { json: { '$.status': 'succeeded' }, every: '50ms', timeout: '5s' },
+        },
+      ],
+      load: { kind: 'latency', requests: 3, interval: '500ms' },
+      sla: { p95: 1_000, errorRate: 0, steps: { settled: { p95: { warn: 400, critical: 800 } } } },
+    },
+    {
       id: 'fx-rates',
       description:
         'Rate-limited at 20 requests/s by the demo API: 50/s breaches the error-rate SLA on purpose.',

@@ -1,6 +1,6 @@
 import { runShard } from '../core/engines/run-shard.ts';
 import type { RunPlan } from '../core/plan.ts';
-import { prepareRequest } from '../core/prepare-request.ts';
+import { prepareWork } from '../core/prepare-work.ts';
 import { createRedactor } from '../core/redact.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { ShardResult } from '../core/shard-result.ts';
@@ -33,13 +33,13 @@ export async function generateShardLoad(
     throw new RangeError(`shard ${shard} is not in run ${plan.runId} (it has ${plan.shards.length})`);
   }
   const secretValues = await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env });
-  const request = prepareRequest(plan.probe, secretValues);
+  const work = prepareWork(plan.probe, secretValues);
   await warmUpGenerator();
   return runShard({
     probe: plan.probe,
     shard,
     load: shardPlan.load,
-    request,
+    ...work,
     transport: options.transport ?? createUndiciTransport,
     startAt: plan.startAt,
     signal: options.signal,

@@ -19,7 +19,8 @@ export interface CompiledAssertions {
   check(response: ResponseView): { errorClass: ErrorClass; reason: string } | undefined;
 }
 
-function readPath(value: unknown, path: string): { found: boolean; value: unknown } {
+/** Reads a JSON path of the suite's subset ("$.a.b[0]") from a parsed document. */
+export function readPath(value: unknown, path: string): { found: boolean; value: unknown } {
   const parts = path.slice(1).match(/\.[^.[]+|\[\d+\]/g) ?? [];
   let node = value;
   for (const part of parts) {

@@ -6,6 +6,7 @@ import {
   percentileMs,
   summarizeLatency,
 } from './histogram.ts';
+import { mergeSteps } from './merge-steps.ts';
 import type { PhaseSummary, RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
 import { PHASE_NAMES, type PhaseName, type ShardResult } from './shard-result.ts';
 
@@ -143,6 +144,11 @@ function mergePhases(shards: readonly ShardResult[]): Partial<Record<PhaseName, 
   return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
+function stepsOf(shards: readonly ShardResult[]): { steps?: RunMeasurement['steps'] } {
+  const steps = mergeSteps(shards);
+  return steps === undefined ? {} : { steps };
+}
+
 /**
  * Merges the shards of one run exactly: histograms and counters are added, percentiles are read from the sum
  * and never averaged. Pure: the local runner and the Aggregate Lambda both call it.
@@ -201,6 +207,7 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     stoppedEarly,
     sampleErrors: [...samples],
     phasesMs: mergePhases(shards),
+    ...stepsOf(shards),
     connectAttempts,
     staleRetries,
   };

@@ -1,6 +1,6 @@
 import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from './pacing.ts';
 import type { Schedule } from './suite/schedule.ts';
-import type { AbortSpec, AssertionsSpec, SlaSpec } from './suite/schema.ts';
+import type { AbortSpec, AssertionsSpec, CaptureSpec, SlaSpec, UntilSpec } from './suite/schema.ts';
 
 export type ResolvedLoad =
   | { readonly kind: 'latency'; readonly requests: number; readonly intervalMs: number }
@@ -21,6 +21,24 @@ export type ResolvedLoad =
       /** This shard's arrivals of the whole schedule (see ArrivalSchedule); absent when unsharded. */
       readonly stride?: Stride;
     };
+
+/** One step of a flow, bound to an environment: `${name}` placeholders remain for secrets, captures and built-ins. */
+export interface ResolvedStep {
+  readonly name: string;
+  readonly request: {
+    readonly method: string;
+    /** Absolute URL; its origin is the probe's (one connection pool per shard). */
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string | undefined;
+    /** The body is JSON: a value filled into it is escaped as JSON string content. */
+    readonly bodyIsJson: boolean;
+    readonly timeoutMs: number;
+  };
+  readonly capture: Readonly<Record<string, CaptureSpec>>;
+  readonly assert: AssertionsSpec | undefined;
+  readonly until: UntilSpec | undefined;
+}
 
 /** A probe bound to one environment: everything a worker needs, with secrets still as references. */
 export interface ResolvedProbe {
@@ -44,6 +62,13 @@ export interface ResolvedProbe {
      */
     readonly connection: 'fresh' | 'reuse';
   };
+  /**
+   * A flow: its steps run in order per unit of load (an iteration), and `request` is its first step's request
+   * (its timeout and connection mode stand for the flow's where one request's are asked for).
+   */
+  readonly steps?: readonly ResolvedStep[] | undefined;
+  /** The environment's list variables, for `${pick(name)}` in steps. */
+  readonly lists?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly load: ResolvedLoad;
@@ -84,6 +109,18 @@ export interface RunPlan {
   /** Epoch ms at which every shard starts, so shards overlap in time. */
   readonly startAt: number;
   readonly shards: readonly ShardPlan[];
+}
+
+/**
+ * Longest one unit of load may take, ms: a request's timeout, or for a flow the sum of its steps' timeouts, each
+ * `until` step's wait included. Run lengths and deadlines are planned with it.
+ */
+export function unitTimeoutMs(probe: Pick<ResolvedProbe, 'request' | 'steps'>): number {
+  if (probe.steps === undefined) return probe.request.timeoutMs;
+  return probe.steps.reduce(
+    (sum, step) => sum + step.request.timeoutMs + (step.until === undefined ? 0 : step.until.timeout),
+    0,
+  );
 }
 
 /** Splits n into k near-equal whole parts (the first ones get the remainder). */

@@ -58,10 +58,30 @@ export interface RunMeasurement {
   readonly sampleErrors: readonly string[];
   /** Where requests' time went, merged exactly across shards; only phases that happened. */
   readonly phasesMs?: Readonly<Partial<Record<PhaseName, PhaseSummary>>>;
+  /**
+   * A flow's steps, in order. The run's own latency, requests and errors are then whole iterations: end to end,
+   * one per iteration, failed with the class of the step that failed.
+   */
+  readonly steps?: readonly StepSummary[];
   /** TCP connections the generator started, successful or not: load on the target too. */
   readonly connectAttempts?: number;
   /** Idempotent requests sent again after the server had closed their kept-alive connection (not errors). */
   readonly staleRetries?: number;
+}
+
+/** One step of a flow across all shards: counts added, histogram merged exactly. */
+export interface StepSummary {
+  readonly name: string;
+  /** Runs of the step: one per iteration that reached it (an `until` step's polls are counted in `polls`). */
+  readonly requests: { readonly total: number; readonly ok: number; readonly failed: number };
+  readonly errorRate: number;
+  readonly errors: ErrorCounts;
+  /** Of the step's successful runs: for an `until` step, from its first send to the response that satisfied it. */
+  readonly latencyMs: LatencySummaryMs;
+  /** Encoded like RunMeasurement.histogram: stored runs merge steps again for any window. */
+  readonly histogram: string;
+  /** Requests an `until` step sent, the satisfying one included. */
+  readonly polls?: number;
 }
 
 export interface PhaseSummary {

@@ -132,6 +132,8 @@ export class ShardRecorder {
     durationMs: number;
     generator: GeneratorHealth;
     stoppedEarly?: string | undefined;
+    /** A flow's per-step results (see FlowRecorder). */
+    steps?: ShardResult['steps'] | undefined;
   }): ShardResult {
     const statusCodes: Record<string, number> = {};
     this.statusCounts.forEach((n, code) => {
@@ -155,9 +157,11 @@ export class ShardRecorder {
     this.phases.forEach((histogram, i) => {
       if (histogram !== undefined) phases[PHASE_NAMES[i]!] = encodeHistogram(histogram);
     });
+    const { steps, ...rest } = meta;
     return {
       version: 1,
-      ...meta,
+      ...rest,
+      ...(steps === undefined ? {} : { steps }),
       ...(Object.keys(phases).length > 0 ? { phases } : {}),
       histogram: encodeHistogram(this.histogram),
       requests: { total: this.total, ok: this.ok, failed: this.failed },

@@ -35,6 +35,23 @@ export interface ShardResult {
   readonly sampleErrors: readonly string[];
   /** Per-phase histograms (same encoding as `histogram`), for the phases that happened at least once. */
   readonly phases?: Readonly<Partial<Record<PhaseName, string>>>;
+  /**
+   * A flow's steps, in order. The shard's own histogram and counters are then whole iterations (end to end);
+   * each step has its own, merged exactly like the run's.
+   */
+  readonly steps?: readonly StepShardResult[];
+}
+
+/** One step of a flow, as one shard measured it. */
+export interface StepShardResult {
+  readonly name: string;
+  /** Latencies of the step's successful runs, µs, encoded like ShardResult.histogram. */
+  readonly histogram: string;
+  /** Runs of the step (one per iteration that reached it), whatever number of requests an `until` took. */
+  readonly requests: { readonly total: number; readonly ok: number; readonly failed: number };
+  readonly errors: ErrorCounts;
+  /** Requests an `until` step sent, the satisfying one included; absent for other steps. */
+  readonly polls?: number;
 }
 
 /** Where a request's time went: new-connection setup, then the exchange itself. */

@@ -43,10 +43,27 @@ export interface SlaReport {
   readonly checks: readonly SlaCheck[];
 }
 
-function observe(
-  name: string,
-  run: RunMeasurement,
-): { metric: string; observed: number | null; atLeast: boolean } {
+type Observation = { metric: string; observed: number | null; atLeast: boolean };
+
+/** A step's SLA (`steps.<step>.<key>`), read from that step's own merged histogram and counts. */
+function observeStep(step: string, key: string, run: RunMeasurement): Observation {
+  const measured = run.steps?.find((s) => s.name === step);
+  const metric = `steps.${step}.${key === 'errorRate' ? 'errorRate' : `latency.${key.replace('.', '')}`}`;
+  if (measured === undefined) return { metric, observed: null, atLeast: false };
+  if (key === 'errorRate') return { metric, observed: measured.errorRate, atLeast: false };
+  const hasSamples = measured.latencyMs.max > 0;
+  if (!hasSamples) return { metric, observed: null, atLeast: false };
+  if (key === 'max' || key === 'mean') return { metric, observed: measured.latencyMs[key], atLeast: false };
+  return {
+    metric: `steps.${step}.latency.p${String(percentileOf(key)!).replace('.', '')}`,
+    observed: percentileMs(decodeHistogram(measured.histogram), percentileOf(key)!),
+    atLeast: false,
+  };
+}
+
+function observe(name: string, run: RunMeasurement): Observation {
+  const step = /^steps\.([^.]+)\.(.+)$/.exec(name);
+  if (step !== null) return observeStep(step[1]!, step[2]!, run);
   if (name === 'errorRate') return { metric: 'errorRate', observed: run.errorRate, atLeast: false };
   if (name === 'minThroughput')
     return { metric: 'throughputRps', observed: run.throughputRps, atLeast: true };

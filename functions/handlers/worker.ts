@@ -15,6 +15,7 @@ import {
 } from '../core/cloud/run-messages.ts';
 import { lostShardNote, shardRecord } from '../core/cloud/shard-record.ts';
 import { withUsedSecrets } from '../core/cloud/used-secrets.ts';
+import { unitTimeoutMs } from '../core/plan.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
 import { requiredEnv } from './environment.ts';
@@ -72,7 +73,8 @@ export function createWorkerHandler(
     const plan = planFromMessage(probe, task);
     const write = (outcome: Parameters<typeof shardRecord>[3]) =>
       store.write(shardRecord(probe.environment, task.runId, task.shard, outcome, now()));
-    const stopAfter = context.getRemainingTimeInMillis() - probe.request.timeoutMs - RETURN_MARGIN_MS;
+    // A flow's iteration may take all its steps' timeouts: it must end before the deadline too.
+    const stopAfter = context.getRemainingTimeInMillis() - unitTimeoutMs(probe) - RETURN_MARGIN_MS;
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, stopAfter));
     let result: ShardResult;

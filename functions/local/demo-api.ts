@@ -14,6 +14,8 @@ export interface DemoApiOptions {
   readonly errorRate?: number;
   /** Requests per second /fx/rates accepts before answering 429. @default 20 */
   readonly fxRateLimit?: number;
+  /** Time from a payment intent's confirmation to its settlement, ms (GET shows "processing" until then). @default 300 */
+  readonly settleAfterMs?: number;
 }
 
 export interface DemoApi {
@@ -63,7 +65,10 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   const extra = options.extraLatencyMs ?? 0;
   const errorRate = options.errorRate ?? 0;
   const fxLimit = options.fxRateLimit ?? 20;
-  const intents = new Map<string, { amount: number; currency: string; status: string }>();
+  const settleAfterMs = options.settleAfterMs ?? 300;
+  const intents = new Map<string, { amount: number; currency: string; status: string; settlesAt?: number }>();
+  // Idempotency-Key → intent id: a retried create returns the same intent, as payment APIs do.
+  const byKey = new Map<string, string>();
   let fxWindow = 0;
   let fxCount = 0;
   let reports = 0;
@@ -97,9 +102,18 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (typeof body?.amount !== 'number' || typeof body.currency !== 'string') {
         return [400, 2, { error: 'amount (number) and currency (string) required' }];
       }
+      const key = req.headers['idempotency-key'];
+      const replayed = typeof key === 'string' ? byKey.get(key) : undefined;
+      if (replayed !== undefined && intents.has(replayed)) {
+        return [201, latency(5, 5), { id: replayed, status: intents.get(replayed)!.status }];
+      }
       const id = `pi_${randomUUID().slice(0, 8)}`;
       // Bounded: a long-running demo must not grow without limit.
-      if (intents.size > 10_000) intents.clear();
+      if (intents.size > 10_000) {
+        intents.clear();
+        byKey.clear();
+      }
+      if (typeof key === 'string') byKey.set(key, id);
       intents.set(id, { amount: body.amount, currency: body.currency, status: 'requires_confirmation' });
       return [201, latency(25, 40), { id, status: 'requires_confirmation' }];
     }
@@ -108,8 +122,18 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (!authorized) return [401, 1, { error: 'missing or bad bearer token' }];
       const intent = intents.get(confirm[1] ?? '');
       if (!intent) return [404, 2, { error: 'payment intent not found' }];
-      intent.status = 'succeeded';
+      // Settlement is asynchronous: confirmed now, succeeded after settleAfterMs.
+      intent.status = 'processing';
+      intent.settlesAt = Date.now() + settleAfterMs;
       return [200, latency(40, 60), { id: confirm[1], status: intent.status }];
+    }
+    const intentPath = /^\/payments\/intents\/([\w-]+)$/.exec(path);
+    if (req.method === 'GET' && intentPath) {
+      if (!authorized) return [401, 1, { error: 'missing or bad bearer token' }];
+      const intent = intents.get(intentPath[1] ?? '');
+      if (!intent) return [404, 2, { error: 'payment intent not found' }];
+      if (intent.settlesAt !== undefined && Date.now() >= intent.settlesAt) intent.status = 'succeeded';
+      return [200, latency(3, 4), { id: intentPath[1], status: intent.status }];
     }
     if (req.method === 'GET' && path === '/fx/rates') {
       const second = Math.floor(Date.now() / 1000);

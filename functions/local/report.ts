@@ -2,6 +2,7 @@ import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
 import { formatPhases } from './phases.ts';
+import { formatSteps } from './steps.ts';
 import { type Style, table } from './style.ts';
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -28,6 +29,9 @@ export function plannedRequests(probe: ResolvedProbe): number | undefined {
 /** The errorRate SLA a probe gets when it declares none (set by evaluateSla, `isDefault` on the check). */
 export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
 
+/** An error rate, the run's or a step's ("steps.create.errorRate"). */
+const isErrorRate = (check: SlaCheck) => check.metric === 'errorRate' || check.metric.endsWith('.errorRate');
+
 export function formatObserved(check: SlaCheck): string {
   const r = check.regression;
   if (r?.unjudged) return `not judged: ${r.unjudged}`;
@@ -37,7 +41,7 @@ export function formatObserved(check: SlaCheck): string {
     const p = r.test ? `, U test p=${r.test.pValue < 0.0001 ? '<0.0001' : r.test.pValue.toFixed(4)}` : '';
     return `${ms(check.observed)} ms (${sign(r.relative)}${(100 * Math.abs(r.relative)).toFixed(1)}%, ${sign(r.absoluteMs)}${ms(Math.abs(r.absoluteMs))} ms${p})`;
   }
-  if (check.metric === 'errorRate') return pct(check.observed);
+  if (isErrorRate(check)) return pct(check.observed);
   if (check.metric === 'throughputRps') return `${num(check.observed)}/s`;
   return `${ms(check.observed)} ms`;
 }
@@ -50,7 +54,7 @@ export function formatThreshold(check: SlaCheck): string {
     const base = r.baselineMs === null ? 'no baseline' : `baseline ${ms(r.baselineMs)} ms`;
     return `regressed if > +${(100 * r.allowedRelative).toFixed(0)}%${delta} and p < ${r.test?.alpha ?? 'alpha'} (${base}, ${r.baselineRuns} runs, ${r.source})`;
   }
-  if (check.metric === 'errorRate') return `≤ ${pct(check.threshold)}`;
+  if (isErrorRate(check)) return `≤ ${pct(check.threshold)}`;
   if (check.metric === 'throughputRps') return `≥ ${num(check.threshold)}/s`;
   return `≤ ${ms(check.threshold)} ms`;
 }
@@ -99,7 +103,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const measured = hasLatency(result);
   const lines: string[] = [];
   lines.push(
-    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}, env ${result.environment})`)}  ${plural(result.requests.total, 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
+    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}${result.steps ? ' flow' : ''}, env ${result.environment})`)}  ${plural(result.requests.total, result.steps ? 'iteration' : 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
   );
   lines.push(
     indent(
@@ -118,6 +122,8 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
       '  ',
     ),
   );
+  const steps = formatSteps(result, ms);
+  if (steps !== undefined) lines.push(indent(steps, '  '));
   const phases = formatPhases(result, ms);
   if (phases !== undefined) lines.push(indent(phases, '  '));
   const statuses = Object.entries(result.statusCodes).map(([code, n]) => `${code} ×${num(n)}`);

@@ -3,7 +3,7 @@ import { generateShardLoad } from '../adapters/generate-load.ts';
 import { resolveSecrets } from '../adapters/secrets.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
 import { planRun, type ResolvedProbe, UnshardableLoadError } from '../core/plan.ts';
-import { prepareRequest } from '../core/prepare-request.ts';
+import { prepareWork } from '../core/prepare-work.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { TransportFactory } from '../core/transport.ts';
@@ -62,6 +62,6 @@ export async function checkBeforeRun(
         throw error;
       }
     }
-    prepareRequest(probe, await resolveSecrets(probe.secrets, { env }));
+    prepareWork(probe, await resolveSecrets(probe.secrets, { env }));
   }
 }

@@ -1,5 +1,5 @@
 import { ArrivalSchedule } from '../pacing.ts';
-import type { ResolvedProbe } from '../plan.ts';
+import { type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
 
 /** CloudWatch alarm periods are whole minutes here (10/20/30 s would need high-resolution metrics). */
 const MINUTE_S = 60;
@@ -22,7 +22,7 @@ export function guaranteedSamples(probe: ResolvedProbe): number {
     case 'burst':
       return (
         load.requests ??
-        Math.floor((load.connections * (load.durationMs ?? load.maxDurationMs)) / probe.request.timeoutMs)
+        Math.floor((load.connections * (load.durationMs ?? load.maxDurationMs)) / unitTimeoutMs(probe))
       );
     case 'rate':
       return Math.floor(new ArrivalSchedule(load.stages).total);

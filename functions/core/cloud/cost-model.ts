@@ -1,5 +1,5 @@
 import { expectedDurationMs } from '../engines/run-shard.ts';
-import type { ResolvedProbe } from '../plan.ts';
+import { type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
 import { probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
 import { publishedMetrics } from './metric-data.ts';
@@ -81,7 +81,7 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
   const workflow = workflowFor(probe);
   const o = RUN_OVERHEAD;
   // A request-count burst has no fixed length: its maximum duration bounds the bill.
-  const loadMs = expectedDurationMs(probe.load, probe.request.timeoutMs);
+  const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
   const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
   const gbSeconds =

@@ -31,11 +31,16 @@ export interface EnvironmentBudget {
   readonly maxShards: number | undefined;
 }
 
-/** The secrets a probe's request really uses: an unreadable secret of another probe must not invalidate it. */
+/**
+ * The secrets a probe's request (or its flow's steps) really uses: an unreadable secret of another probe must not
+ * invalidate it.
+ */
 function usedSecrets(probe: ResolvedProbe): Record<string, string> {
-  const { url, headers, body } = probe.request;
+  const requests = [probe.request, ...(probe.steps ?? []).map((step) => step.request)];
   const used = new Set(
-    [url, ...Object.values(headers), body ?? ''].flatMap((text) => variableReferences(text)),
+    requests
+      .flatMap(({ url, headers, body }) => [url, ...Object.values(headers), body ?? ''])
+      .flatMap((text) => variableReferences(text)),
   );
   return Object.fromEntries(Object.entries(probe.secrets).filter(([name]) => used.has(name)));
 }

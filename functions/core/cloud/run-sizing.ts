@@ -1,5 +1,5 @@
 import { plannedDurationMs } from '../engines/run-shard.ts';
-import { planRun, type ResolvedProbe } from '../plan.ts';
+import { planRun, type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
 
 /** Express workflows end after 5 minutes; keep a margin for Plan, Aggregate and invocation overhead. */
 export const EXPRESS_MAX_MS = 300_000;
@@ -32,8 +32,8 @@ export function plannedShards(probe: ResolvedProbe): number {
 export function workerBudgetMs(probe: ResolvedProbe): number {
   return (
     START_LEAD_MAX_MS +
-    plannedDurationMs(probe.load, probe.request.timeoutMs) +
-    probe.request.timeoutMs +
+    plannedDurationMs(probe.load, unitTimeoutMs(probe)) +
+    unitTimeoutMs(probe) +
     FINISH_MARGIN_MS
   );
 }
@@ -42,8 +42,8 @@ export function workerBudgetMs(probe: ResolvedProbe): number {
 export function runLoadMs(probe: ResolvedProbe): number {
   return (
     startLeadMs(plannedShards(probe)) +
-    plannedDurationMs(probe.load, probe.request.timeoutMs) +
-    probe.request.timeoutMs
+    plannedDurationMs(probe.load, unitTimeoutMs(probe)) +
+    unitTimeoutMs(probe)
   );
 }
 

@@ -1,13 +1,16 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compileAssertions } from '../assertions.ts';
+import { type CompiledAssertions, compileAssertions } from '../assertions.ts';
+import { FlowRecorder } from '../flows/flow-recorder.ts';
+import { FlowRunner } from '../flows/flow-runner.ts';
+import type { CompiledFlow } from '../flows/prepare-flow.ts';
 import { encodeHistogram } from '../histogram.ts';
 import { ArrivalSchedule } from '../pacing.ts';
-import type { ResolvedLoad, ResolvedProbe } from '../plan.ts';
+import { type ResolvedLoad, type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
 import type { Redactor } from '../redact.ts';
 import { ShardRecorder, timelineSlotMs } from '../shard-recorder.ts';
 import type { ShardResult } from '../shard-result.ts';
-import type { PreparedRequest, TransportFactory } from '../transport.ts';
+import type { PreparedRequest, Transport, TransportFactory } from '../transport.ts';
 import { runBurst } from './burst-engine.ts';
 import { EngineContext } from './engine-context.ts';
 import { runLatency } from './latency-engine.ts';
@@ -27,8 +30,10 @@ export interface ShardRunOptions {
   readonly probe: ResolvedProbe;
   readonly shard: number;
   readonly load: ResolvedLoad;
-  /** The request with secrets already substituted. */
-  readonly request: Omit<PreparedRequest, 'captureHeaders' | 'captureBody' | 'bodyCap' | 'timeoutMs'>;
+  /** The request with secrets already substituted; for a flow probe, `flow` instead. */
+  readonly request?: Omit<PreparedRequest, 'captureHeaders' | 'captureBody' | 'bodyCap' | 'timeoutMs'>;
+  /** A flow probe's steps compiled with their secrets (see prepareFlow): each unit of load is one iteration. */
+  readonly flow?: CompiledFlow;
   readonly transport: TransportFactory;
   /** Epoch ms to start at (shards of one run start together); now when omitted. */
   readonly startAt?: number;
@@ -38,6 +43,23 @@ export interface ShardRunOptions {
   readonly onStart?: (recorder: ShardRecorder) => void;
   /** Applied to every text the shard reports: the resolved secret values never leave it. */
   readonly redact?: Redactor;
+}
+
+/** A flow's step assertions judge each response; the iteration itself is judged by its steps alone. */
+const ITERATION_JUDGED_BY_STEPS: CompiledAssertions = {
+  needsHeaders: false,
+  needsBody: false,
+  check: () => undefined,
+};
+
+/** The transport a flow's engine sees: the same connections, each running whole iterations. */
+function flowTransport(transport: Transport, runner: FlowRunner): Transport {
+  return {
+    lanes: transport.lanes.map((lane) => runner.lane(lane)),
+    preconnect: () => transport.preconnect(),
+    counters: () => transport.counters(),
+    close: () => transport.close(),
+  };
 }
 
 /** How long the load itself runs at most, ms. */
@@ -70,17 +92,23 @@ function connectionsOf(load: ResolvedLoad): number {
  * within the planned duration plus one request timeout (plus a second of grace to collect the cut requests).
  */
 export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
-  const { probe, load } = options;
+  const { probe, load, flow } = options;
   const timeoutMs = probe.request.timeoutMs;
-  const assertions = compileAssertions(probe.assert);
+  // A unit of load is a request, or a whole flow iteration: run lengths and the hard deadline allow for it.
+  const unitMs = unitTimeoutMs(probe);
+  const assertions = flow ? ITERATION_JUDGED_BY_STEPS : compileAssertions(probe.assert);
+  const prepared = flow
+    ? { origin: flow.origin, path: '/', method: 'GET', headers: {}, body: undefined }
+    : options.request;
+  if (prepared === undefined) throw new TypeError('runShard: expected a request or a flow, got neither');
   const request: PreparedRequest = {
-    ...options.request,
+    ...prepared,
     timeoutMs,
     bodyCap: probe.bodyCap,
     captureHeaders: assertions.needsHeaders,
     captureBody: assertions.needsBody,
   };
-  const transport = options.transport({
+  const http = options.transport({
     origin: request.origin,
     connections: connectionsOf(load),
     timeoutMs,
@@ -90,7 +118,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   });
   // Connections of a load open before it starts (while shards wait for their shared start), so the first
   // second measures the target, not a storm of connects; a latency check's fresh connections are its point.
-  await Promise.race([transport.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]);
+  await Promise.race([http.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]);
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
@@ -98,23 +126,32 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   const startedAt = new Date();
   const recorder = new ShardRecorder(
     performance.now(),
-    timelineSlotMs(expectedDurationMs(load, timeoutMs)),
+    timelineSlotMs(expectedDurationMs(load, unitMs)),
     options.redact,
   );
+  const steps = flow
+    ? new FlowRecorder(flow.steps.map((step) => ({ name: step.name, polling: step.until !== undefined })))
+    : undefined;
+  const runner = flow && steps ? new FlowRunner(flow, recorder, steps, probe.bodyCap) : undefined;
+  const transport = runner ? flowTransport(http, runner) : http;
   const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
 
-  const onSignal = () => ctx.stop('interrupted: stopped by signal');
+  const onSignal = () => {
+    ctx.stop('interrupted: stopped by signal');
+    runner?.stop('the run was interrupted during the flow');
+  };
   if (options.signal?.aborted) onSignal();
   options.signal?.addEventListener('abort', onSignal, { once: true });
   // The hard deadline: whatever happens, connections close and the shard reports.
   const hardDeadline = setTimeout(
     () => {
       ctx.stop('interrupted: hard deadline reached');
+      runner?.stop('the hard deadline was reached during the flow');
       void transport.close();
     },
-    plannedDurationMs(load, timeoutMs) + timeoutMs + CLOSE_GRACE_MS,
+    plannedDurationMs(load, unitMs) + unitMs + CLOSE_GRACE_MS,
   );
   options.onStart?.(recorder);
 
@@ -156,5 +193,6 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       ...(ctx.sendLateness.totalCount > 0 ? { sendLateness: encodeHistogram(ctx.sendLateness) } : {}),
     },
     stoppedEarly: ctx.stopReason,
+    steps: steps?.toResult(),
   });
 }

@@ -27,9 +27,10 @@ export interface EnvironmentDefinition {
   /**
    * Values for `${name}` in URLs, headers, bodies and other variables (resolved transitively; a cycle or an
    * undefined name is a validation error). A `{ secret: "env:NAME" }` reference is resolved where the load runs
-   * and never written to results, logs or reports.
+   * and never written to results, logs or reports. A list (`['acct-1', 'acct-2']`) is for `${pick(name)}` in a
+   * flow's steps: one item at random per use.
    */
-  readonly variables?: Readonly<Record<string, string | { readonly secret: string }>>;
+  readonly variables?: Readonly<Record<string, string | readonly string[] | { readonly secret: string }>>;
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
   readonly notify?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
   /** Safety caps every probe of this environment must stay within. Validation fails when one is exceeded. */
@@ -136,6 +137,8 @@ export type SlaDefinition = {
    * one-sided Mann-Whitney U test says the run is slower (p < `alpha`).
    */
   readonly regression?: RegressionDefinition;
+  /** A flow's per-step SLAs, by step name: `{ settled: { p95: 1500 } }` (latency keys and errorRate). */
+  readonly steps?: Readonly<Record<string, Omit<SlaDefinition, 'steps' | 'minThroughput'>>>;
 };
 
 export type RegressionDefinition = {
@@ -151,6 +154,35 @@ export type RegressionDefinition = {
   /** One-sided significance level. @default 0.01 @maximum 0.5 */
   readonly alpha?: number;
 };
+
+/** A value taken from a step's response for `${name}` in later steps. */
+export type CaptureDefinition = (
+  | { readonly json: string }
+  | { readonly header: string }
+  /** Over the body: the first group, else the whole match. */
+  | { readonly regex: string }
+) & {
+  /** Redacted as `***` in every output, like a secret. @default false */
+  readonly secret?: boolean;
+};
+
+/**
+ * One step of a flow. Its texts may use the environment's variables, captures of earlier steps and built-ins,
+ * fresh per use: `${uuid}`, `${now}` (ISO 8601), `${nowMs}`, `${randomInt(a,b)}`, `${pick(list)}`.
+ */
+export interface StepDefinition {
+  /** Names the step in results, reports and `sla.steps`. */
+  readonly name: string;
+  readonly request: RequestDefinition;
+  /** A capture that finds nothing fails the iteration at this step (class `capture`). */
+  readonly capture?: Readonly<Record<string, CaptureDefinition>>;
+  readonly assert?: AssertionsDefinition;
+  /**
+   * Repeats the request every `every` until its response passes these assertions (class `timeout_until` when
+   * `timeout` passes first); the step's latency is from its first send to that response, polls counted apart.
+   */
+  readonly until?: AssertionsDefinition & { readonly every?: Duration; readonly timeout: Duration };
+}
 
 export interface AbortDefinition {
   /** Stop the run when the error rate goes above this, once minRequests have completed. @default 0.5 */
@@ -182,7 +214,13 @@ export interface ProbeDefinition {
   /** Stable id: a metric dimension and a storage key. Lowercase letters, digits, "-" and "_". */
   readonly id: string;
   readonly description?: string;
-  readonly request: RequestDefinition;
+  /** One request per unit of load; give exactly one of request and steps. */
+  readonly request?: RequestDefinition;
+  /**
+   * A flow: its steps run in order, one iteration per unit of load (latency: N paced iterations; burst: N virtual
+   * users; rate: iterations started per second). Every step targets the baseUrl's origin.
+   */
+  readonly steps?: readonly StepDefinition[];
   /** @default defaults.schedule, else "rate(5 minutes)" */
   readonly schedule?: ScheduleExpression | ScheduleDefinition;
   /** @default { kind: "latency" } */

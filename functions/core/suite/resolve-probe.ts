@@ -1,4 +1,4 @@
-import { maxShards, type ResolvedLoad, type ResolvedProbe } from '../plan.ts';
+import { maxShards, type ResolvedLoad, type ResolvedProbe, type ResolvedStep } from '../plan.ts';
 import {
   DEFAULT_ABORT,
   DEFAULT_ALERT,
@@ -7,7 +7,7 @@ import {
   rateIntervalMs,
 } from './limits.ts';
 import { rateStages } from './rate-stages.ts';
-import type { ProbeSpec, Suite } from './schema.ts';
+import type { ProbeSpec, RequestSpec, Suite } from './schema.ts';
 import { substitute } from './template.ts';
 import { resolveVariables } from './variables.ts';
 
@@ -79,46 +79,85 @@ export function defaultShards(load: ResolvedLoad): number {
   }
 }
 
+/**
+ * A request with the environment's values filled in. In a plain request one pass leaves only `${secret}`
+ * placeholders, for the worker; in a flow's step, captures and built-ins (`${token}`, `${uuid}`) stay too.
+ */
+function resolveRequest(
+  request: RequestSpec,
+  suite: Suite,
+  probeId: string,
+  values: Readonly<Record<string, string>>,
+  flow: boolean,
+): ResolvedStep['request'] {
+  const fill = (text: string) => (flow ? fillKnown(text, values) : substitute(text, values));
+  // Filled first: a path may itself come from a variable ("${path}/orders").
+  const filledUrl = fill(request.url);
+  const url = filledUrl.startsWith('/') ? `${values.baseUrl}${filledUrl}` : filledUrl;
+  const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probeId})` };
+  for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...request.headers })) {
+    headers[k.toLowerCase()] = fill(v);
+  }
+  let body: string | undefined;
+  const bodyIsJson = request.body !== undefined && typeof request.body !== 'string';
+  if (typeof request.body === 'string') body = fill(request.body);
+  else if (request.body !== undefined) {
+    body = fill(JSON.stringify(request.body));
+    headers['content-type'] ??= 'application/json';
+  }
+  return {
+    method: request.method ?? 'GET',
+    url,
+    headers,
+    body,
+    bodyIsJson,
+    timeoutMs: request.timeout ?? suite.defaults.timeout ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+/** Fills the names `values` holds and leaves every other placeholder (captures, built-ins) as written. */
+function fillKnown(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([A-Za-z_]\w*)\}/g, (whole, name: string) =>
+    Object.hasOwn(values, name) ? values[name]! : whole,
+  );
+}
+
 /** Binds a validated probe to one environment: URL, variables, defaults and caps applied; secrets left as refs. */
 export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
   const env = suite.environments[environment];
   if (!env) throw new UnknownEnvironmentError(environment, Object.keys(suite.environments));
-  const { values, secrets, problems } = resolveVariables(env.baseUrl.replace(/\/$/, ''), env.variables);
+  const { values, secrets, lists, problems } = resolveVariables(
+    env.baseUrl.replace(/\/$/, ''),
+    env.variables,
+  );
   if (problems.length > 0) throw new UnresolvedVariableError(environment, problems);
-  // Values are resolved already: one pass leaves only `${secret}` placeholders, for the worker.
-  const fill = (text: string) => substitute(text, values);
-  // Filled first: a path may itself come from a variable ("${path}/orders").
-  const filledUrl = fill(probe.request.url);
-  const url = filledUrl.startsWith('/') ? `${values.baseUrl}${filledUrl}` : filledUrl;
-  const headers: Record<string, string> = { 'user-agent': `${USER_AGENT} (probe ${probe.id})` };
-  for (const [k, v] of Object.entries({ ...suite.defaults.headers, ...probe.request.headers })) {
-    headers[k.toLowerCase()] = fill(v);
-  }
-  let body: string | undefined;
-  if (typeof probe.request.body === 'string') body = fill(probe.request.body);
-  else if (probe.request.body !== undefined) {
-    body = fill(JSON.stringify(probe.request.body));
-    headers['content-type'] ??= 'application/json';
-  }
-  const timeoutMs = probe.request.timeout ?? suite.defaults.timeout ?? DEFAULT_TIMEOUT_MS;
   const load = resolveLoad(probe, env.caps);
   const connection =
-    probe.request.connection ?? suite.defaults.connection ?? (load.kind === 'latency' ? 'fresh' : 'reuse');
+    (probe.request ?? probe.steps?.[0]?.request)?.connection ??
+    suite.defaults.connection ??
+    (load.kind === 'latency' ? 'fresh' : 'reuse');
   const schedule = probe.schedule ?? suite.defaults.schedule ?? DEFAULT_SCHEDULE;
+  const bind = (request: RequestSpec, flow: boolean) =>
+    resolveRequest(request, suite, probe.id, values, flow);
+  const steps = probe.steps?.map(
+    (step): ResolvedStep => ({
+      name: step.name,
+      request: bind(step.request, true),
+      capture: step.capture ?? {},
+      assert: step.assert,
+      until: step.until,
+    }),
+  );
+  // The schema guarantees one of request and steps.
+  const { bodyIsJson: _, ...request } = probe.request ? bind(probe.request, false) : steps![0]!.request;
   return {
     suite: suite.name,
     environment,
     id: probe.id,
     description: probe.description,
     runbook: probe.runbook,
-    request: {
-      method: probe.request.method ?? 'GET',
-      url,
-      headers,
-      body,
-      timeoutMs,
-      connection,
-    },
+    request: { ...request, connection },
+    ...(steps === undefined ? {} : { steps, lists }),
     secrets,
     load,
     assert: probe.assert,

@@ -283,28 +283,91 @@ const threshold = (value: z.ZodType<number, unknown>) =>
 
 const latencyThreshold = threshold(positiveDuration(undefined, 'milliseconds as a number'));
 
-export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
-  const out: Record<string, Threshold | RegressionSpec> = {};
+/** The schema of one SLA key, or undefined when the key is not an SLA. */
+function slaKeySchema(key: string): z.ZodType<Threshold, unknown> | undefined {
+  if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) return latencyThreshold;
+  if (key === 'errorRate') return threshold(fraction());
+  if (key === 'minThroughput') return threshold(positive('requests per second', HARD_LIMITS.rate));
+  return undefined;
+}
+
+/** Key of a per-step SLA in SlaSpec: `sla: { steps: { settled: { p95 } } }` becomes `"steps.settled.p95"`. */
+export const stepSlaKey = (step: string, key: string) => `steps.${step}.${key}`;
+
+function addThresholds(
+  input: Record<string, unknown>,
+  out: Record<string, Threshold | RegressionSpec>,
+  ctx: z.RefinementCtx,
+  at: readonly string[],
+  step: string | undefined,
+): void {
   for (const [key, raw] of Object.entries(input)) {
-    let schema: z.ZodType<Threshold | RegressionSpec, unknown> | undefined;
-    if (key === 'regression') schema = regressionSchema;
-    else if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) schema = latencyThreshold;
-    else if (key === 'errorRate') schema = threshold(fraction());
-    else if (key === 'minThroughput') schema = threshold(positive('requests per second', HARD_LIMITS.rate));
+    if (key === 'steps' && step === undefined) {
+      addStepThresholds(raw, out, ctx);
+      continue;
+    }
+    if (key === 'regression' && step === undefined) {
+      const parsed = regressionSchema.safeParse(raw);
+      if (parsed.success) out.regression = parsed.data;
+      else
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
+      continue;
+    }
+    const schema = key === 'minThroughput' && step !== undefined ? undefined : slaKeySchema(key);
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
-        path: [key],
-        message: 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput or regression)',
+        path: [...at, key],
+        message:
+          step === undefined
+            ? 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, regression or steps)'
+            : 'unknown step SLA (expected p50 … p99.9, max, mean or errorRate)',
       });
       continue;
     }
     const parsed = schema.safeParse(raw);
-    if (parsed.success) out[key] = parsed.data;
+    if (parsed.success) out[step === undefined ? key : stepSlaKey(step, key)] = parsed.data as Threshold;
     else
       for (const issue of parsed.error.issues)
-        ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
+        ctx.addIssue({ ...issue, path: [...at, key, ...issue.path] } as never);
   }
+}
+
+/** `steps: { <step name>: { p95: 1500, errorRate: 0 } }`: the step names are checked against the probe's steps. */
+function addStepThresholds(
+  raw: unknown,
+  out: Record<string, Threshold | RegressionSpec>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['steps'],
+      message: `expected SLAs per step name ({ settled: { p95: 1500 } }), got ${describeValue(raw)}`,
+    });
+    return;
+  }
+  for (const [step, spec] of Object.entries(raw)) {
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', step],
+        message: `expected SLAs like { p95: 1500 }, got ${describeValue(spec)}`,
+      });
+      continue;
+    }
+    addThresholds(spec as Record<string, unknown>, out, ctx, ['steps', step], step);
+  }
+}
+
+/**
+ * SLAs by key. Per-step SLAs (`steps: { <name>: {...} }`) are flattened to `steps.<name>.<key>` keys, so every
+ * consumer of an SLA (checks, alarms, reports) reads one flat map.
+ */
+export const slaSchema = z.record(z.string(), z.unknown()).transform((input, ctx) => {
+  const out: Record<string, Threshold | RegressionSpec> = {};
+  addThresholds(input, out, ctx, [], undefined);
   return out;
 });
 
@@ -344,28 +407,216 @@ export const alertSchema = z.strictObject({
     .optional(),
 });
 
-export const probeSchema = z.strictObject({
-  id: patterned(
-    /^[a-z0-9][a-z0-9_-]{0,62}$/,
-    'a stable id of lowercase letters, digits, "-" or "_" (it becomes a metric dimension and a storage key)',
-  ),
-  description: z.string().optional(),
-  /** What on-call opens when this probe pages: named in every notification about it. */
-  runbook: patterned(/^https?:\/\/\S+$/, 'an http(s) URL of the runbook').optional(),
-  request: requestSchema,
-  schedule: scheduleSchema.optional(),
-  load: loadSchema.optional(),
-  assert: assertionsSchema.optional(),
-  sla: slaSchema.optional(),
-  abort: abortSchema.optional(),
-  bodyCap: bytes().optional(),
-  /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */
-  shards: positive('shards', 1_000, true).optional(),
-  alert: alertSchema.optional(),
+/** Names a flow may use without declaring them: fresh values per use (see functions/core/flows/flow-template.ts). */
+export const BUILT_IN_VALUES = ['uuid', 'now', 'nowMs', 'randomInt', 'pick'] as const;
+
+/** Where a capture reads its value: a JSON path, a response header (lower-cased), or a regex over the body. */
+export type CaptureRule = { readonly secret: boolean } & (
+  | { readonly json: string }
+  | { readonly header: string }
+  | { readonly regex: string }
+);
+
+const captureSchema = z.unknown().transform((input, ctx): CaptureRule => {
+  const expected =
+    'one of { json: "$.path" }, { header: "name" } or { regex: "pattern" }, with optional secret: true';
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return failWith(ctx, input, expected);
+  const { json, header, regex, secret, ...rest } = input as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    for (const key of unknown) ctx.addIssue({ code: 'custom', path: [key], message: 'unknown field' });
+    return z.NEVER;
+  }
+  if (secret !== undefined && typeof secret !== 'boolean') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secret'],
+      message: `expected true or false, got ${describeValue(secret)}`,
+    });
+    return z.NEVER;
+  }
+  const given = [json, header, regex].filter((v) => v !== undefined).length;
+  if (given !== 1) return failWith(ctx, input, expected);
+  const isSecret = secret === true;
+  if (json !== undefined) {
+    if (typeof json === 'string' && JSON_PATH.test(json)) return { json, secret: isSecret };
+    ctx.addIssue({
+      code: 'custom',
+      path: ['json'],
+      message: `expected a JSON path like "$.data.items[0].id", got ${describeValue(json)}`,
+    });
+    return z.NEVER;
+  }
+  if (header !== undefined) {
+    if (typeof header === 'string' && HEADER_NAME.test(header)) {
+      return { header: header.toLowerCase(), secret: isSecret };
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: ['header'],
+      message: `expected a header name (RFC 9110 token), got ${describeValue(header)}`,
+    });
+    return z.NEVER;
+  }
+  let problem: string | undefined;
+  if (typeof regex !== 'string' || regex.length === 0) problem = `got ${describeValue(regex)}`;
+  else {
+    try {
+      new RegExp(regex);
+    } catch (error) {
+      problem = `got ${describeValue(regex)} (${(error as Error).message})`;
+    }
+  }
+  if (problem === undefined) return { regex: regex as string, secret: isSecret };
+  ctx.addIssue({
+    code: 'custom',
+    path: ['regex'],
+    message: `expected a regular expression over the body (its first group, else the whole match, is captured), ${problem}`,
+  });
+  return z.NEVER;
 });
+
+/** Repeat the step's request every `every` until its response passes these assertions or `timeout` passes. */
+const untilSchema = assertionsSchema
+  .extend({
+    every: positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' })
+      .optional()
+      .default(1_000),
+    timeout: positiveDuration({ max: HARD_LIMITS.durationMs, limit: 'the hard limit of a run' }),
+  })
+  .superRefine((until, ctx) => {
+    const conditions = ['status', 'headers', 'json', 'bodyContains', 'maxBodyBytes'] as const;
+    if (!conditions.some((key) => until[key] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a condition to wait for (${conditions.join(', ')}), got none`,
+      });
+    }
+    if (until.every >= until.timeout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['every'],
+        message: `expected every below timeout (${formatMs(until.timeout)}), got ${formatMs(until.every)}`,
+      });
+    }
+  });
+
+const STEP_NAME = /^[A-Za-z][\w-]{0,62}$/;
+const CAPTURE_NAME = /^[A-Za-z_]\w*$/;
+
+export const stepSchema = z.strictObject({
+  /** Names the step in results, reports and `sla.steps`. */
+  name: patterned(STEP_NAME, 'a step name of letters, digits, "-" or "_", starting with a letter'),
+  request: requestSchema,
+  /** Values taken from this step's response, for `${name}` in later steps. */
+  capture: z
+    .record(
+      patterned(CAPTURE_NAME, 'a capture name of letters, digits and "_" (used as ${name})'),
+      captureSchema,
+    )
+    .optional(),
+  assert: assertionsSchema.optional(),
+  until: untilSchema.optional(),
+});
+
+/** Steps a flow may have at most: a flow is a scenario, not a crawler. */
+export const MAX_STEPS = 20;
+
+export const probeSchema = z
+  .strictObject({
+    id: patterned(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/,
+      'a stable id of lowercase letters, digits, "-" or "_" (it becomes a metric dimension and a storage key)',
+    ),
+    description: z.string().optional(),
+    /** What on-call opens when this probe pages: named in every notification about it. */
+    runbook: patterned(/^https?:\/\/\S+$/, 'an http(s) URL of the runbook').optional(),
+    /** One request per unit of load; or `steps`, a flow. */
+    request: requestSchema.optional(),
+    steps: z.array(stepSchema).min(1).max(MAX_STEPS).optional(),
+    schedule: scheduleSchema.optional(),
+    load: loadSchema.optional(),
+    assert: assertionsSchema.optional(),
+    sla: slaSchema.optional(),
+    abort: abortSchema.optional(),
+    bodyCap: bytes().optional(),
+    /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */
+    shards: positive('shards', 1_000, true).optional(),
+    alert: alertSchema.optional(),
+  })
+  .superRefine((probe, ctx) => {
+    if ((probe.request === undefined) === (probe.steps === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['request'],
+        message: `expected exactly one of request (one request) or steps (a flow), got ${probe.request === undefined ? 'neither' : 'both'}`,
+      });
+    }
+    if (probe.steps === undefined) {
+      for (const key of Object.keys(probe.sla ?? {})) {
+        if (key.startsWith('steps.')) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sla', 'steps'],
+            message: 'expected per-step SLAs only on a probe with steps, got a probe with one request',
+          });
+          break;
+        }
+      }
+      return;
+    }
+    if (probe.assert !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assert'],
+        message: 'expected assertions on each step (steps[i].assert) in a flow, got a probe-level assert',
+      });
+    }
+    const names = new Map<string, number>();
+    const captures = new Map<string, number>();
+    probe.steps.forEach((step, index) => {
+      const first = names.get(step.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', index, 'name'],
+          message: `duplicate step name "${step.name}" (also steps[${first}])`,
+        });
+      } else names.set(step.name, index);
+      for (const capture of Object.keys(step.capture ?? {})) {
+        const at = ['steps', index, 'capture', capture];
+        const earlier = captures.get(capture);
+        if ((BUILT_IN_VALUES as readonly string[]).includes(capture)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at,
+            message: `expected a name other than the built-ins (${BUILT_IN_VALUES.join(', ')}), got "${capture}"`,
+          });
+        } else if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: at,
+            message: `expected each capture name once in a flow, got "${capture}" again (also steps[${earlier}])`,
+          });
+        } else captures.set(capture, index);
+      }
+    });
+    for (const key of Object.keys(probe.sla ?? {})) {
+      const step = /^steps\.([^.]+)\./.exec(key)?.[1];
+      if (step !== undefined && !names.has(step)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sla', 'steps', step],
+          message: `unknown step "${step}" (the flow's steps: ${[...names.keys()].join(', ')})`,
+        });
+      }
+    }
+  });
 
 const variableSchema = z.union([
   z.string(),
+  /** A list for `${pick(name)}` in flows (test accounts): one item at random per use. */
+  z.array(z.string()).min(1, 'expected a list of at least one value'),
   z.strictObject({
     secret: z
       .unknown()
@@ -450,6 +701,10 @@ export type Suite = z.output<typeof suiteSchema>;
 export type ProbeSpec = z.output<typeof probeSchema>;
 export type LoadSpec = z.output<typeof loadSchema>;
 export type AssertionsSpec = z.output<typeof assertionsSchema>;
+export type StepSpec = z.output<typeof stepSchema>;
+export type RequestSpec = z.output<typeof requestSchema>;
+export type CaptureSpec = z.output<typeof captureSchema>;
+export type UntilSpec = z.output<typeof untilSchema>;
 export type SlaSpec = z.output<typeof slaSchema>;
 export type EnvironmentSpec = z.output<typeof environmentSchema>;
 export type AbortSpec = z.output<typeof abortSchema>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatMs } from '../durations.ts';
+import { placeholderProblem, placeholders } from '../flows/flow-template.ts';
 import { maxShards } from '../plan.ts';
 import { describeValue } from './fields.ts';
 import { headerValueProblem } from './headers.ts';
@@ -11,6 +12,8 @@ import {
   environmentSchema,
   type ProbeSpec,
   probeSchema,
+  type RequestSpec,
+  type StepSpec,
   type Suite,
   suiteSchema,
 } from './schema.ts';
@@ -164,6 +167,72 @@ function referenceProblems(
   return problems;
 }
 
+/** A request's texts that take `${name}` references, with their paths; headers flagged. */
+function requestTexts(at: string, request: RequestSpec): (readonly [string, string, boolean])[] {
+  const texts: (readonly [string, string, boolean])[] = [[`${at}.url`, request.url, false]];
+  for (const [k, v] of Object.entries(request.headers ?? {})) texts.push([`${at}.headers.${k}`, v, true]);
+  if (request.body !== undefined) {
+    texts.push([
+      `${at}.body`,
+      typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+      false,
+    ]);
+  }
+  return texts;
+}
+
+/**
+ * A flow's steps may name the environment's variables, captures of earlier steps and the built-ins; a header
+ * whose value is known here (no capture or built-in in it) must be a valid header value already.
+ */
+function flowReferenceProblems(
+  index: number,
+  steps: readonly StepSpec[],
+  envName: string,
+  variables: ResolvedVariables,
+): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  const broken = new Set(variables.problems.map((p) => p.variable));
+  const captures = new Set<string>();
+  steps.forEach((step, s) => {
+    const scope = { fixed: variables.values, lists: variables.lists, captures };
+    for (const [path, text, header] of requestTexts(`probes[${index}].steps[${s}].request`, step.request)) {
+      const found = placeholders(text);
+      let fixed = true;
+      for (const p of found) {
+        if (p.args === undefined && broken.has(p.name)) {
+          fixed = false;
+          continue;
+        }
+        const problem = placeholderProblem(p, scope);
+        if (problem !== undefined) problems.push({ path, message: `${problem} in environment "${envName}"` });
+        if (problem !== undefined || p.args !== undefined || !Object.hasOwn(variables.values, p.name))
+          fixed = false;
+      }
+      if (header && fixed && found.length > 0) {
+        const problem = headerValueProblem(substitute(text, variables.values));
+        if (problem !== undefined) {
+          problems.push({
+            path,
+            message: `${problem} once its variables are filled in for environment "${envName}"`,
+          });
+        }
+      }
+    }
+    for (const name of Object.keys(step.capture ?? {})) {
+      // A variable would fill `${name}` before the run, and the capture would never be read.
+      if (Object.hasOwn(variables.values, name) || Object.hasOwn(variables.lists, name)) {
+        problems.push({
+          path: `probes[${index}].steps[${s}].capture.${name}`,
+          message: `expected a capture name that is not a variable of environment "${envName}", got "${name}"`,
+        });
+      }
+      captures.add(name);
+    }
+  });
+  return problems;
+}
+
 /** Checks across fields (unique ids, variables, caps, shards) over whatever parts of the suite did parse. */
 function semanticProblems(
   environments: Readonly<Record<string, EnvironmentSpec>>,
@@ -188,21 +257,18 @@ function semanticProblems(
     } else seen.set(probe.id, index);
 
     for (const [envName, env] of Object.entries(environments)) {
-      const texts: (readonly [string, string, boolean])[] = [
-        [`probes[${index}].request.url`, probe.request.url, false],
-      ];
-      for (const [k, v] of Object.entries(probe.request.headers ?? {})) {
-        texts.push([`probes[${index}].request.headers.${k}`, v, true]);
+      if (probe.request !== undefined) {
+        problems.push(
+          ...referenceProblems(
+            requestTexts(`probes[${index}].request`, probe.request),
+            envName,
+            resolved.get(envName)!,
+          ),
+        );
       }
-      const body = probe.request.body;
-      if (body !== undefined) {
-        texts.push([
-          `probes[${index}].request.body`,
-          typeof body === 'string' ? body : JSON.stringify(body),
-          false,
-        ]);
+      if (probe.steps !== undefined) {
+        problems.push(...flowReferenceProblems(index, probe.steps, envName, resolved.get(envName)!));
       }
-      problems.push(...referenceProblems(texts, envName, resolved.get(envName)!));
 
       const envelope = probeLoadEnvelope(probe);
       const caps = env.caps;

@@ -1,7 +1,10 @@
 import { substitute, variableReferences } from './template.ts';
 
-/** A variable as a suite defines it: plain text (which may reference others) or a secret reference. */
-export type VariableDefinition = string | { readonly secret: string };
+/**
+ * A variable as a suite defines it: plain text (which may reference others), a secret reference, or a list of
+ * values for `${pick(name)}` in flows (taken literally).
+ */
+export type VariableDefinition = string | readonly string[] | { readonly secret: string };
 
 /** A variable that cannot be resolved, and why ("expected …, got …"). */
 export interface VariableProblem {
@@ -17,8 +20,12 @@ export interface ResolvedVariables {
    */
   readonly values: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, string>>;
+  /** List variables, for `${pick(name)}`; they have no `${name}` value. */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
   readonly problems: readonly VariableProblem[];
 }
+
+const isList = (definition: VariableDefinition): definition is readonly string[] => Array.isArray(definition);
 
 const chainOf = (names: readonly string[]) => names.map((n) => `\${${n}}`).join(' → ');
 
@@ -34,6 +41,10 @@ export function resolveVariables(
   const definitions: Record<string, VariableDefinition> = { ...variables, baseUrl };
   const values: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  const lists: Record<string, readonly string[]> = {};
+  for (const [name, definition] of Object.entries(variables)) {
+    if (isList(definition)) lists[name] = definition;
+  }
   const problems: VariableProblem[] = [];
   const broken = new Set<string>();
   const visiting: string[] = [];
@@ -42,11 +53,13 @@ export function resolveVariables(
     if (name in values) return true;
     if (broken.has(name)) return false;
     const definition = definitions[name]!;
-    if (typeof definition !== 'string') {
+    if (typeof definition === 'object' && 'secret' in definition) {
       secrets[name] = definition.secret;
       values[name] = `\${${name}}`;
       return true;
     }
+    // Lists are never visited (see below): only pick() reads them.
+    if (isList(definition)) return false;
     visiting.push(name);
     let ok = true;
     for (const ref of variableReferences(definition)) {
@@ -55,6 +68,12 @@ export function resolveVariables(
         problems.push({
           variable: name,
           message: `expected variables without a cycle, got ${chainOf([...visiting.slice(cycleAt), ref])}`,
+        });
+        ok = false;
+      } else if (Object.hasOwn(lists, ref)) {
+        problems.push({
+          variable: name,
+          message: `expected a single value for \${${ref}}, got a list (use \${pick(${ref})} in a flow's step)`,
         });
         ok = false;
       } else if (!Object.hasOwn(definitions, ref)) {
@@ -75,6 +94,6 @@ export function resolveVariables(
     return true;
   };
 
-  for (const name of Object.keys(definitions)) visit(name);
-  return { values, secrets, problems };
+  for (const name of Object.keys(definitions)) if (!Object.hasOwn(lists, name)) visit(name);
+  return { values, secrets, lists, problems };
 }

@@ -40,8 +40,8 @@ describe('validateSuite', () => {
     });
 
     const probe = suite.probes[0]!;
-    expect(probe.request.method).toBe('POST');
-    expect(probe.request.timeout).toBe(2_000);
+    expect(probe.request?.method).toBe('POST');
+    expect(probe.request?.timeout).toBe(2_000);
     expect(probe.sla).toEqual({
       p95: { warn: 200, critical: 500 },
       'p99.9': { critical: 900 },

@@ -1,0 +1,80 @@
+import { type ResponseView, readPath } from '../assertions.ts';
+import type { CaptureSpec } from '../suite/schema.ts';
+
+/** A capture that found nothing, in words that never quote the body (it may hold secrets). */
+export interface CaptureMiss {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface CompiledCaptures {
+  readonly needsHeaders: boolean;
+  readonly needsBody: boolean;
+  /** Names whose values are redacted like secrets. */
+  readonly secretNames: readonly string[];
+  /** Adds every capture's value to `into`; the first that finds nothing is returned and stops the rest. */
+  extract(response: ResponseView, into: Record<string, string>): CaptureMiss | undefined;
+}
+
+/** A JSON value as text: strings as they are, numbers and booleans printed, objects and arrays as JSON. */
+function asText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+}
+
+type Extraction = { readonly name: string } & (
+  | { readonly kind: 'json'; readonly path: string }
+  | { readonly kind: 'header'; readonly header: string }
+  | { readonly kind: 'regex'; readonly pattern: RegExp }
+);
+
+/** Compiles a step's captures once per shard; `extract` runs per response. */
+export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): CompiledCaptures {
+  const entries = Object.entries(spec).map(([name, capture]): Extraction => {
+    if ('json' in capture) return { name, kind: 'json', path: capture.json };
+    if ('header' in capture) return { name, kind: 'header', header: capture.header };
+    return { name, kind: 'regex', pattern: new RegExp(capture.regex) };
+  });
+  return {
+    needsHeaders: entries.some((e) => e.kind === 'header'),
+    needsBody: entries.some((e) => e.kind !== 'header'),
+    secretNames: Object.entries(spec)
+      .filter(([, c]) => c.secret)
+      .map(([name]) => name),
+    extract(response, into) {
+      let doc: unknown;
+      let parsed = false;
+      for (const e of entries) {
+        let value: string | undefined;
+        if (e.kind === 'header') {
+          value = response.headers?.[e.header];
+          if (value === undefined) return { name: e.name, reason: `header ${e.header} missing` };
+        } else if (e.kind === 'regex') {
+          const m = e.pattern.exec(response.body ?? '');
+          value = m === null ? undefined : (m[1] ?? m[0]);
+          if (value === undefined)
+            return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
+        } else {
+          if (!parsed) {
+            parsed = true;
+            try {
+              doc = JSON.parse(response.body ?? '');
+            } catch {
+              doc = undefined;
+              const why = response.bodyTruncated ? 'the body exceeds bodyCap' : 'the body is not JSON';
+              return { name: e.name, reason: `${e.path}: ${why}` };
+            }
+          }
+          value = asText(readPath(doc, e.path).value);
+          if (value === undefined) return { name: e.name, reason: `${e.path} not found` };
+        }
+        into[e.name] = value;
+      }
+      return undefined;
+    },
+  };
+}

@@ -43,9 +43,15 @@ export interface ProbeHistory {
 
 type StoredRun = Pick<RunResult, 'startedAt' | 'histogram' | 'requests' | 'validity' | 'sla' | 'latencyMs'>;
 
-function summarize(runs: readonly StoredRun[], from: string, to: string): HistoryBucket {
+/** `histograms` defaults to the valid runs' own; the window's total passes its buckets' merged ones instead. */
+function summarize(
+  runs: readonly StoredRun[],
+  from: string,
+  to: string,
+  histograms?: readonly string[],
+): HistoryBucket {
   const valid = runs.filter((r) => r.validity.valid);
-  const merged = mergeEncoded(valid.map((r) => r.histogram));
+  const merged = mergeEncoded(histograms ?? valid.map((r) => r.histogram));
   const requests = valid.reduce((n, r) => n + r.requests.total, 0);
   const failed = valid.reduce((n, r) => n + r.requests.failed, 0);
   const verdicts: Record<Verdict, number> = { pass: 0, warn: 0, breach: 0, invalid: 0 };
@@ -97,6 +103,13 @@ export function probeHistory(
   return {
     probeId,
     buckets,
-    total: summarize(runs, window.from.toISOString(), window.to.toISOString()),
+    // Merging the buckets' merged histograms is as exact as merging every run again, and a fraction of the work
+    // (168 hourly histograms for a week of 10,080 runs).
+    total: summarize(
+      runs,
+      window.from.toISOString(),
+      window.to.toISOString(),
+      buckets.map((b) => b.histogram),
+    ),
   };
 }

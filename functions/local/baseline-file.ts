@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { decodeHistogram } from '../core/histogram.ts';
 import type { Baseline } from '../core/regression.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -17,7 +18,16 @@ export interface BaselineFile {
   readonly probes: Readonly<Record<string, { readonly runs: number; readonly histogram: string }>>;
 }
 
-const HISTOGRAM = /^[A-Za-z0-9+/]+=*$/;
+/** True when `encoded` decodes as an HDR histogram: checked before the load, not found out after it. */
+function decodes(encoded: unknown): boolean {
+  if (typeof encoded !== 'string' || encoded.length === 0) return false;
+  try {
+    decodeHistogram(encoded);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Reads and checks a baseline file for `environment`; every problem is a UsageError naming --baseline. */
 export async function readBaselineFile(
@@ -55,12 +65,7 @@ export async function readBaselineFile(
   }
   const baselines = new Map<string, Baseline>();
   for (const [probeId, entry] of Object.entries(value.probes ?? {})) {
-    const ok =
-      entry &&
-      Number.isInteger(entry.runs) &&
-      entry.runs >= 0 &&
-      typeof entry.histogram === 'string' &&
-      HISTOGRAM.test(entry.histogram);
+    const ok = entry && Number.isInteger(entry.runs) && entry.runs >= 0 && decodes(entry.histogram);
     if (!ok) {
       throw new UsageError(
         `--baseline ${path}: probes.${probeId}: expected { runs, histogram } as baseline save writes them`,

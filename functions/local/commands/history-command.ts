@@ -74,10 +74,10 @@ function bucketLabel(bucket: HistoryBucket, by: BucketSize): string {
 function verdictCell(bucket: HistoryBucket, s: Style): string {
   const v = bucket.verdicts;
   const parts = [
-    v.pass ? s.green(`${v.pass} pass`) : '',
-    v.warn ? s.yellow(`${v.warn} warn`) : '',
-    v.breach ? s.red(`${v.breach} breach`) : '',
-    v.invalid ? s.yellow(`${v.invalid} invalid`) : '',
+    v.pass ? s.green(`${num(v.pass)} pass`) : '',
+    v.warn ? s.yellow(`${num(v.warn)} warn`) : '',
+    v.breach ? s.red(`${num(v.breach)} breach`) : '',
+    v.invalid ? s.yellow(`${num(v.invalid)} invalid`) : '',
   ];
   return parts.filter(Boolean).join(', ');
 }

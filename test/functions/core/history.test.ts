@@ -32,6 +32,29 @@ describe('probeHistory', () => {
     expect(Math.abs(bucket!.latencyMs!.p95 - averaged)).toBeGreaterThan(10);
   });
 
+  it('totals the window from its buckets as exactly as from every sample', () => {
+    const samples = [
+      lognormalLatencies(800, 20_000, 3),
+      lognormalLatencies(300, 90_000, 4),
+      lognormalLatencies(50, 5_000, 5),
+    ];
+    const runs = samples.map((latenciesUs, i) =>
+      storedRun({ runId: `r${i}`, startedAt: `2026-11-30T0${6 + i}:30:00.000Z`, latenciesUs }),
+    );
+    const all = createLatencyHistogram();
+    for (const us of samples.flat()) all.recordValue(us);
+
+    const { buckets, total } = probeHistory('health', runs, 'hour', window);
+
+    expect(buckets).toHaveLength(3);
+    expect(total.latencyMs).toEqual({
+      p50: percentileMs(all, 50),
+      p95: percentileMs(all, 95),
+      p99: percentileMs(all, 99),
+      max: percentileMs(all, 100),
+    });
+  });
+
   it('buckets by hour, oldest first, and totals the window', () => {
     const runs = [
       storedRun({ runId: 'c', startedAt: '2026-11-30T08:05:00.000Z', latenciesUs: [3_000], failed: 1 }),

@@ -90,3 +90,23 @@ describe('perfprobe history (command line)', () => {
     expect(stderr).toContain('perfprobe: --table nope: no such table in this account and region');
   });
 });
+
+describe('perfprobe baseline and report (command line)', () => {
+  it('refuses a baseline action other than save, naming it (exit 2)', async () => {
+    const { code, stderr } = await perfprobe(['baseline', 'load', 'probes/demo.ts']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('perfprobe baseline: expected "save", got "load"');
+  });
+
+  it('refuses baseline save without --out, and report without --md or --junit (exit 2)', async () => {
+    const save = await perfprobe(['baseline', 'save', 'probes/demo.ts']);
+    const report = await perfprobe(['report', 'probes/demo.ts']);
+
+    expect([save.code, report.code]).toEqual([2, 2]);
+    expect(save.stderr).toContain('--out: expected the baseline file to write, got nothing');
+    expect(report.stderr).toContain(
+      'perfprobe report: expected --md FILE, --junit FILE or both, got neither',
+    );
+  });
+});

@@ -114,4 +114,25 @@ describe('regression against a baseline', () => {
       `--baseline: expected "store" or a baseline file from perfprobe baseline save, got "${join(work, 'nope.json')}" (no such file)`,
     );
   });
+
+  it('refuses a baseline file whose histogram does not decode, before sending anything', async () => {
+    const file = join(work, 'broken.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: 'perfprobe-baseline',
+        version: 1,
+        suite: 'regression',
+        environment: 'local',
+        createdAt: '',
+        from: '',
+        to: '',
+        probes: { api: { runs: 3, histogram: 'bm90IGEgaGlzdG9ncmFt' } },
+      }),
+    );
+
+    await expect(runCommand({ suitePath, baseline: file, out: quiet() })).rejects.toThrow(
+      `--baseline ${file}: probes.api: expected { runs, histogram } as baseline save writes them`,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { RunsReadError } from '../adapters/runs-read-error.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
@@ -9,6 +10,7 @@ import { demoApiCommand } from './commands/demo-api-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { runsCommand } from './commands/runs-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { assertWritable } from './json-output.ts';
 import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
@@ -35,6 +37,16 @@ const OPTIONS = {
     shards: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   },
+  runs: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    run: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'string' },
+  },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
   demo: { json: { type: 'string' } },
@@ -51,6 +63,7 @@ const USER_ERRORS = [
   InvalidTargetError,
   InvalidHeaderError,
   UnshardableLoadError,
+  RunsReadError,
 ];
 
 const isCommand = (name: string | undefined): name is CommandName =>
@@ -100,6 +113,21 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         signal,
       });
       return code;
+    }
+    case 'runs': {
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      return await runsCommand({
+        suitePath: onePositional(positionals, '<suite.ts>', 'one suite file'),
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        since: str('since'),
+        run: str('run'),
+        table: str('table'),
+        region: str('region'),
+        endpoint: str('endpoint'),
+        json,
+      });
     }
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));

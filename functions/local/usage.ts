@@ -62,6 +62,21 @@ Serves the demo API until Ctrl-C.
       --latency MS        milliseconds added to every response (default 0)
       --error-rate F      share of requests answered 503 on purpose, 0 to 1 (default 0)
 `,
+  runs: `Usage: perfprobe runs <suite.ts> --table NAME [options]
+
+Lists a deployed environment's stored runs, newest first, with your own AWS credentials (the stack's
+OnCallReadRunsPolicy allows exactly this read).
+
+      --table NAME        the runs table: the stack's RunsTable output
+      --region R          the stack's region (default AWS_REGION)
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since D           how far back, e.g. "24h" (default 24h)
+      --run RUN_ID        print one run as \`perfprobe run\` does
+      --json FILE         write the runs (or the one run) as JSON
+      --endpoint URL      another DynamoDB endpoint (a local one)
+Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
+`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_USAGE;
@@ -78,6 +93,8 @@ Usage:
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe
+  perfprobe runs <suite.ts> --table NAME [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]
+                                          a deployed environment's stored runs, newest first
   perfprobe demo [--json FILE]            start the demo API and run probes/demo.ts against it
   perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
                                           serve the demo API until Ctrl-C

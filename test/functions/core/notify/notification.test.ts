@@ -8,8 +8,8 @@ import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
 import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
-import { evaluateSla } from '../../../../functions/core/sla.ts';
 import { probeFor } from '../../../helpers/probes.ts';
+import { runResult } from '../../../helpers/run-results.ts';
 
 const names = deployedNames('test', 'test');
 
@@ -27,41 +27,10 @@ function event(alarmName: string, from: string, to: string) {
   });
 }
 
-/** A stored run of `probeId` with this error rate and no latency samples (so only errorRate is judged). */
-function run(probeId: string, errorRate: number, minute: number): RunResult {
-  const measured = {
-    version: 1 as const,
-    runId: `run-${minute}`,
-    environment: 'test',
-    probeId,
-    kind: 'latency' as const,
-    startedAt: new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString(),
-    durationMs: 1000,
-    requests: { total: 1000, ok: 1000 * (1 - errorRate), failed: 1000 * errorRate },
-    throughputRps: 1000,
-    errorRate,
-    latencyMs: { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
-    statusCodes: {},
-    errors: errorRate > 0 ? { http_5xx: 1000 * errorRate } : {},
-    bytesReceived: 0,
-    histogram: '',
-    timeline: [],
-    coverage: { planned: 1, reported: 1 },
-    partial: false,
-    validity: {
-      valid: true,
-      intendedRps: 1000,
-      achievedRps: 1000,
-      lateSends: 0,
-      queuedSends: 0,
-      unsent: 0,
-      eventLoopDelayP99Ms: 1,
-      reasons: [],
-    },
-    sampleErrors: errorRate > 0 ? ['http_5xx: status 503'] : [],
-  };
-  return { ...measured, sla: evaluateSla({ errorRate: { critical: 0.01 } }, measured) };
-}
+const run = (probeId: string, errorRate: number, minute: number): RunResult => {
+  const result = runResult(probeId, errorRate, new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString());
+  return { ...result, runId: `run-${minute}` };
+};
 
 describe('the notification of an alarm state change', () => {
   it('keeps the subject ASCII and under 100 characters for the longest probe id', () => {

@@ -9,6 +9,7 @@ import { createIncidentStore } from '../../../functions/adapters/dynamo-incident
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
+import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-store.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
@@ -185,6 +186,7 @@ function notifier(storeOverride?: RunStore) {
     () => ({
       store: storeOverride ?? store,
       incidents: createIncidentStore(table.dynamo, table.tableName),
+      silences: createSilenceStore(table.dynamo, table.tableName),
       sns: new SNSClient({ region: 'eu-west-1' }),
       topicArn: TOPIC,
       table: table.tableName,
@@ -323,6 +325,38 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(masked(message.email!)).toMatchSnapshot();
     failing = false;
+  });
+
+  it('holds the page during a silence of the probe (measuring goes on), and pages again once it ended', async () => {
+    const silences = createSilenceStore(table.dynamo, table.tableName);
+    const silence = await silences.add({
+      environment: 'prod',
+      probeId: 'health',
+      reason: 'database failover, CHG-1234',
+      startsAt: new Date(started).toISOString(),
+      endsAt: new Date(breachAt + 60_000).toISOString(),
+    });
+    const change = stateChange(
+      'health',
+      'heartbeat',
+      { value: 'OK', at: started },
+      { value: 'ALARM', at: breachAt },
+    );
+
+    const held = await notifier()(change, context);
+    await silences.end('prod', silence.id, new Date(started + 1));
+    const paged = await notifier()(change, context);
+
+    expect(held).toMatchObject({
+      notified: false,
+      why: `silenced until ${new Date(breachAt + 60_000).toISOString()} (silence ${silence.id}: database failover, CHG-1234): NO RUNS prod/health: none in the last 3 periods of 1m`,
+    });
+    expect(paged).toMatchObject({
+      notified: true,
+      subject: 'NO RUNS prod/health: none in the last 3 periods of 1m',
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(await silences.end('prod', 'no-such-silence', new Date())).toBe(false);
   });
 
   it('says what failed and the likely fix when a probe cannot measure', async () => {

@@ -6,6 +6,7 @@ import { describeCheck, formatSpan } from '../../../../functions/core/notify/fig
 import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
 import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
+import { activeSilence } from '../../../../functions/core/notify/silence.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
 import { probeFor } from '../../../helpers/probes.ts';
@@ -194,5 +195,30 @@ describe('one incident, not a storm', () => {
     );
 
     expect(nextIncident(recovered.next, at(4, 'OK', 'ALARM'), 150_000).flapping).toBe(false);
+  });
+});
+
+describe('silences', () => {
+  const silence = (probeId: string | undefined, startsAt: string, endsAt: string) => ({
+    id: `${startsAt}#0000`,
+    environment: 'prod',
+    probeId,
+    reason: 'maintenance',
+    startsAt,
+    endsAt,
+  });
+
+  it('hold pages of their probe (or of every probe) from start to end, never after', () => {
+    const all = [
+      silence('login', '2026-11-30T03:00:00.000Z', '2026-11-30T04:00:00.000Z'),
+      silence(undefined, '2026-11-30T05:00:00.000Z', '2026-11-30T05:30:00.000Z'),
+    ];
+    const at = (time: string) => Date.parse(`2026-11-30T${time}:00.000Z`);
+
+    expect(activeSilence(all, 'login', at('03:30'))?.probeId).toBe('login');
+    expect(activeSilence(all, 'health', at('03:30'))).toBeUndefined();
+    expect(activeSilence(all, 'health', at('05:10'))?.probeId).toBeUndefined();
+    expect(activeSilence(all, 'health', at('05:10'))).toBeDefined();
+    expect(activeSilence(all, 'login', at('04:00'))).toBeUndefined();
   });
 });

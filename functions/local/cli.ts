@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
+import { silenceCommand } from './commands/silence-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { assertWritable } from './json-output.ts';
 import { COMMAND_USAGE, type CommandName, HELP } from './usage.ts';
@@ -46,6 +47,17 @@ const OPTIONS = {
     region: { type: 'string' },
     endpoint: { type: 'string' },
     json: { type: 'string' },
+  },
+  silence: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p' },
+    for: { type: 'string' },
+    reason: { type: 'string' },
+    list: { type: 'boolean' },
+    end: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
   },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
@@ -129,6 +141,19 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         json,
       });
     }
+    case 'silence':
+      return await silenceCommand({
+        suitePath: onePositional(positionals, '<suite.ts>', 'one suite file'),
+        env: str('env'),
+        probe: str('probe'),
+        for: str('for'),
+        reason: str('reason'),
+        list: values.list === true,
+        end: str('end'),
+        table: str('table'),
+        region: str('region'),
+        endpoint: str('endpoint'),
+      });
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
     case 'cost': {

@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStore } from '../../adapters/dynamo-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
-import { deployedNames } from '../../core/cloud/deployed-suite.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import { parseDurationMs } from '../../core/durations.ts';
 import { writeJson } from '../json-output.ts';
@@ -9,9 +7,10 @@ import { loadSuite } from '../load-suite.ts';
 import { formatRun } from '../report.ts';
 import { createStyle, table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
+import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
 import { pickEnvironment } from './run-command.ts';
 
-export interface RunsCommandOptions {
+export interface RunsCommandOptions extends DeployedTableOptions {
   readonly suitePath: string;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
@@ -19,11 +18,6 @@ export interface RunsCommandOptions {
   readonly since?: string | undefined;
   /** One run, printed as `perfprobe run` prints it. */
   readonly run?: string | undefined;
-  /** The deployed runs table (the stack's RunsTable output). */
-  readonly table?: string | undefined;
-  readonly region?: string | undefined;
-  /** Another DynamoDB endpoint (a local one). */
-  readonly endpoint?: string | undefined;
   readonly json?: string | undefined;
   readonly out?: NodeJS.WriteStream;
 }
@@ -45,20 +39,12 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
       `--probe ${unknown.join(', ')}: not in the suite (it has ${suite.probes.map((p) => p.id).join(', ')})`,
     );
   }
-  if (!options.table) {
-    const stack = deployedNames(suite.name, env).stack;
-    throw new UsageError(
-      `--table: expected the runs table's name, the RunsTable output of stack ${stack} (aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs")`,
-    );
-  }
   const sinceMs = parseDurationMs(options.since ?? '24h');
   if (sinceMs === undefined || sinceMs <= 0) {
     throw new UsageError(`--since: expected a duration like "24h" or "168h", got "${options.since}"`);
   }
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError("--region: expected the stack's region (or set AWS_REGION)");
-  const client = new DynamoDBClient({ region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
-  const store = createRunStore(client, options.table, suite.retentionDays);
+  const { client, table: tableName, region } = deployedTable(suite.name, env, options);
+  const store = createRunStore(client, tableName, suite.retentionDays);
   const to = new Date();
   const from = new Date(to.getTime() - sinceMs);
   const runs: RunRecord[] = [];
@@ -67,7 +53,7 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
       runs.push(...(await store.runsBetween(env, probeId, from, to, RUNS_LISTED_MAX)));
     }
   } catch (error) {
-    throw new RunsReadError(options.table, region, error);
+    throw new RunsReadError(tableName, region, error);
   } finally {
     client.destroy();
   }

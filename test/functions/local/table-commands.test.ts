@@ -184,3 +184,84 @@ describe('perfprobe runs, against the local harness table', () => {
     );
   });
 });
+
+describe('perfprobe silence, against the local harness table', () => {
+  it('records a silence, lists it, ends it, and the list is empty again', async () => {
+    withCredentials();
+
+    const added = await perfprobe([
+      'silence',
+      suitePath,
+      '-e',
+      'prod',
+      '-p',
+      'login',
+      '--for',
+      '2h',
+      '--reason',
+      'database failover',
+      ...local(),
+    ]);
+    const id = /^silence (\S+):/.exec(added.stdout)?.[1];
+    const listed = await perfprobe(['silence', suitePath, '-e', 'prod', '--list', ...local()]);
+    const ended = await perfprobe(['silence', suitePath, '-e', 'prod', '--end', id!, ...local()]);
+    const after = await perfprobe(['silence', suitePath, '-e', 'prod', '--list', ...local()]);
+
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(
+      /^silence \S+: pages about prod\/login until \S+ \(database failover\) are held; probes keep measuring\n$/,
+    );
+    expect(listed.stdout).toContain(id!);
+    expect(listed.stdout).toContain('database failover');
+    expect(ended).toMatchObject({
+      code: 0,
+      stdout: `silence ${id} ended: pages about prod are sent again\n`,
+    });
+    expect(after.stdout).toBe('no silence in force in prod\n');
+  });
+
+  it('refuses a silence that would not end, one without a reason, and an unknown silence, saying which', async () => {
+    withCredentials();
+
+    const forever = await perfprobe([
+      'silence',
+      suitePath,
+      '-e',
+      'prod',
+      '--for',
+      '200h',
+      '--reason',
+      'x',
+      ...local(),
+    ]);
+    const noReason = await perfprobe(['silence', suitePath, '-e', 'prod', '--for', '1h', ...local()]);
+    const unknown = await perfprobe(['silence', suitePath, '-e', 'prod', '--end', 'nope', ...local()]);
+    const both = await perfprobe(['silence', suitePath, '-e', 'prod', '--list', '--end', 'nope', ...local()]);
+
+    expect([forever.code, noReason.code, unknown.code, both.code]).toEqual([2, 2, 2, 2]);
+    expect(forever.stderr).toBe(
+      'perfprobe: --for: expected a duration above 0 and at most 168h (a silence always ends), got "200h"\n',
+    );
+    expect(noReason.stderr).toBe(
+      'perfprobe: --reason: expected why pages are held (it is shown with every held page), got nothing\n',
+    );
+    expect(unknown.stderr).toBe('perfprobe: --end nope: no such silence in prod (see --list)\n');
+    expect(both.stderr).toBe(
+      'perfprobe: expected exactly one of --for DURATION (with --reason), --list or --end ID\n',
+    );
+  });
+
+  it('exits 2 with a clear message without credentials', async () => {
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete process.env[name];
+    }
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(work, 'no-credentials');
+    process.env.AWS_CONFIG_FILE = join(work, 'no-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+
+    const { code, stderr } = await perfprobe(['silence', suitePath, '-e', 'prod', '--list', ...local()]);
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^perfprobe: could not read the runs table "runs": no AWS credentials were found/);
+  });
+});

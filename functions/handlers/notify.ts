@@ -11,6 +11,7 @@ import { type DeployedSuite, deployedNames } from '../core/cloud/deployed-suite.
 import { alarmTime, readAlarmEvent } from '../core/notify/alarm-event.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import { type IncidentStep, nextIncident, recoverWindowMs } from '../core/notify/incident.ts';
+import { maintenanceAt } from '../core/notify/maintenance.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { RUNS_READ_MAX, runsWindowMs } from '../core/notify/runs-window.ts';
 import { activeSilence } from '../core/notify/silence.ts';
@@ -109,11 +110,18 @@ export function createNotifyHandler(
         logger.error('silences not read', { error: String(error) });
         return undefined;
       });
-    if (silence) {
+    const at = alarmTime(event.detail.state.timestamp);
+    const maintenance = maintenanceAt(deployed.maintenance ?? [], at);
+    const held = silence
+      ? `silenced until ${silence.endsAt} (silence ${silence.id}: ${silence.reason})`
+      : maintenance
+        ? `in the maintenance window ${maintenance.window.cron} (${maintenance.window.timezone}) until ${maintenance.endsAt}`
+        : undefined;
+    if (held) {
       await incidents.write(incident.next).catch((error: unknown) => {
         logger.error('incident not written', { error: String(error) });
       });
-      const why = `silenced until ${silence.endsAt} (silence ${silence.id}: ${silence.reason}): ${notification.subject}`;
+      const why = `${held}: ${notification.subject}`;
       logger.info('not notified', { alarm: alarmName, why, dedupKey: notification.dedupKey });
       return { notified: false, why, dedupKey: notification.dedupKey, subject: notification.subject };
     }

@@ -359,6 +359,34 @@ describe('a failing target, through the synthesized state machine and the table,
     expect(await silences.end('prod', 'no-such-silence', new Date())).toBe(false);
   });
 
+  it('holds the page in a maintenance window the suite declares', async () => {
+    const inMaintenance = createNotifyHandler(
+      () => ({
+        ...deployed,
+        maintenance: [{ cron: 'cron(* * * * ? *)', timezone: 'UTC', durationMs: 3_600_000 }],
+      }),
+      () => ({
+        store,
+        incidents: createIncidentStore(table.dynamo, table.tableName),
+        silences: createSilenceStore(table.dynamo, table.tableName),
+        sns: new SNSClient({ region: 'eu-west-1' }),
+        topicArn: TOPIC,
+        table: table.tableName,
+      }),
+    );
+
+    const outcome = await inMaintenance(
+      stateChange('health', 'heartbeat', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    expect(outcome).toMatchObject({ notified: false });
+    expect((outcome as { why: string }).why).toMatch(
+      /^in the maintenance window cron\(\* \* \* \* \? \*\) \(UTC\) until \S+: NO RUNS prod\/health/,
+    );
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
   it('says what failed and the likely fix when a probe cannot measure', async () => {
     const output = await run('vault');
     expect(output.verdict).toBe('invalid');

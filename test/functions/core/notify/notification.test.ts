@@ -5,10 +5,12 @@ import { alarmSubject } from '../../../../functions/core/notify/alarm-subject.ts
 import { describeCheck, formatSpan } from '../../../../functions/core/notify/figures.ts';
 import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
+import { maintenanceAt } from '../../../../functions/core/notify/maintenance.ts';
 import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
 import { activeSilence } from '../../../../functions/core/notify/silence.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { probeFor } from '../../../helpers/probes.ts';
 import { runResult } from '../../../helpers/run-results.ts';
 
@@ -220,5 +222,38 @@ describe('silences', () => {
     expect(activeSilence(all, 'health', at('05:10'))?.probeId).toBeUndefined();
     expect(activeSilence(all, 'health', at('05:10'))).toBeDefined();
     expect(activeSilence(all, 'login', at('04:00'))).toBeUndefined();
+  });
+});
+
+describe('maintenance windows', () => {
+  const sunday = { cron: 'cron(0 2 ? * SUN *)', timezone: 'Europe/Berlin', durationMs: 2 * 3_600_000 };
+
+  it("hold pages from each start in the window's time zone for its duration", () => {
+    // 2026-11-29 is a Sunday; 02:00 in Berlin (CET) is 01:00 UTC.
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T01:30:00Z'))).toEqual({
+      window: sunday,
+      endsAt: '2026-11-29T03:00:00.000Z',
+    });
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T00:59:00Z'))).toBeUndefined();
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T03:00:00Z'))).toBeUndefined();
+    expect(maintenanceAt([sunday], Date.parse('2026-11-28T01:30:00Z'))).toBeUndefined();
+  });
+
+  it('are validated in the suite, naming the field', () => {
+    const suite = (maintenance: unknown) => ({
+      name: 'bank',
+      environments: { prod: { baseUrl: 'https://api.example.com', maintenance } },
+      probes: [{ id: 'login', request: { url: '/login' } }],
+    });
+
+    expect(() => validateSuite(suite([{ cron: 'cron(0 2 * *)', duration: '2h' }]))).toThrow(
+      /environments\.prod\.maintenance\[0\]\.cron: expected six cron fields/,
+    );
+    expect(() =>
+      validateSuite(suite([{ cron: 'cron(0 2 ? * SUN *)', duration: '2h', timezone: 'Mars/Olympus' }])),
+    ).toThrow(/environments\.prod\.maintenance\[0\]\.timezone: expected an IANA time zone/);
+    expect(
+      validateSuite(suite([{ cron: 'cron(0 2 ? * SUN *)', duration: '2h' }])).environments.prod!.maintenance,
+    ).toEqual([{ cron: 'cron(0 2 ? * SUN *)', duration: 7_200_000, timezone: 'UTC' }]);
   });
 });

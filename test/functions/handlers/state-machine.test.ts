@@ -22,6 +22,7 @@ import { httpServer, type Running, refusedPort } from '../../helpers/servers.ts'
 import { simulatedShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
 import { renderDefinition } from '../../helpers/state-machine-definition.ts';
+import { eventMatches } from '../../lib/event-pattern.ts';
 import { executeRun } from './execute-run.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
@@ -415,8 +416,8 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(data.find((d) => d.MetricName === 'SlaBreached')?.Value).toBe(1);
     expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
     expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(0);
-    // ...and that alarm exists for this probe, on this metric, with an action: the walk of the template checks
-    // that CloudWatch may publish it to the topic and use the topic's key.
+    // ...and that alarm exists for this probe, on this metric, and reaches on-call through the notifier: the
+    // stack's rule matches its state changes (the walk in test/lib checks the rule → function → topic → key).
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) =>
         a.Properties.MetricName === 'SlaBreached' &&
@@ -425,7 +426,14 @@ describe('the synthesized state machine, executed in-process with the real handl
         ),
     );
     expect(alarms).toHaveLength(1);
-    expect(alarms[0]!.Properties.AlarmActions).toHaveLength(1);
+    expect(alarms[0]!.Properties.AlarmActions).toBeUndefined();
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const stateChange = {
+      source: 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      detail: { alarmName: alarms[0]!.Properties.AlarmName },
+    };
+    expect(rules.filter((r) => eventMatches(r.Properties.EventPattern, stateChange))).toHaveLength(1);
   });
 
   it('runs once per schedule tick: a duplicate execution stops after Plan, with no load, store or metric', async () => {

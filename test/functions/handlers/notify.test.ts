@@ -274,6 +274,9 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(email).toContain(`Runbook:   ${RUNBOOK}`);
     expect(email).toContain(
+      'From a shell: perfprobe runs <suite.ts> --env prod --probe login --table runs --region eu-west-1',
+    );
+    expect(email).toContain(
       'Alarm:     https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/perfprobe.bank.prod.probe.login.sla',
     );
     expect(message.sms!.length).toBeLessThanOrEqual(160);

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import {
   type IManagedPolicy,
+  ManagedPolicy,
   PermissionsBoundary,
   PolicyStatement,
   Role,
@@ -311,7 +312,14 @@ export class ProbeSuite extends Construct {
     });
 
     this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
+    // What on-call attaches to read the runs a page names (Query only: no write, no Scan of other probes'
+    // partitions is needed, as every read is one probe's partition).
+    const onCall = new ManagedPolicy(this, 'OnCallReadRuns', {
+      description: `perfprobe ${deployed.suite}/${environment}: read this environment's stored runs (on-call)`,
+      statements: [new PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] })],
+    });
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
+    new CfnOutput(this, 'OnCallReadRunsPolicy', { value: onCall.managedPolicyArn });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
     new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
     new CfnOutput(this, 'AlarmNamePrefix', { value: names.alarmPrefix });

@@ -5,13 +5,16 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { createIncidentStore, type IncidentStore } from '../adapters/dynamo-incident-store.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
+import { createSilenceStore, type SilenceStore } from '../adapters/dynamo-silence-store.ts';
 import { publishNotification } from '../adapters/sns-publisher.ts';
 import { type DeployedSuite, deployedNames } from '../core/cloud/deployed-suite.ts';
 import { alarmTime, readAlarmEvent } from '../core/notify/alarm-event.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import { type IncidentStep, nextIncident, recoverWindowMs } from '../core/notify/incident.ts';
+import { maintenanceAt } from '../core/notify/maintenance.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { RUNS_READ_MAX, runsWindowMs } from '../core/notify/runs-window.ts';
+import { activeSilence } from '../core/notify/silence.ts';
 import { snsMessage } from '../core/notify/sns-message.ts';
 import type { RunResult } from '../core/run-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
@@ -22,6 +25,8 @@ export interface NotifyDependencies {
   readonly store: RunStore;
   /** Each alarm's latest incident, for flapping (one dedupKey per incident). */
   readonly incidents: IncidentStore;
+  /** Silences set with `perfprobe silence`: pages held, measuring goes on. */
+  readonly silences: SilenceStore;
   readonly sns: SNSClient;
   readonly topicArn: string;
   /** The runs table's name, for the console link. */
@@ -58,7 +63,7 @@ export function createNotifyHandler(
       logger.warn('not notified', { why });
       return { notified: false, why };
     }
-    const { store, incidents, sns, topicArn, table } = dependencies();
+    const { store, incidents, silences, sns, topicArn, table } = dependencies();
     const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;
     let runs: RunResult[] = [];
     let runsUnavailable: string | undefined;
@@ -97,6 +102,29 @@ export function createNotifyHandler(
       return { notified: false, why: decision.why };
     }
     const { notification } = decision;
+    // A silence holds the page, not the incident's bookkeeping; a silence that cannot be read holds nothing.
+    const silence = await silences
+      .list(deployed.environment)
+      .then((all) => activeSilence(all, probe?.id, alarmTime(event.detail.state.timestamp)))
+      .catch((error: unknown) => {
+        logger.error('silences not read', { error: String(error) });
+        return undefined;
+      });
+    const at = alarmTime(event.detail.state.timestamp);
+    const maintenance = maintenanceAt(deployed.maintenance ?? [], at);
+    const held = silence
+      ? `silenced until ${silence.endsAt} (silence ${silence.id}: ${silence.reason})`
+      : maintenance
+        ? `in the maintenance window ${maintenance.window.cron} (${maintenance.window.timezone}) until ${maintenance.endsAt}`
+        : undefined;
+    if (held) {
+      await incidents.write(incident.next).catch((error: unknown) => {
+        logger.error('incident not written', { error: String(error) });
+      });
+      const why = `${held}: ${notification.subject}`;
+      logger.info('not notified', { alarm: alarmName, why, dedupKey: notification.dedupKey });
+      return { notified: false, why, dedupKey: notification.dedupKey, subject: notification.subject };
+    }
     const messageId = await publishNotification(sns, topicArn, snsMessage(event, notification));
     await incidents.write(incident.next).catch((error: unknown) => {
       logger.error('incident not written', { error: String(error) });
@@ -121,6 +149,7 @@ export const handler = createNotifyHandler(bundledSuite, () => {
     dependencies = {
       store: createRunStore(dynamo, table, bundledSuite().retentionDays),
       incidents: createIncidentStore(dynamo, table),
+      silences: createSilenceStore(dynamo, table),
       sns: new SNSClient({}),
       topicArn: requiredEnv('ALARM_TOPIC'),
       table,

@@ -1,4 +1,5 @@
 import { DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
+import { RunsReadError } from '../adapters/runs-read-error.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
@@ -14,6 +15,8 @@ import { historyCommand } from './commands/history-command.ts';
 import { probeCommand } from './commands/probe-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { runsCommand } from './commands/runs-command.ts';
+import { silenceCommand } from './commands/silence-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
 import { historyFlags } from './history-flags.ts';
 import { assertWritable } from './json-output.ts';
@@ -76,6 +79,27 @@ const OPTIONS = {
     table: { type: 'string' },
     region: { type: 'string' },
   },
+  runs: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    run: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'string' },
+  },
+  silence: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p' },
+    for: { type: 'string' },
+    reason: { type: 'string' },
+    list: { type: 'boolean' },
+    end: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+  },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
   demo: { json: { type: 'string' }, store: { type: 'string' }, 'no-store': { type: 'boolean' } },
@@ -93,6 +117,7 @@ const USER_ERRORS = [
   InvalidHeaderError,
   UnshardableLoadError,
   RunStoreError,
+  RunsReadError,
 ];
 
 const isCommand = (name: string | undefined): name is CommandName =>
@@ -223,6 +248,34 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       });
       return 0;
     }
+    case 'runs': {
+      const json = str('json');
+      if (json) await assertWritable('--json', json);
+      return await runsCommand({
+        suitePath: onePositional(positionals, '<suite.ts>', 'one suite file'),
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        since: str('since'),
+        run: str('run'),
+        table: str('table'),
+        region: str('region'),
+        endpoint: str('endpoint'),
+        json,
+      });
+    }
+    case 'silence':
+      return await silenceCommand({
+        suitePath: onePositional(positionals, '<suite.ts>', 'one suite file'),
+        env: str('env'),
+        probe: str('probe'),
+        for: str('for'),
+        reason: str('reason'),
+        list: values.list === true,
+        end: str('end'),
+        table: str('table'),
+        region: str('region'),
+        endpoint: str('endpoint'),
+      });
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));
     case 'cost': {

@@ -117,6 +117,37 @@ Serves the demo API until Ctrl-C.
       --latency MS        milliseconds added to every response (default 0)
       --error-rate F      share of requests answered 503 on purpose, 0 to 1 (default 0)
 `,
+  runs: `Usage: perfprobe runs <suite.ts> --table NAME [options]
+
+Lists a deployed environment's stored runs, newest first, with your own AWS credentials (the stack's
+OnCallReadRunsPolicy allows exactly this read).
+
+      --table NAME        the runs table: the stack's RunsTable output
+      --region R          the stack's region (default AWS_REGION)
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since D           how far back, e.g. "24h" (default 24h)
+      --run RUN_ID        print one run as \`perfprobe run\` does
+      --json FILE         write the runs (or the one run) as JSON
+      --endpoint URL      another DynamoDB endpoint (a local one)
+Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
+`,
+  silence: `Usage: perfprobe silence <suite.ts> --table NAME (--for D --reason TEXT | --list | --end ID) [options]
+
+Holds the pages about a deployed environment's probes (or one probe) for a while; the probes keep measuring
+and storing. A silence always ends: at most 168h.
+
+      --for D             how long, e.g. "2h" (at most 168h)
+      --reason TEXT       why (shown with every held page)
+      --list              the silences in force
+      --end ID            end a silence now
+  -p, --probe ID          only this probe (default: every probe of the environment)
+  -e, --env NAME          environment (required when the suite defines more than one)
+      --table NAME        the runs table: the stack's RunsTable output
+      --region R          the stack's region (default AWS_REGION)
+      --endpoint URL      another DynamoDB endpoint (a local one)
+Exit codes: 0 done, 2 bad usage, no credentials or no such table or silence.
+`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_USAGE;
@@ -142,6 +173,10 @@ Usage:
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe
+  perfprobe runs <suite.ts> --table NAME [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]
+                                          a deployed environment's stored runs, newest first
+  perfprobe silence <suite.ts> --table NAME (--for 2h --reason TEXT | --list | --end ID) [--probe ID]
+                                          hold pages for a while (probes keep measuring)
   perfprobe demo [--json FILE]            start the demo API and run probes/demo.ts against it
   perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
                                           serve the demo API until Ctrl-C

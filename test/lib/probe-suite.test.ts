@@ -235,6 +235,18 @@ describe('ProbeSuite template', () => {
     }
   });
 
+  it('outputs a managed policy on-call can attach to Query the runs table, and nothing more', () => {
+    const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0]!;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+    ]);
+    expect(policy.Properties.Roles).toBeUndefined();
+    template.hasOutput('*', { Value: { Ref: policyId } });
+  });
+
   it('delivers alarm state changes to the notifier with retries and a dead-letter queue at both hops', () => {
     const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
       id.includes('NotifierDeadLetters'),

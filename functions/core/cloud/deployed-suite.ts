@@ -15,8 +15,17 @@ export interface DeployedSuite {
   readonly probes: Readonly<Record<string, ResolvedProbe>>;
   /** The environment's budget: what all its probes together may send, and may run at once. */
   readonly caps: EnvironmentBudget;
+  /** Recurring windows in which the notifier holds pages (see maintenanceAt). */
+  readonly maintenance: readonly MaintenanceWindow[];
   /** Subscriptions of the environment's topic (emails and https endpoints). */
   readonly notify: { readonly email: readonly string[]; readonly https: readonly string[] };
+}
+
+export interface MaintenanceWindow {
+  /** A Scheduler cron expression: when each window starts. */
+  readonly cron: string;
+  readonly timezone: string;
+  readonly durationMs: number;
 }
 
 export interface EnvironmentBudget {
@@ -59,6 +68,7 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     retentionDays: suite.retentionDays,
     probes,
     caps: { maxRate: caps.maxRate, maxConnections: caps.maxConnections, maxShards: caps.maxShards },
+    maintenance: env.maintenance.map((w) => ({ cron: w.cron, timezone: w.timezone, durationMs: w.duration })),
     notify: { email: env.notify.email, https: env.notify.https },
   };
 }

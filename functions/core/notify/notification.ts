@@ -106,12 +106,18 @@ function linksOf(input: NotificationInput, probe?: ResolvedProbe): ConsoleLinks 
   });
 }
 
-function linkLines(links: ConsoleLinks, runbook: string | undefined, dedupKey: string): string[] {
+function linkLines(
+  links: ConsoleLinks,
+  runbook: string | undefined,
+  dedupKey: string,
+  command?: string,
+): string[] {
   return [
     ...(runbook ? [`Runbook:   ${runbook}`] : []),
     `Dashboard: ${links.dashboard}`,
     `Alarm:     ${links.alarm}`,
     ...(links.runs ? [`Runs:      ${links.runs}`] : []),
+    ...(command ? [`From a shell: ${command}`] : []),
     `Incident:  ${dedupKey}`,
   ];
 }
@@ -335,9 +341,18 @@ function probeMessage(
       ];
     }
   }
-  const text = [...head, '', ...unavailable, ...body, '', ...linkLines(links, probe.runbook, dedupKey)].join(
-    '\n',
-  );
+  // The suite's file is not known here; the rest of the command is.
+  const command = input.table
+    ? `perfprobe runs <suite.ts> --env ${probe.environment} --probe ${probe.id} --table ${input.table} --region ${input.event.region}`
+    : undefined;
+  const text = [
+    ...head,
+    '',
+    ...unavailable,
+    ...body,
+    '',
+    ...linkLines(links, probe.runbook, dedupKey, command),
+  ].join('\n');
   const asciiSubject = fitSubject(subject, who(probe));
   const sinceText = opened ? ` Since ${formatInstant(alarmTime(input.event.detail.state.timestamp))}.` : '';
   return {

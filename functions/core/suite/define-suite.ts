@@ -33,6 +33,15 @@ export interface EnvironmentDefinition {
   readonly variables?: Readonly<Record<string, string | readonly string[] | { readonly secret: string }>>;
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
   readonly notify?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+  /**
+   * Recurring windows in which the deployed notifier holds pages (measuring goes on), e.g.
+   * `[{ cron: 'cron(0 2 ? * SUN *)', duration: '2h', timezone: 'Europe/Berlin' }]`. @default []
+   */
+  readonly maintenance?: readonly {
+    readonly cron: string;
+    readonly duration: Duration;
+    readonly timezone?: string;
+  }[];
   /** Safety caps every probe of this environment must stay within. Validation fails when one is exceeded. */
   readonly caps?: {
     /** @default 100 requests per second */

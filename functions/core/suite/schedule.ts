@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeValue, failWith } from './fields.ts';
 import { scheduleExpressionProblem } from './schedule-expression.ts';
 
-function isTimeZone(name: string): boolean {
+export function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;

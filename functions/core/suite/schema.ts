@@ -25,7 +25,8 @@ import {
 } from './limits.ts';
 import { rateStages } from './rate-stages.ts';
 import { regressionSchema } from './regression-schema.ts';
-import { scheduleSchema } from './schedule.ts';
+import { isTimeZone, scheduleSchema } from './schedule.ts';
+import { cronProblem } from './schedule-expression.ts';
 
 /** A request timeout: above 0, at most the hard limit. */
 const timeoutSchema = () =>
@@ -638,6 +639,34 @@ const capsSchema = z.strictObject({
   maxShards: positive('shards', 10_000, true).optional(),
 });
 
+/**
+ * A recurring maintenance window: pages are held from each time `cron` fires (in `timezone`) for `duration`,
+ * as a silence would; measuring goes on.
+ */
+const maintenanceSchema = z.strictObject({
+  cron: z.unknown().transform((input, ctx) => {
+    const problem =
+      typeof input === 'string' ? cronProblem(input) : `expected "cron(…)", got ${describeValue(input)}`;
+    if (problem === undefined) return input as string;
+    ctx.addIssue({ code: 'custom', message: problem, input });
+    return z.NEVER;
+  }),
+  timezone: z
+    .unknown()
+    .transform((input, ctx) => {
+      if (typeof input === 'string' && isTimeZone(input)) return input;
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an IANA time zone like "UTC" or "Europe/Paris", got ${describeValue(input)}`,
+        input,
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .default('UTC'),
+  duration: positiveDuration({ max: 7 * 86_400_000, limit: '168h (a week)' }),
+});
+
 export const environmentSchema = z.strictObject({
   baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
   /** Referenced as `${name}`; `baseUrl` is the environment's own. */
@@ -651,6 +680,8 @@ export const environmentSchema = z.strictObject({
     )
     .optional()
     .default({}),
+  /** Recurring windows in which pages are held (measuring goes on). */
+  maintenance: z.array(maintenanceSchema).optional().default([]),
   /** Who hears about breaches and recoveries of this environment's probes. */
   notify: z
     .strictObject({

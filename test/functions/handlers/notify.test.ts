@@ -9,6 +9,7 @@ import { createIncidentStore } from '../../../functions/adapters/dynamo-incident
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
+import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-store.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
@@ -185,6 +186,7 @@ function notifier(storeOverride?: RunStore) {
     () => ({
       store: storeOverride ?? store,
       incidents: createIncidentStore(table.dynamo, table.tableName),
+      silences: createSilenceStore(table.dynamo, table.tableName),
       sns: new SNSClient({ region: 'eu-west-1' }),
       topicArn: TOPIC,
       table: table.tableName,
@@ -272,6 +274,9 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(email).toContain(`Runbook:   ${RUNBOOK}`);
     expect(email).toContain(
+      'From a shell: perfprobe runs <suite.ts> --env prod --probe login --table runs --region eu-west-1',
+    );
+    expect(email).toContain(
       'Alarm:     https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/perfprobe.bank.prod.probe.login.sla',
     );
     expect(message.sms!.length).toBeLessThanOrEqual(160);
@@ -323,6 +328,66 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(masked(message.email!)).toMatchSnapshot();
     failing = false;
+  });
+
+  it('holds the page during a silence of the probe (measuring goes on), and pages again once it ended', async () => {
+    const silences = createSilenceStore(table.dynamo, table.tableName);
+    const silence = await silences.add({
+      environment: 'prod',
+      probeId: 'health',
+      reason: 'database failover, CHG-1234',
+      startsAt: new Date(started).toISOString(),
+      endsAt: new Date(breachAt + 60_000).toISOString(),
+    });
+    const change = stateChange(
+      'health',
+      'heartbeat',
+      { value: 'OK', at: started },
+      { value: 'ALARM', at: breachAt },
+    );
+
+    const held = await notifier()(change, context);
+    await silences.end('prod', silence.id, new Date(started + 1));
+    const paged = await notifier()(change, context);
+
+    expect(held).toMatchObject({
+      notified: false,
+      why: `silenced until ${new Date(breachAt + 60_000).toISOString()} (silence ${silence.id}: database failover, CHG-1234): NO RUNS prod/health: none in the last 3 periods of 1m`,
+    });
+    expect(paged).toMatchObject({
+      notified: true,
+      subject: 'NO RUNS prod/health: none in the last 3 periods of 1m',
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(await silences.end('prod', 'no-such-silence', new Date())).toBe(false);
+  });
+
+  it('holds the page in a maintenance window the suite declares', async () => {
+    const inMaintenance = createNotifyHandler(
+      () => ({
+        ...deployed,
+        maintenance: [{ cron: 'cron(* * * * ? *)', timezone: 'UTC', durationMs: 3_600_000 }],
+      }),
+      () => ({
+        store,
+        incidents: createIncidentStore(table.dynamo, table.tableName),
+        silences: createSilenceStore(table.dynamo, table.tableName),
+        sns: new SNSClient({ region: 'eu-west-1' }),
+        topicArn: TOPIC,
+        table: table.tableName,
+      }),
+    );
+
+    const outcome = await inMaintenance(
+      stateChange('health', 'heartbeat', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      context,
+    );
+
+    expect(outcome).toMatchObject({ notified: false });
+    expect((outcome as { why: string }).why).toMatch(
+      /^in the maintenance window cron\(\* \* \* \* \? \*\) \(UTC\) until \S+: NO RUNS prod\/health/,
+    );
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('says what failed and the likely fix when a probe cannot measure', async () => {

@@ -5,11 +5,14 @@ import { alarmSubject } from '../../../../functions/core/notify/alarm-subject.ts
 import { describeCheck, formatSpan } from '../../../../functions/core/notify/figures.ts';
 import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
+import { maintenanceAt } from '../../../../functions/core/notify/maintenance.ts';
 import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
+import { activeSilence } from '../../../../functions/core/notify/silence.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
-import { evaluateSla } from '../../../../functions/core/sla.ts';
+import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { probeFor } from '../../../helpers/probes.ts';
+import { runResult } from '../../../helpers/run-results.ts';
 
 const names = deployedNames('test', 'test');
 
@@ -27,41 +30,10 @@ function event(alarmName: string, from: string, to: string) {
   });
 }
 
-/** A stored run of `probeId` with this error rate and no latency samples (so only errorRate is judged). */
-function run(probeId: string, errorRate: number, minute: number): RunResult {
-  const measured = {
-    version: 1 as const,
-    runId: `run-${minute}`,
-    environment: 'test',
-    probeId,
-    kind: 'latency' as const,
-    startedAt: new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString(),
-    durationMs: 1000,
-    requests: { total: 1000, ok: 1000 * (1 - errorRate), failed: 1000 * errorRate },
-    throughputRps: 1000,
-    errorRate,
-    latencyMs: { min: 0, mean: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 },
-    statusCodes: {},
-    errors: errorRate > 0 ? { http_5xx: 1000 * errorRate } : {},
-    bytesReceived: 0,
-    histogram: '',
-    timeline: [],
-    coverage: { planned: 1, reported: 1 },
-    partial: false,
-    validity: {
-      valid: true,
-      intendedRps: 1000,
-      achievedRps: 1000,
-      lateSends: 0,
-      queuedSends: 0,
-      unsent: 0,
-      eventLoopDelayP99Ms: 1,
-      reasons: [],
-    },
-    sampleErrors: errorRate > 0 ? ['http_5xx: status 503'] : [],
-  };
-  return { ...measured, sla: evaluateSla({ errorRate: { critical: 0.01 } }, measured) };
-}
+const run = (probeId: string, errorRate: number, minute: number): RunResult => {
+  const result = runResult(probeId, errorRate, new Date(Date.UTC(2026, 10, 30, 3, minute)).toISOString());
+  return { ...result, runId: `run-${minute}` };
+};
 
 describe('the notification of an alarm state change', () => {
   it('keeps the subject ASCII and under 100 characters for the longest probe id', () => {
@@ -225,5 +197,63 @@ describe('one incident, not a storm', () => {
     );
 
     expect(nextIncident(recovered.next, at(4, 'OK', 'ALARM'), 150_000).flapping).toBe(false);
+  });
+});
+
+describe('silences', () => {
+  const silence = (probeId: string | undefined, startsAt: string, endsAt: string) => ({
+    id: `${startsAt}#0000`,
+    environment: 'prod',
+    probeId,
+    reason: 'maintenance',
+    startsAt,
+    endsAt,
+  });
+
+  it('hold pages of their probe (or of every probe) from start to end, never after', () => {
+    const all = [
+      silence('login', '2026-11-30T03:00:00.000Z', '2026-11-30T04:00:00.000Z'),
+      silence(undefined, '2026-11-30T05:00:00.000Z', '2026-11-30T05:30:00.000Z'),
+    ];
+    const at = (time: string) => Date.parse(`2026-11-30T${time}:00.000Z`);
+
+    expect(activeSilence(all, 'login', at('03:30'))?.probeId).toBe('login');
+    expect(activeSilence(all, 'health', at('03:30'))).toBeUndefined();
+    expect(activeSilence(all, 'health', at('05:10'))?.probeId).toBeUndefined();
+    expect(activeSilence(all, 'health', at('05:10'))).toBeDefined();
+    expect(activeSilence(all, 'login', at('04:00'))).toBeUndefined();
+  });
+});
+
+describe('maintenance windows', () => {
+  const sunday = { cron: 'cron(0 2 ? * SUN *)', timezone: 'Europe/Berlin', durationMs: 2 * 3_600_000 };
+
+  it("hold pages from each start in the window's time zone for its duration", () => {
+    // 2026-11-29 is a Sunday; 02:00 in Berlin (CET) is 01:00 UTC.
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T01:30:00Z'))).toEqual({
+      window: sunday,
+      endsAt: '2026-11-29T03:00:00.000Z',
+    });
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T00:59:00Z'))).toBeUndefined();
+    expect(maintenanceAt([sunday], Date.parse('2026-11-29T03:00:00Z'))).toBeUndefined();
+    expect(maintenanceAt([sunday], Date.parse('2026-11-28T01:30:00Z'))).toBeUndefined();
+  });
+
+  it('are validated in the suite, naming the field', () => {
+    const suite = (maintenance: unknown) => ({
+      name: 'bank',
+      environments: { prod: { baseUrl: 'https://api.example.com', maintenance } },
+      probes: [{ id: 'login', request: { url: '/login' } }],
+    });
+
+    expect(() => validateSuite(suite([{ cron: 'cron(0 2 * *)', duration: '2h' }]))).toThrow(
+      /environments\.prod\.maintenance\[0\]\.cron: expected six cron fields/,
+    );
+    expect(() =>
+      validateSuite(suite([{ cron: 'cron(0 2 ? * SUN *)', duration: '2h', timezone: 'Mars/Olympus' }])),
+    ).toThrow(/environments\.prod\.maintenance\[0\]\.timezone: expected an IANA time zone/);
+    expect(
+      validateSuite(suite([{ cron: 'cron(0 2 ? * SUN *)', duration: '2h' }])).environments.prod!.maintenance,
+    ).toEqual([{ cron: 'cron(0 2 ? * SUN *)', duration: 7_200_000, timezone: 'UTC' }]);
   });
 });

@@ -1,0 +1,90 @@
+import { createRunStore } from '../../adapters/dynamo-run-store.ts';
+import { RunsReadError } from '../../adapters/runs-read-error.ts';
+import type { RunRecord } from '../../core/cloud/run-record.ts';
+import { parseDurationMs } from '../../core/durations.ts';
+import { writeJson } from '../json-output.ts';
+import { loadSuite } from '../load-suite.ts';
+import { formatRun } from '../report.ts';
+import { createStyle, table } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
+import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
+import { pickEnvironment } from './run-command.ts';
+
+export interface RunsCommandOptions extends DeployedTableOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly probes?: readonly string[] | undefined;
+  /** How far back: "24h", "7d"... @default 24h */
+  readonly since?: string | undefined;
+  /** One run, printed as `perfprobe run` prints it. */
+  readonly run?: string | undefined;
+  readonly json?: string | undefined;
+  readonly out?: NodeJS.WriteStream;
+}
+
+/** Runs read per probe, newest first (one Query page). */
+const RUNS_LISTED_MAX = 100;
+
+const ms = (value: number) => (value > 0 ? `${+value.toFixed(value >= 100 ? 0 : 1)} ms` : '–');
+
+/** `perfprobe runs`: a probe's stored runs from the deployed table, with the user's own AWS credentials. */
+export async function runsCommand(options: RunsCommandOptions): Promise<0> {
+  const out = options.out ?? process.stdout;
+  const suite = await loadSuite(options.suitePath);
+  const env = pickEnvironment(suite, options.env);
+  const selected = options.probes?.length ? options.probes : suite.probes.map((p) => p.id);
+  const unknown = selected.filter((id) => !suite.probes.some((p) => p.id === id));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--probe ${unknown.join(', ')}: not in the suite (it has ${suite.probes.map((p) => p.id).join(', ')})`,
+    );
+  }
+  const sinceMs = parseDurationMs(options.since ?? '24h');
+  if (sinceMs === undefined || sinceMs <= 0) {
+    throw new UsageError(`--since: expected a duration like "24h" or "168h", got "${options.since}"`);
+  }
+  const { client, table: tableName, region } = deployedTable(suite.name, env, options);
+  const store = createRunStore(client, tableName, suite.retentionDays);
+  const to = new Date();
+  const from = new Date(to.getTime() - sinceMs);
+  const runs: RunRecord[] = [];
+  try {
+    for (const probeId of selected) {
+      runs.push(...(await store.runsBetween(env, probeId, from, to, RUNS_LISTED_MAX)));
+    }
+  } catch (error) {
+    throw new RunsReadError(tableName, region, error);
+  } finally {
+    client.destroy();
+  }
+  runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  if (options.run !== undefined) {
+    const one = runs.find((r) => r.runId === options.run);
+    if (!one) {
+      throw new UsageError(
+        `--run ${options.run}: no such run of ${selected.join(', ')} in ${env} in the last ${options.since ?? '24h'}`,
+      );
+    }
+    out.write(`${formatRun(one, createStyle(out))}\n`);
+    if (options.json) await writeJson('--json', options.json, one);
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    r.startedAt.slice(0, 19).replace('T', ' '),
+    r.probeId,
+    r.sla.verdict,
+    ms(r.latencyMs.p50),
+    ms(r.latencyMs.p95),
+    ms(r.latencyMs.p99),
+    `${+(r.errorRate * 100).toFixed(2)} %`,
+    r.validity.valid ? 'valid' : 'invalid',
+    r.runId,
+  ]);
+  out.write(
+    runs.length === 0
+      ? `no runs of ${selected.join(', ')} in ${env} in the last ${options.since ?? '24h'}\n`
+      : `${table([['started (UTC)', 'probe', 'verdict', 'p50', 'p95', 'p99', 'errors', 'validity', 'run'], ...rows])}\n`,
+  );
+  if (options.json) await writeJson('--json', options.json, runs);
+  return 0;
+}

@@ -67,6 +67,8 @@ export interface ResolvedProbe {
   readonly steps?: readonly ResolvedStep[] | undefined;
   /** The environment's list variables, for `${pick(name)}` in steps. */
   readonly lists?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** The target's declared limit (at most `limit` requests per `windowMs`): the run judges its limiter. */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number } | undefined;
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly load: ResolvedLoad;

@@ -2,6 +2,7 @@ import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
 import { formatPhases } from './phases.ts';
+import { formatRateLimit } from './rate-limit-line.ts';
 import { formatSteps } from './steps.ts';
 import { type Style, table } from './style.ts';
 
@@ -34,12 +35,14 @@ const isErrorRate = (check: SlaCheck) => check.metric === 'errorRate' || check.m
 
 export function formatObserved(check: SlaCheck): string {
   if (check.observed === null) return 'no responses';
+  if (check.metric === 'rateLimit.compliant') return check.passed ? 'compliant' : 'not compliant';
   if (isErrorRate(check)) return pct(check.observed);
   if (check.metric === 'throughputRps') return `${num(check.observed)}/s`;
   return `${ms(check.observed)} ms`;
 }
 
 export function formatThreshold(check: SlaCheck): string {
+  if (check.metric === 'rateLimit.compliant') return 'compliant';
   if (isErrorRate(check)) return `≤ ${pct(check.threshold)}`;
   if (check.metric === 'throughputRps') return `≥ ${num(check.threshold)}/s`;
   return `≤ ${ms(check.threshold)} ms`;
@@ -120,6 +123,11 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   );
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
+  const limiter = formatRateLimit(result);
+  if (limiter !== undefined) {
+    lines.push(`  rate limit ${result.rateLimit?.passed ? limiter : s.red(limiter)}`);
+    for (const reason of result.rateLimit?.reasons ?? []) lines.push(s.dim(`             ${reason}`));
+  }
   const v = result.validity;
   const generator = `late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms`;
   lines.push(

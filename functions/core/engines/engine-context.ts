@@ -12,6 +12,8 @@ export class EngineContext {
   queuedSends = 0;
   unsent = 0;
   sent = 0;
+  /** Sees every finished exchange with its end time (a rate-limit probe's recorder); none by default. */
+  observe: ((exchange: Exchange, nowMs: number) => void) | undefined;
   private readonly stopListeners: (() => void)[] = [];
 
   constructor(
@@ -41,6 +43,7 @@ export class EngineContext {
         this.recorder.sampleError(`${failure.errorClass}: ${failure.reason}`);
       }
     }
+    this.observe?.(exchange, nowMs);
     this.recorder.recordPhases(exchange.phases);
     // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
     const responded = exchange.status > 0 && exchange.errorClass === undefined;

@@ -123,6 +123,15 @@ export default defineSuite({
       abort: { errorRate: '90%', minRequests: 50 },
     },
     {
+      id: 'fx-rate-limit',
+      description:
+        'Rate-limit compliance: 30/s against the declared 20/s; 429s above the limit are expected, and judged.',
+      request: { url: '/fx/rates' },
+      load: { kind: 'rate', rate: 30, duration: '2s' },
+      rateLimit: { limit: 20, window: '1s' },
+      sla: { p99: 50 },
+    },
+    {
       id: 'monthly-report',
       description: 'A slow endpoint: misses its p95 target (warn) but stays under the hard maximum.',
       request: { url: '/reports/monthly' },

@@ -79,7 +79,7 @@ function formatRate(result: RunResult, options: FormatRunOptions): string {
   if (result.kind === 'latency' || (v.intendedRps === undefined && options.plannedRequests !== undefined)) {
     return options.plannedRequests === undefined
       ? ''
-      : `, sent ${num(result.requests.total)} of ${plural(options.plannedRequests, 'request')} planned`;
+      : `, sent ${num(result.requests.total)} of ${plural(options.plannedRequests, result.steps ? 'iteration' : 'request')} planned`;
   }
   return v.intendedRps !== undefined
     ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned`

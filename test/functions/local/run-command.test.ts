@@ -18,6 +18,6 @@ describe('runCommand', () => {
 
     expect(results).toEqual([]);
     expect(code).toBe(1);
-    expect(text).toContain('interrupted: 6 probes not run');
+    expect(text).toContain('interrupted: 8 probes not run');
   });
 });

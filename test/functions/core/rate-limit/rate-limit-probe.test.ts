@@ -12,15 +12,11 @@ afterEach(async () => {
   target = undefined;
 });
 
-/** 150 % of a 20/s limit for 2 s: 60 requests, about a third above the limit. */
-async function probeLimiter(fault: LimiterFault) {
+/** 150 % of a 20/s limit for 2 s: 60 requests, about a third above the limit; or another load. */
+async function probeLimiter(fault: LimiterFault, load: unknown = { kind: 'rate', rate: 30, duration: '2s' }) {
   target = await limiterApi(20, 1_000, fault);
   return runProbeLocally(
-    probeFor(target.url, {
-      request: { url: '/limited' },
-      rateLimit: { limit: 20, window: '1s' },
-      load: { kind: 'rate', rate: 30, duration: '2s' },
-    }),
+    probeFor(target.url, { request: { url: '/limited' }, rateLimit: { limit: 20, window: '1s' }, load }),
   );
 }
 
@@ -77,5 +73,14 @@ describe('a rate-limit probe at 150 % of a 20/s limit', () => {
 
     expect(result.rateLimit?.withinLimit429s).toBeGreaterThan(0);
     expect(result.rateLimit?.passed).toBe(false);
+  });
+
+  it('judges the limiter under a closed-model burst too: mostly 429s, all expected, and recovery', async () => {
+    const result = await probeLimiter('none', { kind: 'burst', connections: 2, requests: 100 });
+
+    expect(result.rateLimit?.reasons).toEqual([]);
+    expect(result.rateLimit?.observed429Share).toBeGreaterThan(0.5);
+    expect(result.rateLimit?.recoveredAfterMs).toBeGreaterThan(0);
+    expect(result.errors).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import { FlowRecorder } from '../flows/flow-recorder.ts';
 import { FlowRunner } from '../flows/flow-runner.ts';
 import type { CompiledFlow } from '../flows/prepare-flow.ts';
 import { ArrivalSchedule } from '../pacing.ts';
-import { type ResolvedLoad, type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
+import { type ResolvedLoad, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
 import { RateLimitRecorder } from '../rate-limit/rate-limit-recorder.ts';
 import { recoverAfterRejection } from '../rate-limit/recover.ts';
 import type { Redactor } from '../redact.ts';
@@ -163,7 +163,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     plannedDurationMs(load, unitMs) +
       unitMs +
       // A rate-limit probe waits out the last 429's advice, then sends one more request.
-      (limiter ? limiter.maxWaitMs + timeoutMs : 0) +
+      recoveryBudgetMs(probe) +
       CLOSE_GRACE_MS,
   );
   options.onStart?.(recorder);

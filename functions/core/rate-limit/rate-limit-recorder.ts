@@ -1,6 +1,6 @@
 import type { RateLimitShardResult } from '../shard-result.ts';
 import type { Exchange } from '../transport.ts';
-import { retryAdvice } from './retry-advice.ts';
+import { maxAdvisedWaitMs, retryAdvice } from './retry-advice.ts';
 
 /**
  * Send-time slack, both sides, when counting a window's accepted requests: the client stamps a send before the
@@ -56,8 +56,8 @@ export class RateLimitRecorder {
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-    /** The longest sane advertised wait: ten windows, at least a minute. */
-    readonly maxWaitMs = Math.max(60_000, 10 * windowMs),
+    /** The longest sane advertised wait (see maxAdvisedWaitMs). */
+    readonly maxWaitMs = maxAdvisedWaitMs(windowMs),
   ) {}
 
   /** One finished exchange; `nowMs` is when it ended (monotonic). Transport failures are not the limiter's. */

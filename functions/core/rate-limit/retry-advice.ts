@@ -1,3 +1,8 @@
+/** The longest sane wait a 429 may advertise for a limit of this window: ten windows, at least a minute. */
+export function maxAdvisedWaitMs(windowMs: number): number {
+  return Math.max(60_000, 10 * windowMs);
+}
+
 /** How long a 429 asks the client to wait, or why it does not say so usably. */
 export type RetryAdvice = { readonly waitMs: number } | { readonly problem: string };
 

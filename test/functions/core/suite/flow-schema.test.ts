@@ -215,6 +215,9 @@ describe('flow probes in the suite schema', () => {
     expect(resolved.rateLimit).toEqual({ limit: 20, windowMs: 1_000 });
     // 1,000/s would get two shards by default; a limiter is judged on all of its requests in one.
     expect(resolved.shards).toBe(1);
+    // The worker's deadline leaves room to wait out the longest sane Retry-After and send one more request.
+    const unlimited = { ...resolved, rateLimit: undefined };
+    expect(workerBudgetMs(resolved) - workerBudgetMs(unlimited)).toBe(60_000 + 10_000);
     expect(problemsOf(suiteWith([{ ...limited, shards: 2 }]))).toEqual([
       'probes[0].shards: expected 1 shard with rateLimit (a limiter is judged on every request it saw, in order), got 2',
     ]);

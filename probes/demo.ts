@@ -112,6 +112,17 @@ export default defineSuite({
       sla: { p95: 1_000, errorRate: 0, steps: { settled: { p95: { warn: 400, critical: 800 } } } },
     },
     {
+      id: 'fx-rate-limit',
+      // Before fx-rates: a limiter is judged on the assumption that the probe is its only client in the window
+      // (its own key in real life); fx-rates' last second would count against this probe's first.
+      description:
+        'Rate-limit compliance: 30/s against the declared 20/s; 429s above the limit are expected, and judged.',
+      request: { url: '/fx/rates' },
+      load: { kind: 'rate', rate: 30, duration: '2s' },
+      rateLimit: { limit: 20, window: '1s' },
+      sla: { p99: 50 },
+    },
+    {
       id: 'fx-rates',
       description:
         'Rate-limited at 20 requests/s by the demo API: 50/s breaches the error-rate SLA on purpose.',

@@ -7,6 +7,7 @@ import {
   summarizeLatency,
 } from './histogram.ts';
 import { mergeSteps } from './merge-steps.ts';
+import { judgeRateLimit } from './rate-limit/judge-rate-limit.ts';
 import type { PhaseSummary, RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
 import { PHASE_NAMES, type PhaseName, type ShardResult } from './shard-result.ts';
 
@@ -144,9 +145,13 @@ function mergePhases(shards: readonly ShardResult[]): Partial<Record<PhaseName, 
   return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
-function stepsOf(shards: readonly ShardResult[]): { steps?: RunMeasurement['steps'] } {
+function stepsOf(shards: readonly ShardResult[]): {
+  steps?: RunMeasurement['steps'];
+  rateLimit?: RunMeasurement['rateLimit'];
+} {
   const steps = mergeSteps(shards);
-  return steps === undefined ? {} : { steps };
+  const rateLimit = judgeRateLimit(shards);
+  return { ...(steps === undefined ? {} : { steps }), ...(rateLimit === undefined ? {} : { rateLimit }) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from './pacing.ts';
+import { maxAdvisedWaitMs } from './rate-limit/retry-advice.ts';
 import type { Schedule } from './suite/schedule.ts';
 import type { AbortSpec, AssertionsSpec, CaptureSpec, SlaSpec, UntilSpec } from './suite/schema.ts';
 
@@ -69,6 +70,8 @@ export interface ResolvedProbe {
   readonly steps?: readonly ResolvedStep[] | undefined;
   /** The environment's list variables, for `${pick(name)}` in steps. */
   readonly lists?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** The target's declared limit (at most `limit` requests per `windowMs`): the run judges its limiter. */
+  readonly rateLimit?: { readonly limit: number; readonly windowMs: number } | undefined;
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly load: ResolvedLoad;
@@ -121,6 +124,16 @@ export function unitTimeoutMs(probe: Pick<ResolvedProbe, 'request' | 'steps'>): 
     (sum, step) => sum + step.request.timeoutMs + (step.until === undefined ? 0 : step.until.timeout),
     0,
   );
+}
+
+/**
+ * Time a rate-limit probe may take after its load: the last 429's longest sane advised wait, then one request.
+ * 0 for other probes. Worker deadlines include it, so a limiter is never judged on a recovery the deadline cut.
+ */
+export function recoveryBudgetMs(probe: Pick<ResolvedProbe, 'request' | 'rateLimit'>): number {
+  return probe.rateLimit === undefined
+    ? 0
+    : maxAdvisedWaitMs(probe.rateLimit.windowMs) + probe.request.timeoutMs;
 }
 
 /** Splits n into k near-equal whole parts (the first ones get the remainder). */

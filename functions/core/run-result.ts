@@ -1,5 +1,6 @@
 import type { ErrorCounts } from './error-classes.ts';
 import type { LatencySummaryMs } from './histogram.ts';
+import type { RateLimitVerdict } from './rate-limit/judge-rate-limit.ts';
 import type { PhaseName } from './shard-result.ts';
 import type { SlaReport } from './sla.ts';
 
@@ -63,6 +64,8 @@ export interface RunMeasurement {
    * one per iteration, failed with the class of the step that failed.
    */
   readonly steps?: readonly StepSummary[];
+  /** The verdict on the target's limiter, for a probe with `rateLimit` (a critical SLA check too). */
+  readonly rateLimit?: RateLimitVerdict;
   /** TCP connections the generator started, successful or not: load on the target too. */
   readonly connectAttempts?: number;
   /** Idempotent requests sent again after the server had closed their kept-alive connection (not errors). */

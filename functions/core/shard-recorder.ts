@@ -134,6 +134,8 @@ export class ShardRecorder {
     stoppedEarly?: string | undefined;
     /** A flow's per-step results (see FlowRecorder). */
     steps?: ShardResult['steps'] | undefined;
+    /** A rate-limit probe's observations (see RateLimitRecorder). */
+    rateLimit?: ShardResult['rateLimit'] | undefined;
   }): ShardResult {
     const statusCodes: Record<string, number> = {};
     this.statusCounts.forEach((n, code) => {
@@ -157,11 +159,12 @@ export class ShardRecorder {
     this.phases.forEach((histogram, i) => {
       if (histogram !== undefined) phases[PHASE_NAMES[i]!] = encodeHistogram(histogram);
     });
-    const { steps, ...rest } = meta;
+    const { steps, rateLimit, ...rest } = meta;
     return {
       version: 1,
       ...rest,
       ...(steps === undefined ? {} : { steps }),
+      ...(rateLimit === undefined ? {} : { rateLimit }),
       ...(Object.keys(phases).length > 0 ? { phases } : {}),
       histogram: encodeHistogram(this.histogram),
       requests: { total: this.total, ok: this.ok, failed: this.failed },

@@ -40,6 +40,29 @@ export interface ShardResult {
    * each step has its own, merged exactly like the run's.
    */
   readonly steps?: readonly StepShardResult[];
+  /** What the shard saw of the target's limiter, for a probe with `rateLimit`. */
+  readonly rateLimit?: RateLimitShardResult;
+}
+
+/** A limiter as one shard saw it (see RateLimitRecorder). */
+export interface RateLimitShardResult {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Responses judged (transport failures are not the limiter's). */
+  readonly responses: number;
+  /** 429 answers. */
+  readonly rejected: number;
+  /** 429s a limiter of exactly `limit` per sliding window would have sent for the same sends. */
+  readonly expectedRejected: number;
+  /** 429s for requests sent when fewer than `limit` had been accepted in the window before. */
+  readonly withinLimit429s: number;
+  /** 429s without a usable Retry-After or RateLimit reset, or with an insane one. */
+  readonly adviceProblems: number;
+  readonly http5xx: number;
+  /** A few of the advice problems, in words. */
+  readonly samples: readonly string[];
+  /** The request sent after the last 429's advertised wait: how long after that 429 it succeeded, or why not. */
+  readonly recovery?: { readonly afterMs: number } | { readonly failed: string };
 }
 
 /** One step of a flow, as one shard measured it. */

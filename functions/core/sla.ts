@@ -127,6 +127,17 @@ export function evaluateSla(
       checks.push({ ...check, severity: 'critical' });
     }
   }
+  if (run.rateLimit !== undefined) {
+    // The limiter's behaviour is the point of a rate-limit probe: a critical check, 1 for compliant.
+    checks.push({
+      name: 'rateLimit',
+      severity: 'critical',
+      metric: 'rateLimit.compliant',
+      threshold: 1,
+      observed: run.rateLimit.passed ? 1 : 0,
+      passed: run.rateLimit.passed,
+    });
+  }
   const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);
   const warnFailed = checks.some((c) => c.severity === 'warn' && !c.passed);
   const valid = run.validity.valid;

@@ -73,7 +73,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   let fxCount = 0;
   let reports = 0;
 
-  const route = async (req: IncomingMessage, _res: ServerResponse): Promise<[number, number, unknown]> => {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<[number, number, unknown]> => {
     const url = new URL(req.url ?? '/', 'http://demo');
     const path = url.pathname;
     const authorized = req.headers.authorization === `Bearer ${TOKEN}`;
@@ -141,7 +141,11 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
         fxWindow = second;
         fxCount = 0;
       }
-      if (++fxCount > fxLimit) return [429, 1, { error: 'rate limit exceeded' }];
+      if (++fxCount > fxLimit) {
+        // A correct limiter says when to come back: the next one-second window.
+        res.setHeader('retry-after', '1');
+        return [429, 1, { error: 'rate limit exceeded' }];
+      }
       return [200, latency(5, 10), { base: 'EUR', rates: { USD: 1.08, GBP: 0.85, CHF: 0.96 } }];
     }
     if (req.method === 'GET' && path === '/reports/monthly') {

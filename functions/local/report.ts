@@ -2,6 +2,7 @@ import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
 import { formatPhases } from './phases.ts';
+import { formatRateLimit } from './rate-limit-line.ts';
 import { formatSteps } from './steps.ts';
 import { type Style, table } from './style.ts';
 
@@ -36,6 +37,7 @@ export function formatObserved(check: SlaCheck): string {
   const r = check.regression;
   if (r?.unjudged) return `not judged: ${r.unjudged}`;
   if (check.observed === null) return 'no responses';
+  if (check.metric === 'rateLimit.compliant') return check.passed ? 'compliant' : 'not compliant';
   if (r && r.relative !== null && r.absoluteMs !== null) {
     const sign = (n: number) => (n >= 0 ? '+' : '−');
     const p = r.test ? `, U test p=${r.test.pValue < 0.0001 ? '<0.0001' : r.test.pValue.toFixed(4)}` : '';
@@ -47,6 +49,7 @@ export function formatObserved(check: SlaCheck): string {
 }
 
 export function formatThreshold(check: SlaCheck): string {
+  if (check.metric === 'rateLimit.compliant') return 'compliant';
   const r = check.regression;
   if (r) {
     // A regression is all three at once: rise above the share, above minDelta, and p below alpha.
@@ -90,7 +93,7 @@ function formatRate(result: RunResult, options: FormatRunOptions): string {
   if (result.kind === 'latency' || (v.intendedRps === undefined && options.plannedRequests !== undefined)) {
     return options.plannedRequests === undefined
       ? ''
-      : `, sent ${num(result.requests.total)} of ${plural(options.plannedRequests, 'request')} planned`;
+      : `, sent ${num(result.requests.total)} of ${plural(options.plannedRequests, result.steps ? 'iteration' : 'request')} planned`;
   }
   return v.intendedRps !== undefined
     ? `, sent ${num(v.achievedRps)} of ${num(v.intendedRps)} req/s planned`
@@ -134,6 +137,11 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   );
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
+  const limiter = formatRateLimit(result);
+  if (limiter !== undefined) {
+    lines.push(`  rate limit ${result.rateLimit?.passed ? limiter : s.red(limiter)}`);
+    for (const reason of result.rateLimit?.reasons ?? []) lines.push(s.dim(`             ${reason}`));
+  }
   const v = result.validity;
   const lateness = v.sendLatenessMs
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `

@@ -1,5 +1,5 @@
 import { plannedDurationMs } from '../engines/run-shard.ts';
-import { planRun, type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
+import { planRun, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
 
 /** Express workflows end after 5 minutes; keep a margin for Plan, Aggregate and invocation overhead. */
 export const EXPRESS_MAX_MS = 300_000;
@@ -34,6 +34,7 @@ export function workerBudgetMs(probe: ResolvedProbe): number {
     START_LEAD_MAX_MS +
     plannedDurationMs(probe.load, unitTimeoutMs(probe)) +
     unitTimeoutMs(probe) +
+    recoveryBudgetMs(probe) +
     FINISH_MARGIN_MS
   );
 }
@@ -43,7 +44,8 @@ export function runLoadMs(probe: ResolvedProbe): number {
   return (
     startLeadMs(plannedShards(probe)) +
     plannedDurationMs(probe.load, unitTimeoutMs(probe)) +
-    unitTimeoutMs(probe)
+    unitTimeoutMs(probe) +
+    recoveryBudgetMs(probe)
   );
 }
 

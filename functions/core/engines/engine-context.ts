@@ -15,6 +15,8 @@ export class EngineContext {
   sent = 0;
   /** How late each open-model send left after its intended time, µs (free connection: the generator's lag). */
   readonly sendLateness = createLatencyHistogram();
+  /** Sees every finished exchange with its end time (a rate-limit probe's recorder); none by default. */
+  observe: ((exchange: Exchange, nowMs: number) => void) | undefined;
   private readonly stopListeners: (() => void)[] = [];
 
   constructor(
@@ -44,6 +46,7 @@ export class EngineContext {
         this.recorder.sampleError(`${failure.errorClass}: ${failure.reason}`);
       }
     }
+    this.observe?.(exchange, nowMs);
     this.recorder.recordPhases(exchange.phases);
     // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
     const responded = exchange.status > 0 && exchange.errorClass === undefined;

@@ -6,7 +6,9 @@ import { FlowRunner } from '../flows/flow-runner.ts';
 import type { CompiledFlow } from '../flows/prepare-flow.ts';
 import { encodeHistogram } from '../histogram.ts';
 import { ArrivalSchedule } from '../pacing.ts';
-import { type ResolvedLoad, type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
+import { type ResolvedLoad, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
+import { RateLimitRecorder } from '../rate-limit/rate-limit-recorder.ts';
+import { recoverAfterRejection } from '../rate-limit/recover.ts';
 import type { Redactor } from '../redact.ts';
 import { ShardRecorder, timelineSlotMs } from '../shard-recorder.ts';
 import type { ShardResult } from '../shard-result.ts';
@@ -52,6 +54,16 @@ const ITERATION_JUDGED_BY_STEPS: CompiledAssertions = {
   check: () => undefined,
 };
 
+/** A 429 is the limiter's expected answer above the limit, judged apart (see RateLimitRecorder), not a failure. */
+function acceptingRateLimited(inner: CompiledAssertions): CompiledAssertions {
+  return {
+    // Retry-After and RateLimit headers are read from every 429.
+    needsHeaders: true,
+    needsBody: inner.needsBody,
+    check: (response) => (response.status === 429 ? undefined : inner.check(response)),
+  };
+}
+
 /** The transport a flow's engine sees: the same connections, each running whole iterations. */
 function flowTransport(transport: Transport, runner: FlowRunner): Transport {
   return {
@@ -96,7 +108,9 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   const timeoutMs = probe.request.timeoutMs;
   // A unit of load is a request, or a whole flow iteration: run lengths and the hard deadline allow for it.
   const unitMs = unitTimeoutMs(probe);
-  const assertions = flow ? ITERATION_JUDGED_BY_STEPS : compileAssertions(probe.assert);
+  const limiter = probe.rateLimit && new RateLimitRecorder(probe.rateLimit.limit, probe.rateLimit.windowMs);
+  const compiled = flow ? ITERATION_JUDGED_BY_STEPS : compileAssertions(probe.assert);
+  const assertions = limiter ? acceptingRateLimited(compiled) : compiled;
   const prepared = flow
     ? { origin: flow.origin, path: '/', method: 'GET', headers: {}, body: undefined }
     : options.request;
@@ -135,6 +149,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   const runner = flow && steps ? new FlowRunner(flow, recorder, steps, probe.bodyCap) : undefined;
   const transport = runner ? flowTransport(http, runner) : http;
   const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
+  if (limiter) ctx.observe = (exchange, nowMs) => limiter.record(exchange, nowMs);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
 
@@ -151,14 +166,31 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       runner?.stop('the hard deadline was reached during the flow');
       void transport.close();
     },
-    plannedDurationMs(load, unitMs) + unitMs + CLOSE_GRACE_MS,
+    plannedDurationMs(load, unitMs) +
+      unitMs +
+      // A rate-limit probe waits out the last 429's advice, then sends one more request.
+      recoveryBudgetMs(probe) +
+      CLOSE_GRACE_MS,
   );
   options.onStart?.(recorder);
 
+  let recovery: Awaited<ReturnType<typeof recoverAfterRejection>> | undefined;
+  // The load's own length: a rate-limit probe's recovery wait afterwards is not part of its throughput.
+  let loadEndedMs: number | undefined;
   try {
     if (load.kind === 'latency') await runLatency(ctx, load);
     else if (load.kind === 'burst') await runBurst(ctx, load);
     else await runRate(ctx, load, timeoutMs);
+    loadEndedMs = performance.now();
+    if (limiter?.lastRejection !== undefined && !ctx.stopReason?.startsWith('interrupted')) {
+      recovery = await recoverAfterRejection(
+        http.lanes[0]!,
+        request,
+        limiter.lastRejection,
+        () => ctx.now(),
+        options.signal,
+      );
+    }
   } finally {
     clearTimeout(hardDeadline);
     options.signal?.removeEventListener('abort', onSignal);
@@ -177,7 +209,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     shard: options.shard,
     kind: load.kind,
     startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - recorder.originMs),
+    durationMs: Math.round((loadEndedMs ?? performance.now()) - recorder.originMs),
     generator: {
       intendedRequests,
       sent: ctx.sent,
@@ -194,5 +226,6 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     },
     stoppedEarly: ctx.stopReason,
     steps: steps?.toResult(),
+    rateLimit: limiter?.toResult(recovery),
   });
 }

@@ -145,5 +145,22 @@ function dynamicPart(
   }
 }
 
+function encodeRun(run: string): string {
+  try {
+    return encodeURIComponent(run);
+  } catch {
+    // A lone surrogate (JSON may carry one) cannot be encoded: it becomes U+FFFD, as a well-formed string would.
+    return encodeURIComponent(run.replace(/[\ud800-\udfff]/g, '\ufffd'));
+  }
+}
+
+/**
+ * For a value placed in a URL: what a URL cannot carry as is (spaces, controls, non-ASCII, quotes, brackets) is
+ * percent-encoded, as the URL parser does for a plain request's URL; `/`, `?`, `&`, `=` and `%` stay as given.
+ */
+export const urlSafe = (value: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be encoded.
+  value.replace(/[\u0000-\u0020\u007f-\uffff"<>\\^`{|}]+/g, encodeRun);
+
 /** For a value placed inside a JSON string of a body. */
 export const jsonStringContent = (value: string) => JSON.stringify(value).slice(1, -1);

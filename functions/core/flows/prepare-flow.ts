@@ -8,6 +8,7 @@ import {
   type FilledTemplate,
   jsonStringContent,
   type TemplateScope,
+  urlSafe,
 } from './flow-template.ts';
 
 /** One step, compiled once per shard: templates, assertions and captures ready for every iteration. */
@@ -57,7 +58,7 @@ export function prepareFlow(
       captures: new Set(captures),
     };
     const at = `steps[${index}].request`;
-    const url = compileTemplate(step.request.url, scope);
+    const url = compileTemplate(step.request.url, scope, urlSafe);
     const head = ORIGIN.exec(url.prefix);
     if (head === null) {
       throw new InvalidTargetError(

@@ -246,6 +246,12 @@ export interface ProbeDefinition {
    */
   readonly shards?: number;
   readonly alert?: AlertDefinition;
+  /**
+   * The target's declared rate limit: at most `limit` requests per `window`. The run then judges the limiter as
+   * a critical check (429s above the limit are expected, not failures; none within it; every 429 says when to
+   * retry; no 5xx; a request after the advertised wait succeeds). One shard, one request per unit of load.
+   */
+  readonly rateLimit?: { readonly limit: number; readonly window: Duration };
 }
 
 export interface SuiteDefinition {

@@ -158,6 +158,9 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     runbook: probe.runbook,
     request: { ...request, connection },
     ...(steps === undefined ? {} : { steps, lists }),
+    ...(probe.rateLimit === undefined
+      ? {}
+      : { rateLimit: { limit: probe.rateLimit.limit, windowMs: probe.rateLimit.window } }),
     secrets,
     load,
     assert: probe.assert,
@@ -165,7 +168,8 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     abort: probe.abort ?? suite.defaults.abort ?? DEFAULT_ABORT,
     bodyCap: probe.bodyCap ?? suite.defaults.bodyCap ?? DEFAULT_BODY_CAP,
     schedule,
-    shards: probe.shards ?? defaultShards(load),
+    // A limiter is judged on every request it saw, in order: one shard.
+    shards: probe.shards ?? (probe.rateLimit === undefined ? defaultShards(load) : 1),
     alert: {
       breachedRuns: probe.alert?.breachedRuns ?? DEFAULT_ALERT.breachedRuns,
       missedRuns: probe.alert?.missedRuns ?? DEFAULT_ALERT.missedRuns,

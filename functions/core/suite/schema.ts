@@ -520,6 +520,15 @@ export const stepSchema = z.strictObject({
   until: untilSchema.optional(),
 });
 
+/**
+ * The target's declared rate limit: at most `limit` requests per `window`. The run then judges the limiter
+ * (see functions/core/rate-limit/judge-rate-limit.ts) and a 429 is not a failure of the request.
+ */
+const rateLimitSchema = z.strictObject({
+  limit: positive('requests', HARD_LIMITS.requests, true),
+  window: positiveDuration({ max: HARD_LIMITS.durationMs, limit: 'the hard limit of a run' }),
+});
+
 /** Steps a flow may have at most: a flow is a scenario, not a crawler. */
 export const MAX_STEPS = 20;
 
@@ -544,8 +553,24 @@ export const probeSchema = z
     /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */
     shards: positive('shards', 1_000, true).optional(),
     alert: alertSchema.optional(),
+    rateLimit: rateLimitSchema.optional(),
   })
   .superRefine((probe, ctx) => {
+    if (probe.rateLimit !== undefined && probe.steps !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rateLimit'],
+        message:
+          'expected rateLimit on a probe with one request (its limiter is judged per request), got a flow',
+      });
+    }
+    if (probe.rateLimit !== undefined && probe.shards !== undefined && probe.shards > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shards'],
+        message: `expected 1 shard with rateLimit (a limiter is judged on every request it saw, in order), got ${probe.shards}`,
+      });
+    }
     if ((probe.request === undefined) === (probe.steps === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -740,3 +765,4 @@ export type SlaSpec = z.output<typeof slaSchema>;
 export type EnvironmentSpec = z.output<typeof environmentSchema>;
 export type AbortSpec = z.output<typeof abortSchema>;
 export type AlertSpec = z.output<typeof alertSchema>;
+export type RateLimitSpec = z.output<typeof rateLimitSchema>;

@@ -8,12 +8,13 @@ import { table } from '../style.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function describeLoad(load: ResolvedLoad): string {
+/** The load in words; `unit` is what it counts: a request, or a flow's iteration. */
+export function describeLoad(load: ResolvedLoad, unit = 'request'): string {
   switch (load.kind) {
     case 'latency':
-      return `latency: ${plural(load.requests, 'request')}, every ${formatMs(load.intervalMs)}`;
+      return `latency: ${plural(load.requests, unit)}, every ${formatMs(load.intervalMs)}`;
     case 'burst':
-      return `burst: ${plural(load.connections, 'connection')}, ${load.durationMs !== undefined ? formatMs(load.durationMs) : plural(load.requests ?? 0, 'request')}`;
+      return `burst: ${plural(load.connections, 'connection')}, ${load.durationMs !== undefined ? formatMs(load.durationMs) : plural(load.requests ?? 0, unit)}`;
     case 'rate':
       return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (≤ ${load.connections} connections)`;
   }
@@ -31,9 +32,12 @@ export async function validateCommand(
     const probe = resolveProbe(suite, p, first);
     return [
       p.id,
-      describeLoad(probe.load),
+      // A flow's unit of load is an iteration of its steps.
+      probe.steps === undefined
+        ? describeLoad(probe.load)
+        : `${describeLoad(probe.load, 'iteration')} of ${probe.steps.map((s) => s.name).join(' → ')}`,
       probe.schedule.expression,
-      Object.keys(probe.sla ?? {}).join(' ') || '-',
+      [...Object.keys(probe.sla ?? {}), ...(probe.rateLimit ? ['rateLimit'] : [])].join(' ') || '-',
     ];
   });
   out.write(

@@ -158,8 +158,10 @@ describe('perfprobe validate', () => {
     const { code, stdout } = await perfprobe(['validate', 'probes/demo.ts']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('suite "demo-bank" is valid: 7 probes, environments local');
+    expect(stdout).toContain('suite "demo-bank" is valid: 8 probes, environments local');
     expect(stdout).toContain('rate: 0→40/s over 2s, then 40/s for 2s');
+    expect(stdout).toContain('latency: 3 iterations, every 500ms of login → create → confirm → settled');
+    expect(stdout).toMatch(/fx-rate-limit .* p99 rateLimit/);
     expect(stdout).toContain('deployable to local');
   });
 

@@ -19,7 +19,7 @@ describe('runCommand', () => {
 
     expect(results).toEqual([]);
     expect(code).toBe(1);
-    expect(text).toContain('interrupted: 7 probes not run');
+    expect(text).toContain('interrupted: 8 probes not run');
   });
 
   it('refuses a --shards count some probe cannot carry before any probe sends', async () => {

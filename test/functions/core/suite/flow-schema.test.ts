@@ -203,6 +203,32 @@ describe('flow probes in the suite schema', () => {
     ]);
   });
 
+  it('accepts rateLimit on a one-request probe, as one shard, and refuses it on a flow or over shards', () => {
+    const limited = { id: 'l', request: { url: '/fx' }, rateLimit: { limit: 20, window: '1s' } };
+    const suite = validateSuite(
+      suiteWith([{ ...limited, load: { kind: 'rate', rate: 1_000, duration: '1s' } }], {
+        environments: { prod: { baseUrl: 'https://x.example', caps: { maxRate: 1_000 } } },
+      }),
+    );
+    const resolved = resolveProbe(suite, suite.probes[0]!, 'prod');
+
+    expect(resolved.rateLimit).toEqual({ limit: 20, windowMs: 1_000 });
+    // 1,000/s would get two shards by default; a limiter is judged on all of its requests in one.
+    expect(resolved.shards).toBe(1);
+    // The worker's deadline leaves room to wait out the longest sane Retry-After and send one more request.
+    const unlimited = { ...resolved, rateLimit: undefined };
+    expect(workerBudgetMs(resolved) - workerBudgetMs(unlimited)).toBe(60_000 + 10_000);
+    expect(problemsOf(suiteWith([{ ...limited, shards: 2 }]))).toEqual([
+      'probes[0].shards: expected 1 shard with rateLimit (a limiter is judged on every request it saw, in order), got 2',
+    ]);
+    expect(problemsOf(withSteps([get('a', '/')], { rateLimit: { limit: 0, window: '1s' } }))).toEqual([
+      'probes[0].rateLimit.limit: expected a whole number of requests between 1 and 10000000, got 0',
+    ]);
+    expect(problemsOf(withSteps([get('a', '/')], { rateLimit: { limit: 5, window: '1s' } }))).toEqual([
+      'probes[0].rateLimit: expected rateLimit on a probe with one request (its limiter is judged per request), got a flow',
+    ]);
+  });
+
   it('refuses a list variable used as a single value by another variable', () => {
     expect(
       problemsOf(

@@ -5,8 +5,7 @@ import type { BaselineFile } from '../baseline-file.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
-import { UsageError } from '../usage-error.ts';
-import { pickEnvironment } from './run-command.ts';
+import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface BaselineSaveOptions {
   readonly suitePath: string;
@@ -24,12 +23,7 @@ export async function baselineSaveCommand(options: BaselineSaveOptions): Promise
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
   const environment = pickEnvironment(suite, options.env);
-  const ids = suite.probes.map((p) => p.id);
-  const selected = options.probes?.length ? options.probes : ids;
-  const unknown = selected.filter((id) => !ids.includes(id));
-  if (unknown.length > 0) {
-    throw new UsageError(`--probe ${unknown.join(', ')}: not in the suite (it has ${ids.join(', ')})`);
-  }
+  const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const store = options.store(suite);

@@ -3,8 +3,7 @@ import type { RunStore } from '../../core/run-store.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { createStyle, type Style, table } from '../style.ts';
-import { UsageError } from '../usage-error.ts';
-import { pickEnvironment } from './run-command.ts';
+import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface HistoryCommandOptions {
   readonly suitePath: string;
@@ -36,12 +35,7 @@ export async function historyCommand(options: HistoryCommandOptions): Promise<Hi
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
   const environment = pickEnvironment(suite, options.env);
-  const ids = suite.probes.map((p) => p.id);
-  const selected = options.probes?.length ? options.probes : ids;
-  const unknown = selected.filter((id) => !ids.includes(id));
-  if (unknown.length > 0) {
-    throw new UsageError(`--probe ${unknown.join(', ')}: not in the suite (it has ${ids.join(', ')})`);
-  }
+  const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const by = options.by ?? (options.sinceMs <= TWO_DAYS_MS ? 'hour' : 'day');

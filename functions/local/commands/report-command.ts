@@ -4,7 +4,7 @@ import { junitReport, markdownReport } from '../ci-reports.ts';
 import { writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { UsageError } from '../usage-error.ts';
-import { pickEnvironment } from './run-command.ts';
+import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface ReportCommandOptions {
   readonly suitePath: string;
@@ -30,12 +30,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
   const environment = pickEnvironment(suite, options.env);
-  const ids = suite.probes.map((p) => p.id);
-  const selected = options.probes?.length ? options.probes : ids;
-  const unknown = selected.filter((id) => !ids.includes(id));
-  if (unknown.length > 0) {
-    throw new UsageError(`--probe ${unknown.join(', ')}: not in the suite (it has ${ids.join(', ')})`);
-  }
+  const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const store = options.store(suite);

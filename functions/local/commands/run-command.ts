@@ -5,7 +5,6 @@ import type { RunResult } from '../../core/run-result.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { evaluateSla, type RegressionInput, slaRegression } from '../../core/sla.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
-import type { Suite } from '../../core/suite/schema.ts';
 import { readBaselineFile } from '../baseline-file.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
 import { exitCodeOf } from '../exit-code.ts';
@@ -17,6 +16,7 @@ import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { assertStoreWritable } from '../store-dir.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
+import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface RunCommandOptions {
   readonly suitePath: string;
@@ -40,20 +40,6 @@ export interface RunCommandOptions {
   readonly out?: NodeJS.WriteStream;
 }
 
-export function pickEnvironment(suite: Suite, requested: string | undefined): string {
-  const names = Object.keys(suite.environments);
-  if (requested !== undefined) {
-    if (!names.includes(requested)) {
-      throw new UsageError(`--env ${requested}: the suite defines ${names.map((n) => `"${n}"`).join(', ')}`);
-    }
-    return requested;
-  }
-  if (names.length === 1) return names[0]!;
-  throw new UsageError(
-    `the suite defines ${names.length} environments (${names.join(', ')}): choose one with --env`,
-  );
-}
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** `perfprobe run`: every selected probe once, one after the other, so probes do not skew each other. */
@@ -62,13 +48,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   const style = createStyle(out);
   const suite = await loadSuite(options.suitePath);
   const env = pickEnvironment(suite, options.env);
-  const selected = options.probes?.length ? options.probes : suite.probes.map((p) => p.id);
-  const unknown = selected.filter((id) => !suite.probes.some((p) => p.id === id));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--probe ${unknown.join(', ')}: not in the suite (it has ${suite.probes.map((p) => p.id).join(', ')})`,
-    );
-  }
+  const selected = pickProbes(suite, options.probes);
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
   if (options.json) await assertWritable('--json', options.json);
   if (options.md) await assertWritable('--md', options.md);

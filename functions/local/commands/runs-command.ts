@@ -8,7 +8,7 @@ import { formatRun } from '../report.ts';
 import { createStyle, table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
-import { pickEnvironment } from './run-command.ts';
+import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface RunsCommandOptions extends DeployedTableOptions {
   readonly suitePath: string;
@@ -32,13 +32,7 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
   const env = pickEnvironment(suite, options.env);
-  const selected = options.probes?.length ? options.probes : suite.probes.map((p) => p.id);
-  const unknown = selected.filter((id) => !suite.probes.some((p) => p.id === id));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `--probe ${unknown.join(', ')}: not in the suite (it has ${suite.probes.map((p) => p.id).join(', ')})`,
-    );
-  }
+  const selected = pickProbes(suite, options.probes);
   const sinceMs = parseDurationMs(options.since ?? '24h');
   if (sinceMs === undefined || sinceMs <= 0) {
     throw new UsageError(`--since: expected a duration like "24h" or "168h", got "${options.since}"`);

@@ -6,7 +6,7 @@ import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
-import { pickEnvironment } from './run-command.ts';
+import { pickEnvironment } from './suite-selection.ts';
 
 export interface SilenceCommandOptions extends DeployedTableOptions {
   readonly suitePath: string;

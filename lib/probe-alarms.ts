@@ -4,7 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alarmPeriodSeconds, invalidRunsToAlarm } from '../functions/core/cloud/alert-policy.ts';
-import { type DeployedNames, probeAlarmName } from '../functions/core/cloud/deployed-suite.ts';
+import { type DeployedNames, probeAlarmName, stepAlarmKind } from '../functions/core/cloud/deployed-suite.ts';
 import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
@@ -131,6 +131,26 @@ export class ProbeAlarms extends Construct {
           treatMissingData: TreatMissingData.IGNORE,
         }),
       );
+    }
+
+    for (const [step, keys] of Object.entries(probe.alert.steps)) {
+      for (const [key, thresholdMs] of Object.entries(keys)) {
+        this.latency.push(
+          new Alarm(this, `Step${step}${key}`, {
+            alarmName: probeAlarmName(names, probe.id, stepAlarmKind(step, key)),
+            alarmDescription: clip(
+              `${who}: CloudWatch's ${key} of step "${step}" of its valid runs was above ${thresholdMs} ms in ${atLeast} of the last ${of} periods of ${every} (invalid runs publish no latency). ${what}. ${look}`,
+            ),
+            // Aggregate publishes this step's latency (Step dimension) for valid runs, only because it alarms.
+            metric: probeMetric(probe, METRICS.latency, key, period, step),
+            threshold: thresholdMs,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: of,
+            datapointsToAlarm: atLeast,
+            treatMissingData: TreatMissingData.IGNORE,
+          }),
+        );
+      }
     }
 
     // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,

@@ -13,11 +13,18 @@ export function probeDimensions(probe: ResolvedProbe): Record<string, string> {
   );
 }
 
-export function probeMetric(probe: ResolvedProbe, metricName: string, statistic: string, period: Duration) {
+/** One of a probe's metrics; `step` adds the flow step's dimension (its own latency, published for its alarms). */
+export function probeMetric(
+  probe: ResolvedProbe,
+  metricName: string,
+  statistic: string,
+  period: Duration,
+  step?: string,
+) {
   return new Metric({
     namespace: METRIC_NAMESPACE,
     metricName,
-    dimensionsMap: probeDimensions(probe),
+    dimensionsMap: { ...probeDimensions(probe), ...(step === undefined ? {} : { Step: step }) },
     statistic,
     period,
   });

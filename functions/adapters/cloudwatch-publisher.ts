@@ -13,7 +13,7 @@ export async function publishRunMetrics(
   client: CloudWatchClient,
   suite: string,
   run: RunResult,
-  options: { readonly storeFailed?: boolean } = {},
+  options: Parameters<typeof runMetricData>[2] = {},
 ): Promise<void> {
   const data = runMetricData(suite, run, options);
   if (data.length > MAX_DATUMS_PER_CALL) {

@@ -96,6 +96,8 @@ export interface ResolvedAlert {
   readonly intervalMs: number | undefined;
   /** Percentile key ("p99") → alarm threshold, ms. */
   readonly latency: Readonly<Record<string, number>>;
+  /** A flow's step name → percentile key → alarm threshold, ms: those steps publish a `Step` latency. */
+  readonly steps: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface ShardPlan {

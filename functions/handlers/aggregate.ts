@@ -88,9 +88,10 @@ export function createAggregateHandler(
         return false;
       },
     );
-    await publishRunMetrics(cloudWatch, deployed.suite, run, { storeFailed: !stored }).catch(
-      (error: unknown) => failures.push(`publish: ${String(error)}`),
-    );
+    await publishRunMetrics(cloudWatch, deployed.suite, run, {
+      storeFailed: !stored,
+      alarmedSteps: Object.keys(probe.alert.steps),
+    }).catch((error: unknown) => failures.push(`publish: ${String(error)}`));
     const summary: RunSummary = {
       runId: run.runId,
       probeId: run.probeId,

@@ -60,5 +60,6 @@ export const PROBE_ALARM_KINDS = ['sla', 'heartbeat', 'cannot-measure', 'store-f
 
 /** Alarms one probe deploys: what the cost model prices and the stack estimate counts. */
 export function probeAlarmCount(probe: ResolvedProbe): number {
-  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length;
+  const stepAlarms = Object.values(probe.alert.steps).reduce((n, keys) => n + Object.keys(keys).length, 0);
+  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length + stepAlarms;
 }

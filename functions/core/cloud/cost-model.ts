@@ -94,7 +94,11 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
   const stateEvents = 12 + 6 * shards;
   const logBytes = invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent;
   const recordBytes = probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
-  const metrics = publishedMetrics(probe.load.kind);
+  // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
+  const metrics = [
+    ...publishedMetrics(probe.load.kind),
+    ...Object.keys(probe.alert.steps).map((step) => `Latency[${step}]`),
+  ];
   const alarms = probeAlarmCount(probe);
 
   const lines: CostLine[] = [

@@ -11,7 +11,13 @@ import {
   PROBE_ALARM_KINDS,
   samplesNeeded,
 } from './alert-policy.ts';
-import { type DeployedSuite, deployedNames, NAME_LIMITS, probeAlarmName } from './deployed-suite.ts';
+import {
+  type DeployedSuite,
+  deployedNames,
+  NAME_LIMITS,
+  probeAlarmName,
+  stepAlarmKind,
+} from './deployed-suite.ts';
 import {
   ACCOUNT_CONCURRENCY,
   LAMBDA_MAX_MS,
@@ -85,14 +91,21 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
         });
       }
     }
+    // A step runs once per iteration: its alarms have the iterations' samples at most.
     const samples = guaranteedSamples(probe);
-    for (const key of Object.keys(latency)) {
+    const percentileAlarms = [
+      ...Object.keys(latency).map((key) => ({ key, path: `${at}.alert.latency.${key}` })),
+      ...Object.entries(probe.alert.steps).flatMap(([step, keys]) =>
+        Object.keys(keys).map((key) => ({ key, path: `${at}.alert.steps.${step}.${key}` })),
+      ),
+    ];
+    for (const { key, path } of percentileAlarms) {
       const p = percentileOf(key);
       if (p === undefined) continue;
       const needed = samplesNeeded(p);
       if (samples < needed) {
         problems.push({
-          path: `${at}.alert.latency.${key}`,
+          path,
           message: `${key} needs at least ${needed.toLocaleString('en-US')} samples an interval, and this probe is sure of only ${samples.toLocaleString('en-US')} per run: send more requests per run (load), alarm on a lower percentile, or rely on the SLA ${key}, which each run checks on its exact histogram`,
         });
       }
@@ -129,6 +142,12 @@ function nameProblems(deployed: DeployedSuite, probeIndex: (id: string) => numbe
         name,
         NAME_LIMITS.alarm,
       );
+    }
+    for (const [step, keys] of Object.entries(probe.alert.steps)) {
+      for (const key of Object.keys(keys)) {
+        const name = probeAlarmName(names, probe.id, stepAlarmKind(step, key));
+        check(`${at}.alert.steps.${step}`, 'alarm name', name, NAME_LIMITS.alarm);
+      }
     }
   }
   return problems;

@@ -150,7 +150,18 @@ export function deployedNames(suite: string, environment: string): DeployedNames
   };
 }
 
-export type ProbeAlarmKind = 'sla' | 'heartbeat' | 'cannot-measure' | 'store-failed' | `latency-${string}`;
+export type ProbeAlarmKind =
+  | 'sla'
+  | 'heartbeat'
+  | 'cannot-measure'
+  | 'store-failed'
+  | `latency-${string}`
+  | `step-${string}`;
+
+/** A flow step's percentile alarm: `step-<step>-<key>` (the key last: step names may hold "-"). */
+export function stepAlarmKind(step: string, key: string): `step-${string}` {
+  return `step-${step}-${key.replace('.', '_')}`;
+}
 
 /** A probe's alarm: probe ids hold no ".", so the segment after "probe." ends exactly at the id. */
 export function probeAlarmName(names: DeployedNames, probeId: string, kind: ProbeAlarmKind): string {

@@ -64,7 +64,11 @@ export function metricDimensions(
 export function runMetricData(
   suite: string,
   run: RunResult,
-  options: { readonly storeFailed?: boolean } = {},
+  options: {
+    readonly storeFailed?: boolean;
+    /** Flow steps with alarms of their own: their latency goes out with a `Step` dimension (valid runs only). */
+    readonly alarmedSteps?: readonly string[];
+  } = {},
 ): MetricDatum[] {
   const Dimensions = metricDimensions(suite, run.environment, run.probeId);
   const Timestamp = new Date(run.startedAt);
@@ -76,27 +80,14 @@ export function runMetricData(
     Value,
   });
   const data: MetricDatum[] = [];
-  const values: number[] = [];
-  const counts: number[] = [];
-  if (run.histogram && run.validity.valid) {
-    const histogram = decodeHistogram(run.histogram) as unknown as RecordedValues;
-    const iterator = histogram.recordedValuesIterator;
-    iterator.reset();
-    while (iterator.hasNext()) {
-      const bucket = iterator.next();
-      values.push(bucket.valueIteratedTo / 1000);
-      counts.push(bucket.countAtValueIteratedTo);
+  if (run.validity.valid) {
+    data.push(...latencyData(run.histogram, Dimensions, Timestamp));
+    for (const name of options.alarmedSteps ?? []) {
+      const step = run.steps?.find((s) => s.name === name);
+      if (step === undefined) continue;
+      const stepDimensions = [...Dimensions, { Name: 'Step', Value: name }];
+      data.push(...latencyData(step.histogram, stepDimensions, Timestamp));
     }
-  }
-  for (let i = 0; i < values.length; i += MAX_VALUES_PER_DATUM) {
-    data.push({
-      MetricName: METRICS.latency,
-      Dimensions,
-      Timestamp,
-      Unit: 'Milliseconds',
-      Values: values.slice(i, i + MAX_VALUES_PER_DATUM),
-      Counts: counts.slice(i, i + MAX_VALUES_PER_DATUM),
-    });
   }
   data.push(
     datum(METRICS.requests, 'Count', run.requests.total),
@@ -107,6 +98,37 @@ export function runMetricData(
   if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
   if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
   if (options.storeFailed) data.push(datum(METRICS.storeFailed, 'Count', 1));
+  return data;
+}
+
+/** A latency distribution as datums: every distinct HDR bucket value with its count, 150 values a datum. */
+function latencyData(
+  encoded: string | undefined,
+  Dimensions: MetricDatum['Dimensions'],
+  Timestamp: Date,
+): MetricDatum[] {
+  if (!encoded) return [];
+  const values: number[] = [];
+  const counts: number[] = [];
+  const histogram = decodeHistogram(encoded) as unknown as RecordedValues;
+  const iterator = histogram.recordedValuesIterator;
+  iterator.reset();
+  while (iterator.hasNext()) {
+    const bucket = iterator.next();
+    values.push(bucket.valueIteratedTo / 1000);
+    counts.push(bucket.countAtValueIteratedTo);
+  }
+  const data: MetricDatum[] = [];
+  for (let i = 0; i < values.length; i += MAX_VALUES_PER_DATUM) {
+    data.push({
+      MetricName: METRICS.latency,
+      Dimensions,
+      Timestamp,
+      Unit: 'Milliseconds',
+      Values: values.slice(i, i + MAX_VALUES_PER_DATUM),
+      Counts: counts.slice(i, i + MAX_VALUES_PER_DATUM),
+    });
+  }
   return data;
 }
 

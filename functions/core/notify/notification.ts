@@ -264,20 +264,27 @@ function probeMessage(
     const window = valid.slice(0, of);
     const breaching = window.filter((r) => r.sla.verdict === 'breach');
     about = opened ? (breaching[0] ?? valid[0]) : valid[0];
+    // A flow step's alarm is step-<step>-<key>: the key is last, since step names may hold "-".
+    const stepAlarm = /^step-(.+)-(p[\d_]+)$/.exec(check);
     const percentile = check.startsWith('latency-')
       ? check.slice('latency-'.length).replace('_', '.')
-      : undefined;
+      : stepAlarm
+        ? stepAlarm[2]!.replace('_', '.')
+        : undefined;
     if (opened) {
       kind = 'breach';
       const failed = about ? failedCritical(about) : [];
       const firstBreach = breaching.at(-1);
       if (percentile !== undefined) {
-        const threshold = probe.alert.latency[percentile];
+        const step = stepAlarm?.[1];
+        const threshold =
+          step === undefined ? probe.alert.latency[percentile] : probe.alert.steps[step]?.[percentile];
+        const whose = step === undefined ? 'its latency' : `step "${step}"`;
         const observed = latestDatapoint(input.event.detail.state.reasonData);
         const figure = observed === undefined ? 'above' : `${formatMillis(observed)} >`;
-        subject = `BREACH ${who(probe)} CloudWatch ${percentile} ${figure} ${formatMillis(threshold ?? 0)} (${atLeast} of ${of} periods)`;
+        subject = `BREACH ${who(probe)}${step === undefined ? '' : ` ${step}`} CloudWatch ${percentile} ${figure} ${formatMillis(threshold ?? 0)} (${atLeast} of ${of} periods)`;
         head = [
-          `BREACH: ${label}: CloudWatch's ${percentile} of its latency was above ${formatMillis(threshold ?? 0)} in ${atLeast} of the last ${of} periods${observed === undefined ? '' : ` (latest ${formatMillis(observed)})`}.`,
+          `BREACH: ${label}: CloudWatch's ${percentile} of ${whose} was above ${formatMillis(threshold ?? 0)} in ${atLeast} of the last ${of} periods${observed === undefined ? '' : ` (latest ${formatMillis(observed)})`}.`,
           request,
         ];
       } else {

@@ -217,6 +217,11 @@ export interface AlertDefinition {
    * Synth refuses a percentile the run's sample count cannot support (p99 needs 1,000 samples an interval).
    */
   readonly latency?: Readonly<Record<PercentileKey, Duration>>;
+  /**
+   * A flow's per-step alarms, by step name, like `latency`: { settled: { p95: "1500ms" } }. Each step named
+   * publishes its own latency distribution (a `Step` dimension: one more custom metric) for its alarm.
+   */
+  readonly steps?: Readonly<Record<string, Readonly<Record<PercentileKey, Duration>>>>;
 }
 
 export interface ProbeDefinition {

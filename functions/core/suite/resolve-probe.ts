@@ -177,6 +177,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       recoverAfter: probe.alert?.recoverAfter ?? DEFAULT_ALERT.recoverAfter,
       intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
       latency: probe.alert?.latency ?? {},
+      steps: probe.alert?.steps ?? {},
     },
   };
 }

@@ -406,6 +406,19 @@ export const alertSchema = z.strictObject({
   latency: z
     .record(patterned(/^p(\d{1,2}(\.\d+)?)$/, 'a percentile key like "p99" or "p99.9"'), positiveDuration())
     .optional(),
+  /**
+   * A flow's per-step alarms, like `latency` for one step: { settled: { p95: "1500ms" } }. Each step named here
+   * publishes its latency with a `Step` dimension (one more custom metric, $0.30 a month) and gets its alarm.
+   */
+  steps: z
+    .record(
+      z.string(),
+      z.record(
+        patterned(/^p(\d{1,2}(\.\d+)?)$/, 'a percentile key like "p99" or "p99.9"'),
+        positiveDuration(),
+      ),
+    )
+    .optional(),
 });
 
 /** Names a flow may use without declaring them: fresh values per use (see functions/core/flows/flow-template.ts). */
@@ -589,6 +602,13 @@ export const probeSchema = z
           break;
         }
       }
+      if (probe.alert?.steps !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alert', 'steps'],
+          message: 'expected per-step alarms only on a probe with steps, got a probe with one request',
+        });
+      }
       return;
     }
     if (probe.assert !== undefined) {
@@ -633,6 +653,15 @@ export const probeSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['sla', 'steps', step],
+          message: `unknown step "${step}" (the flow's steps: ${[...names.keys()].join(', ')})`,
+        });
+      }
+    }
+    for (const step of Object.keys(probe.alert?.steps ?? {})) {
+      if (!names.has(step)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alert', 'steps', step],
           message: `unknown step "${step}" (the flow's steps: ${[...names.keys()].join(', ')})`,
         });
       }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun } from '../../../../functions/core/aggregate-run.ts';
 import { METRICS, publishedMetrics, runMetricData } from '../../../../functions/core/cloud/metric-data.ts';
+import {
+  createLatencyHistogram,
+  encodeHistogram,
+  summarizeLatency,
+} from '../../../../functions/core/histogram.ts';
 import { planRun } from '../../../../functions/core/plan.ts';
 import { ShardRecorder } from '../../../../functions/core/shard-recorder.ts';
 import { probeFor } from '../../../helpers/probes.ts';
@@ -77,5 +82,48 @@ describe('run metric data', () => {
     expect(data.at(-1)).toMatchObject({ MetricName: 'StoreFailed', Unit: 'Count', Value: 1 });
     expect(names('bank', run)).not.toContain('StoreFailed');
     expect(publishedMetrics('burst')).not.toContain(METRICS.storeFailed);
+  });
+
+  it("publishes an alarmed flow step's latency under a Step dimension, for valid runs only", () => {
+    const stepHistogram = createLatencyHistogram();
+    for (const us of [280_000, 290_000, 300_000]) stepHistogram.recordValue(us);
+    const step = (name: string) => ({
+      name,
+      requests: { total: 3, ok: 3, failed: 0 },
+      errorRate: 0,
+      errors: {},
+      latencyMs: summarizeLatency(stepHistogram),
+      histogram: encodeHistogram(stepHistogram),
+    });
+    const run = {
+      ...aggregateRun(plan, [shard(0, 2_000), shard(1, 2_000)]),
+      steps: [step('login'), step('settled')],
+    };
+
+    const data = runMetricData('bank', run, { alarmedSteps: ['settled'] });
+
+    const stepData = data.filter((d) => d.Dimensions.some((x) => x.Name === 'Step'));
+    // Only the step with an alarm: each step's metric is a custom metric of its own ($0.30 a month).
+    expect(stepData).toEqual([
+      {
+        MetricName: 'Latency',
+        Dimensions: [
+          { Name: 'Suite', Value: 'bank' },
+          { Name: 'Environment', Value: 'test' },
+          { Name: 'Probe', Value: 'p' },
+          { Name: 'Step', Value: 'settled' },
+        ],
+        Timestamp: new Date(run.startedAt),
+        Unit: 'Milliseconds',
+        Values: [280, 290, 300].map((ms) => expect.closeTo(ms, 0)),
+        Counts: [1, 1, 1],
+      },
+    ]);
+    const invalid = { ...run, validity: { ...run.validity, valid: false } };
+    expect(
+      runMetricData('bank', invalid, { alarmedSteps: ['settled'] }).filter((d) =>
+        d.Dimensions.some((x) => x.Name === 'Step'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -61,6 +61,45 @@ describe('the notification of an alarm state change', () => {
     expect(JSON.parse(published.Message).sms.length).toBeLessThanOrEqual(160);
   });
 
+  it("names the step, CloudWatch's percentile and the step's threshold for a flow step's alarm", () => {
+    const probe = probeFor('https://api.example.com', {
+      id: 'pay',
+      steps: [
+        {
+          name: 'login',
+          request: { method: 'POST', url: '/login' },
+          capture: { session: { json: '$.token' } },
+        },
+        {
+          name: 'settled-eu',
+          request: { url: '/payments/1', headers: { authorization: 'Bearer ${session}' } },
+          until: { json: { '$.status': 'settled' }, every: '250ms', timeout: '30s' },
+        },
+      ],
+      request: undefined,
+      alert: { steps: { 'settled-eu': { 'p99.9': '1500ms' } } },
+    });
+    const alarmName = `${names.alarmPrefix}probe.pay.step-settled-eu-p99_9`;
+    const subject = alarmSubject(names, alarmName);
+    if (subject?.kind !== 'probe') throw new Error('expected a probe alarm');
+
+    const decision = renderNotification({
+      event: event(alarmName, 'OK', 'ALARM'),
+      names,
+      subject,
+      probe,
+      runs: [run('pay', 0, 3), run('pay', 0, 2), run('pay', 0, 1)],
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe(
+      'BREACH test/pay settled-eu CloudWatch p99.9 above 1500 ms (2 of 3 periods)',
+    );
+    expect(decision.notification.text).toContain(
+      'CloudWatch\'s p99.9 of step "settled-eu" was above 1500 ms in 2 of the last 3 periods.',
+    );
+  });
+
   it('counts the breaching runs among the alarm window of valid runs and names the earliest as "since"', () => {
     const probe = probeFor('https://api.example.com', { id: 'login' });
     const decision = renderNotification({

@@ -7,6 +7,7 @@ import { headerValueProblem } from './headers.ts';
 import { probeLoadEnvelope } from './load-envelope.ts';
 import { resolveLoad } from './resolve-probe.ts';
 import {
+  BUILT_IN_VALUES,
   defaultsSchema,
   type EnvironmentSpec,
   environmentSchema,
@@ -149,9 +150,13 @@ function referenceProblems(
     const refs = variableReferences(text);
     const unknown = refs.filter((name) => !Object.hasOwn(variables.values, name) && !broken.has(name));
     for (const name of unknown) {
+      // A built-in (uuid, now, …) is fresh per use, which only a flow's steps do: say so rather than just "unknown".
+      const builtIn = (BUILT_IN_VALUES as readonly string[]).includes(name.replace(/\(.*$/, ''))
+        ? `; \${${name}} is a built-in of flow steps, fresh per use: write the probe as a one-step flow (steps: [{ name, request }])`
+        : '';
       problems.push({
         path,
-        message: `unknown variable \${${name}} in environment "${envName}" (defined: ${[...defined, ...broken].join(', ')})`,
+        message: `unknown variable \${${name}} in environment "${envName}" (defined: ${[...defined, ...broken].join(', ')})${builtIn}`,
       });
     }
     if (!header || unknown.length > 0 || refs.some((name) => broken.has(name))) continue;

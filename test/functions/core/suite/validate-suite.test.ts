@@ -248,4 +248,16 @@ describe('secret references and deploy settings', () => {
       'probes[0].alert.latency.p99: expected a duration like "250ms", "2s" or "1m", or milliseconds as a number, got "fast"',
     ]);
   });
+
+  it('points a built-in used outside a flow to a one-step flow', () => {
+    expect(
+      problemsOf({
+        name: 's',
+        environments: env,
+        probes: [{ id: 'pay', request: { url: '/pay', headers: { 'idempotency-key': '${uuid}' } } }],
+      }),
+    ).toEqual([
+      'probes[0].request.headers.idempotency-key: unknown variable ${uuid} in environment "local" (defined: baseUrl); ${uuid} is a built-in of flow steps, fresh per use: write the probe as a one-step flow (steps: [{ name, request }])',
+    ]);
+  });
 });

@@ -82,7 +82,7 @@ export async function aggregationSection(): Promise<Section> {
     );
   }
   const markdown = [
-    `Shards are ${SHARD_SECONDS} s at 500 req/s of a typical API (log-normal around 20 ms, 1 % tail to 500 ms, 0.5 % errors), as a worker returns them: exact run histogram, timeline, counters. Histograms = mergeEncoded over the run histograms; whole results = mergeShards, what Aggregate runs (histograms, per-slot timelines, counters); medians of 5. Exact = the merged histogram encodes byte for byte like one histogram that recorded every sample, and every summary value (min, mean, p50 … p99.9, max) is equal.`,
+    `Shards are ${SHARD_SECONDS} s at 500 req/s of a typical API (log-normal around 20 ms, 1 % tail to 500 ms, 0.5 % errors), as a worker writes them to the runs table: exact run histogram, timeline, counters. Histograms = mergeEncoded over the run histograms; whole results = mergeShards, what Aggregate runs (histograms, per-slot timelines, counters); medians of 5. Exact = the merged histogram encodes byte for byte like one histogram that recorded every sample, and every summary value (min, mean, p50 … p99.9, max) is equal.`,
     '',
     markdownTable(
       [
@@ -96,7 +96,7 @@ export async function aggregationSection(): Promise<Section> {
       rows,
     ),
     '',
-    `One shard result, JSON as returned to Step Functions: median ${(median(sizes) / 1024).toFixed(1)} KB, max ${(Math.max(...sizes) / 1024).toFixed(1)} KB (goal < 8 KB).`,
+    `One shard result, JSON as a worker writes it to the runs table (one item each, 400 KB allowed): median ${(median(sizes) / 1024).toFixed(1)} KB, max ${(Math.max(...sizes) / 1024).toFixed(1)} KB (goal < 8 KB).`,
   ].join('\n');
   return {
     title: 'Aggregation',

@@ -92,7 +92,7 @@ export async function paymentApi(options: PaymentApiOptions = {}): Promise<Payme
 }
 
 /** The payment flow: login, create (fresh idempotency key), poll until settled. */
-export function paymentFlowSteps(every = '20ms'): Record<string, unknown>[] {
+export function paymentFlowSteps(every = '20ms', timeout = '5s'): Record<string, unknown>[] {
   return [
     {
       name: 'login',
@@ -114,7 +114,7 @@ export function paymentFlowSteps(every = '20ms'): Record<string, unknown>[] {
     {
       name: 'settled',
       request: { url: '/payments/${paymentId}', headers: { authorization: 'Bearer ${token}' } },
-      until: { json: { '$.status': 'settled' }, every, timeout: '5s' },
+      until: { json: { '$.status': 'settled' }, every, timeout },
     },
   ];
 }

@@ -2,27 +2,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoApi, startDemoApi } from '../../../functions/local/demo-api.ts';
+import { perfprobe, repoRoot } from '../../helpers/cli-process.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = repoRoot;
 // Inside the repo (git-ignored) so suites can `import { defineSuite } from 'perfprobe'`.
 const work = join(root, '.perfprobe', `cli-test-${process.pid}`);
-
-function perfprobe(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/perfprobe.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function suiteFile(name: string, body: string): string {
   const file = join(work, name);

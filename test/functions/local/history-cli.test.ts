@@ -1,26 +1,10 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { perfprobe, repoRoot } from '../../helpers/cli-process.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
 import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-
-function perfprobe(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/perfprobe.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const _root = repoRoot;
 
 let table: LocalRunsTable;
 beforeAll(async () => {

@@ -3,35 +3,14 @@ import { workerBudgetMs } from '../../../../functions/core/cloud/run-sizing.ts';
 import { unitTimeoutMs } from '../../../../functions/core/plan.ts';
 import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
+import { paymentFlowSteps } from '../../../helpers/payment-api.ts';
 import { problemsOf, suiteWith } from './suite-fixtures.ts';
 
 /** The issue's payment flow, as written there. */
 const paymentFlow = {
   id: 'payment-flow',
-  steps: [
-    {
-      name: 'login',
-      request: { method: 'POST', url: '/login', body: { user: 'synthetic' } },
-      capture: { token: { json: '$.token', secret: true } },
-      assert: { status: 200 },
-    },
-    {
-      name: 'create',
-      request: {
-        method: 'POST',
-        url: '/payments',
-        headers: { authorization: 'Bearer ${token}', 'idempotency-key': '${uuid}' },
-        body: { amount: 1 },
-      },
-      capture: { paymentId: { json: '$.id' } },
-      assert: { status: 201 },
-    },
-    {
-      name: 'settled',
-      request: { url: '/payments/${paymentId}', headers: { authorization: 'Bearer ${token}' } },
-      until: { json: { '$.status': 'settled' }, every: '250ms', timeout: '30s' },
-    },
-  ],
+  // As the issue writes it: polled every 250 ms for up to 30 s.
+  steps: paymentFlowSteps('250ms', '30s'),
   load: { kind: 'latency', requests: 3, interval: '1s' },
   sla: { p95: 2000, errorRate: 0, steps: { settled: { p95: 1500 } } },
 };

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
-import { perfprobe, repoRoot } from '../../helpers/cli-process.ts';
+import { perfprobe } from '../../helpers/cli-process.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
 import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
-
-const _root = repoRoot;
 
 let table: LocalRunsTable;
 beforeAll(async () => {

@@ -60,6 +60,7 @@ export class ExchangeHandler implements Exchange {
   bodyTruncated = false;
   bytes = 0;
   startedMs = 0;
+  endedMs = 0;
   staleRetried = false;
   readonly phases: Phases = { dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: -1, downloadMs: -1 };
   /** Whole-request deadline (monotonic ms); infinite until the request is dispatched. */
@@ -142,9 +143,10 @@ export class ExchangeHandler implements Exchange {
   }
 
   onComplete(): void {
-    if (this.headersMs >= 0) this.phases.downloadMs = performance.now() - this.headersMs;
+    const now = performance.now();
+    if (this.headersMs >= 0) this.phases.downloadMs = now - this.headersMs;
     if (this.chunks !== undefined) this.body = Buffer.concat(this.chunks).toString('utf8');
-    this.settle();
+    this.settle(now);
   }
 
   onError(err: Error): void {
@@ -212,9 +214,10 @@ export class ExchangeHandler implements Exchange {
     this.settle();
   }
 
-  private settle(): void {
+  private settle(endedMs = performance.now()): void {
     if (this.settled) return;
     this.settled = true;
+    this.endedMs = endedMs;
     this.chunks = undefined;
     this.lane.settled(this);
     queueMicrotask(() => this.onDone(this));

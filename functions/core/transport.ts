@@ -49,6 +49,11 @@ export interface Exchange {
    * when it was sent if a connection had to be opened for it first (connect time included).
    */
   readonly startedMs: number;
+  /**
+   * Monotonic ms the exchange ended: its response complete, or its failure. Latency counts to here, read once
+   * where the transport saw it end, not later when the engine gets to it.
+   */
+  readonly endedMs: number;
   readonly phases: Readonly<Phases>;
   /**
    * True when the request first failed on a kept-alive connection the server had closed, before any response

@@ -36,7 +36,7 @@ export function runBurst(ctx: EngineContext, load: BurstLoad): Promise<void> {
       };
       const onDone = (exchange: Exchange): void => {
         inFlight--;
-        ctx.finish(exchange, exchange.startedMs, ctx.now());
+        ctx.finish(exchange, exchange.startedMs, exchange.endedMs);
         next();
       };
       next();

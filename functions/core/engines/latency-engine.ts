@@ -32,7 +32,7 @@ export function runLatency(ctx: EngineContext, load: LatencyLoad): Promise<void>
       inFlight = true;
       lane.send(ctx.request, (exchange) => {
         inFlight = false;
-        ctx.finish(exchange, exchange.startedMs, ctx.now());
+        ctx.finish(exchange, exchange.startedMs, exchange.endedMs);
         sendAt(k + 1);
       });
     };

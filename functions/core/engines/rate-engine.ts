@@ -97,7 +97,7 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
         intended: 0,
         onDone: (exchange) => {
           inFlight--;
-          const now = ctx.now();
+          const now = exchange.endedMs;
           ctx.finish(exchange, state.intended, now);
           if (!ctx.stopping) {
             dropStale(now);

@@ -172,6 +172,7 @@ export class FlowRunner {
 
   private finish(it: Iteration, errorClass: ErrorClass | undefined, message: string | undefined): void {
     const redact: Redactor | undefined = it.secrets.length > 0 ? createRedactor(it.secrets) : undefined;
+    const endedMs = performance.now();
     it.onDone({
       status: it.status,
       errorClass,
@@ -181,7 +182,8 @@ export class FlowRunner {
       bodyTruncated: false,
       bytes: it.bytes,
       // An iteration that failed before any request went out starts now.
-      startedMs: it.startedMs < 0 ? performance.now() : it.startedMs,
+      startedMs: it.startedMs < 0 ? endedMs : it.startedMs,
+      endedMs,
       phases: NO_PHASES,
       staleRetried: false,
     });

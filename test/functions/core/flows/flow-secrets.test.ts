@@ -24,6 +24,7 @@ const exchange = (over: Partial<Exchange>): Exchange => ({
   bodyTruncated: false,
   bytes: 10,
   startedMs: performance.now(),
+  endedMs: performance.now(),
   phases: { dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: 1, downloadMs: 0 },
   staleRetried: false,
   ...over,

@@ -316,15 +316,30 @@ export class ProbeSuite extends Construct {
     // partitions is needed, as every read is one probe's partition).
     const onCall = new ManagedPolicy(this, 'OnCallReadRuns', {
       description: `perfprobe ${deployed.suite}/${environment}: read this environment's stored runs (on-call)`,
-      statements: [new PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] })],
+      statements: [
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] }),
+        // The CLI finds the table's name in this stack's outputs, so on-call needs no name to pass.
+        new PolicyStatement({
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [Stack.of(this).stackId],
+        }),
+      ],
     });
-    new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
-    new CfnOutput(this, 'OnCallReadRunsPolicy', { value: onCall.managedPolicyArn });
-    new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
-    new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
-    new CfnOutput(this, 'AlarmNamePrefix', { value: names.alarmPrefix });
+    // Stable output keys (not the construct path's hashed logical ids): the CLI and on-call look them up by name.
+    new CfnOutput(this, 'RunsTable', { key: 'RunsTable', value: this.table.tableName });
+    new CfnOutput(this, 'OnCallReadRunsPolicy', {
+      key: 'OnCallReadRunsPolicy',
+      value: onCall.managedPolicyArn,
+    });
+    new CfnOutput(this, 'AlarmTopic', { key: 'AlarmTopic', value: this.topic.topicArn });
+    new CfnOutput(this, 'KillSwitchParameter', {
+      key: 'KillSwitchParameter',
+      value: this.killSwitch.parameterName,
+    });
+    new CfnOutput(this, 'AlarmNamePrefix', { key: 'AlarmNamePrefix', value: names.alarmPrefix });
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       new CfnOutput(this, `${RUNNERS[kind as RunnerKind].name}StateMachine`, {
+        key: `${RUNNERS[kind as RunnerKind].name}StateMachine`,
         value: machine.stateMachineArn,
       });
     }

@@ -117,13 +117,14 @@ Serves the demo API until Ctrl-C.
       --latency MS        milliseconds added to every response (default 0)
       --error-rate F      share of requests answered 503 on purpose, 0 to 1 (default 0)
 `,
-  runs: `Usage: perfprobe runs <suite.ts> --table NAME [options]
+  runs: `Usage: perfprobe runs <suite.ts> [--env NAME] [options]
 
 Lists a deployed environment's stored runs, newest first, with your own AWS credentials (the stack's
-OnCallReadRunsPolicy allows exactly this read).
+OnCallReadRunsPolicy allows exactly this read). The runs table is found in the environment's stack outputs.
 
-      --table NAME        the runs table: the stack's RunsTable output
       --region R          the stack's region (default AWS_REGION)
+      --table NAME        the runs table, instead of finding it (the stack's RunsTable output)
+      --store DIR         list the runs recorded locally there instead (perfprobe run, watch)
   -e, --env NAME          environment (required when the suite defines more than one)
   -p, --probe ID          only this probe, repeatable
       --since D           how far back, e.g. "24h" (default 24h)
@@ -132,7 +133,7 @@ OnCallReadRunsPolicy allows exactly this read).
       --endpoint URL      another DynamoDB endpoint (a local one)
 Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
 `,
-  silence: `Usage: perfprobe silence <suite.ts> --table NAME (--for D --reason TEXT | --list | --end ID) [options]
+  silence: `Usage: perfprobe silence <suite.ts> (--for D --reason TEXT | --list | --end ID) [options]
 
 Holds the pages about a deployed environment's probes (or one probe) for a while; the probes keep measuring
 and storing. A silence always ends: at most 168h.
@@ -143,8 +144,8 @@ and storing. A silence always ends: at most 168h.
       --end ID            end a silence now
   -p, --probe ID          only this probe (default: every probe of the environment)
   -e, --env NAME          environment (required when the suite defines more than one)
-      --table NAME        the runs table: the stack's RunsTable output
       --region R          the stack's region (default AWS_REGION)
+      --table NAME        the runs table, instead of finding it in the stack's outputs
       --endpoint URL      another DynamoDB endpoint (a local one)
 Exit codes: 0 done, 2 bad usage, no credentials or no such table or silence.
 `,
@@ -173,9 +174,9 @@ Usage:
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe
-  perfprobe runs <suite.ts> --table NAME [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]
+  perfprobe runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]
                                           a deployed environment's stored runs, newest first
-  perfprobe silence <suite.ts> --table NAME (--for 2h --reason TEXT | --list | --end ID) [--probe ID]
+  perfprobe silence <suite.ts> (--for 2h --reason TEXT | --list | --end ID) [--probe ID]
                                           hold pages for a while (probes keep measuring)
   perfprobe demo [--json FILE]            start the demo API and run probes/demo.ts against it
   perfprobe demo-api [--port N] [--latency MS] [--error-rate F]

@@ -235,16 +235,19 @@ describe('ProbeSuite template', () => {
     }
   });
 
-  it('outputs a managed policy on-call can attach to Query the runs table, and nothing more', () => {
+  it('outputs a managed policy on-call can attach to Query the runs table and find it, and nothing more', () => {
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0]!;
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
     ]);
     expect(policy.Properties.Roles).toBeUndefined();
-    template.hasOutput('*', { Value: { Ref: policyId } });
+    // Fixed output keys: `perfprobe runs` finds the table by the key RunsTable in the stack's outputs.
+    template.hasOutput('OnCallReadRunsPolicy', { Value: { Ref: policyId } });
+    template.hasOutput('RunsTable', { Value: { Ref: tableId } });
   });
 
   it('delivers alarm state changes to the notifier with retries and a dead-letter queue at both hops', () => {

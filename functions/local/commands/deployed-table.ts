@@ -1,29 +1,77 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deployedNames } from '../../core/cloud/deployed-suite.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface DeployedTableOptions {
-  /** The deployed runs table (the stack's RunsTable output). */
+  /** The deployed runs table; found in the environment's stack outputs when not given. */
   readonly table?: string | undefined;
   readonly region?: string | undefined;
   /** Another DynamoDB endpoint (a local one). */
   readonly endpoint?: string | undefined;
+  /** For tests: the CloudFormation client that reads the stack's outputs. */
+  readonly cloudFormation?: CloudFormationClient;
 }
 
-/** The deployed runs table, read and written with the user's own AWS credentials. */
-export function deployedTable(
+/** The stack output that names the runs table (a fixed key, see ProbeSuite). */
+export const RUNS_TABLE_OUTPUT = 'RunsTable';
+
+export interface DeployedTable {
+  readonly client: DynamoDBClient;
+  readonly table: string;
+  readonly region: string;
+}
+
+/**
+ * The deployed runs table, read and written with the user's own AWS credentials. Its name is `--table`, or the
+ * RunsTable output of the environment's stack (the stack name follows from suite and environment), so on-call
+ * needs nothing but the suite file and the environment.
+ */
+export async function deployedTable(
   suite: string,
   environment: string,
   options: DeployedTableOptions,
-): { client: DynamoDBClient; table: string; region: string } {
-  if (!options.table) {
-    const stack = deployedNames(suite, environment).stack;
-    throw new UsageError(
-      `--table: expected the runs table's name, the RunsTable output of stack ${stack} (aws cloudformation describe-stacks --stack-name ${stack} --query "Stacks[0].Outputs")`,
-    );
-  }
+): Promise<DeployedTable> {
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError("--region: expected the stack's region (or set AWS_REGION)");
+  const table =
+    options.table ??
+    (await tableFromStack(deployedNames(suite, environment).stack, environment, region, options));
+  // The SDKs load on use: every other command starts without them.
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
-  return { client, table: options.table, region };
+  return { client, table, region };
+}
+
+async function tableFromStack(
+  stack: string,
+  environment: string,
+  region: string,
+  options: DeployedTableOptions,
+): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudFormation = options.cloudFormation ?? new CloudFormationClient({ region });
+  const hint = `pass --table NAME (aws cloudformation describe-stacks --stack-name ${stack} --region ${region} --query "Stacks[0].Outputs")`;
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
+    const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === RUNS_TABLE_OUTPUT)?.OutputValue;
+    if (!output) {
+      throw new UsageError(`stack ${stack} in ${region} has no ${RUNS_TABLE_OUTPUT} output; ${hint}`);
+    }
+    return output;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const { name, message } = error as Error;
+    const why =
+      name === 'CredentialsProviderError'
+        ? 'no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+        : name === 'ValidationError' && /does not exist/.test(message)
+          ? `no stack ${stack} in ${region}: is the environment deployed there (cdk deploy -c env=${environment})? Check --env and --region`
+          : name === 'AccessDenied' || name === 'AccessDeniedException'
+            ? `access denied reading the stack's outputs: attach its OnCallReadRunsPolicy to your role, or ${hint}`
+            : `${name}: ${message}`;
+    throw new UsageError(`could not find the runs table: ${why}`, { cause: error });
+  } finally {
+    if (!options.cloudFormation) cloudFormation.destroy();
+  }
 }

@@ -1,7 +1,9 @@
 import { createRunStore } from '../../adapters/dynamo-run-store.ts';
+import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import { parseDurationMs } from '../../core/durations.ts';
+import type { RunStore } from '../../core/run-store.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { formatRun } from '../report.ts';
@@ -19,6 +21,8 @@ export interface RunsCommandOptions extends DeployedTableOptions {
   /** One run, printed as `perfprobe run` prints it. */
   readonly run?: string | undefined;
   readonly json?: string | undefined;
+  /** Runs recorded locally (`perfprobe run`, `watch`) in this store directory, instead of the deployed table. */
+  readonly store?: string | undefined;
   readonly out?: NodeJS.WriteStream;
 }
 
@@ -27,7 +31,10 @@ const RUNS_LISTED_MAX = 100;
 
 const ms = (value: number) => (value > 0 ? `${+value.toFixed(value >= 100 ? 0 : 1)} ms` : '–');
 
-/** `perfprobe runs`: a probe's stored runs from the deployed table, with the user's own AWS credentials. */
+/**
+ * `perfprobe runs`: a probe's stored runs, newest first: from the deployed table with the user's own AWS
+ * credentials (found in the stack's outputs), or from the local store with `--store DIR`.
+ */
 export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
@@ -37,19 +44,28 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   if (sinceMs === undefined || sinceMs <= 0) {
     throw new UsageError(`--since: expected a duration like "24h" or "168h", got "${options.since}"`);
   }
-  const { client, table: tableName, region } = deployedTable(suite.name, env, options);
-  const store = createRunStore(client, tableName, suite.retentionDays);
+  if (options.store !== undefined && (options.table !== undefined || options.endpoint !== undefined)) {
+    throw new UsageError('--store: expected either --store DIR (local runs) or the deployed table, not both');
+  }
   const to = new Date();
   const from = new Date(to.getTime() - sinceMs);
   const runs: RunRecord[] = [];
-  try {
+  const readAll = async (store: RunStore) => {
     for (const probeId of selected) {
       runs.push(...(await store.runsBetween(env, probeId, from, to, RUNS_LISTED_MAX)));
     }
-  } catch (error) {
-    throw new RunsReadError(tableName, region, error);
-  } finally {
-    client.destroy();
+  };
+  if (options.store !== undefined) {
+    await readAll(createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays }));
+  } else {
+    const { client, table: tableName, region } = await deployedTable(suite.name, env, options);
+    try {
+      await readAll(createRunStore(client, tableName, suite.retentionDays));
+    } catch (error) {
+      throw new RunsReadError(tableName, region, error);
+    } finally {
+      client.destroy();
+    }
   }
   runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   if (options.run !== undefined) {

@@ -55,7 +55,7 @@ export async function silenceCommand(options: SilenceCommandOptions): Promise<0>
       );
     }
   }
-  const { client, table: tableName, region } = deployedTable(suite.name, env, options);
+  const { client, table: tableName, region } = await deployedTable(suite.name, env, options);
   const silences = createSilenceStore(client, tableName);
   try {
     if (options.list) {

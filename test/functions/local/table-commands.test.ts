@@ -1,8 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { createFileRunStore } from '../../../functions/adapters/file-run-store.ts';
+import { deployedNames } from '../../../functions/core/cloud/deployed-suite.ts';
 import { main } from '../../../functions/local/cli.ts';
 import { runResult } from '../../helpers/run-results.ts';
 import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
@@ -132,17 +136,91 @@ describe('perfprobe runs, against the local harness table', () => {
     expect(stdout).toMatch(/^login \(latency, env prod\)\s+1,?000 requests/);
   });
 
-  it('says which stack output to pass when --table is missing, and refuses an unknown environment', async () => {
-    const noTable = await perfprobe(['runs', suitePath, '--env', 'prod']);
+  it("finds the table in the environment's stack outputs when --table is not given", async () => {
+    withCredentials();
+    const cloudFormation = mockClient(CloudFormationClient);
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'stack',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'AlarmTopic', OutputValue: 'arn:aws:sns:eu-west-1:1:topic' },
+            { OutputKey: 'RunsTable', OutputValue: table.tableName },
+          ],
+        },
+      ],
+    });
+
+    const { code, stdout } = await perfprobe([
+      'runs',
+      suitePath,
+      '-e',
+      'prod',
+      '-p',
+      'health',
+      '--since',
+      '1h',
+      '--region',
+      'eu-west-1',
+      '--endpoint',
+      endpoint,
+    ]);
+    const calls = cloudFormation.commandCalls(DescribeStacksCommand);
+    cloudFormation.restore();
+
+    expect(code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toEqual({ StackName: deployedNames('bank', 'prod').stack });
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s{2,}/)[1]),
+    ).toEqual(['health']);
+  });
+
+  it('says the stack is not deployed there, and refuses an unknown environment', async () => {
+    withCredentials();
+    const cloudFormation = mockClient(CloudFormationClient);
+    const stack = deployedNames('bank', 'prod').stack;
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error(`Stack with id ${stack} does not exist`), { name: 'ValidationError' }),
+      );
+
+    const noStack = await perfprobe(['runs', suitePath, '--env', 'prod', '--region', 'eu-west-1']);
+    cloudFormation.restore();
     const wrongEnv = await perfprobe(['runs', suitePath, '--env', 'prd', ...local()]);
 
-    expect(noTable.code).toBe(2);
-    expect(noTable.stderr).toMatch(
-      /^perfprobe: --table: expected the runs table's name, the RunsTable output of stack perfprobe-bank-prod-[0-9a-f]{8} \(aws cloudformation describe-stacks/,
-    );
+    expect(noStack).toMatchObject({
+      code: 2,
+      stderr: `perfprobe: could not find the runs table: no stack ${stack} in eu-west-1: is the environment deployed there (cdk deploy -c env=prod)? Check --env and --region\n`,
+    });
     expect(wrongEnv).toMatchObject({
       code: 2,
       stderr: 'perfprobe: --env prd: the suite defines "prod", "staging"\n',
+    });
+  });
+
+  it('lists runs recorded locally with --store, and refuses --store with a table', async () => {
+    const dir = join(work, 'local-store');
+    const store = createFileRunStore({ dir, retentionDays: 90 });
+    await store.save(runResult('login', 0.25, new Date(Date.now() - 60_000).toISOString(), 'prod'));
+
+    const listed = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir]);
+    const both = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, ...local()]);
+
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(2);
+    expect(listed.stdout).toMatch(/login\s+breach[\s\S]*25 %/);
+    expect(both).toMatchObject({
+      code: 2,
+      stderr:
+        'perfprobe: --store: expected either --store DIR (local runs) or the deployed table, not both\n',
     });
   });
 

@@ -98,6 +98,8 @@ function judgeValidity(
     reasons.push(`generator event loop delayed ${loopDelay} ms (p99): latencies would be inflated`);
   }
   if (stoppedEarly?.startsWith('interrupted')) reasons.push(stoppedEarly);
+  const stale = shards.find((s) => s.staleSecrets)?.staleSecrets;
+  if (stale) reasons.push(stale);
   if (shards.length === 0) reasons.push('no shard reported');
   return {
     valid: reasons.length === 0,

@@ -31,6 +31,11 @@ export interface ShardResult {
   readonly generator: GeneratorHealth;
   /** Why the shard stopped before its plan, if it did. */
   readonly stoppedEarly?: string | undefined;
+  /**
+   * The target refused the credentials and a secret's value had changed since the worker cached it: the shard
+   * measured a stale secret, not the target (the run is invalid, never a breach).
+   */
+  readonly staleSecrets?: string | undefined;
   /** A few distinct failure messages, for the human reading the report (secrets already redacted). */
   readonly sampleErrors: readonly string[];
   /** Per-phase histograms (same encoding as `histogram`), for the phases that happened at least once. */

@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
 import { generateShardLoad, type ShardLoadOptions } from '../adapters/generate-load.ts';
+import { resolveSecrets, type SecretSources } from '../adapters/secrets.ts';
 import { planFromMessage } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import {
@@ -30,6 +31,24 @@ const MAX_FAILURE_MESSAGE = 500;
 /** The target refused the credentials: a secret may have been rotated since this worker cached it. */
 function refused(result: ShardResult): boolean {
   return (result.statusCodes['401'] ?? 0) > 0 || (result.statusCodes['403'] ?? 0) > 0;
+}
+
+/**
+ * After a refused run: the variables whose secret changed since this worker cached it (a rotation inside the
+ * cache window). The re-read refreshes the cache, so the next run sends the new value. A re-read that fails
+ * proves nothing: the next run reads past the cache instead.
+ */
+async function rotatedSecrets(
+  references: Readonly<Record<string, string>>,
+  sources: SecretSources,
+): Promise<string[] | undefined> {
+  try {
+    const cached = await resolveSecrets(references, sources);
+    const fresh = await resolveSecrets(references, { ...sources, forceFetch: true });
+    return Object.keys(references).filter((variable) => cached[variable] !== fresh[variable]);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -78,13 +97,14 @@ export function createWorkerHandler(
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), Math.max(0, stopAfter));
     let result: ShardResult;
+    const forceFetch = refreshNext.delete(probe.id);
+    const secretSources: SecretSources = { env: options.env ?? process.env, ...options.secrets };
     try {
-      const forceFetch = refreshNext.delete(probe.id);
       if (forceFetch) logger.info('reading secrets past the cache: the last run was refused (401/403)');
       result = await generateShardLoad(plan, task.shard, {
         signal: deadline.signal,
         env: options.env ?? process.env,
-        secrets: { env: options.env ?? process.env, ...options.secrets, forceFetch },
+        secrets: { ...secretSources, forceFetch },
         transport: options.transport,
       });
     } catch (error) {
@@ -103,7 +123,18 @@ export function createWorkerHandler(
     } finally {
       clearTimeout(timer);
     }
-    if (refused(result) && Object.keys(probe.secrets).length > 0) refreshNext.add(probe.id);
+    if (refused(result) && Object.keys(probe.secrets).length > 0 && !forceFetch) {
+      const rotated = await rotatedSecrets(probe.secrets, secretSources);
+      if (rotated === undefined) refreshNext.add(probe.id);
+      else if (rotated.length > 0) {
+        const names = rotated.map((v) => `\${${v}}`).join(', ');
+        logger.warn('secret rotated during the cache window: the shard measured a stale secret', { rotated });
+        result = {
+          ...result,
+          staleSecrets: `the target refused the credentials (401/403) and ${names} changed since this worker cached ${rotated.length === 1 ? 'it' : 'them'} (rotated): measured with a stale secret; the next run sends the new value`,
+        };
+      }
+    }
     await write({ result });
     logger.info('shard measured', {
       requests: result.requests.total,

@@ -89,6 +89,20 @@ describe('mergeShards', () => {
     expect(run.validity.valid).toBe(false);
     expect(run.validity.reasons).toEqual(['only 5 of 6 shards reported']);
   });
+
+  it('invalidates a run whose shard measured a rotated (stale) secret: refused credentials are not a breach then', () => {
+    const [one, two] = shards(
+      Array.from({ length: 20 }, () => [5_000, 401] as [number, number]),
+      2,
+    );
+    const stale =
+      'the target refused the credentials (401/403) and ${token} changed since this worker cached it';
+
+    const run = mergeShards(identity(2), [one!, { ...two!, staleSecrets: stale }]);
+
+    expect(run.validity.valid).toBe(false);
+    expect(run.validity.reasons).toEqual([stale]);
+  });
 });
 
 describe('validity: late sends', () => {

@@ -110,7 +110,7 @@ describe('worker handler', () => {
     await expect(worker(task('r-unwritten'), context)).rejects.toThrow('Requested resource not found');
   });
 
-  it('reads the secret past its cache on the run after the target refused it (401), so a rotation heals in one run', async () => {
+  it('re-reads the secret when the target refuses it (401): a rotation makes that run invalid, not a breach, and the next run heals', async () => {
     ssm
       .on(GetParameterCommand)
       .resolvesOnce({ Parameter: { Value: 'token-1' } })
@@ -134,11 +134,35 @@ describe('worker handler', () => {
     expect(await statuses('r-before')).toEqual({ '200': 2 });
     expect(await statuses('r-refused')).toEqual({ '401': 2 });
     expect(await statuses('r-healed')).toEqual({ '200': 2 });
+    const refusedRun = (await shards.readRun('prod', 'r-refused'))[0]!.result!;
+    expect(refusedRun.staleSecrets).toBe(
+      'the target refused the credentials (401/403) and ${token} changed since this worker cached it (rotated): measured with a stale secret; the next run sends the new value',
+    );
+    expect((await shards.readRun('prod', 'r-healed'))[0]!.result!.staleSecrets).toBeUndefined();
     // Read once at first, then once more only because of the 401s (not five minutes later).
     expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
       { Name: '/bank/prod/token', WithDecryption: true },
       { Name: '/bank/prod/token', WithDecryption: true },
     ]);
+  });
+
+  it('keeps a refusal of the current secret a refusal: the re-read finds the same value, so the run stands', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'token-wrong' } });
+    const deployed = suite(
+      {
+        request: { url: '/private', headers: { authorization: 'Bearer ${token}' } },
+        load: { kind: 'latency', requests: 2, interval: '5ms' },
+      },
+      { token: { secret: 'ssm:/bank/prod/token' } },
+    );
+    const worker = createWorkerHandler(() => deployed, { shards: () => shards });
+
+    await worker(task('r-wrong'), context);
+
+    const [record] = await shards.readRun('prod', 'r-wrong');
+    expect(record!.result!.statusCodes).toEqual({ '401': 2 });
+    expect(record!.result!.staleSecrets).toBeUndefined();
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(2);
   });
 
   it('resolves only the secrets its request uses: an unreadable secret of another probe does not fail it', async () => {

@@ -4,8 +4,10 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { publishPausedHeartbeat, publishRunMetrics } from '../adapters/cloudwatch-publisher.ts';
+import { createBaselineCache } from '../adapters/dynamo-baseline-cache.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
 import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
+import { type BaselineCache, reusedBaseline } from '../core/baseline-cache.ts';
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import type { PlannedRun } from '../core/cloud/run-messages.ts';
@@ -21,6 +23,8 @@ export interface AggregateDependencies {
   readonly store: RunStore;
   readonly shards: ShardStore;
   readonly cloudWatch: CloudWatchClient;
+  /** Merged regression baselines, reused for an hour instead of re-reading the window on every run. */
+  readonly baselines?: BaselineCache;
 }
 
 /** What the execution ends with: enough to read the run's outcome in the console without opening the table. */
@@ -65,7 +69,7 @@ export function createAggregateHandler(
     correlate(logger, { runId: planned.runId, probeId: probe.id });
     // The state machine stops a duplicate before this step; should one arrive anyway, it leaves no trace.
     if (planned.duplicate) return skipped(planned, 'duplicate');
-    const { store, shards, cloudWatch } = dependencies();
+    const { store, shards, cloudWatch, baselines } = dependencies();
     if (planned.paused) {
       // Paused on purpose, the pipeline is alive: it beats, with no run to store or judge. An unreadable switch
       // does not beat, so the heartbeat alarm tells on-call that nothing is being watched.
@@ -76,11 +80,14 @@ export function createAggregateHandler(
     }
     const collected = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
     const failures: string[] = [];
-    const run = await judgeRegression(probe, collected, store).catch((error: unknown) => {
-      // Judged without a baseline (its checks say none was read), stored and published all the same.
-      failures.push(`baseline: ${String(error)}`);
-      return collected;
-    });
+    const cacheError = (error: unknown) => logger.warn('baseline cache unusable', { error: String(error) });
+    const run = await judgeRegression(probe, collected, store, baselines, cacheError).catch(
+      (error: unknown) => {
+        // Judged without a baseline (its checks say none was read), stored and published all the same.
+        failures.push(`baseline: ${String(error)}`);
+        return collected;
+      },
+    );
     const stored = await store.save(run).then(
       () => true,
       (error: unknown) => {
@@ -112,10 +119,19 @@ export function createAggregateHandler(
 }
 
 /** `sla.regression`: the run against the valid runs of its baseline window in the table, as `perfprobe run` does locally. */
-async function judgeRegression(probe: ResolvedProbe, run: RunResult, store: RunStore): Promise<RunResult> {
+async function judgeRegression(
+  probe: ResolvedProbe,
+  run: RunResult,
+  store: RunStore,
+  cache: BaselineCache | undefined,
+  onCacheError: (error: unknown) => void,
+): Promise<RunResult> {
   const spec = slaRegression(probe.sla);
   if (spec === undefined) return run;
-  const baseline = await baselineFromStore(store, probe.environment, probe.id, spec, new Date(run.startedAt));
+  const before = new Date(run.startedAt);
+  const baseline = cache
+    ? await reusedBaseline(store, cache, probe.environment, probe.id, spec, before, onCacheError)
+    : await baselineFromStore(store, probe.environment, probe.id, spec, before);
   return { ...run, sla: evaluateSla(probe.sla, run, { spec, baseline }) };
 }
 
@@ -129,6 +145,7 @@ export const handler = createAggregateHandler(bundledSuite, () => {
       store: createRunStore(dynamo, table, bundledSuite().retentionDays),
       shards: createShardStore(dynamo, table),
       cloudWatch: new CloudWatchClient({}),
+      baselines: createBaselineCache(dynamo, table),
     };
   }
   return dependencies;

@@ -134,9 +134,13 @@ export async function launchChromium(): Promise<Browser> {
       }),
     close: async () => {
       ws.close();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
         child.kill();
-        await once(child, 'exit');
+        // A browser that ignores SIGTERM for 5 s is killed outright, so the suite never hangs on it.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
       }
       rmSync(profile, { recursive: true, force: true });
     },

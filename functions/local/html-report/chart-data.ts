@@ -1,4 +1,5 @@
 import { type Histogram, mergeEncoded } from '../../core/histogram.ts';
+import { probeHistory } from '../../core/history.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { percentileOf } from '../../core/suite/limits.ts';
 
@@ -11,9 +12,13 @@ export interface ThresholdLine {
   readonly percentile: number | null;
 }
 
-/** Each valid run's own percentiles, oldest first: a run's percentiles are exact, so nothing is averaged. */
+/**
+ * Percentiles over time, oldest first, never averaged: each valid run's own, or, past MAX_RUN_POINTS runs, each
+ * hour's valid runs merged exactly (history's buckets).
+ */
 export interface TrendData {
-  /** Run start, epoch seconds. */
+  readonly per: 'run' | 'hour';
+  /** Run start or hour start, epoch seconds. */
   readonly x: number[];
   readonly p50: number[];
   readonly p95: number[];
@@ -51,9 +56,30 @@ export interface ProbeChartData {
 /** Points per decade of 1/(1-q): smooth enough for a curve, small enough for a week of runs per page. */
 const POINTS_PER_DECADE = 20;
 
+/** Beyond this many runs, one point per hour: a week of 1-minute runs is 168 points, not 10,080 spikes. */
+export const MAX_RUN_POINTS = 500;
+
+const isMeasured = (r: RunResult) => r.validity.valid && r.latencyMs.max > 0;
+
+function hourlyTrend(measured: readonly RunResult[]): TrendData {
+  const trend: TrendData = { per: 'hour', x: [], p50: [], p95: [], p99: [], max: [] };
+  // The window only bounds history's whole-window total, which is not drawn.
+  const { buckets } = probeHistory('', measured, 'hour', { from: new Date(0), to: new Date(0) });
+  for (const b of buckets) {
+    if (b.latencyMs === null) continue;
+    trend.x.push(Date.parse(b.from) / 1000);
+    trend.p50.push(b.latencyMs.p50);
+    trend.p95.push(b.latencyMs.p95);
+    trend.p99.push(b.latencyMs.p99);
+    trend.max.push(b.latencyMs.max);
+  }
+  return trend;
+}
+
 export function trendData(runsNewestFirst: readonly RunResult[]): TrendData {
-  const trend: TrendData = { x: [], p50: [], p95: [], p99: [], max: [] };
-  const measured = runsNewestFirst.filter((r) => r.validity.valid && r.latencyMs.max > 0);
+  const measured = runsNewestFirst.filter(isMeasured);
+  if (measured.length > MAX_RUN_POINTS) return hourlyTrend(measured);
+  const trend: TrendData = { per: 'run', x: [], p50: [], p95: [], p99: [], max: [] };
   for (let i = measured.length - 1; i >= 0; i--) {
     const r = measured[i]!;
     trend.x.push(Date.parse(r.startedAt) / 1000);
@@ -97,7 +123,7 @@ export function distributionData(
 ): DistributionData | null {
   const own = mergeEncoded([latest.histogram]);
   if (own.totalCount === 0) return null;
-  const valid = runsNewestFirst.filter((r) => r.validity.valid && r.latencyMs.max > 0);
+  const valid = runsNewestFirst.filter(isMeasured);
   const others = valid.some((r) => r.runId !== latest.runId);
   const window = others ? mergeEncoded(valid.map((r) => r.histogram)) : undefined;
   const n = Math.max(own.totalCount, window?.totalCount ?? 0);

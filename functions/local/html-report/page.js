@@ -120,7 +120,7 @@
     const columns = [d.x, d.latest];
     if (d.window) {
       series.push({
-        label: `window: ${d.windowRuns} valid run${d.windowRuns === 1 ? '' : 's'} merged`,
+        label: `window: ${d.windowRuns.toLocaleString('en-US')} valid run${d.windowRuns === 1 ? '' : 's'} merged`,
         stroke: COLORS.p95,
         width: 1.5,
         value: (_u, v) => msLabel(v),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunResult } from '../../core/run-result.ts';
 import { hasLatency, NOT_MEASURED } from '../report.ts';
 import { type ReportAssets, reportAssets } from './assets.ts';
-import { probeChartData } from './chart-data.ts';
+import { type ProbeChartData, probeChartData } from './chart-data.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import {
   checksTable,
@@ -73,7 +73,12 @@ function chart(kind: string, index: number, caption: string): string {
   return `<figure><figcaption>${h(caption)}</figcaption><div class="chart" data-chart="${kind}" data-probe="${index}"></div></figure>`;
 }
 
-function probeSection(probe: HtmlReportProbe, index: number, input: HtmlReportInput): string {
+function probeSection(
+  probe: HtmlReportProbe,
+  index: number,
+  input: HtmlReportInput,
+  charted: ProbeChartData | null,
+): string {
   const run = probe.latest;
   const head = `<h2>${h(probe.probeId)} ${verdictBadge(run?.sla.verdict ?? 'none')}</h2>`;
   if (!run) {
@@ -83,13 +88,14 @@ function probeSection(probe: HtmlReportProbe, index: number, input: HtmlReportIn
   const valid = probe.runs.filter((r) => r.validity.valid && r.latencyMs.max > 0).length;
   const notDrawn = probe.runs.length - valid;
   const skipped = notDrawn ? ` (${num(notDrawn)} invalid or unmeasured, not drawn)` : '';
+  const runs = `${num(valid)} run${valid === 1 ? '' : 's'}${skipped}`;
+  const per =
+    charted?.trend.per === 'hour'
+      ? `Percentiles per hour, each hour's runs merged exactly: ${runs}`
+      : `Percentiles per run over time: ${runs}`;
   const charts = [
     valid > 0
-      ? chart(
-          'trend',
-          index,
-          `Percentiles per run over time: ${num(valid)} run${valid === 1 ? '' : 's'}${skipped}; dashed: latency SLAs`,
-        )
+      ? chart('trend', index, `${per}; dashed: latency SLAs`)
       : `<p class="muted">${h(`No valid run with responses in the window to draw over time${skipped}.`)}</p>`,
   ];
   if (hasLatency(run)) {
@@ -157,7 +163,7 @@ ${refresh}<title>${h(title)}</title>
 ${summaryTable(input)}
 </header>
 <main>
-${input.probes.map((p, i) => probeSection(p, i, input)).join('\n')}
+${input.probes.map((p, i) => probeSection(p, i, input, data.probes[i] ?? null)).join('\n')}
 </main>
 <script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(data)}</script>
 <script>${chartJs}</script>

@@ -32,7 +32,7 @@ export function table(
   const align = (i: number) => (numeric.includes(i) ? ' class="n"' : '');
   const th = head.map((c, i) => `<th${align(i)}>${c}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${align(i)}>${c}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<table>${head.length ? `<thead><tr>${th}</tr></thead>` : ''}<tbody>${body}</tbody></table>`;
 }
 
 function checkResult(check: SlaCheck): string {
@@ -75,7 +75,7 @@ export function validityTable(run: RunResult): string {
   rows.push(['shards reported', h(`${run.coverage.reported} of ${run.coverage.planned}`)]);
   if (run.stoppedEarly) rows.push(['stopped early', h(run.stoppedEarly)]);
   for (const reason of v.reasons) rows.push(['why invalid', h(reason)]);
-  return table(['validity', ''], rows);
+  return table([], rows);
 }
 
 export function errorsSection(run: RunResult): string {

@@ -60,9 +60,29 @@ describe('chart data', () => {
   it("draws each valid run's own percentiles, oldest first, leaving invalid runs out", () => {
     const trend = trendData([newer, invalid, older]);
 
+    expect(trend.per).toBe('run');
     expect(trend.x).toEqual([Date.parse(older.startedAt) / 1000, Date.parse(newer.startedAt) / 1000]);
     expect(trend.p99).toEqual([older.latencyMs.p99, newer.latencyMs.p99]);
     expect(trend.max).toEqual([older.latencyMs.max, newer.latencyMs.max]);
+  });
+
+  it("draws one point per hour past 500 runs, each hour's runs merged exactly", () => {
+    const start = Date.parse('2026-11-30T00:00:00.000Z');
+    // Two kinds of run, alternating: each hour merges 100 of each, so its percentiles are those of A and B.
+    const kinds = [older, newer];
+    const runs = Array.from({ length: 600 }, (_, i) => ({
+      ...kinds[i % 2]!,
+      runId: `r${i}`,
+      startedAt: new Date(start + i * 18_000).toISOString(),
+    })).reverse();
+    const both = createLatencyHistogram();
+    for (const us of [...samplesA, ...samplesB]) both.recordValue(us);
+
+    const trend = trendData(runs);
+
+    expect(trend.per).toBe('hour');
+    expect(trend.x).toEqual([0, 1, 2].map((h) => start / 1000 + h * 3600));
+    expect(trend.p99).toEqual(Array(3).fill(Math.round(both.getValueAtPercentile(99)) / 1000));
   });
 
   it("merges the window's valid runs exactly: the curve is one histogram of all their samples", () => {

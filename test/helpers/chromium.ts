@@ -133,16 +133,17 @@ export async function launchChromium(): Promise<Browser> {
         listeners.push(listener);
       }),
     close: async () => {
-      ws.close();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit');
-        child.kill();
-        // A browser that ignores SIGTERM for 5 s is killed outright, so the suite never hangs on it.
+        // Browser.close shuts its helper processes down too; a browser still there after 5 s is killed outright.
+        call('Browser.close').catch(() => child.kill());
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);
       }
-      rmSync(profile, { recursive: true, force: true });
+      ws.close();
+      // Helper processes may still be letting go of the profile for a moment after the browser has exited.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

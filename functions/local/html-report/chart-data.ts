@@ -59,7 +59,8 @@ const POINTS_PER_DECADE = 20;
 /** Beyond this many runs, one point per hour: a week of 1-minute runs is 168 points, not 10,080 spikes. */
 export const MAX_RUN_POINTS = 500;
 
-const isMeasured = (r: RunResult) => r.validity.valid && r.latencyMs.max > 0;
+/** A run whose latency counts: valid (it delivered its load) and with at least one response. */
+export const isMeasured = (r: RunResult) => r.validity.valid && r.latencyMs.max > 0;
 
 function hourlyTrend(measured: readonly RunResult[]): TrendData {
   const trend: TrendData = { per: 'hour', x: [], p50: [], p95: [], p99: [], max: [] };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunResult } from '../../core/run-result.ts';
 import { hasLatency, NOT_MEASURED } from '../report.ts';
 import { type ReportAssets, reportAssets } from './assets.ts';
-import { type ProbeChartData, probeChartData } from './chart-data.ts';
+import { isMeasured, type ProbeChartData, probeChartData } from './chart-data.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import {
   checksTable,
@@ -81,16 +81,16 @@ function probeSection(
 ): string {
   const run = probe.latest;
   const head = `<h2>${h(probe.probeId)} ${verdictBadge(run?.sla.verdict ?? 'none')}</h2>`;
-  if (!run) {
+  if (!run || !charted) {
     const since = input.window ? ` since ${input.window.from}` : '';
     return `<section class="probe" id="probe-${index}">${head}<p class="muted">${h(`No run stored${since}.`)}</p></section>`;
   }
-  const valid = probe.runs.filter((r) => r.validity.valid && r.latencyMs.max > 0).length;
+  const valid = probe.runs.filter(isMeasured).length;
   const notDrawn = probe.runs.length - valid;
   const skipped = notDrawn ? ` (${num(notDrawn)} invalid or unmeasured, not drawn)` : '';
   const runs = `${num(valid)} run${valid === 1 ? '' : 's'}${skipped}`;
   const per =
-    charted?.trend.per === 'hour'
+    charted.trend.per === 'hour'
       ? `Percentiles per hour, each hour's runs merged exactly: ${runs}`
       : `Percentiles per run over time: ${runs}`;
   const charts = [
@@ -98,12 +98,12 @@ function probeSection(
       ? chart('trend', index, `${per}; dashed: latency SLAs`)
       : `<p class="muted">${h(`No valid run with responses in the window to draw over time${skipped}.`)}</p>`,
   ];
-  if (hasLatency(run)) {
+  if (charted.distribution) {
     charts.push(
       chart('distribution', index, 'Latency by percentile (log scale): this run, and the window merged'),
     );
   }
-  if (run.timeline.length) {
+  if (charted.timeline) {
     charts.push(chart('timeline', index, 'This run over time: requests/s, errors/s and p99 per slot'));
   }
   const steps = stepsTable(run);

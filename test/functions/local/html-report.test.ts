@@ -13,6 +13,7 @@ import {
   DATA_ELEMENT_ID,
   renderHtmlReport,
 } from '../../../functions/local/html-report/render-html-report.ts';
+import { runResult } from '../../helpers/run-results.ts';
 import { lognormalLatencies, storedRun } from '../../helpers/stored-runs.ts';
 
 const samplesA = lognormalLatencies(2_000, 8_000, 1);
@@ -178,6 +179,21 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('No run stored since 2026-11-29T07:00:00.000Z.');
     expect(html).toContain('1 invalid or unmeasured, not drawn');
     expect(html).toContain('<td>http_5xx</td><td class="n">3</td>');
+  });
+
+  it('draws no latency chart for a run where no response completed, and says why', () => {
+    const failed = runResult('down', 1, '2026-11-30T06:00:00.000Z');
+
+    const html = renderHtmlReport({
+      ...input,
+      probes: [{ probeId: 'down', runs: [failed], latest: failed }],
+    });
+
+    expect(html).not.toContain('data-chart=');
+    expect(html).toContain(
+      'No valid run with responses in the window to draw over time (1 invalid or unmeasured, not drawn).',
+    );
+    expect(html).toContain('<td>http_5xx</td><td class="n">1,000</td><td class="n">100.00%</td>');
   });
 
   it('escapes text it does not control, in the markup and in the JSON', () => {

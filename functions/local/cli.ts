@@ -49,6 +49,7 @@ const OPTIONS = {
     baseline: { type: 'string' },
     md: { type: 'string' },
     junit: { type: 'string' },
+    html: { type: 'string' },
   },
   history: {
     env: { type: 'string', short: 'e' },
@@ -66,6 +67,7 @@ const OPTIONS = {
     since: { type: 'string' },
     md: { type: 'string' },
     junit: { type: 'string' },
+    html: { type: 'string' },
     store: { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
@@ -175,6 +177,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         baseline: str('baseline'),
         md: str('md'),
         junit: str('junit'),
+        html: str('html'),
         signal,
       });
       return code;
@@ -209,8 +212,10 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       });
       const md = str('md');
       const junit = str('junit');
+      const html = str('html');
       if (md) await assertWritable('--md', md);
       if (junit) await assertWritable('--junit', junit);
+      if (html) await assertWritable('--html', html);
       await reportCommand({
         suitePath,
         env: str('env'),
@@ -218,6 +223,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         sinceMs: flags.sinceMs,
         md,
         junit,
+        html,
         store: flags.store,
       });
       return 0;

@@ -43,6 +43,8 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
                           regression. Without it, probes with sla.regression are judged from the store.
       --md FILE           also write the results as Markdown (CI job summaries, pull-request comments)
       --junit FILE        also write JUnit XML: one test case per SLA check, a critical miss is a failure
+      --html FILE         also write one self-contained HTML page: charts of these runs, with the last 24h
+                          of stored runs of their probes
   -q, --quiet             only the verdict table
   -h, --help
 
@@ -67,11 +69,14 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
 Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
 `,
-  report: `Usage: perfprobe report <suite.ts> (--md FILE | --junit FILE) [options]
+  report: `Usage: perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE)... [options]
 
-Each probe's latest stored run of the window as Markdown (CI job summaries, pull-request comments) and/or
-JUnit XML (one test case per SLA check; a critical miss is a failure, an invalid run fails "valid run").
+Each probe's stored runs of the window as one self-contained HTML page (percentiles over time with the SLA
+lines, the latency distribution, the latest run's timeline, errors, phases, validity and checks; opens with no
+network), and each probe's latest run as Markdown (CI job summaries, pull-request comments) and/or JUnit XML
+(one test case per SLA check; a critical miss is a failure, an invalid run fails "valid run").
 
+      --html FILE         write the HTML page
       --md FILE           write Markdown
       --junit FILE        write JUnit XML
   -e, --env NAME          environment (required when the suite defines more than one)
@@ -161,7 +166,7 @@ Usage:
       --connections N (default 10)  --rate R (requests/s)  --duration S (default 10)
       --requests N  --timeout S (default 10)  --sla KEY=VALUE (repeatable)  --json FILE
   perfprobe run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]
-                [--store DIR | --no-store] [--baseline store|FILE] [--md FILE] [--junit FILE]
+                [--store DIR | --no-store] [--baseline store|FILE] [--md FILE] [--junit FILE] [--html FILE]
                                           run a suite's probes once, record them in the local store
                                           (.perfprobe); exit 1 when a critical SLA breaches or regresses
   perfprobe history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]
@@ -169,8 +174,8 @@ Usage:
                                           stored runs per hour or day, histograms merged exactly
   perfprobe baseline save <suite.ts> --out FILE [--env NAME] [--probe ID]... [--since 7d]
                                           merge stored runs into a baseline for run --baseline FILE
-  perfprobe report <suite.ts> (--md FILE | --junit FILE) [--env NAME] [--probe ID]... [--since 24h]
-                                          each probe's latest stored run as Markdown or JUnit XML
+  perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE) [--env NAME] [--probe ID]... [--since 24h]
+                                          stored runs as an HTML page with charts, Markdown or JUnit XML
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe

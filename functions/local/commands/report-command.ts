@@ -1,6 +1,8 @@
 import type { RunResult } from '../../core/run-result.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
+import { renderHtmlReport } from '../html-report/render-html-report.ts';
+import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { UsageError } from '../usage-error.ts';
@@ -11,6 +13,8 @@ export interface ReportCommandOptions {
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   readonly sinceMs: number;
+  /** A self-contained HTML page: each probe's runs of the window charted, its latest run detailed. */
+  readonly html?: string | undefined;
   readonly md?: string | undefined;
   readonly junit?: string | undefined;
   readonly store: (suite: { readonly retentionDays: number }) => RunStore;
@@ -19,13 +23,13 @@ export interface ReportCommandOptions {
 }
 
 /**
- * `perfprobe report`: each probe's latest stored run of the window as Markdown and/or JUnit XML, for a CI step
- * that reports on runs made elsewhere (a deployed environment, an earlier job). Probes with no run in the window
- * are named, not invented.
+ * `perfprobe report`: each probe's latest stored run of the window as Markdown and/or JUnit XML, and as an HTML
+ * page that also charts the window's runs, for a CI step that reports on runs made elsewhere (a deployed
+ * environment, an earlier job). Probes with no run in the window are named, not invented.
  */
 export async function reportCommand(options: ReportCommandOptions): Promise<RunResult[]> {
-  if (!options.md && !options.junit) {
-    throw new UsageError('perfprobe report: expected --md FILE, --junit FILE or both, got neither');
+  if (!options.html && !options.md && !options.junit) {
+    throw new UsageError('perfprobe report: expected --html FILE, --md FILE or --junit FILE, got none');
   }
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);
@@ -34,17 +38,25 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const store = options.store(suite);
-  const runs: RunResult[] = [];
-  const missing: string[] = [];
-  for (const probeId of selected) {
-    const [latest] = await store.runsBetween(environment, probeId, from, to, 1);
-    if (latest) runs.push(latest);
-    else missing.push(probeId);
-  }
+  // The page charts every run of the window; Markdown and JUnit need only each probe's latest.
+  const limit = options.html ? Number.POSITIVE_INFINITY : 1;
+  const probes = await storedReportProbes(store, environment, selected, { from, to }, limit);
+  const runs = probes.flatMap((p) => (p.latest ? [p.latest] : []));
+  const missing = probes.filter((p) => !p.latest).map((p) => p.probeId);
   const report = { suite: suite.name, environment, runs };
   const note = missing.length
     ? `\n_No run stored since ${from.toISOString()} for: ${missing.join(', ')}._\n`
     : '';
+  if (options.html) {
+    const page = renderHtmlReport({
+      suite: suite.name,
+      environment,
+      generatedAt: to.toISOString(),
+      window: { from: from.toISOString(), to: to.toISOString() },
+      probes,
+    });
+    await writeText('--html', options.html, page);
+  }
   if (options.md) await writeText('--md', options.md, `${markdownReport(report)}${note}`);
   if (options.junit) await writeText('--junit', options.junit, junitReport(report));
   out.write(

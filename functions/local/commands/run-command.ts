@@ -8,6 +8,8 @@ import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { readBaselineFile } from '../baseline-file.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
 import { exitCodeOf } from '../exit-code.ts';
+import { renderHtmlReport } from '../html-report/render-html-report.ts';
+import { justMadeReportProbes } from '../html-report/stored-probes.ts';
 import { assertWritable, writeJson, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
@@ -36,9 +38,14 @@ export interface RunCommandOptions {
   /** Also write the results as Markdown (CI summaries, PR comments) and JUnit XML (one case per SLA check). */
   readonly md?: string | undefined;
   readonly junit?: string | undefined;
+  /** Also write an HTML page of these runs, charted with the last 24 hours of stored runs of their probes. */
+  readonly html?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
+
+/** How far back `run --html` charts a probe's stored runs next to the run just made. */
+const HTML_TREND_MS = 86_400_000;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -53,6 +60,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   if (options.json) await assertWritable('--json', options.json);
   if (options.md) await assertWritable('--md', options.md);
   if (options.junit) await assertWritable('--junit', options.junit);
+  if (options.html) await assertWritable('--html', options.html);
   if (options.store !== undefined) await assertStoreWritable(options.store);
   const store: RunStore | undefined =
     options.store === undefined
@@ -96,6 +104,17 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   const report = { suite: suite.name, environment: env, runs: results };
   if (options.md) await writeText('--md', options.md, markdownReport(report));
   if (options.junit) await writeText('--junit', options.junit, junitReport(report));
+  if (options.html) {
+    const to = new Date();
+    const window = { from: new Date(to.getTime() - HTML_TREND_MS), to };
+    const page = renderHtmlReport({
+      ...report,
+      generatedAt: to.toISOString(),
+      window: store ? { from: window.from.toISOString(), to: window.to.toISOString() } : undefined,
+      probes: await justMadeReportProbes(results, store, window),
+    });
+    await writeText('--html', options.html, page);
+  }
   return { code: skipped > 0 ? 1 : exitCodeOf(results), results };
 }
 

@@ -81,14 +81,14 @@ describe('perfprobe baseline and report (command line)', () => {
     expect(stderr).toContain('perfprobe baseline: expected "save", got "load"');
   });
 
-  it('refuses baseline save without --out, and report without --md or --junit (exit 2)', async () => {
+  it('refuses baseline save without --out, and report without --html, --md or --junit (exit 2)', async () => {
     const save = await perfprobe(['baseline', 'save', 'probes/demo.ts']);
     const report = await perfprobe(['report', 'probes/demo.ts']);
 
     expect([save.code, report.code]).toEqual([2, 2]);
     expect(save.stderr).toContain('--out: expected the baseline file to write, got nothing');
     expect(report.stderr).toContain(
-      'perfprobe report: expected --md FILE, --junit FILE or both, got neither',
+      'perfprobe report: expected --html FILE, --md FILE or --junit FILE, got none',
     );
   });
 });

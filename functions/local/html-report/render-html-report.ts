@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { RunResult } from '../../core/run-result.ts';
+import { hasLatency, NOT_MEASURED } from '../report.ts';
+import { type ReportAssets, reportAssets } from './assets.ts';
+import { isMeasured, type ProbeChartData, probeChartData } from './chart-data.ts';
+import { escapeHtml as h, jsonForScript } from './escape.ts';
+import {
+  checksTable,
+  errorsSection,
+  ms,
+  num,
+  pct,
+  phasesTable,
+  runFacts,
+  stepsTable,
+  table,
+  validityTable,
+  verdictBadge,
+} from './sections.ts';
+
+/** One probe of the report. */
+export interface HtmlReportProbe {
+  readonly probeId: string;
+  /** The probe's runs of the window, newest first, `latest` among them: the trend and the merged distribution. */
+  readonly runs: readonly RunResult[];
+  /** The run the page details (timeline, errors, phases, checks); undefined when the window holds no run. */
+  readonly latest: RunResult | undefined;
+}
+
+/** What `renderHtmlReport` draws. Plain data: `perfprobe report`, `run --html` and a live server build it alike. */
+export interface HtmlReportInput {
+  readonly suite: string;
+  readonly environment: string;
+  /** ISO time the page says it was made (the function never reads the clock). */
+  readonly generatedAt: string;
+  /** Where the runs were read from, for the heading; undefined for runs that were not read from a store. */
+  readonly window?: { readonly from: string; readonly to: string } | undefined;
+  /** Reload the page every N seconds (a live view); undefined for a file. */
+  readonly refreshSeconds?: number | undefined;
+  readonly probes: readonly HtmlReportProbe[];
+}
+
+/** The id of the `<script type="application/json">` that holds the charts' data. */
+export const DATA_ELEMENT_ID = 'perfprobe-data';
+
+/** Inline JS: no `</script` may end its element early (none of ours has one; this keeps it true). */
+const inlineScript = (js: string) => js.replace(/<\/(script)/gi, '<\\/$1');
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+function summaryTable(input: HtmlReportInput): string {
+  return table(
+    ['probe', 'verdict', 'runs', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
+    input.probes.map((p, i) => {
+      const r = p.latest;
+      const latency = (v: number | undefined) =>
+        h(r && hasLatency(r) && v !== undefined ? ms(v) : NOT_MEASURED);
+      return [
+        `<a href="#probe-${i}">${h(p.probeId)}</a>`,
+        verdictBadge(r?.sla.verdict ?? 'none'),
+        h(num(p.runs.length)),
+        h(r ? num(r.requests.total) : NOT_MEASURED),
+        latency(r?.latencyMs.p50),
+        latency(r?.latencyMs.p95),
+        latency(r?.latencyMs.p99),
+        h(r ? pct(r.errorRate) : NOT_MEASURED),
+      ];
+    }),
+    [2, 3, 4, 5, 6, 7],
+  );
+}
+
+function chart(kind: string, index: number, caption: string): string {
+  return `<figure><figcaption>${h(caption)}</figcaption><div class="chart" data-chart="${kind}" data-probe="${index}"></div></figure>`;
+}
+
+function probeSection(
+  probe: HtmlReportProbe,
+  index: number,
+  input: HtmlReportInput,
+  charted: ProbeChartData | null,
+): string {
+  const run = probe.latest;
+  const head = `<h2>${h(probe.probeId)} ${verdictBadge(run?.sla.verdict ?? 'none')}</h2>`;
+  if (!run || !charted) {
+    const since = input.window ? ` since ${input.window.from}` : '';
+    return `<section class="probe" id="probe-${index}">${head}<p class="muted">${h(`No run stored${since}.`)}</p></section>`;
+  }
+  const valid = probe.runs.filter(isMeasured).length;
+  const notDrawn = probe.runs.length - valid;
+  const skipped = notDrawn ? ` (${num(notDrawn)} invalid or unmeasured, not drawn)` : '';
+  const runs = `${num(valid)} run${valid === 1 ? '' : 's'}${skipped}`;
+  const per =
+    charted.trend.per === 'hour'
+      ? `Percentiles per hour, each hour's runs merged exactly: ${runs}`
+      : `Percentiles per run over time: ${runs}`;
+  const charts = [
+    valid > 0
+      ? chart('trend', index, `${per}; dashed: latency SLAs`)
+      : `<p class="muted">${h(`No valid run with responses in the window to draw over time${skipped}.`)}</p>`,
+  ];
+  if (charted.distribution) {
+    charts.push(
+      chart('distribution', index, 'Latency by percentile (log scale): this run, and the window merged'),
+    );
+  }
+  if (charted.timeline) {
+    charts.push(chart('timeline', index, 'This run over time: requests/s, errors/s and p99 per slot'));
+  }
+  const steps = stepsTable(run);
+  return `<section class="probe" id="probe-${index}">${head}
+<p class="facts">${runFacts(run)}</p>
+<div class="charts">${charts.join('')}</div>
+<div class="tables">
+<div><h3>SLA checks</h3>${checksTable(run)}</div>
+<div><h3>Validity</h3>${validityTable(run)}</div>
+<div><h3>Errors</h3>${errorsSection(run)}</div>
+<div><h3>Phases</h3>${phasesTable(run)}</div>
+${steps ? `<div><h3>Steps</h3>${steps}</div>` : ''}
+</div>
+</section>`;
+}
+
+/**
+ * One self-contained HTML page: uPlot, the page's script and style, and the charts' data are inlined, and a
+ * Content-Security-Policy forbids every fetch, so the file shows the same with no network. Pure: same input,
+ * same page. Every text from a suite or a run is escaped; the data travels as JSON in a non-executed script
+ * element, and only the page's own scripts (by hash) may run.
+ */
+export function renderHtmlReport(input: HtmlReportInput, assets: ReportAssets = reportAssets()): string {
+  const data = {
+    probes: input.probes.map((p) => (p.latest ? probeChartData(p.latest, p.runs) : null)),
+  };
+  const chartJs = inlineScript(assets.chartJs);
+  const pageJs = inlineScript(assets.pageJs);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${sha256(chartJs)} ${sha256(pageJs)}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const title = `perfprobe: ${input.suite} on ${input.environment}`;
+  const window = input.window ? `runs from ${input.window.from} to ${input.window.to}; ` : '';
+  const refresh =
+    input.refreshSeconds === undefined
+      ? ''
+      : `<meta http-equiv="refresh" content="${Number(input.refreshSeconds)}">`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh}<title>${h(title)}</title>
+<style>${assets.chartCss}</style>
+<style>${assets.pageCss}</style>
+</head>
+<body>
+<header>
+<h1>${h(title)}</h1>
+<p class="muted">${h(`${window}generated ${input.generatedAt}. Percentiles come from exact HDR histograms, merged, never averaged.`)}</p>
+${summaryTable(input)}
+</header>
+<main>
+${input.probes.map((p, i) => probeSection(p, i, input, data.probes[i] ?? null)).join('\n')}
+</main>
+<script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(data)}</script>
+<script>${chartJs}</script>
+<script>${pageJs}</script>
+</body>
+</html>
+`;
+}

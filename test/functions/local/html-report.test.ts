@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createLatencyHistogram } from '../../../functions/core/histogram.ts';
+import type { RunResult } from '../../../functions/core/run-result.ts';
+import {
+  distributionData,
+  thresholdLines,
+  timelineData,
+  trendData,
+} from '../../../functions/local/html-report/chart-data.ts';
+import { jsonForScript } from '../../../functions/local/html-report/escape.ts';
+import {
+  DATA_ELEMENT_ID,
+  renderHtmlReport,
+} from '../../../functions/local/html-report/render-html-report.ts';
+import { runResult } from '../../helpers/run-results.ts';
+import { lognormalLatencies, storedRun } from '../../helpers/stored-runs.ts';
+
+const samplesA = lognormalLatencies(2_000, 8_000, 1);
+const samplesB = lognormalLatencies(3_000, 12_000, 2);
+const older = storedRun({
+  runId: 'a',
+  startedAt: '2026-11-30T05:00:00.000Z',
+  latenciesUs: samplesA,
+  sla: {
+    p50: { critical: 20 },
+    'p99.9': { warn: 40, critical: 80 },
+    max: { critical: 500 },
+    errorRate: { critical: 0.01 },
+  },
+});
+const newer = storedRun({
+  runId: 'b',
+  startedAt: '2026-11-30T06:00:00.000Z',
+  latenciesUs: samplesB,
+  failed: 3,
+  sla: {
+    p50: { critical: 20 },
+    'p99.9': { warn: 40, critical: 80 },
+    max: { critical: 500 },
+    errorRate: { critical: 0.01 },
+  },
+});
+const invalid = storedRun({
+  runId: 'c',
+  startedAt: '2026-11-30T05:30:00.000Z',
+  latenciesUs: [900_000],
+  valid: false,
+});
+
+/** The data element's JSON, read back as the page reads it. */
+function pageData(html: string): { probes: unknown[] } {
+  const match = new RegExp(
+    `<script type="application/json" id="${DATA_ELEMENT_ID}">(.*?)</script>`,
+    's',
+  ).exec(html);
+  return JSON.parse(match![1]!);
+}
+
+describe('chart data', () => {
+  it("draws each valid run's own percentiles, oldest first, leaving invalid runs out", () => {
+    const trend = trendData([newer, invalid, older]);
+
+    expect(trend.per).toBe('run');
+    expect(trend.x).toEqual([Date.parse(older.startedAt) / 1000, Date.parse(newer.startedAt) / 1000]);
+    expect(trend.p99).toEqual([older.latencyMs.p99, newer.latencyMs.p99]);
+    expect(trend.max).toEqual([older.latencyMs.max, newer.latencyMs.max]);
+  });
+
+  it("draws one point per hour past 500 runs, each hour's runs merged exactly", () => {
+    const start = Date.parse('2026-11-30T00:00:00.000Z');
+    // Two kinds of run, alternating: each hour merges 100 of each, so its percentiles are those of A and B.
+    const kinds = [older, newer];
+    const runs = Array.from({ length: 600 }, (_, i) => ({
+      ...kinds[i % 2]!,
+      runId: `r${i}`,
+      startedAt: new Date(start + i * 18_000).toISOString(),
+    })).reverse();
+    const both = createLatencyHistogram();
+    for (const us of [...samplesA, ...samplesB]) both.recordValue(us);
+
+    const trend = trendData(runs);
+
+    expect(trend.per).toBe('hour');
+    expect(trend.x).toEqual([0, 1, 2].map((h) => start / 1000 + h * 3600));
+    expect(trend.p99).toEqual(Array(3).fill(Math.round(both.getValueAtPercentile(99)) / 1000));
+  });
+
+  it("merges the window's valid runs exactly: the curve is one histogram of all their samples", () => {
+    const all = createLatencyHistogram();
+    for (const us of [...samplesA, ...samplesB]) all.recordValue(us);
+    const own = createLatencyHistogram();
+    for (const us of samplesB) own.recordValue(us);
+
+    const d = distributionData(newer, [newer, invalid, older])!;
+
+    const at = (x: number) => d.x.findIndex((v) => Math.abs(v - x) < 1e-9);
+    for (const [x, q] of [
+      [1, 0],
+      [10, 90],
+      [100, 99],
+      [1000, 99.9],
+    ] as const) {
+      expect(d.window![at(x)]).toBe(Math.round(all.getValueAtPercentile(q)) / 1000);
+      expect(d.latest[at(x)]).toBe(Math.round(own.getValueAtPercentile(q)) / 1000);
+    }
+    expect(d.windowRuns).toBe(2);
+    // This run's curve ends at its max once 1/(1-q) passes its 3,000 samples; the window's goes on to 5,000.
+    const lastOwn = d.latest.findLastIndex((v) => v !== null);
+    expect(d.latest[lastOwn]).toBe(Math.round(own.getValueAtPercentile(100)) / 1000);
+    expect(d.x[lastOwn]).toBeGreaterThanOrEqual(3_000);
+    expect(d.x[lastOwn - 1]).toBeLessThan(3_000);
+    expect(d.window!.at(-1)).toBe(Math.round(all.getValueAtPercentile(100)) / 1000);
+  });
+
+  it('has no window curve when the window holds only the run itself', () => {
+    expect(distributionData(newer, [newer])!.window).toBeNull();
+  });
+
+  it('turns latency SLAs into lines at their percentile, and leaves error rates out', () => {
+    expect(thresholdLines(newer)).toEqual([
+      { label: 'p50 critical', severity: 'critical', ms: 20, percentile: 50 },
+      { label: 'p99.9 warn', severity: 'warn', ms: 40, percentile: 99.9 },
+      { label: 'p99.9 critical', severity: 'critical', ms: 80, percentile: 99.9 },
+      { label: 'max critical', severity: 'critical', ms: 500, percentile: 100 },
+    ]);
+  });
+
+  it('gives the timeline as rates per second of each slot, with no p99 where nothing completed', () => {
+    const run: RunResult = {
+      ...newer,
+      timeline: [
+        { second: 0, seconds: 1, requests: 10, errors: 1, p50: 3, p99: 7 },
+        { second: 1, seconds: 5, requests: 50, errors: 50, p50: 0, p99: 0 },
+      ],
+    };
+
+    expect(timelineData(run)).toEqual({
+      x: [0, 1],
+      requestsPerSecond: [10, 10],
+      errorsPerSecond: [1, 10],
+      p99: [7, null],
+    });
+    expect(timelineData(newer)).toBeNull();
+  });
+});
+
+describe('renderHtmlReport', () => {
+  const input = {
+    suite: 'bank',
+    environment: 'prod',
+    generatedAt: '2026-11-30T07:00:00.000Z',
+    window: { from: '2026-11-29T07:00:00.000Z', to: '2026-11-30T07:00:00.000Z' },
+    probes: [
+      { probeId: 'payments', runs: [newer, invalid, older], latest: newer },
+      { probeId: 'fx', runs: [], latest: undefined },
+    ],
+  };
+
+  it('is one page that references nothing outside itself, and lets only its own scripts run', () => {
+    const html = renderHtmlReport(input).replaceAll('&#39;', "'");
+
+    const markup = html.replace(/<script>.*?<\/script>/gs, '');
+    expect(markup).not.toMatch(/\b(src|href|action)=(?!"#)/);
+    expect(markup).not.toMatch(/:\/\/|url\(/);
+    const scripts = [...html.matchAll(/<script>(.*?)<\/script>/gs)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(2);
+    const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
+    expect(html).toContain(`script-src ${hashes.join(' ')};`);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('carries the chart data as JSON, and says which probe had no run in the window', () => {
+    const html = renderHtmlReport(input);
+
+    const data = pageData(html);
+    expect(data.probes).toHaveLength(2);
+    expect(data.probes[1]).toBeNull();
+    expect(html).toContain('No run stored since 2026-11-29T07:00:00.000Z.');
+    expect(html).toContain('1 invalid or unmeasured, not drawn');
+    expect(html).toContain('<td>http_5xx</td><td class="n">3</td>');
+  });
+
+  it('draws no latency chart for a run where no response completed, and says why', () => {
+    const failed = runResult('down', 1, '2026-11-30T06:00:00.000Z');
+
+    const html = renderHtmlReport({
+      ...input,
+      probes: [{ probeId: 'down', runs: [failed], latest: failed }],
+    });
+
+    expect(html).not.toContain('data-chart=');
+    expect(html).toContain(
+      'No valid run with responses in the window to draw over time (1 invalid or unmeasured, not drawn).',
+    );
+    expect(html).toContain('<td>http_5xx</td><td class="n">1,000</td><td class="n">100.00%</td>');
+  });
+
+  it('escapes text it does not control, in the markup and in the JSON', () => {
+    const id = '</script><script>alert(1)</script><!--';
+    const run = { ...newer, probeId: id, sampleErrors: ['<img src=x onerror=alert(2)> & "q"'] };
+
+    const html = renderHtmlReport({
+      ...input,
+      suite: "<i>'s",
+      probes: [{ probeId: id, runs: [run], latest: run }],
+    });
+
+    expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;!--');
+    expect(html).toContain('<code>&lt;img src=x onerror=alert(2)&gt; &amp; &quot;q&quot;</code>');
+    expect(html).toContain('<title>perfprobe: &lt;i&gt;&#39;s on prod</title>');
+    expect(html).not.toContain('<img');
+    expect(html.match(/<\/script>/g)).toHaveLength(3);
+  });
+
+  it('writes JSON that no text can end early, and reads back unchanged', () => {
+    const value = { s: '</script><!-- \u2028\u2029 </SCRIPT>' };
+
+    const json = jsonForScript(value);
+
+    expect(json).not.toMatch(/[<\u2028\u2029]/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});

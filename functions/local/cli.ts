@@ -58,6 +58,7 @@ const OPTIONS = {
     by: { type: 'string' },
     json: { type: 'string' },
     store: { type: 'string' },
+    deployed: { type: 'boolean' },
     table: { type: 'string' },
     region: { type: 'string' },
   },
@@ -69,6 +70,7 @@ const OPTIONS = {
     junit: { type: 'string' },
     html: { type: 'string' },
     store: { type: 'string' },
+    deployed: { type: 'boolean' },
     table: { type: 'string' },
     region: { type: 'string' },
   },
@@ -78,6 +80,7 @@ const OPTIONS = {
     since: { type: 'string' },
     out: { type: 'string', short: 'o' },
     store: { type: 'string' },
+    deployed: { type: 'boolean' },
     table: { type: 'string' },
     region: { type: 'string' },
   },
@@ -189,6 +192,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         by: str('by'),
         store: str('store'),
         table: str('table'),
+        deployed: values.deployed === true,
         region: str('region'),
       });
       const json = str('json');
@@ -208,6 +212,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         since: str('since') ?? '24h',
         store: str('store'),
         table: str('table'),
+        deployed: values.deployed === true,
         region: str('region'),
       });
       const md = str('md');
@@ -242,6 +247,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         since: str('since'),
         store: str('store'),
         table: str('table'),
+        deployed: values.deployed === true,
         region: str('region'),
       });
       await assertWritable('--out', out);

@@ -12,8 +12,16 @@ const MAX_SINCE_MS = 3_650 * 86_400_000;
 export interface StoreFlags {
   readonly store?: string | undefined;
   readonly table?: string | undefined;
+  /** The environment's deployed runs table, found in its stack's outputs. */
+  readonly deployed?: boolean | undefined;
   readonly region?: string | undefined;
 }
+
+/** The store a command reads, once it knows the suite and the environment (a deployed table is per environment). */
+export type StoreFor = (
+  suite: { readonly name: string; readonly retentionDays: number },
+  environment: string,
+) => RunStore;
 
 export interface HistoryFlags extends StoreFlags {
   readonly since?: string | undefined;
@@ -34,38 +42,55 @@ export function sinceFlag(problems: FlagProblems, value: string | undefined, fal
 
 /**
  * The store history-like commands read: the local store (`--store DIR`, default .perfprobe) or a deployed
- * environment's runs table (`--table NAME`, the stack's RunsTable output; credentials and region from the usual
- * AWS chain, `--region` to override). SDK failures become RunStoreError naming the table.
+ * environment's runs table (`--deployed`, found in the stack's outputs, or `--table NAME`; credentials and
+ * region from the usual AWS chain, `--region` to override). SDK failures become RunStoreError naming the table.
  */
-export function storeFromFlags(
-  problems: FlagProblems,
-  flags: StoreFlags,
-): (suite: { readonly retentionDays: number }) => RunStore {
-  if (flags.table !== undefined && flags.store !== undefined) {
-    problems.add('--table', 'either --table NAME (deployed) or --store DIR (local)', 'both');
+export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): StoreFor {
+  const deployed = flags.table !== undefined || flags.deployed === true;
+  if (deployed && flags.store !== undefined) {
+    problems.add(
+      '--store',
+      'either --store DIR (local) or the deployed table (--deployed, --table NAME)',
+      'both',
+    );
   }
-  if (flags.region !== undefined && flags.table === undefined) {
-    problems.add('--region', 'only with --table', flags.region);
+  if (flags.region !== undefined && !deployed) {
+    problems.add('--region', 'only with --deployed or --table', flags.region);
   }
-  const table = flags.table;
-  if (table !== undefined) {
-    return (suite) => describedTableErrors(table, tableStore(table, flags.region, suite.retentionDays));
+  if (deployed) {
+    return (suite, environment) => {
+      const table = deployedTableName(suite.name, environment, flags);
+      return describedTableErrors(table, tableStore(table, flags.region, suite.retentionDays));
+    };
   }
   const dir = flags.store ?? DEFAULT_STORE_DIR;
   return (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays });
+}
+
+/** `--table NAME`, or the table named in the environment's stack outputs (read on first use). */
+function deployedTableName(suite: string, environment: string, flags: StoreFlags): Promise<string> {
+  if (flags.table !== undefined) return Promise.resolve(flags.table);
+  const name = (async () => {
+    const { deployedTable } = await import('./commands/deployed-table.ts');
+    const found = await deployedTable(suite, environment, { region: flags.region });
+    found.client.destroy();
+    return found.table;
+  })();
+  name.catch(() => {});
+  return name;
 }
 
 /**
  * The runs-table store, its SDK loaded on first use: every other command (and history on the local store)
  * starts ~150 ms sooner without it.
  */
-function tableStore(table: string, region: string | undefined, retentionDays: number): RunStore {
+function tableStore(table: Promise<string>, region: string | undefined, retentionDays: number): RunStore {
   const store = (async () => {
     const [{ DynamoDBClient }, { createRunStore }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../adapters/dynamo-run-store.ts'),
     ]);
-    return createRunStore(new DynamoDBClient(region ? { region } : {}), table, retentionDays);
+    return createRunStore(new DynamoDBClient(region ? { region } : {}), await table, retentionDays);
   })();
   // Failures surface from the calls below, not as an unhandled rejection of the import itself.
   store.catch(() => {});
@@ -75,14 +100,16 @@ function tableStore(table: string, region: string | undefined, retentionDays: nu
   };
 }
 
-function describedTableErrors(table: string, store: RunStore): RunStore {
-  const described = (error: unknown): never => {
+function describedTableErrors(table: Promise<string>, store: RunStore): RunStore {
+  const described = async (error: unknown): Promise<never> => {
+    // Finding the table failed: its message already says how (no stack, no credentials…).
+    if (error instanceof UsageError) throw error;
     const { name, message } = error as Error;
     const why =
       name === 'ResourceNotFoundException'
         ? 'no such table in this account and region (the stack output RunsTable names it)'
         : `${name}: ${message}`;
-    throw new RunStoreError(`--table ${table}: ${why}`, { cause: error });
+    throw new RunStoreError(`--table ${await table}: ${why}`, { cause: error });
   };
   return {
     save: (run) => store.save(run).catch(described),
@@ -93,7 +120,7 @@ function describedTableErrors(table: string, store: RunStore): RunStore {
 export function historyFlags(flags: HistoryFlags): {
   readonly sinceMs: number;
   readonly by: BucketSize | undefined;
-  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly store: StoreFor;
 } {
   const problems = new FlagProblems();
   const sinceMs = sinceFlag(problems, flags.since, '7d');

@@ -61,9 +61,10 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
       --by hour|day       bucket width (default hour up to 2d back, day beyond)
       --json FILE         write the history as JSON (merged histograms included)
       --store DIR         read the local run store there (default .perfprobe)
-      --table NAME        read a deployed environment's runs table instead (the stack output RunsTable);
+      --deployed          read the environment's deployed runs table instead, found in its stack's outputs;
                           credentials and region from the usual AWS chain
-      --region R          the table's region
+      --table NAME        the same, naming the table (the stack output RunsTable)
+      --region R          the stack's region
   -h, --help
 
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
@@ -83,7 +84,8 @@ network), and each probe's latest run as Markdown (CI job summaries, pull-reques
   -p, --probe ID          only this probe, repeatable
       --since T           how far back to look for each probe's latest run: 30m, 24h, 7d (default 24h)
       --store DIR         read the local run store there (default .perfprobe)
-      --table NAME        read a deployed environment's runs table instead; --region R its region
+      --deployed          read the environment's deployed runs table instead (found in its stack's outputs)
+      --table NAME        the same, naming the table; --region R the stack's region
   -h, --help
 `,
   baseline: `Usage: perfprobe baseline save <suite.ts> --out FILE [options]
@@ -96,7 +98,8 @@ Merges each probe's valid stored runs of the window exactly and writes them as a
   -p, --probe ID          only this probe, repeatable
       --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
       --store DIR         read the local run store there (default .perfprobe)
-      --table NAME        read a deployed environment's runs table instead; --region R its region
+      --deployed          read the environment's deployed runs table instead (found in its stack's outputs)
+      --table NAME        the same, naming the table; --region R the stack's region
   -h, --help
 `,
   validate: `Usage: perfprobe validate <suite.ts>
@@ -170,7 +173,7 @@ Usage:
                                           run a suite's probes once, record them in the local store
                                           (.perfprobe); exit 1 when a critical SLA breaches or regresses
   perfprobe history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]
-                [--store DIR | --table NAME [--region R]]
+                [--store DIR | --deployed | --table NAME] [--region R]
                                           stored runs per hour or day, histograms merged exactly
   perfprobe baseline save <suite.ts> --out FILE [--env NAME] [--probe ID]... [--since 7d]
                                           merge stored runs into a baseline for run --baseline FILE

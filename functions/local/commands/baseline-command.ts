@@ -1,7 +1,7 @@
 import { decodeHistogram, percentileMs } from '../../core/histogram.ts';
 import { baselineOf } from '../../core/regression.ts';
-import type { RunStore } from '../../core/run-store.ts';
 import type { BaselineFile } from '../baseline-file.ts';
+import type { StoreFor } from '../history-flags.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
@@ -13,7 +13,7 @@ export interface BaselineSaveOptions {
   readonly probes?: readonly string[] | undefined;
   readonly sinceMs: number;
   readonly outFile: string;
-  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly store: StoreFor;
   readonly now?: Date;
   readonly out?: NodeJS.WriteStream;
 }
@@ -26,7 +26,7 @@ export async function baselineSaveCommand(options: BaselineSaveOptions): Promise
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
-  const store = options.store(suite);
+  const store = options.store(suite, environment);
   const probes: Record<string, { runs: number; histogram: string }> = {};
   const rows = [['probe', 'valid runs', 'p50 ms', 'p95 ms', 'p99 ms']];
   for (const probeId of selected) {

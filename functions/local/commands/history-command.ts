@@ -1,5 +1,5 @@
 import { type BucketSize, type HistoryBucket, type ProbeHistory, probeHistory } from '../../core/history.ts';
-import type { RunStore } from '../../core/run-store.ts';
+import type { StoreFor } from '../history-flags.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { createStyle, type Style, table } from '../style.ts';
@@ -15,7 +15,7 @@ export interface HistoryCommandOptions {
   readonly by?: BucketSize | undefined;
   readonly json?: string | undefined;
   /** The local store or a deployed table, built once the suite (its retention) is known. */
-  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly store: StoreFor;
   readonly now?: Date;
   readonly out?: NodeJS.WriteStream;
 }
@@ -39,7 +39,7 @@ export async function historyCommand(options: HistoryCommandOptions): Promise<Hi
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const by = options.by ?? (options.sinceMs <= TWO_DAYS_MS ? 'hour' : 'day');
-  const store = options.store(suite);
+  const store = options.store(suite, environment);
   const probes: ProbeHistory[] = [];
   for (const probeId of selected) {
     const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);

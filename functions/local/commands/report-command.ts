@@ -1,6 +1,6 @@
 import type { RunResult } from '../../core/run-result.ts';
-import type { RunStore } from '../../core/run-store.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
+import type { StoreFor } from '../history-flags.ts';
 import { renderHtmlReport } from '../html-report/render-html-report.ts';
 import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { writeText } from '../json-output.ts';
@@ -17,7 +17,7 @@ export interface ReportCommandOptions {
   readonly html?: string | undefined;
   readonly md?: string | undefined;
   readonly junit?: string | undefined;
-  readonly store: (suite: { readonly retentionDays: number }) => RunStore;
+  readonly store: StoreFor;
   readonly now?: Date;
   readonly out?: NodeJS.WriteStream;
 }
@@ -37,7 +37,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
-  const store = options.store(suite);
+  const store = options.store(suite, environment);
   // The page charts every run of the window; Markdown and JUnit need only each probe's latest.
   const limit = options.html ? Number.POSITIVE_INFINITY : 1;
   const probes = await storedReportProbes(store, environment, selected, { from, to }, limit);

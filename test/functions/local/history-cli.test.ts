@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
+import { deployedNames } from '../../../functions/core/cloud/deployed-suite.ts';
 import { perfprobe } from '../../helpers/cli-process.ts';
+import { httpServer } from '../../helpers/servers.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
 import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
 
@@ -35,6 +37,54 @@ describe('perfprobe history (command line)', () => {
     expect(stdout).toMatch(/^ {2}all\s+1\s+1\s+0\s+3\s+20\.0\s+30\.0\s+30\.0\s+30\.0\s+0\.00%\s+1 pass$/m);
   });
 
+  it("finds the deployed table in the environment's stack outputs with --deployed (one DescribeStacks)", async () => {
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
+    await createRunStore(table.dynamo, table.tableName, 90).save(
+      storedRun({
+        runId: 'r2',
+        startedAt,
+        latenciesUs: [40_000],
+        environment: 'local',
+        probeId: 'accounts-list',
+      }),
+    );
+    const endpoint = await table.dynamo.config.endpoint?.();
+    // No local CloudFormation exists: a loopback stand-in answers DescribeStacks, and the request is asserted.
+    const requests: string[] = [];
+    const cloudFormation = await httpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        requests.push(`${req.method} ${req.url} ${body}`);
+        res.setHeader('content-type', 'text/xml');
+        res.end(
+          `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>s</StackName><Outputs><member><OutputKey>RunsTable</OutputKey><OutputValue>${table.tableName}</OutputValue></member></Outputs></member></Stacks></DescribeStacksResult></DescribeStacksResponse>`,
+        );
+      });
+    });
+
+    const { code, stdout, stderr } = await perfprobe(
+      ['history', 'probes/demo.ts', '--probe', 'accounts-list', '--since', '1h', '--deployed'],
+      {
+        AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      },
+    );
+    await cloudFormation.close();
+
+    expect(stderr).not.toContain('perfprobe:');
+    expect(code).toBe(0);
+    expect(requests).toEqual([
+      `POST / Action=DescribeStacks&Version=2010-05-15&StackName=${deployedNames('demo-bank', 'local').stack}`,
+    ]);
+    expect(stdout).toMatch(/^ {2}all\s+1\s+1\s+0\s+1\s+40\.0\s+/m);
+  });
+
   it('refuses bad flags together, each with what was expected and found (exit 2)', async () => {
     const { code, stderr } = await perfprobe([
       'history',
@@ -54,7 +104,7 @@ describe('perfprobe history (command line)', () => {
     expect(stderr).toContain('got "7x"');
     expect(stderr).toContain('--by: expected hour or day, got "week"');
     expect(stderr).toContain(
-      '--table: expected either --table NAME (deployed) or --store DIR (local), got "both"',
+      '--store: expected either --store DIR (local) or the deployed table (--deployed, --table NAME), got "both"',
     );
   });
 

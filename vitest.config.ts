@@ -17,6 +17,9 @@ const TIMING = [
   'test/functions/handlers/notify.test.ts',
 ];
 
+/** The packed tarball installed into a fresh project (npm, tsc, esbuild: about a minute): `npm run test:package`. */
+const PACKAGE = ['test/package/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     // forks, not threads: timing-sensitive load tests and CDK bundling need their own process.
@@ -33,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'logic',
           include: ['test/**/*.test.ts'],
-          exclude: TIMING,
+          exclude: [...TIMING, ...PACKAGE],
           sequence: { groupOrder: 0 },
         },
       },
@@ -45,6 +48,10 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'package', include: PACKAGE, testTimeout: 120_000, hookTimeout: 240_000 },
       },
     ],
   },

@@ -13,6 +13,8 @@ const TIMING = [
   'test/functions/local/cli.test.ts',
   'test/functions/local/exit-codes.test.ts',
   'test/functions/local/commands/regression-run.test.ts',
+  // A watch on a 1 s schedule: its alerts need valid runs on time.
+  'test/functions/local/watch.test.ts',
   'test/functions/handlers/state-machine.test.ts',
   'test/functions/handlers/notify.test.ts',
 ];

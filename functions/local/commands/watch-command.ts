@@ -138,7 +138,6 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     if (!stopping.signal.aborted) {
       await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
     }
-    process.stderr.write('perfprobe watch: stopping\n');
     const unfinished = await watch.stop(STOP_GRACE_MS);
     if (unfinished.length > 0) {
       process.stderr.write(

@@ -13,9 +13,14 @@ const TIMING = [
   'test/functions/local/cli.test.ts',
   'test/functions/local/exit-codes.test.ts',
   'test/functions/local/commands/regression-run.test.ts',
+  // A watch on a 1 s schedule: its alerts need valid runs on time.
+  'test/functions/local/watch.test.ts',
   'test/functions/handlers/state-machine.test.ts',
   'test/functions/handlers/notify.test.ts',
 ];
+
+/** The packed tarball installed into a fresh project (npm, tsc, esbuild: about a minute): `npm run test:package`. */
+const PACKAGE = ['test/package/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -33,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'logic',
           include: ['test/**/*.test.ts'],
-          exclude: TIMING,
+          exclude: [...TIMING, ...PACKAGE],
           sequence: { groupOrder: 0 },
         },
       },
@@ -45,6 +50,10 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
+      },
+      {
+        extends: true,
+        test: { name: 'package', include: PACKAGE, testTimeout: 120_000, hookTimeout: 240_000 },
       },
     ],
   },

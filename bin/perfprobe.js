@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // Launcher: registers the TypeScript loader (suites are .ts files too), then runs the CLI entry.
-import { register } from 'tsx/esm/api';
+import './register.js';
 
-register();
 await import('./perfprobe.ts');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -11,7 +11,27 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEPLOYED_SUITE_FILE, type DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+/** perfprobe's own root: this repository, or `node_modules/perfprobe` in a project that installed it. */
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const LOCK_FILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'];
+
+/**
+ * The lock file NodejsFunction asks for (it must exist, and the handler must lie under its directory): this
+ * repository's own, or, installed as a package (npm publishes no lock file), the lock file of the project that
+ * installed it, found upward from `node_modules/perfprobe`.
+ */
+export function dependencyLockFile(from: string = packageRoot): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const found = LOCK_FILES.map((name) => join(dir, name)).find((file) => existsSync(file));
+    if (found !== undefined) return found;
+    if (dirname(dir) === dir) {
+      throw new Error(
+        `perfprobe: no lock file (${LOCK_FILES.join(', ')}) in ${from} or above it: bundling the Lambda functions needs the project's lock file; install with npm, pnpm, yarn or bun`,
+      );
+    }
+  }
+}
 
 export type HandlerName = 'plan' | 'worker' | 'aggregate' | 'notify';
 
@@ -92,13 +112,14 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
     reason: `X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData have no resource-level permissions (PutMetricData is limited to the Perfprobe namespace by condition)${props.placement ? '; nor does managing the network interfaces of a function in a VPC (ec2:CreateNetworkInterface and friends, as AWSLambdaVPCAccessExecutionRole grants)' : ''}.`,
   });
   const copy = process.platform === 'win32' ? 'copy' : 'cp';
+  const lockFile = dependencyLockFile();
   return new NodejsFunction(scope, id, {
-    entry: join(projectRoot, 'functions', 'handlers', `${props.handler}.ts`),
+    entry: join(packageRoot, 'functions', 'handlers', `${props.handler}.ts`),
     handler: 'handler',
     // Names the handler in the template (the authorization walk in test/lib reads it).
     description: `perfprobe ${props.handler}`,
-    projectRoot,
-    depsLockFilePath: join(projectRoot, 'package-lock.json'),
+    projectRoot: dirname(lockFile),
+    depsLockFilePath: lockFile,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize,

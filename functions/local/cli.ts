@@ -18,6 +18,7 @@ import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { silenceCommand } from './commands/silence-command.ts';
 import { validateCommand } from './commands/validate-command.ts';
+import { watchCommand } from './commands/watch-command.ts';
 import { historyFlags } from './history-flags.ts';
 import { assertWritable } from './json-output.ts';
 import { storeDirFlag } from './store-dir.ts';
@@ -105,6 +106,14 @@ const OPTIONS = {
     table: { type: 'string' },
     region: { type: 'string' },
     endpoint: { type: 'string' },
+  },
+  watch: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    port: { type: 'string' },
+    webhook: { type: 'string' },
+    every: { type: 'string' },
+    store: { type: 'string' },
   },
   validate: {},
   cost: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
@@ -289,6 +298,17 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         table: str('table'),
         region: str('region'),
         endpoint: str('endpoint'),
+      });
+    case 'watch':
+      return await watchCommand({
+        suitePath: onePositional(positionals, '<suite.ts>', 'one suite file'),
+        env: str('env'),
+        probes: values.probe as string[] | undefined,
+        port: str('port'),
+        webhook: str('webhook'),
+        every: str('every'),
+        store: storeDir(values)!,
+        signal,
       });
     case 'validate':
       return await validateCommand(onePositional(positionals, '<suite.ts>', 'one suite file'));

@@ -102,6 +102,25 @@ Merges each probe's valid stored runs of the window exactly and writes them as a
       --table NAME        the same, naming the table; --region R the stack's region
   -h, --help
 `,
+  watch: `Usage: perfprobe watch <suite.ts> [options]
+
+Runs each probe on its own schedule until Ctrl-C: a run still going at its next tick skips that tick. Every
+run is recorded in the local run store and judged as the deployed alarms judge it (a critical SLA broken in M
+of the last N valid runs, cannot-measure after invalid runs in a row, no runs for missedRuns ticks, flapping
+within recoverAfter runs of a recovery); each alert is printed, and POSTed as JSON to --webhook.
+
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          watch only this probe, repeatable
+      --port N            the live page on 127.0.0.1 (runs as JSON at /runs.json); 0 for any free port
+                          (default 8080)
+      --webhook URL       POST every alert there as JSON
+      --every D           run every probe this often instead of on its schedule, at least 1s (a faster
+                          trial: schedules are whole minutes)
+      --store DIR         the local run store (default .perfprobe)
+  -h, --help
+
+Ctrl-C (or SIGTERM) stops: runs in flight stop sending and are not recorded, the page closes, exit 0.
+`,
   validate: `Usage: perfprobe validate <suite.ts>
 
 Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it.
@@ -179,6 +198,9 @@ Usage:
                                           merge stored runs into a baseline for run --baseline FILE
   perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE) [--env NAME] [--probe ID]... [--since 24h]
                                           stored runs as an HTML page with charts, Markdown or JUnit XML
+  perfprobe watch <suite.ts> [--env NAME] [--port 8080] [--webhook URL] [--every D] [--store DIR]
+                                          each probe on its schedule until Ctrl-C: runs recorded, alerts
+                                          as deployed, a live page on 127.0.0.1
   perfprobe validate <suite.ts>           check a suite without sending anything
   perfprobe cost <suite.ts> [--env NAME] [--json FILE]
                                           dollars per month of deploying the suite, itemized per probe

@@ -44,7 +44,7 @@ export function maxEvaluationSeconds(periodSeconds: number): number {
  * heartbeat's `alert.missedRuns` (default 3): both mean "nothing was measured for K intervals", one because
  * no run happened, one because every run was invalid. `alert.invalidRuns` in the suite takes precedence.
  */
-export function invalidRunsToAlarm(probe: ResolvedProbe): number {
+export function invalidRunsToAlarm(probe: Pick<ResolvedProbe, 'alert'>): number {
   return probe.alert.invalidRuns ?? probe.alert.missedRuns;
 }
 

@@ -119,7 +119,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
 }
 
 /** The regression rule and baseline a probe is judged by, or undefined when it has none and none was asked. */
-async function regressionInput(
+export async function regressionInput(
   probe: ResolvedProbe,
   baseline: string | undefined,
   file: ReadonlyMap<string, Baseline> | undefined,

@@ -1,0 +1,213 @@
+import {
+  type AlarmState,
+  type AlertMemory,
+  initialAlertMemory,
+  nextAlerts,
+} from '../../core/alert-evaluator.ts';
+import { formatMillis, formatPercent } from '../../core/notify/figures.ts';
+import type { ResolvedProbe } from '../../core/plan.ts';
+import type { RunResult } from '../../core/run-result.ts';
+import type { RunStore } from '../../core/run-store.ts';
+import { evaluateSla } from '../../core/sla.ts';
+import { regressionInput } from '../commands/run-command.ts';
+import { runProbeLocally } from '../run-probe.ts';
+import { describeSchedule, nextTick, runsAtStart } from './schedule-ticks.ts';
+import { type WatchAlert, WatchAlerts } from './watch-alerts.ts';
+
+export interface WatchOptions {
+  readonly suite: string;
+  readonly environment: string;
+  readonly probes: readonly ResolvedProbe[];
+  /** Where every run is recorded, as `perfprobe run` records it. */
+  readonly store: RunStore;
+  /** Run every probe this often instead of on its schedule (a faster trial; schedules are whole minutes). */
+  readonly everyMs?: number | undefined;
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  /** Called for every alert, in order, after it is printed (the webhook). */
+  readonly onAlert?: (alert: WatchAlert) => Promise<void>;
+}
+
+/** One probe as the status page shows it. */
+export interface WatchedProbe {
+  readonly id: string;
+  readonly schedule: string;
+  readonly running: boolean;
+  readonly runs: number;
+  /** Ticks that came while the previous run was still going, so no run started. */
+  readonly skipped: number;
+  readonly nextRunAt: string | undefined;
+  readonly lastRun: RunResult | undefined;
+  /** Alarm (sla, cannot-measure, heartbeat, latency-p99) → OK or ALARM. */
+  readonly alarms: Readonly<Record<string, AlarmState>>;
+}
+
+/** What the watch knows now: the status page's input. */
+export interface WatchSnapshot {
+  readonly suite: string;
+  readonly environment: string;
+  readonly startedAt: string;
+  readonly probes: readonly WatchedProbe[];
+  /** Newest first, at most RECENT_ALERTS. */
+  readonly alerts: readonly WatchAlert[];
+}
+
+export interface Watch {
+  snapshot(): WatchSnapshot;
+  /**
+   * Stops scheduling, aborts the runs in flight (they stop sending; requests already sent finish within their
+   * timeout) and waits for them and for pending alerts, at most `graceMs`. Interrupted runs are not recorded:
+   * they measured the stop, not the target. Resolves with the probes whose run was still going at the end.
+   */
+  stop(graceMs: number): Promise<string[]>;
+}
+
+const RECENT_ALERTS = 100;
+
+const clock = (date: Date) => date.toISOString().slice(11, 19);
+
+function runLine(run: RunResult): string {
+  const { latencyMs: l } = run;
+  const latency =
+    l.max > 0
+      ? `p50 ${formatMillis(l.p50)}  p95 ${formatMillis(l.p95)}  p99 ${formatMillis(l.p99)}`
+      : 'no response completed';
+  const validity = run.validity.valid ? 'valid' : `INVALID (${run.validity.reasons.join('; ')})`;
+  return `${run.sla.verdict.padEnd(7)} ${latency}  errors ${formatPercent(run.errorRate)}  ${run.requests.total} requests  ${validity}`;
+}
+
+/** Runs each probe on its own schedule, never overlapping itself, records and judges every run, and alerts. */
+export function startWatch(options: WatchOptions): Watch {
+  const started = new Date();
+  const controller = new AbortController();
+  const recent: WatchAlert[] = [];
+  const width = Math.max(...options.probes.map((p) => p.id.length));
+  let alertQueue: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const say = (probe: ResolvedProbe, text: string) =>
+    options.out.write(`${clock(new Date())} ${probe.id.padEnd(width)}  ${text}\n`);
+
+  const raise = (alerts: readonly WatchAlert[]) => {
+    for (const alert of alerts) {
+      options.out.write(`${clock(new Date(alert.at))} ALERT ${alert.text}\n`);
+      recent.unshift(alert);
+      recent.length = Math.min(recent.length, RECENT_ALERTS);
+      if (options.onAlert) {
+        const send = options.onAlert;
+        // In order, one at a time: a receiver sees BREACH before its RECOVERED.
+        alertQueue = alertQueue.then(() => send(alert)).catch(() => undefined);
+      }
+    }
+  };
+
+  const watchers = options.probes.map((probe) => {
+    const intervalMs = options.everyMs ?? probe.alert.intervalMs;
+    const alerts = new WatchAlerts(probe, started, intervalMs);
+    let memory: AlertMemory = initialAlertMemory(probe.alert);
+    let running: Promise<void> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let nextRunAt: Date | undefined;
+    let runs = 0;
+    let skipped = 0;
+    let lastRun: RunResult | undefined;
+
+    const judge = (outcome: Parameters<typeof nextAlerts>[2], run?: RunResult) => {
+      const next = nextAlerts(probe.alert, memory, outcome);
+      memory = next.memory;
+      raise(alerts.alertsFor(next.changes, new Date(), run));
+    };
+
+    async function runOnce(): Promise<void> {
+      // Read before the run, so a baseline never includes the run it judges (as `perfprobe run`).
+      const regression = await regressionInput(probe, undefined, undefined, options.store);
+      const measured = await runProbeLocally(probe, { signal: controller.signal });
+      if (controller.signal.aborted) {
+        say(probe, 'run interrupted by the stop: not recorded');
+        return;
+      }
+      const run = regression ? { ...measured, sla: evaluateSla(probe.sla, measured, regression) } : measured;
+      runs += 1;
+      lastRun = run;
+      await options.store.save(run).catch((error: Error) => {
+        options.err.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
+      });
+      say(probe, runLine(run));
+      judge({ run }, run);
+    }
+
+    function tick(): void {
+      if (stopped) return;
+      if (running) {
+        skipped += 1;
+        say(probe, 'tick skipped: the previous run is still going');
+        judge({ missed: true });
+      } else {
+        running = runOnce()
+          .catch((error: Error) => {
+            options.err.write(`perfprobe: ${probe.id}: run failed: ${error.message}\n`);
+          })
+          .finally(() => {
+            running = undefined;
+          });
+      }
+      schedule(new Date());
+    }
+
+    function schedule(after: Date): void {
+      nextRunAt = nextTick(probe.schedule, started, after, options.everyMs);
+      timer = setTimeout(tick, Math.max(0, nextRunAt.getTime() - Date.now()));
+    }
+
+    return {
+      probe,
+      start() {
+        if (runsAtStart(probe.schedule, options.everyMs)) tick();
+        else schedule(started);
+      },
+      cancel() {
+        clearTimeout(timer);
+        nextRunAt = undefined;
+      },
+      inFlight: () => running,
+      status: (): WatchedProbe => ({
+        id: probe.id,
+        schedule: describeSchedule(probe.schedule, options.everyMs),
+        running: running !== undefined,
+        runs,
+        skipped,
+        nextRunAt: nextRunAt?.toISOString(),
+        lastRun,
+        alarms: memory.states,
+      }),
+    };
+  });
+
+  for (const watcher of watchers) watcher.start();
+
+  return {
+    snapshot: () => ({
+      suite: options.suite,
+      environment: options.environment,
+      startedAt: started.toISOString(),
+      probes: watchers.map((w) => w.status()),
+      alerts: [...recent],
+    }),
+    async stop(graceMs) {
+      stopped = true;
+      for (const watcher of watchers) watcher.cancel();
+      controller.abort();
+      const inFlight = watchers.flatMap((w) => {
+        const run = w.inFlight();
+        return run ? [run.then(() => w.probe.id)] : [];
+      });
+      let timeout: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<'timeout'>((resolve) => {
+        timeout = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const settled = await Promise.race([Promise.all([...inFlight, alertQueue]), gaveUp]);
+      clearTimeout(timeout);
+      return settled === 'timeout' ? watchers.filter((w) => w.inFlight()).map((w) => w.probe.id) : [];
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFileRunStore } from '../../../functions/adapters/file-run-store.ts';
+import { perfprobe, repoRoot, spawnPerfprobe } from '../../helpers/cli-process.ts';
+import { httpServer, type Running } from '../../helpers/servers.ts';
+
+// Inside the repository (git-ignored) so the suite can `import { defineSuite } from 'perfprobe'`.
+const work = join(repoRoot, '.perfprobe', `watch-test-${process.pid}`);
+const storeDir = join(work, 'store');
+const suitePath = join(work, 'suite.ts');
+
+/** /api answers 503 until healthy; /slow answers at once (its probe is slow by its own pacing). */
+let healthy = false;
+let target: Running;
+let webhook: Running;
+const posted: { kind: string; probeId: string; dedupKey: string; text: string }[] = [];
+
+beforeAll(async () => {
+  mkdirSync(work, { recursive: true });
+  target = await httpServer((req, res) => {
+    res.statusCode = req.url === '/api' && !healthy ? 503 : 200;
+    res.end('{}');
+  });
+  webhook = await httpServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      posted.push(JSON.parse(body));
+      res.end();
+    });
+  });
+  writeFileSync(
+    suitePath,
+    `import { defineSuite } from 'perfprobe';
+
+export default defineSuite({
+  name: 'watched',
+  environments: { local: { baseUrl: '${target.url}' } },
+  probes: [
+    // The default alert policy: a critical SLA broken in 2 of the last 3 valid runs pages.
+    { id: 'api', request: { url: '/api' }, load: { kind: 'latency', requests: 2, interval: '10ms' } },
+    // A run takes 1.5 s, so every other 1 s tick comes while it is still going.
+    { id: 'slow', request: { url: '/slow' }, load: { kind: 'latency', requests: 2, interval: '1500ms' } },
+  ],
+});
+`,
+  );
+});
+
+afterAll(async () => {
+  await target.close();
+  await webhook.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('perfprobe watch', () => {
+  it('runs on schedule, alerts BREACH then RECOVERED as deployed, records every run, serves its page, and stops on SIGINT', async () => {
+    const watch = spawnPerfprobe([
+      'watch',
+      suitePath,
+      '--every',
+      '1s',
+      '--port',
+      '0',
+      '--webhook',
+      webhook.url,
+      '--store',
+      storeDir,
+    ]);
+    const [, page] = await watch.waitFor(/live page (http:\/\/127\.0\.0\.1:\d+\/)/, 15_000);
+
+    const breach = await watch.waitFor(/ALERT BREACH local\/api: .*/, 15_000);
+    expect(breach[0]).toBe(
+      'ALERT BREACH local/api: 2 of the last 2 valid runs breached (alarms at 2 of 3); latest run: errorRate 100 % > 0 % (default SLA)',
+    );
+    healthy = true;
+    const recovered = await watch.waitFor(/ALERT RECOVERED local\/api after \d+ s: .*/, 15_000);
+    expect(recovered[0]).toMatch(
+      /: 1 of the last 3 valid runs breached \(alarms at 2 of 3\); latest run: errorRate 0 % <= 0 % \(default SLA\)$/,
+    );
+    await watch.waitFor(/slow +tick skipped: the previous run is still going/, 10_000);
+
+    // The live page and the runs, from the store, on loopback.
+    const html = await fetch(page!);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    const text = await html.text();
+    expect(text).toContain('perfprobe watch: watched / local');
+    expect(text).toContain('RECOVERED local/api');
+    const runs = (await (await fetch(`${page}runs.json`)).json()) as {
+      runs: { probeId: string; sla: { verdict: string } }[];
+    };
+    expect(runs.runs.some((r) => r.probeId === 'api' && r.sla.verdict === 'breach')).toBe(true);
+    expect(runs.runs.some((r) => r.probeId === 'api' && r.sla.verdict === 'pass')).toBe(true);
+
+    watch.child.kill('SIGINT');
+    expect(await watch.exited).toBe(0);
+    expect(watch.stdout()).toMatch(/stopped\n$/);
+    // The page is gone with the process.
+    await expect(fetch(page!)).rejects.toThrow();
+
+    // Every finished run is in the store, as `perfprobe run` records it, in the order printed.
+    const printed = [...watch.stdout().matchAll(/ api +(pass|breach|warn|invalid) /g)].map((m) => m[1]);
+    const store = createFileRunStore({ dir: storeDir, retentionDays: 90 });
+    const stored = await store.runsBetween('local', 'api', new Date(Date.now() - 60_000), new Date(), 1_000);
+    expect(stored.map((r) => r.sla.verdict).reverse()).toEqual(printed);
+
+    // The webhook got the same alerts, in order, as one incident.
+    const api = posted.filter((a) => a.probeId === 'api');
+    expect(api.map((a) => a.kind)).toEqual(['breach', 'recovery']);
+    expect(api[0]!.text).toBe(breach[0]!.replace('ALERT ', ''));
+    expect(api[1]!.dedupKey).toBe(api[0]!.dedupKey);
+    expect(api[0]!.dedupKey).toMatch(/^perfprobe\.watched\.local\.probe\.api\.sla@/);
+  }, 60_000);
+
+  it('names every bad flag at once, before anything runs', async () => {
+    const { code, stdout, stderr } = await perfprobe([
+      'watch',
+      suitePath,
+      '--every',
+      '500ms',
+      '--webhook',
+      'ftp://example.com',
+      '--port',
+      '99999',
+      '--store',
+      storeDir,
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      [
+        'perfprobe: --port: expected a whole TCP port number (0 for any free port) from 0 to 65535, got "99999"',
+        '--every: expected a duration of at least 1s, like "1s" or "30s", got "500ms"',
+        '--webhook: expected an http(s) URL to POST alerts to, got "ftp://example.com"',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -2,6 +2,8 @@ import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { boundedFlag, durationFlag, FlagProblems } from '../flag-values.ts';
+import { renderHtmlReport } from '../html-report/render-html-report.ts';
+import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { loadSuite } from '../load-suite.ts';
 import { checkBeforeRun } from '../run-probe.ts';
 import { assertStoreWritable } from '../store-dir.ts';
@@ -30,6 +32,8 @@ const EVERY_MAX_MS = 86_400_000;
 export const STOP_GRACE_MS = 10_000;
 /** What /runs.json and the page cover. */
 const RUNS_WINDOW_MS = 86_400_000;
+/** The chart page reloads itself this often (its CSP allows no fetch, so it reloads rather than polls). */
+const REPORT_REFRESH_S = 30;
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -92,6 +96,24 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     try {
       server = await startWatchServer(flags.port, {
         html: () => renderStatusPage(watch!.snapshot()),
+        // The same page `perfprobe report --html` writes, over the runs of the last 24 h, reloading itself.
+        report: async () => {
+          const to = new Date();
+          const window = { from: new Date(to.getTime() - RUNS_WINDOW_MS), to };
+          return renderHtmlReport({
+            suite: suite.name,
+            environment,
+            generatedAt: to.toISOString(),
+            window: { from: window.from.toISOString(), to: to.toISOString() },
+            refreshSeconds: REPORT_REFRESH_S,
+            probes: await storedReportProbes(
+              store,
+              environment,
+              probes.map((p) => p.id),
+              window,
+            ),
+          });
+        },
         runs: async () => {
           const to = new Date();
           const from = new Date(to.getTime() - RUNS_WINDOW_MS);
@@ -115,7 +137,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     const out = process.stdout;
     out.write(
       `watching suite "${suite.name}" against environment "${environment}" (times UTC; Ctrl-C to stop)\n` +
-        `runs recorded in ${options.store}; live page ${server.url} (runs as JSON at ${server.url}runs.json)\n` +
+        `runs recorded in ${options.store}; live page ${server.url} (charts at ${server.url}report, runs as JSON at ${server.url}runs.json)\n` +
         (flags.webhook ? `alerts POSTed to ${flags.webhook}\n` : ''),
     );
     const webhook = flags.webhook;

@@ -59,7 +59,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.7rem; text-align: left
 </head>
 <body>
 <h1>${title}</h1>
-<p>Watching since <time>${snapshot.startedAt}</time> (UTC). Runs as JSON: <a href="/runs.json">/runs.json</a>.</p>
+<p>Watching since <time>${snapshot.startedAt}</time> (UTC). Charts of the last 24 h: <a href="/report">/report</a>. Runs as JSON: <a href="/runs.json">/runs.json</a>.</p>
 <table>
 <thead><tr><th>probe</th><th>schedule</th><th>now</th><th>runs</th><th>skipped ticks</th><th>last verdict</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th><th>alarms</th><th>next run (UTC)</th></tr></thead>
 <tbody>

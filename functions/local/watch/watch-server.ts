@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface WatchPages {
   /** The page at `/`. */
   readonly html: () => Promise<string> | string;
+  /** The HTML report of the recent runs at `/report` (charts). */
+  readonly report: () => Promise<string> | string;
   /** The document at `/runs.json`. */
   readonly runs: () => Promise<unknown> | unknown;
 }
@@ -29,9 +31,10 @@ export async function startWatchServer(port: number, pages: WatchPages): Promise
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') send(res, 405, 'text/plain', 'GET only\n');
       else if (path === '/') send(res, 200, 'text/html; charset=utf-8', await pages.html());
+      else if (path === '/report') send(res, 200, 'text/html; charset=utf-8', await pages.report());
       else if (path === '/runs.json') {
         send(res, 200, 'application/json', `${JSON.stringify(await pages.runs(), null, 2)}\n`);
-      } else send(res, 404, 'text/plain', 'not found: try / or /runs.json\n');
+      } else send(res, 404, 'text/plain', 'not found: try /, /report or /runs.json\n');
     } catch (error) {
       send(res, 500, 'text/plain', `perfprobe watch: ${(error as Error).message}\n`);
     }

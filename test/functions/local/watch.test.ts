@@ -92,6 +92,11 @@ describe('perfprobe watch', () => {
     };
     expect(runs.runs.some((r) => r.probeId === 'api' && r.sla.verdict === 'breach')).toBe(true);
     expect(runs.runs.some((r) => r.probeId === 'api' && r.sla.verdict === 'pass')).toBe(true);
+    // The chart page is the HTML report of the stored runs (tested in Chromium elsewhere), reloading itself.
+    const report = await (await fetch(`${page}report`)).text();
+    expect(report).toContain('perfprobe: watched on local');
+    expect(report).toContain('<meta http-equiv="refresh" content="30">');
+    expect(report).toMatch(/<h2[^>]*>api\b/);
 
     watch.child.kill('SIGINT');
     expect(await watch.exited).toBe(0);

@@ -21,7 +21,7 @@ import {
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
@@ -43,6 +43,7 @@ import {
   workerBudgetMs,
   workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
+import { silencePartitionKey } from '../functions/core/notify/silence.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
@@ -107,7 +108,7 @@ export class ProbeSuite extends Construct {
   readonly alarms: Record<string, ProbeAlarms> = {};
   readonly systemAlarms: SystemAlarms;
   readonly notifier: AlarmNotifier;
-  readonly killSwitch: StringParameter;
+  readonly killSwitch: IStringParameter;
   readonly scheduleDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
@@ -151,13 +152,10 @@ export class ProbeSuite extends Construct {
         https: deployed.notify.https,
       }).topic;
 
-    // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy.
-    this.killSwitch = new StringParameter(this, 'KillSwitch', {
-      parameterName: names.killSwitchParameter,
-      stringValue: 'off',
-      description:
-        'perfprobe: "on" stops new runs of every probe of this environment (in-flight runs finish)',
-    });
+    // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
+    // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
+    // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
+    this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
     const runsTable = { RUNS_TABLE: this.table.tableName };
     const plan = probeFunction(this, 'Plan', {
@@ -286,7 +284,8 @@ export class ProbeSuite extends Construct {
       }
     }
 
-    if (props.dashboard ?? true) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
+    const dashboard = props.dashboard ?? true;
+    if (dashboard) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
     for (const probe of probes) {
       this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
         probe,
@@ -309,6 +308,8 @@ export class ProbeSuite extends Construct {
       table: this.table,
       suiteFile: file,
       logRetention,
+      killSwitch: this.killSwitch,
+      dashboard: dashboard ? names.dashboard : undefined,
     });
 
     this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
@@ -318,8 +319,22 @@ export class ProbeSuite extends Construct {
       description: `perfprobe ${deployed.suite}/${environment}: read this environment's stored runs (on-call)`,
       statements: [new PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] })],
     });
+    // Silencing is a write, so it is a policy of its own (the read policy stays read-only): Query, PutItem and
+    // UpdateItem on the environment's silences partition only (dynamodb:LeadingKeys), nothing else of the table.
+    const silencesKey = silencePartitionKey(environment);
+    const onCallSilence = new ManagedPolicy(this, 'OnCallSilence', {
+      description: `perfprobe ${deployed.suite}/${environment}: list, add and end silences (on-call)`,
+      statements: [
+        new PolicyStatement({
+          actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [silencesKey] } },
+        }),
+      ],
+    });
     new CfnOutput(this, 'RunsTable', { value: this.table.tableName });
     new CfnOutput(this, 'OnCallReadRunsPolicy', { value: onCall.managedPolicyArn });
+    new CfnOutput(this, 'OnCallSilencePolicy', { value: onCallSilence.managedPolicyArn });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
     new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
     new CfnOutput(this, 'AlarmNamePrefix', { value: names.alarmPrefix });

@@ -210,6 +210,11 @@ export interface AlertDefinition {
    * flapping) rather than opening a new one. @default 2
    */
   readonly recoverAfter?: number;
+  /**
+   * Remind on-call this often while an incident stays open (same dedupKey, how long it has been open, the
+   * latest figures), e.g. "1h"; at least "5m". @default no reminders
+   */
+  readonly remind?: Duration;
   /** Time between runs. Derived from a rate() schedule; required with cron(). */
   readonly interval?: Duration;
   /**

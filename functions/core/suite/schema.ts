@@ -400,6 +400,16 @@ export const alertSchema = z.strictObject({
    * flapping) instead of opening a new one.
    */
   recoverAfter: positive('runs', 100, true).optional().default(DEFAULT_ALERT.recoverAfter),
+  /**
+   * While an incident stays open, remind on-call this often (same dedupKey, how long it has been open, the
+   * latest figures); absent: no reminders. At least 5 minutes: the notifier re-checks every 5 minutes.
+   */
+  remind: positiveDuration(undefined, 'a duration like "1h" or "30m"')
+    .refine(
+      (ms) => ms >= 300_000,
+      'expected at least 5m: the notifier re-checks open incidents every 5 minutes',
+    )
+    .optional(),
   /** The time between runs: derived from rate() schedules, required for cron(). */
   interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */

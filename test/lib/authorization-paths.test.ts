@@ -100,6 +100,29 @@ describe('authorization paths of the synthesized template', () => {
     ]);
   });
 
+  it("fails the walk when the notifier's role may not read the heartbeat alarms' configuration, or the tick may not invoke it", () => {
+    const narrowed = structuredClone(json);
+    for (const [id, resource] of Object.entries(narrowed.Resources)) {
+      if (resource.Type === 'AWS::IAM::Policy') {
+        const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+        document.Statement = document.Statement.filter((s) => s.Action !== 'cloudwatch:DescribeAlarms');
+      }
+      // The tick rule's permission on the function (its resource policy) is gone.
+      if (resource.Type === 'AWS::Lambda::Permission' && id.includes('NotifierTick'))
+        delete narrowed.Resources[id];
+    }
+    const refused = authorizationPaths(narrowed, env).filter((p) => p.problems.length > 0);
+    expect(refused.map((p) => p.path.replace(/\w+NotifierFunction\w*/g, 'Notifier'))).toEqual([
+      expect.stringMatching(
+        /^function Notifier \(notify\) → DescribeAlarms perfprobe\.bank\.prod\.probe\.health\.heartbeat$/,
+      ),
+      expect.stringMatching(
+        /^function Notifier \(notify\) → DescribeAlarms perfprobe\.bank\.prod\.probe\.accounts\.heartbeat$/,
+      ),
+      expect.stringMatching(/^rule \w*NotifierTick\w* → arn:aws:lambda:/),
+    ]);
+  });
+
   it("fails the walk when the notifier's role may not publish to the topic", () => {
     const ungranted = structuredClone(json);
     for (const resource of Object.values(ungranted.Resources)) {

@@ -136,6 +136,29 @@ describe('the notification of an alarm state change', () => {
       `${names.alarmPrefix}probe.login.sla@2026-11-30T03:00:00.000Z`,
     );
   });
+
+  it('links no dashboard when the stack has none (ProbeSuite dashboard: false)', () => {
+    const probe = probeFor('https://api.example.com', { id: 'login' });
+    const render = (dashboard: boolean | undefined) => {
+      const decision = renderNotification({
+        event: event(`${names.alarmPrefix}probe.login.sla`, 'OK', 'ALARM'),
+        names,
+        subject: { kind: 'probe', probeId: 'login', check: 'sla' },
+        probe,
+        runs: [run('login', 0.5, 9), run('login', 0.5, 8)],
+        dashboard,
+      });
+      if (!decision.notify) throw new Error(decision.why);
+      return decision.notification;
+    };
+
+    const without = render(false);
+    expect(without.text).not.toContain('Dashboard:');
+    expect(without.links.dashboard).toBeUndefined();
+    expect(render(undefined).text).toContain(
+      `Dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/${names.dashboard}`,
+    );
+  });
 });
 
 describe('reading the event and the alarm name', () => {

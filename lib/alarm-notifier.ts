@@ -32,6 +32,8 @@ export interface AlarmNotifierProps {
   readonly killSwitch: { readonly parameterName: string; readonly parameterArn: string };
   /** The dashboard's name, or undefined when the stack has none: the messages link to it only if it exists. */
   readonly dashboard: string | undefined;
+  /** The topic of warn-level notices (hourly digests), when the suite names subscribers for them. */
+  readonly warnTopic?: ITopic | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -90,6 +92,7 @@ export class AlarmNotifier extends Construct {
         ALARM_TOPIC: topic.topicArn,
         KILL_SWITCH_PARAMETER: props.killSwitch.parameterName,
         DASHBOARD: props.dashboard ?? '',
+        ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
       },
     });
     // The probe's recent runs, the environment's incidents and silences (Query), the alarm's incident (GetItem,
@@ -123,6 +126,7 @@ export class AlarmNotifier extends Construct {
       }),
     );
     topic.grantPublish(this.function);
+    props.warnTopic?.grantPublish(this.function);
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:

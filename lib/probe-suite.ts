@@ -103,6 +103,8 @@ export class ProbeSuite extends Construct {
   readonly names: DeployedNames;
   readonly table: Table;
   readonly topic: ITopic;
+  /** Warn-level notices' topic, when the environment's `notify.warn` names subscribers. */
+  readonly warnTopic: ITopic | undefined;
   /** One state machine per kind of runner the suite needs (see RUNNERS). */
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
@@ -301,6 +303,18 @@ export class ProbeSuite extends Construct {
       stateMachines: machines,
     });
 
+    // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
+    const warn = deployed.notify.warn;
+    this.warnTopic =
+      warn.email.length + warn.https.length === 0
+        ? undefined
+        : new AlarmTopic(this, 'Warnings', {
+            displayName: `${names.topicDisplayName.slice(0, 90)} warnings`,
+            alarmPrefix: names.alarmPrefix,
+            description: `perfprobe ${suite.name}/${environment}: encrypts the warn-level notices topic`,
+            email: warn.email,
+            https: warn.https,
+          }).topic;
     this.notifier = new AlarmNotifier(this, 'Notifier', {
       names,
       label: `${deployed.suite}/${environment}`,
@@ -310,6 +324,7 @@ export class ProbeSuite extends Construct {
       logRetention,
       killSwitch: this.killSwitch,
       dashboard: dashboard ? names.dashboard : undefined,
+      warnTopic: this.warnTopic,
     });
 
     this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
@@ -336,6 +351,7 @@ export class ProbeSuite extends Construct {
     new CfnOutput(this, 'OnCallReadRunsPolicy', { value: onCall.managedPolicyArn });
     new CfnOutput(this, 'OnCallSilencePolicy', { value: onCallSilence.managedPolicyArn });
     new CfnOutput(this, 'AlarmTopic', { value: this.topic.topicArn });
+    if (this.warnTopic) new CfnOutput(this, 'WarnTopic', { value: this.warnTopic.topicArn });
     new CfnOutput(this, 'KillSwitchParameter', { value: this.killSwitch.parameterName });
     new CfnOutput(this, 'AlarmNamePrefix', { value: names.alarmPrefix });
     for (const [kind, machine] of Object.entries(this.stateMachines)) {

@@ -32,6 +32,8 @@ export interface NotifyDependencies {
   readonly killSwitch: () => Promise<KillSwitchState>;
   readonly killSwitchParameter: string | undefined;
   readonly topicArn: string;
+  /** The topic of warn-level notices (`notify.warn`), when the suite has subscribers for it. */
+  readonly warnTopicArn?: string | undefined;
   /** The runs table's name, for the console link. */
   readonly table: string;
   /** False when the stack has no dashboard: the messages link to none. @default true */
@@ -92,7 +94,13 @@ export async function silenceHold(
   const silence = await deps.silences
     .list(deployed.environment)
     // A maintenance window's item records its held pages; whether one is on is the suite's cron's to say.
-    .then((all) => activeSilence(all.filter((s) => s.kind !== 'maintenance'), probeId, atMs))
+    .then((all) =>
+      activeSilence(
+        all.filter((s) => s.kind !== 'maintenance'),
+        probeId,
+        atMs,
+      ),
+    )
     .catch((error: unknown) => {
       logger.error('silences not read', { error: String(error) });
       return undefined;
@@ -172,12 +180,9 @@ export async function send(
   event: AlarmStateChangeEvent,
   notification: Notification,
   incident: IncidentState | undefined,
+  topicArn = scope.deps.topicArn,
 ): Promise<NotifyOutcome> {
-  const messageId = await publishNotification(
-    scope.deps.sns,
-    scope.deps.topicArn,
-    snsMessage(event, notification),
-  );
+  const messageId = await publishNotification(scope.deps.sns, topicArn, snsMessage(event, notification));
   if (incident) await remember(scope, incident);
   scope.logger.info('notified', {
     alarm: event.detail.alarmName,

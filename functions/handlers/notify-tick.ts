@@ -13,6 +13,7 @@ import {
   silenceEndedMessage,
   type TickContext,
 } from '../core/notify/tick-messages.ts';
+import { probeWarnings, WARN_BATCH_MS, warnDigestMessage } from '../core/notify/warn-digest.ts';
 import { tryRecovery } from './notify-alarm.ts';
 import {
   heartbeatHold,
@@ -68,6 +69,7 @@ export async function onTick(scope: NotifyScope, tick: TickEvent): Promise<TickO
     await step(`incident ${incident.dedupKey}`, () => recheck(scope, incident, nowMs));
   }
   await step('kill switch', () => killSwitch(scope, byAlarm, nowMs));
+  await step('warn-level notices', () => warnings(scope, byAlarm, nowMs));
   if (failures.length > 0) throw new Error(`notifier tick ${tick.time}: ${failures.join('; ')}`);
   return { tick: tick.time, outcomes };
 }
@@ -247,4 +249,53 @@ async function killSwitch(
   });
   const notification = killSwitchMessage(context(scope, event), deps.killSwitchParameter, on, nowMs);
   return send(scope, event, notification, { ...on, notifiedAt: iso(nowMs) });
+}
+
+/** Runs read per probe for the hourly warn digest, at most (an hour of a 1-minute probe is 60). */
+const WARN_RUNS_MAX = 1_000;
+
+/**
+ * At most hourly, one digest of warn-level breaches to the warn topic (`notify.warn`). The hour is kept on an
+ * item of its own, so a missed tick widens the next digest instead of losing runs.
+ */
+async function warnings(
+  scope: NotifyScope,
+  byAlarm: Map<string, IncidentState>,
+  nowMs: number,
+): Promise<NotifyOutcome | undefined> {
+  const { deps, deployed, names } = scope;
+  if (deps.warnTopicArn === undefined) return undefined;
+  const alarmName = systemAlarmName(names, 'warnings');
+  const mark = byAlarm.get(alarmName);
+  if (!mark) {
+    await remember(scope, { alarmName, dedupKey: alarmName, openedAt: iso(nowMs), flaps: 0 });
+    return undefined;
+  }
+  const fromMs = Date.parse(mark.notifiedAt ?? mark.openedAt);
+  if (nowMs - fromMs < WARN_BATCH_MS) return undefined;
+  const probes = [];
+  for (const probeId of Object.keys(deployed.probes)) {
+    const runs = await deps.store.runsBetween(
+      deployed.environment,
+      probeId,
+      new Date(fromMs),
+      new Date(nowMs),
+      WARN_RUNS_MAX,
+    );
+    probes.push(probeWarnings(probeId, runs));
+  }
+  const next = { ...mark, notifiedAt: iso(nowMs) };
+  if (probes.every((p) => p.warned.length === 0)) {
+    await remember(scope, next);
+    return { notified: false, why: 'no warn-level breach in the last hour' };
+  }
+  const event = laterAlarmEvent({
+    region: scope.region,
+    account: scope.account,
+    alarmName,
+    from: { value: 'OK', atMs: fromMs },
+    to: { value: 'ALARM', atMs: nowMs, reason: 'warn-level SLA targets missed' },
+  });
+  const notification = warnDigestMessage(context(scope, event), probes, fromMs, nowMs);
+  return send(scope, event, notification, next, deps.warnTopicArn);
 }

@@ -70,6 +70,7 @@ export const handler = createNotifyHandler(bundledSuite, () => {
         killSwitchState(killSwitchParameter, (message, details) => defaultLogger.error(message, details)),
       killSwitchParameter,
       topicArn: requiredEnv('ALARM_TOPIC'),
+      warnTopicArn: process.env.WARN_TOPIC || undefined,
       table,
       // The stack sets DASHBOARD to the dashboard's name, or to "" without one.
       dashboard: process.env.DASHBOARD !== '',

@@ -123,6 +123,25 @@ describe('authorization paths of the synthesized template', () => {
     ]);
   });
 
+  it('lets the notifier publish warn-level digests to their own topic and its key, when the suite has subscribers', () => {
+    const input = deploySuiteInput();
+    (input.environments.prod.notify as Record<string, unknown>).warn = { email: ['perf-team@example.com'] };
+    const warned = synthStack(input);
+    const walked = authorizationPaths(
+      warned.template.toJSON() as TemplateJson,
+      env,
+      warned.stack.probes.deployed,
+    );
+    const [warnTopic] = Object.keys(warned.template.findResources('AWS::SNS::Topic')).filter((id) =>
+      id.includes('Warnings'),
+    );
+    expect(walked.filter((p) => p.path.endsWith(`(notify) → topic ${warnTopic}`))).toHaveLength(1);
+    expect(
+      walked.filter((p) => new RegExp(`\\(notify\\) → key \\w+ of topic ${warnTopic}$`).test(p.path)),
+    ).toHaveLength(2);
+    expect(walked.filter((p) => p.problems.length > 0)).toEqual([]);
+  });
+
   it("fails the walk when the notifier's role may not publish to the topic", () => {
     const ungranted = structuredClone(json);
     for (const resource of Object.values(ungranted.Resources)) {

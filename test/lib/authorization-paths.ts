@@ -309,10 +309,11 @@ export function authorizationPaths(
         ],
       ]);
     }
-    if (variables.ALARM_TOPIC !== undefined) {
+    for (const variable of ['ALARM_TOPIC', 'WARN_TOPIC']) {
+      if (variables[variable] === undefined) continue;
       // The notifier publishes as itself: its identity policy must allow, the topic policy must not deny (same
       // account), and the topic's key must let it make a data key, through its policy and the key policy.
-      const ref = (variables.ALARM_TOPIC as { Ref: string }).Ref;
+      const ref = (variables[variable] as { Ref: string }).Ref;
       const publish: Request = {
         action: 'sns:Publish',
         resource: t.ref(ref),

@@ -22,7 +22,8 @@ export type NotificationKind =
   | 'perfprobe-recovered'
   | 'reminder'
   | 'silence-ended'
-  | 'kill-switch-on';
+  | 'kill-switch-on'
+  | 'warnings';
 
 /** One page, in the words every subscription protocol gets (see snsMessage). */
 export interface Notification {

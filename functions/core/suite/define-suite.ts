@@ -32,7 +32,12 @@ export interface EnvironmentDefinition {
    */
   readonly variables?: Readonly<Record<string, string | readonly string[] | { readonly secret: string }>>;
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
-  readonly notify?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+  readonly notify?: {
+    readonly email?: readonly string[];
+    readonly https?: readonly string[];
+    /** Warn-level SLA breaches, batched hourly, to a topic of their own (nothing pages). @default none */
+    readonly warn?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+  };
   /**
    * Recurring windows in which the deployed notifier holds pages (measuring goes on), e.g.
    * `[{ cron: 'cron(0 2 ? * SUN *)', duration: '2h', timezone: 'Europe/Berlin' }]`. @default []

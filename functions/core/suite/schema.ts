@@ -731,6 +731,18 @@ const maintenanceSchema = z.strictObject({
   duration: positiveDuration({ max: 7 * 86_400_000, limit: '168h (a week)' }),
 });
 
+/** A topic's subscriptions: email addresses and https endpoints. */
+const subscriptionFields = {
+  email: z
+    .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
+    .optional()
+    .default([]),
+  https: z
+    .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
+    .optional()
+    .default([]),
+};
+
 export const environmentSchema = z.strictObject({
   baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
   /** Referenced as `${name}`; `baseUrl` is the environment's own. */
@@ -749,17 +761,12 @@ export const environmentSchema = z.strictObject({
   /** Who hears about breaches and recoveries of this environment's probes. */
   notify: z
     .strictObject({
-      email: z
-        .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
-        .optional()
-        .default([]),
-      https: z
-        .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
-        .optional()
-        .default([]),
+      ...subscriptionFields,
+      /** Who hears, batched hourly, about warn-level SLA breaches (a topic of their own; nothing pages). */
+      warn: z.strictObject(subscriptionFields).optional().default({ email: [], https: [] }),
     })
     .optional()
-    .default({ email: [], https: [] }),
+    .default({ email: [], https: [], warn: { email: [], https: [] } }),
   caps: capsSchema.optional().default({
     maxRate: DEFAULT_CAPS.maxRate,
     maxConnections: DEFAULT_CAPS.maxConnections,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployedNames } from '../../../../functions/core/cloud/deployed-suite.ts';
 import {
   dueRuns,
   HEARTBEAT_RUNS_AFTER_DEPLOY,
@@ -6,7 +7,10 @@ import {
 } from '../../../../functions/core/notify/heartbeat-due.ts';
 import { recoveryProgress } from '../../../../functions/core/notify/recovery.ts';
 import { endedSilences, type Silence } from '../../../../functions/core/notify/silence.ts';
+import { laterAlarmEvent } from '../../../../functions/core/notify/synthetic-event.ts';
+import { probeWarnings, warnDigestMessage } from '../../../../functions/core/notify/warn-digest.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { evaluateSla } from '../../../../functions/core/sla.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { probeFor } from '../../../helpers/probes.ts';
 import { runResult } from '../../../helpers/run-results.ts';
@@ -119,5 +123,43 @@ describe('silences whose summary is due', () => {
         utc(30, 3),
       ),
     ).toEqual([due]);
+  });
+});
+
+describe('warn-level notices', () => {
+  const names = deployedNames('bank', 'prod');
+  // errorRate: a warn target of 0.1 %, a critical limit of 5 %.
+  const at = (minute: number, errorRate: number, valid = true): RunResult => {
+    const run = runResult('login', errorRate, new Date(utc(30, 3, minute)).toISOString(), 'prod');
+    const judged = { ...run, sla: evaluateSla({ errorRate: { warn: 0.001, critical: 0.05 } }, run) };
+    return valid ? judged : { ...judged, validity: { ...judged.validity, valid: false, reasons: ['late'] } };
+  };
+
+  it('digests the hour: valid runs that missed a warn target (not critical), per probe, in one message', () => {
+    const login = probeWarnings('login', [at(50, 0.002), at(40, 0.02, false), at(30, 0), at(20, 0.003)]);
+    const health = probeWarnings('health', [at(50, 0)]);
+    expect(login.runs).toBe(3);
+    expect(login.warned.map((w) => w.run.startedAt)).toEqual([
+      '2026-11-30T03:50:00.000Z',
+      '2026-11-30T03:20:00.000Z',
+    ]);
+    const event = laterAlarmEvent({
+      region: 'eu-west-1',
+      account: '123456789012',
+      alarmName: `${names.alarmPrefix}system.warnings`,
+      from: { value: 'OK', atMs: utc(30, 3) },
+      to: { value: 'ALARM', atMs: utc(30, 4), reason: 'warn-level SLA targets missed' },
+    });
+
+    const digest = warnDigestMessage({ event, names }, [login, health], utc(30, 3), utc(30, 4));
+
+    expect(digest.subject).toBe('WARN bank/prod: 2 runs of login missed a warn-level SLA');
+    expect(digest.text.split('\n').slice(0, 4)).toEqual([
+      'WARN (bank/prod): warn-level SLA targets missed between 2026-11-30 03:00 UTC and 2026-11-30 04:00 UTC. Nothing pages for these (critical thresholds do); this digest comes at most hourly.',
+      '',
+      `login: 2 of 3 valid runs missed a warn-level target; latest (2026-11-30 03:50 UTC, run ${login.warned[0]!.run.runId}):`,
+      '  - errorRate 0.2 % > 0.1 %',
+    ]);
+    expect(digest.dedupKey).toBe('perfprobe.bank.prod.system.warnings@2026-11-30T04:00:00.000Z');
   });
 });

@@ -40,7 +40,14 @@ function finish(
   runId?: string,
 ): Notification {
   const links = linksOf(context, probe);
-  const text = [...lines, '', ...linkLines(links, probe?.runbook, dedupKey)].join('\n');
+  // Only a real alarm gets a link to one (the kill switch and a quiet silence summary have none).
+  const alarm =
+    probe !== undefined || (context.event.detail.state.value === 'ALARM' && kind === 'silence-ended');
+  const text = [
+    ...lines,
+    '',
+    ...linkLines(links, probe?.runbook, dedupKey).filter((line) => alarm || !line.startsWith('Alarm:')),
+  ].join('\n');
   const fitted = probe ? fitSubject(subject, who(probe)) : clipTo(ascii(subject), SUBJECT_MAX);
   return {
     kind,

@@ -12,26 +12,34 @@ export const HEARTBEAT_RUNS_AFTER_DEPLOY = 2;
 /** Occurrences counted at most in one window: a year of a 5-minute cron is ~105,000, far more than ever read. */
 const OCCURRENCES_MAX = 10_000;
 
-/** How many runs the probe's schedule made due in (fromMs, toMs]: cron occurrences in its zone, or rate intervals. */
-export function dueRuns(probe: ResolvedProbe, fromMs: number, toMs: number): number {
+/**
+ * How many runs the probe's schedule made due in (fromMs, toMs]: cron occurrences in its zone, or rate intervals.
+ * Counting stops at `atMost` (a deploy months ago needs only "at least 2").
+ */
+export function dueRuns(
+  probe: ResolvedProbe,
+  fromMs: number,
+  toMs: number,
+  atMost = OCCURRENCES_MAX,
+): number {
   if (toMs <= fromMs) return 0;
   const { expression, timezone } = probe.schedule;
   if (expression.startsWith('cron(')) {
     let count = 0;
     let from = new Date(fromMs);
     // croner walks forward from `from` (exclusive); in chunks, so a window is bounded whatever its length.
-    while (count < OCCURRENCES_MAX) {
+    while (count < Math.min(atMost, OCCURRENCES_MAX)) {
       const times = cronTimes(expression, timezone, from, 100);
       const within = times.filter((t) => t.getTime() <= toMs);
       count += within.length;
       if (within.length < times.length || times.length === 0) break;
       from = times.at(-1)!;
     }
-    return count;
+    return Math.min(count, atMost);
   }
   // A rate() schedule's phase is when the schedule was created: whole intervals are due.
   const interval = probe.alert.intervalMs;
-  return interval ? Math.floor((toMs - fromMs) / interval) : 0;
+  return interval ? Math.min(atMost, Math.floor((toMs - fromMs) / interval)) : 0;
 }
 
 export type HeartbeatVerdict =
@@ -57,7 +65,7 @@ export function heartbeatVerdict(input: {
   const until = nowMs - (probe.alert.intervalMs ?? 0);
   const schedule = `${probe.schedule.expression}${probe.schedule.expression.startsWith('cron(') ? ` in ${probe.schedule.timezone}` : ''}`;
   if (deployedMs !== undefined) {
-    const sinceDeploy = dueRuns(probe, deployedMs, until);
+    const sinceDeploy = dueRuns(probe, deployedMs, until, HEARTBEAT_RUNS_AFTER_DEPLOY);
     if (sinceDeploy < HEARTBEAT_RUNS_AFTER_DEPLOY) {
       return {
         page: false,

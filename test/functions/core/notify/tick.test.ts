@@ -30,6 +30,9 @@ describe('runs that were due', () => {
     expect(dueRuns(business, utc(27, 16, 45), utc(30, 8, 15))).toBe(2);
     expect(dueRuns(business, utc(30, 8, 0), utc(30, 16, 45))).toBe(35);
     expect(dueRuns(every5, utc(30, 8, 0), utc(30, 8, 14))).toBe(2);
+    // Only "at least so many" is asked after an old deploy: counting stops there.
+    expect(dueRuns(business, Date.UTC(2025, 0, 1), utc(30, 8), 2)).toBe(2);
+    expect(dueRuns(every5, Date.UTC(2025, 0, 1), utc(30, 8), 2)).toBe(2);
   });
 
   it('holds a heartbeat page at night and over the weekend, and pages once due runs are missing', () => {

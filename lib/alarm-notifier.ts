@@ -188,7 +188,7 @@ export class AlarmNotifier extends Construct {
       new Alarm(this, 'DeadLettersAlarm', {
         alarmName: systemAlarmName(names, 'notifier-dead-letters'),
         alarmDescription: clip(
-          `perfprobe itself is failing (${props.label}): an alarm state change could not be delivered to on-call by the notifier and is in its dead-letter queue (the message holds the alarm event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
+          `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
         ),
         metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
           period: PERIOD,

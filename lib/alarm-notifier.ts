@@ -1,8 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -28,6 +28,12 @@ export interface AlarmNotifierProps {
   readonly table: ITable;
   readonly suiteFile: string;
   readonly logRetention: RetentionDays;
+  /** The environment's kill switch (an SSM parameter the stack does not own): the tick reminds while it is on. */
+  readonly killSwitch: { readonly parameterName: string; readonly parameterArn: string };
+  /** The dashboard's name, or undefined when the stack has none: the messages link to it only if it exists. */
+  readonly dashboard: string | undefined;
+  /** The topic of warn-level notices (hourly digests), when the suite names subscribers for them. */
+  readonly warnTopic?: ITopic | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -44,6 +50,12 @@ const DELIVERY = {
 const PERIOD = Duration.minutes(5);
 
 /**
+ * How often the notifier re-checks open incidents (held recoveries and pages, reminders, silence summaries, the
+ * kill switch): 5 minutes, so alert.remind's smallest value, and a recovery at most 5 minutes late.
+ */
+export const TICK = Duration.minutes(5);
+
+/**
  * Between the probe alarms and on-call: an EventBridge rule on this stack's probe alarms' state changes invokes
  * the notifier, which reads the probe's runs and publishes one readable page. An event neither EventBridge nor
  * Lambda could deliver or handle lands in a dead-letter queue; the notifier's errors and that queue each have
@@ -52,6 +64,8 @@ const PERIOD = Duration.minutes(5);
 export class AlarmNotifier extends Construct {
   readonly function: NodejsFunction;
   readonly rule: Rule;
+  /** The notifier's periodic re-check. */
+  readonly tick: Rule;
   readonly deadLetters: Queue;
   readonly alarms: Alarm[];
 
@@ -73,17 +87,46 @@ export class AlarmNotifier extends Construct {
       timeout: Duration.seconds(30),
       memorySize: 256,
       logRetention: props.logRetention,
-      environment: { RUNS_TABLE: table.tableName, ALARM_TOPIC: topic.topicArn },
+      environment: {
+        RUNS_TABLE: table.tableName,
+        ALARM_TOPIC: topic.topicArn,
+        KILL_SWITCH_PARAMETER: props.killSwitch.parameterName,
+        DASHBOARD: props.dashboard ?? '',
+        ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
+      },
     });
-    // The probe's recent runs (one Query), the alarm's incident (GetItem, PutItem); Publish and the topic key's
-    // data key (grantPublish).
+    // The probe's recent runs, the environment's incidents and silences (Query), the alarm's incident (GetItem,
+    // PutItem), a held page on its silence (UpdateItem); Publish and the topic key's data key (grantPublish).
     this.function.addToRolePolicy(
       new PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
       }),
     );
+    // The tick's kill-switch reminder reads the switch; a heartbeat's deploy time is its alarm's configuration
+    // time (DescribeAlarms of that alarm, this stack's probe alarms only).
+    this.function.addToRolePolicy(
+      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.killSwitch.parameterArn] }),
+    );
+    const probeAlarmsArn = Stack.of(this).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${names.alarmPrefix}probe.*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${names.alarmPrefix}probe.*]`,
+      reason:
+        "DescribeAlarms of this stack's probe alarms only: the heartbeat alarm's configuration time is the deploy time the notifier counts due runs from, and every probe's alarm shares the prefix.",
+    });
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [probeAlarmsArn],
+      }),
+    );
     topic.grantPublish(this.function);
+    props.warnTopic?.grantPublish(this.function);
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
@@ -115,12 +158,26 @@ export class AlarmNotifier extends Construct {
       ],
     });
 
+    // The tick: the same function (one role, one dead-letter queue, one errors alarm), with EventBridge's
+    // scheduled event. A tick that fails is retried by Lambda, then dead-lettered; the next one comes anyway.
+    this.tick = new Rule(this, 'Tick', {
+      description: `perfprobe ${props.label}: the notifier re-checks open incidents, silences and the kill switch`,
+      schedule: Schedule.rate(TICK),
+      targets: [
+        new LambdaFunction(this.function, {
+          retryAttempts: 2,
+          maxEventAge: TICK,
+          deadLetterQueue: this.deadLetters,
+        }),
+      ],
+    });
+
     const action = new SnsAction(topic);
     this.alarms = [
       new Alarm(this, 'Errors', {
         alarmName: systemAlarmName(names, 'notifier-errors'),
         alarmDescription: clip(
-          `perfprobe itself is failing (${props.label}): the notifier failed on an alarm state change in the last ${PERIOD.toMinutes()} minutes, so a probe's page may be late or lost (Lambda retries it twice, then leaves it in the notifier's dead-letter queue). Its log group names the error (Publish refused: the topic or key policy; runs not read: the table). Until it is fixed, read the probe alarms in the CloudWatch console.`,
+          `perfprobe itself is failing (${props.label}): the notifier failed on an alarm state change or its 5-minute re-check in the last ${PERIOD.toMinutes()} minutes, so a probe's page may be late or lost (Lambda retries it twice, then leaves it in the notifier's dead-letter queue). Its log group names the error (Publish refused: the topic or key policy; runs not read: the table). Until it is fixed, read the probe alarms in the CloudWatch console.`,
         ),
         metric: this.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
         threshold: 1,
@@ -131,7 +188,7 @@ export class AlarmNotifier extends Construct {
       new Alarm(this, 'DeadLettersAlarm', {
         alarmName: systemAlarmName(names, 'notifier-dead-letters'),
         alarmDescription: clip(
-          `perfprobe itself is failing (${props.label}): an alarm state change could not be delivered to on-call by the notifier and is in its dead-letter queue (the message holds the alarm event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
+          `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
         ),
         metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
           period: PERIOD,

@@ -21,7 +21,7 @@ import {
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { StringParameter } from 'aws-cdk-lib/aws-ssm';
+import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
@@ -43,6 +43,7 @@ import {
   workerBudgetMs,
   workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
+import { silencePartitionKey } from '../functions/core/notify/silence.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
@@ -102,12 +103,14 @@ export class ProbeSuite extends Construct {
   readonly names: DeployedNames;
   readonly table: Table;
   readonly topic: ITopic;
+  /** Warn-level notices' topic, when the environment's `notify.warn` names subscribers. */
+  readonly warnTopic: ITopic | undefined;
   /** One state machine per kind of runner the suite needs (see RUNNERS). */
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
   readonly systemAlarms: SystemAlarms;
   readonly notifier: AlarmNotifier;
-  readonly killSwitch: StringParameter;
+  readonly killSwitch: IStringParameter;
   readonly scheduleDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
@@ -151,13 +154,10 @@ export class ProbeSuite extends Construct {
         https: deployed.notify.https,
       }).topic;
 
-    // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy.
-    this.killSwitch = new StringParameter(this, 'KillSwitch', {
-      parameterName: names.killSwitchParameter,
-      stringValue: 'off',
-      description:
-        'perfprobe: "on" stops new runs of every probe of this environment (in-flight runs finish)',
-    });
+    // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
+    // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
+    // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
+    this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
     const runsTable = { RUNS_TABLE: this.table.tableName };
     const plan = probeFunction(this, 'Plan', {
@@ -286,7 +286,8 @@ export class ProbeSuite extends Construct {
       }
     }
 
-    if (props.dashboard ?? true) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
+    const dashboard = props.dashboard ?? true;
+    if (dashboard) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
     for (const probe of probes) {
       this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
         probe,
@@ -302,6 +303,18 @@ export class ProbeSuite extends Construct {
       stateMachines: machines,
     });
 
+    // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
+    const warn = deployed.notify.warn;
+    this.warnTopic =
+      warn.email.length + warn.https.length === 0
+        ? undefined
+        : new AlarmTopic(this, 'Warnings', {
+            displayName: `${names.topicDisplayName.slice(0, 90)} warnings`,
+            alarmPrefix: names.alarmPrefix,
+            description: `perfprobe ${suite.name}/${environment}: encrypts the warn-level notices topic`,
+            email: warn.email,
+            https: warn.https,
+          }).topic;
     this.notifier = new AlarmNotifier(this, 'Notifier', {
       names,
       label: `${deployed.suite}/${environment}`,
@@ -309,6 +322,9 @@ export class ProbeSuite extends Construct {
       table: this.table,
       suiteFile: file,
       logRetention,
+      killSwitch: this.killSwitch,
+      dashboard: dashboard ? names.dashboard : undefined,
+      warnTopic: this.warnTopic,
     });
 
     this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
@@ -325,23 +341,34 @@ export class ProbeSuite extends Construct {
         }),
       ],
     });
+    // Silencing is a write, so it is a policy of its own (the read policy stays read-only): Query, PutItem and
+    // UpdateItem on the environment's silences partition only (dynamodb:LeadingKeys), nothing else of the table.
+    const silencesKey = silencePartitionKey(environment);
+    const onCallSilence = new ManagedPolicy(this, 'OnCallSilence', {
+      description: `perfprobe ${deployed.suite}/${environment}: list, add and end silences (on-call)`,
+      statements: [
+        new PolicyStatement({
+          actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [silencesKey] } },
+        }),
+        new PolicyStatement({
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [Stack.of(this).stackId],
+        }),
+      ],
+    });
     // Stable output keys (not the construct path's hashed logical ids): the CLI and on-call look them up by name.
-    new CfnOutput(this, 'RunsTable', { key: 'RunsTable', value: this.table.tableName });
-    new CfnOutput(this, 'OnCallReadRunsPolicy', {
-      key: 'OnCallReadRunsPolicy',
-      value: onCall.managedPolicyArn,
-    });
-    new CfnOutput(this, 'AlarmTopic', { key: 'AlarmTopic', value: this.topic.topicArn });
-    new CfnOutput(this, 'KillSwitchParameter', {
-      key: 'KillSwitchParameter',
-      value: this.killSwitch.parameterName,
-    });
-    new CfnOutput(this, 'AlarmNamePrefix', { key: 'AlarmNamePrefix', value: names.alarmPrefix });
+    const output = (key: string, value: string) => new CfnOutput(this, key, { key, value });
+    output('RunsTable', this.table.tableName);
+    output('OnCallReadRunsPolicy', onCall.managedPolicyArn);
+    output('OnCallSilencePolicy', onCallSilence.managedPolicyArn);
+    output('AlarmTopic', this.topic.topicArn);
+    if (this.warnTopic) output('WarnTopic', this.warnTopic.topicArn);
+    output('KillSwitchParameter', this.killSwitch.parameterName);
+    output('AlarmNamePrefix', names.alarmPrefix);
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
-      new CfnOutput(this, `${RUNNERS[kind as RunnerKind].name}StateMachine`, {
-        key: `${RUNNERS[kind as RunnerKind].name}StateMachine`,
-        value: machine.stateMachineArn,
-      });
+      output(`${RUNNERS[kind as RunnerKind].name}StateMachine`, machine.stateMachineArn);
     }
   }
 

@@ -1,42 +1,73 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
 import type { IncidentState } from '../core/notify/incident.ts';
 import { runsTableDocuments } from './dynamo-documents.ts';
 
 export interface IncidentStore {
-  read(alarmName: string): Promise<IncidentState | undefined>;
-  write(state: IncidentState): Promise<void>;
+  read(environment: string, alarmName: string): Promise<IncidentState | undefined>;
+  write(environment: string, state: IncidentState): Promise<void>;
+  /** Every incident of the environment still stored (one Query): what the tick re-checks. */
+  list(environment: string): Promise<IncidentState[]>;
 }
 
-/** Kept a month: long enough for any recovery window, short enough that a deleted alarm's state goes. */
+/** Kept a month after the last change: long enough for any open incident's reminders, short enough to go. */
 const INCIDENT_DAYS = 30;
 
 /**
- * One item per alarm in the runs table. Its partition starts with "incident#" and holds the alarm name, which
- * contains "." — a run partition is `<environment>#<probeId>` and probe ids hold no ".", so none collide.
+ * One item per alarm in the runs table, in one partition per environment, as silences are: `<environment>#.incidents`
+ * ("." occurs in no probe id, so no run partition is it), sorted by alarm name. The tick lists them with one
+ * Query.
  */
+export function incidentPartitionKey(environment: string): string {
+  return `${environment}#.incidents`;
+}
+
+function fromItem(item: Record<string, unknown>): IncidentState {
+  const { alarmName, dedupKey, openedAt, okAt, recoveredAt, flaps, notifiedAt, heldBy, reason } =
+    item as unknown as IncidentState;
+  return { alarmName, dedupKey, openedAt, okAt, recoveredAt, flaps, notifiedAt, heldBy, reason };
+}
+
 export function createIncidentStore(client: DynamoDBClient, tableName: string): IncidentStore {
   const documents = runsTableDocuments(client);
-  const key = (alarmName: string) => ({
-    [RUN_KEYS.partition]: `incident#${alarmName}`,
-    [RUN_KEYS.sort]: 'latest',
+  const key = (environment: string, alarmName: string) => ({
+    [RUN_KEYS.partition]: incidentPartitionKey(environment),
+    [RUN_KEYS.sort]: alarmName,
   });
   return {
-    async read(alarmName) {
-      const out = await documents.send(new GetCommand({ TableName: tableName, Key: key(alarmName) }));
-      if (!out.Item) return undefined;
-      const { alarmName: name, dedupKey, openedAt, recoveredAt, flaps } = out.Item as IncidentState;
-      return { alarmName: name, dedupKey, openedAt, recoveredAt, flaps };
+    async read(environment, alarmName) {
+      const out = await documents.send(
+        new GetCommand({ TableName: tableName, Key: key(environment, alarmName) }),
+      );
+      return out.Item ? fromItem(out.Item) : undefined;
     },
-    async write(state) {
+    async write(environment, state) {
       const expiresAt = Math.floor(Date.now() / 1000) + INCIDENT_DAYS * 86_400;
       await documents.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...key(state.alarmName), ...state, [RUN_KEYS.expiry]: expiresAt },
+          Item: { ...key(environment, state.alarmName), ...state, [RUN_KEYS.expiry]: expiresAt },
         }),
       );
+    },
+    async list(environment) {
+      const items: IncidentState[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': RUN_KEYS.partition },
+            ExpressionAttributeValues: { ':pk': incidentPartitionKey(environment) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(out.Items ?? []).map(fromItem));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return items;
     },
   };
 }

@@ -11,7 +11,17 @@ export interface SilenceStore {
   list(environment: string): Promise<Silence[]>;
   /** Ends a silence now; false when there is no such silence. */
   end(environment: string, id: string, at: Date): Promise<boolean>;
+  /**
+   * Records a page the silence held, for its summary. A maintenance window's item is created by its first held
+   * page (an upsert: the same window's id from every notifier invocation).
+   */
+  recordHeld(silence: Silence, line: string): Promise<void>;
+  /** The summary was sent: not again. */
+  markSummarized(environment: string, id: string, at: Date): Promise<void>;
 }
+
+/** What a held page's upsert sets on a maintenance window's item (a silence's item has them already). */
+const HELD_FIELDS = ['id', 'environment', 'reason', 'startsAt', 'endsAt', 'kind'] as const;
 
 /** Kept a week after it ends, then removed by the table's TTL. */
 const KEPT_AFTER_END_S = 7 * 86_400;
@@ -52,6 +62,9 @@ export function createSilenceStore(client: DynamoDBClient, tableName: string): S
         reason: item.reason,
         startsAt: item.startsAt,
         endsAt: item.endsAt,
+        kind: item.kind,
+        held: item.held,
+        summarizedAt: item.summarizedAt,
       }));
     },
     async end(environment, id, at) {
@@ -72,6 +85,46 @@ export function createSilenceStore(client: DynamoDBClient, tableName: string): S
         if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
         throw error;
       }
+    },
+    async recordHeld(silence, line) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: {
+            [RUN_KEYS.partition]: silencePartitionKey(silence.environment),
+            [RUN_KEYS.sort]: silence.id,
+          },
+          // A silence's own fields stay as `perfprobe silence` wrote them; a maintenance window's are set once.
+          // Every name aliased: DynamoDB reserves many plain words.
+          UpdateExpression: [
+            'SET #held = list_append(if_not_exists(#held, :none), :line)',
+            ...HELD_FIELDS.map((f) => `#${f} = if_not_exists(#${f}, :${f})`),
+            '#expiry = if_not_exists(#expiry, :expiry)',
+          ].join(', '),
+          ExpressionAttributeNames: {
+            '#held': 'held',
+            '#expiry': RUN_KEYS.expiry,
+            ...Object.fromEntries(HELD_FIELDS.map((f) => [`#${f}`, f])),
+          },
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':line': [line],
+            ':expiry': expiry(silence.endsAt),
+            ...Object.fromEntries(HELD_FIELDS.map((f) => [`:${f}`, silence[f] ?? 'silence'])),
+          },
+        }),
+      );
+    },
+    async markSummarized(environment, id, at) {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [RUN_KEYS.partition]: silencePartitionKey(environment), [RUN_KEYS.sort]: id },
+          UpdateExpression: 'SET #summarizedAt = :at',
+          ExpressionAttributeNames: { '#summarizedAt': 'summarizedAt' },
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
     },
   };
 }

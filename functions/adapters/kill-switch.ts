@@ -6,7 +6,7 @@ export const KILL_SWITCH_CACHE_MS = 30_000;
 export type KillSwitchState = 'on' | 'off' | 'unreadable';
 
 /**
- * The environment's kill switch: an SSM parameter whose value "on" pauses every probe of the environment
+ * The environment's kill switch: an SSM parameter (created by whoever first sets it; absent is "off") whose value "on" pauses every probe of the environment
  * without a redeploy (read through Powertools Parameters, cached 30 s). When it cannot be read, perfprobe sends
  * no load either (when in doubt, no load on production), says so, and reads it again on the next run.
  */
@@ -21,6 +21,9 @@ export async function killSwitchState(
     return value?.trim().toLowerCase() === 'on' ? 'on' : 'off';
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause ?? error;
+    // The stack does not own the parameter (CloudFormation would reset it on an update): until someone
+    // creates it "on", it does not exist, which is "off". Any other failure is a switch in doubt.
+    if ((cause as { name?: string }).name === 'ParameterNotFound') return 'off';
     log('kill switch unreadable: no load', { parameter, error: String(cause) });
     return 'unreadable';
   }

@@ -92,6 +92,8 @@ export interface ResolvedAlert {
   readonly invalidRuns?: number | undefined;
   /** Runs after a recovery within which a new breach continues the incident (flapping). @default 2 */
   readonly recoverAfter?: number | undefined;
+  /** Reminders while an incident stays open, every this many ms; undefined: none. */
+  readonly remindMs?: number | undefined;
   /** Time between runs: from a rate() schedule or the suite; undefined for a cron schedule without one. */
   readonly intervalMs: number | undefined;
   /** Percentile key ("p99") → alarm threshold, ms. */

@@ -18,8 +18,10 @@ describe('authorization paths of the synthesized template', () => {
     expect(kinds(/^alarm .* → topic /)).toBe(9);
     expect(kinds(/^alarm .* → key /)).toBe(18);
     expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(7);
-    expect(kinds(/^rule .* → arn:aws:lambda:/)).toBe(1);
-    expect(kinds(/^rule .* → dead letters /)).toBe(1);
+    // The alarm rule and the notifier's 5-minute tick, each with the function's resource policy checked.
+    expect(kinds(/^rule .* → arn:aws:lambda:/)).toBe(2);
+    expect(kinds(/^rule \S*NotifierTick\S* → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(1);
+    expect(kinds(/^rule .* → dead letters /)).toBe(2);
     expect(kinds(/\(notify\) → topic /)).toBe(1);
     expect(kinds(/\(notify\) → key /)).toBe(2);
     expect(kinds(/ → on failure arn:aws:sqs:/)).toBe(1);
@@ -27,9 +29,12 @@ describe('authorization paths of the synthesized template', () => {
     expect(kinds(/^schedule .* → dead letters /)).toBe(2);
     // Two machines × Plan, Worker, Aggregate.
     expect(kinds(/^state machine \S+ \((Plan|Worker|Aggregate)\) → /)).toBe(6);
-    // Plan 1 + Aggregate 3 + two workers × 1 + the notifier's Query, GetItem and PutItem.
-    expect(kinds(/→ table /)).toBe(9);
-    expect(kinds(/→ parameter \/perfprobe\/bank\/prod\/kill-switch$/)).toBe(1);
+    // Plan 1 + Aggregate 3 + two workers × 1 + the notifier's Query, GetItem, PutItem and UpdateItem.
+    expect(kinds(/→ table /)).toBe(10);
+    // Plan before each run, the notifier's tick for its reminder.
+    expect(kinds(/→ parameter \/perfprobe\/bank\/prod\/kill-switch$/)).toBe(2);
+    // The notifier reads each heartbeat alarm's configuration time (the deploy a heartbeat page waits after).
+    expect(kinds(/\(notify\) → DescribeAlarms perfprobe\.bank\.prod\.probe\.\w+\.heartbeat$/)).toBe(2);
     expect(kinds(/→ CloudWatch metrics$/)).toBe(1);
     expect(kinds(/\(probe (health|accounts)\) → ssm:\/bank\/prod\/token$/)).toBe(2);
     expect(kinds(/→ its log group$/)).toBe(10);
@@ -83,7 +88,7 @@ describe('authorization paths of the synthesized template', () => {
   it('fails the walk for a probe alarm the rule does not match (it would page nobody)', () => {
     const narrowed = structuredClone(json);
     for (const resource of Object.values(narrowed.Resources)) {
-      if (resource.Type !== 'AWS::Events::Rule') continue;
+      if (resource.Type !== 'AWS::Events::Rule' || !resource.Properties?.EventPattern) continue;
       const detail = (resource.Properties!.EventPattern as { detail: { alarmName: { wildcard: string }[] } })
         .detail;
       detail.alarmName = detail.alarmName.filter((f) => !f.wildcard.endsWith('.heartbeat'));
@@ -93,6 +98,48 @@ describe('authorization paths of the synthesized template', () => {
       'no action and no rule with a function target matches perfprobe.bank.prod.probe.health.heartbeat',
       'no action and no rule with a function target matches perfprobe.bank.prod.probe.accounts.heartbeat',
     ]);
+  });
+
+  it("fails the walk when the notifier's role may not read the heartbeat alarms' configuration, or the tick may not invoke it", () => {
+    const narrowed = structuredClone(json);
+    for (const [id, resource] of Object.entries(narrowed.Resources)) {
+      if (resource.Type === 'AWS::IAM::Policy') {
+        const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+        document.Statement = document.Statement.filter((s) => s.Action !== 'cloudwatch:DescribeAlarms');
+      }
+      // The tick rule's permission on the function (its resource policy) is gone.
+      if (resource.Type === 'AWS::Lambda::Permission' && id.includes('NotifierTick'))
+        delete narrowed.Resources[id];
+    }
+    const refused = authorizationPaths(narrowed, env).filter((p) => p.problems.length > 0);
+    expect(refused.map((p) => p.path.replace(/\w+NotifierFunction\w*/g, 'Notifier'))).toEqual([
+      expect.stringMatching(
+        /^function Notifier \(notify\) → DescribeAlarms perfprobe\.bank\.prod\.probe\.health\.heartbeat$/,
+      ),
+      expect.stringMatching(
+        /^function Notifier \(notify\) → DescribeAlarms perfprobe\.bank\.prod\.probe\.accounts\.heartbeat$/,
+      ),
+      expect.stringMatching(/^rule \w*NotifierTick\w* → arn:aws:lambda:/),
+    ]);
+  });
+
+  it('lets the notifier publish warn-level digests to their own topic and its key, when the suite has subscribers', () => {
+    const input = deploySuiteInput();
+    (input.environments.prod.notify as Record<string, unknown>).warn = { email: ['perf-team@example.com'] };
+    const warned = synthStack(input);
+    const walked = authorizationPaths(
+      warned.template.toJSON() as TemplateJson,
+      env,
+      warned.stack.probes.deployed,
+    );
+    const [warnTopic] = Object.keys(warned.template.findResources('AWS::SNS::Topic')).filter((id) =>
+      id.includes('Warnings'),
+    );
+    expect(walked.filter((p) => p.path.endsWith(`(notify) → topic ${warnTopic}`))).toHaveLength(1);
+    expect(
+      walked.filter((p) => new RegExp(`\\(notify\\) → key \\w+ of topic ${warnTopic}$`).test(p.path)),
+    ).toHaveLength(2);
+    expect(walked.filter((p) => p.problems.length > 0)).toEqual([]);
   });
 
   it("fails the walk when the notifier's role may not publish to the topic", () => {

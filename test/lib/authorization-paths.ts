@@ -25,7 +25,7 @@ const TABLE_ACTIONS: Record<string, string[]> = {
   plan: ['dynamodb:PutItem'],
   worker: ['dynamodb:PutItem'],
   aggregate: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-  notify: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+  notify: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
 export function authorizationPaths(
@@ -117,13 +117,16 @@ export function authorizationPaths(
     ]?.[0];
   const keyPolicyOf = (keyId: string) =>
     (t.resolve(t.resource(keyId).Properties?.KeyPolicy) as { Statement: Statement[] }).Statement;
-  const rules = ofType('AWS::Events::Rule').map(([ruleId, rule]) => ({
-    ruleId,
-    pattern: t.resolve(rule.Properties?.EventPattern) as Parameters<typeof eventMatches>[0],
-    lambdas: list<{ Arn: unknown }>(rule.Properties?.Targets)
-      .map((target) => t.str(target.Arn))
-      .filter((arn) => arn.includes(':lambda:')),
-  }));
+  // Rules on events (a schedule rule has no pattern: it is walked below, with every rule's targets).
+  const rules = ofType('AWS::Events::Rule')
+    .filter(([, rule]) => rule.Properties?.EventPattern !== undefined)
+    .map(([ruleId, rule]) => ({
+      ruleId,
+      pattern: t.resolve(rule.Properties?.EventPattern) as Parameters<typeof eventMatches>[0],
+      lambdas: list<{ Arn: unknown }>(rule.Properties?.Targets)
+        .map((target) => t.str(target.Arn))
+        .filter((arn) => arn.includes(':lambda:')),
+    }));
 
   // CloudWatch alarm → SNS topic → its KMS key; an alarm without actions → a rule → a function.
   for (const [alarmId, alarm] of ofType('AWS::CloudWatch::Alarm')) {
@@ -306,10 +309,11 @@ export function authorizationPaths(
         ],
       ]);
     }
-    if (variables.ALARM_TOPIC !== undefined) {
+    for (const variable of ['ALARM_TOPIC', 'WARN_TOPIC']) {
+      if (variables[variable] === undefined) continue;
       // The notifier publishes as itself: its identity policy must allow, the topic policy must not deny (same
       // account), and the topic's key must let it make a data key, through its policy and the key policy.
-      const ref = (variables.ALARM_TOPIC as { Ref: string }).Ref;
+      const ref = (variables[variable] as { Ref: string }).Ref;
       const publish: Request = {
         action: 'sns:Publish',
         resource: t.ref(ref),
@@ -342,6 +346,23 @@ export function authorizationPaths(
             ['the key policy', keyPolicyOf(keyId), use],
           ]);
         }
+      }
+    }
+    if (handler === 'notify') {
+      // A heartbeat's deploy time: DescribeAlarms of that heartbeat alarm (every probe's, by the template).
+      for (const [, alarm] of ofType('AWS::CloudWatch::Alarm')) {
+        const name = t.str(alarm.Properties?.AlarmName);
+        if (!name.endsWith('.heartbeat')) continue;
+        check(`function ${functionId} (notify) → DescribeAlarms ${name}`, [
+          [
+            identity,
+            statements,
+            {
+              action: 'cloudwatch:DescribeAlarms',
+              resource: `arn:${env.partition}:cloudwatch:${env.region}:${env.account}:alarm:${name}`,
+            },
+          ],
+        ]);
       }
     }
     if (handler === 'aggregate') {

@@ -22,7 +22,9 @@ function valueMatches(filter: unknown, value: unknown): boolean {
 }
 
 /** Whether EventBridge would deliver `event` to a rule with `pattern`: every field named must match. */
-export function eventMatches(pattern: Pattern, event: Record<string, unknown>): boolean {
+export function eventMatches(pattern: Pattern | undefined, event: Record<string, unknown>): boolean {
+  // A rule with a schedule instead of a pattern (the notifier's tick) matches no event.
+  if (pattern === undefined) return false;
   for (const [key, filter] of Object.entries(pattern)) {
     const value = event[key];
     if (Array.isArray(filter)) {

@@ -235,19 +235,57 @@ describe('ProbeSuite template', () => {
     }
   });
 
-  it('outputs a managed policy on-call can attach to Query the runs table and find it, and nothing more', () => {
+  it('outputs a read-only policy for on-call (Query the table, find it, nothing more) and a separate one for silences only', () => {
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'));
-    expect(policies).toHaveLength(1);
-    const [policyId, policy] = policies[0]!;
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+    expect(policies).toHaveLength(2);
+    const [readId, read] = policies.find(([id]) => id.includes('OnCallReadRuns'))!;
+    expect(read.Properties.PolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
       { Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
     ]);
-    expect(policy.Properties.Roles).toBeUndefined();
-    // Fixed output keys: `perfprobe runs` finds the table by the key RunsTable in the stack's outputs.
-    template.hasOutput('OnCallReadRunsPolicy', { Value: { Ref: policyId } });
+    // Writing a silence is a write: its own policy, limited to the environment's silences partition.
+    const [silenceId, silence] = policies.find(([id]) => id.includes('OnCallSilence'))!;
+    expect(silence.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['prod#.silences'] } },
+      },
+      { Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+    ]);
+    for (const [id, policy] of [
+      [readId, read],
+      [silenceId, silence],
+    ] as const) {
+      expect(policy.Properties.Roles).toBeUndefined();
+      template.hasOutput('*', { Value: { Ref: id } });
+    }
+    // Fixed output keys: `perfprobe runs` and `silence` find the table by the key RunsTable in the stack's outputs.
+    template.hasOutput('OnCallReadRunsPolicy', { Value: { Ref: readId } });
+    template.hasOutput('OnCallSilencePolicy', { Value: { Ref: silenceId } });
     template.hasOutput('RunsTable', { Value: { Ref: tableId } });
+  });
+
+  it('re-checks open incidents every 5 minutes: a schedule rule invoking the notifier, retried, dead-lettered', () => {
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.includes('NotifierDeadLetters'),
+    );
+    const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+      id.includes('NotifierFunction'),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 },
+        },
+      ],
+    });
   });
 
   it('delivers alarm state changes to the notifier with retries and a dead-letter queue at both hops', () => {
@@ -376,22 +414,28 @@ describe('ProbeSuite template', () => {
     }
   });
 
-  it('has a kill switch parameter that only the Plan function reads', () => {
-    template.hasResourceProperties('AWS::SSM::Parameter', {
-      Name: '/perfprobe/bank/prod/kill-switch',
-      Value: 'off',
-      Type: 'String',
-    });
-    const plan = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
-      id.includes('Plan'),
-    )!;
-    const [parameterId] = Object.keys(template.findResources('AWS::SSM::Parameter'));
-    expect(plan[1].Properties.Environment.Variables.KILL_SWITCH_PARAMETER).toEqual({ Ref: parameterId });
-    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.PolicyDocument).includes(`{"Ref":"${parameterId}"}`),
+  it('names a kill switch parameter it does not own (an update cannot reset it), read by Plan and the notifier only', () => {
+    // CloudFormation would put a parameter it owns back to its template value on an update: the stack only names it.
+    expect(template.findResources('AWS::SSM::Parameter')).toEqual({});
+    const arn = ':parameter/perfprobe/bank/prod/kill-switch"';
+    const readers = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([, fn]) => fn.Properties.Environment?.Variables?.KILL_SWITCH_PARAMETER !== undefined,
     );
-    expect(readers).toHaveLength(1);
-    expect(JSON.stringify(readers[0]!.Properties.Roles)).toContain('PlanRole');
+    expect(readers.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'ProbesPlan',
+      'ProbesNotifierFunction',
+    ]);
+    for (const [, fn] of readers) {
+      expect(fn.Properties.Environment.Variables.KILL_SWITCH_PARAMETER).toBe(
+        '/perfprobe/bank/prod/kill-switch',
+      );
+    }
+    const granted = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes(arn),
+    );
+    expect(
+      granted.map((p) => JSON.stringify(p.Properties.Roles).match(/Probes(Plan|Notifier)/)?.[1]),
+    ).toEqual(['Plan', 'Notifier']);
   });
 
   it('refuses env: secret references for a deployed environment, naming the variable', () => {

@@ -6,9 +6,13 @@ import { stackEstimate } from '../../functions/core/cloud/deploy-checks.ts';
 import { checkResourceCount, templateSizeProblems } from '../../lib/stack-limits.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 
-/** The deploy tests' suite plus `count` latency probes with long ids and URLs (the texts that recur). */
+/**
+ * The deploy tests' suite plus `count` latency probes with long ids and URLs (the texts that recur), and
+ * subscribers of warn-level notices (a topic of their own).
+ */
 function suiteOf(count: number, name = 'bank') {
   const input = { ...deploySuiteInput(), name };
+  (input.environments.prod.notify as Record<string, unknown>).warn = { email: ['perf-team@example.com'] };
   for (let i = 0; i < count; i++) {
     input.probes.push({
       id: `items-with-a-rather-long-probe-identifier-${i}`,

@@ -205,12 +205,17 @@ export function stackEstimate(deployed: DeployedSuite): {
   const probes = Object.values(deployed.probes);
   const runners = Object.keys(workerReservations(deployed)).length;
   const latencyAlarms = probes.reduce((n, p) => n + Object.keys(p.alert.latency).length, 0);
-  const subscriptions = deployed.notify.email.length + deployed.notify.https.length;
+  const { warn } = deployed.notify;
+  const warnSubscriptions = warn.email.length + warn.https.length;
+  // The warn-level notices' topic, key and topic policy, only with subscribers.
+  const warnTopic = warnSubscriptions === 0 ? 0 : WARN_TOPIC_RESOURCES + warnSubscriptions;
+  const subscriptions = deployed.notify.email.length + deployed.notify.https.length + warnTopic;
   const perProbe = RESOURCES_PER_PROBE * probes.length + latencyAlarms;
   return {
     resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + perProbe,
     templateBytes:
       FIXED_TEMPLATE_BYTES +
+      (warnTopic === 0 ? 0 : WARN_TOPIC_TEMPLATE_BYTES) +
       runners * RUNNER_TEMPLATE_BYTES +
       probes.reduce(
         (n, p) =>
@@ -228,13 +233,15 @@ export function stackEstimate(deployed: DeployedSuite): {
 
 // Counted and measured on the synthesized template (test/lib/stack-limits.test.ts keeps them honest): bytes as
 // `cdk synth` writes them (JSON, one-space indent), a little above the measure so the estimate errs high.
-// 21 for the table, topic, kill switch, Plan, Aggregate, dead letters and system alarms; 11 for the notifier;
-// the on-call read policy.
-const FIXED_RESOURCES = 33;
+// 20 for the table, topic, Plan, Aggregate, dead letters and system alarms (the kill switch is named, not
+// created); 13 for the notifier and its 5-minute tick; the on-call read and silence policies.
+const FIXED_RESOURCES = 35;
 const RESOURCES_PER_RUNNER = 11;
 /** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
 const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
-const FIXED_TEMPLATE_BYTES = 24_200;
+const FIXED_TEMPLATE_BYTES = 27_200;
+const WARN_TOPIC_RESOURCES = 3;
+const WARN_TOPIC_TEMPLATE_BYTES = 4_000;
 const RUNNER_TEMPLATE_BYTES = 12_000;
 const PROBE_TEMPLATE_BYTES = 6_800;
 /** Per character of a probe id, suite or environment name, and URL: they recur in names and texts. */

@@ -17,8 +17,13 @@ export interface DeployedSuite {
   readonly caps: EnvironmentBudget;
   /** Recurring windows in which the notifier holds pages (see maintenanceAt). */
   readonly maintenance: readonly MaintenanceWindow[];
-  /** Subscriptions of the environment's topic (emails and https endpoints). */
-  readonly notify: { readonly email: readonly string[]; readonly https: readonly string[] };
+  /** Subscriptions of the environment's topic (emails and https endpoints), and of its warn-level notices. */
+  readonly notify: Subscriptions & { readonly warn: Subscriptions };
+}
+
+export interface Subscriptions {
+  readonly email: readonly string[];
+  readonly https: readonly string[];
 }
 
 export interface MaintenanceWindow {
@@ -69,7 +74,11 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     probes,
     caps: { maxRate: caps.maxRate, maxConnections: caps.maxConnections, maxShards: caps.maxShards },
     maintenance: env.maintenance.map((w) => ({ cron: w.cron, timezone: w.timezone, durationMs: w.duration })),
-    notify: { email: env.notify.email, https: env.notify.https },
+    notify: {
+      email: env.notify.email,
+      https: env.notify.https,
+      warn: { email: env.notify.warn.email, https: env.notify.warn.https },
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 /** Console deep links, built from the region and the deployed names (no API call, no account lookup). */
 export interface ConsoleLinks {
-  readonly dashboard: string;
+  /** Absent when the stack has no dashboard. */
+  readonly dashboard: string | undefined;
   readonly alarm: string;
   /** The runs table filtered to this probe's partition, newest first. */
   readonly runs: string | undefined;
@@ -12,7 +13,7 @@ function consoleHome(region: string, service: string): string {
 
 export function consoleLinks(input: {
   readonly region: string;
-  readonly dashboard: string;
+  readonly dashboard: string | undefined;
   readonly alarmName: string;
   readonly table?: string | undefined;
   readonly partitionKey?: string | undefined;
@@ -23,7 +24,10 @@ export function consoleLinks(input: {
       ? undefined
       : `${consoleHome(input.region, 'dynamodbv2')}#item-explorer?table=${encodeURIComponent(input.table)}&maximize=true&operation=QUERY&pk=${encodeURIComponent(input.partitionKey)}&sort=descending`;
   return {
-    dashboard: `${cloudwatch}#dashboards/dashboard/${encodeURIComponent(input.dashboard)}`,
+    dashboard:
+      input.dashboard === undefined
+        ? undefined
+        : `${cloudwatch}#dashboards/dashboard/${encodeURIComponent(input.dashboard)}`,
     alarm: `${cloudwatch}#alarmsV2:alarm/${encodeURIComponent(input.alarmName)}`,
     runs,
   };

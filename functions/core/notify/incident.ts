@@ -1,80 +1,96 @@
-import type { ResolvedProbe } from '../plan.ts';
-import { DEFAULT_ALERT } from '../suite/limits.ts';
 import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
 
-/** What the notifier remembers of an alarm's latest incident (one item per alarm in the runs table). */
+/**
+ * What the notifier remembers of an alarm's latest incident (one item per alarm, listed by the tick). An
+ * incident is open from its ALARM until RECOVERED is announced, which waits for alert.recoverAfter passing runs
+ * after CloudWatch's OK; an ALARM in between continues it (flapping).
+ */
 export interface IncidentState {
   readonly alarmName: string;
-  /** Kept from the first ALARM through every flap to the final OK: one incident for PagerDuty and Opsgenie. */
+  /** Kept from the first ALARM through every flap to the announced recovery: one incident for PagerDuty. */
   readonly dedupKey: string;
   /** ISO time the incident opened. */
   readonly openedAt: string;
-  /** ISO time of its latest recovery; absent while it is open. */
+  /** ISO time CloudWatch went back to OK: the recovery is held until enough passing runs followed. */
+  readonly okAt?: string | undefined;
+  /** ISO time RECOVERED was announced (or the incident closed without a page): it is over. */
   readonly recoveredAt?: string | undefined;
-  /** How often it went back into ALARM within recoverAfter runs of a recovery. */
+  /** How often it went back into ALARM while its recovery was held. */
   readonly flaps: number;
+  /** ISO time on-call was last told (the page, a reminder); absent while every page was held. */
+  readonly notifiedAt?: string | undefined;
+  /** Why the page is held (a silence, a maintenance window, a heartbeat with no run due); the tick re-checks. */
+  readonly heldBy?: string | undefined;
+  /** CloudWatch's reason at the ALARM, for a page the tick sends later. */
+  readonly reason?: string | undefined;
 }
 
 export interface IncidentStep {
   readonly dedupKey: string;
-  /** Back in ALARM within the recovery window of the same incident. */
+  /** Back in ALARM while the recovery was held: the same incident continues. */
   readonly flapping: boolean;
-  /** What to remember after this change. */
+  /** What to remember after this change (before any page: the handler sets notifiedAt or heldBy). */
   readonly next: IncidentState;
-  /** The incident's previous recovery, when this ALARM continues it. */
-  readonly recoveredAt?: string | undefined;
+  /** When CloudWatch went back to OK, when this ALARM continues the incident. */
+  readonly okAt?: string | undefined;
+  /** On-call already heard of this incident (and of its flapping, for a second flap): tell them nothing new. */
+  readonly alreadyTold: boolean;
+}
+
+export function isOpen(incident: IncidentState | undefined): incident is IncidentState {
+  return incident !== undefined && incident.recoveredAt === undefined;
 }
 
 /**
- * One incident, not a storm: an ALARM within `recoverWindowMs` (alert.recoverAfter runs) of the same alarm's
- * last recovery continues that incident, under its dedupKey, counted as a flap; any other ALARM opens a new
- * one. An OK closes the incident it belongs to, remembering when, for the next ALARM to compare against.
+ * One incident, not a storm. An ALARM while the alarm's incident is open (its recovery held, or a repeated or
+ * held ALARM) continues it under its dedupKey; its first flap is told, later ones only counted. Any other ALARM
+ * opens a new incident. An OK holds the recovery: it is announced by announceRecovery once enough runs passed.
  */
 export function nextIncident(
   previous: IncidentState | undefined,
   event: AlarmStateChangeEvent,
-  recoverWindowMs: number,
 ): IncidentStep {
   const { alarmName, state, previousState } = event.detail;
   const at = new Date(alarmTime(state.timestamp)).toISOString();
-  const mine = previous?.alarmName === alarmName ? previous : undefined;
+  const mine = previous?.alarmName === alarmName && isOpen(previous) ? previous : undefined;
   if (state.value === 'ALARM') {
-    const recovered = mine?.recoveredAt;
-    const sinceRecovery = recovered === undefined ? -1 : alarmTime(state.timestamp) - Date.parse(recovered);
-    // An event older than the recovery (EventBridge does not promise order) is no flap.
-    if (mine && recovered && sinceRecovery >= 0 && sinceRecovery <= recoverWindowMs) {
+    if (mine?.okAt !== undefined && Date.parse(mine.okAt) <= Date.parse(at)) {
+      const flaps = mine.flaps + 1;
       return {
         dedupKey: mine.dedupKey,
         flapping: true,
-        recoveredAt: recovered,
-        next: { ...mine, recoveredAt: undefined, flaps: mine.flaps + 1 },
+        okAt: mine.okAt,
+        alreadyTold: mine.notifiedAt !== undefined && flaps > 1,
+        next: { ...mine, okAt: undefined, flaps, reason: state.reason },
+      };
+    }
+    if (mine) {
+      // A repeated ALARM (EventBridge delivers at least once), or one that was held: the same incident.
+      return {
+        dedupKey: mine.dedupKey,
+        flapping: false,
+        alreadyTold: mine.notifiedAt !== undefined,
+        next: { ...mine, reason: state.reason },
       };
     }
     const dedupKey = `${alarmName}@${at}`;
-    return { dedupKey, flapping: false, next: { alarmName, dedupKey, openedAt: at, flaps: 0 } };
+    return {
+      dedupKey,
+      flapping: false,
+      alreadyTold: false,
+      next: { alarmName, dedupKey, openedAt: at, flaps: 0, reason: state.reason },
+    };
   }
-  // OK (or anything else that ends an alarm): the open incident, or the one this change's previous state began.
+  // OK: the open incident waits for its passing runs. Without one (state lost), the incident this change's
+  // previous state began, assumed paged: a recovery said once too often beats one never said.
   const opened = new Date(alarmTime(previousState.timestamp)).toISOString();
-  const open = mine && mine.recoveredAt === undefined ? mine : undefined;
-  const dedupKey = open?.dedupKey ?? `${alarmName}@${opened}`;
+  const dedupKey = mine?.dedupKey ?? `${alarmName}@${opened}`;
   return {
     dedupKey,
     flapping: false,
-    next: {
-      alarmName,
-      dedupKey,
-      openedAt: open?.openedAt ?? opened,
-      recoveredAt: at,
-      flaps: open?.flaps ?? 0,
-    },
+    alreadyTold: false,
+    next: mine
+      ? { ...mine, okAt: at }
+      : { alarmName, dedupKey, openedAt: opened, okAt: at, flaps: 0, notifiedAt: opened },
   };
-}
-
-/**
- * alert.recoverAfter runs of the probe's interval, and half an interval more: a run and the alarm's evaluation of
- * its period are not aligned, so the ALARM that follows the N-th run may come a little after N intervals.
- */
-export function recoverWindowMs(probe: ResolvedProbe): number {
-  const runs = probe.alert.recoverAfter ?? DEFAULT_ALERT.recoverAfter;
-  return (runs + 0.5) * (probe.alert.intervalMs ?? 0);
 }

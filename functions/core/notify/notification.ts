@@ -19,7 +19,11 @@ export type NotificationKind =
   | 'no-runs'
   | 'running-again'
   | 'perfprobe-failing'
-  | 'perfprobe-recovered';
+  | 'perfprobe-recovered'
+  | 'reminder'
+  | 'silence-ended'
+  | 'kill-switch-on'
+  | 'warnings';
 
 /** One page, in the words every subscription protocol gets (see snsMessage). */
 export interface Notification {
@@ -57,6 +61,12 @@ export interface NotificationInput {
   readonly table?: string | undefined;
   /** The incident this change belongs to (see nextIncident): its dedupKey, and whether it is flapping. */
   readonly incident?: IncidentStep | undefined;
+  /** False when the stack has no dashboard (ProbeSuite's `dashboard: false`): no link to one. */
+  readonly dashboard?: boolean | undefined;
+  /** For a recovery announced after alert.recoverAfter passing runs: when CloudWatch said OK, and the runs. */
+  readonly recovery?: { readonly okAt: string; readonly passing: number } | undefined;
+  /** For a heartbeat page: the runs that were due and are missing (see heartbeatVerdict). */
+  readonly missing?: string | undefined;
 }
 
 /** SNS subjects must be under 100 characters. */
@@ -66,8 +76,9 @@ export const SMS_MAX = 160;
 const SAMPLE_MAX = 200;
 const SAMPLES_SHOWN = 3;
 
-const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
-const clipTo = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 3)}...`);
+export const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+export const clipTo = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 
 function iso(timestamp: string): string {
   return new Date(alarmTime(timestamp)).toISOString();
@@ -96,17 +107,21 @@ export function renderNotification(input: NotificationInput): NotificationDecisi
   return { notify: true, notification };
 }
 
-function linksOf(input: NotificationInput, probe?: ResolvedProbe): ConsoleLinks {
+export function linksOf(
+  input: Pick<NotificationInput, 'event' | 'names' | 'table' | 'dashboard'>,
+  probe?: ResolvedProbe,
+  alarmName = input.event.detail.alarmName,
+): ConsoleLinks {
   return consoleLinks({
     region: input.event.region,
-    dashboard: input.names.dashboard,
-    alarmName: input.event.detail.alarmName,
+    dashboard: input.dashboard === false ? undefined : input.names.dashboard,
+    alarmName,
     table: input.table,
     partitionKey: probe && `${probe.environment}#${probe.id}`,
   });
 }
 
-function linkLines(
+export function linkLines(
   links: ConsoleLinks,
   runbook: string | undefined,
   dedupKey: string,
@@ -114,7 +129,7 @@ function linkLines(
 ): string[] {
   return [
     ...(runbook ? [`Runbook:   ${runbook}`] : []),
-    `Dashboard: ${links.dashboard}`,
+    ...(links.dashboard ? [`Dashboard: ${links.dashboard}`] : []),
     `Alarm:     ${links.alarm}`,
     ...(links.runs ? [`Runs:      ${links.runs}`] : []),
     ...(command ? [`From a shell: ${command}`] : []),
@@ -122,7 +137,7 @@ function linkLines(
   ];
 }
 
-function runFigures(run: RunResult): string {
+export function runFigures(run: RunResult): string {
   const { total, ok, failed } = run.requests;
   const validity = run.validity.valid ? 'valid' : 'INVALID';
   const latency =
@@ -132,7 +147,7 @@ function runFigures(run: RunResult): string {
   return `${total} requests (${ok} ok, ${failed} failed), ${validity}${latency}, errorRate ${formatPercent(run.errorRate)}`;
 }
 
-function errorLines(run: RunResult): string[] {
+export function errorLines(run: RunResult): string[] {
   const counts = Object.entries(run.errors).filter(([, n]) => (n ?? 0) > 0);
   if (counts.length === 0) return [];
   counts.sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
@@ -160,12 +175,12 @@ function previousGood(runs: readonly RunResult[], windowMs: number | undefined):
   return `Previous good run: ${formatInstant(Date.parse(good.startedAt))}: ${runFigures(good)}.`;
 }
 
-function failedCritical(run: RunResult): SlaCheck[] {
+export function failedCritical(run: RunResult): SlaCheck[] {
   return run.sla.checks.filter((c) => c.severity === 'critical' && !c.passed);
 }
 
 /** A subject within SNS's limit: a long probe name is shortened first, so the figures stay whole. */
-function fitSubject(subject: string, name: string): string {
+export function fitSubject(subject: string, name: string): string {
   const text = ascii(subject);
   if (text.length <= SUBJECT_MAX) return text;
   const keep = Math.max(8, name.length - (text.length - SUBJECT_MAX) - 3);
@@ -173,11 +188,11 @@ function fitSubject(subject: string, name: string): string {
 }
 
 /** "1 run", "3 runs". */
-function runsText(count: number, noun: string): string {
+export function runsText(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function who(probe: ResolvedProbe): string {
+export function who(probe: ResolvedProbe): string {
   return `${probe.environment}/${probe.id}`;
 }
 
@@ -251,6 +266,7 @@ function probeMessage(
         last
           ? `Last stored run: ${formatInstant(Date.parse(last.startedAt))} (${last.sla.verdict}, run ${last.runId}).`
           : `No stored run${input.windowMs ? ` in the last ${formatMs(input.windowMs)}` : ''}.`,
+        ...(input.missing ? [input.missing] : []),
         "Likely fix: the schedule could not start a run (the stack's schedule dead-letter queue holds the reason: throttling, a missing state machine, a role that cannot start it), or its executions fail (the state machine's failed executions name the state and error).",
       ];
     } else {
@@ -309,14 +325,14 @@ function probeMessage(
           ]
         : [];
       const flap = input.incident?.flapping ? input.incident : undefined;
-      if (flap?.recoveredAt) {
+      if (flap?.okAt) {
         kind = 'flapping';
-        const back = formatSpan(alarmTime(input.event.detail.state.timestamp) - Date.parse(flap.recoveredAt));
+        const back = formatSpan(alarmTime(input.event.detail.state.timestamp) - Date.parse(flap.okAt));
         subject =
           subject.replace(/^BREACH /, 'FLAPPING ').replace(/ \(\d+ of \d+ (runs|periods)\)$/, '') +
-          ` again ${back} after recovering`;
+          ` again ${back} after OK`;
         head = [
-          `FLAPPING: ${label} is breaching again ${back} after it recovered, within alert.recoverAfter (${runsText(probe.alert.recoverAfter ?? 2, 'run')}): the same incident continues (opened ${formatInstant(Date.parse(flap.next.openedAt))}, ${flap.next.flaps === 1 ? 'its first flap' : `flap ${flap.next.flaps}`}).`,
+          `FLAPPING: ${label} is breaching again ${back} after its alarm went back to OK, before alert.recoverAfter (${runsText(probe.alert.recoverAfter ?? 2, 'passing run')}) announced a recovery: the same incident continues (opened ${formatInstant(Date.parse(flap.next.openedAt))}, ${flap.next.flaps === 1 ? 'its first flap' : `flap ${flap.next.flaps}`}). Further flaps of this incident are counted, not sent.`,
           ...head,
         ];
       }
@@ -344,7 +360,9 @@ function probeMessage(
               ...about.sla.checks.map((c) => `  - ${describeCheck(c)}`),
             ]
           : []),
-        `A breach within the next ${runsText(recoverAfter, 'run')}${probe.alert.intervalMs ? ` (${formatMs(recoverAfter * probe.alert.intervalMs)})` : ''} continues this incident as flapping (alert.recoverAfter).`,
+        input.recovery
+          ? `CloudWatch went back to OK at ${formatInstant(Date.parse(input.recovery.okAt))}; ${runsText(input.recovery.passing, 'passing run')} since (alert.recoverAfter ${recoverAfter}), so the recovery holds${input.incident?.next.flaps ? ` (it flapped ${input.incident.next.flaps === 1 ? 'once' : `${input.incident.next.flaps} times`} before)` : ''}.`
+          : `A breach within the next ${runsText(recoverAfter, 'run')}${probe.alert.intervalMs ? ` (${formatMs(recoverAfter * probe.alert.intervalMs)})` : ''} continues this incident as flapping (alert.recoverAfter).`,
       ];
     }
   }

@@ -32,7 +32,12 @@ export interface EnvironmentDefinition {
    */
   readonly variables?: Readonly<Record<string, string | readonly string[] | { readonly secret: string }>>;
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
-  readonly notify?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+  readonly notify?: {
+    readonly email?: readonly string[];
+    readonly https?: readonly string[];
+    /** Warn-level SLA breaches, batched hourly, to a topic of their own (nothing pages). @default none */
+    readonly warn?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+  };
   /**
    * Recurring windows in which the deployed notifier holds pages (measuring goes on), e.g.
    * `[{ cron: 'cron(0 2 ? * SUN *)', duration: '2h', timezone: 'Europe/Berlin' }]`. @default []
@@ -210,6 +215,11 @@ export interface AlertDefinition {
    * flapping) rather than opening a new one. @default 2
    */
   readonly recoverAfter?: number;
+  /**
+   * Remind on-call this often while an incident stays open (same dedupKey, how long it has been open, the
+   * latest figures), e.g. "1h"; at least "5m". @default no reminders
+   */
+  readonly remind?: Duration;
   /** Time between runs. Derived from a rate() schedule; required with cron(). */
   readonly interval?: Duration;
   /**

@@ -175,6 +175,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       missedRuns: probe.alert?.missedRuns ?? DEFAULT_ALERT.missedRuns,
       invalidRuns: probe.alert?.invalidRuns,
       recoverAfter: probe.alert?.recoverAfter ?? DEFAULT_ALERT.recoverAfter,
+      remindMs: probe.alert?.remind,
       intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
       latency: probe.alert?.latency ?? {},
       steps: probe.alert?.steps ?? {},

@@ -400,6 +400,16 @@ export const alertSchema = z.strictObject({
    * flapping) instead of opening a new one.
    */
   recoverAfter: positive('runs', 100, true).optional().default(DEFAULT_ALERT.recoverAfter),
+  /**
+   * While an incident stays open, remind on-call this often (same dedupKey, how long it has been open, the
+   * latest figures); absent: no reminders. At least 5 minutes: the notifier re-checks every 5 minutes.
+   */
+  remind: positiveDuration(undefined, 'a duration like "1h" or "30m"')
+    .refine(
+      (ms) => ms >= 300_000,
+      'expected at least 5m: the notifier re-checks open incidents every 5 minutes',
+    )
+    .optional(),
   /** The time between runs: derived from rate() schedules, required for cron(). */
   interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */
@@ -721,6 +731,18 @@ const maintenanceSchema = z.strictObject({
   duration: positiveDuration({ max: 7 * 86_400_000, limit: '168h (a week)' }),
 });
 
+/** A topic's subscriptions: email addresses and https endpoints. */
+const subscriptionFields = {
+  email: z
+    .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
+    .optional()
+    .default([]),
+  https: z
+    .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
+    .optional()
+    .default([]),
+};
+
 export const environmentSchema = z.strictObject({
   baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
   /** Referenced as `${name}`; `baseUrl` is the environment's own. */
@@ -739,17 +761,12 @@ export const environmentSchema = z.strictObject({
   /** Who hears about breaches and recoveries of this environment's probes. */
   notify: z
     .strictObject({
-      email: z
-        .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
-        .optional()
-        .default([]),
-      https: z
-        .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
-        .optional()
-        .default([]),
+      ...subscriptionFields,
+      /** Who hears, batched hourly, about warn-level SLA breaches (a topic of their own; nothing pages). */
+      warn: z.strictObject(subscriptionFields).optional().default({ email: [], https: [] }),
     })
     .optional()
-    .default({ email: [], https: [] }),
+    .default({ email: [], https: [], warn: { email: [], https: [] } }),
   caps: capsSchema.optional().default({
     maxRate: DEFAULT_CAPS.maxRate,
     maxConnections: DEFAULT_CAPS.maxConnections,

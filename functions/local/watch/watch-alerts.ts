@@ -2,8 +2,9 @@ import type { AlarmChange } from '../../core/alert-evaluator.ts';
 import { type DeployedNames, deployedNames, probeAlarmName } from '../../core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../../core/notify/alarm-event.ts';
 import { describeCheck, formatSpan } from '../../core/notify/figures.ts';
-import { type IncidentState, nextIncident, recoverWindowMs } from '../../core/notify/incident.ts';
+import { type IncidentState, isOpen, nextIncident } from '../../core/notify/incident.ts';
 import type { NotificationKind } from '../../core/notify/notification.ts';
+import { recoveryProgress } from '../../core/notify/recovery.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
 
@@ -38,7 +39,14 @@ const WORDS: Record<NotificationKind, string> = {
   'running-again': 'RUNNING AGAIN',
   'perfprobe-failing': 'PERFPROBE FAILING',
   'perfprobe-recovered': 'PERFPROBE RECOVERED',
+  reminder: 'REMINDER',
+  'silence-ended': 'SILENCE ENDED',
+  'kill-switch-on': 'KILL SWITCH ON',
+  warnings: 'WARNINGS',
 };
+
+/** Runs kept for counting a held recovery: far more than any alert.recoverAfter. */
+const RUNS_KEPT = 100;
 
 function kindOf(alarm: string, alarming: boolean, flapping: boolean): NotificationKind {
   if (alarm === 'cannot-measure') return alarming ? 'cannot-measure' : 'measuring-again';
@@ -62,32 +70,67 @@ function evidence(change: AlarmChange, run: RunResult | undefined): string {
 
 /**
  * Turns one probe's alarm changes into alerts, keeping each alarm's incident as the deployed notifier does
- * (nextIncident, with alert.recoverAfter runs as the flap window): a breach soon after a recovery continues
- * the same incident as FLAPPING.
+ * (nextIncident): an OK holds the recovery until alert.recoverAfter passing runs followed it (recoveryProgress),
+ * and an ALARM before that continues the same incident as FLAPPING (told once, later flaps counted).
  */
 export class WatchAlerts {
   readonly #names: DeployedNames;
   readonly #incidents = new Map<string, IncidentState>();
+  /** Which check each alarm watches (sla, heartbeat, cannot-measure, latency-*), for counting its recovery. */
+  readonly #checks = new Map<string, string>();
+  /** CloudWatch's reason at each held OK, said when the recovery is announced. */
+  readonly #okReasons = new Map<string, string>();
   /** When each alarm entered its current state (ISO), for the event's previousState. */
   readonly #since = new Map<string, string>();
+  /** The probe's recent runs, newest first. */
+  readonly #runs: RunResult[] = [];
 
   readonly #probe: ResolvedProbe;
   readonly #started: Date;
-  /** The time between runs: the flap window is alert.recoverAfter of them. */
-  readonly #intervalMs: number | undefined;
 
-  constructor(probe: ResolvedProbe, started: Date, intervalMs: number | undefined) {
+  constructor(probe: ResolvedProbe, started: Date) {
     this.#probe = probe;
     this.#started = started;
-    this.#intervalMs = intervalMs;
     this.#names = deployedNames(probe.suite, probe.environment);
   }
 
+  /** The alerts of one judgement: `changes` after `run` (if a run was made), then the recoveries it completed. */
   alertsFor(changes: readonly AlarmChange[], at: Date, run?: RunResult): WatchAlert[] {
-    return changes.map((change) => this.#alert(change, at, run));
+    if (run) {
+      this.#runs.unshift(run);
+      this.#runs.length = Math.min(this.#runs.length, RUNS_KEPT);
+    }
+    const alerts: WatchAlert[] = [];
+    for (const change of changes) {
+      const alert = this.#change(change, at, run);
+      if (alert) alerts.push(alert);
+    }
+    for (const [alarmName, incident] of this.#incidents) {
+      if (!isOpen(incident) || incident.okAt === undefined) continue;
+      const check = this.#checks.get(alarmName)!;
+      const progress = recoveryProgress(this.#probe, check, this.#runs, Date.parse(incident.okAt));
+      if (!progress.done) continue;
+      this.#incidents.set(alarmName, { ...incident, recoveredAt: at.toISOString() });
+      const passing = `${progress.passing} passing run${progress.passing === 1 ? '' : 's'} since (alert.recoverAfter ${progress.needed})`;
+      const reason = `${this.#okReasons.get(alarmName) ?? 'back to OK'}; ${passing}`;
+      const lasted = ` after ${formatSpan(at.getTime() - Date.parse(incident.openedAt))}`;
+      alerts.push(
+        this.#alert(
+          check,
+          kindOf(check, false, false),
+          alarmName,
+          at,
+          incident.dedupKey,
+          reason,
+          lasted,
+          run,
+        ),
+      );
+    }
+    return alerts;
   }
 
-  #alert(change: AlarmChange, at: Date, run: RunResult | undefined): WatchAlert {
+  #change(change: AlarmChange, at: Date, run: RunResult | undefined): WatchAlert | undefined {
     const probe = this.#probe;
     const alarmName = probeAlarmName(
       this.#names,
@@ -108,25 +151,45 @@ export class WatchAlerts {
         },
       },
     } as unknown as AlarmStateChangeEvent;
-    const window = recoverWindowMs({ ...probe, alert: { ...probe.alert, intervalMs: this.#intervalMs } });
-    const step = nextIncident(this.#incidents.get(alarmName), event, window);
-    this.#incidents.set(alarmName, step.next);
+    const step = nextIncident(this.#incidents.get(alarmName), event);
     this.#since.set(alarmName, now);
-    const kind = kindOf(change.alarm, change.state === 'ALARM', step.flapping);
+    this.#checks.set(alarmName, change.alarm);
+    if (change.state === 'OK') {
+      // Held: announced by alertsFor once enough passing runs followed.
+      this.#incidents.set(alarmName, step.next);
+      this.#okReasons.set(alarmName, change.reason);
+      return undefined;
+    }
+    this.#incidents.set(alarmName, { ...step.next, notifiedAt: step.next.notifiedAt ?? now });
+    if (step.alreadyTold) return undefined;
+    const kind = kindOf(change.alarm, true, step.flapping);
+    return this.#alert(change.alarm, kind, alarmName, at, step.dedupKey, change.reason, '', run, change);
+  }
+
+  #alert(
+    check: string,
+    kind: NotificationKind,
+    alarmName: string,
+    at: Date,
+    dedupKey: string,
+    reason: string,
+    lasted: string,
+    run: RunResult | undefined,
+    change: AlarmChange = { alarm: check, state: 'OK', reason },
+  ): WatchAlert {
+    const probe = this.#probe;
     const label = `${probe.environment}/${probe.id}`;
-    const lasted =
-      change.state === 'OK' ? ` after ${formatSpan(at.getTime() - Date.parse(step.next.openedAt))}` : '';
-    const check = change.alarm.startsWith('latency-') ? ` (${change.alarm})` : '';
-    const text = `${WORDS[kind]} ${label}${check}${lasted}: ${change.reason}${evidence(change, run)}`;
+    const named = check.startsWith('latency-') ? ` (${check})` : '';
+    const text = `${WORDS[kind]} ${label}${named}${lasted}: ${reason}${evidence(change, run)}`;
     return {
       kind,
       alarmName,
       suite: probe.suite,
       environment: probe.environment,
       probeId: probe.id,
-      at: now,
-      dedupKey: step.dedupKey,
-      reason: change.reason,
+      at: at.toISOString(),
+      dedupKey,
+      reason,
       text,
       runId: run?.runId,
     };

@@ -102,8 +102,7 @@ export function startWatch(options: WatchOptions): Watch {
   };
 
   const watchers = options.probes.map((probe) => {
-    const intervalMs = options.everyMs ?? probe.alert.intervalMs;
-    const alerts = new WatchAlerts(probe, started, intervalMs);
+    const alerts = new WatchAlerts(probe, started);
     let memory: AlertMemory = initialAlertMemory(probe.alert);
     let running: Promise<void> | undefined;
     let timer: NodeJS.Timeout | undefined;

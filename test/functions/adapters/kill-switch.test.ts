@@ -48,6 +48,21 @@ describe('kill switch', () => {
     ]);
   });
 
+  it('is off while the parameter does not exist (the stack names it; whoever first turns it on creates it)', async () => {
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(new Error('Parameter /perfprobe/bank/prod/kill-switch not found.'), {
+        name: 'ParameterNotFound',
+        $metadata: {},
+      }),
+    );
+    const logged: unknown[] = [];
+    expect(await killSwitchState(parameter, (message) => logged.push(message))).toBe('off');
+    expect(logged).toEqual([]);
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: parameter, WithDecryption: false },
+    ]);
+  });
+
   it('is off where no switch is configured (local runs)', async () => {
     expect(await killSwitchState(undefined)).toBe('off');
     expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
@@ -10,13 +10,16 @@ import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.t
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-store.ts';
+import { forgetKillSwitch, killSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
-import { createNotifyHandler } from '../../../functions/handlers/notify.ts';
+import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
+import type { TickOutcome } from '../../../functions/handlers/notify-tick.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
+import { runResult } from '../../helpers/run-results.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
 import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
 import { renderDefinition } from '../../helpers/state-machine-definition.ts';
@@ -28,7 +31,12 @@ import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 const documented = JSON.parse(
   readFileSync(new URL('./fixtures/alarm-state-change.json', import.meta.url), 'utf8'),
 ) as AlarmStateChangeEvent;
+// AWS's documented example of a scheduled rule's event (EventBridge User Guide), as the notifier's tick gets it.
+const scheduled = JSON.parse(
+  readFileSync(new URL('./fixtures/scheduled-event.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
 
+const KILL_SWITCH = '/perfprobe/bank/prod/kill-switch';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ProbesAlarms044BF527';
 const RUNBOOK = 'https://runbooks.example.com/bank/login';
 const sns = mockClient(SNSClient);
@@ -59,7 +67,15 @@ beforeAll(async () => {
       schedule: 'rate(1 minute)',
       load: { kind: 'latency', requests: 3, interval: '10ms' },
       sla: { p99: 400 },
-      alert: { breachedRuns: { atLeast: 2, of: 3 } },
+      alert: { breachedRuns: { atLeast: 2, of: 3 }, remind: '1h' },
+    } as never,
+    // Business hours in Berlin: no run is due at night nor at the weekend.
+    {
+      id: 'office',
+      request: { url: '/office' },
+      schedule: { expression: 'cron(0/15 9-17 ? * MON-FRI *)', timezone: 'Europe/Berlin' },
+      load: { kind: 'latency', requests: 1 },
+      alert: { interval: '15m' },
     } as never,
     // Its secret cannot be read: every run is invalid ("cannot measure").
     {
@@ -106,6 +122,11 @@ beforeEach(async () => {
     }),
   );
   cloudWatch.on(PutMetricDataCommand).resolves({});
+  // The stack does not create the switch: until someone turns it on, it does not exist ("off").
+  await forgetKillSwitch();
+  ssm
+    .on(GetParameterCommand, { Name: KILL_SWITCH })
+    .rejects(Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound', $metadata: {} }));
 });
 
 const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
@@ -180,18 +201,37 @@ function stateChange(
   return event as unknown as AlarmStateChangeEvent;
 }
 
-function notifier(storeOverride?: RunStore) {
+function dependencies(overrides: Partial<NotifyDependencies> = {}): NotifyDependencies {
+  return {
+    store,
+    incidents: createIncidentStore(table.dynamo, table.tableName),
+    silences: createSilenceStore(table.dynamo, table.tableName),
+    sns: new SNSClient({ region: 'eu-west-1' }),
+    cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
+    killSwitch: () => killSwitchState(KILL_SWITCH),
+    killSwitchParameter: KILL_SWITCH,
+    topicArn: TOPIC,
+    table: table.tableName,
+    ...overrides,
+  };
+}
+
+function notifier(overrides: Partial<NotifyDependencies> = {}) {
   return createNotifyHandler(
     () => deployed,
-    () => ({
-      store: storeOverride ?? store,
-      incidents: createIncidentStore(table.dynamo, table.tableName),
-      silences: createSilenceStore(table.dynamo, table.tableName),
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      topicArn: TOPIC,
-      table: table.tableName,
-    }),
+    () => dependencies(overrides),
   );
+}
+
+/** The notifier's schedule firing at `at`: AWS's documented scheduled event with this stack's rule. */
+async function tick(at: number): Promise<TickOutcome> {
+  const event = {
+    ...scheduled,
+    region: 'eu-west-1',
+    time: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
+    resources: ['arn:aws:events:eu-west-1:123456789012:rule/perfprobe-bank-prod-NotifierTick'],
+  };
+  return (await notifier()(event, context)) as TickOutcome;
 }
 
 function published() {
@@ -206,6 +246,7 @@ function published() {
 function masked(text: string): string {
   return text
     .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
+    .replace(/<iso>#[0-9a-f]{4}\b/g, '<iso>#<silence>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<time>')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<run>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
@@ -213,9 +254,9 @@ function masked(text: string): string {
 }
 
 describe('a failing target, through the synthesized state machine and the table, to the page', () => {
-  const started = Date.now();
-  const breachAt = started + 60_000;
-  const recoveredAt = breachAt + 14 * 60_000;
+  // The alarm fires as the test runs: the runs it is about were stored just before (real clock).
+  const breachAt = Date.now();
+  const started = breachAt - 60_000;
   let dedupKey = '';
 
   it('pages a breach: the failed check with observed, threshold and units, errors, the good run, links, runbook', async () => {
@@ -286,80 +327,257 @@ describe('a failing target, through the synthesized state machine and the table,
     expect(masked(email)).toMatchSnapshot();
   });
 
-  it('announces the recovery under the same dedupKey, with how long it lasted and the figures now', async () => {
-    failing = false;
-    expect((await run('login')).verdict).toBe('pass');
-    expect((await run('login')).verdict).toBe('pass');
+  it('reminds on-call while the incident stays open (alert.remind 1h): same dedupKey, how long, the latest figures', async () => {
+    const early = await tick(breachAt + 59 * 60_000);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(early.outcomes).toEqual([]);
 
-    const outcome = await notifier()(
-      stateChange('login', 'sla', { value: 'ALARM', at: breachAt }, { value: 'OK', at: recoveredAt }),
-      context,
-    );
+    const outcome = await tick(breachAt + 61 * 60_000);
 
     const { input, message, alarm } = published();
-    expect(input.Subject).toBe('RECOVERED prod/login after 14 min: errorRate 0 % <= 0 %');
-    expect(alarm).toMatchObject({ NewStateValue: 'OK', OldStateValue: 'ALARM', dedupKey });
-    expect(outcome).toMatchObject({ notified: true, dedupKey });
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'REMINDER prod/login sla open 1 h 1 min: errorRate 100 % > 0 %',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+    });
+    expect(outcome.outcomes).toEqual([
+      { notified: true, dedupKey, subject: input.Subject, messageId: 'message-1' },
+    ]);
+    expect(alarm).toMatchObject({ NewStateValue: 'ALARM', dedupKey, perfprobe: { kind: 'reminder' } });
     expect(message.email).toMatch(
-      /^RECOVERED: probe prod\/login \(suite bank\) is within its SLA again\. The incident lasted 14 min /,
+      /^REMINDER: the sla incident of probe prod\/login \(suite bank\) is still open after 1 h 1 min \(since .* UTC\); alert\.remind repeats this every 1 h until it recovers\.$/m,
     );
     expect(masked(message.email!)).toMatchSnapshot();
+    // Told: the next tick has nothing to say.
+    sns.resetHistory();
+    await tick(breachAt + 66 * 60_000);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it('continues the same incident when the probe breaches again within recoverAfter runs: flapping, same dedupKey', async () => {
+  let okAt = 0;
+  it('holds the recovery at OK, and continues the same incident when it breaches again before recoverAfter runs passed: flapping', async () => {
+    okAt = Date.now();
+    const held = await notifier()(
+      stateChange('login', 'sla', { value: 'ALARM', at: breachAt }, { value: 'OK', at: okAt }),
+      context,
+    );
+    expect(held).toEqual({
+      notified: false,
+      dedupKey,
+      why: expect.stringMatching(
+        /^recovery held: 0 of 2 passing runs since OK at .* UTC \(alert\.recoverAfter\)$/,
+      ),
+    });
     failing = true;
     expect((await run('login')).verdict).toBe('breach');
 
     await notifier()(
-      stateChange(
-        'login',
-        'sla',
-        { value: 'OK', at: recoveredAt },
-        { value: 'ALARM', at: recoveredAt + 60_000 },
-      ),
+      stateChange('login', 'sla', { value: 'OK', at: okAt }, { value: 'ALARM', at: okAt + 60_000 }),
       context,
     );
 
     const { input, message, alarm } = published();
-    expect(input.Subject).toBe('FLAPPING prod/login errorRate 100 % > 0 % again 1 min after recovering');
+    expect(input.Subject).toBe('FLAPPING prod/login errorRate 100 % > 0 % again 1 min after OK');
     expect(alarm).toMatchObject({ NewStateValue: 'ALARM', dedupKey, perfprobe: { kind: 'flapping' } });
     expect(message.email).toMatch(
-      /^FLAPPING: probe prod\/login \(suite bank\) is breaching again 1 min after it recovered, within alert\.recoverAfter \(2 runs\): the same incident continues \(opened .* UTC, its first flap\)\.$/m,
+      /^FLAPPING: probe prod\/login \(suite bank\) is breaching again 1 min after its alarm went back to OK, before alert\.recoverAfter \(2 passing runs\) announced a recovery: the same incident continues \(opened .* UTC, its first flap\)\. Further flaps of this incident are counted, not sent\.$/m,
     );
     expect(masked(message.email!)).toMatchSnapshot();
     failing = false;
   });
 
-  it('holds the page during a silence of the probe (measuring goes on), and pages again once it ended', async () => {
+  it('announces the recovery only after recoverAfter (2) passing runs since the OK, under the same dedupKey', async () => {
+    okAt = Date.now();
+    await notifier()(
+      stateChange('login', 'sla', { value: 'ALARM', at: okAt - 30_000 }, { value: 'OK', at: okAt }),
+      context,
+    );
+    expect((await run('login')).verdict).toBe('pass');
+    const one = await tick(okAt + 5 * 60_000);
+    expect(one.outcomes).toEqual([
+      {
+        notified: false,
+        dedupKey,
+        why: expect.stringMatching(/^recovery held: 1 of 2 passing runs since OK/),
+      },
+    ]);
+    expect((await run('login')).verdict).toBe('pass');
+
+    const outcome = await tick(okAt + 14 * 60_000);
+
+    const { input, message, alarm } = published();
+    expect(input.Subject).toBe('RECOVERED prod/login after 14 min: errorRate 0 % <= 0 %');
+    expect(alarm).toMatchObject({ NewStateValue: 'OK', OldStateValue: 'ALARM', dedupKey });
+    expect(outcome.outcomes).toEqual([expect.objectContaining({ notified: true, dedupKey })]);
+    expect(message.email).toMatch(
+      /^RECOVERED: probe prod\/login \(suite bank\) is within its SLA again\. The incident lasted 14 min /,
+    );
+    expect(message.email).toMatch(
+      /^CloudWatch went back to OK at .* UTC; 2 passing runs since \(alert\.recoverAfter 2\), so the recovery holds \(it flapped once before\)\.$/m,
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+  });
+
+  it('holds a breach during a silence of the probe (measuring goes on), and pages with one summary when the silence ends', async () => {
     const silences = createSilenceStore(table.dynamo, table.tableName);
+    const start = Date.now();
     const silence = await silences.add({
       environment: 'prod',
-      probeId: 'health',
+      probeId: 'login',
       reason: 'database failover, CHG-1234',
-      startsAt: new Date(started).toISOString(),
-      endsAt: new Date(breachAt + 60_000).toISOString(),
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + 3_600_000).toISOString(),
     });
-    const change = stateChange(
-      'health',
-      'heartbeat',
-      { value: 'OK', at: started },
-      { value: 'ALARM', at: breachAt },
-    );
+    failing = true;
+    expect((await run('login')).verdict).toBe('breach');
+    const at = Date.now();
 
-    const held = await notifier()(change, context);
-    await silences.end('prod', silence.id, new Date(started + 1));
-    const paged = await notifier()(change, context);
+    const held = await notifier()(
+      stateChange('login', 'sla', { value: 'OK', at: at - 60_000 }, { value: 'ALARM', at }),
+      context,
+    );
+    failing = false;
+    const during = await tick(at + 1_000);
+    // Ended after 10 minutes (`perfprobe silence --end`); the next tick sums it up.
+    await silences.end('prod', silence.id, new Date(start + 600_000));
+    const summary = await tick(start + 600_000 + 1_000);
 
     expect(held).toMatchObject({
       notified: false,
-      why: `silenced until ${new Date(breachAt + 60_000).toISOString()} (silence ${silence.id}: database failover, CHG-1234): NO RUNS prod/health: none in the last 3 periods of 1m`,
+      why: expect.stringMatching(
+        new RegExp(
+          `^silenced until \\S+ \\(silence ${silence.id}: database failover, CHG-1234\\): BREACH prod/login errorRate 100 % > 0 %`,
+        ),
+      ),
     });
-    expect(paged).toMatchObject({
-      notified: true,
-      subject: 'NO RUNS prod/health: none in the last 3 periods of 1m',
+    expect(during.outcomes).toEqual([expect.objectContaining({ notified: false })]);
+    const { input, message, alarm } = published();
+    const opened = `perfprobe.bank.prod.probe.login.sla@${new Date(at).toISOString()}`;
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'SILENCE ENDED prod/login: 1 page held, 1 still open',
+      Message: expect.any(String),
+      MessageStructure: 'json',
     });
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(summary.outcomes).toEqual([expect.objectContaining({ notified: true, dedupKey: opened })]);
+    expect(alarm).toMatchObject({
+      NewStateValue: 'ALARM',
+      dedupKey: opened,
+      perfprobe: { kind: 'silence-ended' },
+    });
+    expect(message.email).toContain('  - login: 1 run, 1 breached, 0 invalid');
+    expect(message.email).toContain('Still open, so this message pages: probe.login.sla (since ');
+    expect(masked(message.email!)).toMatchSnapshot();
+    // One summary: the next tick neither repeats it nor pages the incident it told about.
+    sns.resetHistory();
+    await tick(start + 600_000 + 2_000);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
     expect(await silences.end('prod', 'no-such-silence', new Date())).toBe(false);
+  });
+
+  it('holds a heartbeat when no run of its cron schedule was due (a weekend), and pages once due runs are missing', async () => {
+    const alarmName = 'perfprobe.bank.prod.probe.office.heartbeat';
+    // Friday 17:45 in Berlin, the week's last run of a business-hours schedule.
+    await store.save(runResult('office', 0, '2025-01-03T16:45:00.000Z', 'prod'));
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: alarmName, AlarmConfigurationUpdatedTimestamp: new Date('2024-12-20T10:00:00Z') },
+      ],
+    });
+    // Three empty 15-minute periods after the last run: CloudWatch's heartbeat goes into ALARM on Friday evening.
+    const friday = Date.parse('2025-01-03T17:30:00Z');
+
+    const held = await notifier()(
+      stateChange(
+        'office',
+        'heartbeat',
+        { value: 'OK', at: friday - 3_600_000 },
+        { value: 'ALARM', at: friday },
+      ),
+      context,
+    );
+    const saturday = await tick(Date.parse('2025-01-04T12:00:00Z'));
+    // Monday: a deploy at 09:00 Berlin (08:00 UTC) re-configured the alarm; its first due run is no evidence yet.
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        { AlarmName: alarmName, AlarmConfigurationUpdatedTimestamp: new Date('2025-01-06T08:00:00Z') },
+      ],
+    });
+    const afterDeploy = await tick(Date.parse('2025-01-06T08:20:00Z'));
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    const due = await tick(Date.parse('2025-01-06T08:50:00Z'));
+
+    const office = (outcomes: TickOutcome) =>
+      outcomes.outcomes.filter((o) => o.dedupKey?.startsWith(alarmName));
+    expect(held).toMatchObject({
+      notified: false,
+      why: 'no run was due since the last run at 2025-01-03 16:45 UTC (cron(0/15 9-17 ? * MON-FRI *) in Europe/Berlin): NO RUNS prod/office: none in the last 3 periods of 15m',
+    });
+    expect(office(saturday)).toEqual([
+      expect.objectContaining({
+        why: expect.stringMatching(/still held: no run was due since the last run at 2025-01-03 16:45 UTC/),
+      }),
+    ]);
+    expect(office(afterDeploy)).toEqual([
+      expect.objectContaining({
+        why: expect.stringMatching(
+          /still held: only 0 of the first 2 runs after the deploy at 2025-01-06 08:00 UTC were due \(cron/,
+        ),
+      }),
+    ]);
+    expect(cloudWatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input)).toEqual(
+      Array(4).fill({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm'] }),
+    );
+    const { input, message, alarm } = published();
+    expect(office(due)).toEqual([expect.objectContaining({ notified: true })]);
+    expect(input.Subject).toBe('NO RUNS prod/office: none in the last 3 periods of 15m');
+    expect(alarm).toMatchObject({
+      NewStateValue: 'ALARM',
+      dedupKey: `${alarmName}@2025-01-03T17:30:00.000Z`,
+    });
+    expect(message.email).toContain(
+      'Runs due and missing: 2 since the deploy at 2025-01-06 08:00 UTC (cron(0/15 9-17 ? * MON-FRI *) in Europe/Berlin; the newest due run is given one interval to finish).',
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+  });
+
+  it('reminds on-call every 24 h while the kill switch is on', async () => {
+    ssm.on(GetParameterCommand, { Name: KILL_SWITCH }).resolves({ Parameter: { Value: 'on' } });
+    const seen = Date.parse('2025-02-01T00:00:00Z');
+
+    const first = await tick(seen);
+    await tick(seen + 23 * 3_600_000);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    await tick(seen + 24 * 3_600_000);
+
+    expect(first.outcomes.at(-1)).toEqual({ notified: false, why: 'kill switch on: first reminder in 24 h' });
+    const { input, message, alarm } = published();
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'KILL SWITCH ON bank/prod for 24 h: no probe is measuring',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+    });
+    expect(alarm).toMatchObject({
+      AlarmName: 'perfprobe.bank.prod.system.kill-switch',
+      dedupKey: 'perfprobe.bank.prod.system.kill-switch@2025-02-01T00:00:00.000Z',
+      perfprobe: { kind: 'kill-switch-on' },
+    });
+    expect(message.email).toContain(
+      'Resume: aws ssm put-parameter --overwrite --name /perfprobe/bank/prod/kill-switch --value off',
+    );
+    expect(masked(message.email!)).toMatchSnapshot();
+    expect(ssm.commandCalls(GetParameterCommand)[0]!.args[0].input).toEqual({
+      Name: KILL_SWITCH,
+      WithDecryption: false,
+    });
+    // Off again: no more reminders.
+    await forgetKillSwitch();
+    ssm.on(GetParameterCommand, { Name: KILL_SWITCH }).resolves({ Parameter: { Value: 'off' } });
+    sns.resetHistory();
+    await tick(seen + 48 * 3_600_000);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('holds the page in a maintenance window the suite declares', async () => {
@@ -368,14 +586,7 @@ describe('a failing target, through the synthesized state machine and the table,
         ...deployed,
         maintenance: [{ cron: 'cron(* * * * ? *)', timezone: 'UTC', durationMs: 3_600_000 }],
       }),
-      () => ({
-        store,
-        incidents: createIncidentStore(table.dynamo, table.tableName),
-        silences: createSilenceStore(table.dynamo, table.tableName),
-        sns: new SNSClient({ region: 'eu-west-1' }),
-        topicArn: TOPIC,
-        table: table.tableName,
-      }),
+      () => dependencies(),
     );
 
     const outcome = await inMaintenance(
@@ -385,7 +596,7 @@ describe('a failing target, through the synthesized state machine and the table,
 
     expect(outcome).toMatchObject({ notified: false });
     expect((outcome as { why: string }).why).toMatch(
-      /^in the maintenance window cron\(\* \* \* \* \? \*\) \(UTC\) until \S+: NO RUNS prod\/health/,
+      /^in the maintenance window cron\(\* \* \* \* \? \*\) \(UTC\) until \S+ \(\S+#maintenance\): NO RUNS prod\/health/,
     );
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
@@ -395,7 +606,12 @@ describe('a failing target, through the synthesized state machine and the table,
     expect(output.verdict).toBe('invalid');
 
     await notifier()(
-      stateChange('vault', 'cannot-measure', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      stateChange(
+        'vault',
+        'cannot-measure',
+        { value: 'OK', at: Date.now() - 60_000 },
+        { value: 'ALARM', at: Date.now() },
+      ),
       context,
     );
 
@@ -437,7 +653,7 @@ describe('a failing target, through the synthesized state machine and the table,
       runsBetween: () => Promise.reject(new Error('ResourceNotFoundException: Requested resource not found')),
     };
 
-    await notifier(broken)(
+    await notifier({ store: broken })(
       stateChange('login', 'heartbeat', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
       context,
     );
@@ -457,7 +673,7 @@ describe('a failing target, through the synthesized state machine and the table,
     );
 
     const page = notifier()(
-      stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
+      stateChange('health', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
       context,
     );
 
@@ -470,10 +686,10 @@ describe('a failing target, through the synthesized state machine and the table,
     const event = {
       ...stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
     };
-    (event as Record<string, unknown>)['detail-type'] = 'Scheduled Event';
+    (event as Record<string, unknown>)['detail-type'] = 'EC2 Instance State-change Notification';
 
     await expect(notifier()(event, context)).rejects.toThrow(
-      'alarm event: detail-type must be "CloudWatch Alarm State Change", found "Scheduled Event"',
+      'alarm event: detail-type must be "CloudWatch Alarm State Change", found "EC2 Instance State-change Notification"',
     );
   });
 });

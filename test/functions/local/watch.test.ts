@@ -77,7 +77,7 @@ describe('perfprobe watch', () => {
     healthy = true;
     const recovered = await watch.waitFor(/ALERT RECOVERED local\/api after \d+ s: .*/, 15_000);
     expect(recovered[0]).toMatch(
-      /: 1 of the last 3 valid runs breached \(alarms at 2 of 3\); latest run: errorRate 0 % <= 0 % \(default SLA\)$/,
+      /: [01] of the last 3 valid runs breached \(alarms at 2 of 3\); 2 passing runs since \(alert\.recoverAfter 2\); latest run: errorRate 0 % <= 0 % \(default SLA\)$/,
     );
     await watch.waitFor(/slow +tick skipped: the previous run is still going/, 10_000);
 

@@ -136,6 +136,29 @@ describe('the notification of an alarm state change', () => {
       `${names.alarmPrefix}probe.login.sla@2026-11-30T03:00:00.000Z`,
     );
   });
+
+  it('links no dashboard when the stack has none (ProbeSuite dashboard: false)', () => {
+    const probe = probeFor('https://api.example.com', { id: 'login' });
+    const render = (dashboard: boolean | undefined) => {
+      const decision = renderNotification({
+        event: event(`${names.alarmPrefix}probe.login.sla`, 'OK', 'ALARM'),
+        names,
+        subject: { kind: 'probe', probeId: 'login', check: 'sla' },
+        probe,
+        runs: [run('login', 0.5, 9), run('login', 0.5, 8)],
+        dashboard,
+      });
+      if (!decision.notify) throw new Error(decision.why);
+      return decision.notification;
+    };
+
+    const without = render(false);
+    expect(without.text).not.toContain('Dashboard:');
+    expect(without.links.dashboard).toBeUndefined();
+    expect(render(undefined).text).toContain(
+      `Dashboard: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/${names.dashboard}`,
+    );
+  });
 });
 
 describe('reading the event and the alarm name', () => {
@@ -212,30 +235,42 @@ describe('one incident, not a storm', () => {
     return { ...e, detail: { ...e.detail, state: { ...e.detail.state, timestamp } } };
   };
 
-  it('continues an incident that breaches again within the window, and opens a new one after it', () => {
-    const opened = nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000);
-    const recovered = nextIncident(opened.next, at(5, 'ALARM', 'OK'), 150_000);
-    const flap = nextIncident(recovered.next, at(7, 'OK', 'ALARM'), 150_000);
-    const later = nextIncident(
-      nextIncident(flap.next, at(9, 'ALARM', 'OK'), 150_000).next,
-      at(20, 'OK', 'ALARM'),
-      150_000,
-    );
+  it('holds the recovery at OK, continues the incident on an ALARM before it is announced, and tells the first flap only', () => {
+    const opened = nextIncident(undefined, at(0, 'OK', 'ALARM'));
+    const paged = { ...opened.next, notifiedAt: opened.next.openedAt };
+    const ok = nextIncident(paged, at(5, 'ALARM', 'OK'));
+    const flap = nextIncident(ok.next, at(7, 'OK', 'ALARM'));
+    const secondFlap = nextIncident(nextIncident(flap.next, at(8, 'ALARM', 'OK')).next, at(9, 'OK', 'ALARM'));
+    const closed = { ...secondFlap.next, recoveredAt: '2026-11-30T03:15:00.000Z' };
+    const later = nextIncident(closed, at(20, 'OK', 'ALARM'));
 
-    expect(opened).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:00:00.000Z` });
-    expect(recovered).toMatchObject({ flapping: false, dedupKey: opened.dedupKey });
-    expect(flap).toMatchObject({ flapping: true, dedupKey: opened.dedupKey, next: { flaps: 1 } });
+    expect(opened).toMatchObject({
+      flapping: false,
+      alreadyTold: false,
+      dedupKey: `${alarm}@2026-11-30T03:00:00.000Z`,
+    });
+    expect(ok).toMatchObject({ dedupKey: opened.dedupKey, next: { okAt: '2026-11-30T03:05:00.000Z' } });
+    expect(flap).toMatchObject({
+      flapping: true,
+      alreadyTold: false,
+      dedupKey: opened.dedupKey,
+      next: { flaps: 1 },
+    });
+    expect(flap.next.okAt).toBeUndefined();
+    expect(secondFlap).toMatchObject({ flapping: true, alreadyTold: true, next: { flaps: 2 } });
     expect(later).toMatchObject({ flapping: false, dedupKey: `${alarm}@2026-11-30T03:20:00.000Z` });
   });
 
-  it('takes an ALARM older than the recovery (EventBridge does not promise order) for no flap', () => {
-    const recovered = nextIncident(
-      nextIncident(undefined, at(0, 'OK', 'ALARM'), 150_000).next,
-      at(5, 'ALARM', 'OK'),
-      150_000,
-    );
+  it('takes an ALARM older than the OK (EventBridge does not promise order) for no flap, and a repeated ALARM for the same incident', () => {
+    const opened = nextIncident(undefined, at(0, 'OK', 'ALARM'));
+    const paged = { ...opened.next, notifiedAt: opened.next.openedAt };
+    const ok = nextIncident(paged, at(5, 'ALARM', 'OK'));
 
-    expect(nextIncident(recovered.next, at(4, 'OK', 'ALARM'), 150_000).flapping).toBe(false);
+    expect(nextIncident(ok.next, at(4, 'OK', 'ALARM'))).toMatchObject({ flapping: false, alreadyTold: true });
+    expect(nextIncident(paged, at(1, 'OK', 'ALARM'))).toMatchObject({
+      dedupKey: opened.dedupKey,
+      alreadyTold: true,
+    });
   });
 });
 

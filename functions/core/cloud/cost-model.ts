@@ -200,7 +200,23 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
   };
 }
 
-/** Per suite and environment, whatever its probes: the dashboard (the SNS topic's cost is per message, ~0). */
+/** The notifier's re-check: every 5 minutes, one incidents Query and a few reads (a cold start now and then). */
+export const NOTIFIER_TICK = { everyMs: 5 * 60_000, durationMs: 300, memoryMb: 256 } as const;
+
+/**
+ * Per suite and environment, whatever its probes: the dashboard and the notifier's 5-minute re-check (pages
+ * themselves are a few invocations and SNS messages a month, ~0).
+ */
 export function suiteFixedCost(): CostLine[] {
-  return [{ item: 'CloudWatch dashboard', usd: PRICES.dashboardMonth.usd, basis: 'one per environment' }];
+  const ticks = MONTH_MS / NOTIFIER_TICK.everyMs;
+  const gbSeconds = (NOTIFIER_TICK.durationMs / 1000) * (NOTIFIER_TICK.memoryMb / 1024);
+  return [
+    { item: 'CloudWatch dashboard', usd: PRICES.dashboardMonth.usd, basis: 'one per environment' },
+    {
+      item: 'Notifier re-checks',
+      group: 'alarms',
+      usd: ticks * (PRICES.lambdaRequest.usd + gbSeconds * PRICES.lambdaArmGbSecond.usd),
+      basis: `${count(ticks)} invocations (every 5 min) × ${secondsText(NOTIFIER_TICK.durationMs)} at ${NOTIFIER_TICK.memoryMb} MB`,
+    },
+  ];
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PRICES } from '../../../../functions/core/cloud/aws-prices.ts';
-import { MONTH_MS, probeMonthlyCost, RUN_OVERHEAD } from '../../../../functions/core/cloud/cost-model.ts';
+import {
+  MONTH_MS,
+  probeMonthlyCost,
+  RUN_OVERHEAD,
+  suiteFixedCost,
+} from '../../../../functions/core/cloud/cost-model.ts';
 import { probeFor } from '../../../helpers/probes.ts';
 
 const line = (cost: ReturnType<typeof probeMonthlyCost>, item: string) => {
@@ -91,5 +96,19 @@ describe('cost per probe-month', () => {
   it('asks for alert.interval when a cron schedule gives no run count', () => {
     const probe = probeFor('https://api.example.com', { schedule: 'cron(0 9 * * ? *)' });
     expect(() => probeMonthlyCost(probe, 90)).toThrow('probe "p": a cron() schedule needs alert.interval');
+  });
+});
+
+describe('cost per environment, whatever its probes', () => {
+  it("counts the dashboard and the notifier's 5-minute re-check (8,766 invocations a month)", () => {
+    const [dashboard, notifier] = suiteFixedCost();
+    expect(dashboard).toMatchObject({ item: 'CloudWatch dashboard', usd: 3 });
+    const ticks = MONTH_MS / 300_000;
+    expect(notifier!.item).toBe('Notifier re-checks');
+    expect(notifier!.basis).toBe('8,766 invocations (every 5 min) × 0.3 s at 256 MB');
+    expect(notifier!.usd).toBeCloseTo(
+      ticks * (PRICES.lambdaRequest.usd + 0.3 * 0.25 * PRICES.lambdaArmGbSecond.usd),
+      9,
+    );
   });
 });

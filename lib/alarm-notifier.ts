@@ -9,7 +9,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type DeployedNames,
@@ -17,6 +17,7 @@ import {
   systemAlarmName,
 } from '../functions/core/cloud/deployed-suite.ts';
 import { NOTIFIED_PROBE_ALARMS } from '../functions/core/notify/alarm-subject.ts';
+import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-letters.ts';
 import { clip } from './probe-alarms.ts';
 import { probeFunction } from './probe-functions.ts';
 
@@ -34,6 +35,11 @@ export interface AlarmNotifierProps {
   readonly dashboard: string | undefined;
   /** The topic of warn-level notices (hourly digests), when the suite names subscribers for them. */
   readonly warnTopic?: ITopic | undefined;
+  /**
+   * The schedules' dead-letter queue: its alarm's ALARM also comes to the notifier, which peeks at the messages
+   * and pages what they say (the alarm still publishes to the topic directly).
+   */
+  readonly scheduleDeadLetters?: IQueue | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -93,6 +99,7 @@ export class AlarmNotifier extends Construct {
         KILL_SWITCH_PARAMETER: props.killSwitch.parameterName,
         DASHBOARD: props.dashboard ?? '',
         ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
+        ...(props.scheduleDeadLetters ? { SCHEDULE_DEAD_LETTERS: props.scheduleDeadLetters.queueUrl } : {}),
       },
     });
     // The probe's recent runs, the environment's incidents and silences (Query), the alarm's incident (GetItem,
@@ -127,6 +134,16 @@ export class AlarmNotifier extends Construct {
     );
     topic.grantPublish(this.function);
     props.warnTopic?.grantPublish(this.function);
+    // A peek at the schedules' dead letters: ReceiveMessage only (no delete, no visibility change). The queue is
+    // SSE-SQS encrypted (an SQS-owned key), so no kms:Decrypt is needed; a customer key would need one.
+    if (props.scheduleDeadLetters) {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sqs:ReceiveMessage'],
+          resources: [props.scheduleDeadLetters.queueArn],
+        }),
+      );
+    }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason:
@@ -141,13 +158,17 @@ export class AlarmNotifier extends Construct {
     const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
       probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
     );
+    // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
+    const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
     this.rule = new Rule(this, 'AlarmStateChanges', {
-      description: `perfprobe ${props.label}: probe alarm state changes to the notifier`,
+      description: `perfprobe ${props.label}: probe alarm (and schedule dead-letter alarm) state changes to the notifier`,
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
         // Probe ids hold no "." but "*" spans any text: the kind at the end decides, store-failed never matches.
-        detail: { alarmName: probeAlarms.flatMap((pattern) => Match.wildcard(pattern)) },
+        detail: {
+          alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm],
+        },
       },
       targets: [
         new LambdaFunction(this.function, {

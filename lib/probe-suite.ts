@@ -325,6 +325,7 @@ export class ProbeSuite extends Construct {
       killSwitch: this.killSwitch,
       dashboard: dashboard ? names.dashboard : undefined,
       warnTopic: this.warnTopic,
+      scheduleDeadLetters: this.scheduleDeadLetters,
     });
 
     this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);

@@ -6,6 +6,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type DeployedNames, systemAlarmName } from '../functions/core/cloud/deployed-suite.ts';
+import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-letters.ts';
 import { clip } from './probe-alarms.ts';
 
 export interface SystemAlarmsProps {
@@ -35,7 +36,8 @@ export class SystemAlarms extends Construct {
     const env = props.label;
     this.alarms.push(
       new Alarm(this, 'ScheduleDeadLetters', {
-        alarmName: systemAlarmName(names, 'schedule-dead-letters'),
+        // Also routed to the notifier (AlarmNotifier's rule), which adds the messages' errors to the page.
+        alarmName: systemAlarmName(names, SCHEDULE_DEAD_LETTERS),
         alarmDescription: clip(
           `perfprobe itself is failing (${env}): EventBridge Scheduler could not start a run and left the reason in the schedules' dead-letter queue (its message attributes say which schedule and why: throttling, a missing state machine, a role that cannot start it). The probe's run did not happen; its heartbeat will follow. Read the queue's messages, fix the cause, then purge the queue to clear this alarm.`,
         ),

@@ -5,8 +5,10 @@ import { formatInstant } from '../core/notify/figures.ts';
 import { type IncidentState, nextIncident } from '../core/notify/incident.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { recoveryProgress } from '../core/notify/recovery.ts';
+import { SCHEDULE_DEAD_LETTERS } from '../core/notify/schedule-dead-letters.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
+import { onScheduleDeadLetters } from './notify-dead-letters.ts';
 import {
   heartbeatHold,
   hold,
@@ -32,6 +34,9 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
     const why = `${alarmName} is not an alarm of ${names.alarmPrefix}*`;
     logger.warn('not notified', { why });
     return { notified: false, why };
+  }
+  if (subject.kind === 'system' && subject.what === SCHEDULE_DEAD_LETTERS) {
+    return onScheduleDeadLetters(scope, event);
   }
   const deps = scope.deps;
   const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;

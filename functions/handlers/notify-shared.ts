@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { alarmConfiguredAt } from '../adapters/alarm-configured-at.ts';
 import type { IncidentStore } from '../adapters/dynamo-incident-store.ts';
 import type { RunStore } from '../adapters/dynamo-run-store.ts';
@@ -28,6 +29,10 @@ export interface NotifyDependencies {
   readonly sns: SNSClient;
   /** DescribeAlarms of a heartbeat alarm: when a deploy last (re)configured it. */
   readonly cloudWatch: CloudWatchClient;
+  /** ReceiveMessage of the schedules' dead-letter queue (a peek: nothing is taken off it). */
+  readonly sqs?: SQSClient | undefined;
+  /** The schedules' dead-letter queue's URL: its alarm's page says what the messages in it say. */
+  readonly scheduleDeadLetters?: string | undefined;
   /** The environment's kill switch, for the tick's reminder while it is on. */
   readonly killSwitch: () => Promise<KillSwitchState>;
   readonly killSwitchParameter: string | undefined;

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { createIncidentStore } from '../adapters/dynamo-incident-store.ts';
 import { createRunStore } from '../adapters/dynamo-run-store.ts';
@@ -66,6 +67,8 @@ export const handler = createNotifyHandler(bundledSuite, () => {
       silences: createSilenceStore(dynamo, table),
       sns: new SNSClient({}),
       cloudWatch: new CloudWatchClient({}),
+      sqs: new SQSClient({}),
+      scheduleDeadLetters: process.env.SCHEDULE_DEAD_LETTERS || undefined,
       killSwitch: () =>
         killSwitchState(killSwitchParameter, (message, details) => defaultLogger.error(message, details)),
       killSwitchParameter,

@@ -14,10 +14,18 @@ describe('authorization paths of the synthesized template', () => {
   it('walks every alarm, schedule, state-machine task and function call, and every one is allowed on both sides', () => {
     const kinds = (pattern: RegExp) => paths.filter((p) => pattern.test(p.path)).length;
     // 9 alarms of perfprobe itself (two store-failed, five system, two of the notifier), each to the topic and
-    // to its key (GenerateDataKey and Decrypt); the 7 probe alarms through the rule to the notifier.
+    // to its key (GenerateDataKey and Decrypt); the 7 probe alarms through the rule to the notifier, and the
+    // schedules' dead-letter alarm both to the topic and through the rule (the notifier adds the messages).
     expect(kinds(/^alarm .* → topic /)).toBe(9);
     expect(kinds(/^alarm .* → key /)).toBe(18);
-    expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(7);
+    expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(8);
+    expect(kinds(/^alarm perfprobe\.bank\.prod\.system\.schedule-dead-letters → topic /)).toBe(1);
+    expect(
+      kinds(/^alarm perfprobe\.bank\.prod\.system\.schedule-dead-letters → rule \S+ → arn:aws:lambda:/),
+    ).toBe(1);
+    // The notifier's peek at those dead letters (ReceiveMessage; the queue is SSE-SQS: no key to walk).
+    expect(kinds(/\(notify\) → dead letters ProbesScheduleDeadLetters\w+ \(peek\)$/)).toBe(1);
+    expect(kinds(/\(notify\) → key \w+ of queue /)).toBe(0);
     // The alarm rule and the notifier's 5-minute tick, each with the function's resource policy checked.
     expect(kinds(/^rule .* → arn:aws:lambda:/)).toBe(2);
     expect(kinds(/^rule \S*NotifierTick\S* → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(1);
@@ -69,8 +77,11 @@ describe('authorization paths of the synthesized template', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const routed = paths.filter((p) => / → rule /.test(p.path)).map((p) => p.path.split(' ')[1]);
     const direct = alarms.filter((a) => a.Properties.AlarmActions !== undefined);
-    expect(routed.length + direct.length).toBe(alarms.length);
-    for (const name of routed)
+    // The schedules' dead-letter alarm is the one in both: to the topic, and to the notifier for the details.
+    const both = 'perfprobe.bank.prod.system.schedule-dead-letters';
+    expect(routed.filter((name) => name === both)).toHaveLength(1);
+    expect(routed.length - 1 + direct.length).toBe(alarms.length);
+    for (const name of routed.filter((n) => n !== both))
       expect(name).toMatch(/^perfprobe\.bank\.prod\.probe\.\w+\.(sla|heartbeat|cannot-measure|latency-p99)$/);
     expect(direct.map((a) => a.Properties.AlarmName).sort()).toEqual([
       'perfprobe.bank.prod.probe.accounts.store-failed',
@@ -89,9 +100,12 @@ describe('authorization paths of the synthesized template', () => {
     const narrowed = structuredClone(json);
     for (const resource of Object.values(narrowed.Resources)) {
       if (resource.Type !== 'AWS::Events::Rule' || !resource.Properties?.EventPattern) continue;
-      const detail = (resource.Properties!.EventPattern as { detail: { alarmName: { wildcard: string }[] } })
-        .detail;
-      detail.alarmName = detail.alarmName.filter((f) => !f.wildcard.endsWith('.heartbeat'));
+      const detail = (
+        resource.Properties!.EventPattern as { detail: { alarmName: ({ wildcard: string } | string)[] } }
+      ).detail;
+      detail.alarmName = detail.alarmName.filter(
+        (f) => typeof f === 'string' || !f.wildcard.endsWith('.heartbeat'),
+      );
     }
     const refused = authorizationPaths(narrowed, env).filter((p) => p.problems.length > 0);
     expect(refused.map((p) => p.problems[0])).toEqual([
@@ -140,6 +154,43 @@ describe('authorization paths of the synthesized template', () => {
       walked.filter((p) => new RegExp(`\\(notify\\) → key \\w+ of topic ${warnTopic}$`).test(p.path)),
     ).toHaveLength(2);
     expect(walked.filter((p) => p.problems.length > 0)).toEqual([]);
+  });
+
+  it("fails the walk when the notifier's role may not peek at the schedules' dead letters, or the queue policy denies it", () => {
+    const ungranted = structuredClone(json);
+    for (const resource of Object.values(ungranted.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+      document.Statement = document.Statement.filter((s) => s.Action !== 'sqs:ReceiveMessage');
+    }
+    const denied = structuredClone(json);
+    for (const resource of Object.values(denied.Resources)) {
+      if (resource.Type !== 'AWS::SQS::QueuePolicy') continue;
+      const document = resource.Properties!.PolicyDocument as { Statement: Statement[] };
+      document.Statement.push({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sqs:ReceiveMessage',
+        Resource: '*',
+      });
+    }
+
+    const refused = authorizationPaths(ungranted, env).filter((p) => p.problems.length > 0);
+    const refusedByQueue = authorizationPaths(denied, env).filter((p) => p.problems.length > 0);
+
+    expect(refused.map((p) => p.path)).toEqual([
+      expect.stringMatching(
+        /^function ProbesNotifierFunction\w+ \(notify\) → dead letters ProbesScheduleDeadLetters\w+ \(peek\)$/,
+      ),
+    ]);
+    expect(refused[0]?.problems).toEqual([
+      expect.stringMatching(
+        /^the identity policy of \w+ does not allow sqs:ReceiveMessage on arn:aws:sqs:eu-west-1:123456789012:/,
+      ),
+    ]);
+    expect(refusedByQueue.map((p) => p.problems)).toEqual([
+      [expect.stringMatching(/^the queue policy denies sqs:ReceiveMessage on arn:aws:sqs:/)],
+    ]);
   });
 
   it("fails the walk when the notifier's role may not publish to the topic", () => {

@@ -132,18 +132,26 @@ export function authorizationPaths(
   for (const [alarmId, alarm] of ofType('AWS::CloudWatch::Alarm')) {
     const alarmArn = t.getAtt(alarmId, 'Arn');
     const actions = [...list(alarm.Properties?.AlarmActions), ...list(alarm.Properties?.OKActions)];
+    const alarmName = t.str(alarm.Properties?.AlarmName);
+    // The state change as EventBridge delivers it (the fields a pattern can name).
+    const event = {
+      source: 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      account: env.account,
+      region: env.region,
+      resources: [alarmArn],
+      detail: { alarmName, state: { value: 'ALARM' }, previousState: { value: 'OK' } },
+    };
+    const routes = rules.filter((r) => r.lambdas.length > 0 && eventMatches(r.pattern, event));
+    // An alarm with actions may also go through a rule (the schedules' dead-letter alarm: the notifier adds
+    // the messages' errors); the topic action alone must be enough to page.
+    if (actions.length > 0 && routes.length > 0) {
+      paths.push({
+        path: `alarm ${alarmName} → ${routes.map((r) => `rule ${r.ruleId} → ${r.lambdas.join(', ')}`).join('; ')}`,
+        problems: [],
+      });
+    }
     if (actions.length === 0) {
-      const alarmName = t.str(alarm.Properties?.AlarmName);
-      // The state change as EventBridge delivers it (the fields a pattern can name).
-      const event = {
-        source: 'aws.cloudwatch',
-        'detail-type': 'CloudWatch Alarm State Change',
-        account: env.account,
-        region: env.region,
-        resources: [alarmArn],
-        detail: { alarmName, state: { value: 'ALARM' }, previousState: { value: 'OK' } },
-      };
-      const routes = rules.filter((r) => r.lambdas.length > 0 && eventMatches(r.pattern, event));
       paths.push({
         path: `alarm ${alarmName} → ${routes.map((r) => `rule ${r.ruleId} → ${r.lambdas.join(', ')}`).join('; ') || 'nobody'}`,
         problems:
@@ -346,6 +354,52 @@ export function authorizationPaths(
             ['the key policy', keyPolicyOf(keyId), use],
           ]);
         }
+      }
+    }
+    if (variables.SCHEDULE_DEAD_LETTERS !== undefined) {
+      // The notifier peeks at the schedules' dead letters as itself: its identity policy must allow
+      // ReceiveMessage, the queue policy must not deny it (same account), and a customer key must let it decrypt.
+      const url = variables.SCHEDULE_DEAD_LETTERS as { Ref?: string };
+      if (!url.Ref || t.resource(url.Ref).Type !== 'AWS::SQS::Queue') {
+        throw new Error(`${functionId}: SCHEDULE_DEAD_LETTERS is not a queue's URL: ${JSON.stringify(url)}`);
+      }
+      const queueId = url.Ref;
+      const receive: Request = {
+        action: 'sqs:ReceiveMessage',
+        resource: t.getAtt(queueId, 'Arn'),
+        principal: { account: env.account },
+        context: { 'aws:SecureTransport': 'true' },
+      };
+      check(`function ${functionId} (${handler}) → dead letters ${queueId} (peek)`, [
+        [identity, statements, receive],
+        [
+          'the queue policy',
+          [
+            ...queueStatements(queueId),
+            { Effect: 'Allow', Principal: { AWS: rootOf }, Action: '*', Resource: '*' },
+          ],
+          receive,
+        ],
+      ]);
+      const queue = t.resource(queueId).Properties ?? {};
+      const keyId = (queue.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+        'Fn::GetAtt'
+      ]?.[0];
+      if (queue.KmsMasterKeyId !== undefined && keyId === undefined) {
+        throw new Error(
+          `${queueId}: a KMS key this walk cannot read: ${JSON.stringify(queue.KmsMasterKeyId)}`,
+        );
+      }
+      if (keyId) {
+        const decrypt: Request = {
+          action: 'kms:Decrypt',
+          resource: t.getAtt(keyId, 'Arn'),
+          principal: { account: env.account },
+        };
+        check(`function ${functionId} (${handler}) → key ${keyId} of queue ${queueId}`, [
+          [identity, statements, decrypt],
+          ['the key policy', keyPolicyOf(keyId), decrypt],
+        ]);
       }
     }
     if (handler === 'notify') {

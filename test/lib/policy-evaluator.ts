@@ -157,7 +157,8 @@ export function wildcard(pattern: string, value: string, caseInsensitive = false
 
 function principalMatches(principal: Statement['Principal'], request: Request): boolean {
   if (principal === undefined) return true; // identity policy: the principal is the role itself
-  if (principal === '*') return true;
+  // {"AWS": "*"} is everyone, as "*" is (CDK writes a TLS-only Deny that way).
+  if (principal === '*' || list(principal.AWS).includes('*')) return true;
   const who = request.principal;
   if (!who) return false;
   if ('service' in who) return list(principal.Service).includes(who.service);

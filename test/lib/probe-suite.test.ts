@@ -11,6 +11,7 @@ import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
+import { eventMatches } from './event-pattern.ts';
 
 /** The template with what changes on every code edit (asset hashes) replaced, for the snapshot. */
 function stripAssetHashes(template: unknown): unknown {
@@ -233,6 +234,53 @@ describe('ProbeSuite template', () => {
         expect(alarm.OKActions).toBeUndefined();
       }
     }
+  });
+
+  it("routes the schedules' dead-letter alarm both to the topic and through the rule, and lets the notifier peek at the queue", () => {
+    const name = 'perfprobe.bank.prod.system.schedule-dead-letters';
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.includes('ScheduleDeadLetters'),
+    );
+    const [functionId, notifier] = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([id]) => id.includes('NotifierFunction'),
+    )!;
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === name,
+    )!;
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern !== undefined,
+    );
+    const stateChange = (alarmName: string) => ({
+      source: 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      detail: { alarmName },
+    });
+
+    // Directly: a broken notifier still pages.
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    // And through the rule, to the notifier, which adds what the dead letters say.
+    expect(rule!.Properties.EventPattern.detail.alarmName).toContain(name);
+    expect(rule!.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    expect(eventMatches(rule!.Properties.EventPattern, stateChange(name))).toBe(true);
+    // No other system alarm: those pages are CloudWatch's own text, their descriptions say the fix.
+    for (const other of ['notifier-errors', 'notifier-dead-letters', 'checks-executions-failed']) {
+      expect(
+        eventMatches(rule!.Properties.EventPattern, stateChange(`perfprobe.bank.prod.system.${other}`)),
+      ).toBe(false);
+    }
+    expect(notifier.Properties.Environment.Variables.SCHEDULE_DEAD_LETTERS).toEqual({ Ref: queueId });
+    // The peek only: ReceiveMessage, on that queue (SSE-SQS: an SQS-owned key, nothing to decrypt with).
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const sqs = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:Receive')));
+    expect(sqs).toEqual([
+      { Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    ]);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(template.findResources('AWS::SQS::Queue')[queueId!]!.Properties.KmsMasterKeyId).toBeUndefined();
   });
 
   it('outputs a read-only policy for on-call (Query the table, find it, nothing more) and a separate one for silences only', () => {

@@ -184,12 +184,17 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
     const found = groups(peek.messages, probeIds);
     const probes = [...new Set(found.map((g) => g.who.replace(/^probe /, '').replace(/ \(.*$/, '')))];
     const codes = [...new Set(found.map((g) => g.code))];
-    subject = `PERFPROBE FAILING ${label}: ${probes.length === 1 ? 'schedule' : 'schedules'} of ${probes.join(', ')} could not start (${codes.join(', ')})`;
+    const cause = `(${codes[0]}${codes.length > 1 ? ` +${codes.length - 1}` : ''})`;
+    subject = `PERFPROBE FAILING ${label}: runs of ${probes.join(', ')} not started ${cause}`;
+    // Many probes: their count, so the error code stays in the subject.
+    if (subject.length > SUBJECT_MAX) {
+      subject = `PERFPROBE FAILING ${label}: runs of ${probes.length} probes not started ${cause}`;
+    }
     const full = peek.messages.length >= PEEK_MAX;
     body = [
       `Dead letters: ${full ? `at least ${peek.messages.length}` : peek.messages.length} waiting (read without taking them off the queue${counted === undefined ? '' : `; CloudWatch counted ${counted}`})${full ? `; the first ${PEEK_MAX} are below` : ''}:`,
       ...found.flatMap((g) => [
-        `  - ${g.who} (${when(g.times)}${g.target ? `, target ${g.target.split(':').at(-1)}` : ''}): ${g.code}${g.message ? `: ${clipTo(g.message, 300)}` : ''}`,
+        `  - ${g.who} (${when(g.times)}${g.target ? `, target ${g.target.split(':').at(-1)}` : ''}): ${g.code}${g.message ? `: ${clipTo(g.message, 400)}` : ''}`,
         `    Likely fix: ${deadLetterFix(g.code, g.message)}`,
       ]),
     ];

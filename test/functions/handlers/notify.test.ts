@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -42,6 +43,8 @@ const RUNBOOK = 'https://runbooks.example.com/bank/login';
 const sns = mockClient(SNSClient);
 const ssm = mockClient(SSMClient);
 const cloudWatch = mockClient(CloudWatchClient);
+// No local SQS exists: the peek's exact request is asserted instead.
+const sqs = mockClient(SQSClient);
 
 let target: Running;
 let failing = false;
@@ -112,6 +115,7 @@ beforeEach(async () => {
   sns.reset();
   ssm.reset();
   cloudWatch.reset();
+  sqs.reset();
   await clearSecretCache();
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
   ssm.on(GetParameterCommand, { Name: '/bank/prod/token' }).resolves({ Parameter: { Value: 'tok-1' } });
@@ -168,7 +172,21 @@ function stateChange(
   from: { value: string; at: number },
   to: { value: string; at: number },
 ): AlarmStateChangeEvent {
-  const alarmName = `perfprobe.bank.prod.probe.${probeId}.${kind}`;
+  return documentedChange(
+    `perfprobe.bank.prod.probe.${probeId}.${kind}`,
+    { Suite: 'bank', Environment: 'prod', Probe: probeId },
+    from,
+    to,
+  );
+}
+
+/** The documented event for any alarm of this stack (its metric's `dimensions` as CloudWatch resolved them). */
+function documentedChange(
+  alarmName: string,
+  dimensions: Record<string, string>,
+  from: { value: string; at: number },
+  to: { value: string; at: number; reason?: string; reasonData?: string },
+): AlarmStateChangeEvent {
   const alarm = alarms[alarmName]!;
   const event = structuredClone(documented) as unknown as Record<string, unknown> & {
     detail: Record<string, unknown>;
@@ -184,7 +202,7 @@ function stateChange(
         id: 'm1',
         metricStat: {
           metric: {
-            dimensions: { Suite: 'bank', Environment: 'prod', Probe: probeId },
+            dimensions,
             name: alarm.MetricName,
             namespace: alarm.Namespace,
           },
@@ -197,7 +215,12 @@ function stateChange(
   };
   const reason = `Threshold Crossed: 2 out of the last 3 datapoints [1.0 (30/11/26 03:02:00), 1.0 (30/11/26 03:01:00)] were greater than or equal to the threshold (1.0) (minimum 2 datapoints for ${from.value} -> ${to.value} transition).`;
   event.detail.previousState = { value: from.value, reason: 'earlier', timestamp: cwTime(from.at) };
-  event.detail.state = { value: to.value, reason, timestamp: cwTime(to.at) };
+  event.detail.state = {
+    value: to.value,
+    reason: to.reason ?? reason,
+    ...(to.reasonData ? { reasonData: to.reasonData } : {}),
+    timestamp: cwTime(to.at),
+  };
   return event as unknown as AlarmStateChangeEvent;
 }
 
@@ -691,5 +714,195 @@ describe('a failing target, through the synthesized state machine and the table,
     await expect(notifier()(event, context)).rejects.toThrow(
       'alarm event: detail-type must be "CloudWatch Alarm State Change", found "EC2 Instance State-change Notification"',
     );
+  });
+});
+
+describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the notifier adds what the messages say", () => {
+  const ALARM = 'perfprobe.bank.prod.system.schedule-dead-letters';
+  const QUEUE = 'perfprobe-bank-prod-ProbesScheduleDeadLetters17A19E87-Xy12AbCdEf34';
+  const QUEUE_URL = `https://sqs.eu-west-1.amazonaws.com/123456789012/${QUEUE}`;
+  const ROLE = 'perfprobe-bank-prod-ProbesSchedulesRole4B8E1C2D-Q1w2E3r4T5y6';
+  const CHECKS =
+    'arn:aws:states:eu-west-1:123456789012:stateMachine:ProbesChecksRunsStateMachine5C7A1B2C-AbCdEfGh1234';
+  const LOAD =
+    'arn:aws:states:eu-west-1:123456789012:stateMachine:ProbesLoadRunsStateMachine9D8E7F6A-IjKlMnOp5678';
+  const alarmAt = Date.parse('2026-11-30T03:10:00.000Z');
+
+  /** CloudWatch's ALARM of the queue's alarm, AWS's documented event shape, 3 messages visible. */
+  const deadLettersAlarm = (to: 'ALARM' | 'OK' = 'ALARM') =>
+    documentedChange(
+      ALARM,
+      { QueueName: QUEUE },
+      { value: to === 'ALARM' ? 'OK' : 'ALARM', at: alarmAt - 3_600_000 },
+      {
+        value: to,
+        at: alarmAt,
+        reason:
+          'Threshold Crossed: 1 out of the last 1 datapoints [3.0 (30/11/26 03:05:00)] was greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).',
+        reasonData:
+          '{"version":"1.0","queryDate":"2026-11-30T03:10:00.000+0000","startDate":"2026-11-30T03:05:00.000+0000","statistic":"Maximum","period":300,"recentDatapoints":[3.0],"threshold":1.0,"evaluatedDatapoints":[{"timestamp":"2026-11-30T03:05:00.000+0000","sampleCount":5.0,"value":3.0}]}',
+      },
+    );
+
+  /**
+   * A dead letter as EventBridge Scheduler leaves it: the target's input as the body, the failure in string
+   * message attributes (names as two independent Scheduler emulators write them after AWS's "Configuring a
+   * dead-letter queue" page; see the README), as ReceiveMessage returns it.
+   */
+  const deadLetter = (
+    probeId: string,
+    schedule: string,
+    scheduledTime: string,
+    target: string,
+    code: string,
+    message: string,
+  ) => {
+    const attributes: Record<string, string> = {
+      ERROR_CODE: code,
+      ERROR_MESSAGE: message,
+      EXECUTION_ID: `${probeId}-${scheduledTime}`,
+      IS_PAYLOAD_TRUNCATED: 'false',
+      RETRY_ATTEMPTS: '0',
+      SCHEDULED_TIME: scheduledTime,
+      SCHEDULE_ARN: `arn:aws:scheduler:eu-west-1:123456789012:schedule/default/${schedule}`,
+      TARGET_ARN: target,
+    };
+    return {
+      MessageId: `${probeId}-${scheduledTime}`,
+      ReceiptHandle: 'AQEB...',
+      Body: JSON.stringify({ probeId, scheduledTime }),
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    };
+  };
+  const denied = (machine: string) =>
+    `User: arn:aws:sts::123456789012:assumed-role/${ROLE}/${'a1b2c3d4e5f6'} is not authorized to perform: states:StartExecution on resource: ${machine} because no identity-based policy allows the states:StartExecution action`;
+
+  const peekRequest = {
+    QueueUrl: QUEUE_URL,
+    MaxNumberOfMessages: 10,
+    VisibilityTimeout: 0,
+    WaitTimeSeconds: 0,
+    MessageAttributeNames: ['All'],
+  };
+
+  it('peeks at the queue without consuming it and pages which probes did not start, the error and the likely fix, under the same AlarmName', async () => {
+    sqs.on(ReceiveMessageCommand).resolves({
+      Messages: [
+        deadLetter(
+          'login',
+          'ProbesScheduleloginA1B2C3D4-E5F6',
+          '2026-11-30T03:05:00Z',
+          CHECKS,
+          'AccessDeniedException',
+          denied(CHECKS),
+        ),
+        deadLetter(
+          'login',
+          'ProbesScheduleloginA1B2C3D4-E5F6',
+          '2026-11-30T03:06:00Z',
+          CHECKS,
+          'AccessDeniedException',
+          denied(CHECKS),
+        ),
+        deadLetter(
+          'accounts',
+          'ProbesScheduleaccounts9F8E7D6C-B5A4',
+          '2026-11-30T03:00:00Z',
+          LOAD,
+          'StateMachineDoesNotExist',
+          `State Machine Does Not Exist: '${LOAD}'`,
+        ),
+      ],
+    });
+
+    const outcome = await notifier({
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      scheduleDeadLetters: QUEUE_URL,
+    })(deadLettersAlarm(), context);
+
+    expect(sqs.commandCalls(ReceiveMessageCommand).map((c) => c.args[0].input)).toEqual([peekRequest]);
+    const { input, message, alarm } = published();
+    const dedupKey = `${ALARM}@2026-11-30T03:10:00.000Z`;
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'PERFPROBE FAILING bank/prod: runs of login, accounts not started (AccessDeniedException +1)',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+    });
+    expect(outcome).toEqual({ notified: true, dedupKey, subject: input.Subject, messageId: 'message-1' });
+    // The name CloudWatch's own page carries: PagerDuty and Opsgenie fold this one into it.
+    expect(alarm).toMatchObject({
+      AlarmName: ALARM,
+      NewStateValue: 'ALARM',
+      OldStateValue: 'OK',
+      AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${ALARM}`,
+      Trigger: {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ name: 'QueueName', value: QUEUE }],
+      },
+      dedupKey,
+      perfprobe: { kind: 'perfprobe-failing' },
+      AlarmDescription: message.email,
+    });
+    const email = message.email!;
+    expect(email).toContain(
+      '  - probe login (2 messages, scheduled 2026-11-30 03:05 UTC to 2026-11-30 03:06 UTC, target ProbesChecksRunsStateMachine5C7A1B2C-AbCdEfGh1234): AccessDeniedException: User: ',
+    );
+    expect(email).toContain(
+      "    Likely fix: the schedules' role cannot start the state machine (states:StartExecution)",
+    );
+    expect(email).toContain(
+      '    Likely fix: the state machine the schedule starts was deleted or renamed outside this stack',
+    );
+    expect(email).toContain(
+      'Dead letters: 3 waiting (read without taking them off the queue; CloudWatch counted 3):',
+    );
+    expect(email).toContain(
+      `Read them: aws sqs receive-message --queue-url ${QUEUE_URL} --attribute-names All --message-attribute-names All --max-number-of-messages 10 --visibility-timeout 0 --region eu-west-1`,
+    );
+    expect(message.sms!.length).toBeLessThanOrEqual(160);
+    expect(email).toMatchSnapshot();
+  });
+
+  it('still pages, saying why, when the peek is refused; and leaves the OK to CloudWatch', async () => {
+    sqs
+      .on(ReceiveMessageCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            `User: arn:aws:sts::123456789012:assumed-role/perfprobe-bank-prod-ProbesNotifierFunctionServiceRole/notify is not authorized to perform: sqs:receivemessage on resource: arn:aws:sqs:eu-west-1:123456789012:${QUEUE} because no identity-based policy allows the sqs:receivemessage action`,
+          ),
+          { name: 'AccessDenied', $metadata: {} },
+        ),
+      );
+    const deps = { sqs: new SQSClient({ region: 'eu-west-1' }), scheduleDeadLetters: QUEUE_URL };
+
+    const outcome = await notifier(deps)(deadLettersAlarm(), context);
+    const { input, message, alarm } = published();
+    sns.resetHistory();
+    sqs.resetHistory();
+    const ok = await notifier(deps)(deadLettersAlarm('OK'), context);
+
+    expect(input.Subject).toBe(
+      'PERFPROBE FAILING bank/prod: a schedule could not start a run (dead letters not read)',
+    );
+    expect(outcome).toMatchObject({ notified: true, dedupKey: `${ALARM}@2026-11-30T03:10:00.000Z` });
+    expect(alarm).toMatchObject({ AlarmName: ALARM, NewStateValue: 'ALARM' });
+    expect(message.email).toContain(
+      'The notifier could not read the dead letters (AccessDenied: User: arn:aws:sts::123456789012:assumed-role/',
+    );
+    expect(message.email).toContain(
+      'Likely fix for the notifier: its role needs sqs:ReceiveMessage on the queue (redeploy the stack)',
+    );
+    expect(message.email).toMatchSnapshot();
+    expect(ok).toEqual({
+      notified: false,
+      why: "ALARM -> OK: CloudWatch's own action tells on-call (only an ALARM gets the dead letters' detail)",
+    });
+    expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });

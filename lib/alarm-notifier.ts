@@ -134,15 +134,23 @@ export class AlarmNotifier extends Construct {
     );
     topic.grantPublish(this.function);
     props.warnTopic?.grantPublish(this.function);
-    // A peek at the schedules' dead letters: ReceiveMessage only (no delete, no visibility change). The queue is
-    // SSE-SQS encrypted (an SQS-owned key), so no kms:Decrypt is needed; a customer key would need one.
-    if (props.scheduleDeadLetters) {
+    // A peek at the schedules' dead letters: ReceiveMessage only (no delete, no visibility change). ProbeSuite's
+    // queue is SSE-SQS encrypted (an SQS-owned key), so no kms:Decrypt is needed; a queue under a customer key
+    // gets Decrypt on that key, through SQS only.
+    const deadLetters = props.scheduleDeadLetters;
+    if (deadLetters) {
       this.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['sqs:ReceiveMessage'],
-          resources: [props.scheduleDeadLetters.queueArn],
-        }),
+        new PolicyStatement({ actions: ['sqs:ReceiveMessage'], resources: [deadLetters.queueArn] }),
       );
+      if (deadLetters.encryptionMasterKey) {
+        this.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [deadLetters.encryptionMasterKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+          }),
+        );
+      }
     }
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -193,6 +193,43 @@ describe('authorization paths of the synthesized template', () => {
     ]);
   });
 
+  it("asks for kms:Decrypt on both sides when the schedules' dead-letter queue has a customer-managed key", () => {
+    const keyed = structuredClone(json);
+    const [queueId] = Object.keys(keyed.Resources).filter((id) => id.startsWith('ProbesScheduleDeadLetters'));
+    const queue = keyed.Resources[queueId!]!.Properties!;
+    delete queue.SqsManagedSseEnabled;
+    queue.KmsMasterKeyId = { 'Fn::GetAtt': ['DeadLettersKey', 'Arn'] };
+    keyed.Resources.DeadLettersKey = {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        KeyPolicy: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ],
+        },
+      },
+    };
+
+    const refused = authorizationPaths(keyed, env).filter((p) => p.problems.length > 0);
+
+    // The stack grants no kms:Decrypt on a key it does not use: the walk says so, rather than passing.
+    expect(refused.map((p) => p.path)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^function ProbesNotifierFunction\\w+ \\(notify\\) → key DeadLettersKey of queue ${queueId}$`,
+        ),
+      ),
+    ]);
+    expect(refused[0]?.problems).toEqual([
+      expect.stringMatching(/^the identity policy of \w+ does not allow kms:Decrypt on arn:aws:kms:/),
+    ]);
+  });
+
   it("fails the walk when the notifier's role may not publish to the topic", () => {
     const ungranted = structuredClone(json);
     for (const resource of Object.values(ungranted.Resources)) {

@@ -395,6 +395,7 @@ export function authorizationPaths(
           action: 'kms:Decrypt',
           resource: t.getAtt(keyId, 'Arn'),
           principal: { account: env.account },
+          context: { 'kms:ViaService': `sqs.${env.region}.amazonaws.com` },
         };
         check(`function ${functionId} (${handler}) → key ${keyId} of queue ${queueId}`, [
           [identity, statements, decrypt],

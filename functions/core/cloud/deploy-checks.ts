@@ -239,7 +239,8 @@ const FIXED_RESOURCES = 35;
 const RESOURCES_PER_RUNNER = 11;
 /** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
 const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
-const FIXED_TEMPLATE_BYTES = 27_200;
+// 27,700: the notifier's rule also names the schedules' dead-letter alarm, and it may peek at that queue.
+const FIXED_TEMPLATE_BYTES = 27_700;
 const WARN_TOPIC_RESOURCES = 3;
 const WARN_TOPIC_TEMPLATE_BYTES = 4_000;
 const RUNNER_TEMPLATE_BYTES = 12_000;

@@ -106,5 +106,16 @@ describe("the schedules' dead letters, as the page tells them", () => {
       'The notifier could not read the dead letters (the notifier was not given the queue URL (SCHEDULE_DEAD_LETTERS))',
     );
     expect(unread.text).toContain('aws sqs receive-message --queue-url <the queue URL:');
+    const gone = scheduleDeadLettersNotification({
+      event,
+      names,
+      probeIds: [],
+      peek: { read: false, why: 'QueueDoesNotExist: The specified queue does not exist.' },
+      queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/dlq',
+      dedupKey: 'k',
+    });
+    expect(gone.text).toContain(
+      'Likely fix for the notifier: the queue was deleted outside the stack; redeploy it (the schedules lose their dead letters meanwhile).',
+    );
   });
 });

@@ -65,7 +65,8 @@ export const TICK = Duration.minutes(5);
  * Between the probe alarms and on-call: an EventBridge rule on this stack's probe alarms' state changes invokes
  * the notifier, which reads the probe's runs and publishes one readable page. An event neither EventBridge nor
  * Lambda could deliver or handle lands in a dead-letter queue; the notifier's errors and that queue each have
- * an alarm whose actions go to the topic directly, so a broken notifier still pages.
+ * an alarm whose actions go to the topic directly, so a broken notifier still pages. The schedules' dead-letter
+ * alarm pages directly too, and also comes through the rule: the notifier adds what the dead letters say.
  */
 export class AlarmNotifier extends Construct {
   readonly function: NodejsFunction;

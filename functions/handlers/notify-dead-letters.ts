@@ -1,6 +1,5 @@
 import { peekDeadLetters } from '../adapters/sqs-dead-letter-peek.ts';
-import type { AlarmStateChangeEvent } from '../core/notify/alarm-event.ts';
-import { alarmTime } from '../core/notify/alarm-event.ts';
+import { type AlarmStateChangeEvent, alarmTime } from '../core/notify/alarm-event.ts';
 import { scheduleDeadLettersNotification } from '../core/notify/schedule-dead-letters.ts';
 import { type NotifyOutcome, type NotifyScope, send } from './notify-shared.ts';
 

@@ -43,13 +43,19 @@ describe('perfprobe cost', () => {
     expect(stdout).toContain('CloudWatch custom metrics');
     const [env] = JSON.parse(readFileSync(json, 'utf8'));
     expect(env.environment).toBe('prod');
+    // Per environment: the dashboard ($3) and the notifier's 5-minute re-check.
+    expect(env.fixed.map((l: { item: string }) => l.item)).toEqual([
+      'CloudWatch dashboard',
+      'Notifier re-checks',
+    ]);
     const health = env.probes.find((p: { probeId: string }) => p.probeId === 'health');
     expect(health.totalUsd).toBeCloseTo(
       health.lines.reduce((s: number, l: { usd: number }) => s + l.usd, 0),
       9,
     );
     expect(env.totalUsd).toBeCloseTo(
-      env.probes.reduce((s: number, p: { totalUsd: number }) => s + p.totalUsd, 0) + 3,
+      env.probes.reduce((s: number, p: { totalUsd: number }) => s + p.totalUsd, 0) +
+        env.fixed.reduce((s: number, l: { usd: number }) => s + l.usd, 0),
       9,
     );
   });

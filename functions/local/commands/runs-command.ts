@@ -2,8 +2,9 @@ import { createRunStore } from '../../adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
-import { parseDurationMs } from '../../core/durations.ts';
 import type { RunStore } from '../../core/run-store.ts';
+import { FlagProblems } from '../flag-values.ts';
+import { sinceFlag } from '../history-flags.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { formatRun } from '../report.ts';
@@ -40,10 +41,10 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const suite = await loadSuite(options.suitePath);
   const env = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
-  const sinceMs = parseDurationMs(options.since ?? '24h');
-  if (sinceMs === undefined || sinceMs <= 0) {
-    throw new UsageError(`--since: expected a duration like "24h" or "168h", got "${options.since}"`);
-  }
+  // The same `--since` as history, report and baseline save: 30m, 24h, 7d, 2w.
+  const problems = new FlagProblems();
+  const sinceMs = sinceFlag(problems, options.since, '24h');
+  if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
   if (options.store !== undefined && (options.table !== undefined || options.endpoint !== undefined)) {
     throw new UsageError('--store: expected either --store DIR (local runs) or the deployed table, not both');
   }

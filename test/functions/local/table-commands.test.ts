@@ -211,7 +211,8 @@ describe('perfprobe runs, against the local harness table', () => {
     const store = createFileRunStore({ dir, retentionDays: 90 });
     await store.save(runResult('login', 0.25, new Date(Date.now() - 60_000).toISOString(), 'prod'));
 
-    const listed = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir]);
+    const listed = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, '--since', '2w']);
+    const badSince = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, '--since', '7x']);
     const both = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, ...local()]);
 
     expect(listed.code).toBe(0);

@@ -246,7 +246,7 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
       const [action, suitePath, ...extra] = positionals;
       if (action !== 'save') {
         throw new UsageError(
-          `perfprobe baseline: expected "save", got ${action === undefined ? 'nothing' : `"${action}"`}`,
+          `baseline: expected "save", got ${action === undefined ? 'nothing' : `"${action}"`}`,
         );
       }
       onePositional(suitePath === undefined ? [] : [suitePath, ...extra], '<suite.ts>', 'one suite file');
@@ -338,6 +338,9 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
  * run is invalid, so the code is 1); a second Ctrl-C quits with 130.
  */
 export async function main(argv: string[]): Promise<number> {
+  // The pinned AWS SDK runs on Node 20; its notice about future releases needing Node 22 would precede every
+  // runs/silence message with eight lines the user cannot act on here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
   const controller = new AbortController();
   const onSigint = () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createFileRunStore, DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
 import type { BucketSize } from '../core/history.ts';
 import { type RunStore, RunStoreError } from '../core/run-store.ts';
@@ -62,6 +63,14 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
       const table = deployedTableName(suite.name, environment, flags);
       return describedTableErrors(table, tableStore(table, flags.region, suite.retentionDays));
     };
+  }
+  // A store named on the command line that does not exist is a typo, not an empty history.
+  if (flags.store !== undefined && !existsSync(flags.store)) {
+    problems.add(
+      '--store',
+      'an existing run store directory (perfprobe run --store DIR writes one)',
+      flags.store,
+    );
   }
   const dir = flags.store ?? DEFAULT_STORE_DIR;
   return (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays });

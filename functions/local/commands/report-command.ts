@@ -29,7 +29,7 @@ export interface ReportCommandOptions {
  */
 export async function reportCommand(options: ReportCommandOptions): Promise<RunResult[]> {
   if (!options.html && !options.md && !options.junit) {
-    throw new UsageError('perfprobe report: expected --html FILE, --md FILE or --junit FILE, got none');
+    throw new UsageError('report: expected --html FILE, --md FILE or --junit FILE, got none');
   }
   const out = options.out ?? process.stdout;
   const suite = await loadSuite(options.suitePath);

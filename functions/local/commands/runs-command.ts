@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRunStore } from '../../adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
@@ -57,6 +58,11 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
     }
   };
   if (options.store !== undefined) {
+    if (!existsSync(options.store)) {
+      throw new UsageError(
+        `--store: expected an existing run store directory (perfprobe run --store DIR writes one), got "${options.store}"`,
+      );
+    }
     await readAll(createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays }));
   } else {
     const { client, table: tableName, region } = await deployedTable(suite.name, env, options);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoApi, startDemoApi } from '../../../functions/local/demo-api.ts';
@@ -144,6 +145,40 @@ describe('perfprobe validate', () => {
     expect(empty.stderr).toBe(
       `perfprobe: ${noExport} has no default export; export default defineSuite({...})\n`,
     );
+  });
+
+  it('says what is wrong with a suite outside any project: no default export, a directory, perfprobe not installed', async () => {
+    // Outside a package with "type": "module", tsx loads the file as CommonJS: its named exports come back as
+    // a default, which must still read as "no default export", not as a suite with unknown fields.
+    const outside = mkdtempSync(join(tmpdir(), 'perfprobe-suite-'));
+    try {
+      const named = join(outside, 'named.ts');
+      writeFileSync(named, 'export const x = 1;\n');
+      const importsPerfprobe = join(outside, 'suite.ts');
+      writeFileSync(
+        importsPerfprobe,
+        "import { defineSuite } from 'perfprobe';\nexport default defineSuite({ name: 'x', environments: {}, probes: [] });\n",
+      );
+
+      const noDefault = await perfprobe(['validate', named]);
+      const directory = await perfprobe(['validate', outside]);
+      const notInstalled = await perfprobe(['validate', importsPerfprobe]);
+
+      expect(noDefault).toMatchObject({
+        code: 2,
+        stderr: `perfprobe: ${named} has no default export; export default defineSuite({...})\n`,
+      });
+      expect(directory).toMatchObject({
+        code: 2,
+        stderr: `perfprobe: ${outside}: expected a suite file (suites/payments.ts), got a directory\n`,
+      });
+      expect(notInstalled).toMatchObject({
+        code: 2,
+        stderr: `perfprobe: could not load suite ${importsPerfprobe}: it imports 'perfprobe', which is not installed where the suite is: npm i -D perfprobe in that project (README: Use it in your repository)\n`,
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('describes a valid suite', async () => {

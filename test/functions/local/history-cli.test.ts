@@ -108,6 +108,20 @@ describe('perfprobe history (command line)', () => {
     );
   });
 
+  it('refuses a --store directory that does not exist (a typo is not an empty history)', async () => {
+    const { code, stderr } = await perfprobe([
+      'history',
+      'probes/demo.ts',
+      '--store',
+      '.perfprobe/no-such-store',
+    ]);
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'perfprobe: --store: expected an existing run store directory (perfprobe run --store DIR writes one), got ".perfprobe/no-such-store"\n',
+    );
+  });
+
   it('names a missing table rather than printing a stack (exit 2)', async () => {
     const endpoint = await table.dynamo.config.endpoint?.();
 
@@ -128,7 +142,7 @@ describe('perfprobe baseline and report (command line)', () => {
     const { code, stderr } = await perfprobe(['baseline', 'load', 'probes/demo.ts']);
 
     expect(code).toBe(2);
-    expect(stderr).toContain('perfprobe baseline: expected "save", got "load"');
+    expect(stderr).toBe('perfprobe: baseline: expected "save", got "load"\n');
   });
 
   it('refuses baseline save without --out, and report without --html, --md or --junit (exit 2)', async () => {
@@ -138,7 +152,7 @@ describe('perfprobe baseline and report (command line)', () => {
     expect([save.code, report.code]).toEqual([2, 2]);
     expect(save.stderr).toContain('--out: expected the baseline file to write, got nothing');
     expect(report.stderr).toContain(
-      'perfprobe report: expected --html FILE, --md FILE or --junit FILE, got none',
+      'perfprobe: report: expected --html FILE, --md FILE or --junit FILE, got none',
     );
   });
 });

@@ -223,6 +223,11 @@ describe('perfprobe runs, against the local harness table', () => {
       stderr:
         'perfprobe: --store: expected either --store DIR (local runs) or the deployed table, not both\n',
     });
+    expect(badSince).toMatchObject({
+      code: 2,
+      stderr:
+        'perfprobe: --since: expected a time back like 30m, 24h, 7d or 2w, above 0 and at most 3650d, got "7x"\n',
+    });
   });
 
   it('exits 2 with a clear message when no AWS credentials are found', async () => {

@@ -44,7 +44,7 @@ export function markdownReport(input: ReportInput): string {
         ? r.validity.reasons.join('; ')
         : r.sla.checks
             .filter((c) => !c.passed)
-            .map((c) => `${c.name} ${formatObserved(c)} (${formatThreshold(c)})`)
+            .map((c) => `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)})`)
             .join(', ');
     lines.push(
       `| ${cell(r.probeId)} | ${VERDICT_MD[r.sla.verdict]} | ${r.requests.total.toLocaleString('en-US')} | ${measured ? ms(r.latencyMs.p50) : NOT_MEASURED} | ${measured ? ms(r.latencyMs.p95) : NOT_MEASURED} | ${measured ? ms(r.latencyMs.p99) : NOT_MEASURED} | ${pct(r.errorRate)} | ${cell(failed)} |`,

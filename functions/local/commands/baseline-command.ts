@@ -7,6 +7,9 @@ import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
+/** Three significant figures, as the run report prints latency. */
+const latencyMs = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
 export interface BaselineSaveOptions {
   readonly suitePath: string;
   readonly env?: string | undefined;
@@ -29,12 +32,18 @@ export async function baselineSaveCommand(options: BaselineSaveOptions): Promise
   const store = options.store(suite, environment);
   const probes: Record<string, { runs: number; histogram: string }> = {};
   const rows = [['probe', 'valid runs', 'p50 ms', 'p95 ms', 'p99 ms']];
+  const empty: string[] = [];
   for (const probeId of selected) {
     const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);
     const { runs: count, histogram } = baselineOf(runs, 'store');
-    probes[probeId] = { runs: count, histogram };
     const h = decodeHistogram(histogram);
-    const at = (p: number) => (h.totalCount === 0 ? '–' : String(percentileMs(h, p)));
+    // A baseline of nothing would only hide that there is none: the probe is left out, and said so.
+    if (h.totalCount === 0) {
+      empty.push(probeId);
+      continue;
+    }
+    probes[probeId] = { runs: count, histogram };
+    const at = (p: number) => latencyMs(percentileMs(h, p));
     rows.push([probeId, String(count), at(50), at(95), at(99)]);
   }
   const file: BaselineFile = {
@@ -49,7 +58,10 @@ export async function baselineSaveCommand(options: BaselineSaveOptions): Promise
   };
   await writeJson('--out', options.outFile, file);
   out.write(
-    `baseline of environment "${environment}", ${file.from} to ${file.to}, written to ${options.outFile}\n${table(rows, ['l', 'r', 'r', 'r', 'r'])}\n`,
+    `baseline of environment "${environment}", ${file.from} to ${file.to}, written to ${options.outFile}\n${table(rows, ['l', 'r', 'r', 'r', 'r'])}\n` +
+      (empty.length > 0
+        ? `no valid run with a response in the window, so not in the baseline (run --baseline says so for them): ${empty.join(', ')}\n`
+        : ''),
   );
   return file;
 }

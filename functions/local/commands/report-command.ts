@@ -59,8 +59,9 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   }
   if (options.md) await writeText('--md', options.md, `${markdownReport(report)}${note}`);
   if (options.junit) await writeText('--junit', options.junit, junitReport(report));
+  const written = [options.html, options.md, options.junit].filter((f): f is string => f !== undefined);
   out.write(
-    `report of ${runs.length} probe${runs.length === 1 ? '' : 's'} (latest run each, since ${from.toISOString()})${missing.length ? `; no run for ${missing.join(', ')}` : ''}\n`,
+    `report of ${runs.length} probe${runs.length === 1 ? '' : 's'} (latest run each, since ${from.toISOString()})${missing.length ? `; no run for ${missing.join(', ')}` : ''}, written to ${written.join(', ')}\n`,
   );
   return runs;
 }

@@ -27,7 +27,7 @@ describe('markdownReport', () => {
     expect(md).toContain('## perfprobe: bank on prod');
     expect(md).toContain('| health | ✅ pass | 2 | 10.0 | 20.0 | 20.0 | 0.00% |  |');
     expect(md).toContain(
-      '| pay\\|ments | ❌ breach | 2 | 90.0 | 90.0 | 90.0 | 50.00% | p99 90.0 ms (≤ 50.0 ms), p99 90.0 ms (≤ 80.0 ms), errorRate 50.00% (≤ 1.00%) |',
+      '| pay\\|ments | ❌ breach | 2 | 90.0 | 90.0 | 90.0 | 50.00% | p99 90.0 ms (warn ≤ 50.0 ms), p99 90.0 ms (critical ≤ 80.0 ms), errorRate 50.00% (critical ≤ 1.00%) |',
     );
     expect(md).toContain('| fx | ⚠️ invalid | 1 |');
     expect(md).toContain('the generator was late');

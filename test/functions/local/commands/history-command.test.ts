@@ -11,6 +11,7 @@ import {
   percentileMs,
 } from '../../../../functions/core/histogram.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
+import { baselineSaveCommand } from '../../../../functions/local/commands/baseline-command.ts';
 import { historyCommand } from '../../../../functions/local/commands/history-command.ts';
 import { reportCommand } from '../../../../functions/local/commands/report-command.ts';
 import { runCommand } from '../../../../functions/local/commands/run-command.ts';
@@ -140,5 +141,26 @@ describe('perfprobe history', () => {
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain(`<testsuite name="demo-bank.local.health" tests="${latest.sla.checks.length + 1}"`);
     expect(xml).not.toContain('fx-rates');
+  });
+
+  it('leaves a probe with no run out of a saved baseline, and says so', async () => {
+    const out = sink();
+    const file = join(dir, 'baseline.json');
+
+    const saved = await baselineSaveCommand({
+      suitePath: 'probes/demo.ts',
+      probes: ['health', 'accounts-list'],
+      sinceMs: 3_600_000,
+      outFile: file,
+      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      out,
+    });
+
+    expect(Object.keys(saved.probes)).toEqual(['health']);
+    expect(JSON.parse(await readFile(file, 'utf8')).probes['accounts-list']).toBeUndefined();
+    expect(out.text()).toMatch(/^health\s+2\s+\d+\.\d{1,2}\s/m);
+    expect(out.text()).toContain(
+      'no valid run with a response in the window, so not in the baseline (run --baseline says so for them): accounts-list',
+    );
   });
 });

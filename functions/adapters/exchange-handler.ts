@@ -42,14 +42,15 @@ export interface HandlerLane {
   connectFailed(errorClass: ErrorClass, message: string): void;
   /** Drops the current connection (a connect that overran its deadline has no abort handle in undici). */
   reset(): void;
+  /** The handler has its outcome: the lane has it reported (see ExchangeHandler.report), later. */
   settled(handler: ExchangeHandler): void;
 }
 
 /**
  * undici's legacy dispatch handler for one request: the shape Client calls natively, so nothing wraps it per
- * request. It reports through `onDone` on a microtask, never from inside undici's callbacks: an engine sends
- * its next request from onDone, and re-entering undici from its own error path breaks its invariants
- * (`assert(client[kSize] === 0)` in the connect-error handler).
+ * request. Its lane reports it through `onDone` on a microtask (see SettledQueue), never from inside undici's
+ * callbacks: an engine sends its next request from onDone, and re-entering undici from its own error path breaks
+ * its invariants (`assert(client[kSize] === 0)` in the connect-error handler).
  */
 export class ExchangeHandler implements Exchange {
   status = 0;
@@ -220,6 +221,42 @@ export class ExchangeHandler implements Exchange {
     this.endedMs = endedMs;
     this.chunks = undefined;
     this.lane.settled(this);
-    queueMicrotask(() => this.onDone(this));
   }
+
+  /** Hands the outcome to the engine; called once, outside undici's callbacks. */
+  report(): void {
+    this.onDone(this);
+  }
+}
+
+/**
+ * Settled exchanges waiting to be reported, drained on one microtask: outside undici's callbacks, as soon as the
+ * current one returns, and without a closure allocated per request. One per transport.
+ */
+export class SettledQueue {
+  private readonly queue: ExchangeHandler[] = [];
+  private head = 0;
+  private scheduled = false;
+
+  add(handler: ExchangeHandler): void {
+    this.queue.push(handler);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    try {
+      // An onDone may settle more (a send that fails at once): they are reported in this same pass, in order.
+      while (this.head < this.queue.length) this.queue[this.head++]!.report();
+    } finally {
+      if (this.head < this.queue.length) queueMicrotask(this.drain);
+      else {
+        this.queue.length = 0;
+        this.head = 0;
+        this.scheduled = false;
+      }
+    }
+  };
 }

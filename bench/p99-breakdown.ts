@@ -11,7 +11,7 @@ import { fixed, markdownTable, median, onCore, type Section, startProcess, timed
  */
 const SERVER = 'test/helpers/timed-server.mjs';
 const CONNECTIONS = [10, 20];
-const SECONDS = 4;
+const SECONDS = 3;
 
 interface Split {
   readonly error: number;

@@ -55,7 +55,7 @@ const CASES: readonly Case[] = [
     meanMs: 20,
     model: 'closed',
     load: 10,
-    seconds: 3,
+    seconds: 2,
   },
   {
     name: 'closed, 50 connections, fixed 20 ms',
@@ -63,7 +63,7 @@ const CASES: readonly Case[] = [
     meanMs: 20,
     model: 'closed',
     load: 50,
-    seconds: 3,
+    seconds: 2,
   },
   {
     name: 'closed, 10 connections, mix 10/20/50/200 ms',
@@ -87,7 +87,7 @@ const CASES: readonly Case[] = [
     meanMs: 10,
     model: 'open',
     load: 1000,
-    seconds: 3,
+    seconds: 2,
   },
   {
     name: 'open, 100/s, mix 10/20/50/200 ms',
@@ -214,7 +214,7 @@ export async function precisionSection(options: { rounds: number }): Promise<Sec
     }
   }
   const markdown = [
-    `Error = the tool's percentile − the server's own (arrival to response end, nearest rank, fetched after each run), ms; each cell is the median over ${options.rounds} rounds, tools interleaved. Runs last 3 s. Open model: perfprobe is the only open-model tool here; autocannon's \`--overallRate\` caps a closed loop at the rate (a slow response delays the next send, so it cannot see queueing); wrk has no rate mode (wrk2 is not packaged) and the raw client is closed only. autocannon reports whole milliseconds, so its errors are ±1 ms. Every client also pays the loopback and the server's own HTTP parsing (the raw socket client shows that floor).`,
+    `Error = the tool's percentile − the server's own (arrival to response end, nearest rank, fetched after each run), ms; each cell is the median over ${options.rounds} rounds, tools interleaved. Runs last 3 s (2 s at 10 and 50 connections and at 1,000/s). Open model: perfprobe is the only open-model tool here; autocannon's \`--overallRate\` caps a closed loop at the rate (a slow response delays the next send, so it cannot see queueing); wrk has no rate mode (wrk2 is not packaged) and the raw client is closed only. autocannon reports whole milliseconds, so its errors are ±1 ms. Every client also pays the loopback and the server's own HTTP parsing (the raw socket client shows that floor).`,
     ...(wrkAvailable ? [] : ['', 'wrk skipped: not installed (Debian: apt-get install wrk)']),
     '',
     markdownTable(['case', 'tool', 'truth p50 / p90 / p99 ms', 'Δ p50', 'Δ p90', 'Δ p99'], rows),

@@ -15,8 +15,8 @@ import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
  * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
  * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost"),
- * BENCH_PAIRS (default 5), BENCH_PRECISION_ROUNDS (default 3),
- * BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
+ * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
+ * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
@@ -24,9 +24,9 @@ const sections = (
   'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost'
 ).split(',');
 const options = {
-  pairs: Number(process.env.BENCH_PAIRS ?? 5),
+  pairs: Number(process.env.BENCH_PAIRS ?? 4),
   precisionRounds: Number(process.env.BENCH_PRECISION_ROUNDS ?? 3),
-  seconds: Number(process.env.BENCH_SECONDS ?? 5),
+  seconds: Number(process.env.BENCH_SECONDS ?? 4),
   connections: (process.env.BENCH_CONNECTIONS ?? '10,50,200').split(',').map(Number),
   targets: (process.env.BENCH_TARGETS ?? 'canned').split(','),
 };

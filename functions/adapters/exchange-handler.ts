@@ -37,6 +37,8 @@ export interface HandlerLane {
   takeNewConnection(): ConnectionTiming | undefined;
   /** Marks the start of a response on the current socket (see InterimResponseFilter). */
   expectResponse(): void;
+  /** When the bytes undici is parsing became readable (see pollTime), or -1 when not seen since the write. */
+  readAt(): number;
   /** Sends the same request again on a fresh connection, later (never from inside undici's callbacks). */
   resend(handler: ExchangeHandler): void;
   connectFailed(errorClass: ErrorClass, message: string): void;
@@ -116,7 +118,7 @@ export class ExchangeHandler implements Exchange {
     // Interim responses (1xx) are not the answer; the final one follows on the same exchange.
     if (status < 200) return true;
     this.status = status;
-    this.headersMs = performance.now();
+    this.headersMs = this.readTime();
     if (this.writtenMs >= 0) this.phases.ttfbMs = this.headersMs - this.writtenMs;
     if (this.request.captureHeaders) {
       const headers: Record<string, string> = {};
@@ -144,10 +146,20 @@ export class ExchangeHandler implements Exchange {
   }
 
   onComplete(): void {
-    const now = performance.now();
+    const now = this.readTime();
     if (this.headersMs >= 0) this.phases.downloadMs = now - this.headersMs;
     if (this.chunks !== undefined) this.body = Buffer.concat(this.chunks).toString('utf8');
     this.settle(now);
+  }
+
+  /**
+   * When the bytes being parsed arrived, as near the socket as undici allows: the poll that returned them, not
+   * the moment the loop got round to parsing them (see pollTime). Now, when no read was timed since the write.
+   */
+  private readTime(): number {
+    const read = this.lane.readAt();
+    // Never before this request's write: a poll's time is only shared with sockets that poll returned.
+    return read >= 0 ? Math.max(read, this.writtenMs) : performance.now();
   }
 
   onError(err: Error): void {

@@ -40,6 +40,8 @@ class UndiciLane implements Lane, HandlerLane {
   private client!: Client;
   private connector!: TimedConnector;
   private newConnection: ConnectionTiming | undefined;
+  /** When the current socket's latest bytes became readable (see pollTime); -1 since the last request's write. */
+  private readMs = -1;
   private filter: InterimResponseFilter | undefined;
   private failures = 0;
   private retryAt = 0;
@@ -71,6 +73,9 @@ class UndiciLane implements Lane, HandlerLane {
           this.failures = 0;
           this.lastFailure = undefined;
           this.retryAt = 0;
+        },
+        onReadable: (ms) => {
+          this.readMs = ms;
         },
       },
       this.shared.lookup,
@@ -141,7 +146,12 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   expectResponse(): void {
+    this.readMs = -1;
     this.filter?.expectResponse();
+  }
+
+  readAt(): number {
+    return this.readMs;
   }
 
   resend(handler: ExchangeHandler): void {

@@ -27,7 +27,9 @@ const MIX = [
 ];
 const MIX_MEAN_MS = 28;
 
-type Tool = 'perfprobe' | 'raw socket' | 'autocannon' | 'wrk';
+type Tool = 'perfprobe' | 'perfprobe before' | 'raw socket' | 'autocannon' | 'wrk';
+/** Another checkout of perfprobe measured in the same rounds (BENCH_PERFPROBE_BEFORE), for a before/after. */
+const BEFORE = process.env.BENCH_PERFPROBE_BEFORE;
 type Percentiles = { p50: number; p90: number; p99: number; valid?: boolean | undefined };
 
 interface Case {
@@ -119,11 +121,16 @@ const fromRun = (r: GeneratorRun): Percentiles => ({
 /** How each tool runs a case; undefined where it has no such mode. */
 function runnerFor(tool: Tool, c: Case): ((url: string, port: number) => Promise<Percentiles>) | undefined {
   const s = c.seconds;
+  const checkout = tool === 'perfprobe before' ? BEFORE : undefined;
+  if (tool === 'perfprobe before' && checkout === undefined) return undefined;
   if (c.model === 'closed') {
     switch (tool) {
       case 'perfprobe':
+      case 'perfprobe before':
         return async (url) =>
-          fromRun(await generators.perfprobe(url, `--connections ${c.load} --duration ${s} --timeout 10`));
+          fromRun(
+            await generators.perfprobe(url, `--connections ${c.load} --duration ${s} --timeout 10`, checkout),
+          );
       case 'raw socket':
         return (_, port) => rawSocket(port, c.load, Math.round((s * c.load * 1000) / c.meanMs));
       case 'autocannon':
@@ -138,11 +145,13 @@ function runnerFor(tool: Tool, c: Case): ((url: string, port: number) => Promise
   const connections = openConnections(c);
   switch (tool) {
     case 'perfprobe':
+    case 'perfprobe before':
       return async (url) =>
         fromRun(
           await generators.perfprobe(
             url,
             `--rate ${c.load} --connections ${connections} --duration ${s} --timeout 10`,
+            checkout,
           ),
         );
     case 'autocannon':
@@ -160,7 +169,13 @@ function runnerFor(tool: Tool, c: Case): ((url: string, port: number) => Promise
 }
 
 export async function precisionSection(options: { rounds: number }): Promise<Section> {
-  const tools: Tool[] = ['perfprobe', 'raw socket', 'autocannon', 'wrk'];
+  const tools: Tool[] = [
+    'perfprobe',
+    ...(BEFORE ? (['perfprobe before'] as const) : []),
+    'raw socket',
+    'autocannon',
+    'wrk',
+  ];
   const rows: string[][] = [];
   const json: Record<string, unknown>[] = [];
   for (const c of CASES) {
@@ -198,7 +213,7 @@ export async function precisionSection(options: { rounds: number }): Promise<Sec
       for (const tool of tools) {
         const e = errors.get(tool);
         if (e === undefined) {
-          rows.push([c.name, tool, truthCell, 'no such mode', '', '']);
+          if (tool !== 'perfprobe before') rows.push([c.name, tool, truthCell, 'no such mode', '', '']);
           continue;
         }
         const cell = (k: 'p50' | 'p90' | 'p99') => {
@@ -216,6 +231,9 @@ export async function precisionSection(options: { rounds: number }): Promise<Sec
   const markdown = [
     `Error = the tool's percentile − the server's own (arrival to response end, nearest rank, fetched after each run), ms; each cell is the median over ${options.rounds} rounds, tools interleaved. Runs last 3 s (2 s at 10 and 50 connections and at 1,000/s). Open model: perfprobe is the only open-model tool here; autocannon's \`--overallRate\` caps a closed loop at the rate (a slow response delays the next send, so it cannot see queueing); wrk has no rate mode (wrk2 is not packaged) and the raw client is closed only. autocannon reports whole milliseconds, so its errors are ±1 ms. Every client also pays the loopback and the server's own HTTP parsing (the raw socket client shows that floor).`,
     ...(wrkAvailable ? [] : ['', 'wrk skipped: not installed (Debian: apt-get install wrk)']),
+    ...(BEFORE
+      ? ['', `"perfprobe before" is another checkout (BENCH_PERFPROBE_BEFORE), run in the same rounds.`]
+      : []),
     '',
     markdownTable(['case', 'tool', 'truth p50 / p90 / p99 ms', 'Δ p50', 'Δ p90', 'Δ p99'], rows),
   ].join('\n');

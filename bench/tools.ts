@@ -117,10 +117,11 @@ export interface GeneratorRun {
 
 /** The generators under comparison, each pinned to core 1; `args` are the tool's own flags. */
 export const generators = {
-  async perfprobe(url: string, args: string): Promise<GeneratorRun> {
+  /** @param checkout another checkout of perfprobe to run instead of this one (a before/after comparison). */
+  async perfprobe(url: string, args: string, checkout?: string): Promise<GeneratorRun> {
     const json = join(resultsDir, 'perfprobe-trial.json');
     const { cpuMs } = await timed(
-      `${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`,
+      `${checkout ? `cd '${checkout}' && ` : ''}${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`,
       [0, 1],
     );
     const r = JSON.parse(readFileSync(json, 'utf8'));

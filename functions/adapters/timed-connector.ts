@@ -23,8 +23,8 @@ export interface ConnectionEvents {
   onAttempt(): void;
   /** A connection is up and handed to undici; requests written on it are told about it. */
   onConnection(timing: ConnectionTiming, filter: InterimResponseFilter): void;
-  /** Bytes became readable on the lane's socket at `ms` (see pollTime), just before undici reads them. */
-  onReadable(ms: number): void;
+  /** undici reads bytes from the lane's socket that became readable at `ms` (see pollTime), before parsing them. */
+  onRead(ms: number): void;
 }
 
 /**
@@ -91,10 +91,9 @@ export class TimedConnector {
     });
   }
 
-  /** Filters interim responses out of a socket handed to undici, and times its reads before undici's own. */
+  /** Filters interim responses out of a socket handed to undici, and times each read before undici parses it. */
   private watch(socket: Socket): InterimResponseFilter {
-    socket.prependListener('readable', () => this.events.onReadable(pollTime()));
-    return new InterimResponseFilter(socket);
+    return new InterimResponseFilter(socket, () => this.events.onRead(pollTime()));
   }
 
   destroy(): void {

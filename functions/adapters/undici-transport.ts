@@ -74,7 +74,7 @@ class UndiciLane implements Lane, HandlerLane {
           this.lastFailure = undefined;
           this.retryAt = 0;
         },
-        onReadable: (ms) => {
+        onRead: (ms) => {
           this.readMs = ms;
         },
       },

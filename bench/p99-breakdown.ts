@@ -94,7 +94,7 @@ export async function breakdownSection(options: { rounds: number }): Promise<Sec
       rows,
     ),
     '',
-    `What one request cost the generator at 20 connections (CPU profile of a ${SECONDS} s load, self time by owner, µs per request; "perfprobe" is functions/ and its HDR recording):`,
+    `What one request cost the generator at 20 connections (CPU profile of a ${SECONDS} s load sampled every 0.1 ms, self time by owner, µs per request; "perfprobe" is functions/ and its HDR recording). At 1,000 requests/s the loop's fixed costs per turn (timers, polls) are spread over few requests, and this runner keeps each response's headers (for x-served), which a plain probe does not: read it for the split, not as the cost at full speed (see the throughput section).`,
     '',
     markdownTable(['owner', 'µs per request'], costRows),
   ].join('\n');

@@ -5,6 +5,8 @@ import { aggregationSection } from './aggregation.ts';
 import { costSection } from './cost.ts';
 import { historySection } from './history.ts';
 import { lambdaSection } from './lambda.ts';
+import { breakdownSection } from './p99-breakdown.ts';
+import { precisionSection } from './precision.ts';
 import { regressionSection } from './regression.ts';
 import { throughputSection } from './throughput.ts';
 import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts';
@@ -12,16 +14,19 @@ import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts
 /**
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
  * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,accuracy,aggregation,history,lambda,cost"), BENCH_PAIRS (default 5),
- * BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
+ * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost"),
+ * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
+ * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
-  process.env.BENCH_SECTIONS ?? 'throughput,accuracy,aggregation,history,regression,lambda,cost'
+  process.env.BENCH_SECTIONS ??
+  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost'
 ).split(',');
 const options = {
-  pairs: Number(process.env.BENCH_PAIRS ?? 5),
-  seconds: Number(process.env.BENCH_SECONDS ?? 5),
+  pairs: Number(process.env.BENCH_PAIRS ?? 4),
+  precisionRounds: Number(process.env.BENCH_PRECISION_ROUNDS ?? 3),
+  seconds: Number(process.env.BENCH_SECONDS ?? 4),
   connections: (process.env.BENCH_CONNECTIONS ?? '10,50,200').split(',').map(Number),
   targets: (process.env.BENCH_TARGETS ?? 'canned').split(','),
 };
@@ -29,6 +34,8 @@ mkdirSync(resultsDir, { recursive: true });
 
 const RUN = {
   throughput: () => throughputSection(options),
+  precision: () => precisionSection({ rounds: options.precisionRounds }),
+  breakdown: () => breakdownSection({ rounds: options.precisionRounds }),
   accuracy: accuracySection,
   aggregation: aggregationSection,
   history: historySection,

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import {
   fixed,
   type GeneratorRun,
@@ -48,6 +49,8 @@ export async function throughputSection(options: {
   }
   const trials: Trial[] = [];
   const rows: string[][] = [];
+  const perRound: string[] = [];
+  const loads: number[] = [];
   for (const target of options.targets) {
     const server = await startProcess(`bench/${target}-target.ts`);
     try {
@@ -77,10 +80,15 @@ export async function throughputSection(options: {
             line.push(`${tool} ${got.get(tool)!.rps.toFixed(0)}/s`);
             if (tool !== 'perfprobe') ratios[tool]!.push(p.rps / got.get(tool)!.rps);
           }
+          loads.push(loadavg()[0]!);
+          line.push(`(load ${loadavg()[0]!.toFixed(2)})`);
           process.stdout.write(`${line.join(' ')}\n`);
           here.push(...got.values());
         }
         trials.push(...here);
+        perRound.push(
+          `- ${target} c=${connections}, perfprobe / autocannon by round: ${ratios.autocannon!.map((r) => fixed(r)).join(', ')}${ratios.wrk!.length > 0 ? `; perfprobe / wrk: ${ratios.wrk!.map((r) => fixed(r)).join(', ')}` : ''}`,
+        );
         const of = (tool: Tool) => here.filter((t) => t.tool === tool);
         const cpu = (tool: Tool) => median(of(tool).map((t) => (t.cpuMs / t.requests) * 10_000));
         const ratio = (tool: 'autocannon' | 'wrk') =>
@@ -103,7 +111,7 @@ export async function throughputSection(options: {
     }
   }
   const markdown = [
-    `Each cell is the median of ${options.pairs} rounds of ${options.seconds} s; a ratio is perfprobe ÷ the peer in the same round (median, min–max). CPU per 10,000 requests counts the whole process, start-up included (perfprobe's CLI start-up is about 1.2 s of it).`,
+    `Each cell is the median of ${options.pairs} rounds of ${options.seconds} s; a ratio is perfprobe ÷ the peer in the same round (median, min–max). CPU per 10,000 requests counts the whole process, start-up included (perfprobe's CLI start-up is about 1.2 s of it). Load average (1 min) during the rounds: ${fixed(Math.min(...loads))}–${fixed(Math.max(...loads))}.`,
     ...notes,
     '',
     markdownTable(
@@ -121,6 +129,8 @@ export async function throughputSection(options: {
       ],
       rows,
     ),
+    '',
+    ...perRound,
   ].join('\n');
   return { title: 'Generator throughput', markdown, json: { trials } };
 }

@@ -22,8 +22,14 @@ export interface Section {
   readonly json: unknown;
 }
 
-/** Runs a command under bash's `time`, for the child's user + system CPU without extra dependencies. */
-export function timed(command: string): Promise<{ cpuMs: number; stdout: string }> {
+/**
+ * Runs a command under bash's `time`, for the child's user + system CPU without extra dependencies.
+ * @param okCodes exit codes that still carry a result (perfprobe exits 1 for an invalid run, and writes it).
+ */
+export function timed(
+  command: string,
+  okCodes: readonly number[] = [0],
+): Promise<{ cpuMs: number; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `TIMEFORMAT='%U %S'; time (${command} 2>/dev/null)`], { cwd: root });
     let stdout = '';
@@ -32,7 +38,7 @@ export function timed(command: string): Promise<{ cpuMs: number; stdout: string 
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => {
       const [user, sys] = stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-      if (code !== 0 || user === undefined || sys === undefined)
+      if (!okCodes.includes(code ?? -1) || user === undefined || sys === undefined)
         reject(new Error(`${command} exited ${code}: ${stderr}`));
       else resolve({ cpuMs: (user + sys) * 1000, stdout });
     });
@@ -105,14 +111,18 @@ export interface GeneratorRun {
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly cpuMs: number;
+  /** perfprobe's own verdict on the run (a starved generator makes it invalid); undefined for other tools. */
+  readonly valid?: boolean;
 }
 
 /** The generators under comparison, each pinned to core 1; `args` are the tool's own flags. */
 export const generators = {
-  async perfprobe(url: string, args: string): Promise<GeneratorRun> {
+  /** @param checkout another checkout of perfprobe to run instead of this one (a before/after comparison). */
+  async perfprobe(url: string, args: string, checkout?: string): Promise<GeneratorRun> {
     const json = join(resultsDir, 'perfprobe-trial.json');
     const { cpuMs } = await timed(
-      `${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`,
+      `${checkout ? `cd '${checkout}' && ` : ''}${onCore(1, 'node')} bin/perfprobe.js probe ${url} ${args} --json ${json} > /dev/null`,
+      [0, 1],
     );
     const r = JSON.parse(readFileSync(json, 'utf8'));
     const { p50, p90, p99 } = r.latencyMs;
@@ -123,6 +133,7 @@ export const generators = {
       p90Ms: p90,
       p99Ms: p99,
       cpuMs,
+      valid: r.validity.valid,
     };
   },
   async autocannon(url: string, args: string): Promise<GeneratorRun> {

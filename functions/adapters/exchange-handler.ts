@@ -37,19 +37,22 @@ export interface HandlerLane {
   takeNewConnection(): ConnectionTiming | undefined;
   /** Marks the start of a response on the current socket (see InterimResponseFilter). */
   expectResponse(): void;
+  /** When the bytes undici is parsing became readable (see pollTime), or -1 when not seen since the write. */
+  readAt(): number;
   /** Sends the same request again on a fresh connection, later (never from inside undici's callbacks). */
   resend(handler: ExchangeHandler): void;
   connectFailed(errorClass: ErrorClass, message: string): void;
   /** Drops the current connection (a connect that overran its deadline has no abort handle in undici). */
   reset(): void;
+  /** The handler has its outcome: the lane has it reported (see ExchangeHandler.report), later. */
   settled(handler: ExchangeHandler): void;
 }
 
 /**
  * undici's legacy dispatch handler for one request: the shape Client calls natively, so nothing wraps it per
- * request. It reports through `onDone` on a microtask, never from inside undici's callbacks: an engine sends
- * its next request from onDone, and re-entering undici from its own error path breaks its invariants
- * (`assert(client[kSize] === 0)` in the connect-error handler).
+ * request. Its lane reports it through `onDone` on a microtask (see SettledQueue), never from inside undici's
+ * callbacks: an engine sends its next request from onDone, and re-entering undici from its own error path breaks
+ * its invariants (`assert(client[kSize] === 0)` in the connect-error handler).
  */
 export class ExchangeHandler implements Exchange {
   status = 0;
@@ -115,7 +118,7 @@ export class ExchangeHandler implements Exchange {
     // Interim responses (1xx) are not the answer; the final one follows on the same exchange.
     if (status < 200) return true;
     this.status = status;
-    this.headersMs = performance.now();
+    this.headersMs = this.readTime();
     if (this.writtenMs >= 0) this.phases.ttfbMs = this.headersMs - this.writtenMs;
     if (this.request.captureHeaders) {
       const headers: Record<string, string> = {};
@@ -143,10 +146,20 @@ export class ExchangeHandler implements Exchange {
   }
 
   onComplete(): void {
-    const now = performance.now();
+    const now = this.readTime();
     if (this.headersMs >= 0) this.phases.downloadMs = now - this.headersMs;
     if (this.chunks !== undefined) this.body = Buffer.concat(this.chunks).toString('utf8');
     this.settle(now);
+  }
+
+  /**
+   * When the bytes being parsed arrived, as near the socket as undici allows: the poll that returned them, not
+   * the moment the loop got round to parsing them (see pollTime). Now, when no read was timed since the write.
+   */
+  private readTime(): number {
+    const read = this.lane.readAt();
+    // Never before this request's write: a poll's time is only shared with sockets that poll returned.
+    return read >= 0 ? Math.max(read, this.writtenMs) : performance.now();
   }
 
   onError(err: Error): void {
@@ -220,6 +233,42 @@ export class ExchangeHandler implements Exchange {
     this.endedMs = endedMs;
     this.chunks = undefined;
     this.lane.settled(this);
-    queueMicrotask(() => this.onDone(this));
   }
+
+  /** Hands the outcome to the engine; called once, outside undici's callbacks. */
+  report(): void {
+    this.onDone(this);
+  }
+}
+
+/**
+ * Settled exchanges waiting to be reported, drained on one microtask: outside undici's callbacks, as soon as the
+ * current one returns, and without a closure allocated per request. One per transport.
+ */
+export class SettledQueue {
+  private readonly queue: ExchangeHandler[] = [];
+  private head = 0;
+  private scheduled = false;
+
+  add(handler: ExchangeHandler): void {
+    this.queue.push(handler);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    try {
+      // An onDone may settle more (a send that fails at once): they are reported in this same pass, in order.
+      while (this.head < this.queue.length) this.queue[this.head++]!.report();
+    } finally {
+      if (this.head < this.queue.length) queueMicrotask(this.drain);
+      else {
+        this.queue.length = 0;
+        this.head = 0;
+        this.scheduled = false;
+      }
+    }
+  };
 }

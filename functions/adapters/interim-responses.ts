@@ -11,19 +11,26 @@ const DIGIT_ONE = 0x31;
  * reads them. RFC 9110 §15.2: a client must parse 1xx responses even when it did not expect one; undici 7
  * destroys the connection on a 100 (a deliberate limitation, nodejs/undici#201), so a valid `100 Continue`
  * followed by a 200 would read as a reset. undici reads the socket only through `read()`, so that is where the
- * bytes are filtered. `expectResponse()` is called as each request is written (pipelining is 1).
+ * bytes are filtered (and timed, see pollTime). `expectResponse()` is called as each request is written
+ * (pipelining is 1).
  */
 export class InterimResponseFilter {
   private atResponseStart = false;
   private held: Buffer | undefined;
   interimResponses = 0;
 
-  constructor(socket: Socket) {
+  /** @param onRead called with each chunk undici reads, before it parses it (the reads are timed there too). */
+  constructor(socket: Socket, onRead: () => void) {
     const read = socket.read.bind(socket);
     socket.read = (size?: number) => {
-      if (!this.atResponseStart && this.held === undefined) return read(size);
+      if (!this.atResponseStart && this.held === undefined) {
+        const chunk = read(size);
+        if (chunk !== null) onRead();
+        return chunk;
+      }
       const chunk = read();
       if (chunk === null) return null;
+      onRead();
       return this.filter(chunk as Buffer);
     };
   }

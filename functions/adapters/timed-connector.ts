@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type buildConnectorType from 'undici/lib/core/connect.js';
 import buildConnector from 'undici/lib/core/connect.js';
 import { InterimResponseFilter } from './interim-responses.ts';
+import { pollTime } from './poll-clock.ts';
 
 type ConnectOptions = Parameters<ReturnType<typeof buildConnectorType>>[0];
 type ConnectCallback = (err: Error | null, socket: Socket | null) => void;
@@ -22,6 +23,8 @@ export interface ConnectionEvents {
   onAttempt(): void;
   /** A connection is up and handed to undici; requests written on it are told about it. */
   onConnection(timing: ConnectionTiming, filter: InterimResponseFilter): void;
+  /** undici reads bytes from the lane's socket that became readable at `ms` (see pollTime), before parsing them. */
+  onRead(ms: number): void;
 }
 
 /**
@@ -47,7 +50,7 @@ export class TimedConnector {
     const spare = this.spare;
     this.spare = undefined;
     if (spare !== undefined && !spare.socket.destroyed && spare.socket.readyState === 'open') {
-      const filter = new InterimResponseFilter(spare.socket);
+      const filter = this.watch(spare.socket);
       // Never synchronously inside undici's own connect call.
       queueMicrotask(() => {
         this.events.onConnection(spare.timing, filter);
@@ -61,7 +64,7 @@ export class TimedConnector {
         callback(err ?? new Error('no socket'), null);
         return;
       }
-      this.events.onConnection(timing, new InterimResponseFilter(socket));
+      this.events.onConnection(timing, this.watch(socket));
       callback(null, socket);
     });
   };
@@ -86,6 +89,11 @@ export class TimedConnector {
         resolve();
       });
     });
+  }
+
+  /** Filters interim responses out of a socket handed to undici, and times each read before undici parses it. */
+  private watch(socket: Socket): InterimResponseFilter {
+    return new InterimResponseFilter(socket, () => this.events.onRead(pollTime()));
   }
 
   destroy(): void {

@@ -12,7 +12,7 @@ import type {
   TransportOptions,
   Unreachable,
 } from '../core/transport.ts';
-import { ExchangeHandler, type HandlerLane } from './exchange-handler.ts';
+import { ExchangeHandler, type HandlerLane, SettledQueue } from './exchange-handler.ts';
 import type { InterimResponseFilter } from './interim-responses.ts';
 import { createSharedLookup } from './shared-lookup.ts';
 import { type ConnectionTiming, TimedConnector } from './timed-connector.ts';
@@ -29,6 +29,7 @@ const BACKOFF_MAX_MS = 2_000;
 interface Shared {
   /** One resolver for every lane of a load (undefined for fresh connections, which each resolve). */
   readonly lookup: ReturnType<typeof createSharedLookup> | undefined;
+  readonly settled: SettledQueue;
   closed: boolean;
   connectAttempts: number;
   staleRetries: number;
@@ -39,12 +40,17 @@ class UndiciLane implements Lane, HandlerLane {
   private client!: Client;
   private connector!: TimedConnector;
   private newConnection: ConnectionTiming | undefined;
+  /** When the current socket's latest bytes became readable (see pollTime); -1 since the last request's write. */
+  private readMs = -1;
   private filter: InterimResponseFilter | undefined;
   private failures = 0;
   private retryAt = 0;
   private lastFailure: Unreachable | undefined;
   private hold: NodeJS.Timeout | undefined;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
+  /** The request sent last and its options: the lookup per request is usually this one. */
+  private lastRequest: PreparedRequest | undefined;
+  private lastOptions: Dispatcher.DispatchOptions | undefined;
 
   constructor(
     private readonly options: TransportOptions,
@@ -68,6 +74,9 @@ class UndiciLane implements Lane, HandlerLane {
           this.lastFailure = undefined;
           this.retryAt = 0;
         },
+        onRead: (ms) => {
+          this.readMs = ms;
+        },
       },
       this.shared.lookup,
     );
@@ -90,7 +99,8 @@ class UndiciLane implements Lane, HandlerLane {
       handler.fail('aborted', 'aborted: the run ended before this request was sent');
       return;
     }
-    const wait = this.retryAt - performance.now();
+    // No clock read on the hot path: retryAt is 0 unless the last connection attempt failed.
+    const wait = this.retryAt > 0 ? this.retryAt - performance.now() : 0;
     if (wait > 0) {
       this.hold = setTimeout(() => {
         this.hold = undefined;
@@ -111,7 +121,7 @@ class UndiciLane implements Lane, HandlerLane {
       return;
     }
     const request = handler.request;
-    let opts = this.dispatchOptions.get(request);
+    let opts = request === this.lastRequest ? this.lastOptions : this.dispatchOptions.get(request);
     if (opts === undefined) {
       opts = {
         path: request.path,
@@ -123,6 +133,8 @@ class UndiciLane implements Lane, HandlerLane {
       };
       this.dispatchOptions.set(request, opts);
     }
+    this.lastRequest = request;
+    this.lastOptions = opts;
     handler.dispatched(performance.now());
     this.client.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
   }
@@ -134,7 +146,12 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   expectResponse(): void {
+    this.readMs = -1;
     this.filter?.expectResponse();
+  }
+
+  readAt(): number {
+    return this.readMs;
   }
 
   resend(handler: ExchangeHandler): void {
@@ -165,6 +182,7 @@ class UndiciLane implements Lane, HandlerLane {
 
   settled(handler: ExchangeHandler): void {
     if (this.current === handler) this.current = undefined;
+    this.shared.settled.add(handler);
   }
 
   preconnect(): Promise<void> {
@@ -189,6 +207,7 @@ class UndiciLane implements Lane, HandlerLane {
 export function createUndiciTransport(options: TransportOptions): Transport {
   const shared: Shared = {
     lookup: options.connection === 'reuse' ? createSharedLookup() : undefined,
+    settled: new SettledQueue(),
     closed: false,
     connectAttempts: 0,
     staleRetries: 0,

@@ -78,7 +78,13 @@ function judgeValidity(
   let queued = 0;
   let unsent = 0;
   let loopDelay = 0;
+  let gcTotal: number | undefined;
+  let gcMax = 0;
   for (const s of shards) {
+    if (s.generator.gcPauseMs !== undefined) {
+      gcTotal = Math.max(gcTotal ?? 0, s.generator.gcPauseMs);
+      gcMax = Math.max(gcMax, s.generator.gcPauseMaxMs ?? 0);
+    }
     sent += s.generator.sent;
     late += s.generator.lateSends;
     queued += s.generator.queuedSends;
@@ -109,6 +115,7 @@ function judgeValidity(
     queuedSends: queued,
     unsent,
     eventLoopDelayP99Ms: loopDelay,
+    ...(gcTotal === undefined ? {} : { gcPauseMs: { total: gcTotal, max: gcMax } }),
     sendLatenessMs: mergeLateness(shards),
     reasons,
   };

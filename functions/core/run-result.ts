@@ -27,6 +27,11 @@ export interface Validity {
   readonly queuedSends: number;
   readonly unsent: number;
   readonly eventLoopDelayP99Ms: number;
+  /**
+   * Garbage-collection pauses of the generator while the load ran, ms: the largest shard's sum, and the longest
+   * single pause (each one holds every exchange in flight). Absent in runs from before it was recorded.
+   */
+  readonly gcPauseMs?: { readonly total: number; readonly max: number } | undefined;
   /** Open model: how late sends left after their intended time, ms, exact across shards (none queued). */
   readonly sendLatenessMs?: { readonly p50: number; readonly p99: number; readonly max: number } | undefined;
   /** Why the run is invalid, in words; empty when valid. */

@@ -21,6 +21,38 @@ const MAX_SAMPLE_ERRORS = 5;
 /** Timeline slots per shard at most: with ~170 B per slot histogram, a shard result stays under 8 KB. */
 export const MAX_TIMELINE_SLOTS = 20;
 
+/** The fields of hdr-histogram-js's JsHistogram that its own recordValue uses (public in JS, untyped in its .d.ts). */
+interface HdrLayout {
+  readonly unitMagnitude: number;
+  readonly subBucketHalfCountMagnitude: number;
+  readonly subBucketHalfCount: number;
+  readonly countsArrayLength: number;
+  incrementCountAtIndex(index: number): void;
+  updateMinAndMax(value: number): void;
+  incrementTotalCount(): void;
+}
+
+/**
+ * Records a whole number of µs (1 … HIGHEST_TRACKABLE_US) exactly as `histogram.recordValue` does, with the bucket
+ * found by integer bit operations instead of the library's Math.log2 and Math.pow: ~10× cheaper, and the hot path
+ * records up to four values per request. Every value below 2^32 (the trackable range) lands in the same bucket.
+ */
+export function recordMicros(histogram: Histogram, value: number): void {
+  const h = histogram as unknown as HdrLayout;
+  const bucket = Math.max(31 - Math.clz32(value) - h.subBucketHalfCountMagnitude - h.unitMagnitude, 0);
+  const index =
+    ((bucket + 1) << h.subBucketHalfCountMagnitude) +
+    (value >>> (bucket + h.unitMagnitude)) -
+    h.subBucketHalfCount;
+  if (index >= h.countsArrayLength || value < 1 || value > HIGHEST_TRACKABLE_US) {
+    histogram.recordValue(value);
+    return;
+  }
+  h.incrementCountAtIndex(index);
+  h.updateMinAndMax(value);
+  h.incrementTotalCount();
+}
+
 /** Slot width for a run expected to last `expectedMs`: 1 s, or whole seconds wide enough for 20 slots. */
 export function timelineSlotMs(expectedMs: number): number {
   return Math.max(1_000, Math.ceil(expectedMs / MAX_TIMELINE_SLOTS / 1_000) * 1_000);
@@ -90,9 +122,9 @@ export class ShardRecorder {
     }
     if (latencyUs >= 0) {
       const value = Math.min(Math.max(1, Math.round(latencyUs)), HIGHEST_TRACKABLE_US);
-      this.histogram.recordValue(value);
+      recordMicros(this.histogram, value);
       slot.histogram ??= createTimelineHistogram();
-      slot.histogram.recordValue(value);
+      recordMicros(slot.histogram, value);
     }
   }
 
@@ -117,7 +149,7 @@ export class ShardRecorder {
       histogram = createLatencyHistogram();
       this.phases[index] = histogram;
     }
-    histogram.recordValue(Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
+    recordMicros(histogram, Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
   }
 
   errorRate(): number {

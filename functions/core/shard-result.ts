@@ -100,6 +100,9 @@ export interface GeneratorHealth {
   readonly unsent: number;
   /** Event-loop delay p99 while the load ran, ms: a busy generator inflates every latency it measures. */
   readonly eventLoopDelayP99Ms: number;
+  /** Garbage-collection pauses while the load ran, ms: their sum and the longest (absent in older results). */
+  readonly gcPauseMs?: number;
+  readonly gcPauseMaxMs?: number;
   /** TCP connections started, successful or not (absent in results from before it was counted). */
   readonly connectAttempts?: number;
   /** Idempotent requests sent again because the server had closed their kept-alive connection. */

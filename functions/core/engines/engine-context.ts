@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CompiledAssertions } from '../assertions.ts';
 import { createLatencyHistogram, HIGHEST_TRACKABLE_US } from '../histogram.ts';
-import type { ShardRecorder } from '../shard-recorder.ts';
+import { recordMicros, type ShardRecorder } from '../shard-recorder.ts';
 import type { AbortSpec } from '../suite/schema.ts';
 import type { Exchange, PreparedRequest, Transport, Unreachable } from '../transport.ts';
 
@@ -70,7 +70,7 @@ export class EngineContext {
   }
 
   recordSendLateness(ms: number): void {
-    this.sendLateness.recordValue(Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
+    recordMicros(this.sendLateness, Math.min(Math.max(1, Math.round(ms * 1000)), HIGHEST_TRACKABLE_US));
   }
 
   /**

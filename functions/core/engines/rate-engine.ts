@@ -8,10 +8,19 @@ type RateLoad = Extract<ResolvedLoad, { kind: 'rate' }>;
 
 /**
  * A timer fires up to a few ms late (libuv counts whole ms, and the loop may be busy when it is due): the engine
- * wakes this much before an arrival and polls the clock for the rest, so sends leave on time. The cost is CPU
- * spent polling for up to this long before each arrival (see README, rate mode).
+ * wakes this much before an arrival and waits the rest precisely, so sends leave on time (see README, rate mode).
  */
 const EARLY_WAKE_MS = 1.5;
+/**
+ * The last stretch is waited in short exact sleeps (a futex wait: microsecond timers, no allocation, no CPU),
+ * yielding to the event loop between them so responses are still read within about 0.1 ms. Polling the clock
+ * instead (setImmediate, or a tight loop) allocates on every read (an Immediate, a boxed number): tens to hundreds
+ * of MB a second while waiting, and the young-generation collections that follow pause every request in flight.
+ */
+const SLEEP_SLICE_MS = 0.05;
+/** A sleep overshoots by about this much (the kernel's timer slack): the last bit is spun. */
+const SLEEP_SLACK_MS = 0.07;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 interface LaneState {
   readonly lane: Lane;
@@ -146,9 +155,19 @@ export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): 
         if (!finished) timer = setTimeout(tick, Math.min(50, Math.max(1, timeoutMs / 10)));
         return;
       }
-      const wait = origin + schedule.timeOf(next) - ctx.now();
-      if (wait > EARLY_WAKE_MS) timer = setTimeout(tick, wait - EARLY_WAKE_MS);
-      else poll = setImmediate(tick);
+      const due = origin + schedule.timeOf(next);
+      const wait = due - ctx.now();
+      if (wait > EARLY_WAKE_MS) {
+        timer = setTimeout(tick, wait - EARLY_WAKE_MS);
+        return;
+      }
+      if (wait > SLEEP_SLACK_MS) Atomics.wait(sleeper, 0, 0, Math.min(SLEEP_SLICE_MS, wait - SLEEP_SLACK_MS));
+      else {
+        while (ctx.now() < due) {
+          // The last few tens of µs, spun: see SLEEP_SLACK_MS.
+        }
+      }
+      poll = setImmediate(tick);
     };
 
     ctx.onStop(() => {

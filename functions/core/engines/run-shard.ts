@@ -15,6 +15,7 @@ import type { ShardResult } from '../shard-result.ts';
 import type { PreparedRequest, Transport, TransportFactory } from '../transport.ts';
 import { runBurst } from './burst-engine.ts';
 import { EngineContext } from './engine-context.ts';
+import { type GcPauses, watchGcPauses } from './gc-pauses.ts';
 import { runLatency } from './latency-engine.ts';
 import { runRate } from './rate-engine.ts';
 
@@ -152,6 +153,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   if (limiter) ctx.observe = (exchange, nowMs) => limiter.record(exchange, nowMs);
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
+  const gc = watchGcPauses();
+  let gcPauses: GcPauses | undefined;
 
   const onSignal = () => {
     ctx.stop('interrupted: stopped by signal');
@@ -195,6 +198,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     clearTimeout(hardDeadline);
     options.signal?.removeEventListener('abort', onSignal);
     loopDelay.disable();
+    gcPauses = await gc.stop();
     await transport.close();
   }
 
@@ -221,6 +225,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
         loopDelay.count > 0
           ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
           : 0,
+      ...(gcPauses === undefined ? {} : { gcPauseMs: gcPauses.totalMs, gcPauseMaxMs: gcPauses.maxMs }),
       ...transport.counters(),
       ...(ctx.sendLateness.totalCount > 0 ? { sendLateness: encodeHistogram(ctx.sendLateness) } : {}),
     },

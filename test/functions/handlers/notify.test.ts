@@ -87,6 +87,7 @@ beforeAll(async () => {
       request: { url: '/vault', headers: { 'x-vault-key': '${vault}' } },
       schedule: 'rate(1 minute)',
       load: { kind: 'latency', requests: 1 },
+      alert: { invalidRuns: 2 },
     } as never,
   );
   const synthesized = synthStack(input);
@@ -659,8 +660,8 @@ describe('a failing target, through the synthesized state machine and the table,
   });
 
   it('says what failed and the likely fix when a probe cannot measure', async () => {
-    // alert.missedRuns (3) invalid runs in a row, as the cannot-measure alarm needs.
-    for (let i = 0; i < 3; i++) expect((await run('vault')).verdict).toBe('invalid');
+    // alert.invalidRuns (2) invalid runs in a row, as the cannot-measure alarm needs before it goes into ALARM.
+    for (let i = 0; i < 2; i++) expect((await run('vault')).verdict).toBe('invalid');
 
     await notifier()(
       stateChange(
@@ -673,7 +674,7 @@ describe('a failing target, through the synthesized state machine and the table,
     );
 
     const { input, message } = published();
-    expect(input.Subject).toBe('CANNOT MEASURE prod/vault: 3 invalid runs in a row');
+    expect(input.Subject).toBe('CANNOT MEASURE prod/vault: 2 invalid runs in a row');
     expect(message.email).toContain('Latest run: 0 requests, INVALID, no request completed.');
     expect(message.email).not.toContain('- no shard reported');
     expect(message.email).toContain('AccessDeniedException');

@@ -377,10 +377,9 @@ function probeMessage(
       if (flap?.okAt) {
         kind = 'flapping';
         const back = formatSpan(alarmTime(input.event.detail.state.timestamp) - Date.parse(flap.okAt));
-        subject =
-          subject
-            .replace(/^BREACH /, 'FLAPPING ')
-            .replace(/ \((alarm at )?\d+ of \d+ (runs|periods)\)$/, '') + ` again ${back} after OK`;
+        subject = `${subject
+          .replace(/^BREACH /, 'FLAPPING ')
+          .replace(/ \((alarm at )?\d+ of \d+ (runs|periods)\)$/, '')} again ${back} after OK`;
         head = [
           `FLAPPING: ${label} is breaching again ${back} after its alarm went back to OK, before alert.recoverAfter (${runsText(probe.alert.recoverAfter ?? 2, 'passing run')}) announced a recovery: the same incident continues (opened ${formatInstant(Date.parse(flap.next.openedAt))}, ${flap.next.flaps === 1 ? 'its first flap' : `flap ${flap.next.flaps}`}). Further flaps of this incident are counted, not sent.`,
           ...head,

@@ -2,6 +2,7 @@ import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime } from '../core/notify/alarm-event.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import { formatInstant } from '../core/notify/figures.ts';
+import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
 import { type IncidentState, nextIncident } from '../core/notify/incident.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { recoveryProgress } from '../core/notify/recovery.ts';
@@ -50,7 +51,7 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
     return undefined;
   });
   const incident = nextIncident(previous, event);
-  const render = (missing?: string) =>
+  const render = (missing?: MissingRuns) =>
     renderNotification({
       incident,
       event,

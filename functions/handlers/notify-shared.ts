@@ -10,7 +10,7 @@ import type { KillSwitchState } from '../adapters/kill-switch.ts';
 import { publishNotification } from '../adapters/sns-publisher.ts';
 import type { DeployedNames, DeployedSuite } from '../core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../core/notify/alarm-event.ts';
-import { heartbeatVerdict } from '../core/notify/heartbeat-due.ts';
+import { heartbeatVerdict, type MissingRuns } from '../core/notify/heartbeat-due.ts';
 import type { IncidentState } from '../core/notify/incident.ts';
 import { maintenanceAt } from '../core/notify/maintenance.ts';
 import type { Notification } from '../core/notify/notification.ts';
@@ -143,7 +143,7 @@ export async function heartbeatHold(
   alarmName: string,
   nowMs: number,
   runs: ProbeRuns,
-): Promise<{ readonly hold?: Hold; readonly missing?: string }> {
+): Promise<{ readonly hold?: Hold; readonly missing?: MissingRuns }> {
   // Runs that could not be read are no reason to hold a page.
   if (runs.runsUnavailable !== undefined) return {};
   const deployedMs = await alarmConfiguredAt(scope.deps.cloudWatch, alarmName, (message, details) =>

@@ -1,5 +1,6 @@
 import { systemAlarmName } from '../core/cloud/deployed-suite.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
+import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
 import { type IncidentState, isOpen } from '../core/notify/incident.ts';
 import { renderNotification } from '../core/notify/notification.ts';
 import { endedSilences, type Silence } from '../core/notify/silence.ts';
@@ -167,7 +168,7 @@ async function recheck(
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
   const runs = await readRuns(scope, probe, nowMs);
   let held = await silenceHold(scope, probe.id, nowMs);
-  let missing: string | undefined;
+  let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
     const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs);
     held = heartbeat.hold;

@@ -15,14 +15,56 @@ export function formatPercent(fraction: number): string {
   return `${+pct.toFixed(digits)} %`;
 }
 
+/** A check's value in its metric's unit: "errorRate" and "steps.<step>.errorRate" are fractions, latencies ms. */
 export function formatValue(metric: string, value: number): string {
-  if (metric === 'errorRate') return formatPercent(value);
+  if (metric === 'errorRate' || metric.endsWith('.errorRate')) return formatPercent(value);
   if (metric === 'throughputRps') return `${+value.toFixed(1)} req/s`;
   return formatMillis(value);
 }
 
-/** "p99 812 ms > 400 ms", "errorRate 100 % > 1 %", "minThroughput 80 req/s < 100 req/s". */
+/** "+11 %", "-3 %": a change against a baseline. */
+function formatChange(relative: number): string {
+  const pct = relative * 100;
+  return `${pct >= 0 ? '+' : ''}${+pct.toFixed(Math.abs(pct) >= 10 ? 0 : 1)} %`;
+}
+
+/**
+ * A regression check: the change against the baseline, and which of its three conditions (relative limit,
+ * minDelta, U test) held, so a check above its relative limit that still passed says why it passed.
+ */
+function describeRegression(check: SlaCheck, figures: NonNullable<SlaCheck['regression']>): string {
+  if (figures.unjudged !== undefined || check.observed === null || figures.baselineMs === null) {
+    return `${check.name} not judged (${figures.unjudged ?? 'nothing measured'})`;
+  }
+  const observed = formatMillis(check.observed);
+  const change = `${figures.relative === null ? '' : `${formatChange(figures.relative)} `}vs baseline ${formatMillis(figures.baselineMs)}`;
+  const test = figures.test;
+  const pValue = test ? `p=${+test.pValue.toPrecision(2)}` : 'no U test';
+  if (!check.passed)
+    return `${check.name} ${observed} > ${formatMillis(check.threshold)} (${change}, ${pValue})`;
+  const within = (figures.relative ?? 0) <= figures.allowedRelative;
+  if (within) return `${check.name} ${observed} <= ${formatMillis(check.threshold)} (${change})`;
+  const held: string[] = [];
+  if ((figures.absoluteMs ?? 0) <= figures.minDeltaMs) {
+    held.push(
+      `rise ${formatMillis(figures.absoluteMs ?? 0)} not above minDelta ${formatMillis(figures.minDeltaMs)}`,
+    );
+  }
+  if (test === null || test.pValue >= test.alpha) held.push(`not significant: ${pValue}`);
+  return `${check.name} ${observed} (${change}, ${held.join(', ') || 'passed'})`;
+}
+
+/**
+ * "p99 812 ms > 400 ms", "errorRate 100 % > 1 %", "minThroughput 80 req/s < 100 req/s",
+ * "steps.login.errorRate 50 % > 1 %", "rateLimit not compliant", "regression.p95 80 ms (+11 % vs baseline 72 ms,
+ * not significant: p=0.2)". Each in its metric's unit (functions/core/sla.ts).
+ */
 export function describeCheck(check: SlaCheck): string {
+  if (check.regression !== undefined) return describeRegression(check, check.regression);
+  // The limiter's verdict is one yes/no (1 = compliant); its reasons are in the run's rateLimit figures.
+  if (check.metric === 'rateLimit.compliant') {
+    return `${check.name} ${check.passed ? 'compliant' : 'not compliant (the limiter did not keep to its limit)'}`;
+  }
   const atLeast = check.metric === 'throughputRps';
   const threshold = formatValue(check.metric, check.threshold);
   if (check.observed === null)

@@ -42,8 +42,14 @@ export function dueRuns(
   return interval ? Math.min(atMost, Math.floor((toMs - fromMs) / interval)) : 0;
 }
 
+/** The runs that were due and are missing: how many, and the sentence that says since when and by which schedule. */
+export interface MissingRuns {
+  readonly count: number;
+  readonly text: string;
+}
+
 export type HeartbeatVerdict =
-  | { readonly page: true; readonly missing: string }
+  | { readonly page: true; readonly missing: MissingRuns }
   | { readonly page: false; readonly why: string };
 
 /**
@@ -87,6 +93,9 @@ export function heartbeatVerdict(input: {
   }
   return {
     page: true,
-    missing: `Runs due and missing: ${missed} ${after} (${schedule}; the newest due run is given one interval to finish).`,
+    missing: {
+      count: missed,
+      text: `Runs due and missing: ${missed} ${after} (${schedule}; the newest due run is given one interval to finish).`,
+    },
   };
 }

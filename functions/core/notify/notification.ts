@@ -1,3 +1,4 @@
+import { invalidRunsToAlarm } from '../cloud/alert-policy.ts';
 import type { DeployedNames } from '../cloud/deployed-suite.ts';
 import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
@@ -7,6 +8,7 @@ import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
 import type { AlarmSubject } from './alarm-subject.ts';
 import { type ConsoleLinks, consoleLinks } from './console-links.ts';
 import { describeCheck, formatInstant, formatMillis, formatPercent, formatSpan } from './figures.ts';
+import type { MissingRuns } from './heartbeat-due.ts';
 import type { IncidentStep } from './incident.ts';
 import { likelyFix } from './likely-fix.ts';
 
@@ -66,7 +68,7 @@ export interface NotificationInput {
   /** For a recovery announced after alert.recoverAfter passing runs: when CloudWatch said OK, and the runs. */
   readonly recovery?: { readonly okAt: string; readonly passing: number } | undefined;
   /** For a heartbeat page: the runs that were due and are missing (see heartbeatVerdict). */
-  readonly missing?: string | undefined;
+  readonly missing?: MissingRuns | undefined;
 }
 
 /** SNS subjects must be under 100 characters. */
@@ -144,6 +146,8 @@ export function runFigures(run: RunResult): string {
     run.latencyMs.max > 0
       ? `, p50 ${formatMillis(run.latencyMs.p50)}, p95 ${formatMillis(run.latencyMs.p95)}, p99 ${formatMillis(run.latencyMs.p99)}`
       : ', no response completed';
+  // Without a request there is no rate: "errorRate 0 %" would read as healthy.
+  if (total === 0) return `0 requests, ${validity}, no request completed`;
   return `${total} requests (${ok} ok, ${failed} failed), ${validity}${latency}, errorRate ${formatPercent(run.errorRate)}`;
 }
 
@@ -156,15 +160,30 @@ export function errorLines(run: RunResult): string[] {
   return [`Errors: ${counts.map(([name, n]) => `${name} ${n}`).join(', ')}`, ...samples];
 }
 
-/** The phases of the latest run against the good one: where the time went, and whether that moved. */
-function phaseLine(run: RunResult, good: RunResult | undefined): string[] {
+/** A phase "moved" when its p95 rose by both this share and PHASE_RISE_MS over the previous good run's. */
+export const PHASE_RISE_SHARE = 0.5;
+export const PHASE_RISE_MS = 5;
+const PHASE_RULE = `+${PHASE_RISE_SHARE * 100} % and +${PHASE_RISE_MS} ms p95 vs the previous good run`;
+
+/**
+ * Where the time went: only the phases whose p95 rose noticeably against the good run (a phase that got faster
+ * or barely moved says nothing about the breach). Without a good run there is nothing to compare.
+ */
+export function phaseLine(run: RunResult, good: RunResult | undefined): string[] {
   const phases = Object.entries(run.phasesMs ?? {});
-  if (phases.length === 0) return [];
-  const parts = phases.map(([name, summary]) => {
-    const was = good?.phasesMs?.[name as keyof NonNullable<RunResult['phasesMs']>];
-    return `${name} ${formatMillis(summary!.p95)}${was ? ` (was ${formatMillis(was.p95)})` : ''}`;
+  if (phases.length === 0 || good?.phasesMs === undefined) return [];
+  const rose = phases.flatMap(([name, summary]) => {
+    const was = good.phasesMs?.[name as keyof NonNullable<RunResult['phasesMs']>];
+    if (!summary || !was) return [];
+    const now = summary.p95;
+    const moved = now - was.p95 >= PHASE_RISE_MS && now >= was.p95 * (1 + PHASE_RISE_SHARE);
+    return moved ? [`${name} ${formatMillis(now)} (was ${formatMillis(was.p95)})`] : [];
   });
-  return [`Phases p95: ${parts.join(', ')}`];
+  return [
+    rose.length > 0
+      ? `Phases that rose (${PHASE_RULE}): ${rose.join(', ')}`
+      : `Phases: unchanged (none rose by ${PHASE_RULE})`,
+  ];
 }
 
 function previousGood(runs: readonly RunResult[], windowMs: number | undefined): string {
@@ -220,7 +239,15 @@ function probeMessage(
   let body: string[] = [];
   let about: RunResult | undefined;
   const since = input.event.detail.previousState.timestamp;
-  const lasted = formatSpan(alarmTime(input.event.detail.state.timestamp) - alarmTime(since));
+  const alarmAt = alarmTime(input.event.detail.state.timestamp);
+  const lasted = formatSpan(alarmAt - alarmTime(since));
+  // One start for one incident, in the email and the SMS alike: its first bad run when the stored runs show
+  // it (labelled so), else the alarm's own time.
+  let start: { readonly atMs: number; readonly what: string } | undefined;
+  const startText = () =>
+    start
+      ? `since ${formatInstant(start.atMs)} (${start.what}), alarm at ${formatInstant(alarmAt)}`
+      : `alarm at ${formatInstant(alarmAt)}`;
 
   if (check === 'cannot-measure') {
     const streak = runs.findIndex((r) => r.validity.valid);
@@ -228,11 +255,18 @@ function probeMessage(
     about = opened ? invalid[0] : runs[0];
     if (opened) {
       kind = 'cannot-measure';
-      const reasons = [...new Set(invalid.slice(0, 3).flatMap((r) => r.validity.reasons))];
+      const reasons = withoutRepeats([...new Set(invalid.slice(0, 3).flatMap((r) => r.validity.reasons))]);
       const first = invalid.at(-1);
-      subject = `CANNOT MEASURE ${who(probe)}: ${runsText(invalid.length, 'invalid run')} in a row`;
+      if (first) start = { atMs: Date.parse(first.startedAt), what: 'first invalid run' };
+      const needed = invalidRunsToAlarm(probe);
+      // The stored runs may lag what CloudWatch counted (a run still being stored): then say both, never less.
+      const count =
+        invalid.length >= needed
+          ? `${runsText(invalid.length, 'invalid run')} in a row`
+          : `invalid runs (the alarm pages at ${needed} in a row)`;
+      subject = `CANNOT MEASURE ${who(probe)}: ${count}`;
       head = [
-        `CANNOT MEASURE: ${label} could not measure its target in its last ${runsText(invalid.length, 'run')}${first ? `, since ${formatInstant(Date.parse(first.startedAt))}` : ''}; its SLA is not being watched.`,
+        `CANNOT MEASURE: ${label} could not measure its target in its last ${runsText(invalid.length, 'stored run')} (the alarm pages at ${needed} invalid runs in a row), ${startText()}; its SLA is not being watched.`,
         request,
       ];
       body = [
@@ -257,16 +291,20 @@ function probeMessage(
     about = last;
     if (opened) {
       kind = 'no-runs';
-      subject = `NO RUNS ${who(probe)}: none in the last ${probe.alert.missedRuns} periods of ${every}`;
+      // Once the due runs are counted (heartbeatVerdict), subject and head say that count, as the body does.
+      const none = input.missing
+        ? `${runsText(input.missing.count, 'due run')} missing`
+        : `none in the last ${probe.alert.missedRuns} periods of ${every}`;
+      subject = `NO RUNS ${who(probe)}: ${none}`;
       head = [
-        `NO RUNS: ${label} has not run in the last ${probe.alert.missedRuns} periods of ${every}; its SLA is not being watched.`,
+        `NO RUNS: ${label} ${input.missing ? `has ${none}` : `has not run in the last ${probe.alert.missedRuns} periods of ${every}`}; its SLA is not being watched.`,
         request,
       ];
       body = [
         last
           ? `Last stored run: ${formatInstant(Date.parse(last.startedAt))} (${last.sla.verdict}, run ${last.runId}).`
           : `No stored run${input.windowMs ? ` in the last ${formatMs(input.windowMs)}` : ''}.`,
-        ...(input.missing ? [input.missing] : []),
+        ...(input.missing ? [input.missing.text] : []),
         "Likely fix: the schedule could not start a run (the stack's schedule dead-letter queue holds the reason: throttling, a missing state machine, a role that cannot start it), or its executions fail (the state machine's failed executions name the state and error).",
       ];
     } else {
@@ -291,6 +329,7 @@ function probeMessage(
       kind = 'breach';
       const failed = about ? failedCritical(about) : [];
       const firstBreach = breaching.at(-1);
+      if (firstBreach) start = { atMs: Date.parse(firstBreach.startedAt), what: 'first breaching run' };
       if (percentile !== undefined) {
         const step = stepAlarm?.[1];
         const threshold =
@@ -300,15 +339,25 @@ function probeMessage(
         const figure = observed === undefined ? 'above' : `${formatMillis(observed)} >`;
         subject = `BREACH ${who(probe)}${step === undefined ? '' : ` ${step}`} CloudWatch ${percentile} ${figure} ${formatMillis(threshold ?? 0)} (${atLeast} of ${of} periods)`;
         head = [
-          `BREACH: ${label}: CloudWatch's ${percentile} of ${whose} was above ${formatMillis(threshold ?? 0)} in ${atLeast} of the last ${of} periods${observed === undefined ? '' : ` (latest ${formatMillis(observed)})`}.`,
+          `BREACH: ${label}: CloudWatch's ${percentile} of ${whose} was above ${formatMillis(threshold ?? 0)} in ${atLeast} of the last ${of} periods${observed === undefined ? '' : ` (latest ${formatMillis(observed)})`}, ${startText()}.`,
           request,
         ];
       } else {
         const lead = failed[0] ? describeCheck(failed[0]) : 'SLA breached';
         const more = failed.length > 1 ? ` +${failed.length - 1}` : '';
-        subject = `BREACH ${who(probe)} ${lead.replace(' (default SLA)', '')}${more} (${breaching.length || atLeast} of ${Math.max(window.length, of)} runs)`;
+        // The count is what the alarm pages on; stored runs that show fewer (one still being stored, one lost)
+        // do not make the page read as if it fired early.
+        const count =
+          breaching.length >= atLeast
+            ? `${breaching.length} of ${window.length} runs`
+            : `alarm at ${atLeast} of ${of} runs`;
+        subject = `BREACH ${who(probe)} ${lead.replace(' (default SLA)', '')}${more} (${count})`;
+        const stored =
+          breaching.length >= atLeast
+            ? ''
+            : ` CloudWatch counted at least ${atLeast}; the stored runs show fewer (a run may still be being stored).`;
         head = [
-          `BREACH: ${label} broke its SLA in ${breaching.length} of its last ${window.length} valid runs (the alarm pages at ${atLeast} of ${of})${firstBreach ? `, since ${formatInstant(Date.parse(firstBreach.startedAt))}` : ''}.`,
+          `BREACH: ${label} broke its SLA in ${breaching.length} of its last ${window.length} valid runs (the alarm pages at ${atLeast} of ${of}), ${startText()}.${stored}`,
           request,
         ];
       }
@@ -328,9 +377,9 @@ function probeMessage(
       if (flap?.okAt) {
         kind = 'flapping';
         const back = formatSpan(alarmTime(input.event.detail.state.timestamp) - Date.parse(flap.okAt));
-        subject =
-          subject.replace(/^BREACH /, 'FLAPPING ').replace(/ \(\d+ of \d+ (runs|periods)\)$/, '') +
-          ` again ${back} after OK`;
+        subject = `${subject
+          .replace(/^BREACH /, 'FLAPPING ')
+          .replace(/ \((alarm at )?\d+ of \d+ (runs|periods)\)$/, '')} again ${back} after OK`;
         head = [
           `FLAPPING: ${label} is breaching again ${back} after its alarm went back to OK, before alert.recoverAfter (${runsText(probe.alert.recoverAfter ?? 2, 'passing run')}) announced a recovery: the same incident continues (opened ${formatInstant(Date.parse(flap.next.openedAt))}, ${flap.next.flaps === 1 ? 'its first flap' : `flap ${flap.next.flaps}`}). Further flaps of this incident are counted, not sent.`,
           ...head,
@@ -366,9 +415,9 @@ function probeMessage(
       ];
     }
   }
-  // The suite's file is not known here; the rest of the command is.
+  // The deployed suite does not know its source file; `perfprobe runs` finds the table from the stack outputs.
   const command = input.table
-    ? `perfprobe runs <suite.ts> --env ${probe.environment} --probe ${probe.id} --table ${input.table} --region ${input.event.region}`
+    ? `perfprobe runs <your suite file> --env ${probe.environment} --probe ${probe.id} --region ${input.event.region}`
     : undefined;
   const text = [
     ...head,
@@ -379,7 +428,11 @@ function probeMessage(
     ...linkLines(links, probe.runbook, dedupKey, command),
   ].join('\n');
   const asciiSubject = fitSubject(subject, who(probe));
-  const sinceText = opened ? ` Since ${formatInstant(alarmTime(input.event.detail.state.timestamp))}.` : '';
+  const sinceText = opened
+    ? start
+      ? ` Since ${formatInstant(start.atMs)} (${start.what}).`
+      : ` Alarm at ${formatInstant(alarmAt)}.`
+    : '';
   return {
     kind,
     dedupKey,
@@ -390,6 +443,15 @@ function probeMessage(
     runbook: probe.runbook,
     runId: about?.runId,
   };
+}
+
+/**
+ * A run's validity reasons without the ones another already says: "no shard reported" repeats "only 0 of N
+ * shards reported: <why>", which also says why.
+ */
+function withoutRepeats(reasons: readonly string[]): string[] {
+  const noShard = reasons.some((r) => /^only 0 of \d+ shards? reported/.test(r));
+  return reasons.filter((r) => !(noShard && r === 'no shard reported'));
 }
 
 /** The newest datapoint CloudWatch judged, from the state's reasonData JSON text. */

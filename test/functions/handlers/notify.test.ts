@@ -15,6 +15,7 @@ import { forgetKillSwitch, killSwitchState } from '../../../functions/adapters/k
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
+import { formatSpan } from '../../../functions/core/notify/figures.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
 import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
 import type { TickOutcome } from '../../../functions/handlers/notify-tick.ts';
@@ -86,6 +87,7 @@ beforeAll(async () => {
       request: { url: '/vault', headers: { 'x-vault-key': '${vault}' } },
       schedule: 'rate(1 minute)',
       load: { kind: 'latency', requests: 1 },
+      alert: { invalidRuns: 2 },
     } as never,
   );
   const synthesized = synthStack(input);
@@ -265,21 +267,28 @@ function published() {
   return { input, message, alarm: JSON.parse(message.default!) as Record<string, unknown> };
 }
 
+/** A page's minute-resolution time. */
+const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /** What varies between runs of this test (times, ids, ports, measured milliseconds), masked for snapshots. */
 function masked(text: string): string {
-  return text
-    .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
-    .replace(/<iso>#[0-9a-f]{4}\b/g, '<iso>#<silence>')
-    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<time>')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<run>')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
-    .replace(/\d+(\.\d+)? ms/g, '<n> ms');
+  return (
+    text
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<iso>')
+      .replace(/<iso>#[0-9a-f]{4}\b/g, '<iso>#<silence>')
+      .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<time>')
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<run>')
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+      .replace(/\d+(\.\d+)? ms/g, '<n> ms')
+      // Which loopback phases rose by the rule's margin is the machine's noise, not the notifier's.
+      .replace(/^Phases(:| that rose) .*$/m, 'Phases: <the phases that rose, or "unchanged">')
+  );
 }
 
 describe('a failing target, through the synthesized state machine and the table, to the page', () => {
-  // The alarm fires as the test runs: the runs it is about were stored just before (real clock).
-  const breachAt = Date.now();
-  const started = breachAt - 60_000;
+  // The alarm fires as the test runs, after the runs it is about were stored (real clock: one timeline).
+  let breachAt = Date.now();
+  let started = breachAt - 60_000;
   let dedupKey = '';
 
   it('pages a breach: the failed check with observed, threshold and units, errors, the good run, links, runbook', async () => {
@@ -288,6 +297,8 @@ describe('a failing target, through the synthesized state machine and the table,
     failing = true;
     expect((await run('login')).verdict).toBe('breach');
     expect((await run('login')).verdict).toBe('breach');
+    breachAt = Date.now();
+    started = breachAt - 60_000;
 
     const outcome = await notifier()(
       stateChange('login', 'sla', { value: 'OK', at: started }, { value: 'ALARM', at: breachAt }),
@@ -338,14 +349,23 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(email).toContain(`Runbook:   ${RUNBOOK}`);
     expect(email).toContain(
-      'From a shell: perfprobe runs <suite.ts> --env prod --probe login --table runs --region eu-west-1',
+      'From a shell: perfprobe runs <your suite file> --env prod --probe login --region eu-west-1',
+    );
+    // One start for the incident, the same in the email and the SMS: its first breaching run, labelled.
+    const first =
+      /, since (\d{4}-\d\d-\d\d \d\d:\d\d UTC) \(first breaching run\), alarm at \d{4}-.* UTC\.$/m.exec(
+        email,
+      );
+    expect(first).not.toBeNull();
+    expect(email).toMatch(
+      /^Phases(: unchanged \(none rose by | that rose \()\+50 % and \+5 ms p95 vs the previous good run/m,
     );
     expect(email).toContain(
       'Alarm:     https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/perfprobe.bank.prod.probe.login.sla',
     );
     expect(message.sms!.length).toBeLessThanOrEqual(160);
-    expect(message.sms).toMatch(
-      /^BREACH prod\/login errorRate 100 % > 0 % \(2 of 3 runs\)\. Since .* UTC\. https:\/\/runbooks/,
+    expect(message.sms).toBe(
+      `BREACH prod/login errorRate 100 % > 0 % (2 of 3 runs). Since ${first![1]} (first breaching run). ${RUNBOOK}`,
     );
     expect(masked(email)).toMatchSnapshot();
   });
@@ -417,7 +437,9 @@ describe('a failing target, through the synthesized state machine and the table,
       context,
     );
     expect((await run('login')).verdict).toBe('pass');
-    const one = await tick(okAt + 5 * 60_000);
+    // Each tick comes a minute (the probe's interval) after the run it counts, on the runs' own (real) clock:
+    // one timeline in the texts.
+    const one = await tick(Date.now() + 60_000);
     expect(one.outcomes).toEqual([
       {
         notified: false,
@@ -427,15 +449,21 @@ describe('a failing target, through the synthesized state machine and the table,
     ]);
     expect((await run('login')).verdict).toBe('pass');
 
-    const outcome = await tick(okAt + 14 * 60_000);
+    const recoveredAt = Date.now() + 60_000;
+    const outcome = await tick(recoveredAt);
 
     const { input, message, alarm } = published();
-    expect(input.Subject).toBe('RECOVERED prod/login after 14 min: errorRate 0 % <= 0 %');
+    const lasted = formatSpan(recoveredAt - breachAt);
+    expect(input.Subject).toBe(`RECOVERED prod/login after ${lasted}: errorRate 0 % <= 0 %`);
     expect(alarm).toMatchObject({ NewStateValue: 'OK', OldStateValue: 'ALARM', dedupKey });
     expect(outcome.outcomes).toEqual([expect.objectContaining({ notified: true, dedupKey })]);
     expect(message.email).toMatch(
-      /^RECOVERED: probe prod\/login \(suite bank\) is within its SLA again\. The incident lasted 14 min /,
+      new RegExp(
+        `^RECOVERED: probe prod/login \\(suite bank\\) is within its SLA again\\. The incident lasted ${lasted} \\(${at(breachAt)} to ${at(recoveredAt)}\\)\\.$`,
+        'm',
+      ),
     );
+    expect(message.email).toContain(`CloudWatch went back to OK at ${at(okAt)}; `);
     expect(message.email).toMatch(
       /^CloudWatch went back to OK at .* UTC; 2 passing runs since \(alert\.recoverAfter 2\), so the recovery holds \(it flapped once before\)\.$/m,
     );
@@ -453,15 +481,17 @@ describe('a failing target, through the synthesized state machine and the table,
       endsAt: new Date(start + 3_600_000).toISOString(),
     });
     failing = true;
+    // Two breaching runs, as the alarm (2 of 3) needs before it goes into ALARM.
     expect((await run('login')).verdict).toBe('breach');
-    const at = Date.now();
+    expect((await run('login')).verdict).toBe('breach');
+    const alarmAt = Date.now();
 
     const held = await notifier()(
-      stateChange('login', 'sla', { value: 'OK', at: at - 60_000 }, { value: 'ALARM', at }),
+      stateChange('login', 'sla', { value: 'OK', at: alarmAt - 60_000 }, { value: 'ALARM', at: alarmAt }),
       context,
     );
     failing = false;
-    const during = await tick(at + 1_000);
+    const during = await tick(alarmAt + 1_000);
     // Ended after 10 minutes (`perfprobe silence --end`); the next tick sums it up.
     await silences.end('prod', silence.id, new Date(start + 600_000));
     const summary = await tick(start + 600_000 + 1_000);
@@ -476,7 +506,7 @@ describe('a failing target, through the synthesized state machine and the table,
     });
     expect(during.outcomes).toEqual([expect.objectContaining({ notified: false })]);
     const { input, message, alarm } = published();
-    const opened = `perfprobe.bank.prod.probe.login.sla@${new Date(at).toISOString()}`;
+    const opened = `perfprobe.bank.prod.probe.login.sla@${new Date(alarmAt).toISOString()}`;
     expect(input).toEqual({
       TopicArn: TOPIC,
       Subject: 'SILENCE ENDED prod/login: 1 page held, 1 still open',
@@ -489,7 +519,10 @@ describe('a failing target, through the synthesized state machine and the table,
       dedupKey: opened,
       perfprobe: { kind: 'silence-ended' },
     });
-    expect(message.email).toContain('  - login: 1 run, 1 breached, 0 invalid');
+    expect(message.email).toContain('  - login: 2 runs, 2 breached, 0 invalid');
+    expect(message.email).toMatch(
+      /^ {2}- \d{4}-.* UTC BREACH prod\/login errorRate 100 % > 0 % \(2 of 3 runs\)$/m,
+    );
     expect(message.email).toContain('Still open, so this message pages: probe.login.sla (since ');
     expect(masked(message.email!)).toMatchSnapshot();
     // One summary: the next tick neither repeats it nor pages the incident it told about.
@@ -554,7 +587,9 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     const { input, message, alarm } = published();
     expect(office(due)).toEqual([expect.objectContaining({ notified: true })]);
-    expect(input.Subject).toBe('NO RUNS prod/office: none in the last 3 periods of 15m');
+    // The count the body gives (due runs missing since the deploy), not the heartbeat's periods.
+    expect(input.Subject).toBe('NO RUNS prod/office: 2 due runs missing');
+    expect(message.email).toMatch(/^NO RUNS: probe prod\/office \(suite bank\) has 2 due runs missing; /);
     expect(alarm).toMatchObject({
       NewStateValue: 'ALARM',
       dedupKey: `${alarmName}@2025-01-03T17:30:00.000Z`,
@@ -625,8 +660,8 @@ describe('a failing target, through the synthesized state machine and the table,
   });
 
   it('says what failed and the likely fix when a probe cannot measure', async () => {
-    const output = await run('vault');
-    expect(output.verdict).toBe('invalid');
+    // alert.invalidRuns (2) invalid runs in a row, as the cannot-measure alarm needs before it goes into ALARM.
+    for (let i = 0; i < 2; i++) expect((await run('vault')).verdict).toBe('invalid');
 
     await notifier()(
       stateChange(
@@ -639,7 +674,9 @@ describe('a failing target, through the synthesized state machine and the table,
     );
 
     const { input, message } = published();
-    expect(input.Subject).toBe('CANNOT MEASURE prod/vault: 1 invalid run in a row');
+    expect(input.Subject).toBe('CANNOT MEASURE prod/vault: 2 invalid runs in a row');
+    expect(message.email).toContain('Latest run: 0 requests, INVALID, no request completed.');
+    expect(message.email).not.toContain('- no shard reported');
     expect(message.email).toContain('AccessDeniedException');
     expect(message.email).toContain(
       "Likely fix: the worker cannot read a secret its request uses: grant its role the read (and kms:Decrypt on the secret's key, declared as #kms= in the suite), or fix the reference, then redeploy.",

@@ -6,7 +6,12 @@ import { describeCheck, formatSpan } from '../../../../functions/core/notify/fig
 import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
 import { maintenanceAt } from '../../../../functions/core/notify/maintenance.ts';
-import { renderNotification, SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
+import {
+  phaseLine,
+  renderNotification,
+  runFigures,
+  SUBJECT_MAX,
+} from '../../../../functions/core/notify/notification.ts';
 import { activeSilence } from '../../../../functions/core/notify/silence.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
@@ -96,7 +101,7 @@ describe('the notification of an alarm state change', () => {
       'BREACH test/pay settled-eu CloudWatch p99.9 above 1500 ms (2 of 3 periods)',
     );
     expect(decision.notification.text).toContain(
-      'CloudWatch\'s p99.9 of step "settled-eu" was above 1500 ms in 2 of the last 3 periods.',
+      'CloudWatch\'s p99.9 of step "settled-eu" was above 1500 ms in 2 of the last 3 periods, alarm at 2026-11-30 03:12 UTC.',
     );
   });
 
@@ -113,11 +118,109 @@ describe('the notification of an alarm state change', () => {
     if (!decision.notify) throw new Error(decision.why);
     expect(decision.notification.subject).toBe('BREACH test/login errorRate 50 % > 1 % (2 of 3 runs)');
     expect(decision.notification.text).toContain('broke its SLA in 2 of its last 3 valid runs');
-    expect(decision.notification.text).toContain('since 2026-11-30 03:07 UTC');
+    // One start for the incident in every format: its first breaching run, labelled, and the alarm's time.
+    expect(decision.notification.text).toContain(
+      'since 2026-11-30 03:07 UTC (first breaching run), alarm at 2026-11-30 03:12 UTC.',
+    );
+    expect(decision.notification.sms).toBe(
+      'BREACH test/login errorRate 50 % > 1 % (2 of 3 runs). Since 2026-11-30 03:07 UTC (first breaching run).',
+    );
     expect(decision.notification.text).toContain('Previous good run: 2026-11-30 03:08 UTC');
     expect(decision.notification.dedupKey).toBe(
       `${names.alarmPrefix}probe.login.sla@2026-11-30T03:12:30.000Z`,
     );
+  });
+
+  it('says the count the alarm pages on when the stored runs show fewer breaching runs than it needs', () => {
+    const probe = probeFor('https://api.example.com', { id: 'login' });
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.login.sla`, 'OK', 'ALARM'),
+      names,
+      subject: { kind: 'probe', probeId: 'login', check: 'sla' },
+      probe,
+      runs: [run('login', 0.5, 9), run('login', 0, 8), run('login', 0, 7)],
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe(
+      'BREACH test/login errorRate 50 % > 1 % (alarm at 2 of 3 runs)',
+    );
+    expect(decision.notification.text).toContain(
+      'broke its SLA in 1 of its last 3 valid runs (the alarm pages at 2 of 3), since 2026-11-30 03:09 UTC (first breaching run), alarm at 2026-11-30 03:12 UTC. CloudWatch counted at least 2; the stored runs show fewer',
+    );
+  });
+
+  it('says a cannot-measure incident once per cause, with the count its alarm pages on and no 0 % error rate', () => {
+    const probe = probeFor('https://api.example.com', { id: 'vault', alert: { invalidRuns: 2 } });
+    const invalid = (minute: number): RunResult => {
+      const base = run('vault', 0, minute);
+      return {
+        ...base,
+        requests: { total: 0, ok: 0, failed: 0 },
+        validity: {
+          ...base.validity,
+          valid: false,
+          reasons: [
+            'only 0 of 1 shards reported: worker error SecretResolutionError: denied',
+            'no shard reported',
+          ],
+        },
+      };
+    };
+    const render = (runs: RunResult[]) => {
+      const decision = renderNotification({
+        event: event(`${names.alarmPrefix}probe.vault.cannot-measure`, 'OK', 'ALARM'),
+        names,
+        subject: { kind: 'probe', probeId: 'vault', check: 'cannot-measure' },
+        probe,
+        runs,
+        table: 'runs',
+      });
+      if (!decision.notify) throw new Error(decision.why);
+      return decision.notification;
+    };
+
+    const page = render([invalid(9), invalid(8), run('vault', 0, 7)]);
+    const lagging = render([invalid(9), run('vault', 0, 8)]);
+
+    expect(page.subject).toBe('CANNOT MEASURE test/vault: 2 invalid runs in a row');
+    expect(page.text).toContain(
+      '  - only 0 of 1 shards reported: worker error SecretResolutionError: denied\n',
+    );
+    expect(page.text).not.toContain('no shard reported');
+    expect(page.text).toContain('Latest run: 0 requests, INVALID, no request completed.');
+    expect(page.text).toContain(
+      'since 2026-11-30 03:08 UTC (first invalid run), alarm at 2026-11-30 03:12 UTC',
+    );
+    expect(page.sms).toMatch(
+      /^CANNOT MEASURE test\/vault: 2 invalid runs in a row\. Since 2026-11-30 03:08 UTC \(first invalid run\)\./,
+    );
+    expect(page.text).toContain(
+      'From a shell: perfprobe runs <your suite file> --env test --probe vault --region eu-west-1',
+    );
+    expect(lagging.subject).toBe('CANNOT MEASURE test/vault: invalid runs (the alarm pages at 2 in a row)');
+  });
+
+  it('gives a heartbeat page the count of due runs missing in its subject, head and body alike', () => {
+    const probe = probeFor('https://api.example.com', { id: 'office' });
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.office.heartbeat`, 'OK', 'ALARM'),
+      names,
+      subject: { kind: 'probe', probeId: 'office', check: 'heartbeat' },
+      probe,
+      runs: [],
+      missing: {
+        count: 2,
+        text: 'Runs due and missing: 2 since the deploy at 2026-11-30 03:00 UTC (rate(1 minute)).',
+      },
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe('NO RUNS test/office: 2 due runs missing');
+    expect(decision.notification.text).toMatch(
+      /^NO RUNS: probe test\/office \(suite \S+\) has 2 due runs missing; /,
+    );
+    expect(decision.notification.text).toContain('Runs due and missing: 2 since the deploy');
   });
 
   it('keys a recovery to the time its incident opened, and says how long that was', () => {
@@ -208,6 +311,105 @@ describe('figures', () => {
     expect(
       describeCheck({ ...check, name: 'p99', metric: 'latency.p99', threshold: 400, observed: null }),
     ).toBe('p99 not measured (no response completed; limit 400 ms)');
+  });
+
+  it("formats a step's error rate, the limiter's verdict and a regression in their own terms", () => {
+    const check = { severity: 'critical' as const, passed: false };
+    expect(
+      describeCheck({
+        ...check,
+        name: 'steps.login.errorRate',
+        metric: 'steps.login.errorRate',
+        threshold: 0.01,
+        observed: 0.5,
+      }),
+    ).toBe('steps.login.errorRate 50 % > 1 %');
+    expect(
+      describeCheck({
+        ...check,
+        name: 'steps.login.p95',
+        metric: 'steps.login.latency.p95',
+        threshold: 300,
+        observed: 420,
+      }),
+    ).toBe('steps.login.p95 420 ms > 300 ms');
+    const rateLimit = { ...check, name: 'rateLimit', metric: 'rateLimit.compliant', threshold: 1 };
+    expect(describeCheck({ ...rateLimit, observed: 0 })).toBe(
+      'rateLimit not compliant (the limiter did not keep to its limit)',
+    );
+    expect(describeCheck({ ...rateLimit, observed: 1, passed: true })).toBe('rateLimit compliant');
+    const figures = {
+      baselineMs: 72,
+      baselineRuns: 10,
+      source: 'last 7d',
+      relative: 80 / 72 - 1,
+      absoluteMs: 8,
+      allowedRelative: 0.1,
+      minDeltaMs: 5,
+      test: { name: 'mann-whitney-u' as const, pValue: 0.2, alpha: 0.05 },
+    };
+    const regression = {
+      ...check,
+      name: 'regression.p95',
+      metric: 'latency.p95',
+      threshold: 79.2,
+      observed: 80,
+    };
+    // Above its relative limit but passed: says which condition did not hold.
+    expect(describeCheck({ ...regression, passed: true, regression: figures })).toBe(
+      'regression.p95 80 ms (+11 % vs baseline 72 ms, not significant: p=0.2)',
+    );
+    expect(describeCheck({ ...regression, passed: true, regression: { ...figures, minDeltaMs: 10 } })).toBe(
+      'regression.p95 80 ms (+11 % vs baseline 72 ms, rise 8 ms not above minDelta 10 ms, not significant: p=0.2)',
+    );
+    expect(
+      describeCheck({
+        ...regression,
+        regression: { ...figures, test: { ...figures.test, pValue: 0.001 } },
+      }),
+    ).toBe('regression.p95 80 ms > 79.2 ms (+11 % vs baseline 72 ms, p=0.001)');
+    expect(
+      describeCheck({
+        ...regression,
+        observed: 75,
+        passed: true,
+        regression: { ...figures, relative: 75 / 72 - 1 },
+      }),
+    ).toBe('regression.p95 75 ms <= 79.2 ms (+4.2 % vs baseline 72 ms)');
+    expect(
+      describeCheck({
+        ...regression,
+        passed: true,
+        regression: { ...figures, baselineMs: null, unjudged: 'no baseline was read' },
+      }),
+    ).toBe('regression.p95 not judged (no baseline was read)');
+  });
+
+  it('lists only the phases that rose by both +50 % and +5 ms, or says they did not move', () => {
+    const phases = (connect: number, ttfb: number, download: number) =>
+      ({
+        ...run('login', 0, 1),
+        phasesMs: {
+          connect: { count: 3, p50: connect, p95: connect },
+          ttfb: { count: 3, p50: ttfb, p95: ttfb },
+          download: { count: 3, p50: download, p95: download },
+        },
+      }) as RunResult;
+    const good = phases(10, 100, 2);
+
+    expect(phaseLine(phases(4, 400, 6), good)).toEqual([
+      'Phases that rose (+50 % and +5 ms p95 vs the previous good run): ttfb 400 ms (was 100 ms)',
+    ]);
+    // download tripled but by 4 ms; connect got faster; ttfb rose 20 %: none moved.
+    expect(phaseLine(phases(4, 120, 6), good)).toEqual([
+      'Phases: unchanged (none rose by +50 % and +5 ms p95 vs the previous good run)',
+    ]);
+    expect(phaseLine(phases(4, 400, 6), undefined)).toEqual([]);
+  });
+
+  it('says "no request completed" for a run without requests, not an error rate of 0 %', () => {
+    const empty = { ...run('login', 0, 1), requests: { total: 0, ok: 0, failed: 0 } } as RunResult;
+    expect(runFigures(empty)).toBe('0 requests, valid, no request completed');
   });
 
   it('reads spans the way on-call says them', () => {

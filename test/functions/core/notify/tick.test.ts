@@ -46,8 +46,10 @@ describe('runs that were due', () => {
     expect(heartbeatVerdict({ ...input, nowMs: utc(30, 8, 14) }).page).toBe(false);
     expect(heartbeatVerdict({ ...input, nowMs: utc(30, 8, 30) })).toEqual({
       page: true,
-      missing:
-        'Runs due and missing: 2 since the last run at 2026-11-27 16:45 UTC (cron(0/15 9-17 ? * MON-FRI *) in Europe/Berlin; the newest due run is given one interval to finish).',
+      missing: {
+        count: 2,
+        text: 'Runs due and missing: 2 since the last run at 2026-11-27 16:45 UTC (cron(0/15 9-17 ? * MON-FRI *) in Europe/Berlin; the newest due run is given one interval to finish).',
+      },
     });
   });
 

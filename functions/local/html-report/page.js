@@ -39,16 +39,15 @@
   const utcDate = (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');
 
   /**
-   * The time range around the runs: uPlot's own for a single point spans 1,000 days. At least 10 minutes, centred
-   * on the runs when they are fewer or closer, plus a margin so the first and last points are not cut in half.
+   * The time range around the runs: uPlot's own for a single point spans 1,000 days. A lone run gets 5 minutes
+   * either side; several get a margin (5 %, at least 15 s) so the first and last points are not cut in half.
    */
   function runsRange(u) {
     const xs = u.data[0];
     if (xs.length === 0) return [0, 600];
     const lo = xs[0];
     const hi = xs[xs.length - 1];
-    const span = hi - lo;
-    const pad = Math.max(span * 0.04, (600 - span) / 2);
+    const pad = hi === lo ? 300 : Math.max((hi - lo) * 0.05, 15);
     return [lo - pad, hi + pad];
   }
 

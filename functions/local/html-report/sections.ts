@@ -59,6 +59,9 @@ export function table(
   return `<table>${head.length ? `<thead>${group}<tr>${th}</tr></thead>` : ''}<tbody>${body}</tbody></table>`;
 }
 
+/** A name as HTML that may break after a dot before a word ("steps.<wbr>settled.<wbr>p95"), never inside "p99.9". */
+const breakable = (name: string) => h(name).replace(/\.(?=[A-Za-z])/g, '.<wbr>');
+
 /** A flow run counts iterations (each one pass through its steps), not HTTP requests. */
 export const isFlow = (run: RunResult) => run.steps !== undefined;
 
@@ -80,7 +83,7 @@ export function checksTable(run: RunResult): string {
   return table(
     ['check', 'severity', 'threshold', 'observed', 'result'],
     run.sla.checks.map((c) => [
-      h(`${c.name}${isDefaultCheck(c) ? ' (default)' : ''}`),
+      `${breakable(c.name)}${isDefaultCheck(c) ? ' (default)' : ''}`,
       h(c.severity),
       h(formatThreshold(c)),
       h(formatObserved(c)),

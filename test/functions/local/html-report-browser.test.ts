@@ -50,7 +50,7 @@ function layoutInput(): HtmlReportInput {
       probeId,
       startedAt: SINGLE_RUN_AT,
       latenciesUs: lognormalLatencies(200, 8_000, i + 3),
-      sla: { p50: { critical: 30 }, p95: { warn: 40, critical: 400 }, minThroughput: 100 },
+      sla: { p50: { critical: 30 }, p95: { warn: 40, critical: 400 } },
     });
   const single: RunResult = {
     ...base('single', 0),
@@ -70,7 +70,7 @@ function layoutInput(): HtmlReportInput {
     sla: {
       ...flowRun.sla,
       checks: [
-        ...flowRun.sla.checks.filter((c) => c.name !== 'minThroughput'),
+        ...flowRun.sla.checks,
         {
           name: 'minThroughput',
           severity: 'critical',

@@ -40,6 +40,8 @@ export interface DistributionData {
 
 /** The run's slots: seconds since start, rates per second (slots widen on long runs), p99 null when idle. */
 export interface TimelineData {
+  /** How long the run lasted: the chart's x axis ends there, not at uPlot's default for a lone slot. */
+  readonly durationSeconds: number;
   readonly x: number[];
   readonly requestsPerSecond: number[];
   readonly errorsPerSecond: number[];
@@ -144,7 +146,13 @@ export function distributionData(
 
 export function timelineData(run: RunResult): TimelineData | null {
   if (run.timeline.length === 0) return null;
-  const t: TimelineData = { x: [], requestsPerSecond: [], errorsPerSecond: [], p99: [] };
+  const t: TimelineData = {
+    durationSeconds: run.durationMs / 1000,
+    x: [],
+    requestsPerSecond: [],
+    errorsPerSecond: [],
+    p99: [],
+  };
   for (const slot of run.timeline) {
     const width = slot.seconds > 0 ? slot.seconds : 1;
     t.x.push(slot.second);

@@ -7,6 +7,8 @@ import { escapeHtml as h, jsonForScript } from './escape.ts';
 import {
   checksTable,
   errorsSection,
+  flowHttpRequests,
+  isFlow,
   ms,
   num,
   pct,
@@ -47,25 +49,40 @@ export const DATA_ELEMENT_ID = 'perfprobe-data';
 const inlineScript = (js: string) => js.replace(/<\/(script)/gi, '<\\/$1');
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
+/**
+ * One row a probe: how many runs the window holds, then the latest run's own figures (not the window's), under a
+ * header that says so. A flow's latest run counts iterations, and says how many HTTP requests they sent.
+ */
 function summaryTable(input: HtmlReportInput): string {
   return table(
-    ['probe', 'verdict', 'runs', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
+    ['probe', 'latest verdict', 'runs in window', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
     input.probes.map((p, i) => {
       const r = p.latest;
       const latency = (v: number | undefined) =>
         h(r && hasLatency(r) && v !== undefined ? ms(v) : NOT_MEASURED);
+      const sent = !r
+        ? NOT_MEASURED
+        : isFlow(r)
+          ? `${num(r.requests.total)} iterations (${num(flowHttpRequests(r))} HTTP)`
+          : num(r.requests.total);
       return [
         `<a href="#probe-${i}">${h(p.probeId)}</a>`,
         verdictBadge(r?.sla.verdict ?? 'none'),
         h(num(p.runs.length)),
-        h(r ? num(r.requests.total) : NOT_MEASURED),
+        h(sent),
         latency(r?.latencyMs.p50),
         latency(r?.latencyMs.p95),
         latency(r?.latencyMs.p99),
         h(r ? pct(r.errorRate) : NOT_MEASURED),
       ];
     }),
-    [2, 3, 4, 5, 6, 7],
+    {
+      numeric: [2, 3, 4, 5, 6, 7],
+      groups: [
+        ['', 3],
+        ['latest run', 5],
+      ],
+    },
   );
 }
 

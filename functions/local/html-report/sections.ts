@@ -23,22 +23,59 @@ export function verdictBadge(verdict: RunResult['sla']['verdict'] | 'none'): str
     : `<span class="verdict ${verdict}">${VERDICT[verdict]}</span>`;
 }
 
-/** A table from header cells and rows of already-escaped HTML cells; numeric columns right-aligned. */
+export interface TableLayout {
+  /** Right-aligned numeric columns. */
+  readonly numeric?: readonly number[];
+  /** Columns of names that may break anywhere (long dotted check names) rather than widen the table. */
+  readonly wrap?: readonly number[];
+  /** Columns of figures kept on one line ("≤ 1000 ms"). */
+  readonly nowrap?: readonly number[];
+  /** A header row above the column heads: [label, columns spanned], already-escaped HTML. */
+  readonly groups?: readonly (readonly [string, number])[];
+}
+
+/** A table from header cells and rows of already-escaped HTML cells. */
 export function table(
   head: readonly string[],
   rows: readonly (readonly string[])[],
-  numeric: number[] = [],
+  layout: TableLayout | readonly number[] = [],
 ): string {
-  const align = (i: number) => (numeric.includes(i) ? ' class="n"' : '');
-  const th = head.map((c, i) => `<th${align(i)}>${c}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${align(i)}>${c}</td>`).join('')}</tr>`).join('');
-  return `<table>${head.length ? `<thead><tr>${th}</tr></thead>` : ''}<tbody>${body}</tbody></table>`;
+  const {
+    numeric = [],
+    wrap = [],
+    nowrap = [],
+    groups,
+  } = Array.isArray(layout) ? { numeric: layout as readonly number[] } : (layout as TableLayout);
+  const cls = (i: number) => {
+    const names = [numeric.includes(i) && 'n', wrap.includes(i) && 'name', nowrap.includes(i) && 'fig'];
+    const joined = names.filter(Boolean).join(' ');
+    return joined ? ` class="${joined}"` : '';
+  };
+  const th = head.map((c, i) => `<th${cls(i)}>${c}</th>`).join('');
+  const group = groups
+    ? `<tr>${groups.map(([label, span]) => `<th colspan="${span}" class="group">${label}</th>`).join('')}</tr>`
+    : '';
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('');
+  return `<table>${head.length ? `<thead>${group}<tr>${th}</tr></thead>` : ''}<tbody>${body}</tbody></table>`;
+}
+
+/** A name as HTML that may break after a dot before a word ("steps.<wbr>settled.<wbr>p95"), never inside "p99.9". */
+const breakable = (name: string) => h(name).replace(/\.(?=[A-Za-z])/g, '.<wbr>');
+
+/** A flow run counts iterations (each one pass through its steps), not HTTP requests. */
+export const isFlow = (run: RunResult) => run.steps !== undefined;
+
+/** The HTTP requests a flow sent: one per step run, every poll of an `until` step. */
+export function flowHttpRequests(run: RunResult): number {
+  return (run.steps ?? []).reduce((n, s) => n + (s.polls ?? s.requests.total), 0);
 }
 
 function checkResult(check: SlaCheck): string {
   if (check.regression?.unjudged) return '<span class="muted">not judged</span>';
-  if (check.passed) return '<span class="ok">pass</span>';
-  return check.severity === 'critical' ? '<span class="bad">FAIL</span>' : '<span class="warn">warn</span>';
+  if (check.passed) return '<span class="result-ok">pass</span>';
+  return check.severity === 'critical'
+    ? '<span class="result-bad">FAIL</span>'
+    : '<span class="result-warn">warn</span>';
 }
 
 export function checksTable(run: RunResult): string {
@@ -46,19 +83,20 @@ export function checksTable(run: RunResult): string {
   return table(
     ['check', 'severity', 'threshold', 'observed', 'result'],
     run.sla.checks.map((c) => [
-      h(`${c.name}${isDefaultCheck(c) ? ' (default)' : ''}`),
+      `${breakable(c.name)}${isDefaultCheck(c) ? ' (default)' : ''}`,
       h(c.severity),
       h(formatThreshold(c)),
       h(formatObserved(c)),
       checkResult(c),
     ]),
+    { wrap: [0], nowrap: [2, 3] },
   );
 }
 
 export function validityTable(run: RunResult): string {
   const v = run.validity;
   const rows: string[][] = [
-    ['valid', v.valid ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'],
+    ['valid', v.valid ? '<span class="result-ok">yes</span>' : '<span class="result-bad">no</span>'],
     ['achieved', `${h(num(v.achievedRps))} req/s`],
   ];
   if (v.intendedRps !== undefined) rows.push(['planned', `${h(num(v.intendedRps))} req/s`]);
@@ -79,6 +117,9 @@ export function validityTable(run: RunResult): string {
 }
 
 export function errorsSection(run: RunResult): string {
+  // A flow's errors and statuses are per iteration: the status of the response that ended it.
+  const of = isFlow(run) ? 'of iterations' : 'of requests';
+  const statusHead = isFlow(run) ? ['last HTTP status', 'iterations'] : ['HTTP status', 'count'];
   const classes = ERROR_CLASSES.flatMap((c) => {
     const n = run.errors[c] ?? 0;
     return n > 0 ? [[h(c), h(num(n)), h(pct(run.requests.total ? n / run.requests.total : 0))]] : [];
@@ -88,10 +129,10 @@ export function errorsSection(run: RunResult): string {
     .map(([code, n]) => [h(code), h(num(n))]);
   const parts = [
     classes.length
-      ? table(['error class', 'count', 'of requests'], classes, [1, 2])
+      ? table(['error class', 'count', of], classes, [1, 2])
       : '<p class="muted">No failed requests.</p>',
   ];
-  if (statuses.length) parts.push(table(['HTTP status', 'count'], statuses, [1]));
+  if (statuses.length) parts.push(table(statusHead, statuses, [1]));
   if (run.sampleErrors.length) {
     // Samples were redacted where they were recorded (the run's secret values never leave the shard).
     parts.push(
@@ -131,7 +172,7 @@ export function stepsTable(run: RunResult): string {
         cell(l.max),
       ];
     }),
-    [1, 2, 3, 4, 5, 6],
+    { numeric: [1, 2, 3, 4, 5, 6], wrap: [0] },
   );
 }
 
@@ -141,7 +182,10 @@ export function runFacts(run: RunResult): string {
   const latency = hasLatency(run)
     ? `p50 ${ms(l.p50)} ms, p95 ${ms(l.p95)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms`
     : 'no response completed';
+  const sent = isFlow(run)
+    ? `${num(run.requests.total)} iterations (${num(flowHttpRequests(run))} HTTP requests), ${num(run.throughputRps)} iterations/s`
+    : `${num(run.requests.total)} requests, ${num(run.throughputRps)} req/s`;
   return h(
-    `${run.kind}${run.steps ? ' flow' : ''} run ${run.runId}, started ${run.startedAt}, ${formatElapsed(run.durationMs)}: ${num(run.requests.total)} requests, ${num(run.throughputRps)} req/s, errors ${pct(run.errorRate)}; ${latency}`,
+    `${run.kind}${isFlow(run) ? ' flow' : ''} run ${run.runId}, started ${run.startedAt}, ${formatElapsed(run.durationMs)}: ${sent}, errors ${pct(run.errorRate)}; ${latency}`,
   );
 }

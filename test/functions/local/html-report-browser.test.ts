@@ -7,7 +7,10 @@ import { createFileRunStore } from '../../../functions/adapters/file-run-store.t
 import type { RunResult } from '../../../functions/core/run-result.ts';
 import { reportCommand } from '../../../functions/local/commands/report-command.ts';
 import { runCommand } from '../../../functions/local/commands/run-command.ts';
-import { renderHtmlReport } from '../../../functions/local/html-report/render-html-report.ts';
+import {
+  type HtmlReportInput,
+  renderHtmlReport,
+} from '../../../functions/local/html-report/render-html-report.ts';
 import { type Browser, launchChromium } from '../../helpers/chromium.ts';
 import { decodePng } from '../../helpers/png.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
@@ -21,6 +24,7 @@ const suitePath = join(work, 'suite.ts');
 const runPage = join(work, 'run.html');
 const reportPage = join(work, 'report.html');
 const hostilePage = join(work, 'hostile.html');
+const layoutPage = join(work, 'layout.html');
 const screenshot = join(work, 'report.png');
 const VIEWPORT = { width: 1280, height: 900 };
 const HOSTILE_ID = '</script><img src=x onerror=alert(1)>';
@@ -31,6 +35,120 @@ const quiet = () =>
       done();
     },
   }) as unknown as NodeJS.WriteStream;
+
+/** 9:02 UTC, 4:02 in New York: the one run of the layout page's first probe. */
+const SINGLE_RUN_AT = '2026-11-30T09:02:00.000Z';
+
+/**
+ * Probes the reviewers found hard to read: one run alone (trend and a 0.4 s timeline), SLA lines a few pixels
+ * apart, a flow with long check names, and every verdict.
+ */
+function layoutInput(): HtmlReportInput {
+  const base = (probeId: string, i: number) =>
+    storedRun({
+      runId: probeId,
+      probeId,
+      startedAt: SINGLE_RUN_AT,
+      latenciesUs: lognormalLatencies(200, 8_000, i + 3),
+      sla: { p50: { critical: 30 }, p95: { warn: 40, critical: 400 } },
+    });
+  const single: RunResult = {
+    ...base('single', 0),
+    durationMs: 400,
+    timeline: [{ second: 0, seconds: 1, requests: 5, errors: 0, p50: 4, p99: 9 }],
+  };
+  const withVerdict = (probeId: string, i: number, verdict: RunResult['sla']['verdict']): RunResult => {
+    const run = base(probeId, i);
+    return { ...run, sla: { ...run.sla, verdict } };
+  };
+  const long = 'steps.settlement-confirmed-by-the-ledger.p95';
+  const flowRun = withVerdict('flow', 4, 'pass');
+  // As wide as the demo's accounts-list checks: an unbreakable "minThroughput" beside figures.
+  const flow: RunResult = {
+    ...flowRun,
+    throughputRps: 590.29,
+    sla: {
+      ...flowRun.sla,
+      checks: [
+        ...flowRun.sla.checks,
+        {
+          name: 'minThroughput',
+          severity: 'critical',
+          metric: 'throughputRps',
+          threshold: 100,
+          observed: 590.29,
+          passed: true,
+        },
+        { name: long, severity: 'warn', metric: long, threshold: 400, observed: 285, passed: true },
+        { name: long, severity: 'critical', metric: long, threshold: 1000, observed: 285, passed: true },
+      ],
+    },
+  };
+  const probes = [
+    single,
+    withVerdict('warned', 1, 'warn'),
+    withVerdict('breached', 2, 'breach'),
+    withVerdict('invalid', 3, 'invalid'),
+    flow,
+  ].map((run) => ({ probeId: run.probeId, runs: [run], latest: run }));
+  return {
+    suite: 'layout',
+    environment: 'local',
+    generatedAt: SINGLE_RUN_AT,
+    probes: [...probes, { probeId: 'never-ran', runs: [], latest: undefined }],
+  };
+}
+
+/** WCAG's contrast ratio of two CSS rgb() colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, b] = css
+      .match(/\d+(\.\d+)?/g)!
+      .slice(0, 3)
+      .map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Runs in the page after INSPECT: what each chart's uPlot drew, and the page's geometry. */
+const GEOMETRY = `(() => ({
+  charts: window.perfprobeCharts.map(({ kind, u, labels }) => ({
+    kind,
+    x: [u.scales.x.min, u.scales.x.max],
+    data: u.data[0],
+    ticks: u.axes[0]._values,
+    labels,
+  })),
+  badges: [...document.querySelectorAll('.verdict')].map((b) => {
+    const style = getComputedStyle(b);
+    return { verdict: b.className, color: style.color, background: style.backgroundColor };
+  }),
+  legends: [...document.querySelectorAll('.u-legend')].map((l) => l.innerText),
+  overflows: [...document.querySelectorAll('.tables > div')].flatMap((cell) => {
+    const table = cell.querySelector('table');
+    if (!table) return [];
+    const right = table.getBoundingClientRect().right - cell.getBoundingClientRect().right;
+    return right > 0.5 || cell.scrollWidth > cell.clientWidth ? [cell.querySelector('h3').innerText] : [];
+  }),
+}))()`;
+
+interface Geometry {
+  charts: {
+    kind: string;
+    x: [number, number];
+    data: number[];
+    ticks: string[];
+    labels: { text: string; left: number; top: number; width: number; height: number }[];
+  }[];
+  badges: { verdict: string; color: string; background: string }[];
+  legends: string[];
+  overflows: string[];
+}
 
 let target: Running;
 let browser: Browser;
@@ -203,6 +321,7 @@ export default defineSuite({
       probes: [{ probeId: HOSTILE_ID, runs: [hostile], latest: hostile }],
     }),
   );
+  writeFileSync(layoutPage, renderHtmlReport(layoutInput()));
   browser = await launchChromium();
   await Promise.all([
     browser.send('Page.enable'),
@@ -210,6 +329,8 @@ export default defineSuite({
     browser.send('Log.enable'),
     browser.send('Network.enable'),
     browser.send('Emulation.setDeviceMetricsOverride', { ...VIEWPORT, deviceScaleFactor: 1, mobile: false }),
+    // Far from UTC, so an axis in the browser's local time would show.
+    browser.send('Emulation.setTimezoneOverride', { timezoneId: 'America/New_York' }),
   ]);
 }, 60_000);
 
@@ -290,5 +411,56 @@ describe('the HTML report in headless Chromium', () => {
       ['distribution', true],
       ['timeline', true],
     ]);
+  });
+
+  it('is readable: distinct AA badges, sane axes in UTC, SLA labels apart, a static legend, tables in their column', async () => {
+    const page = await visit(layoutPage);
+    const { result } = await browser.send<{ result: { value: Geometry } }>('Runtime.evaluate', {
+      expression: GEOMETRY,
+      returnByValue: true,
+    });
+    const g = result.value;
+
+    expect(page.problems).toEqual([]);
+    // Each verdict its own colour, its text at 4.5:1 or more (WCAG AA).
+    const badge = (v: string) => g.badges.find((b) => b.verdict === `verdict ${v}`)!;
+    const verdicts = ['pass', 'warn', 'breach', 'invalid', 'none'];
+    for (const v of verdicts)
+      expect(contrast(badge(v).color, badge(v).background)).toBeGreaterThanOrEqual(4.5);
+    expect(new Set(verdicts.map((v) => badge(v).background)).size).toBe(verdicts.length);
+    // One run: a trend around it (uPlot alone spans 1,000 days), ticks in UTC though the browser is in New York.
+    const [trend, , timeline] = g.charts;
+    const at = Date.parse(SINGLE_RUN_AT) / 1000;
+    expect(trend!.data).toEqual([at]);
+    expect(trend!.x[0]).toBeLessThan(at);
+    expect(trend!.x[1]).toBeGreaterThan(at);
+    expect(trend!.x[1] - trend!.x[0]).toBeLessThanOrEqual(3600);
+    expect(trend!.ticks.length).toBeGreaterThan(1);
+    expect(trend!.ticks[0]).toMatch(/^(08|09):\d\d\n30 Nov$/);
+    for (const tick of trend!.ticks.slice(1)) expect(tick).toMatch(/^(08|09):\d\d$/);
+    // A 0.4 s run's timeline spans 0.4 s, not 0-100.
+    expect(timeline!.x).toEqual([0, 0.4]);
+    // p50 ≤ 30 and p95 warn ≤ 40 are a few pixels apart on a 0-400 ms axis: their labels must not overlap.
+    const overlap = (a: Geometry['charts'][0]['labels'][0], b: typeof a) =>
+      a.left < b.left + b.width &&
+      b.left < a.left + a.width &&
+      a.top < b.top + b.height &&
+      b.top < a.top + a.height;
+    for (const chart of g.charts) {
+      for (const [i, a] of chart.labels.entries()) {
+        for (const b of chart.labels.slice(i + 1)) expect(overlap(a, b), `${a.text} / ${b.text}`).toBe(false);
+      }
+    }
+    expect(trend!.labels.map((l) => l.text)).toEqual([
+      'p50 critical ≤ 30.0 ms',
+      'p95 warn ≤ 40.0 ms',
+      'p95 critical ≤ 400 ms',
+    ]);
+    // The legend names the series; no "--" waiting for a hover.
+    expect(g.legends.length).toBeGreaterThan(0);
+    for (const legend of g.legends) expect(legend).not.toContain('--');
+    expect(g.legends[0]).toContain('p95');
+    // The flow's long check names wrap inside the SLA checks column.
+    expect(g.overflows).toEqual([]);
   });
 });

@@ -136,6 +136,7 @@ describe('chart data', () => {
     };
 
     expect(timelineData(run)).toEqual({
+      durationSeconds: 1,
       x: [0, 1],
       requestsPerSecond: [10, 10],
       errorsPerSecond: [1, 10],
@@ -179,6 +180,44 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('No run stored since 2026-11-29T07:00:00.000Z.');
     expect(html).toContain('1 invalid or unmeasured, not drawn');
     expect(html).toContain('<td>http_5xx</td><td class="n">3</td>');
+  });
+
+  it("says the summary's figures are the latest run's, beside the window's run count", () => {
+    const html = renderHtmlReport(input);
+
+    expect(html).toContain(
+      '<thead><tr><th colspan="3" class="group"></th><th colspan="5" class="group">latest run</th></tr>',
+    );
+    expect(html).toContain('<th class="n">runs in window</th><th class="n">requests</th>');
+    // payments: three runs in the window; the latest run's own requests (3,000 answered, 3 failed).
+    expect(html).toMatch(/>payments<\/a><\/td><td>.*?<\/td><td class="n">3<\/td><td class="n">3,003<\/td>/);
+  });
+
+  it("counts a flow's iterations as iterations, with the HTTP requests they sent, and its statuses per iteration", () => {
+    const step = (name: string, polls?: number) => ({
+      ...newer.steps?.[0],
+      name,
+      requests: { total: 3, ok: 3, failed: 0 },
+      errorRate: 0,
+      errors: {},
+      latencyMs: newer.latencyMs,
+      histogram: newer.histogram,
+      ...(polls === undefined ? {} : { polls }),
+    });
+    const flow: RunResult = {
+      ...newer,
+      requests: { total: 3, ok: 3, failed: 0 },
+      statusCodes: { '200': 3 },
+      errors: {},
+      steps: [step('login'), step('create'), step('confirm'), step('settled', 17)],
+    };
+
+    const html = renderHtmlReport({ ...input, probes: [{ probeId: 'pay', runs: [flow], latest: flow }] });
+
+    expect(html).toContain('<td class="n">3 iterations (26 HTTP)</td>');
+    expect(html).toContain('3 iterations (26 HTTP requests)');
+    expect(html).toContain('<th>last HTTP status</th><th class="n">iterations</th>');
+    expect(html).toContain('<td class="name">settled</td>');
   });
 
   it('draws no latency chart for a run where no response completed, and says why', () => {

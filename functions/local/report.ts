@@ -191,3 +191,27 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
   }
   return table(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l']);
 }
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+/**
+ * "127.0.0.1:8080" when every request of the run was refused by a loopback address (nothing listening there: a
+ * local service not started), else undefined. Any other failure, or a remote host, is the target's to explain.
+ */
+export function loopbackRefused(probe: ResolvedProbe, result: RunResult): string | undefined {
+  const refused = result.errors.connection_refused ?? 0;
+  if (result.requests.ok > 0 || refused === 0 || refused !== result.requests.failed) return undefined;
+  let url: URL;
+  try {
+    url = new URL(probe.request.url);
+  } catch {
+    return undefined;
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname) && !/^127\.\d+\.\d+\.\d+$/.test(url.hostname)) return undefined;
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** The line that says why every request was refused, and how the demo's API is started. */
+export function unreachableHint(addresses: readonly string[]): string {
+  return `hint: nothing is listening on ${addresses.join(', ')} (every request: connection refused): start the service there first (the demo suite's API: \`perfprobe demo-api\`, or \`npm start\` for the whole demo)`;
+}

@@ -112,7 +112,7 @@ within recoverAfter runs of a recovery); each alert is printed, and POSTed as JS
   -e, --env NAME          environment (required when the suite defines more than one)
   -p, --probe ID          watch only this probe, repeatable
       --port N            the live page on 127.0.0.1 (runs as JSON at /runs.json); 0 for any free port
-                          (default 8080)
+                          (default 8090)
       --webhook URL       POST every alert there as JSON
       --every D           run every probe this often instead of on its schedule, at least 1s (a faster
                           trial: schedules are whole minutes)
@@ -198,7 +198,7 @@ Usage:
                                           merge stored runs into a baseline for run --baseline FILE
   perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE) [--env NAME] [--probe ID]... [--since 24h]
                                           stored runs as an HTML page with charts, Markdown or JUnit XML
-  perfprobe watch <suite.ts> [--env NAME] [--port 8080] [--webhook URL] [--every D] [--store DIR]
+  perfprobe watch <suite.ts> [--env NAME] [--port 8090] [--webhook URL] [--every D] [--store DIR]
                                           each probe on its schedule until Ctrl-C: runs recorded, alerts
                                           as deployed, a live page on 127.0.0.1
   perfprobe validate <suite.ts>           check a suite without sending anything

@@ -56,15 +56,26 @@ beforeAll(async () => {
   const packed = await run('npm', ['pack', '--pack-destination', work], repoRoot);
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(work, packed.stdout.trim().split('\n').at(-1)!);
-  write(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'team-project', version: '1.0.0', private: true, type: 'module' }),
-  );
+  // The project as a user starts one: `npm init -y` (npm 11 writes "type": "commonjs"), nothing set by hand.
+  mkdirSync(project, { recursive: true });
+  const initialized = await run('npm', ['init', '-y'], project);
+  expect(initialized.code, initialized.stderr).toBe(0);
   // --prefer-offline: the versions the lock file pins are in npm's cache after `npm ci`; the registry only
-  // for what is not.
+  // for what is not. aws-cdk (the `cdk` CLI) as the README says, at the version this repository pins.
+  const cdkVersion = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).devDependencies[
+    'aws-cdk'
+  ];
   const installed = await run(
     'npm',
-    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball],
+    [
+      'install',
+      '--save-dev',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      tarball,
+      `aws-cdk@${cdkVersion}`,
+    ],
     project,
   );
   expect(installed.code, installed.stderr).toBe(0);
@@ -158,10 +169,21 @@ export default defineSuite({ name: 'w', environments: { e: { baseUrl: 'http://x'
     expect(checked.code).toBe(0);
   });
 
-  it('synthesizes a CDK app that uses ProbeSuite, bundling its functions with esbuild', async () => {
+  it('synthesizes a CDK app that uses ProbeSuite with `npx cdk synth`, bundling its functions with esbuild', async () => {
+    // The project is still what `npm init -y` wrote: CommonJS, the case that once failed with
+    // ERR_REQUIRE_CYCLE_MODULE.
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).type).toBe('commonjs');
     write(join(project, 'infra/app.ts'), CDK_APP);
-    const synth = await run(process.execPath, ['--import', 'perfprobe/register', 'infra/app.ts'], project);
+    write(
+      join(project, 'cdk.json'),
+      JSON.stringify({ app: 'node --import perfprobe/register infra/app.ts' }),
+    );
+    const synth = await run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], project, {
+      CDK_DISABLE_VERSION_CHECK: '1',
+      CDK_DISABLE_CLI_TELEMETRY: 'true',
+    });
     expect(synth.code, synth.stderr).toBe(0);
+    process.stdout.write(`packed-install: npx cdk synth ${Math.round(synth.ms)} ms\n`);
     const out = join(project, 'cdk.out');
     const template = JSON.parse(readFileSync(join(out, 'TeamProbes.template.json'), 'utf8'));
     const functions = Object.values(
@@ -191,8 +213,7 @@ import { validateSuite } from 'perfprobe';
 import { ProbeSuite } from 'perfprobe/cdk';
 import payments from '../suites/payments.js';
 
-const app = new App({ outdir: 'cdk.out' });
+const app = new App();
 const stack = new Stack(app, 'TeamProbes', { env: { account: '111111111111', region: 'eu-west-1' } });
 new ProbeSuite(stack, 'Probes', { suite: validateSuite(payments, 'suites/payments.ts'), environment: 'local' });
-app.synth();
 `;

@@ -13,7 +13,7 @@ import { justMadeReportProbes } from '../html-report/stored-probes.ts';
 import { assertWritable, writeJson, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { startProgress } from '../progress.ts';
-import { formatRun, formatSuiteTable, plannedRequests } from '../report.ts';
+import { formatRun, formatSuiteTable, loopbackRefused, plannedRequests, unreachableHint } from '../report.ts';
 import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { assertStoreWritable } from '../store-dir.ts';
 import { createStyle } from '../style.ts';
@@ -97,6 +97,11 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
     }
   }
   out.write(`${formatSuiteTable(results, style)}\n`);
+  // Every probe refused by a loopback address: a local service (the demo API) not started, said once.
+  const refused = results.map((result, i) => loopbackRefused(probes[i]!, result));
+  if (results.length > 0 && refused.every((address) => address !== undefined)) {
+    out.write(style.yellow(`${unreachableHint([...new Set(refused)])}\n`));
+  }
   // Ctrl-C between two probes leaves the finished ones valid: the skipped ones still prove nothing.
   const skipped = probes.length - results.length;
   if (skipped > 0) out.write(style.yellow(`interrupted: ${plural(skipped, 'probe')} not run\n`));

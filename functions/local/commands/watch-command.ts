@@ -25,6 +25,8 @@ export interface WatchCommandOptions {
   readonly signal: AbortSignal;
 }
 
+/** The live page's port: not 8080, where `perfprobe demo-api` (the demo suite's target) listens. */
+export const DEFAULT_PORT = 8090;
 /** At least a second between runs of a probe; at most a day (a slower trial is a deployment). */
 const EVERY_MIN_MS = 1_000;
 const EVERY_MAX_MS = 86_400_000;
@@ -66,7 +68,7 @@ function watchFlags(options: WatchCommandOptions): WatchFlags {
     problems.add('--webhook', 'an http(s) URL to POST alerts to', webhook);
   }
   if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
-  return { port: port ?? 8080, webhook, everyMs };
+  return { port: port ?? DEFAULT_PORT, webhook, everyMs };
 }
 
 /**

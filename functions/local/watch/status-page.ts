@@ -4,6 +4,9 @@ import type { WatchedProbe, WatchSnapshot } from './watch-suite.ts';
 /** Seconds between the page's reloads: about a tick of a fast watch, and cheap (one small page). */
 const REFRESH_S = 5;
 
+/** "09:41:07": the page says once that its times are UTC; the date is the watch's, today. */
+const clock = (iso: string) => `<time datetime="${iso}">${iso.slice(11, 19)}</time>`;
+
 const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
@@ -16,7 +19,8 @@ function lastRunCells(probe: WatchedProbe): string {
   const l = run.latencyMs;
   const figures = l.max > 0 ? [l.p50, l.p95, l.p99].map(formatMillis) : ['–', '–', '–'];
   return [
-    `<td class="${run.sla.verdict}">${run.sla.verdict}${run.validity.valid ? '' : ' (invalid)'}</td>`,
+    // An invalid run's verdict is "invalid" already; its reasons go in the tooltip.
+    `<td class="${run.sla.verdict}"${run.validity.valid ? '' : ` title="${escapeHtml(run.validity.reasons.join('; '))}"`}>${run.sla.verdict}</td>`,
     ...figures.map((f) => `<td>${f}</td>`),
     `<td>${formatPercent(run.errorRate)}</td>`,
   ].join('');
@@ -36,13 +40,13 @@ export function renderStatusPage(snapshot: WatchSnapshot): string {
   const rows = snapshot.probes
     .map(
       (p) =>
-        `<tr><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.schedule)}</td><td>${p.running ? 'running' : 'idle'}</td><td>${p.runs}</td><td>${p.skipped}</td>${lastRunCells(p)}${alarmCell(p)}<td>${p.nextRunAt ?? '–'}</td></tr>`,
+        `<tr><td>${escapeHtml(p.id)}</td><td>${escapeHtml(p.schedule)}</td><td>${p.state}</td><td>${p.runs}</td><td>${p.skipped}</td>${lastRunCells(p)}${alarmCell(p)}<td>${p.nextRunAt ? clock(p.nextRunAt) : '–'}</td></tr>`,
     )
     .join('\n');
   const alerts =
     snapshot.alerts.length === 0
       ? '<p>No alerts.</p>'
-      : `<ul>${snapshot.alerts.map((a) => `<li><time>${a.at}</time> ${escapeHtml(a.text)}</li>`).join('\n')}</ul>`;
+      : `<ul>${snapshot.alerts.map((a) => `<li>${clock(a.at)} ${escapeHtml(a.text)}</li>`).join('\n')}</ul>`;
   const title = `perfprobe watch: ${escapeHtml(snapshot.suite)} / ${escapeHtml(snapshot.environment)}`;
   return `<!doctype html>
 <html lang="en">
@@ -59,7 +63,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.7rem; text-align: left
 </head>
 <body>
 <h1>${title}</h1>
-<p>Watching since <time>${snapshot.startedAt}</time> (UTC). Charts of the last 24 h: <a href="/report">/report</a>. Runs as JSON: <a href="/runs.json">/runs.json</a>.</p>
+<p>Watching since ${snapshot.startedAt.slice(0, 10)} ${clock(snapshot.startedAt)} (times UTC). Charts of the last 24 h: <a href="/report">/report</a>. Runs as JSON: <a href="/runs.json">/runs.json</a>.</p>
 <table>
 <thead><tr><th>probe</th><th>schedule</th><th>now</th><th>runs</th><th>skipped ticks</th><th>last verdict</th><th>p50</th><th>p95</th><th>p99</th><th>errors</th><th>alarms</th><th>next run (UTC)</th></tr></thead>
 <tbody>

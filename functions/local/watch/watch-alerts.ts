@@ -7,6 +7,7 @@ import type { NotificationKind } from '../../core/notify/notification.ts';
 import { recoveryProgress } from '../../core/notify/recovery.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
+import { topError } from './run-line.ts';
 
 /** One alert of `perfprobe watch`: printed, and POSTed as this JSON to `--webhook`. */
 export interface WatchAlert {
@@ -58,14 +59,20 @@ function kindOf(alarm: string, alarming: boolean, flapping: boolean): Notificati
 /** What the latest run says about an alarm: the failed critical checks of a breach, the reasons of an invalid run. */
 function evidence(change: AlarmChange, run: RunResult | undefined): string {
   if (run === undefined) return '';
+  // A target that is down fails with "p99 not measured": its top error class ("connection_refused 12") says why.
+  const error = change.state === 'ALARM' ? topError(run) : undefined;
+  const said = (parts: readonly string[]) => {
+    const all = error ? [...parts, error] : parts;
+    return all.length > 0 ? `; latest run: ${all.join(', ')}` : '';
+  };
   if (change.alarm === 'cannot-measure' && change.state === 'ALARM') {
-    return run.validity.reasons.length > 0 ? `; latest run: ${run.validity.reasons.join('; ')}` : '';
+    return said(run.validity.reasons.length > 0 ? [run.validity.reasons.join('; ')] : []);
   }
   if (change.alarm !== 'sla') return '';
   const checks = run.sla.checks.filter(
     (c) => c.severity === 'critical' && c.passed === (change.state === 'OK'),
   );
-  return checks.length > 0 ? `; latest run: ${checks.map(describeCheck).join(', ')}` : '';
+  return said(checks.map(describeCheck));
 }
 
 /**

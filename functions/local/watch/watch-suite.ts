@@ -4,13 +4,14 @@ import {
   initialAlertMemory,
   nextAlerts,
 } from '../../core/alert-evaluator.ts';
-import { formatMillis, formatPercent } from '../../core/notify/figures.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { evaluateSla } from '../../core/sla.ts';
 import { regressionInput } from '../commands/run-command.ts';
+import { loopbackRefused, unreachableHint } from '../report.ts';
 import { runProbeLocally } from '../run-probe.ts';
+import { runLine } from './run-line.ts';
 import { describeSchedule, nextTick, runsAtStart } from './schedule-ticks.ts';
 import { type WatchAlert, WatchAlerts } from './watch-alerts.ts';
 
@@ -32,9 +33,10 @@ export interface WatchOptions {
 export interface WatchedProbe {
   readonly id: string;
   readonly schedule: string;
-  readonly running: boolean;
   readonly runs: number;
-  /** Ticks that came while the previous run was still going, so no run started. */
+  /** Waiting for another probe's run to end (one run at a time), or running. */
+  readonly state: 'idle' | 'queued' | 'running';
+  /** Ticks that came while this probe was still queued or running, so no run started. */
   readonly skipped: number;
   readonly nextRunAt: string | undefined;
   readonly lastRun: RunResult | undefined;
@@ -64,19 +66,23 @@ export interface Watch {
 
 const RECENT_ALERTS = 100;
 
-const clock = (date: Date) => date.toISOString().slice(11, 19);
-
-function runLine(run: RunResult): string {
-  const { latencyMs: l } = run;
-  const latency =
-    l.max > 0
-      ? `p50 ${formatMillis(l.p50)}  p95 ${formatMillis(l.p95)}  p99 ${formatMillis(l.p99)}`
-      : 'no response completed';
-  const validity = run.validity.valid ? 'valid' : `INVALID (${run.validity.reasons.join('; ')})`;
-  return `${run.sla.verdict.padEnd(7)} ${latency}  errors ${formatPercent(run.errorRate)}  ${run.requests.total} requests  ${validity}`;
+/** One probe of the watch: its schedule's timer, its alarms, and its turn in the queue. */
+interface Watcher {
+  readonly probe: ResolvedProbe;
+  runOnce(): Promise<void>;
+  start(): void;
+  cancel(): void;
+  status(): WatchedProbe;
 }
 
-/** Runs each probe on its own schedule, never overlapping itself, records and judges every run, and alerts. */
+const clock = (date: Date) => date.toISOString().slice(11, 19);
+
+/**
+ * Runs each probe on its own schedule, one run at a time across the suite (as `perfprobe run` does: probes side
+ * by side would share the target's rate limiter and this machine's cores, and measure each other), records and
+ * judges every run, and alerts. A probe whose tick comes while another probe runs waits its turn in a queue; a
+ * tick that comes while the probe itself is queued or running is skipped (a missed run, as the heartbeat counts).
+ */
 export function startWatch(options: WatchOptions): Watch {
   const started = new Date();
   const controller = new AbortController();
@@ -84,6 +90,11 @@ export function startWatch(options: WatchOptions): Watch {
   const width = Math.max(...options.probes.map((p) => p.id.length));
   let alertQueue: Promise<void> = Promise.resolve();
   let stopped = false;
+  /** Probes waiting to run, in the order their ticks came. */
+  const queue: Watcher[] = [];
+  let current: { readonly watcher: Watcher; readonly run: Promise<void> } | undefined;
+  /** Loopback addresses already named in a hint: once each, not on every run. */
+  const hinted = new Set<string>();
 
   const say = (probe: ResolvedProbe, text: string) =>
     options.out.write(`${clock(new Date())} ${probe.id.padEnd(width)}  ${text}\n`);
@@ -101,10 +112,26 @@ export function startWatch(options: WatchOptions): Watch {
     }
   };
 
+  /** Starts the next queued run when none is going. */
+  const pump = () => {
+    if (current !== undefined || stopped) return;
+    const watcher = queue.shift();
+    if (watcher === undefined) return;
+    const run = watcher
+      .runOnce()
+      .catch((error: Error) => {
+        options.err.write(`perfprobe: ${watcher.probe.id}: run failed: ${error.message}\n`);
+      })
+      .finally(() => {
+        current = undefined;
+        pump();
+      });
+    current = { watcher, run };
+  };
+
   const watchers = options.probes.map((probe) => {
     const alerts = new WatchAlerts(probe, started);
     let memory: AlertMemory = initialAlertMemory(probe.alert);
-    let running: Promise<void> | undefined;
     let timer: NodeJS.Timeout | undefined;
     let nextRunAt: Date | undefined;
     let runs = 0;
@@ -117,38 +144,24 @@ export function startWatch(options: WatchOptions): Watch {
       raise(alerts.alertsFor(next.changes, new Date(), run));
     };
 
-    async function runOnce(): Promise<void> {
-      // Read before the run, so a baseline never includes the run it judges (as `perfprobe run`).
-      const regression = await regressionInput(probe, undefined, undefined, options.store);
-      const measured = await runProbeLocally(probe, { signal: controller.signal });
-      if (controller.signal.aborted) {
-        say(probe, 'run interrupted by the stop: not recorded');
-        return;
-      }
-      const run = regression ? { ...measured, sla: evaluateSla(probe.sla, measured, regression) } : measured;
-      runs += 1;
-      lastRun = run;
-      await options.store.save(run).catch((error: Error) => {
-        options.err.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
-      });
-      say(probe, runLine(run));
-      judge({ run }, run);
-    }
+    const state = (): WatchedProbe['state'] =>
+      current?.watcher === watcher ? 'running' : queue.includes(watcher) ? 'queued' : 'idle';
 
     function tick(): void {
       if (stopped) return;
-      if (running) {
+      const now = state();
+      if (now !== 'idle') {
         skipped += 1;
-        say(probe, 'tick skipped: the previous run is still going');
+        say(
+          probe,
+          now === 'running'
+            ? 'tick skipped: the previous run is still going'
+            : `tick skipped: still queued behind ${current?.watcher.probe.id ?? 'another probe'} (one run at a time)`,
+        );
         judge({ missed: true });
       } else {
-        running = runOnce()
-          .catch((error: Error) => {
-            options.err.write(`perfprobe: ${probe.id}: run failed: ${error.message}\n`);
-          })
-          .finally(() => {
-            running = undefined;
-          });
+        queue.push(watcher);
+        pump();
       }
       schedule(new Date());
     }
@@ -158,8 +171,32 @@ export function startWatch(options: WatchOptions): Watch {
       timer = setTimeout(tick, Math.max(0, nextRunAt.getTime() - Date.now()));
     }
 
-    return {
+    const watcher: Watcher = {
       probe,
+      async runOnce(): Promise<void> {
+        // Read before the run, so a baseline never includes the run it judges (as `perfprobe run`).
+        const regression = await regressionInput(probe, undefined, undefined, options.store);
+        const measured = await runProbeLocally(probe, { signal: controller.signal });
+        if (controller.signal.aborted) {
+          say(probe, 'run interrupted by the stop: not recorded');
+          return;
+        }
+        const run = regression
+          ? { ...measured, sla: evaluateSla(probe.sla, measured, regression) }
+          : measured;
+        runs += 1;
+        lastRun = run;
+        await options.store.save(run).catch((error: Error) => {
+          options.err.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
+        });
+        say(probe, runLine(run));
+        const refused = loopbackRefused(probe, run);
+        if (refused !== undefined && !hinted.has(refused)) {
+          hinted.add(refused);
+          options.out.write(`${unreachableHint([refused])}\n`);
+        }
+        judge({ run }, run);
+      },
       start() {
         if (runsAtStart(probe.schedule, options.everyMs)) tick();
         else schedule(started);
@@ -168,11 +205,10 @@ export function startWatch(options: WatchOptions): Watch {
         clearTimeout(timer);
         nextRunAt = undefined;
       },
-      inFlight: () => running,
       status: (): WatchedProbe => ({
         id: probe.id,
         schedule: describeSchedule(probe.schedule, options.everyMs),
-        running: running !== undefined,
+        state: state(),
         runs,
         skipped,
         nextRunAt: nextRunAt?.toISOString(),
@@ -180,6 +216,7 @@ export function startWatch(options: WatchOptions): Watch {
         alarms: memory.states,
       }),
     };
+    return watcher;
   });
 
   for (const watcher of watchers) watcher.start();
@@ -195,18 +232,16 @@ export function startWatch(options: WatchOptions): Watch {
     async stop(graceMs) {
       stopped = true;
       for (const watcher of watchers) watcher.cancel();
+      queue.length = 0;
       controller.abort();
-      const inFlight = watchers.flatMap((w) => {
-        const run = w.inFlight();
-        return run ? [run.then(() => w.probe.id)] : [];
-      });
+      const inFlight = current;
       let timeout: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<'timeout'>((resolve) => {
         timeout = setTimeout(() => resolve('timeout'), graceMs);
       });
-      const settled = await Promise.race([Promise.all([...inFlight, alertQueue]), gaveUp]);
+      const settled = await Promise.race([Promise.all([inFlight?.run, alertQueue]), gaveUp]);
       clearTimeout(timeout);
-      return settled === 'timeout' ? watchers.filter((w) => w.inFlight()).map((w) => w.probe.id) : [];
+      return settled === 'timeout' && current !== undefined ? [current.watcher.probe.id] : [];
     },
   };
 }

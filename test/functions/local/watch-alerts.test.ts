@@ -49,7 +49,7 @@ describe("the watch's alerts, one incident per alarm as the deployed notifier ke
     expect(fresh!.dedupKey).not.toBe(breach!.dedupKey);
     expect(breach!.dedupKey).toBe('perfprobe.test.test.probe.api.sla@2026-11-30T06:02:00.000Z');
     expect(breach!.text).toBe(
-      'BREACH test/api: 2 of the last 3 valid runs breached (alarms at 2 of 3); latest run: errorRate 100 % > 1 %',
+      'BREACH test/api: 2 of the last 3 valid runs breached (alarms at 2 of 3); latest run: errorRate 100 % > 1 %, http_5xx 1,000',
     );
     expect(recovery!.text).toBe(
       'RECOVERED test/api after 11 min: 1 of the last 3 valid runs breached (alarms at 2 of 3); 2 passing runs since (alert.recoverAfter 2); latest run: errorRate 0 % <= 1 %',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileRunStore } from '../../../functions/adapters/file-run-store.ts';
 import { perfprobe, repoRoot, spawnPerfprobe } from '../../helpers/cli-process.ts';
-import { httpServer, type Running } from '../../helpers/servers.ts';
+import { httpServer, type Running, refusedPort } from '../../helpers/servers.ts';
 
 // Inside the repository (git-ignored) so the suite can `import { defineSuite } from 'perfprobe'`.
 const work = join(repoRoot, '.perfprobe', `watch-test-${process.pid}`);
@@ -18,6 +18,7 @@ const posted: { kind: string; probeId: string; dedupKey: string; text: string }[
 
 beforeAll(async () => {
   mkdirSync(work, { recursive: true });
+  const down = await refusedPort();
   target = await httpServer((req, res) => {
     res.statusCode = req.url === '/api' && !healthy ? 503 : 200;
     res.end('{}');
@@ -42,6 +43,8 @@ export default defineSuite({
     { id: 'api', request: { url: '/api' }, load: { kind: 'latency', requests: 2, interval: '10ms' } },
     // A run takes 1.5 s, so every other 1 s tick comes while it is still going.
     { id: 'slow', request: { url: '/slow' }, load: { kind: 'latency', requests: 2, interval: '1500ms' } },
+    // Nothing listens there: every request refused, on loopback.
+    { id: 'down', request: { url: 'http://127.0.0.1:${down}/' }, load: { kind: 'latency', requests: 2, interval: '10ms' } },
   ],
 });
 `,
@@ -72,7 +75,13 @@ describe('perfprobe watch', () => {
 
     const breach = await watch.waitFor(/ALERT BREACH local\/api: .*/, 15_000);
     expect(breach[0]).toBe(
-      'ALERT BREACH local/api: 2 of the last 2 valid runs breached (alarms at 2 of 3); latest run: errorRate 100 % > 0 % (default SLA)',
+      'ALERT BREACH local/api: 2 of the last 2 valid runs breached (alarms at 2 of 3); latest run: errorRate 100 % > 0 % (default SLA), http_5xx 2',
+    );
+    // A target that is down: its alert names the error, and a hint says what is not listening, once.
+    await watch.waitFor(/ALERT BREACH local\/down: .*, connection_refused 2\n/, 15_000);
+    // The run line names what failed, as the alert does.
+    expect(watch.stdout()).toMatch(
+      / api +breach .* 2 requests {2}valid: errorRate 100 % > 0 % \(default SLA\), http_5xx 2\n/,
     );
     healthy = true;
     const recovered = await watch.waitFor(/ALERT RECOVERED local\/api after \d+ s: .*/, 15_000);
@@ -101,6 +110,7 @@ describe('perfprobe watch', () => {
     watch.child.kill('SIGINT');
     expect(await watch.exited).toBe(0);
     expect(watch.stdout()).toMatch(/stopped\n$/);
+    expect(watch.stdout().match(/^hint: nothing is listening on 127\.0\.0\.1:\d+ .*$/gm)).toHaveLength(1);
     // The page is gone with the process.
     await expect(fetch(page!)).rejects.toThrow();
 
@@ -109,6 +119,24 @@ describe('perfprobe watch', () => {
     const store = createFileRunStore({ dir: storeDir, retentionDays: 90 });
     const stored = await store.runsBetween('local', 'api', new Date(Date.now() - 60_000), new Date(), 1_000);
     expect(stored.map((r) => r.sla.verdict).reverse()).toEqual(printed);
+
+    // One run at a time: every tick of api came while slow's 1.5 s runs were going half the time, yet no two
+    // stored runs overlap (each starts after the one before has ended).
+    const slow = await store.runsBetween('local', 'slow', new Date(Date.now() - 60_000), new Date(), 1_000);
+    expect(slow.length).toBeGreaterThanOrEqual(2);
+    const spans = [...stored, ...slow]
+      .map((r) => ({
+        id: r.probeId,
+        from: Date.parse(r.startedAt),
+        to: Date.parse(r.startedAt) + r.durationMs,
+      }))
+      .sort((a, b) => a.from - b.from);
+    for (const [i, span] of spans.entries()) {
+      if (i > 0)
+        expect(span.from, `${span.id} started before ${spans[i - 1]!.id} ended`).toBeGreaterThanOrEqual(
+          spans[i - 1]!.to,
+        );
+    }
 
     // The webhook got the same alerts, in order, as one incident.
     const api = posted.filter((a) => a.probeId === 'api');

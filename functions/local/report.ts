@@ -180,7 +180,8 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
     rows.push([
       r.probeId,
       r.kind,
-      num(r.requests.total),
+      // A flow counts whole iterations (each several HTTP requests), and says so.
+      r.steps?.length ? `${num(r.requests.total)} iterations` : num(r.requests.total),
       measured ? ms(r.latencyMs.p50) : NOT_MEASURED,
       measured ? ms(r.latencyMs.p99) : NOT_MEASURED,
       pct(r.errorRate),

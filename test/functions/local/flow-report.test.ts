@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRun } from '../../../functions/local/report.ts';
+import { formatRun, formatSuiteTable } from '../../../functions/local/report.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
 import { createStyle } from '../../../functions/local/style.ts';
 import { flowFor, type PaymentApi, paymentApi } from '../../helpers/payment-api.ts';
@@ -33,5 +33,7 @@ describe('the CLI summary of a flow', () => {
     ]);
     expect(stepLines[2]?.trim().split(/\s+/).at(-1)).toBe('6');
     expect(text).toMatch(/steps\.settled\.errorRate \(critical\) +≤ 1\.00% +0\.00% +pass/);
+    // The suite table says iterations too, not requests.
+    expect(formatSuiteTable([result], plain)).toMatch(/^flow\s+latency\s+2 iterations\s/m);
   });
 });

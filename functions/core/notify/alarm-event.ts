@@ -84,3 +84,15 @@ export function alarmArn(event: AlarmStateChangeEvent): string {
     `arn:aws:cloudwatch:${event.region}:${event.account}:alarm:${event.detail.alarmName}`
   );
 }
+
+/** The newest datapoint CloudWatch judged, from the state's reasonData JSON text. */
+export function latestDatapoint(reasonData: string | undefined): number | undefined {
+  if (!reasonData) return undefined;
+  try {
+    const points = (JSON.parse(reasonData) as { recentDatapoints?: unknown[] }).recentDatapoints;
+    const last = points?.at(-1);
+    return typeof last === 'number' ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import type { RunResult } from '../run-result.ts';
 import type { SlaCheck } from '../sla.ts';
-import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
+import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from './alarm-event.ts';
 import type { AlarmSubject } from './alarm-subject.ts';
 import { type ConsoleLinks, consoleLinks } from './console-links.ts';
 import { describeCheck, formatInstant, formatMillis, formatPercent, formatSpan } from './figures.ts';
@@ -452,18 +452,6 @@ function probeMessage(
 function withoutRepeats(reasons: readonly string[]): string[] {
   const noShard = reasons.some((r) => /^only 0 of \d+ shards? reported/.test(r));
   return reasons.filter((r) => !(noShard && r === 'no shard reported'));
-}
-
-/** The newest datapoint CloudWatch judged, from the state's reasonData JSON text. */
-function latestDatapoint(reasonData: string | undefined): number | undefined {
-  if (!reasonData) return undefined;
-  try {
-    const points = (JSON.parse(reasonData) as { recentDatapoints?: unknown[] }).recentDatapoints;
-    const last = points?.at(-1);
-    return typeof last === 'number' ? last : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Store failures and the machinery's alarms: the alarm's own description says what failed and the fix. */

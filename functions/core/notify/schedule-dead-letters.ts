@@ -1,5 +1,5 @@
 import type { DeployedNames } from '../cloud/deployed-suite.ts';
-import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
+import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from './alarm-event.ts';
 import { formatInstant } from './figures.ts';
 import {
   ascii,
@@ -121,18 +121,6 @@ function when(times: readonly string[]): string {
   return `${count}, scheduled ${first === last ? first : `${first} to ${last}`}`;
 }
 
-/** The newest datapoint CloudWatch judged (messages visible), from the state's reasonData JSON text. */
-function countedByCloudWatch(reasonData: string | undefined): number | undefined {
-  if (!reasonData) return undefined;
-  try {
-    const points = (JSON.parse(reasonData) as { recentDatapoints?: unknown[] }).recentDatapoints;
-    const last = points?.at(-1);
-    return typeof last === 'number' ? last : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export interface ScheduleDeadLettersInput {
   readonly event: AlarmStateChangeEvent;
   readonly names: DeployedNames;
@@ -155,7 +143,7 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
   const { detail } = event;
   const label = names.alarmPrefix.replace(/^perfprobe\.|\.$/g, '').replace('.', '/');
   const links = linksOf({ event, names, dashboard: input.dashboard });
-  const counted = countedByCloudWatch(detail.state.reasonData);
+  const counted = latestDatapoint(detail.state.reasonData);
   const url = queueUrl ?? '<the queue URL: the SQS console, queue of the stack named *ScheduleDeadLetters*>';
   const region = `--region ${event.region}`;
   const read = `aws sqs receive-message --queue-url ${url} --attribute-names All --message-attribute-names All --max-number-of-messages ${PEEK_MAX} --visibility-timeout 0 ${region}`;

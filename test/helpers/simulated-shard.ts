@@ -1,3 +1,5 @@
+import type { ShardStore } from '../../functions/adapters/dynamo-shard-store.ts';
+import { shardRecord } from '../../functions/core/cloud/shard-record.ts';
 import { ShardRecorder, timelineSlotMs } from '../../functions/core/shard-recorder.ts';
 import type { ShardResult } from '../../functions/core/shard-result.ts';
 
@@ -67,4 +69,35 @@ export function simulatedShard(
       eventLoopDelayP99Ms: 0,
     },
   });
+}
+
+/**
+ * The `health` latency check's one shard, three responses of `latencyUs` each, written to the table as its
+ * worker writes it; returns the planned run Aggregate is invoked with.
+ */
+export async function writeHealthShard(
+  shards: ShardStore,
+  runId: string,
+  startedAt: string,
+  latencyUs = 2_000,
+) {
+  const recorder = new ShardRecorder(0);
+  for (let i = 0; i < 3; i++) recorder.record(i * 10, latencyUs, 200, undefined, 10);
+  const result = recorder.toResult({
+    probeId: 'health',
+    shard: 0,
+    kind: 'latency',
+    startedAt,
+    durationMs: 30,
+    generator: {
+      intendedRequests: 3,
+      sent: 3,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 0,
+    },
+  });
+  await shards.write(shardRecord('prod', runId, 0, { result }, Date.now()));
+  return { runId, probeId: 'health', startAt: Date.parse(startedAt), shards: 1, tasks: [0] };
 }

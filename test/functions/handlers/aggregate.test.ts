@@ -5,10 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
-import { shardRecord } from '../../../functions/core/cloud/shard-record.ts';
-import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { writeHealthShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput } from '../../helpers/stacks.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
@@ -25,27 +24,7 @@ afterAll(() => table?.close());
 afterEach(() => cloudWatch.reset());
 
 /** Three 2 ms responses of the `health` latency check, as its one worker wrote them. */
-async function measuredHealthRun(runId: string, startedAt: string) {
-  const recorder = new ShardRecorder(0);
-  for (let i = 0; i < 3; i++) recorder.record(i * 10, 2_000, 200, undefined, 10);
-  const result = recorder.toResult({
-    probeId: 'health',
-    shard: 0,
-    kind: 'latency',
-    startedAt,
-    durationMs: 30,
-    generator: {
-      intendedRequests: 3,
-      sent: 3,
-      lateSends: 0,
-      queuedSends: 0,
-      unsent: 0,
-      eventLoopDelayP99Ms: 0,
-    },
-  });
-  await shards.write(shardRecord('prod', runId, 0, { result }, Date.now()));
-  return { runId, probeId: 'health', startAt: Date.parse(startedAt), shards: 1, tasks: [0] };
-}
+const measuredHealthRun = (runId: string, startedAt: string) => writeHealthShard(shards, runId, startedAt);
 
 describe('aggregate handler', () => {
   it('still publishes the run when the table refuses it, with StoreFailed 1, then fails the step naming the store', async () => {

@@ -6,6 +6,7 @@ import { runBurst } from '../functions/core/engines/burst-engine.ts';
 import { EngineContext } from '../functions/core/engines/engine-context.ts';
 import { ShardRecorder } from '../functions/core/shard-recorder.ts';
 import type { PreparedRequest } from '../functions/core/transport.ts';
+import { clockShift } from '../test/helpers/clock-shift.mjs';
 
 /**
  * One closed-model load on the real transport, engine and recorder against test/helpers/timed-server.mjs, which
@@ -20,21 +21,6 @@ const port = Number(portArg);
 const connections = Number(connectionsArg);
 const seconds = Number(secondsArg);
 const origin = `http://127.0.0.1:${port}`;
-/** performance.now() + shift = process.hrtime in ms, the clock the server stamps with (see timed-server.mjs). */
-function clockShift(): number {
-  let best = Number.POSITIVE_INFINITY;
-  let shift = 0;
-  for (let i = 0; i < 2000; i++) {
-    const before = performance.now();
-    const hr = Number(process.hrtime.bigint()) / 1e6;
-    const after = performance.now();
-    if (after - before < best) {
-      best = after - before;
-      shift = hr - (before + after) / 2;
-    }
-  }
-  return shift;
-}
 const shift = clockShift();
 
 const request: PreparedRequest = {

@@ -4,25 +4,11 @@
 //   { "cycle": [[120, 10], [66, 20], ...] } counts of delays (ms), repeated in order
 //   { "stallAfterMs": 1000, "stallMs": 1000 } answers at once, except during a stall window after the first request
 import { createServer } from 'node:http';
+import { clockShift } from './clock-shift.mjs';
 
 const plan = JSON.parse(process.argv[2] ?? '{}');
 const cycle = (plan.cycle ?? []).flatMap(([count, ms]) => Array.from({ length: count }, () => ms));
 let served = 0;
-/** performance.now() + shift = process.hrtime in ms: taken from the tightest of many paired reads (warm). */
-function clockShift() {
-  let best = Number.POSITIVE_INFINITY;
-  let shift = 0;
-  for (let i = 0; i < 2000; i++) {
-    const before = performance.now();
-    const hr = Number(process.hrtime.bigint()) / 1e6;
-    const after = performance.now();
-    if (after - before < best) {
-      best = after - before;
-      shift = hr - (before + after) / 2;
-    }
-  }
-  return shift;
-}
 const shift = clockShift();
 let stallFrom = 0;
 // Actual service times (ms, arrival to response), the truth tests compare a measurement against.

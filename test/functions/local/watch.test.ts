@@ -146,6 +146,44 @@ describe('perfprobe watch', () => {
     expect(api[0]!.dedupKey).toMatch(/^perfprobe\.watched\.local\.probe\.api\.sla@/);
   }, 60_000);
 
+  it('stops on SIGINT while a run waits on a target that hangs, within the request timeout, and records nothing half-measured', async () => {
+    const hang = await httpServer(() => {});
+    const hangDir = join(work, 'hang');
+    const hangSuite = join(work, 'hang.ts');
+    writeFileSync(
+      hangSuite,
+      `import { defineSuite } from 'perfprobe';
+export default defineSuite({
+  name: 'hung',
+  environments: { local: { baseUrl: '${hang.url}' } },
+  probes: [{ id: 'stuck', request: { url: '/', timeout: '3s' }, load: { kind: 'latency', requests: 1, interval: 0 } }],
+});
+`,
+    );
+    try {
+      const watch = spawnPerfprobe(['watch', hangSuite, '--every', '1s', '--port', '0', '--store', hangDir]);
+      await watch.waitFor(/live page /, 15_000);
+      // Let the first request reach the target and hang there.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const stoppedAt = Date.now();
+      watch.child.kill('SIGINT');
+
+      expect(await watch.exited).toBe(0);
+      // In-flight requests may end (as in \`perfprobe run\`), bounded by their timeout, well inside the 10 s grace.
+      expect(Date.now() - stoppedAt).toBeLessThan(6_000);
+      expect(watch.stdout()).toContain('run interrupted by the stop: not recorded');
+      const stored = await createFileRunStore({ dir: hangDir, retentionDays: 90 }).runsBetween(
+        'local',
+        'stuck',
+        new Date(Date.now() - 60_000),
+        new Date(),
+      );
+      expect(stored).toEqual([]);
+    } finally {
+      await hang.close();
+    }
+  }, 30_000);
+
   it('names every bad flag at once, before anything runs', async () => {
     const { code, stdout, stderr } = await perfprobe([
       'watch',

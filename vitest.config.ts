@@ -8,6 +8,8 @@ const TIMING = [
   'test/functions/core/engines/accuracy.test.ts',
   'test/functions/core/engines/rate-start.test.ts',
   'test/functions/core/engines/fault-matrix.test.ts',
+  // A thread spinning on the core the test pins: how long the measuring thread waited behind it.
+  'test/functions/core/engines/cpu-wait.test.ts',
   'test/functions/adapters/undici-transport.test.ts',
   // A limiter's window against the probe's pacing: a starved generator bunches sends into one window.
   'test/functions/core/rate-limit/rate-limit-probe.test.ts',

@@ -1,4 +1,4 @@
-import { runShard } from '../core/engines/run-shard.ts';
+import { connectionsOf, runShard } from '../core/engines/run-shard.ts';
 import type { RunPlan } from '../core/plan.ts';
 import { prepareWork } from '../core/prepare-work.ts';
 import { createRedactor } from '../core/redact.ts';
@@ -34,7 +34,7 @@ export async function generateShardLoad(
   }
   const secretValues = await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env });
   const work = prepareWork(plan.probe, secretValues);
-  await warmUpGenerator();
+  await warmUpGenerator(connectionsOf(shardPlan.load));
   return runShard({
     probe: plan.probe,
     shard,

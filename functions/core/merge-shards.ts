@@ -80,11 +80,13 @@ function judgeValidity(
   let loopDelay = 0;
   let gcTotal: number | undefined;
   let gcMax = 0;
+  let cpuWait: number | undefined;
   for (const s of shards) {
     if (s.generator.gcPauseMs !== undefined) {
       gcTotal = Math.max(gcTotal ?? 0, s.generator.gcPauseMs);
       gcMax = Math.max(gcMax, s.generator.gcPauseMaxMs ?? 0);
     }
+    if (s.generator.cpuWaitMs !== undefined) cpuWait = Math.max(cpuWait ?? 0, s.generator.cpuWaitMs);
     sent += s.generator.sent;
     late += s.generator.lateSends;
     queued += s.generator.queuedSends;
@@ -116,6 +118,7 @@ function judgeValidity(
     unsent,
     eventLoopDelayP99Ms: loopDelay,
     ...(gcTotal === undefined ? {} : { gcPauseMs: { total: gcTotal, max: gcMax } }),
+    ...(cpuWait === undefined ? {} : { cpuWaitMs: cpuWait }),
     sendLatenessMs: mergeLateness(shards),
     reasons,
   };

@@ -103,6 +103,11 @@ export interface GeneratorHealth {
   /** Garbage-collection pauses while the load ran, ms: their sum and the longest (absent in older results). */
   readonly gcPauseMs?: number;
   readonly gcPauseMaxMs?: number;
+  /**
+   * How long the main thread was ready to run but waited for a CPU while the load ran, ms (Linux; absent elsewhere
+   * and in older results): every exchange in flight waited with it.
+   */
+  readonly cpuWaitMs?: number;
   /** TCP connections started, successful or not (absent in results from before it was counted). */
   readonly connectAttempts?: number;
   /** Idempotent requests sent again because the server had closed their kept-alive connection. */

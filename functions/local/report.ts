@@ -146,7 +146,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const lateness = v.sendLatenessMs
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
     : '';
-  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}`;
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${v.cpuWaitMs} ms` : ''}`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );

@@ -14,6 +14,7 @@ import { ShardRecorder, timelineSlotMs } from '../shard-recorder.ts';
 import type { ShardResult } from '../shard-result.ts';
 import type { PreparedRequest, Transport, TransportFactory } from '../transport.ts';
 import { runBurst } from './burst-engine.ts';
+import { watchCpuWait } from './cpu-wait.ts';
 import { EngineContext } from './engine-context.ts';
 import { type GcPauses, watchGcPauses } from './gc-pauses.ts';
 import { runLatency } from './latency-engine.ts';
@@ -96,7 +97,8 @@ export function expectedDurationMs(load: ResolvedLoad, timeoutMs: number): numbe
   return load.kind === 'latency' ? (load.requests - 1) * load.intervalMs : plannedDurationMs(load, timeoutMs);
 }
 
-function connectionsOf(load: ResolvedLoad): number {
+/** How many connections a load opens: one for a latency check. */
+export function connectionsOf(load: ResolvedLoad): number {
   return load.kind === 'latency' ? 1 : load.connections;
 }
 
@@ -155,6 +157,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   loopDelay.enable();
   const gc = watchGcPauses();
   let gcPauses: GcPauses | undefined;
+  const cpuWait = watchCpuWait();
+  let cpuWaitMs: number | undefined;
 
   const onSignal = () => {
     ctx.stop('interrupted: stopped by signal');
@@ -199,6 +203,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     options.signal?.removeEventListener('abort', onSignal);
     loopDelay.disable();
     gcPauses = await gc.stop();
+    cpuWaitMs = cpuWait.stop();
     await transport.close();
   }
 
@@ -226,6 +231,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
           ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
           : 0,
       ...(gcPauses === undefined ? {} : { gcPauseMs: gcPauses.totalMs, gcPauseMaxMs: gcPauses.maxMs }),
+      ...(cpuWaitMs === undefined ? {} : { cpuWaitMs }),
       ...transport.counters(),
       ...(ctx.sendLateness.totalCount > 0 ? { sendLateness: encodeHistogram(ctx.sendLateness) } : {}),
     },

@@ -106,6 +106,9 @@ export function validityTable(run: RunResult): string {
     ['unsent', h(num(v.unsent))],
     ['event-loop delay p99', `${h(ms(v.eventLoopDelayP99Ms))} ms`],
   );
+  if (v.gcPauseMs)
+    rows.push(['GC pauses (longest)', h(`${ms(v.gcPauseMs.total)} ms (${ms(v.gcPauseMs.max)} ms)`)]);
+  if (v.cpuWaitMs !== undefined) rows.push(['waited for a CPU', `${h(ms(v.cpuWaitMs))} ms`]);
   if (v.sendLatenessMs) {
     const s = v.sendLatenessMs;
     rows.push(['send lateness p50 / p99 / max', h(`${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} ms`)]);

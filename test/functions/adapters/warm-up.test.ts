@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { warmUpGenerator } from '../../../functions/adapters/warm-up.ts';
+import { runProbeLocally } from '../../../functions/local/run-probe.ts';
+import { probeFor } from '../../helpers/probes.ts';
+import { httpServer } from '../../helpers/servers.ts';
+
+describe('warmUpGenerator', () => {
+  it('warms at the concurrency asked (at most 8 connections), once per process and concurrency', async () => {
+    expect(await warmUpGenerator(1)).toBe(3);
+    expect(await warmUpGenerator(1)).toBe(0);
+    expect(await warmUpGenerator(4)).toBe(100);
+    expect(await warmUpGenerator(50)).toBe(200);
+    expect(await warmUpGenerator(8)).toBe(0);
+  });
+
+  it('sends nothing to the target: a burst of 40 requests arrives as 40', async () => {
+    let arrived = 0;
+    const server = await httpServer((_, res) => {
+      arrived++;
+      res.end('ok');
+    });
+    try {
+      const result = await runProbeLocally(
+        probeFor(server.url, { load: { kind: 'burst', connections: 16, requests: 40 } }),
+      );
+      expect(result.requests.total).toBe(40);
+      expect(arrived).toBe(40);
+    } finally {
+      await server.close();
+    }
+  });
+});

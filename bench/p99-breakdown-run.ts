@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createUndiciTransport } from '../functions/adapters/undici-transport.ts';
+import { warmUpGenerator } from '../functions/adapters/warm-up.ts';
 import { compileAssertions } from '../functions/core/assertions.ts';
 import { runBurst } from '../functions/core/engines/burst-engine.ts';
+import { watchCpuWait } from '../functions/core/engines/cpu-wait.ts';
 import { EngineContext } from '../functions/core/engines/engine-context.ts';
 import { ShardRecorder } from '../functions/core/shard-recorder.ts';
 import type { PreparedRequest } from '../functions/core/transport.ts';
@@ -34,6 +37,8 @@ const request: PreparedRequest = {
   captureHeaders: true,
   captureBody: false,
 };
+// As a run does: the generator warmed at this concurrency first.
+await warmUpGenerator(connections);
 const transport = createUndiciTransport({ origin, connections, timeoutMs: 10_000, connection: 'reuse' });
 await transport.preconnect();
 const recorder = new ShardRecorder(performance.now());
@@ -68,6 +73,19 @@ if (session) {
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
 }
+/** CPU time of this process's other threads (V8's compiler and GC helpers, libuv's pool), ns. */
+const helperCpuNs = () =>
+  readdirSync('/proc/self/task')
+    .filter((tid) => Number(tid) !== process.pid)
+    .reduce((sum, tid) => {
+      try {
+        return sum + Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        return sum;
+      }
+    }, 0);
+const helpersBefore = helperCpuNs();
+const cpuWait = watchCpuWait();
 loop.enable();
 const cpuBefore = process.cpuUsage();
 await runBurst(ctx, {
@@ -78,6 +96,8 @@ await runBurst(ctx, {
   maxDurationMs: seconds * 1000,
 });
 const cpu = process.cpuUsage(cpuBefore);
+const mainWaitedMs = cpuWait.stop();
+const helperCpuMs = (helperCpuNs() - helpersBefore) / 1e6;
 loop.disable();
 const profile = session ? (await session.post('Profiler.stop')).profile : undefined;
 await new Promise((r) => setImmediate(r));
@@ -141,6 +161,11 @@ process.stdout.write(
       gc: r3(mean(tail.map(overlapGc))),
       withGc: tail.filter((r) => overlapGc(r) > 0).length,
     },
+    // Requests of the first wave (sent in the run's first 5 ms) among the worst 1 %: a cold generator's doing.
+    firstWaveInTail: tail.filter((r) => r.start - rows.reduce((m, x) => Math.min(m, x.start), Infinity) < 5)
+      .length,
+    mainWaitedMs,
+    helperCpuMs: r3(helperCpuMs),
     floor: { up: r3(Math.min(...rows.map((r) => r.up))), down: r3(Math.min(...rows.map((r) => r.down))) },
     gc: { count: gcs.length, totalMs: r3(mean(gcs.map((g) => g.end - g.start)) * gcs.length) },
     loopDelayP99Ms: r3(loop.percentile(99) / 1e6 - 10),

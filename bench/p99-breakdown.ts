@@ -28,6 +28,9 @@ interface Breakdown {
   readonly floor: { readonly up: number; readonly down: number };
   readonly gc: { readonly count: number; readonly totalMs: number };
   readonly loopDelayP99Ms: number;
+  readonly firstWaveInTail: number;
+  readonly mainWaitedMs?: number;
+  readonly helperCpuMs: number;
   readonly cpuUsPerRequest: number;
   readonly profileUsPerRequest?: Record<string, number>;
 }
@@ -59,7 +62,7 @@ export async function breakdownSection(options: { rounds: number }): Promise<Sec
   } finally {
     await server.stop();
   }
-  const m = (c: number, f: (b: Breakdown) => number) => fixed(median(runs[c]!.map(f)));
+  const m = (c: number, f: (b: Breakdown) => number, digits = 2) => fixed(median(runs[c]!.map(f)), digits);
   const rows = CONNECTIONS.map((c) => [
     String(c),
     m(c, (b) => b.p50.error),
@@ -70,6 +73,9 @@ export async function breakdownSection(options: { rounds: number }): Promise<Sec
     `${m(c, (b) => b.tail.gc)} (${m(c, (b) => b.tail.withGc / b.tail.count)} of them)`,
     `${m(c, (b) => b.gc.totalMs)} in ${m(c, (b) => b.gc.count)}`,
     m(c, (b) => b.loopDelayP99Ms),
+    m(c, (b) => b.mainWaitedMs ?? Number.NaN),
+    m(c, (b) => b.helperCpuMs, 0),
+    m(c, (b) => b.firstWaveInTail / b.tail.count),
   ]);
   const cost = profiled?.profileUsPerRequest ?? {};
   const costRows = Object.entries(cost)
@@ -77,7 +83,7 @@ export async function breakdownSection(options: { rounds: number }): Promise<Sec
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => [k, fixed(v, 1)]);
   const markdown = [
-    `Closed model against a fixed 20 ms target (${SECONDS} s, medians of ${options.rounds} rounds; load average ${fixed(Math.min(...loads))}–${fixed(Math.max(...loads))} during the rounds). Error = perfprobe's latency − the server's service time, ms. The way there is our write → the server's arrival (loopback and the server's own event loop); the way back is the server's end → our response complete (loopback, our event-loop queueing, undici's parsing, our callbacks). Floor = the smallest of each over the run (the loopback alone). Tail = the mean over the worst 1 % of requests by error.`,
+    `Closed model against a fixed 20 ms target (${SECONDS} s, medians of ${options.rounds} rounds; load average ${fixed(Math.min(...loads))}–${fixed(Math.max(...loads))} during the rounds). Error = perfprobe's latency − the server's service time, ms. The way there is our write → the server's arrival (loopback and the server's own event loop); the way back is the server's end → our response complete (loopback, our event-loop queueing, undici's parsing, our callbacks). Floor = the smallest of each over the run (the loopback alone). Tail = the mean over the worst 1 % of requests by error. The generator is warmed at the run's concurrency first, as a run is. Main thread waited = its time ready to run without the core (Linux schedstat; a run reports it as cpuWaitMs); other threads = the CPU time of V8's compiler and GC helpers and libuv's pool during the load, on the same core; first wave = the share of the worst 1 % sent in the run's first 5 ms.`,
     '',
     markdownTable(
       [
@@ -90,6 +96,9 @@ export async function breakdownSection(options: { rounds: number }): Promise<Sec
         'tail: GC pause inside',
         'GC pauses ms',
         'loop delay p99',
+        'main thread waited for a CPU ms',
+        'other threads CPU ms',
+        'tail share from the first wave',
       ],
       rows,
     ),

@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const TIMING = [
   'test/functions/core/engines/accuracy.test.ts',
   'test/functions/core/engines/rate-start.test.ts',
+  'test/functions/core/engines/rate-send-time.test.ts',
   'test/functions/core/engines/fault-matrix.test.ts',
   // A thread spinning on the core the test pins: how long the measuring thread waited behind it.
   'test/functions/core/engines/cpu-wait.test.ts',

@@ -14,7 +14,7 @@ import {
 
 /**
  * Precision: each tool's p50/p90/p99 minus the server's own service times (test/helpers/timed-server.mjs measures
- * arrival to response end for every request it serves), closed and open model, fixed and mixed delays. Tools in
+ * arrival to the response handed to the kernel, for every request it serves), closed and open model, fixed and mixed delays. Tools in
  * a round run back to back, rotating who goes first; each cell is the median over rounds of that run's error.
  */
 const SERVER = 'test/helpers/timed-server.mjs';
@@ -229,7 +229,7 @@ export async function precisionSection(options: { rounds: number }): Promise<Sec
     }
   }
   const markdown = [
-    `Error = the tool's percentile − the server's own (arrival to response end, nearest rank, fetched after each run), ms; each cell is the median over ${options.rounds} rounds, tools interleaved. Runs last 3 s (2 s at 10 and 50 connections and at 1,000/s). Open model: perfprobe is the only open-model tool here; autocannon's \`--overallRate\` caps a closed loop at the rate (a slow response delays the next send, so it cannot see queueing); wrk has no rate mode (wrk2 is not packaged) and the raw client is closed only. autocannon reports whole milliseconds, so its errors are ±1 ms. Every client also pays the loopback and the server's own HTTP parsing (the raw socket client shows that floor).`,
+    `Error = the tool's percentile − the server's own (its arrival to its response handed to the kernel, nearest rank, fetched after each run), ms; each cell is the median over ${options.rounds} rounds, tools interleaved. Runs last 3 s (2 s at 10 and 50 connections and at 1,000/s). Open model: perfprobe is the only open-model tool here; autocannon's \`--overallRate\` caps a closed loop at the rate (a slow response delays the next send, so it cannot see queueing); wrk has no rate mode (wrk2 is not packaged) and the raw client is closed only. autocannon reports whole milliseconds, so its errors are ±1 ms. Every client also pays the loopback and the server's own HTTP parsing (the raw socket client shows that floor).`,
     ...(wrkAvailable ? [] : ['', 'wrk skipped: not installed (Debian: apt-get install wrk)']),
     ...(BEFORE
       ? ['', `"perfprobe before" is another checkout (BENCH_PERFPROBE_BEFORE), run in the same rounds.`]

@@ -126,10 +126,14 @@ class UndiciLane implements Lane, HandlerLane {
       opts = {
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
-        headers: request.headers,
+        // Flat [name, value, …]: undici walks an array as is, where an object costs it a key list per request.
+        headers: Object.entries(request.headers).flat(),
         body: request.body === undefined ? null : Buffer.from(request.body),
         // `fresh`: `connection: close`, so every request opens its own connection.
         reset: this.options.connection === 'fresh',
+        // Blocking only holds back pipelined requests until the headers come; a lane has one in flight at a
+        // time, so it would only cost undici an extra resume pass per response.
+        blocking: false,
       };
       this.dispatchOptions.set(request, opts);
     }

@@ -475,3 +475,53 @@ describe('what a request reports', () => {
     }
   });
 });
+
+describe('what goes on the wire', () => {
+  it('writes the prepared method, path, headers in order and body, the same bytes on every send', async () => {
+    let received = '';
+    target = await rawHttpServer((socket) => socket.write(OK_RESPONSE));
+    const capture = await tcpServer((socket) => {
+      const upstream = connect(target!.port, '127.0.0.1');
+      socket.on('data', (data: Buffer) => {
+        received += data.toString('latin1');
+        upstream.write(data);
+      });
+      upstream.pipe(socket);
+    });
+    const transport = createUndiciTransport({
+      origin: capture.url,
+      connections: 1,
+      timeoutMs: 2_000,
+      connection: 'reuse',
+    });
+    try {
+      const prepared = {
+        ...request(capture.url),
+        method: 'POST',
+        path: '/orders?limit=2',
+        headers: { 'user-agent': 'perfprobe-test', 'x-trace': 'a b', accept: '*/*' },
+        body: '{"n":1}',
+      };
+      const send = () => new Promise<Exchange>((resolve) => transport.lanes[0]!.send(prepared, resolve));
+      const first = await send();
+      const second = await send();
+
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const one = [
+        'POST /orders?limit=2 HTTP/1.1',
+        `host: 127.0.0.1:${capture.port}`,
+        'connection: keep-alive',
+        'user-agent: perfprobe-test',
+        'x-trace: a b',
+        'accept: */*',
+        'content-length: 7',
+        '',
+        '{"n":1}',
+      ].join('\r\n');
+      expect(received).toBe(one + one);
+    } finally {
+      await transport.close();
+      await capture.close();
+    }
+  });
+});

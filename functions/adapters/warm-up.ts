@@ -30,11 +30,15 @@ let warmedConnections = 0;
 export function warmUpGenerator(connections: number): Promise<number> {
   const lanes = Math.min(Math.max(1, connections), MAX_WARM_CONNECTIONS);
   if (lanes <= warmedConnections) return warmed.then(() => 0);
+  const before = warmedConnections;
   warmedConnections = lanes;
   const run = warmed
     .then(() => warmUp(lanes, lanes === 1 ? 3 : lanes * REQUESTS_PER_CONNECTION))
     .catch(() => 0);
-  warmed = run.then(() => {});
+  warmed = run.then((done) => {
+    // Nothing went through (no loopback, a refused listen): the next run tries again.
+    if (done === 0 && warmedConnections === lanes) warmedConnections = before;
+  });
   return run;
 }
 

@@ -146,7 +146,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const lateness = v.sendLatenessMs
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
     : '';
-  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${v.cpuWaitMs} ms` : ''}`;
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${v.cpuWaitMs} ms${shareOfRun(v.cpuWaitMs, result.durationMs)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );
@@ -215,4 +215,9 @@ export function loopbackRefused(probe: ResolvedProbe, result: RunResult): string
 /** The line that says why every request was refused, and how the demo's API is started. */
 export function unreachableHint(addresses: readonly string[]): string {
   return `hint: nothing is listening on ${addresses.join(', ')} (every request: connection refused): start the service there first (the demo suite's API: \`perfprobe demo-api\`, or \`npm start\` for the whole demo)`;
+}
+
+/** " (4.3 % of the run)": a wait in ms is only large or small against the run's length. */
+function shareOfRun(ms: number, durationMs: number): string {
+  return durationMs > 0 ? ` (${((100 * ms) / durationMs).toFixed(1)} % of the run)` : '';
 }

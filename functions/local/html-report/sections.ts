@@ -108,7 +108,12 @@ export function validityTable(run: RunResult): string {
   );
   if (v.gcPauseMs)
     rows.push(['GC pauses (longest)', h(`${ms(v.gcPauseMs.total)} ms (${ms(v.gcPauseMs.max)} ms)`)]);
-  if (v.cpuWaitMs !== undefined) rows.push(['waited for a CPU', `${h(ms(v.cpuWaitMs))} ms`]);
+  if (v.cpuWaitMs !== undefined) {
+    const share =
+      run.durationMs > 0 ? ` (${((100 * v.cpuWaitMs) / run.durationMs).toFixed(1)} % of the run)` : '';
+    rows.push(['waited for a CPU', `${h(ms(v.cpuWaitMs))} ms${h(share)}`]);
+  }
+  if (run.staleRetries) rows.push(['stale-connection retries', h(num(run.staleRetries))]);
   if (v.sendLatenessMs) {
     const s = v.sendLatenessMs;
     rows.push(['send lateness p50 / p99 / max', h(`${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} ms`)]);

@@ -1,3 +1,4 @@
+import { Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { warmUpGenerator } from '../../../functions/adapters/warm-up.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
@@ -6,6 +7,19 @@ import { httpServer } from '../../helpers/servers.ts';
 
 describe('warmUpGenerator', () => {
   it('warms at the concurrency asked (at most 8 connections), once per process and concurrency', async () => {
+    // A listen that fails (no loopback in some sandbox) leaves the generator cold, and the next run tries again.
+    const listen = Server.prototype.listen;
+    Server.prototype.listen = function (this: Server) {
+      process.nextTick(() =>
+        this.emit('error', Object.assign(new Error('listen EACCES'), { code: 'EACCES' })),
+      );
+      return this;
+    } as typeof listen;
+    try {
+      expect(await warmUpGenerator(1)).toBe(0);
+    } finally {
+      Server.prototype.listen = listen;
+    }
     expect(await warmUpGenerator(1)).toBe(3);
     expect(await warmUpGenerator(1)).toBe(0);
     expect(await warmUpGenerator(4)).toBe(100);

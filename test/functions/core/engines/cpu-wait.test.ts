@@ -49,7 +49,10 @@ describe('a run', () => {
       );
       const waited = result.validity.cpuWaitMs;
       expect(waited).toBeGreaterThanOrEqual(0);
-      expect(formatRun(result, createStyle({ isTTY: false }))).toContain(`, CPU wait ${waited} ms)`);
+      const share = ((100 * waited!) / result.durationMs).toFixed(1);
+      expect(formatRun(result, createStyle({ isTTY: false }))).toContain(
+        `, CPU wait ${waited} ms (${share} % of the run))`,
+      );
     } finally {
       await server.close();
     }

@@ -4,6 +4,11 @@ import { EngineContext } from '../../../../functions/core/engines/engine-context
 import { runRate } from '../../../../functions/core/engines/rate-engine.ts';
 import { ShardRecorder } from '../../../../functions/core/shard-recorder.ts';
 import type { Exchange, Lane, PreparedRequest, Transport } from '../../../../functions/core/transport.ts';
+import { formatRun } from '../../../../functions/local/report.ts';
+import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
+import { createStyle } from '../../../../functions/local/style.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+import { rawHttpServer } from '../../../helpers/raw-http-server.ts';
 
 /** undici's hold before it writes on a kept-alive connection is about 0.1 ms here; this transport holds longer. */
 const WRITE_DELAY_MS = 0.3;
@@ -98,5 +103,29 @@ describe('an open-model run on a transport that holds each request before writin
     expect(ctx.sendLateness.getValueAtPercentile(50) / 1000).toBeLessThan(0.1);
     // A write that left early counts its latency from the write: no latency below the service time.
     expect(recorder.histogram.minNonZeroValue / 1000).toBeGreaterThanOrEqual(SERVICE_MS * 0.97);
+  });
+});
+
+describe('an open-model run on a server that resets each kept-alive connection 30 ms into its second request', () => {
+  it("does not call the stale connection's retry the generator's lateness", async () => {
+    const server = await rawHttpServer((socket, request) => {
+      if (request.onConnection === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      else setTimeout(() => socket.resetAndDestroy(), 30);
+    });
+    try {
+      const result = await runProbeLocally(
+        probeFor(server.url, { load: { kind: 'rate', rate: 50, duration: '1s' } }),
+      );
+      expect(result.staleRetries).toBeGreaterThan(10);
+      // Each retry's write came 30 ms after the first one: before, that was reported as send lateness p50 ~30 ms.
+      expect(result.validity.sendLatenessMs!.p50).toBeLessThan(5);
+      expect(result.validity.lateSends).toBe(0);
+      // The report says what happened instead.
+      expect(formatRun(result, createStyle({ isTTY: false }))).toContain(
+        `, stale-connection retries ${result.staleRetries})`,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

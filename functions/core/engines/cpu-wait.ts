@@ -6,8 +6,8 @@ const SCHEDSTAT = '/proc/thread-self/schedstat';
 /**
  * Watches how long the generator's main thread was ready to run but waited for a CPU, until `stop()` (ms;
  * undefined where the kernel does not say, as on macOS). Every exchange in flight waits with it: on a one-vCPU
- * worker, V8's own compiler and GC threads, another process or a throttled cgroup take the core in turns of
- * several ms, which no event-loop delay sample sees while the loop is idle.
+ * worker, V8's own compiler and GC threads or another process take the core in turns of several ms, which no
+ * event-loop delay sample sees while the loop is idle. A hypervisor that takes the whole vCPU (steal) is not seen.
  */
 export function watchCpuWait(path = SCHEDSTAT): { stop(): number | undefined } {
   const before = waitedNs(path);

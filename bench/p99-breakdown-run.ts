@@ -12,7 +12,7 @@ import type { PreparedRequest } from '../functions/core/transport.ts';
 import { clockShift } from '../test/helpers/clock-shift.mjs';
 
 /**
- * One closed-model load on the real transport, engine and recorder against test/helpers/timed-server.mjs, which
+ * One closed-model load on the real transport, engine and recorder against bench/timed-target.py, which
  * stamps each response with its arrival and end on the machine's monotonic clock (x-served). Each request's
  * error (perfprobe's latency − the server's service time) splits into the way there (write → arrival) and the
  * way back (server end → response complete here), and GC pauses are matched to the requests they overlapped.

@@ -9,7 +9,7 @@ import { fixed, markdownTable, median, onCore, type Section, startProcess, timed
  * callbacks); GC pauses are matched to the requests they overlapped. Then a CPU profile of the same load says
  * what each request cost the generator, by owner.
  */
-const SERVER = 'test/helpers/timed-server.mjs';
+const SERVER = 'bench/timed-target.py';
 const CONNECTIONS = [10, 20];
 const SECONDS = 3;
 

@@ -13,11 +13,11 @@ import {
 } from './tools.ts';
 
 /**
- * Precision: each tool's p50/p90/p99 minus the server's own service times (test/helpers/timed-server.mjs measures
+ * Precision: each tool's p50/p90/p99 minus the server's own service times (bench/timed-target.py measures
  * arrival to the response handed to the kernel, for every request it serves), closed and open model, fixed and mixed delays. Tools in
  * a round run back to back, rotating who goes first; each cell is the median over rounds of that run's error.
  */
-const SERVER = 'test/helpers/timed-server.mjs';
+const SERVER = 'bench/timed-target.py';
 // p50, p90 and p99 fall inside a group, never on a boundary between two delays: 20, 50 and 200 ms.
 const MIX = [
   [40, 10],

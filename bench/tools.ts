@@ -52,7 +52,9 @@ export async function startProcess(
 ): Promise<{ port: number; url: string; child: ChildProcess; stop(): Promise<void> }> {
   const runner = script.endsWith('.ts')
     ? `${process.execPath} ${join(root, 'bin/run-ts.js')}`
-    : process.execPath;
+    : script.endsWith('.py')
+      ? 'python3'
+      : process.execPath;
   const quoted = args.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   const command = onCore(0, `${runner} ${join(root, script)} ${quoted}`);
   const child = spawn('bash', ['-c', `exec ${command}`], { stdio: ['ignore', 'pipe', 'inherit'] });

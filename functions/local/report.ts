@@ -33,6 +33,18 @@ export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
 /** An error rate, the run's or a step's ("steps.create.errorRate"). */
 const isErrorRate = (check: SlaCheck) => check.metric === 'errorRate' || check.metric.endsWith('.errorRate');
 
+/**
+ * "130 ms (4.3 % of the run)": the generator's wait for a CPU, which is only large or small against the run's
+ * length; empty when the run did not record it.
+ */
+export function formatCpuWait(result: RunResult): string {
+  const waited = result.validity.cpuWaitMs;
+  if (waited === undefined) return '';
+  const share =
+    result.durationMs > 0 ? ` (${((100 * waited) / result.durationMs).toFixed(1)} % of the run)` : '';
+  return `${waited} ms${share}`;
+}
+
 export function formatObserved(check: SlaCheck): string {
   const r = check.regression;
   if (r?.unjudged) return `not judged: ${r.unjudged}`;
@@ -146,7 +158,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const lateness = v.sendLatenessMs
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
     : '';
-  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${v.cpuWaitMs} ms${shareOfRun(v.cpuWaitMs, result.durationMs)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${formatCpuWait(result)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );
@@ -215,9 +227,4 @@ export function loopbackRefused(probe: ResolvedProbe, result: RunResult): string
 /** The line that says why every request was refused, and how the demo's API is started. */
 export function unreachableHint(addresses: readonly string[]): string {
   return `hint: nothing is listening on ${addresses.join(', ')} (every request: connection refused): start the service there first (the demo suite's API: \`perfprobe demo-api\`, or \`npm start\` for the whole demo)`;
-}
-
-/** " (4.3 % of the run)": a wait in ms is only large or small against the run's length. */
-function shareOfRun(ms: number, durationMs: number): string {
-  return durationMs > 0 ? ` (${((100 * ms) / durationMs).toFixed(1)} % of the run)` : '';
 }

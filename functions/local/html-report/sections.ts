@@ -2,6 +2,7 @@ import { ERROR_CLASSES } from '../../core/error-classes.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import type { SlaCheck } from '../../core/sla.ts';
 import {
+  formatCpuWait,
   formatElapsed,
   formatObserved,
   formatThreshold,
@@ -108,11 +109,7 @@ export function validityTable(run: RunResult): string {
   );
   if (v.gcPauseMs)
     rows.push(['GC pauses (longest)', h(`${ms(v.gcPauseMs.total)} ms (${ms(v.gcPauseMs.max)} ms)`)]);
-  if (v.cpuWaitMs !== undefined) {
-    const share =
-      run.durationMs > 0 ? ` (${((100 * v.cpuWaitMs) / run.durationMs).toFixed(1)} % of the run)` : '';
-    rows.push(['waited for a CPU', `${h(ms(v.cpuWaitMs))} ms${h(share)}`]);
-  }
+  if (v.cpuWaitMs !== undefined) rows.push(['waited for a CPU', h(formatCpuWait(run))]);
   if (run.staleRetries) rows.push(['stale-connection retries', h(num(run.staleRetries))]);
   if (v.sendLatenessMs) {
     const s = v.sendLatenessMs;

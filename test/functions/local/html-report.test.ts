@@ -193,6 +193,20 @@ describe('renderHtmlReport', () => {
     expect(html).toMatch(/>payments<\/a><\/td><td>.*?<\/td><td class="n">3<\/td><td class="n">3,003<\/td>/);
   });
 
+  it("shows how the generator fared: GC pauses, its wait for a CPU against the run's length, stale retries", () => {
+    const run: RunResult = {
+      ...newer,
+      durationMs: 4_000,
+      staleRetries: 2,
+      validity: { ...newer.validity, gcPauseMs: { total: 12.5, max: 3.25 }, cpuWaitMs: 130 },
+    };
+    const html = renderHtmlReport({ ...input, probes: [{ probeId: 'payments', runs: [run], latest: run }] });
+
+    expect(html).toContain('<td>GC pauses (longest)</td><td>12.5 ms (3.25 ms)</td>');
+    expect(html).toContain('<td>waited for a CPU</td><td>130 ms (3.3 % of the run)</td>');
+    expect(html).toContain('<td>stale-connection retries</td><td>2</td>');
+  });
+
   it("counts a flow's iterations as iterations, with the HTTP requests they sent, and its statuses per iteration", () => {
     const step = (name: string, polls?: number) => ({
       ...newer.steps?.[0],

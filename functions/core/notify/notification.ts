@@ -473,9 +473,26 @@ function systemMessage(input: NotificationInput, opened: boolean, dedupKey: stri
     '',
     ...linkLines(links, undefined, dedupKey),
   ].join('\n');
+  return machineryNotification(
+    opened ? 'perfprobe-failing' : 'perfprobe-recovered',
+    dedupKey,
+    subject,
+    text,
+    links,
+  );
+}
+
+/** A message about the stack's own machinery, not a probe: no run, no runbook, and its subject is its SMS. */
+export function machineryNotification(
+  kind: NotificationKind,
+  dedupKey: string,
+  subject: string,
+  text: string,
+  links: ConsoleLinks,
+): Notification {
   const asciiSubject = clipTo(ascii(subject), SUBJECT_MAX);
   return {
-    kind: opened ? 'perfprobe-failing' : 'perfprobe-recovered',
+    kind,
     dedupKey,
     subject: asciiSubject,
     text,

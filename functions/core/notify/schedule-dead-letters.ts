@@ -2,13 +2,12 @@ import type { DeployedNames } from '../cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from './alarm-event.ts';
 import { formatInstant } from './figures.ts';
 import {
-  ascii,
   clipTo,
   linkLines,
   linksOf,
+  machineryNotification,
   type Notification,
   runsText,
-  SMS_MAX,
   SUBJECT_MAX,
 } from './notification.ts';
 
@@ -199,15 +198,5 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
     '',
     ...linkLines(links, undefined, dedupKey),
   ].join('\n');
-  const asciiSubject = clipTo(ascii(subject), SUBJECT_MAX);
-  return {
-    kind: 'perfprobe-failing',
-    dedupKey,
-    subject: asciiSubject,
-    text,
-    sms: clipTo(asciiSubject, SMS_MAX),
-    links,
-    runbook: undefined,
-    runId: undefined,
-  };
+  return machineryNotification('perfprobe-failing', dedupKey, subject, text, links);
 }

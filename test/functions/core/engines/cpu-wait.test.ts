@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { watchCpuWait } from '../../../../functions/core/engines/cpu-wait.ts';
-import { formatRun } from '../../../../functions/local/report.ts';
-import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
-import { createStyle } from '../../../../functions/local/style.ts';
 import { repoRoot } from '../../../helpers/cli-process.ts';
-import { probeFor } from '../../../helpers/probes.ts';
-import { httpServer } from '../../../helpers/servers.ts';
 
 describe('watchCpuWait', () => {
   it("reads the thread's wait for a CPU from schedstat's second field, in ms, as a difference", () => {
@@ -36,25 +31,5 @@ describe('watchCpuWait', () => {
     // 300 ms of work in 1 ms turns: alone about 10 ms of waiting here, beside a spinner 78–89 ms.
     expect(contended).toBeGreaterThan(30);
     expect(contended).toBeGreaterThan(alone);
-  });
-});
-
-describe('a run', () => {
-  it("carries the generator's wait for a CPU in its validity, and the report shows it", async () => {
-    const server = await httpServer((_, res) => res.end('ok'));
-    try {
-      const result = await runProbeLocally(
-        probeFor(server.url, { load: { kind: 'burst', connections: 2, duration: '300ms' } }),
-        { shards: 2 },
-      );
-      const waited = result.validity.cpuWaitMs;
-      expect(waited).toBeGreaterThanOrEqual(0);
-      const share = ((100 * waited!) / result.durationMs).toFixed(1);
-      expect(formatRun(result, createStyle({ isTTY: false }))).toContain(
-        `, CPU wait ${waited} ms (${share} % of the run))`,
-      );
-    } finally {
-      await server.close();
-    }
   });
 });

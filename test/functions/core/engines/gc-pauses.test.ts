@@ -22,7 +22,7 @@ describe('watchGcPauses', () => {
 });
 
 describe('a run', () => {
-  it("carries the generator's GC pauses in its validity, and the report shows them with the loop delay", async () => {
+  it("carries the generator's GC pauses and its wait for a CPU in its validity, and the report shows them", async () => {
     const server = await httpServer((_, res) => res.end('ok'));
     try {
       const result = await runProbeLocally(
@@ -37,6 +37,11 @@ describe('a run', () => {
       expect(report).toMatch(
         new RegExp(`loop delay p99 [\\d.]+ ms, GC pauses ${gc!.total} ms \\(longest ${gc!.max}\\)`),
       );
+      // The main thread's wait for a CPU (Linux schedstat), with its share of the run.
+      const waited = result.validity.cpuWaitMs;
+      expect(waited).toBeGreaterThanOrEqual(0);
+      const share = ((100 * waited!) / result.durationMs).toFixed(1);
+      expect(report).toContain(`, CPU wait ${waited} ms (${share} % of the run))`);
     } finally {
       await server.close();
     }

@@ -103,6 +103,31 @@ describe('mergeShards', () => {
     expect(run.validity.valid).toBe(false);
     expect(run.validity.reasons).toEqual([stale]);
   });
+
+  it("keeps the worst shard's generator pauses (GC, CPU wait) and says nothing of what no shard recorded", () => {
+    const [one, two, three] = shards(
+      Array.from({ length: 30 }, () => [5_000, 200] as [number, number]),
+      3,
+    );
+    const health = (s: ShardResult, gc: number, gcMax: number, cpuWait: number): ShardResult => ({
+      ...s,
+      generator: { ...s.generator, gcPauseMs: gc, gcPauseMaxMs: gcMax, cpuWaitMs: cpuWait },
+    });
+
+    const run = mergeShards(identity(3), [
+      health(one!, 4, 1.5, 12),
+      health(two!, 9, 2.5, 130),
+      health(three!, 6, 3, 40),
+    ]);
+
+    expect(run.validity.gcPauseMs).toEqual({ total: 9, max: 3 });
+    expect(run.validity.cpuWaitMs).toBe(130);
+    // A pause is not a validity rule: the run stays valid.
+    expect(run.validity.valid).toBe(true);
+    const bare = mergeShards(identity(3), [one!, two!, three!]);
+    expect(bare.validity).not.toHaveProperty('cpuWaitMs');
+    expect(bare.validity).not.toHaveProperty('gcPauseMs');
+  });
 });
 
 describe('validity: late sends', () => {

@@ -2,10 +2,6 @@ import { systemAlarmName } from '../core/cloud/deployed-suite.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
 import { type IncidentState, isOpen } from '../core/notify/incident.ts';
-import { renderNotification } from '../core/notify/notification.ts';
-import { endedSilences, type Silence } from '../core/notify/silence.ts';
-import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
-import type { TickEvent } from '../core/notify/tick-event.ts';
 import {
   KILL_SWITCH_REMIND_MS,
   killSwitchMessage,
@@ -13,8 +9,13 @@ import {
   type SilencedProbe,
   silenceEndedMessage,
   type TickContext,
-} from '../core/notify/tick-messages.ts';
-import { probeWarnings, WARN_BATCH_MS, warnDigestMessage } from '../core/notify/warn-digest.ts';
+  warnDigestMessage,
+} from '../core/notify/messages/notices.ts';
+import { renderNotification } from '../core/notify/render-notification.ts';
+import { endedSilences, type Silence } from '../core/notify/silence.ts';
+import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
+import type { TickEvent } from '../core/notify/tick-event.ts';
+import { probeWarnings, WARN_BATCH_MS } from '../core/notify/warn-digest.ts';
 import { tryRecovery } from './notify-alarm.ts';
 import {
   heartbeatHold,

@@ -1,25 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { deployedNames } from '../../../../functions/core/cloud/deployed-suite.ts';
+import { deployedNames, type ProbeAlarmKind } from '../../../../functions/core/cloud/deployed-suite.ts';
 import { readAlarmEvent } from '../../../../functions/core/notify/alarm-event.ts';
 import type { AlarmSubject } from '../../../../functions/core/notify/alarm-subject.ts';
 import type { IncidentState, IncidentStep } from '../../../../functions/core/notify/incident.ts';
 import {
-  type NotificationInput,
-  renderNotification,
-} from '../../../../functions/core/notify/notification.ts';
+  killSwitchMessage,
+  reminderMessage,
+  silenceEndedMessage,
+  type TickContext,
+  warnDigestMessage,
+} from '../../../../functions/core/notify/messages/notices.ts';
+import type { NotificationInput } from '../../../../functions/core/notify/notification.ts';
+import { renderNotification } from '../../../../functions/core/notify/render-notification.ts';
 import {
   type DeadLetterPeek,
   scheduleDeadLettersNotification,
 } from '../../../../functions/core/notify/schedule-dead-letters.ts';
 import type { Silence } from '../../../../functions/core/notify/silence.ts';
 import { laterAlarmEvent } from '../../../../functions/core/notify/synthetic-event.ts';
-import {
-  killSwitchMessage,
-  reminderMessage,
-  silenceEndedMessage,
-  type TickContext,
-} from '../../../../functions/core/notify/tick-messages.ts';
-import { probeWarnings, warnDigestMessage } from '../../../../functions/core/notify/warn-digest.ts';
+import { probeWarnings } from '../../../../functions/core/notify/warn-digest.ts';
 import type { ResolvedProbe } from '../../../../functions/core/plan.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
 import { evaluateSla } from '../../../../functions/core/sla.ts';
@@ -107,7 +106,11 @@ function page(
 }
 
 const sla = (probeId: string): AlarmSubject => ({ kind: 'probe', probeId, check: 'sla' });
-const check = (probeId: string, name: string): AlarmSubject => ({ kind: 'probe', probeId, check: name });
+const check = (probeId: string, name: ProbeAlarmKind): AlarmSubject => ({
+  kind: 'probe',
+  probeId,
+  check: name,
+});
 
 const flap = (flaps: number): IncidentStep => ({
   dedupKey: `${names.alarmPrefix}probe.login.sla@2026-11-30T02:40:00.000Z`,

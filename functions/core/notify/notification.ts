@@ -13,9 +13,9 @@ import type { IncidentStep } from './incident.ts';
  */
 
 /**
- * Every kind of message, grouped by room. A new kind is one more line here and one more room: a drill's page
- * (`perfprobe drill`, DRILL in its subject) goes with the machinery's; a location quorum notice (fewer locations
- * breaching than the quorum) with the probe alarms' pages.
+ * Every kind of message, grouped by room. A new kind is one more line here, one more room under messages/ and
+ * one more line in renderNotification's alarmPage: a drill's page (`perfprobe drill`, DRILL in its subject)
+ * beside the machinery's; a location quorum notice (fewer locations breaching than the quorum) beside the breach.
  */
 export type NotificationKind =
   // A probe alarm's pages (messages/breach.ts, flapping.ts, recovery.ts, cannot-measure.ts, no-runs.ts).

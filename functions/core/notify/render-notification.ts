@@ -21,18 +21,16 @@ export function renderNotification(input: NotificationInput): NotificationDecisi
     return { notify: false, why: `${previousState.value} -> OK: there was no incident to resolve` };
   }
   const opened = state.value === 'ALARM';
-  const dedupKey =
-    input.incident?.dedupKey ??
-    `${input.event.detail.alarmName}@${new Date(alarmTime(opened ? state.timestamp : previousState.timestamp)).toISOString()}`;
+  // Keyed to the time the incident opened: its ALARM, or the ALARM an OK closes.
+  const openedAt = new Date(alarmTime(opened ? state.timestamp : previousState.timestamp)).toISOString();
+  const dedupKey = input.incident?.dedupKey ?? `${input.event.detail.alarmName}@${openedAt}`;
   return { notify: true, notification: alarmPage(input, opened, dedupKey) };
 }
 
-/**
- * Which room of messages/ words the page: one line per kind. A drill's page will be a room beside the
- * machinery's, a location quorum notice one beside the breach.
- */
+/** Which room of messages/ words the page: one line per kind. */
 function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string): Notification {
   const { subject, probe } = input;
+  // A drill's page (`perfprobe drill`: DRILL in its subject) gets its own room here, before the machinery's.
   if (subject.kind === 'system' || probe === undefined || subject.check === 'store-failed') {
     return machineryMessage(input, opened, dedupKey);
   }
@@ -43,6 +41,7 @@ function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string):
   if (subject.check === 'heartbeat') return opened ? noRunsMessage(alarm) : runningAgainMessage(alarm);
   // The SLA, or a CloudWatch percentile alarm (latency-pXX, step-<step>-pXX).
   if (!opened) return recoveryMessage(alarm);
+  // A location quorum notice (fewer locations breaching than the quorum) gets its own room here, before the breach.
   const flap = input.incident;
   return flap?.flapping && flap.okAt ? flappingMessage(alarm, flap.okAt, flap.next) : breachMessage(alarm);
 }

@@ -25,7 +25,7 @@ import { errorLines, failedCritical, runFigures } from './run-figures.ts';
 
 /*
  * The tick's notices: reminders of open incidents, the summary of an ended silence, the kill switch, the hour's
- * warn-level digest. A location quorum notice (fewer locations breaching than the quorum) belongs here too.
+ * warn-level digest.
  */
 
 /** What the tick's messages need of the deployment, besides the incident. */

@@ -59,7 +59,7 @@ function coreGraph(): Map<string, string[]> {
 }
 
 /** Each cycle found by a depth-first walk (one per back edge), as the path that closes on its first file. */
-export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const done = new Set<string>();
   const onPath: string[] = [];
   const cycles: string[][] = [];

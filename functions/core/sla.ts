@@ -3,7 +3,7 @@ import { type Baseline, checkRegression, type RegressionSpec } from './regressio
 import type { RunMeasurement } from './run-result.ts';
 import type { SlaCheck, SlaReport } from './sla-report.ts';
 import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
-import type { SlaSpec, Threshold } from './suite/schema.ts';
+import type { SlaSpec, Threshold } from './suite/sla-schema.ts';
 
 // Where SlaCheck was always imported from (reports, notifier); the types live in sla-report.ts, a leaf.
 export type { Severity, SlaCheck, SlaReport } from './sla-report.ts';

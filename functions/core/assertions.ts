@@ -1,5 +1,5 @@
 import type { ErrorClass } from './error-classes.ts';
-import type { AssertionsSpec } from './suite/schema.ts';
+import type { AssertionsSpec } from './suite/assertions-schema.ts';
 
 /** What the transport hands over of a response; headers and body only when an assertion needs them. */
 export interface ResponseView {

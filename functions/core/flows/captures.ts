@@ -1,5 +1,5 @@
 import { type ResponseView, readPath } from '../assertions.ts';
-import type { CaptureSpec } from '../suite/schema.ts';
+import type { CaptureSpec } from '../suite/flow-schema.ts';
 
 /** A capture that found nothing, in words that never quote the body (it may hold secrets). */
 export interface CaptureMiss {

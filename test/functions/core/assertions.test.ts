@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileAssertions, type ResponseView } from '../../../functions/core/assertions.ts';
-import { assertionsSchema } from '../../../functions/core/suite/schema.ts';
+import { assertionsSchema } from '../../../functions/core/suite/assertions-schema.ts';
 
 const response = (over: Partial<ResponseView>): ResponseView => ({
   status: 200,

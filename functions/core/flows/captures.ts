@@ -1,7 +1,7 @@
 import { type ResponseView, readPath } from '../assertions.ts';
 import { MAX_CAPTURED_DEPTH, nestsDeeperThan } from '../json-values.ts';
 import type { CaptureSpec } from '../suite/schema.ts';
-import { compileBodyRegex } from './safe-regex.ts';
+import { BODY_REGEX_BUDGET_MS, type BodyRegex, compileBodyRegex } from './safe-regex.ts';
 
 /** A capture that found nothing, in words that never quote the body (it may hold secrets). */
 export interface CaptureMiss {
@@ -31,7 +31,7 @@ function asText(value: unknown): string | undefined {
 type Extraction = { readonly name: string } & (
   | { readonly kind: 'json'; readonly path: string }
   | { readonly kind: 'header'; readonly header: string }
-  | { readonly kind: 'regex'; readonly pattern: RegExp }
+  | { readonly kind: 'regex'; readonly pattern: BodyRegex }
 );
 
 /** Compiles a step's captures once per shard; `extract` runs per response. */
@@ -50,10 +50,17 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
         value = response.headers?.[e.header];
         if (value === undefined) return { name: e.name, reason: `header ${e.header} missing` };
       } else if (e.kind === 'regex') {
-        const m = e.pattern.exec(response.body ?? '');
-        value = m === null ? undefined : (m[1] ?? m[0]);
-        if (value === undefined)
+        const body = response.body ?? '';
+        const found = e.pattern.exec(body);
+        if ('overran' in found) {
+          return {
+            name: e.name,
+            reason: `/${e.pattern.source}/ ran past ${BODY_REGEX_BUDGET_MS} ms over the body (${body.length} characters) and was stopped`,
+          };
+        }
+        if (found.value === null)
           return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
+        value = found.value;
       } else {
         if (!parsed) {
           parsed = true;

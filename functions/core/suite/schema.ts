@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { formatMs } from '../durations.ts';
-import { bodyRegexProblem } from '../flows/safe-regex.ts';
 import { plannedArrivals, type RateStage } from '../pacing.ts';
 import type { RegressionSpec } from '../regression.ts';
 import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
@@ -486,8 +485,11 @@ const captureSchema = z.unknown().transform((input, ctx): CaptureRule => {
   let problem: string | undefined;
   if (typeof regex !== 'string' || regex.length === 0) problem = `got ${describeValue(regex)}`;
   else {
-    const why = bodyRegexProblem(regex);
-    if (why !== undefined) problem = `got ${describeValue(regex)} (${why})`;
+    try {
+      new RegExp(regex);
+    } catch (error) {
+      problem = `got ${describeValue(regex)} (${(error as Error).message})`;
+    }
   }
   if (problem === undefined) return { regex: regex as string, secret: isSecret };
   ctx.addIssue({

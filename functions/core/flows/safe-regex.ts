@@ -30,7 +30,7 @@ export type BodyRegexOutcome = { readonly value: string | null } | { readonly ov
 
 /** Runs in the worker; plain JavaScript (the bundled Lambda has no file to point a worker at). */
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { port, signal } = workerData;
 const state = new Int32Array(signal);
 const patterns = new Map();
@@ -51,6 +51,7 @@ port.on('message', ({ source, body }) => {
 });
 Atomics.store(state, 1, 1);
 Atomics.notify(state, 1);
+parentPort.postMessage('ready');
 `;
 
 /** Slots of the shared state: DONE is set by the worker once a result is posted, READY once it listens. */
@@ -62,6 +63,8 @@ class RegexWorker {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly state = new Int32Array(new SharedArrayBuffer(8));
+  /** Settles once the worker listens, died, or did not start in time. */
+  readonly started: Promise<void>;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -76,6 +79,14 @@ class RegexWorker {
     this.worker.on('error', () => {});
     port1.unref();
     this.port = port1;
+    this.started = new Promise((resolve) => {
+      const timer = setTimeout(resolve, WORKER_START_MS).unref();
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.worker.once('message', done).once('exit', done);
+    });
   }
 
   /** undefined when the worker did not start in time. */
@@ -94,6 +105,16 @@ class RegexWorker {
 }
 
 let shared: RegexWorker | undefined;
+/** The next worker, started when one overran, so that its successor is up before it is needed. */
+let spare: RegexWorker | undefined;
+
+/**
+ * Resolves once the body-regex worker of the compiled captures has started (at once when there is none): a load
+ * awaits it, so its first response does not wait for a thread to start.
+ */
+export async function bodyRegexesReady(): Promise<void> {
+  await shared?.started;
+}
 
 /** A body regex compiled for captures: `exec` never runs longer than the budget on the calling thread. */
 export interface BodyRegex {
@@ -111,9 +132,10 @@ export function compileBodyRegex(source: string, budgetMs = BODY_REGEX_BUDGET_MS
       shared ??= new RegexWorker();
       const outcome = shared.exec(source, body, budgetMs);
       if (outcome === undefined || 'overran' in outcome) {
-        // Stopped where it is; its successor starts now, in the background, for the next response.
+        // Stopped where it is; the spare takes over, and the next spare starts in the background.
         shared.terminate();
-        shared = new RegexWorker();
+        shared = spare ?? new RegexWorker();
+        spare = new RegexWorker();
       }
       return outcome ?? { overran: true };
     },

@@ -58,6 +58,12 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
             reason: `/${e.pattern.source}/ ran past ${BODY_REGEX_BUDGET_MS} ms over the body (${body.length} characters) and was stopped`,
           };
         }
+        if ('notRun' in found) {
+          return {
+            name: e.name,
+            reason: `/${e.pattern.source}/ not run: an earlier body regex overran and its worker is restarting`,
+          };
+        }
         if (found.value === null)
           return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
         value = found.value;

@@ -25,8 +25,14 @@ export const BODY_REGEX_BUDGET_MS = 250;
 /** The longest to wait for a new worker thread to start (once per process, and after a worker overran). */
 const WORKER_START_MS = 10_000;
 
-/** What a body regex found: the first group, else the whole match; null for no match; or that it overran. */
-export type BodyRegexOutcome = { readonly value: string | null } | { readonly overran: true };
+/**
+ * What a body regex found: the first group, else the whole match, null for no match; or that it overran its
+ * budget; or that it was not run, its worker still starting after an earlier one overran.
+ */
+export type BodyRegexOutcome =
+  | { readonly value: string | null }
+  | { readonly overran: true }
+  | { readonly notRun: true };
 
 /** Runs in the worker; plain JavaScript (the bundled Lambda has no file to point a worker at). */
 const WORKER_SOURCE = `
@@ -89,9 +95,9 @@ class RegexWorker {
     });
   }
 
-  /** undefined when the worker did not start in time. */
-  exec(source: string, body: string, budgetMs: number): BodyRegexOutcome | undefined {
-    if (Atomics.wait(this.state, READY, 0, WORKER_START_MS) === 'timed-out') return undefined;
+  /** undefined when the worker has not started within `startMs`. */
+  exec(source: string, body: string, budgetMs: number, startMs: number): BodyRegexOutcome | undefined {
+    if (Atomics.wait(this.state, READY, 0, startMs) === 'timed-out') return undefined;
     Atomics.store(this.state, DONE, 0);
     this.port.postMessage({ source, body });
     if (Atomics.wait(this.state, DONE, 0, budgetMs) === 'timed-out') return { overran: true };
@@ -107,6 +113,8 @@ class RegexWorker {
 let shared: RegexWorker | undefined;
 /** The next worker, started when one overran, so that its successor is up before it is needed. */
 let spare: RegexWorker | undefined;
+/** Whether the current worker replaces one that overran: it is not waited for. */
+let replacement = false;
 
 /**
  * Resolves once the body-regex worker of the compiled captures has started (at once when there is none): a load
@@ -129,15 +137,19 @@ export function compileBodyRegex(source: string, budgetMs = BODY_REGEX_BUDGET_MS
   return {
     source,
     exec(body) {
+      // The first worker is waited for (runShard has it started before the load); a replacement is not: the main
+      // thread never waits for a thread to start once per overrun.
       shared ??= new RegexWorker();
-      const outcome = shared.exec(source, body, budgetMs);
-      if (outcome === undefined || 'overran' in outcome) {
+      const outcome = shared.exec(source, body, budgetMs, replacement ? 0 : WORKER_START_MS);
+      if (outcome === undefined) return { notRun: true };
+      if ('overran' in outcome) {
         // Stopped where it is; the spare takes over, and the next spare starts in the background.
         shared.terminate();
         shared = spare ?? new RegexWorker();
         spare = new RegexWorker();
+        replacement = true;
       }
-      return outcome ?? { overran: true };
+      return outcome;
     },
   };
 }

@@ -22,7 +22,7 @@ setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks'
  * enough that a run still ends on time and Ctrl-C is handled within it.
  */
 export const BODY_REGEX_BUDGET_MS = 250;
-/** The longest to wait for a new worker thread to start (once per process, and after a worker overran). */
+/** The longest the first exec waits for the process's first worker to start; a replacement is never waited for. */
 const WORKER_START_MS = 10_000;
 
 /**

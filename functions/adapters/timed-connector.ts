@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type buildConnectorType from 'undici/lib/core/connect.js';
 import buildConnector from 'undici/lib/core/connect.js';
-import { InterimResponseFilter } from './interim-responses.ts';
 import { pollTime } from './poll-clock.ts';
+import { ResponseHeadFilter } from './response-head-filter.ts';
 
 type ConnectOptions = Parameters<ReturnType<typeof buildConnectorType>>[0];
 type ConnectCallback = (err: Error | null, socket: Socket | null) => void;
@@ -22,15 +22,15 @@ export interface ConnectionEvents {
   /** A connection attempt starts (counted: connection attempts are load on the target too). */
   onAttempt(): void;
   /** A connection is up and handed to undici; requests written on it are told about it. */
-  onConnection(timing: ConnectionTiming, filter: InterimResponseFilter): void;
+  onConnection(timing: ConnectionTiming, filter: ResponseHeadFilter): void;
   /** undici reads bytes from the lane's socket that became readable at `ms` (see pollTime), before parsing them. */
   onRead(ms: number): void;
 }
 
 /**
- * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and interim responses
- * filtered out of each new socket. It can also open a connection ahead of the load and hand it out on undici's
- * first request for one.
+ * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and the response heads of each
+ * new socket filtered (see ResponseHeadFilter). It can also open a connection ahead of the load and hand it out on
+ * undici's first request for one.
  */
 export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
@@ -91,9 +91,9 @@ export class TimedConnector {
     });
   }
 
-  /** Filters interim responses out of a socket handed to undici, and times each read before undici parses it. */
-  private watch(socket: Socket): InterimResponseFilter {
-    return new InterimResponseFilter(socket, () => this.events.onRead(pollTime()));
+  /** Filters the response heads of a socket handed to undici, and times each read before undici parses it. */
+  private watch(socket: Socket): ResponseHeadFilter {
+    return new ResponseHeadFilter(socket, () => this.events.onRead(pollTime()));
   }
 
   destroy(): void {

@@ -4,6 +4,7 @@ import { type CompiledAssertions, compileAssertions } from '../assertions.ts';
 import { FlowRecorder } from '../flows/flow-recorder.ts';
 import { FlowRunner } from '../flows/flow-runner.ts';
 import type { CompiledFlow } from '../flows/prepare-flow.ts';
+import { bodyRegexesReady } from '../flows/safe-regex.ts';
 import { encodeHistogram } from '../histogram.ts';
 import { ArrivalSchedule } from '../pacing.ts';
 import { type ResolvedLoad, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
@@ -135,7 +136,11 @@ async function openAndWait(options: ShardRunOptions, request: PreparedRequest): 
   });
   // Connections of a load open before it starts (while shards wait for their shared start), so the first
   // second measures the target, not a storm of connects; a latency check's fresh connections are its point.
-  await Promise.race([http.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]);
+  await Promise.all([
+    Promise.race([http.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]),
+    // A flow's body regexes run on a worker thread (see safe-regex.ts), started before its first response.
+    bodyRegexesReady(),
+  ]);
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});

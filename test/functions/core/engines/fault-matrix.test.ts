@@ -27,7 +27,7 @@ type Engine = keyof typeof ENGINES;
  * Past the planned time: one request timeout for the last requests, one for opening the load's connections
  * ahead of it (bounded by the connect timeout), and the sweeper's step and a loaded 2-core machine's slack.
  */
-const END_SLACK_MS = 2 * TIMEOUT_MS + 700;
+const endSlackMs = (timeoutMs: number) => 2 * timeoutMs + 700;
 
 interface Target {
   readonly url: string;
@@ -41,6 +41,12 @@ interface Fault {
   readonly classes: readonly ErrorClass[];
   readonly ok: 'none' | 'some' | 'all';
   readonly method?: string;
+  /** Replaces parts of the probe (assertions, or steps instead of a request). */
+  readonly probe?: Record<string, unknown>;
+  /** The row's request timeout when not TIMEOUT_MS (its steps' too), ms. */
+  readonly timeoutMs?: number;
+  /** Time the prober itself may take past the bound, ms (see the row). */
+  readonly extraMs?: number;
   readonly check?: (result: RunResult, engine: Engine) => void;
 }
 
@@ -93,6 +99,24 @@ const diesAfter = async (served: number): Promise<Target> => {
   });
   return { url: target.url, close: () => (closed ? Promise.resolve() : target.close()) };
 };
+
+/** The request timeout of the row whose capture regex overruns (see there). */
+const OVERRUN_TIMEOUT_MS = 1_000;
+
+/** `{"a":{"a":…1…}}` 6,000 levels deep (36 KB): past where V8's JSON.stringify and any recursion run out of stack. */
+const DEEP_JSON = `${'{"a":'.repeat(6_000)}1${'}'.repeat(6_000)}`;
+
+/** A two-step flow whose first step captures `capture` from the target's response for the second. */
+function flowCapturing(capture: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Record<string, unknown> {
+  const request = (url: string) => ({ url, timeout: `${timeoutMs}ms` });
+  return {
+    request: undefined,
+    steps: [
+      { name: 'get', request: request('/'), capture: { v: capture } },
+      { name: 'use', request: request('/${v}') },
+    ],
+  };
+}
 
 const FAULTS: Fault[] = [
   {
@@ -256,6 +280,90 @@ const FAULTS: Fault[] = [
     ok: 'all',
   },
   {
+    name: '304 with content-length: 1234',
+    start: () =>
+      rawHttpServer((socket) => socket.write('HTTP/1.1 304 Not Modified\r\ncontent-length: 1234\r\n\r\n')),
+    classes: [],
+    ok: 'all',
+    // RFC 9110 §8.6: the length of the representation, not of a body; the connection is kept.
+    check: (result, engine) => {
+      if (engine === 'burst') expect(result.connectAttempts).toBe(2);
+    },
+  },
+  {
+    name: '204 with content-length',
+    start: () =>
+      rawHttpServer((socket) => socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n')),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: '204 with a body',
+    start: () =>
+      rawHttpServer((socket) =>
+        socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n0123456789'),
+      ),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: '204 whose body arrives after it, on a kept-alive connection',
+    start: () =>
+      rawHttpServer((socket) => {
+        socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n');
+        setTimeout(() => socket.write('0123456789'), 20);
+      }),
+    classes: [],
+    ok: 'all',
+    // The stray bytes would be read as the next response: every 204 that announces a body closes its connection.
+    check: (result) => expect(result.connectAttempts).toBeGreaterThanOrEqual(result.requests.total),
+  },
+  {
+    name: 'HEAD answered with a body',
+    method: 'HEAD',
+    start: () => rawHttpServer((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello')),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: 'a 6,000-deep JSON body under a json equals assertion',
+    start: () => httpServer((_, res) => res.end(DEEP_JSON)),
+    probe: { assert: { json: { '$.a': { equals: 1 } } } },
+    classes: ['assertion'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/\$\.a is not 1/),
+  },
+  {
+    name: 'a 6,000-deep JSON body read by a flow capture',
+    start: () => httpServer((_, res) => res.end(DEEP_JSON)),
+    probe: flowCapturing({ json: '$.a' }),
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/\$\.a nests deeper than 256 levels/),
+  },
+  {
+    name: 'a catastrophic capture regex, ^(a+)+$ over 34 "a" and "!"',
+    start: () => httpServer((_, res) => res.end(`${'a'.repeat(34)}!`)),
+    probe: flowCapturing({ regex: '^(a+)+$' }),
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/did not match the body/),
+  },
+  {
+    name: 'a capture regex that overruns its time bound on a 256 KiB body',
+    // Over 256 KiB of digits, \d+\d+x backtracks into V8's linear engine, which takes seconds: it is stopped.
+    start: () => httpServer((_, res) => res.end('1'.repeat(256 * 1024))),
+    // The main thread waits out the bound on each response, and this test's server runs on that thread: requests
+    // in flight meanwhile get 1 s (far below the 10 s default) instead of 300 ms, and each connection's last
+    // response may add one bound to the run.
+    probe: flowCapturing({ regex: '\\d+\\d+x' }, OVERRUN_TIMEOUT_MS),
+    timeoutMs: OVERRUN_TIMEOUT_MS,
+    extraMs: 2 * 250,
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/ran past 250 ms over the body/),
+  },
+  {
     name: 'HEAD',
     method: 'HEAD',
     start: () =>
@@ -277,7 +385,13 @@ const FAULTS: Fault[] = [
  * In the open model, arrivals that find every connection held by a stalled target wait for one; those still
  * waiting after the request timeout are counted as not sent (`aborted`, with that reason), never skipped.
  */
-const STALLS_QUEUE: readonly string[] = ['hang', 'slow body', 'a listener that never accepts'];
+const STALLS_QUEUE: readonly string[] = [
+  'hang',
+  'slow body',
+  'a listener that never accepts',
+  // Here the prober holds the connections: each response's regex runs for its whole bound.
+  'a capture regex that overruns its time bound on a 256 KiB body',
+];
 
 describe.each(FAULTS)('$name', (fault) => {
   it.each(Object.keys(ENGINES) as Engine[])('under the %s engine', async (engine) => {
@@ -293,16 +407,18 @@ describe.each(FAULTS)('$name', (fault) => {
 async function runCell(fault: Fault, engine: Engine, target: Target): Promise<void> {
   {
     const { load, plannedMs } = ENGINES[engine];
+    const timeoutMs = fault.timeoutMs ?? TIMEOUT_MS;
     const probe = probeFor(target.url, {
-      request: { url: '/', timeout: `${TIMEOUT_MS}ms`, ...(fault.method ? { method: fault.method } : {}) },
+      request: { url: '/', timeout: `${timeoutMs}ms`, ...(fault.method ? { method: fault.method } : {}) },
       load,
+      ...fault.probe,
     });
     const started = performance.now();
 
     const result = await runProbeLocally(probe);
 
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(plannedMs + END_SLACK_MS);
+    expect(elapsed).toBeLessThan(plannedMs + endSlackMs(timeoutMs) + (fault.extraMs ?? 0));
     expect(result.requests.total).toBeGreaterThan(0);
     const allowed: string[] = [...fault.classes];
     if (engine === 'rate' && STALLS_QUEUE.includes(fault.name)) allowed.push('aborted');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createIncidentStore,
   type IncidentStore,
+  incidentPartitionKey,
 } from '../../../functions/adapters/dynamo-incident-store.ts';
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
@@ -17,10 +19,15 @@ import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-s
 import { forgetKillSwitch, killSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import { RUN_KEYS } from '../../../functions/core/cloud/run-record.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
 import { formatSpan } from '../../../functions/core/notify/figures.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
-import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
+import {
+  createNotifyHandler,
+  type NotifyDependencies,
+  type NotifyOutcome,
+} from '../../../functions/handlers/notify.ts';
 import type { TickOutcome } from '../../../functions/handlers/notify-tick.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
@@ -262,14 +269,14 @@ function notifier(overrides: Partial<NotifyDependencies> = {}) {
 }
 
 /** The notifier's schedule firing at `at`: AWS's documented scheduled event with this stack's rule. */
-async function tick(at: number): Promise<TickOutcome> {
+async function tick(at: number, overrides: Partial<NotifyDependencies> = {}): Promise<TickOutcome> {
   const event = {
     ...scheduled,
     region: 'eu-west-1',
     time: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
     resources: ['arn:aws:events:eu-west-1:123456789012:rule/perfprobe-bank-prod-NotifierTick'],
   };
-  return (await notifier()(event, context)) as TickOutcome;
+  return (await notifier(overrides)(event, context)) as TickOutcome;
 }
 
 function published() {
@@ -915,6 +922,18 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
     );
     expect(message.sms!.length).toBeLessThanOrEqual(160);
     expect(email).toMatchSnapshot();
+    // The same change delivered again (EventBridge is at least once): nothing new to say.
+    sns.resetHistory();
+    const repeated = await notifier({
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      scheduleDeadLetters: QUEUE_URL,
+    })(deadLettersAlarm(), context);
+    expect(repeated).toEqual({
+      notified: false,
+      why: `already handled: ALARM@${cwTime(alarmAt)} of ${ALARM} (a repeated delivery)`,
+      dedupKey,
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('still pages, saying why, when the peek is refused; and leaves the OK to CloudWatch', async () => {
@@ -929,6 +948,16 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
         ),
       );
     const deps = { sqs: new SQSClient({ region: 'eu-west-1' }), scheduleDeadLetters: QUEUE_URL };
+    // The test before handled this very change (a repeat of it sends nothing): this one is its first delivery.
+    await table.dynamo.send(
+      new DeleteItemCommand({
+        TableName: table.tableName,
+        Key: {
+          [RUN_KEYS.partition]: { S: incidentPartitionKey('prod') },
+          [RUN_KEYS.sort]: { S: ALARM },
+        },
+      }),
+    );
 
     const outcome = await notifier(deps)(deadLettersAlarm(), context);
     const { input, message, alarm } = published();
@@ -958,27 +987,28 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
 });
 
 /**
- * The table's incident store, whose first `deliveries` reads all return before any of them goes on: the
- * deliveries decide from the same state and race to write it, as overlapping Lambda invocations do.
+ * The table's incident store, whose first `deliveries` reads (or lists) all return before any of them goes on:
+ * the deliveries decide from the same state and race to write it, as overlapping Lambda invocations do.
  */
 function racingIncidents(deliveries: number): IncidentStore {
   const real = createIncidentStore(table.dynamo, table.tableName);
-  let read = 0;
+  let arrived = 0;
   let release!: () => void;
-  const allRead = new Promise<void>((resolve) => {
+  const allArrived = new Promise<void>((resolve) => {
     release = resolve;
   });
+  const together = async <T>(value: T): Promise<T> => {
+    if (arrived < deliveries) {
+      arrived++;
+      if (arrived === deliveries) release();
+      await allArrived;
+    }
+    return value;
+  };
   return {
     ...real,
-    async read(environment, alarmName) {
-      const state = await real.read(environment, alarmName);
-      if (read < deliveries) {
-        read++;
-        if (read === deliveries) release();
-        await allRead;
-      }
-      return state;
-    },
+    read: async (environment, alarmName) => together(await real.read(environment, alarmName)),
+    list: async (environment) => together(await real.list(environment)),
   };
 }
 
@@ -995,9 +1025,9 @@ describe('one page per incident when deliveries overlap (EventBridge delivers at
     );
     const incidents = racingIncidents(3);
 
-    const outcomes = await Promise.all(
+    const outcomes = (await Promise.all(
       [0, 1, 2].map(() => notifier({ incidents })(structuredClone(event), context)),
-    );
+    )) as NotifyOutcome[];
 
     const { input } = published();
     expect(input).toEqual({
@@ -1056,6 +1086,39 @@ describe('one page per incident when deliveries overlap (EventBridge delivers at
     expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
     expect(retried).toMatchObject({ notified: true, messageId: 'message-2' });
     expect(again).toMatchObject({ notified: false, why: expect.stringMatching(/^already handled: ALARM@/) });
+  });
+});
+
+describe('one reminder when ticks overlap (a scheduled rule, too, delivers at least once)', () => {
+  it('sends each due message from one of two overlapping ticks: the other finds it claimed', async () => {
+    const alarmName = 'perfprobe.bank.prod.probe.login.sla';
+    const store = createIncidentStore(table.dynamo, table.tableName);
+    const openedAt = '2026-11-30T06:00:00.000Z';
+    // Paged an hour and a minute ago; login reminds every hour (alert.remind).
+    await store.write('prod', {
+      alarmName,
+      dedupKey: `${alarmName}@${openedAt}`,
+      openedAt,
+      flaps: 0,
+      notifiedAt: openedAt,
+      reason: 'Threshold Crossed',
+      revision: (await store.read('prod', alarmName))?.revision,
+    });
+    const incidents = racingIncidents(2);
+    const at = Date.parse(openedAt) + 61 * 60_000;
+
+    const ticks = await Promise.all([tick(at, { incidents }), tick(at, { incidents })]);
+
+    const subjects = sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Subject));
+    expect(subjects.filter((s) => s.startsWith('REMINDER prod/login sla open 1 h 1 min'))).toHaveLength(1);
+    // Whatever else was due (a page left unsent above), each went out once.
+    expect(new Set(subjects).size).toBe(subjects.length);
+    const outcomes = ticks.flatMap((t) => t.outcomes);
+    expect(outcomes.filter((o) => o.notified)).toHaveLength(subjects.length);
+    expect(outcomes).toContainEqual({
+      notified: false,
+      why: `incident ${alarmName}@${openedAt}: changed meanwhile, left to the next tick`,
+    });
   });
 });
 

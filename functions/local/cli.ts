@@ -24,7 +24,7 @@ import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
 
 /** Every command, in the order `perfprobe --help` lists them. */
-const COMMANDS: readonly CliCommand[] = [
+export const COMMANDS: readonly CliCommand[] = [
   probeCli,
   runCli,
   historyCli,

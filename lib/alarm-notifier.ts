@@ -1,15 +1,15 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type DeployedNames,
@@ -18,7 +18,10 @@ import {
 } from '../functions/core/cloud/deployed-suite.ts';
 import { NOTIFIED_PROBE_ALARMS } from '../functions/core/notify/alarm-subject.ts';
 import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-letters.ts';
-import { clip } from './probe-alarms.ts';
+import { grantTableKey } from './customer-key.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
+import { deadLettersSent, functionAlarms, machineryAlarm } from './machinery-alarm.ts';
+import { nagArn } from './nag-arn.ts';
 import { probeFunction } from './probe-functions.ts';
 
 export interface AlarmNotifierProps {
@@ -40,6 +43,14 @@ export interface AlarmNotifierProps {
    * and pages what they say (the alarm still publishes to the topic directly).
    */
   readonly scheduleDeadLetters?: IQueue | undefined;
+  /**
+   * Where the notifier's own failures go: the watch's topic (DeliveryWatch), which shares neither topic nor key
+   * with `topic`, since a refused Publish to `topic` is one of the failures it reports.
+   * @default - `topic`
+   */
+  readonly watchTopic?: ITopic | undefined;
+  /** The customer-managed key of its dead-letter queue and log group. @default - AWS-managed encryption */
+  readonly encryptionKey?: IKey | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -50,10 +61,13 @@ const DELIVERY = {
   maxEventAge: Duration.hours(2),
   /** Lambda's own retries of a failed asynchronous invocation (0–2). */
   functionRetries: 2,
+  /**
+   * The notifier's reserved concurrency: other functions of the account can never take its last slot, and a
+   * storm of alarm state changes queues (Lambda keeps throttled asynchronous events and retries them) instead of
+   * taking the account's concurrency from the probes' workers. Throttles are alarmed.
+   */
+  reservedConcurrency: 5,
 } as const;
-
-/** Five minutes, as the other "perfprobe itself" alarms: these count failures, not latency. */
-const PERIOD = Duration.minutes(5);
 
 /**
  * How often the notifier re-checks open incidents (held recoveries and pages, reminders, silence summaries, the
@@ -78,15 +92,7 @@ export class AlarmNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmNotifierProps) {
     super(scope, id);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the notifier's dead-letter queue; it has no dead-letter queue of its own.",
-    });
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', { key: props.encryptionKey, of: 'the notifier' });
     this.function = notifierFunction(this, props);
     grantNotifier(this, this.function, props);
     // A failed run of the handler (Publish refused, a bug) is retried, then recorded with its error.
@@ -95,6 +101,13 @@ export class AlarmNotifier extends Construct {
       maxEventAge: DELIVERY.maxEventAge,
       onFailure: new SqsDestination(this.deadLetters),
     });
+    if (props.encryptionKey) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          "Lambda's failure destination writes to the dead-letter queue under the customer-managed key: queue.grantSendMessages grants kms:ReEncrypt* (with Encrypt and GenerateDataKey*) on that one key's ARN only.",
+      });
+    }
     this.rule = alarmStateRule(this, this.function, this.deadLetters, props);
     // The tick: the same function (one role, one dead-letter queue, one errors alarm), with EventBridge's
     // scheduled event. A tick that fails is retried by Lambda, then dead-lettered; the next one comes anyway.
@@ -120,6 +133,8 @@ function notifierFunction(scope: Construct, props: AlarmNotifierProps): NodejsFu
     timeout: Duration.seconds(30),
     memorySize: 256,
     logRetention: props.logRetention,
+    reservedConcurrentExecutions: DELIVERY.reservedConcurrency,
+    encryptionKey: props.encryptionKey,
     environment: {
       RUNS_TABLE: props.table.tableName,
       ALARM_TOPIC: props.topic.topicArn,
@@ -142,6 +157,7 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
       resources: [props.table.tableArn],
     }),
   );
+  if (props.table.encryptionKey) grantTableKey(fn, props.table.encryptionKey, true);
   // The tick's kill-switch reminder reads the switch; a heartbeat's deploy time is its alarm's configuration
   // time (DescribeAlarms of that alarm, this stack's probe alarms only).
   fn.addToRolePolicy(
@@ -154,7 +170,7 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   Validations.of(scope).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${names.alarmPrefix}probe.*]`,
+    id: `AwsSolutions-IAM5[Resource::${nagArn(scope, 'cloudwatch')}:alarm:${names.alarmPrefix}probe.*]`,
     reason:
       "DescribeAlarms of this stack's probe alarms only: the heartbeat alarm's configuration time is the deploy time the notifier counts due runs from, and every probe's alarm shares the prefix.",
   });
@@ -227,44 +243,33 @@ function alarmStateRule(
   });
 }
 
-/** The notifier's own failures, to the topic directly: a broken notifier still pages. */
+/**
+ * The notifier's own failures go to the watch's topic directly (never through the notifier): a broken notifier
+ * still pages, even when what broke it is the main topic or its key.
+ */
 function notifierAlarms(
   scope: Construct,
   fn: NodejsFunction,
   deadLetters: Queue,
   props: AlarmNotifierProps,
 ): Alarm[] {
-  const alarms = [
-    new Alarm(scope, 'Errors', {
-      alarmName: systemAlarmName(props.names, 'notifier-errors'),
-      alarmDescription: clip(
-        `perfprobe itself is failing (${props.label}): the notifier failed on an alarm state change or its 5-minute re-check in the last ${PERIOD.toMinutes()} minutes, so a probe's page may be late or lost (Lambda retries it twice, then leaves it in the notifier's dead-letter queue). Its log group names the error (Publish refused: the topic or key policy; runs not read: the table). Until it is fixed, read the probe alarms in the CloudWatch console.`,
-      ),
-      metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+  const topic = props.watchTopic ?? props.topic;
+  const late = `so a probe's page may be late or lost (Lambda keeps the event and retries it for up to ${DELIVERY.maxEventAge.toHours()} hours, then leaves it in the notifier's dead-letter queue). Until it is fixed, read the probe alarms in the CloudWatch console.`;
+  return [
+    ...functionAlarms(scope, fn, {
+      id: '',
+      namePrefix: systemAlarmName(props.names, 'notifier'),
+      label: props.label,
+      what: 'the notifier (it turns probe alarms into pages)',
+      errorCost: `${late} Publish refused: the topic or key policy; runs not read: the table.`,
+      throttleCost: `${late} Its reserved concurrency is ${DELIVERY.reservedConcurrency}.`,
+      topic,
     }),
-    new Alarm(scope, 'DeadLettersAlarm', {
+    machineryAlarm(scope, 'DeadLettersAlarm', {
       alarmName: systemAlarmName(props.names, 'notifier-dead-letters'),
-      alarmDescription: clip(
-        `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
-      ),
-      metric: deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: PERIOD,
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      description: `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error), so that page was not sent. Read the message, fix the cause; each new dead letter raises this alarm again.`,
+      metric: deadLettersSent(deadLetters),
+      topic,
     }),
   ];
-  const action = new SnsAction(props.topic);
-  for (const alarm of alarms) {
-    alarm.addAlarmAction(action);
-    alarm.addOkAction(action);
-  }
-  return alarms;
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStringParameter } from 'aws-cdk-lib/aws-ssm';
@@ -15,6 +16,8 @@ export interface ControlFunctionsProps {
   readonly logRetention: RetentionDays;
   readonly table: ITable;
   readonly killSwitch: IStringParameter;
+  /** The customer-managed key of their log groups. @default - CloudWatch Logs' own encryption */
+  readonly encryptionKey?: IKey | undefined;
 }
 
 /** Plan and Aggregate, the two functions every run calls once, with what each needs and nothing more. */
@@ -29,6 +32,7 @@ export function controlFunctions(
     timeout: Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs),
     memorySize: CONTROL_FUNCTIONS.plan.memoryMb,
     logRetention: props.logRetention,
+    encryptionKey: props.encryptionKey,
     environment: { KILL_SWITCH_PARAMETER: props.killSwitch.parameterName, ...runsTable },
   });
   plan.addToRolePolicy(
@@ -42,6 +46,7 @@ export function controlFunctions(
     timeout: Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs),
     memorySize: CONTROL_FUNCTIONS.aggregate.memoryMb,
     logRetention: props.logRetention,
+    encryptionKey: props.encryptionKey,
     environment: runsTable,
   });
   // Reads the shard items (Query), the baseline (GetItem), writes the run (PutItem).

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { silencePartitionKey } from '../functions/core/notify/silence.ts';
+import { tableKeyStatement } from './customer-key.ts';
 
 /**
  * What on-call attaches: a read-only policy for the runs a page names, and a separate one for silences (a
@@ -26,6 +27,7 @@ export function onCallAccess(
     statements: [
       new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn] }),
       describeStack(),
+      ...(table.encryptionKey ? [tableKeyStatement(scope, table.encryptionKey, false)] : []),
     ],
   });
   // Query, PutItem and UpdateItem on the environment's silences partition only (dynamodb:LeadingKeys), nothing
@@ -41,6 +43,7 @@ export function onCallAccess(
         },
       }),
       describeStack(),
+      ...(table.encryptionKey ? [tableKeyStatement(scope, table.encryptionKey, true)] : []),
     ],
   });
   return { readRuns, silence };

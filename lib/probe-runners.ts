@@ -1,6 +1,7 @@
 import { Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -39,6 +40,8 @@ export interface ProbeRunnersProps {
   readonly aggregate: IFunction & { readonly currentVersion: IFunction };
   readonly scheduleDeadLetters: IQueue;
   readonly placement: FunctionPlacement | undefined;
+  /** The customer-managed key of the workers' and state machines' log groups. */
+  readonly encryptionKey?: IKey | undefined;
 }
 
 /** One kind of runner the suite needs: its worker, its state machine and its probes' schedules. */
@@ -70,6 +73,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       // The environment's budget: the most shards these probes run at once (deploy-checks bounds it).
       reservedConcurrentExecutions: reservations[kind],
       placement: props.placement,
+      encryptionKey: props.encryptionKey,
     });
     // Its ShardResult item.
     grantTable(worker, props.table, ['PutItem']);
@@ -86,6 +90,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       workerTimeout,
       maxShards: Math.max(...mine.map(plannedShards)),
       logRetention: props.logRetention,
+      logKey: props.encryptionKey,
     }).stateMachine;
     for (const probe of mine)
       probeSchedule(scope, deployed, probe, stateMachine, props.scheduleDeadLetters, role);

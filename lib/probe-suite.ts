@@ -1,11 +1,14 @@
-import { CfnOutput, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { type IManagedPolicy, PermissionsBoundary } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -15,6 +18,7 @@ import {
   type DeployedSuite,
   deployedNames,
   deploySuite,
+  type Subscriptions,
 } from '../functions/core/cloud/deployed-suite.ts';
 import { RUNNERS, type RunnerKind } from '../functions/core/cloud/run-sizing.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
@@ -22,11 +26,16 @@ import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts'
 import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { controlFunctions } from './control-functions.ts';
+import { allowServicesOnKey } from './customer-key.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
+import { DeliveryWatch, type WatchedTopic } from './delivery-watch.ts';
+import { machineryRow } from './machinery-dashboard.ts';
+import { nagArn } from './nag-arn.ts';
 import { onCallAccess } from './on-call-access.ts';
 import { ProbeAlarms } from './probe-alarms.ts';
 import { probeDashboard } from './probe-dashboard.ts';
 import { suiteFile } from './probe-functions.ts';
-import { probeRunners } from './probe-runners.ts';
+import { type ProbeRunner, probeRunners } from './probe-runners.ts';
 import { runsTable } from './runs-table.ts';
 import { checkResourceCount } from './stack-limits.ts';
 import { SystemAlarms } from './system-alarms.ts';
@@ -66,6 +75,13 @@ export interface ProbeSuiteProps {
   readonly subnets?: SubnetSelection;
   /** The workers' security groups in `vpc`. @default - one group allowing all egress */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * A customer-managed key for the runs table, every log group and every queue (the topics keep keys of their
+   * own). Its policy gets statements for CloudWatch Logs, SNS and EventBridge of this account; a key imported
+   * from elsewhere needs them added by its owner (see allowServicesOnKey).
+   * @default - AWS-managed encryption
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -87,13 +103,13 @@ export class ProbeSuite extends Construct {
   readonly notifier: AlarmNotifier;
   readonly killSwitch: IStringParameter;
   readonly scheduleDeadLetters: Queue;
+  /** The watch on the paging path: delivery failures and the notifier's own, on a topic and key of their own. */
+  readonly deliveryWatch: DeliveryWatch;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
     const { suite, environment } = props;
-    const deployed = deploySuite(suite, environment);
-    const problems = deployProblems(deployed, (probeId) => suite.probes.findIndex((p) => p.id === probeId));
-    if (problems.length > 0) throw new SuiteValidationError(problems, props.source);
+    const deployed = deployable(suite, environment, props.source);
     this.deployed = deployed;
     const names = deployedNames(deployed.suite, environment);
     this.names = names;
@@ -101,28 +117,26 @@ export class ProbeSuite extends Construct {
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     if (props.permissionsBoundary) PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     checkResourceCount(Stack.of(this), props.source);
+    const key = props.encryptionKey;
+    if (key) allowServicesOnKey(this, key);
 
-    this.table = runsTable(this, props.tableRemovalPolicy);
-    this.topic = props.topic ?? this.alarmTopic(suite.name, environment);
+    this.table = runsTable(this, props.tableRemovalPolicy, key);
+    const alarmTopic = props.topic
+      ? undefined
+      : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
+    this.topic = props.topic ?? alarmTopic!.topic;
     // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
     // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
     // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
     this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
-    const { plan, aggregate } = controlFunctions(this, {
-      suiteFile: file,
-      logRetention,
-      table: this.table,
-      killSwitch: this.killSwitch,
-    });
-    this.scheduleDeadLetters = scheduleDeadLetterQueue(this);
+    const common = { suiteFile: file, logRetention, table: this.table, encryptionKey: key };
+    const control = controlFunctions(this, { ...common, killSwitch: this.killSwitch });
+    this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', { key, of: 'the schedules' });
     const runners = probeRunners(this, {
+      ...common,
+      ...control,
       deployed,
-      suiteFile: file,
-      logRetention,
-      table: this.table,
-      plan,
-      aggregate,
       scheduleDeadLetters: this.scheduleDeadLetters,
       placement: props.vpc && {
         vpc: props.vpc,
@@ -131,62 +145,133 @@ export class ProbeSuite extends Construct {
       },
     });
     for (const runner of runners) this.stateMachines[runner.kind] = runner.stateMachine;
+    const workers = byRunnerName(runners, (r) => r.worker);
 
     const dashboard = props.dashboard ?? true;
-    if (dashboard) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
-    for (const probe of Object.values(deployed.probes)) {
-      this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
-        probe,
-        topic: this.topic,
-        names,
-      });
-    }
-    this.systemAlarms = new SystemAlarms(this, 'SystemAlarms', {
-      names,
-      label,
-      topic: this.topic,
-      scheduleDeadLetters: this.scheduleDeadLetters,
-      stateMachines: Object.fromEntries(runners.map((r) => [RUNNERS[r.kind].name, r.stateMachine])),
-    });
-    this.warnTopic = this.warningsTopic(suite.name, environment);
+    const board = dashboard ? probeDashboard(this, 'Dashboard', names.dashboard, deployed) : undefined;
+    this.systemAlarms = this.alarmsOf(label, runners, control);
+    // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
+    const warn = deployed.notify.warn;
+    const warnTopic = hasSubscribers(warn)
+      ? this.ownTopic('Warnings', 'the warn-level notices topic', warn, key, ' warnings')
+      : undefined;
+    this.warnTopic = warnTopic?.topic;
+    this.deliveryWatch = this.watch(label, alarmTopic, warnTopic, key);
     this.notifier = new AlarmNotifier(this, 'Notifier', {
+      ...common,
       names,
       label,
       topic: this.topic,
-      table: this.table,
-      suiteFile: file,
-      logRetention,
       killSwitch: this.killSwitch,
       dashboard: dashboard ? names.dashboard : undefined,
       warnTopic: this.warnTopic,
       scheduleDeadLetters: this.scheduleDeadLetters,
+      watchTopic: this.deliveryWatch.topic.topic,
     });
-    this.acknowledgeFindings([plan, ...runners.map((r) => r.worker), aggregate, this.notifier.function]);
+    if (board)
+      this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic);
+    this.acknowledgeFindings([
+      control.plan,
+      ...runners.map((r) => r.worker),
+      control.aggregate,
+      this.notifier.function,
+    ]);
     this.outputs(onCallAccess(this, label, environment, this.table));
   }
 
-  private alarmTopic(suiteName: string, environment: string): ITopic {
-    const { notify } = this.deployed;
-    return new AlarmTopic(this, 'Alarms', {
-      displayName: this.names.topicDisplayName,
-      alarmPrefix: this.names.alarmPrefix,
-      description: `perfprobe ${suiteName}/${environment}: encrypts the alarm topic`,
-      email: notify.email,
-      https: notify.https,
-    }).topic;
+  /** Each probe's alarms, and the machinery's own (Plan, workers, Aggregate, state machines, schedules). */
+  private alarmsOf(
+    label: string,
+    runners: readonly ProbeRunner[],
+    control: { plan: IFunction; aggregate: IFunction },
+  ): SystemAlarms {
+    for (const probe of Object.values(this.deployed.probes)) {
+      this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
+        probe,
+        topic: this.topic,
+        names: this.names,
+      });
+    }
+    return new SystemAlarms(this, 'SystemAlarms', {
+      names: this.names,
+      label,
+      topic: this.topic,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      stateMachines: byRunnerName(runners, (r) => r.stateMachine),
+      ...control,
+      workers: byRunnerName(runners, (r) => r.worker),
+    });
   }
 
-  /** Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's. */
-  private warningsTopic(suiteName: string, environment: string): ITopic | undefined {
-    const warn = this.deployed.notify.warn;
-    if (warn.email.length + warn.https.length === 0) return undefined;
-    return new AlarmTopic(this, 'Warnings', {
-      displayName: `${this.names.topicDisplayName.slice(0, 90)} warnings`,
+  /** perfprobe's own row on the dashboard: every function, dead-letter queue and topic of the stack. */
+  private machineryRow(
+    board: Dashboard,
+    functions: Record<string, IFunction>,
+    alarmTopic: AlarmTopic | undefined,
+  ): void {
+    const watch = this.deliveryWatch.topic;
+    const { plan, aggregate, ...workers } = functions;
+    machineryRow(board, {
+      functions: { Plan: plan!, ...workers, Aggregate: aggregate!, Notifier: this.notifier.function },
+      deadLetters: {
+        Schedules: this.scheduleDeadLetters,
+        Notifier: this.notifier.deadLetters,
+        ...(alarmTopic ? { 'Alarm topic': alarmTopic.deadLetters } : {}),
+        'Watch topic': watch.deadLetters,
+      },
+      topics: { Alarms: this.topic, Watch: watch.topic },
+    });
+  }
+
+  /** A topic of this environment (the alarm topic, the warn-level notices'), with its own key. */
+  private ownTopic(
+    id: string,
+    what: string,
+    subscriptions: Subscriptions,
+    queueKey: IKey | undefined,
+    suffix = '',
+  ): AlarmTopic {
+    return new AlarmTopic(this, id, {
+      displayName: `${this.names.topicDisplayName.slice(0, suffix ? 90 : undefined)}${suffix}`,
       alarmPrefix: this.names.alarmPrefix,
-      description: `perfprobe ${suiteName}/${environment}: encrypts the warn-level notices topic`,
-      email: warn.email,
-      https: warn.https,
-    }).topic;
+      description: `perfprobe ${this.deployed.suite}/${this.deployed.environment}: encrypts ${what}`,
+      email: subscriptions.email,
+      https: subscriptions.https,
+      queueKey,
+    });
+  }
+
+  /** The watch on the topics' deliveries, paging through its own topic and key (see DeliveryWatch). */
+  private watch(
+    label: string,
+    alarmTopic: AlarmTopic | undefined,
+    warnTopic: AlarmTopic | undefined,
+    queueKey: IKey | undefined,
+  ): DeliveryWatch {
+    const watched: WatchedTopic[] = [
+      {
+        id: 'alarms',
+        carries: "every page of this environment, and perfprobe's own alarms",
+        topic: this.topic,
+        deadLetters: alarmTopic?.deadLetters,
+      },
+    ];
+    if (warnTopic) {
+      watched.push({
+        id: 'warnings',
+        carries: 'warn-level notices',
+        topic: warnTopic.topic,
+        deadLetters: warnTopic.deadLetters,
+      });
+    }
+    return new DeliveryWatch(this, 'Watch', {
+      names: this.names,
+      label,
+      subscriptions: this.deployed.notify.watch,
+      watched,
+      fallback: this.topic,
+      queueKey,
+    });
   }
 
   /** Stable output keys (not the construct path's hashed logical ids): the CLI and on-call look them up by name. */
@@ -200,6 +285,7 @@ export class ProbeSuite extends Construct {
     output('OnCallSilencePolicy', onCall.silence.managedPolicyArn);
     output('AlarmTopic', this.topic.topicArn);
     if (this.warnTopic) output('WarnTopic', this.warnTopic.topicArn);
+    output('WatchTopic', this.deliveryWatch.topic.topic.topicArn);
     output('KillSwitchParameter', this.killSwitch.parameterName);
     output('AlarmNamePrefix', this.names.alarmPrefix);
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
@@ -224,7 +310,7 @@ export class ProbeSuite extends Construct {
         'Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray tracing have no resource-level permissions.',
       );
       const machineId = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);
-      const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
+      const executions = `${nagArn(this, 'states')}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
       for (const resource of [`${executions}:*`, `${executions}/*:*`]) {
         ack(
           `AwsSolutions-IAM5[Resource::${resource}]`,
@@ -235,16 +321,21 @@ export class ProbeSuite extends Construct {
   }
 }
 
-/** The schedules' dead-letter queue: a run Scheduler could not start leaves its reason here. */
-function scheduleDeadLetterQueue(scope: Construct): Queue {
-  const queue = new Queue(scope, 'ScheduleDeadLetters', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is the dead-letter queue of the schedules; it has no dead-letter queue of its own.',
-  });
-  return queue;
+function hasSubscribers(subscriptions: Subscriptions): boolean {
+  return subscriptions.email.length + subscriptions.https.length > 0;
+}
+
+/** The suite bound to the environment, or every problem that keeps it from deploying, at once. */
+function deployable(suite: Suite, environment: string, source: string | undefined): DeployedSuite {
+  const deployed = deploySuite(suite, environment);
+  const problems = deployProblems(deployed, (probeId) => suite.probes.findIndex((p) => p.id === probeId));
+  if (problems.length > 0) throw new SuiteValidationError(problems, source);
+  return deployed;
+}
+
+function byRunnerName<T>(
+  runners: readonly ProbeRunner[],
+  pick: (runner: ProbeRunner) => T,
+): Record<string, T> {
+  return Object.fromEntries(runners.map((r) => [RUNNERS[r.kind].name, pick(r)]));
 }

@@ -1,4 +1,5 @@
 import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -55,6 +56,8 @@ export interface RunStateMachineProps {
   /** Most shards of any probe this machine runs: the Map's concurrency. */
   readonly maxShards: number;
   readonly logRetention: RetentionDays;
+  /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
+  readonly logKey?: IKey | undefined;
 }
 
 /** State names are part of the contract: the local runner maps handlers to them. */
@@ -88,7 +91,7 @@ export class RunStateMachine extends Construct {
       timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout(props.workerTimeout),
       tracingEnabled: true,
       logs: {
-        destination: machineLogs(this, props.logRetention),
+        destination: machineLogs(this, props.logRetention, props.logKey),
         level: LogLevel.ALL,
         includeExecutionData: false,
       },
@@ -191,12 +194,13 @@ function shardsMap(scope: Construct, props: RunStateMachineProps): MapState | Di
     : new DistributedMap(scope, STATE_NAMES.shards, mapProps).itemProcessor(worker);
 }
 
-function machineLogs(scope: Construct, retention: RetentionDays): LogGroup {
+function machineLogs(scope: Construct, retention: RetentionDays, encryptionKey?: IKey): LogGroup {
   return new LogGroup(scope, 'Logs', {
     // AWS advises /aws/vendedlogs/ for state-machine logs: CloudWatch Logs' resource policy (5,120
     // characters) then needs one statement for all of them instead of one per log group.
     logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,
     retention,
+    encryptionKey,
     removalPolicy: RemovalPolicy.DESTROY,
   });
 }

@@ -2,6 +2,7 @@ import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { parseSecretReference, type SecretReference } from '../functions/core/secret-reference.ts';
+import { nagArn } from './nag-arn.ts';
 
 /** A secret reference and the customer-managed KMS key its value is encrypted with, if it declares one. */
 export interface KeyedSecretReference {
@@ -76,7 +77,7 @@ function grantSecretValues(worker: IFunction, secretArns: ReadonlySet<string>): 
   for (const arn of secretArns) {
     const shown = arn.replace(/\$\{Token\[[^\]]+\]\}/g, '').split(':secret:')[1];
     Validations.of(worker.role ?? worker).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${shown}]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(worker, 'secretsmanager')}:secret:${shown}]`,
       reason:
         'A Secrets Manager ARN ends in six random characters: the wildcard matches only that suffix of the one secret named.',
     });
@@ -99,7 +100,7 @@ function grantDecrypt(worker: IFunction, key: string, services: ReadonlySet<stri
       }),
     );
     Validations.of(worker.role ?? worker).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+      id: `AwsSolutions-IAM5[Resource::${nagArn(worker, 'kms')}:key/*]`,
       reason:
         'A secret declared under a KMS alias: kms:Decrypt is allowed only on the key that alias names (kms:ResourceAliases) and only through SSM or Secrets Manager (kms:ViaService).',
     });

@@ -27,6 +27,7 @@ import { rateStages } from './rate-stages.ts';
 import { regressionSchema } from './regression-schema.ts';
 import { isTimeZone, scheduleSchema } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
+import { watchSchema } from './watch-schema.ts';
 
 /** A request timeout: above 0, at most the hard limit. */
 const timeoutSchema = () =>
@@ -764,6 +765,7 @@ export const environmentSchema = z.strictObject({
       ...subscriptionFields,
       /** Who hears, batched hourly, about warn-level SLA breaches (a topic of their own; nothing pages). */
       warn: z.strictObject(subscriptionFields).optional().default({ email: [], https: [] }),
+      watch: watchSchema(subscriptionFields),
     })
     .optional()
     .default({ email: [], https: [], warn: { email: [], https: [] } }),

@@ -1,15 +1,15 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type DeployedNames,
@@ -18,7 +18,10 @@ import {
 } from '../functions/core/cloud/deployed-suite.ts';
 import { NOTIFIED_PROBE_ALARMS } from '../functions/core/notify/alarm-subject.ts';
 import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-letters.ts';
-import { clip } from './probe-alarms.ts';
+import { grantTableKey } from './customer-key.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
+import { deadLettersSent, functionAlarms, machineryAlarm } from './machinery-alarm.ts';
+import { nagArn } from './nag-arn.ts';
 import { probeFunction } from './probe-functions.ts';
 
 export interface AlarmNotifierProps {
@@ -40,6 +43,14 @@ export interface AlarmNotifierProps {
    * and pages what they say (the alarm still publishes to the topic directly).
    */
   readonly scheduleDeadLetters?: IQueue | undefined;
+  /**
+   * Where the notifier's own failures go: the watch's topic (DeliveryWatch), which shares neither topic nor key
+   * with `topic`, since a refused Publish to `topic` is one of the failures it reports.
+   * @default - `topic`
+   */
+  readonly watchTopic?: ITopic | undefined;
+  /** The customer-managed key of its dead-letter queue and log group. @default - AWS-managed encryption */
+  readonly encryptionKey?: IKey | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -50,10 +61,13 @@ const DELIVERY = {
   maxEventAge: Duration.hours(2),
   /** Lambda's own retries of a failed asynchronous invocation (0–2). */
   functionRetries: 2,
+  /**
+   * The notifier's reserved concurrency: other functions of the account can never take its last slot, and a
+   * storm of alarm state changes queues (Lambda keeps throttled asynchronous events and retries them) instead of
+   * taking the account's concurrency from the probes' workers. Throttles are alarmed.
+   */
+  reservedConcurrency: 5,
 } as const;
-
-/** Five minutes, as the other "perfprobe itself" alarms: these count failures, not latency. */
-const PERIOD = Duration.minutes(5);
 
 /**
  * How often the notifier re-checks open incidents (held recoveries and pages, reminders, silence summaries, the
@@ -78,116 +92,23 @@ export class AlarmNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmNotifierProps) {
     super(scope, id);
-    const { names, topic, table } = props;
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the notifier's dead-letter queue; it has no dead-letter queue of its own.",
-    });
-    this.function = probeFunction(this, 'Function', {
-      handler: 'notify',
-      suiteFile: props.suiteFile,
-      timeout: Duration.seconds(30),
-      memorySize: 256,
-      logRetention: props.logRetention,
-      environment: {
-        RUNS_TABLE: table.tableName,
-        ALARM_TOPIC: topic.topicArn,
-        KILL_SWITCH_PARAMETER: props.killSwitch.parameterName,
-        DASHBOARD: props.dashboard ?? '',
-        ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
-        ...(props.scheduleDeadLetters ? { SCHEDULE_DEAD_LETTERS: props.scheduleDeadLetters.queueUrl } : {}),
-      },
-    });
-    // The probe's recent runs, the environment's incidents and silences (Query), the alarm's incident (GetItem,
-    // PutItem), a held page on its silence (UpdateItem); Publish and the topic key's data key (grantPublish).
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [table.tableArn],
-      }),
-    );
-    // The tick's kill-switch reminder reads the switch; a heartbeat's deploy time is its alarm's configuration
-    // time (DescribeAlarms of that alarm, this stack's probe alarms only).
-    this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.killSwitch.parameterArn] }),
-    );
-    const probeAlarmsArn = Stack.of(this).formatArn({
-      service: 'cloudwatch',
-      resource: 'alarm',
-      resourceName: `${names.alarmPrefix}probe.*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    Validations.of(this).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${names.alarmPrefix}probe.*]`,
-      reason:
-        "DescribeAlarms of this stack's probe alarms only: the heartbeat alarm's configuration time is the deploy time the notifier counts due runs from, and every probe's alarm shares the prefix.",
-    });
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
-        resources: [probeAlarmsArn],
-      }),
-    );
-    topic.grantPublish(this.function);
-    props.warnTopic?.grantPublish(this.function);
-    // A peek at the schedules' dead letters: ReceiveMessage only (no delete, no visibility change). ProbeSuite's
-    // queue is SSE-SQS encrypted (an SQS-owned key), so no kms:Decrypt is needed; a queue under a customer key
-    // gets Decrypt on that key, through SQS only.
-    const deadLetters = props.scheduleDeadLetters;
-    if (deadLetters) {
-      this.function.addToRolePolicy(
-        new PolicyStatement({ actions: ['sqs:ReceiveMessage'], resources: [deadLetters.queueArn] }),
-      );
-      if (deadLetters.encryptionMasterKey) {
-        this.function.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['kms:Decrypt'],
-            resources: [deadLetters.encryptionMasterKey.keyArn],
-            conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
-          }),
-        );
-      }
-    }
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        "Publishing to the KMS-encrypted topic needs a data key of the topic's own key: topic.grantPublish grants kms:GenerateDataKey* on that one key's ARN only.",
-    });
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters', { key: props.encryptionKey, of: 'the notifier' });
+    this.function = notifierFunction(this, props);
+    grantNotifier(this, this.function, props);
     // A failed run of the handler (Publish refused, a bug) is retried, then recorded with its error.
     this.function.configureAsyncInvoke({
       retryAttempts: DELIVERY.functionRetries,
       maxEventAge: DELIVERY.maxEventAge,
       onFailure: new SqsDestination(this.deadLetters),
     });
-    const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
-      probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
-    );
-    // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
-    const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
-    this.rule = new Rule(this, 'AlarmStateChanges', {
-      description: `perfprobe ${props.label}: probe alarm (and schedule dead-letter alarm) state changes to the notifier`,
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        // Probe ids hold no "." but "*" spans any text: the kind at the end decides, store-failed never matches.
-        detail: {
-          alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm],
-        },
-      },
-      targets: [
-        new LambdaFunction(this.function, {
-          retryAttempts: DELIVERY.ruleRetries,
-          maxEventAge: DELIVERY.maxEventAge,
-          deadLetterQueue: this.deadLetters,
-        }),
-      ],
-    });
-
+    if (props.encryptionKey) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          "Lambda's failure destination writes to the dead-letter queue under the customer-managed key: queue.grantSendMessages grants kms:ReEncrypt* (with Encrypt and GenerateDataKey*) on that one key's ARN only.",
+      });
+    }
+    this.rule = alarmStateRule(this, this.function, this.deadLetters, props);
     // The tick: the same function (one role, one dead-letter queue, one errors alarm), with EventBridge's
     // scheduled event. A tick that fails is retried by Lambda, then dead-lettered; the next one comes anyway.
     this.tick = new Rule(this, 'Tick', {
@@ -201,38 +122,154 @@ export class AlarmNotifier extends Construct {
         }),
       ],
     });
-
-    const action = new SnsAction(topic);
-    this.alarms = [
-      new Alarm(this, 'Errors', {
-        alarmName: systemAlarmName(names, 'notifier-errors'),
-        alarmDescription: clip(
-          `perfprobe itself is failing (${props.label}): the notifier failed on an alarm state change or its 5-minute re-check in the last ${PERIOD.toMinutes()} minutes, so a probe's page may be late or lost (Lambda retries it twice, then leaves it in the notifier's dead-letter queue). Its log group names the error (Publish refused: the topic or key policy; runs not read: the table). Until it is fixed, read the probe alarms in the CloudWatch console.`,
-        ),
-        metric: this.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      new Alarm(this, 'DeadLettersAlarm', {
-        alarmName: systemAlarmName(names, 'notifier-dead-letters'),
-        alarmDescription: clip(
-          `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error). Read it, fix the cause, then purge the queue to clear this alarm.`,
-        ),
-        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
-          period: PERIOD,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    for (const alarm of this.alarms) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    this.alarms = notifierAlarms(this, this.function, this.deadLetters, props);
   }
+}
+
+function notifierFunction(scope: Construct, props: AlarmNotifierProps): NodejsFunction {
+  return probeFunction(scope, 'Function', {
+    handler: 'notify',
+    suiteFile: props.suiteFile,
+    timeout: Duration.seconds(30),
+    memorySize: 256,
+    logRetention: props.logRetention,
+    reservedConcurrentExecutions: DELIVERY.reservedConcurrency,
+    encryptionKey: props.encryptionKey,
+    environment: {
+      RUNS_TABLE: props.table.tableName,
+      ALARM_TOPIC: props.topic.topicArn,
+      KILL_SWITCH_PARAMETER: props.killSwitch.parameterName,
+      DASHBOARD: props.dashboard ?? '',
+      ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
+      ...(props.scheduleDeadLetters ? { SCHEDULE_DEAD_LETTERS: props.scheduleDeadLetters.queueUrl } : {}),
+    },
+  });
+}
+
+/** What the notifier reads and publishes, each statement scoped to this stack's own resources. */
+function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifierProps): void {
+  const { names } = props;
+  // The probe's recent runs, the environment's incidents and silences (Query), the alarm's incident (GetItem,
+  // PutItem), a held page on its silence (UpdateItem); Publish and the topic key's data key (grantPublish).
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [props.table.tableArn],
+    }),
+  );
+  if (props.table.encryptionKey) grantTableKey(fn, props.table.encryptionKey, true);
+  // The tick's kill-switch reminder reads the switch; a heartbeat's deploy time is its alarm's configuration
+  // time (DescribeAlarms of that alarm, this stack's probe alarms only).
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [props.killSwitch.parameterArn] }),
+  );
+  const probeAlarmsArn = Stack.of(scope).formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${names.alarmPrefix}probe.*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagArn(scope, 'cloudwatch')}:alarm:${names.alarmPrefix}probe.*]`,
+    reason:
+      "DescribeAlarms of this stack's probe alarms only: the heartbeat alarm's configuration time is the deploy time the notifier counts due runs from, and every probe's alarm shares the prefix.",
+  });
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [probeAlarmsArn],
+    }),
+  );
+  props.topic.grantPublish(fn);
+  props.warnTopic?.grantPublish(fn);
+  if (props.scheduleDeadLetters) grantPeek(scope, fn, props.scheduleDeadLetters);
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+    reason:
+      "Publishing to the KMS-encrypted topic needs a data key of the topic's own key: topic.grantPublish grants kms:GenerateDataKey* on that one key's ARN only.",
+  });
+}
+
+/**
+ * A peek at the schedules' dead letters: ReceiveMessage only (no delete, no visibility change). ProbeSuite's
+ * queue is SSE-SQS encrypted (an SQS-owned key), so no kms:Decrypt is needed; a queue under a customer key
+ * gets Decrypt on that key, through SQS only.
+ */
+function grantPeek(scope: Construct, fn: NodejsFunction, deadLetters: IQueue): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ['sqs:ReceiveMessage'], resources: [deadLetters.queueArn] }),
+  );
+  if (deadLetters.encryptionMasterKey) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [deadLetters.encryptionMasterKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(scope).region}.amazonaws.com` } },
+      }),
+    );
+  }
+}
+
+/** This stack's probe alarms' (and the schedules' dead-letter alarm's) state changes, to the notifier. */
+function alarmStateRule(
+  scope: Construct,
+  fn: NodejsFunction,
+  deadLetters: Queue,
+  props: AlarmNotifierProps,
+): Rule {
+  const { names } = props;
+  const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
+    probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
+  );
+  // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
+  const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
+  return new Rule(scope, 'AlarmStateChanges', {
+    description: `perfprobe ${props.label}: probe alarm (and schedule dead-letter alarm) state changes to the notifier`,
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      // Probe ids hold no "." but "*" spans any text: the kind at the end decides, store-failed never matches.
+      detail: {
+        alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm],
+      },
+    },
+    targets: [
+      new LambdaFunction(fn, {
+        retryAttempts: DELIVERY.ruleRetries,
+        maxEventAge: DELIVERY.maxEventAge,
+        deadLetterQueue: deadLetters,
+      }),
+    ],
+  });
+}
+
+/**
+ * The notifier's own failures go to the watch's topic directly (never through the notifier): a broken notifier
+ * still pages, even when what broke it is the main topic or its key.
+ */
+function notifierAlarms(
+  scope: Construct,
+  fn: NodejsFunction,
+  deadLetters: Queue,
+  props: AlarmNotifierProps,
+): Alarm[] {
+  const topic = props.watchTopic ?? props.topic;
+  const late = `so a probe's page may be late or lost (Lambda keeps the event and retries it for up to ${DELIVERY.maxEventAge.toHours()} hours, then leaves it in the notifier's dead-letter queue). Until it is fixed, read the probe alarms in the CloudWatch console.`;
+  return [
+    ...functionAlarms(scope, fn, {
+      id: '',
+      namePrefix: systemAlarmName(props.names, 'notifier'),
+      label: props.label,
+      what: 'the notifier (it turns probe alarms into pages)',
+      errorCost: `${late} Publish refused: the topic or key policy; runs not read: the table.`,
+      throttleCost: `${late} Its reserved concurrency is ${DELIVERY.reservedConcurrency}.`,
+      topic,
+    }),
+    machineryAlarm(scope, 'DeadLettersAlarm', {
+      alarmName: systemAlarmName(props.names, 'notifier-dead-letters'),
+      description: `perfprobe itself is failing (${props.label}): an alarm state change (or a 5-minute re-check) could not be handled by the notifier and is in its dead-letter queue (the message holds the event and, from Lambda, the error), so that page was not sent. Read the message, fix the cause; each new dead letter raises this alarm again.`,
+      metric: deadLettersSent(deadLetters),
+      topic,
+    }),
+  ];
 }

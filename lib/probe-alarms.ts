@@ -4,7 +4,12 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { alarmPeriodSeconds, invalidRunsToAlarm } from '../functions/core/cloud/alert-policy.ts';
-import { type DeployedNames, probeAlarmName, stepAlarmKind } from '../functions/core/cloud/deployed-suite.ts';
+import {
+  type DeployedNames,
+  type ProbeAlarmKind,
+  probeAlarmName,
+  stepAlarmKind,
+} from '../functions/core/cloud/deployed-suite.ts';
 import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
@@ -31,6 +36,145 @@ function describeSla(probe: ResolvedProbe): string {
   return parts.length > 0 ? parts.join(', ') : 'no critical SLA';
 }
 
+/** What every alarm of one probe shares: its period, the texts that recur, its metrics. */
+interface ProbeAlarmContext {
+  readonly scope: Construct;
+  readonly probe: ResolvedProbe;
+  readonly names: DeployedNames;
+  readonly period: Duration;
+  /** The period, as the texts say it. */
+  readonly every: string;
+  readonly who: string;
+  readonly what: string;
+  readonly look: string;
+}
+
+function probeAlarmContext(scope: Construct, probe: ResolvedProbe, names: DeployedNames): ProbeAlarmContext {
+  // deploy-checks guarantees an interval before any construct is built.
+  const period = Duration.seconds(alarmPeriodSeconds(probe.alert.intervalMs!));
+  return {
+    scope,
+    probe,
+    names,
+    period,
+    every: formatMs(period.toMilliseconds()),
+    who: `probe ${probe.environment}/${probe.id} (suite ${probe.suite})`,
+    what: `${probe.request.method} ${probe.request.url}`,
+    // Plain text only (no tokens), so the description is readable in the template and bounded in length.
+    look: `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${names.dashboard}.`,
+  };
+}
+
+function breachAlarm(c: ProbeAlarmContext): Alarm {
+  const { atLeast, of } = c.probe.alert.breachedRuns;
+  return new Alarm(c.scope, 'Breach', {
+    alarmName: probeAlarmName(c.names, c.probe.id, 'sla'),
+    alarmDescription: clip(
+      `${c.who} breached its SLA: a critical SLA (${describeSla(c.probe)}) broke in ${atLeast} of the last ${of} periods of ${c.every} (one run per period; periods whose run was invalid or missing are skipped, never counted as a breach). ${c.what}. ${c.look}`,
+    ),
+    metric: probeMetric(c.probe, METRICS.slaBreached, 'Maximum', c.period),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: of,
+    datapointsToAlarm: atLeast,
+    // Only valid runs publish a verdict: an invalid or missing run neither pages nor clears.
+    treatMissingData: TreatMissingData.IGNORE,
+  });
+}
+
+function heartbeatAlarm(c: ProbeAlarmContext): Alarm {
+  const missed = c.probe.alert.missedRuns;
+  return new Alarm(c.scope, 'Heartbeat', {
+    alarmName: probeAlarmName(c.names, c.probe.id, 'heartbeat'),
+    alarmDescription: clip(
+      `${c.who}: no run measured in the last ${missed} periods of ${c.every} (a run counts once at least one of its shards reported): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${c.look}`,
+    ),
+    metric: probeMetric(c.probe, METRICS.heartbeat, 'SampleCount', c.period),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    // K ≥ 2 periods (deploy-checks): the newest period may be empty only because its run is still in
+    // flight; K empty periods in a row cannot be that.
+    evaluationPeriods: missed,
+    datapointsToAlarm: missed,
+    // No data is exactly what a dead probe looks like.
+    treatMissingData: TreatMissingData.BREACHING,
+  });
+}
+
+function cannotMeasureAlarm(c: ProbeAlarmContext): Alarm {
+  const invalid = invalidRunsToAlarm(c.probe);
+  return new Alarm(c.scope, 'CannotMeasure', {
+    alarmName: probeAlarmName(c.names, c.probe.id, 'cannot-measure'),
+    alarmDescription: clip(
+      `${c.who} cannot measure: its runs were invalid for ${invalid} periods of ${c.every} in a row, so its SLA is not being watched. An invalid run could not deliver its planned load: shards missing (worker error or timeout, an unreadable secret, throttled workers) or the generator fell behind. The stored runs say which shards reported and why. ${c.what}. ${c.look}`,
+    ),
+    metric: probeMetric(c.probe, METRICS.invalidRun, 'Maximum', c.period),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: invalid,
+    datapointsToAlarm: invalid,
+    // A missing run is the heartbeat's to report; a valid run between invalid ones breaks the streak.
+    treatMissingData: TreatMissingData.IGNORE,
+  });
+}
+
+function storeFailedAlarm(c: ProbeAlarmContext): Alarm {
+  return new Alarm(c.scope, 'StoreFailed', {
+    alarmName: probeAlarmName(c.names, c.probe.id, 'store-failed'),
+    alarmDescription: clip(
+      `perfprobe itself is failing: a run of ${c.who} could not be written to the runs table in the last period of ${c.every} (its metrics were still published). Look at the Aggregate function's logs for the DynamoDB error (throttling, permissions, a deleted table). ${c.look}`,
+    ),
+    metric: probeMetric(c.probe, METRICS.storeFailed, 'Maximum', c.period),
+    threshold: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    // Published only on a failure: a period without one is a period without failures.
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}
+
+/** alert.latency's percentiles of the whole run, then alert.steps' per step, judged M of N like the SLA. */
+function latencyAlarms(c: ProbeAlarmContext): Alarm[] {
+  const { atLeast, of } = c.probe.alert.breachedRuns;
+  const above = (
+    id: string,
+    kind: ProbeAlarmKind,
+    subject: string,
+    key: string,
+    thresholdMs: number,
+    step?: string,
+  ) =>
+    new Alarm(c.scope, id, {
+      alarmName: probeAlarmName(c.names, c.probe.id, kind),
+      alarmDescription: clip(
+        `${c.who}: CloudWatch's ${key} of ${subject} was above ${thresholdMs} ms in ${atLeast} of the last ${of} periods of ${c.every} (invalid runs publish no latency). ${c.what}. ${c.look}`,
+      ),
+      // Published for valid runs only, so an invalid run cannot move it; a step's (Step dimension) only
+      // because it alarms.
+      metric: probeMetric(c.probe, METRICS.latency, key, c.period, step),
+      threshold: thresholdMs,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: of,
+      datapointsToAlarm: atLeast,
+      treatMissingData: TreatMissingData.IGNORE,
+    });
+  const whole = Object.entries(c.probe.alert.latency).map(([key, ms]) =>
+    above(
+      `Latency${key}`,
+      `latency-${key.replace('.', '_')}`,
+      'the latency distribution of its valid runs',
+      key,
+      ms,
+    ),
+  );
+  const steps = Object.entries(c.probe.alert.steps).flatMap(([step, keys]) =>
+    Object.entries(keys).map(([key, ms]) =>
+      above(`Step${step}${key}`, stepAlarmKind(step, key), `step "${step}" of its valid runs`, key, ms, step),
+    ),
+  );
+  return [...whole, ...steps];
+}
+
 /**
  * The alarms of one probe. Their state changes page through the notifier (AlarmNotifier), so they carry no
  * actions, except StoreFailed, which goes to the topic directly. The text says what broke, how it is judged and where to look.
@@ -45,114 +189,12 @@ export class ProbeAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
     super(scope, id);
-    const { probe, names } = props;
-    // deploy-checks guarantees an interval before any construct is built.
-    const period = Duration.seconds(alarmPeriodSeconds(probe.alert.intervalMs!));
-    const every = formatMs(period.toMilliseconds());
-    const who = `probe ${probe.environment}/${probe.id} (suite ${probe.suite})`;
-    const what = `${probe.request.method} ${probe.request.url}`;
-    // Plain text only (no tokens), so the description is readable in the template and bounded in length.
-    const look = `Runs: the stack's RunsTable, pk "${probe.environment}#${probe.id}", newest sk first. Dashboard: ${names.dashboard}.`;
-    const metric = (name: string, statistic: string) => probeMetric(probe, name, statistic, period);
-    const { atLeast, of } = probe.alert.breachedRuns;
-
-    this.breach = new Alarm(this, 'Breach', {
-      alarmName: probeAlarmName(names, probe.id, 'sla'),
-      alarmDescription: clip(
-        `${who} breached its SLA: a critical SLA (${describeSla(probe)}) broke in ${atLeast} of the last ${of} periods of ${every} (one run per period; periods whose run was invalid or missing are skipped, never counted as a breach). ${what}. ${look}`,
-      ),
-      metric: metric(METRICS.slaBreached, 'Maximum'),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: of,
-      datapointsToAlarm: atLeast,
-      // Only valid runs publish a verdict: an invalid or missing run neither pages nor clears.
-      treatMissingData: TreatMissingData.IGNORE,
-    });
-
-    const missed = probe.alert.missedRuns;
-    this.heartbeat = new Alarm(this, 'Heartbeat', {
-      alarmName: probeAlarmName(names, probe.id, 'heartbeat'),
-      alarmDescription: clip(
-        `${who}: no run measured in the last ${missed} periods of ${every} (a run counts once at least one of its shards reported): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${look}`,
-      ),
-      metric: metric(METRICS.heartbeat, 'SampleCount'),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      // K ≥ 2 periods (deploy-checks): the newest period may be empty only because its run is still in
-      // flight; K empty periods in a row cannot be that.
-      evaluationPeriods: missed,
-      datapointsToAlarm: missed,
-      // No data is exactly what a dead probe looks like.
-      treatMissingData: TreatMissingData.BREACHING,
-    });
-
-    const invalid = invalidRunsToAlarm(probe);
-    this.cannotMeasure = new Alarm(this, 'CannotMeasure', {
-      alarmName: probeAlarmName(names, probe.id, 'cannot-measure'),
-      alarmDescription: clip(
-        `${who} cannot measure: its runs were invalid for ${invalid} periods of ${every} in a row, so its SLA is not being watched. An invalid run could not deliver its planned load: shards missing (worker error or timeout, an unreadable secret, throttled workers) or the generator fell behind. The stored runs say which shards reported and why. ${what}. ${look}`,
-      ),
-      metric: metric(METRICS.invalidRun, 'Maximum'),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: invalid,
-      datapointsToAlarm: invalid,
-      // A missing run is the heartbeat's to report; a valid run between invalid ones breaks the streak.
-      treatMissingData: TreatMissingData.IGNORE,
-    });
-
-    this.storeFailed = new Alarm(this, 'StoreFailed', {
-      alarmName: probeAlarmName(names, probe.id, 'store-failed'),
-      alarmDescription: clip(
-        `perfprobe itself is failing: a run of ${who} could not be written to the runs table in the last period of ${every} (its metrics were still published). Look at the Aggregate function's logs for the DynamoDB error (throttling, permissions, a deleted table). ${look}`,
-      ),
-      metric: metric(METRICS.storeFailed, 'Maximum'),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      // Published only on a failure: a period without one is a period without failures.
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
-    for (const [key, thresholdMs] of Object.entries(probe.alert.latency)) {
-      this.latency.push(
-        new Alarm(this, `Latency${key}`, {
-          alarmName: probeAlarmName(names, probe.id, `latency-${key.replace('.', '_')}`),
-          alarmDescription: clip(
-            `${who}: CloudWatch's ${key} of the latency distribution of its valid runs was above ${thresholdMs} ms in ${atLeast} of the last ${of} periods of ${every} (invalid runs publish no latency). ${what}. ${look}`,
-          ),
-          // Published for valid runs only, so an invalid run cannot move it.
-          metric: metric(METRICS.latency, key),
-          threshold: thresholdMs,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: of,
-          datapointsToAlarm: atLeast,
-          treatMissingData: TreatMissingData.IGNORE,
-        }),
-      );
-    }
-
-    for (const [step, keys] of Object.entries(probe.alert.steps)) {
-      for (const [key, thresholdMs] of Object.entries(keys)) {
-        this.latency.push(
-          new Alarm(this, `Step${step}${key}`, {
-            alarmName: probeAlarmName(names, probe.id, stepAlarmKind(step, key)),
-            alarmDescription: clip(
-              `${who}: CloudWatch's ${key} of step "${step}" of its valid runs was above ${thresholdMs} ms in ${atLeast} of the last ${of} periods of ${every} (invalid runs publish no latency). ${what}. ${look}`,
-            ),
-            // Aggregate publishes this step's latency (Step dimension) for valid runs, only because it alarms.
-            metric: probeMetric(probe, METRICS.latency, key, period, step),
-            threshold: thresholdMs,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-            evaluationPeriods: of,
-            datapointsToAlarm: atLeast,
-            treatMissingData: TreatMissingData.IGNORE,
-          }),
-        );
-      }
-    }
-
+    const context = probeAlarmContext(this, props.probe, props.names);
+    this.breach = breachAlarm(context);
+    this.heartbeat = heartbeatAlarm(context);
+    this.cannotMeasure = cannotMeasureAlarm(context);
+    this.storeFailed = storeFailedAlarm(context);
+    this.latency.push(...latencyAlarms(context));
     // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,
     // see AlarmNotifier), which reads the runs; a failing store is perfprobe's own failure and goes to the topic
     // directly, as the notifier may be what is broken.

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -54,6 +55,8 @@ export interface ProbeFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default - not in a VPC */
   readonly placement?: FunctionPlacement;
+  /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
+  readonly encryptionKey?: IKey | undefined;
 }
 
 /**
@@ -79,7 +82,60 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
   const logGroup = new LogGroup(scope, `${id}Logs`, {
     retention: props.logRetention,
     removalPolicy: RemovalPolicy.DESTROY,
+    encryptionKey: props.encryptionKey,
   });
+  const role = functionRole(scope, id, props, logGroup);
+  const copy = process.platform === 'win32' ? 'copy' : 'cp';
+  const lockFile = dependencyLockFile();
+  return new NodejsFunction(scope, id, {
+    entry: join(packageRoot, 'functions', 'handlers', `${props.handler}.ts`),
+    handler: 'handler',
+    // Names the handler in the template (the authorization walk in test/lib reads it).
+    description: `perfprobe ${props.handler}`,
+    projectRoot: dirname(lockFile),
+    depsLockFilePath: lockFile,
+    runtime: Runtime.NODEJS_22_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    tracing: Tracing.ACTIVE,
+    logGroup,
+    role,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    // The state machines call published versions, whose logical ids change with the code: without Retain,
+    // CloudFormation's cleanup after a deploy deletes the version an execution started before it still calls
+    // (ResourceNotFoundException, not retried). Retained versions stay until pruned (cost: code storage only).
+    currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
+    vpc: props.placement?.vpc,
+    vpcSubnets: props.placement?.subnets,
+    securityGroups: props.placement?.securityGroups,
+    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      mainFields: ['module', 'main'],
+      externalModules: ['@aws-sdk/*'],
+      banner:
+        "import { createRequire as __perfprobeRequire } from 'node:module'; const require = __perfprobeRequire(import.meta.url);",
+      // Must match the file functions/handlers/bundled-suite.ts reads.
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (_input, outputDir) => [
+          `${copy} "${props.suiteFile}" "${join(outputDir, DEPLOYED_SUITE_FILE)}"`,
+        ],
+      },
+    },
+  });
+}
+
+/**
+ * The function's own role: logs only to its own log group (AWSLambdaBasicExecutionRole would allow every log
+ * group in the account), X-Ray, and ENI management when it is placed in a VPC.
+ */
+function functionRole(scope: Construct, id: string, props: ProbeFunctionProps, logGroup: LogGroup): Role {
   const role = new Role(scope, `${id}Role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: `perfprobe ${props.handler}: its own log group, and what the stack grants it`,
@@ -111,46 +167,7 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: `X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch PutMetricData have no resource-level permissions (PutMetricData is limited to the Perfprobe namespace by condition)${props.placement ? '; nor does managing the network interfaces of a function in a VPC (ec2:CreateNetworkInterface and friends, as AWSLambdaVPCAccessExecutionRole grants)' : ''}.`,
   });
-  const copy = process.platform === 'win32' ? 'copy' : 'cp';
-  const lockFile = dependencyLockFile();
-  return new NodejsFunction(scope, id, {
-    entry: join(packageRoot, 'functions', 'handlers', `${props.handler}.ts`),
-    handler: 'handler',
-    // Names the handler in the template (the authorization walk in test/lib reads it).
-    description: `perfprobe ${props.handler}`,
-    projectRoot: dirname(lockFile),
-    depsLockFilePath: lockFile,
-    runtime: Runtime.NODEJS_22_X,
-    architecture: Architecture.ARM_64,
-    memorySize: props.memorySize,
-    timeout: props.timeout,
-    tracing: Tracing.ACTIVE,
-    logGroup,
-    role,
-    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-    vpc: props.placement?.vpc,
-    vpcSubnets: props.placement?.subnets,
-    securityGroups: props.placement?.securityGroups,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      mainFields: ['module', 'main'],
-      externalModules: ['@aws-sdk/*'],
-      banner:
-        "import { createRequire as __perfprobeRequire } from 'node:module'; const require = __perfprobeRequire(import.meta.url);",
-      // Must match the file functions/handlers/bundled-suite.ts reads.
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        afterBundling: (_input, outputDir) => [
-          `${copy} "${props.suiteFile}" "${join(outputDir, DEPLOYED_SUITE_FILE)}"`,
-        ],
-      },
-    },
-  });
+  return role;
 }
 
 export function seconds(ms: number): Duration {

@@ -1,26 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import {
-  type IManagedPolicy,
-  ManagedPolicy,
-  PermissionsBoundary,
-  PolicyStatement,
-  Role,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { type IManagedPolicy, PermissionsBoundary } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  ContextAttribute,
-  Schedule,
-  ScheduleExpression,
-  ScheduleTargetInput,
-} from 'aws-cdk-lib/aws-scheduler';
-import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { type IStringParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -30,29 +18,25 @@ import {
   type DeployedSuite,
   deployedNames,
   deploySuite,
+  type Subscriptions,
 } from '../functions/core/cloud/deployed-suite.ts';
-import { METRIC_NAMESPACE } from '../functions/core/cloud/metric-data.ts';
-import { RUN_KEYS } from '../functions/core/cloud/run-record.ts';
-import {
-  CONTROL_FUNCTIONS,
-  LAMBDA_MAX_MS,
-  plannedShards,
-  RUNNERS,
-  type RunnerKind,
-  runnerFor,
-  workerBudgetMs,
-  workerReservations,
-} from '../functions/core/cloud/run-sizing.ts';
-import { silencePartitionKey } from '../functions/core/notify/silence.ts';
+import { RUNNERS, type RunnerKind } from '../functions/core/cloud/run-sizing.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
+import { controlFunctions } from './control-functions.ts';
+import { allowServicesOnKey } from './customer-key.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
+import { DeliveryWatch, type WatchedTopic } from './delivery-watch.ts';
+import { machineryRow } from './machinery-dashboard.ts';
+import { nagArn } from './nag-arn.ts';
+import { onCallAccess } from './on-call-access.ts';
 import { ProbeAlarms } from './probe-alarms.ts';
 import { probeDashboard } from './probe-dashboard.ts';
-import { type FunctionPlacement, probeFunction, seconds, suiteFile } from './probe-functions.ts';
-import { RunStateMachine } from './run-state-machine.ts';
-import { grantSecrets } from './secret-grants.ts';
+import { suiteFile } from './probe-functions.ts';
+import { type ProbeRunner, probeRunners } from './probe-runners.ts';
+import { runsTable } from './runs-table.ts';
 import { checkResourceCount } from './stack-limits.ts';
 import { SystemAlarms } from './system-alarms.ts';
 
@@ -91,6 +75,13 @@ export interface ProbeSuiteProps {
   readonly subnets?: SubnetSelection;
   /** The workers' security groups in `vpc`. @default - one group allowing all egress */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * A customer-managed key for the runs table, every log group and every queue (the topics keep keys of their
+   * own). Its policy gets statements for CloudWatch Logs, SNS and EventBridge of this account; a key imported
+   * from elsewhere needs them added by its owner (see allowServicesOnKey).
+   * @default - AWS-managed encryption
+   */
+  readonly encryptionKey?: IKey;
 }
 
 /**
@@ -112,262 +103,191 @@ export class ProbeSuite extends Construct {
   readonly notifier: AlarmNotifier;
   readonly killSwitch: IStringParameter;
   readonly scheduleDeadLetters: Queue;
+  /** The watch on the paging path: delivery failures and the notifier's own, on a topic and key of their own. */
+  readonly deliveryWatch: DeliveryWatch;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
     const { suite, environment } = props;
-    const deployed = deploySuite(suite, environment);
-    const problems = deployProblems(deployed, (probeId) => suite.probes.findIndex((p) => p.id === probeId));
-    if (problems.length > 0) throw new SuiteValidationError(problems, props.source);
+    const deployed = deployable(suite, environment, props.source);
     this.deployed = deployed;
     const names = deployedNames(deployed.suite, environment);
     this.names = names;
-    const probes = Object.values(deployed.probes);
+    const label = `${deployed.suite}/${environment}`;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     if (props.permissionsBoundary) PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     checkResourceCount(Stack.of(this), props.source);
+    const key = props.encryptionKey;
+    if (key) allowServicesOnKey(this, key);
 
-    this.table = new Table(this, 'Runs', {
-      partitionKey: { name: RUN_KEYS.partition, type: AttributeType.STRING },
-      sortKey: { name: RUN_KEYS.sort, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: RUN_KEYS.expiry,
-      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    const tableAccess = (fn: IFunction, actions: string[]) =>
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: actions.map((a) => `dynamodb:${a}`),
-          resources: [this.table.tableArn],
-        }),
-      );
-
-    this.topic =
-      props.topic ??
-      new AlarmTopic(this, 'Alarms', {
-        displayName: names.topicDisplayName,
-        alarmPrefix: names.alarmPrefix,
-        description: `perfprobe ${suite.name}/${environment}: encrypts the alarm topic`,
-        email: deployed.notify.email,
-        https: deployed.notify.https,
-      }).topic;
-
+    this.table = runsTable(this, props.tableRemovalPolicy, key);
+    const alarmTopic = props.topic
+      ? undefined
+      : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
+    this.topic = props.topic ?? alarmTopic!.topic;
     // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
     // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
     // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
     this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
-    const runsTable = { RUNS_TABLE: this.table.tableName };
-    const plan = probeFunction(this, 'Plan', {
-      handler: 'plan',
-      suiteFile: file,
-      timeout: Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs),
-      memorySize: CONTROL_FUNCTIONS.plan.memoryMb,
-      logRetention,
-      environment: { KILL_SWITCH_PARAMETER: this.killSwitch.parameterName, ...runsTable },
+    const common = { suiteFile: file, logRetention, table: this.table, encryptionKey: key };
+    const control = controlFunctions(this, { ...common, killSwitch: this.killSwitch });
+    this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', { key, of: 'the schedules' });
+    const runners = probeRunners(this, {
+      ...common,
+      ...control,
+      deployed,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      placement: props.vpc && {
+        vpc: props.vpc,
+        subnets: props.subnets,
+        securityGroups: props.securityGroups,
+      },
     });
-    plan.addToRolePolicy(
-      new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.killSwitch.parameterArn] }),
-    );
-    // The run's lease: a conditional put on (environment, probe, scheduled time).
-    tableAccess(plan, ['PutItem']);
-    const aggregate = probeFunction(this, 'Aggregate', {
-      handler: 'aggregate',
-      suiteFile: file,
-      timeout: Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs),
-      memorySize: CONTROL_FUNCTIONS.aggregate.memoryMb,
-      logRetention,
-      environment: runsTable,
-    });
-    // Reads the shard items (Query), the baseline (GetItem), writes the run (PutItem).
-    tableAccess(aggregate, ['Query', 'GetItem', 'PutItem']);
-    aggregate.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } },
-      }),
-    );
-
-    this.scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.scheduleDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the schedules; it has no dead-letter queue of its own.',
-    });
-
-    // One role for every schedule, made here rather than as the targets' stack-level singleton, so that the
-    // permissions boundary covers it too. Scheduler names the schedule group as the source.
-    const stack = Stack.of(this);
-    const schedulesRole = new Role(this, 'SchedulesRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({
-              service: 'scheduler',
-              resource: 'schedule-group',
-              resourceName: 'default',
-            }),
-          },
-        },
-      }),
-      description:
-        'perfprobe schedules: start a run of their state machine, or leave the reason in the dead-letter queue',
-    });
-    const placement: FunctionPlacement | undefined = props.vpc && {
-      vpc: props.vpc,
-      subnets: props.subnets,
-      securityGroups: props.securityGroups,
-    };
-    const reservations = workerReservations(deployed);
-    const workers: NodejsFunction[] = [];
-    const machines: Record<string, StateMachine> = {};
-    for (const kind of Object.keys(RUNNERS) as RunnerKind[]) {
-      const mine = probes.filter((p) => runnerFor(p) === kind);
-      if (mine.length === 0) continue;
-      const runner = RUNNERS[kind];
-      const workerTimeout = seconds(Math.min(LAMBDA_MAX_MS, Math.max(...mine.map(workerBudgetMs)) + 10_000));
-      const worker = probeFunction(this, `${runner.name}Worker`, {
-        handler: 'worker',
-        suiteFile: file,
-        timeout: workerTimeout,
-        memorySize: runner.workerMemoryMb,
-        logRetention,
-        environment: runsTable,
-        // The environment's budget: the most shards these probes run at once (deploy-checks bounds it).
-        reservedConcurrentExecutions: reservations[kind],
-        placement,
-      });
-      workers.push(worker);
-      // Its ShardResult item.
-      tableAccess(worker, ['PutItem']);
-      grantSecrets(
-        worker,
-        mine.flatMap((p) => Object.values(p.secrets)),
-      );
-      // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
-      const machine = new RunStateMachine(this, `${runner.name}Runs`, {
-        kind: runner.workflow,
-        plan: plan.currentVersion,
-        worker: worker.currentVersion,
-        aggregate: aggregate.currentVersion,
-        workerTimeout,
-        maxShards: Math.max(...mine.map(plannedShards)),
-        logRetention,
-      }).stateMachine;
-      this.stateMachines[kind] = machine;
-      machines[runner.name] = machine;
-      for (const probe of mine) {
-        new Schedule(this, `Schedule-${probe.id}`, {
-          description: `perfprobe ${deployed.suite}/${environment}: ${probe.id}`,
-          schedule: ScheduleExpression.expression(
-            probe.schedule.expression,
-            TimeZone.of(probe.schedule.timezone),
-          ),
-          target: new StepFunctionsStartExecution(machine, {
-            // The id and the tick: request details and secret references are bundled, never in execution
-            // history; the scheduled time keys Plan's lease, so a duplicate execution sends no load.
-            input: ScheduleTargetInput.fromObject({
-              probeId: probe.id,
-              scheduledTime: ContextAttribute.scheduledTime,
-            }),
-            // A missed run is better than a duplicate one: retries would stack load on the target.
-            retryAttempts: 0,
-            deadLetterQueue: this.scheduleDeadLetters,
-            role: schedulesRole,
-          }),
-        });
-      }
-    }
+    for (const runner of runners) this.stateMachines[runner.kind] = runner.stateMachine;
+    const workers = byRunnerName(runners, (r) => r.worker);
 
     const dashboard = props.dashboard ?? true;
-    if (dashboard) probeDashboard(this, 'Dashboard', names.dashboard, deployed);
-    for (const probe of probes) {
-      this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
-        probe,
-        topic: this.topic,
-        names,
-      });
-    }
-    this.systemAlarms = new SystemAlarms(this, 'SystemAlarms', {
-      names,
-      label: `${deployed.suite}/${environment}`,
-      topic: this.topic,
-      scheduleDeadLetters: this.scheduleDeadLetters,
-      stateMachines: machines,
-    });
-
+    const board = dashboard ? probeDashboard(this, 'Dashboard', names.dashboard, deployed) : undefined;
+    this.systemAlarms = this.alarmsOf(label, runners, control);
     // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
     const warn = deployed.notify.warn;
-    this.warnTopic =
-      warn.email.length + warn.https.length === 0
-        ? undefined
-        : new AlarmTopic(this, 'Warnings', {
-            displayName: `${names.topicDisplayName.slice(0, 90)} warnings`,
-            alarmPrefix: names.alarmPrefix,
-            description: `perfprobe ${suite.name}/${environment}: encrypts the warn-level notices topic`,
-            email: warn.email,
-            https: warn.https,
-          }).topic;
+    const warnTopic = hasSubscribers(warn)
+      ? this.ownTopic('Warnings', 'the warn-level notices topic', warn, key, ' warnings')
+      : undefined;
+    this.warnTopic = warnTopic?.topic;
+    this.deliveryWatch = this.watch(label, alarmTopic, warnTopic, key);
     this.notifier = new AlarmNotifier(this, 'Notifier', {
+      ...common,
       names,
-      label: `${deployed.suite}/${environment}`,
+      label,
       topic: this.topic,
-      table: this.table,
-      suiteFile: file,
-      logRetention,
       killSwitch: this.killSwitch,
       dashboard: dashboard ? names.dashboard : undefined,
       warnTopic: this.warnTopic,
       scheduleDeadLetters: this.scheduleDeadLetters,
+      watchTopic: this.deliveryWatch.topic.topic,
     });
+    if (board)
+      this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic);
+    this.acknowledgeFindings([
+      control.plan,
+      ...runners.map((r) => r.worker),
+      control.aggregate,
+      this.notifier.function,
+    ]);
+    this.outputs(onCallAccess(this, label, environment, this.table));
+  }
 
-    this.acknowledgeFindings([plan, ...workers, aggregate, this.notifier.function]);
-    // What on-call attaches to read the runs a page names (Query only: no write, no Scan of other probes'
-    // partitions is needed, as every read is one probe's partition).
-    const onCall = new ManagedPolicy(this, 'OnCallReadRuns', {
-      description: `perfprobe ${deployed.suite}/${environment}: read this environment's stored runs (on-call)`,
-      statements: [
-        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.table.tableArn] }),
-        // The CLI finds the table's name in this stack's outputs, so on-call needs no name to pass.
-        new PolicyStatement({
-          actions: ['cloudformation:DescribeStacks'],
-          resources: [Stack.of(this).stackId],
-        }),
-      ],
+  /** Each probe's alarms, and the machinery's own (Plan, workers, Aggregate, state machines, schedules). */
+  private alarmsOf(
+    label: string,
+    runners: readonly ProbeRunner[],
+    control: { plan: IFunction; aggregate: IFunction },
+  ): SystemAlarms {
+    for (const probe of Object.values(this.deployed.probes)) {
+      this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
+        probe,
+        topic: this.topic,
+        names: this.names,
+      });
+    }
+    return new SystemAlarms(this, 'SystemAlarms', {
+      names: this.names,
+      label,
+      topic: this.topic,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      stateMachines: byRunnerName(runners, (r) => r.stateMachine),
+      ...control,
+      workers: byRunnerName(runners, (r) => r.worker),
     });
-    // Silencing is a write, so it is a policy of its own (the read policy stays read-only): Query, PutItem and
-    // UpdateItem on the environment's silences partition only (dynamodb:LeadingKeys), nothing else of the table.
-    const silencesKey = silencePartitionKey(environment);
-    const onCallSilence = new ManagedPolicy(this, 'OnCallSilence', {
-      description: `perfprobe ${deployed.suite}/${environment}: list, add and end silences (on-call)`,
-      statements: [
-        new PolicyStatement({
-          actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-          resources: [this.table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [silencesKey] } },
-        }),
-        new PolicyStatement({
-          actions: ['cloudformation:DescribeStacks'],
-          resources: [Stack.of(this).stackId],
-        }),
-      ],
+  }
+
+  /** perfprobe's own row on the dashboard: every function, dead-letter queue and topic of the stack. */
+  private machineryRow(
+    board: Dashboard,
+    functions: Record<string, IFunction>,
+    alarmTopic: AlarmTopic | undefined,
+  ): void {
+    const watch = this.deliveryWatch.topic;
+    const { plan, aggregate, ...workers } = functions;
+    machineryRow(board, {
+      functions: { Plan: plan!, ...workers, Aggregate: aggregate!, Notifier: this.notifier.function },
+      deadLetters: {
+        Schedules: this.scheduleDeadLetters,
+        Notifier: this.notifier.deadLetters,
+        ...(alarmTopic ? { 'Alarm topic': alarmTopic.deadLetters } : {}),
+        'Watch topic': watch.deadLetters,
+      },
+      topics: { Alarms: this.topic, Watch: watch.topic },
     });
-    // Stable output keys (not the construct path's hashed logical ids): the CLI and on-call look them up by name.
+  }
+
+  /** A topic of this environment (the alarm topic, the warn-level notices'), with its own key. */
+  private ownTopic(
+    id: string,
+    what: string,
+    subscriptions: Subscriptions,
+    queueKey: IKey | undefined,
+    suffix = '',
+  ): AlarmTopic {
+    return new AlarmTopic(this, id, {
+      displayName: `${this.names.topicDisplayName.slice(0, suffix ? 90 : undefined)}${suffix}`,
+      alarmPrefix: this.names.alarmPrefix,
+      description: `perfprobe ${this.deployed.suite}/${this.deployed.environment}: encrypts ${what}`,
+      email: subscriptions.email,
+      https: subscriptions.https,
+      queueKey,
+    });
+  }
+
+  /** The watch on the topics' deliveries, paging through its own topic and key (see DeliveryWatch). */
+  private watch(
+    label: string,
+    alarmTopic: AlarmTopic | undefined,
+    warnTopic: AlarmTopic | undefined,
+    queueKey: IKey | undefined,
+  ): DeliveryWatch {
+    const watched: WatchedTopic[] = [
+      {
+        id: 'alarms',
+        carries: "every page of this environment, and perfprobe's own alarms",
+        topic: this.topic,
+        deadLetters: alarmTopic?.deadLetters,
+      },
+    ];
+    if (warnTopic) {
+      watched.push({
+        id: 'warnings',
+        carries: 'warn-level notices',
+        topic: warnTopic.topic,
+        deadLetters: warnTopic.deadLetters,
+      });
+    }
+    return new DeliveryWatch(this, 'Watch', {
+      names: this.names,
+      label,
+      subscriptions: this.deployed.notify.watch,
+      watched,
+      fallback: this.topic,
+      queueKey,
+    });
+  }
+
+  /** Stable output keys (not the construct path's hashed logical ids): the CLI and on-call look them up by name. */
+  private outputs(onCall: {
+    readRuns: { managedPolicyArn: string };
+    silence: { managedPolicyArn: string };
+  }): void {
     const output = (key: string, value: string) => new CfnOutput(this, key, { key, value });
     output('RunsTable', this.table.tableName);
-    output('OnCallReadRunsPolicy', onCall.managedPolicyArn);
-    output('OnCallSilencePolicy', onCallSilence.managedPolicyArn);
+    output('OnCallReadRunsPolicy', onCall.readRuns.managedPolicyArn);
+    output('OnCallSilencePolicy', onCall.silence.managedPolicyArn);
     output('AlarmTopic', this.topic.topicArn);
     if (this.warnTopic) output('WarnTopic', this.warnTopic.topicArn);
+    output('WatchTopic', this.deliveryWatch.topic.topic.topicArn);
     output('KillSwitchParameter', this.killSwitch.parameterName);
-    output('AlarmNamePrefix', names.alarmPrefix);
+    output('AlarmNamePrefix', this.names.alarmPrefix);
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       output(`${RUNNERS[kind as RunnerKind].name}StateMachine`, machine.stateMachineArn);
     }
@@ -390,7 +310,7 @@ export class ProbeSuite extends Construct {
         'Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray tracing have no resource-level permissions.',
       );
       const machineId = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);
-      const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
+      const executions = `${nagArn(this, 'states')}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
       for (const resource of [`${executions}:*`, `${executions}/*:*`]) {
         ack(
           `AwsSolutions-IAM5[Resource::${resource}]`,
@@ -399,4 +319,23 @@ export class ProbeSuite extends Construct {
       }
     }
   }
+}
+
+function hasSubscribers(subscriptions: Subscriptions): boolean {
+  return subscriptions.email.length + subscriptions.https.length > 0;
+}
+
+/** The suite bound to the environment, or every problem that keeps it from deploying, at once. */
+function deployable(suite: Suite, environment: string, source: string | undefined): DeployedSuite {
+  const deployed = deploySuite(suite, environment);
+  const problems = deployProblems(deployed, (probeId) => suite.probes.findIndex((p) => p.id === probeId));
+  if (problems.length > 0) throw new SuiteValidationError(problems, source);
+  return deployed;
+}
+
+function byRunnerName<T>(
+  runners: readonly ProbeRunner[],
+  pick: (runner: ProbeRunner) => T,
+): Record<string, T> {
+  return Object.fromEntries(runners.map((r) => [RUNNERS[r.kind].name, pick(r)]));
 }

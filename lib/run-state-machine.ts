@@ -1,4 +1,5 @@
 import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -6,6 +7,7 @@ import {
   Condition,
   DefinitionBody,
   DistributedMap,
+  type IChainable,
   JitterType,
   JsonPath,
   LogLevel,
@@ -54,6 +56,8 @@ export interface RunStateMachineProps {
   /** Most shards of any probe this machine runs: the Map's concurrency. */
   readonly maxShards: number;
   readonly logRetention: RetentionDays;
+  /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
+  readonly logKey?: IKey | undefined;
 }
 
 /** State names are part of the contract: the local runner maps handlers to them. */
@@ -81,100 +85,122 @@ export class RunStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
-    const invoke = (
-      name: string,
-      fn: IFunction,
-      lambdaTimeout: Duration,
-      io: Pick<LambdaInvokeProps, 'payload' | 'outputPath'> = {},
-    ) => {
-      const task = new LambdaInvoke(this, name, {
-        lambdaFunction: fn,
-        // The function's own output, without Lambda's {Payload, StatusCode} envelope.
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: false,
-        taskTimeout: Timeout.duration(lambdaTimeout.plus(TASK_TIMEOUT_MARGIN)),
-        ...io,
-      });
-      task.addRetry({
-        errors: LAMBDA_SERVICE_ERRORS,
-        interval: Duration.seconds(1),
-        backoffRate: 2,
-        maxAttempts: 3,
-        maxDelay: Duration.seconds(8),
-        jitterStrategy: JitterType.FULL,
-      });
-      return task;
-    };
-
-    const planTimeout = Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs);
-    const aggregateTimeout = Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs);
-    // Plan sees the execution's context: its input holds the schedule's scheduledTime (absent on a manual
-    // start, which a path into the input could not express) and its id keys the lease to this execution.
-    const plan = invoke(STATE_NAMES.plan, props.plan, planTimeout, {
-      payload: TaskInput.fromObject({
-        probeId: JsonPath.stringAt('$.probeId'),
-        execution: JsonPath.objectAt('$$.Execution'),
-      }),
-    });
-    // Each iteration leaves `{}`: the worker's pointer and a lost shard's error stay out of the Map's result
-    // (Aggregate finds results, recorded failures and missing shards in the table). The execution history
-    // still shows each failed task with its error.
-    const worker = invoke(STATE_NAMES.worker, props.worker, props.workerTimeout, {
-      outputPath: JsonPath.DISCARD,
-    });
-    // A task lost to a timeout, a crash or throttling leaves no note of its own: the worker function is called
-    // again with the error and cause, and writes them to the shard's item (a few ms; only on failure). Should
-    // that fail too, the shard is simply missing and Aggregate says it was lost.
-    const recordLoss = invoke(STATE_NAMES.lost, props.worker, props.workerTimeout, {
-      outputPath: JsonPath.DISCARD,
-    });
-    const unrecorded = new Pass(this, STATE_NAMES.unrecorded, { outputPath: JsonPath.DISCARD });
-    recordLoss.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
-    worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
-    const aggregate = invoke(STATE_NAMES.aggregate, props.aggregate, aggregateTimeout);
-
-    const mapProps = {
-      itemsPath: '$.tasks',
-      itemSelector: {
-        runId: JsonPath.stringAt('$.runId'),
-        probeId: JsonPath.stringAt('$.probeId'),
-        startAt: JsonPath.numberAt('$.startAt'),
-        shards: JsonPath.numberAt('$.shards'),
-        shard: JsonPath.numberAt('$$.Map.Item.Value'),
-      },
-      resultPath: JsonPath.DISCARD,
-      maxConcurrency: props.maxShards,
-    };
-    const shards =
-      props.kind === 'express'
-        ? new MapState(this, STATE_NAMES.shards, {
-            ...mapProps,
-            maxConcurrency: Math.min(props.maxShards, INLINE_MAP_MAX_SHARDS),
-          }).itemProcessor(worker)
-        : new DistributedMap(this, STATE_NAMES.shards, mapProps).itemProcessor(worker);
-
-    const firstForTick = new Choice(this, STATE_NAMES.firstForTick)
-      .when(Condition.isPresent('$.duplicate'), new Succeed(this, STATE_NAMES.duplicate))
-      .otherwise(shards.next(aggregate));
-
-    const logs = new LogGroup(this, 'Logs', {
-      // AWS advises /aws/vendedlogs/ for state-machine logs: CloudWatch Logs' resource policy (5,120
-      // characters) then needs one statement for all of them instead of one per log group.
-      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const runTimeout = props.workerTimeout
-      .plus(planTimeout)
-      .plus(aggregateTimeout)
-      .plus(Duration.seconds(TASK_TIMEOUT_MARGIN.toSeconds() * 3))
-      .plus(Duration.minutes(1));
     this.stateMachine = new StateMachine(this, 'Resource', {
-      definitionBody: DefinitionBody.fromChainable(plan.next(firstForTick)),
+      definitionBody: DefinitionBody.fromChainable(runStates(this, props)),
       stateMachineType: props.kind === 'express' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
-      timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout,
+      timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout(props.workerTimeout),
       tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      logs: {
+        destination: machineLogs(this, props.logRetention, props.logKey),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
     });
   }
+}
+
+const PLAN_TIMEOUT = Duration.millis(CONTROL_FUNCTIONS.plan.timeoutMs);
+const AGGREGATE_TIMEOUT = Duration.millis(CONTROL_FUNCTIONS.aggregate.timeoutMs);
+
+/** A Standard run's bound: every task's timeout with its margin, plus a minute for the states between. */
+function runTimeout(workerTimeout: Duration): Duration {
+  return workerTimeout
+    .plus(PLAN_TIMEOUT)
+    .plus(AGGREGATE_TIMEOUT)
+    .plus(Duration.seconds(TASK_TIMEOUT_MARGIN.toSeconds() * 3))
+    .plus(Duration.minutes(1));
+}
+
+/** A Lambda task that returns the function's own output and retries only what never ran the function. */
+function lambdaTask(
+  scope: Construct,
+  name: string,
+  fn: IFunction,
+  lambdaTimeout: Duration,
+  io: Pick<LambdaInvokeProps, 'payload' | 'outputPath'> = {},
+): LambdaInvoke {
+  const task = new LambdaInvoke(scope, name, {
+    lambdaFunction: fn,
+    // The function's own output, without Lambda's {Payload, StatusCode} envelope.
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    taskTimeout: Timeout.duration(lambdaTimeout.plus(TASK_TIMEOUT_MARGIN)),
+    ...io,
+  });
+  task.addRetry({
+    errors: LAMBDA_SERVICE_ERRORS,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 3,
+    maxDelay: Duration.seconds(8),
+    jitterStrategy: JitterType.FULL,
+  });
+  return task;
+}
+
+/** Plan → FirstForTick → (DuplicateTick | Shards → Aggregate). */
+function runStates(scope: Construct, props: RunStateMachineProps): IChainable {
+  // Plan sees the execution's context: its input holds the schedule's scheduledTime (absent on a manual
+  // start, which a path into the input could not express) and its id keys the lease to this execution.
+  const plan = lambdaTask(scope, STATE_NAMES.plan, props.plan, PLAN_TIMEOUT, {
+    payload: TaskInput.fromObject({
+      probeId: JsonPath.stringAt('$.probeId'),
+      execution: JsonPath.objectAt('$$.Execution'),
+    }),
+  });
+  const shards = shardsMap(scope, props);
+  const aggregate = lambdaTask(scope, STATE_NAMES.aggregate, props.aggregate, AGGREGATE_TIMEOUT);
+  const firstForTick = new Choice(scope, STATE_NAMES.firstForTick)
+    .when(Condition.isPresent('$.duplicate'), new Succeed(scope, STATE_NAMES.duplicate))
+    .otherwise(shards.next(aggregate));
+  return plan.next(firstForTick);
+}
+
+/** The Map over shard indexes: a worker task per shard, its loss recorded by the worker function itself. */
+function shardsMap(scope: Construct, props: RunStateMachineProps): MapState | DistributedMap {
+  // Each iteration leaves `{}`: the worker's pointer and a lost shard's error stay out of the Map's result
+  // (Aggregate finds results, recorded failures and missing shards in the table). The execution history
+  // still shows each failed task with its error.
+  const worker = lambdaTask(scope, STATE_NAMES.worker, props.worker, props.workerTimeout, {
+    outputPath: JsonPath.DISCARD,
+  });
+  // A task lost to a timeout, a crash or throttling leaves no note of its own: the worker function is called
+  // again with the error and cause, and writes them to the shard's item (a few ms; only on failure). Should
+  // that fail too, the shard is simply missing and Aggregate says it was lost.
+  const recordLoss = lambdaTask(scope, STATE_NAMES.lost, props.worker, props.workerTimeout, {
+    outputPath: JsonPath.DISCARD,
+  });
+  const unrecorded = new Pass(scope, STATE_NAMES.unrecorded, { outputPath: JsonPath.DISCARD });
+  recordLoss.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+  worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
+
+  const mapProps = {
+    itemsPath: '$.tasks',
+    itemSelector: {
+      runId: JsonPath.stringAt('$.runId'),
+      probeId: JsonPath.stringAt('$.probeId'),
+      startAt: JsonPath.numberAt('$.startAt'),
+      shards: JsonPath.numberAt('$.shards'),
+      shard: JsonPath.numberAt('$$.Map.Item.Value'),
+    },
+    resultPath: JsonPath.DISCARD,
+    maxConcurrency: props.maxShards,
+  };
+  return props.kind === 'express'
+    ? new MapState(scope, STATE_NAMES.shards, {
+        ...mapProps,
+        maxConcurrency: Math.min(props.maxShards, INLINE_MAP_MAX_SHARDS),
+      }).itemProcessor(worker)
+    : new DistributedMap(scope, STATE_NAMES.shards, mapProps).itemProcessor(worker);
+}
+
+function machineLogs(scope: Construct, retention: RetentionDays, encryptionKey?: IKey): LogGroup {
+  return new LogGroup(scope, 'Logs', {
+    // AWS advises /aws/vendedlogs/ for state-machine logs: CloudWatch Logs' resource policy (5,120
+    // characters) then needs one statement for all of them instead of one per log group.
+    logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,
+    retention,
+    encryptionKey,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 }

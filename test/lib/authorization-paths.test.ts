@@ -13,11 +13,13 @@ describe('authorization paths of the synthesized template', () => {
 
   it('walks every alarm, schedule, state-machine task and function call, and every one is allowed on both sides', () => {
     const kinds = (pattern: RegExp) => paths.filter((p) => pattern.test(p.path)).length;
-    // 9 alarms of perfprobe itself (two store-failed, five system, two of the notifier), each to the topic and
-    // to its key (GenerateDataKey and Decrypt); the 7 probe alarms through the rule to the notifier, and the
+    // 22 alarms of perfprobe itself (two store-failed, five system, Errors and Throttles of Plan, Aggregate and two
+    // workers, three of the notifier, four of the deliveries), each to the topic (the alarm topic, or the watch's
+    // for the notifier's and the alarm topic's own failures) and to its key (GenerateDataKey and Decrypt); the 7
+    // probe alarms through the rule to the notifier, and the
     // schedules' dead-letter alarm both to the topic and through the rule (the notifier adds the messages).
-    expect(kinds(/^alarm .* → topic /)).toBe(9);
-    expect(kinds(/^alarm .* → key /)).toBe(18);
+    expect(kinds(/^alarm .* → topic /)).toBe(22);
+    expect(kinds(/^alarm .* → key /)).toBe(44);
     expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(8);
     expect(kinds(/^alarm perfprobe\.bank\.prod\.system\.schedule-dead-letters → topic /)).toBe(1);
     expect(
@@ -65,7 +67,7 @@ describe('authorization paths of the synthesized template', () => {
       document.Statement = document.Statement.filter((s) => s.Effect === 'Deny');
     }
     const refused = authorizationPaths(old, env).filter((p) => p.problems.length > 0);
-    expect(refused).toHaveLength(9);
+    expect(refused).toHaveLength(22);
     expect(refused[0]?.problems).toEqual([
       expect.stringMatching(
         /^the topic policy does not allow sns:Publish on arn:aws:sns:eu-west-1:123456789012:/,
@@ -86,13 +88,26 @@ describe('authorization paths of the synthesized template', () => {
     expect(direct.map((a) => a.Properties.AlarmName).sort()).toEqual([
       'perfprobe.bank.prod.probe.accounts.store-failed',
       'perfprobe.bank.prod.probe.health.store-failed',
+      'perfprobe.bank.prod.system.aggregate-errors',
+      'perfprobe.bank.prod.system.aggregate-throttles',
+      'perfprobe.bank.prod.system.alarms-dead-letters',
+      'perfprobe.bank.prod.system.alarms-delivery-failed',
       'perfprobe.bank.prod.system.checks-executions-failed',
       'perfprobe.bank.prod.system.checks-executions-timed-out',
+      'perfprobe.bank.prod.system.checks-worker-errors',
+      'perfprobe.bank.prod.system.checks-worker-throttles',
       'perfprobe.bank.prod.system.load-executions-failed',
       'perfprobe.bank.prod.system.load-executions-timed-out',
+      'perfprobe.bank.prod.system.load-worker-errors',
+      'perfprobe.bank.prod.system.load-worker-throttles',
       'perfprobe.bank.prod.system.notifier-dead-letters',
       'perfprobe.bank.prod.system.notifier-errors',
+      'perfprobe.bank.prod.system.notifier-throttles',
+      'perfprobe.bank.prod.system.plan-errors',
+      'perfprobe.bank.prod.system.plan-throttles',
       'perfprobe.bank.prod.system.schedule-dead-letters',
+      'perfprobe.bank.prod.system.watch-dead-letters',
+      'perfprobe.bank.prod.system.watch-delivery-failed',
     ]);
   });
 

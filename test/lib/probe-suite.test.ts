@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
+import { type CfnKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -187,8 +188,9 @@ describe('ProbeSuite template', () => {
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
     expect(named('perfprobe.bank.prod.system.schedule-dead-letters')).toMatchObject({
       Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Statistic: 'Maximum',
+      // Each new dead letter fires again: depth would stay in alarm from the first message on.
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
@@ -217,14 +219,22 @@ describe('ProbeSuite template', () => {
 
   it("sends perfprobe's own alarms to the topic, and the probes' verdicts through the notifier, each described whole", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2 + the
-    // notifier's errors and dead letters.
-    expect(alarms).toHaveLength(16);
-    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2 + Errors and
+    // Throttles of Plan, Aggregate, 2 workers and the notifier + the notifier's dead letters + 2 topics ×
+    // (delivery failed, dead letters).
+    expect(alarms).toHaveLength(29);
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic')).find(
+      (id) => !id.includes('Watch'),
+    );
+    const watchId = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.includes('Watch'));
     for (const alarm of alarms) {
       expect(alarm.AlarmDescription.length).toBeLessThanOrEqual(1024);
       expect(alarm.AlarmName.startsWith('perfprobe.bank.prod.')).toBe(true);
-      if (/\.system\.|store-failed$/.test(alarm.AlarmName)) {
+      if (/\.system\.(notifier|alarms)-/.test(alarm.AlarmName)) {
+        // The notifier's and the alarm topic's own failures: by the watch's topic, which shares neither.
+        expect(alarm.AlarmActions).toEqual([{ Ref: watchId }]);
+        expect(alarm.OKActions).toEqual(alarm.AlarmActions);
+      } else if (/\.system\.|store-failed$/.test(alarm.AlarmName)) {
         // Straight to the topic: a broken notifier must still page.
         expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.OKActions).toEqual(alarm.AlarmActions);
@@ -509,6 +519,128 @@ describe('ProbeSuite template', () => {
   });
 });
 
+describe('the paging path, watched (from the synthesized template)', () => {
+  const { template } = synthStack(deploySuiteInput());
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
+  const resources = (type: string): [string, any][] => Object.entries(template.findResources(type));
+  const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const topics = resources('AWS::SNS::Topic').map(([id]) => id);
+  const mainTopic = topics.find((id) => !id.includes('Watch'))!;
+
+  it('gives every subscription a dead-letter queue, and HTTPS ones a delivery policy that outlasts a short outage', () => {
+    const subscriptions = resources('AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    // On-call's email and https endpoint, on the alarm topic and (by default) on the watch's topic.
+    expect(subscriptions).toHaveLength(4);
+    for (const subscription of subscriptions) {
+      expect(subscription.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][1]).toBe('Arn');
+      if (subscription.Protocol === 'https') {
+        const retry = subscription.DeliveryPolicy.healthyRetryPolicy;
+        expect(retry.numRetries).toBeGreaterThan(3);
+        // SNS refuses a policy whose retries take longer than an hour in total.
+        const backoff =
+          retry.numRetries - retry.numNoDelayRetries - retry.numMinDelayRetries - retry.numMaxDelayRetries;
+        expect(
+          retry.numMinDelayRetries * retry.minDelayTarget +
+            backoff * retry.maxDelayTarget +
+            retry.numMaxDelayRetries * retry.maxDelayTarget,
+        ).toBeLessThanOrEqual(3_600);
+      } else {
+        expect(subscription.DeliveryPolicy).toBeUndefined();
+      }
+    }
+  });
+
+  it("logs every topic's HTTP(S) delivery status", () => {
+    for (const [, topic] of resources('AWS::SNS::Topic')) {
+      expect(topic.Properties.DeliveryStatusLogging).toEqual([
+        expect.objectContaining({ Protocol: 'http/s', FailureFeedbackRoleArn: expect.anything() }),
+      ]);
+    }
+  });
+
+  it("alarms on failed deliveries and on the subscriptions' dead letters by another topic than the one watched", () => {
+    const failed = alarms.filter((a) => a.MetricName === 'NumberOfNotificationsFailed');
+    expect(failed.length).toBe(2);
+    const watching = (alarm: { Dimensions: { Value: { 'Fn::GetAtt': string[] } }[] }) =>
+      alarm.Dimensions[0]!.Value['Fn::GetAtt'][0];
+    for (const alarm of failed) {
+      expect(alarm.AlarmActions).toHaveLength(1);
+      expect(alarm.AlarmActions[0].Ref).not.toBe(watching(alarm));
+    }
+    const onMain = failed.find((a) => watching(a) === mainTopic)!;
+    expect(onMain.AlarmActions[0].Ref).toMatch(/Watch/);
+    const [watchKey] = resources('AWS::KMS::Key').filter(([id]) => id.includes('Watch'));
+    const [watchTopic] = resources('AWS::SNS::Topic').filter(([id]) => id.includes('Watch'));
+    const [mainTopicResource] = resources('AWS::SNS::Topic').filter(([id]) => id === mainTopic);
+    // Its own key: a disabled or edited key of the main topic cannot silence it.
+    expect(watchTopic![1].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [watchKey![0], 'Arn'] });
+    expect(mainTopicResource![1].Properties.KmsMasterKeyId).not.toEqual(
+      watchTopic![1].Properties.KmsMasterKeyId,
+    );
+  });
+
+  it('alarms on Errors and Throttles of every function of the stack, worded as perfprobe failing', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(5);
+    for (const [id] of functions) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const alarm = alarms.find(
+          (a) =>
+            a.Namespace === 'AWS/Lambda' &&
+            a.MetricName === metric &&
+            JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }]),
+        );
+        expect(alarm, `${metric} of ${id}`).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
+        expect(alarm.AlarmDescription).toMatch(
+          /^perfprobe itself is failing \(bank\/prod\): .* (failed|throttled) /,
+        );
+        expect(alarm.AlarmActions).toHaveLength(1);
+      }
+    }
+  });
+
+  it("reserves the notifier's concurrency", () => {
+    const [, notifier] = resources('AWS::Lambda::Function').find(
+      ([, f]) => f.Properties.Description === 'perfprobe notify',
+    )!;
+    expect(notifier.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+  });
+
+  it('alarms on dead letters by the messages sent, never by the depth (the depth is on the dashboard)', () => {
+    const queues = alarms.filter((a) => a.Namespace === 'AWS/SQS');
+    // The schedules', the notifier's, and the two topics' subscriptions' dead-letter queues.
+    expect(queues).toHaveLength(4);
+    for (const alarm of queues) expect(alarm.MetricName).toBe('NumberOfMessagesSent');
+    expect(alarms.some((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toBe(false);
+    const [, dashboard] = resources('AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    expect(body).toContain('perfprobe itself: function errors and throttles');
+    expect(body).toContain('ApproximateNumberOfMessagesVisible');
+  });
+
+  it('keeps every published function version through a deploy, and the state machines call only those', () => {
+    const versions = resources('AWS::Lambda::Version');
+    // Plan, Aggregate and the two workers: the versions the state machines call.
+    expect(versions).toHaveLength(4);
+    for (const [, version] of versions) {
+      expect(version.DeletionPolicy).toBe('Retain');
+      expect(version.UpdateReplacePolicy).toBe('Retain');
+    }
+    const versionIds = new Set(versions.map(([id]) => id));
+    const functionIds = new Set(resources('AWS::Lambda::Function').map(([id]) => id));
+    for (const [, machine] of resources('AWS::StepFunctions::StateMachine')) {
+      const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+      const refs = parts.flatMap((part) =>
+        typeof part === 'object' && part !== null && 'Ref' in part ? [(part as { Ref: string }).Ref] : [],
+      );
+      const called = refs.filter((id) => versionIds.has(id) || functionIds.has(id));
+      // Plan, Worker, ShardLost (the worker again) and Aggregate: every one a retained version.
+      expect(called).toHaveLength(4);
+      for (const id of called) expect(versionIds.has(id), id).toBe(true);
+    }
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   function nagged(addToStack?: (stack: Stack) => void) {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -523,6 +655,36 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('passes with zero unacknowledged findings', () => {
     expect(nagged()).not.toThrow();
+  });
+
+  it('passes in a stack with a concrete account and region, with a customer-managed key for the table, logs and queues', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'perfprobe-bank-prod', {
+      env: { account: '123456789012', region: 'eu-west-1' },
+    });
+    const input = deploySuiteInput();
+    // Acknowledgements that name an ARN: a Secrets Manager secret, a key under an alias, DescribeAlarms, logs.
+    input.environments.prod.variables = {
+      token: { secret: 'ssm:/bank/prod/token' },
+      signing: { secret: 'secretsmanager:bank/prod/signing#kms=alias/bank-secrets' },
+    } as never;
+    input.defaults.headers = { authorization: 'Bearer ${token}', 'x-signing': '${signing}' } as never;
+    const key = new Key(stack, 'BankKey', { enableKeyRotation: true });
+    new ProbeSuite(stack, 'Probes', { suite: validateSuite(input), environment: 'prod', encryptionKey: key });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+
+    const template = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as CfnKey), 'Arn'] };
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+    });
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.length).toBeGreaterThan(0);
+    for (const group of logGroups) expect(group.Properties.KmsKeyId).toEqual(keyArn);
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(4);
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
   });
 
   it('does fail on an unacknowledged finding (the check is live)', () => {
@@ -573,8 +735,8 @@ describe('regulated accounts', () => {
       permissionsBoundary: ManagedPolicy.fromManagedPolicyName(scope, 'Boundary', 'bank-boundary'),
     }));
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
-    // Five functions (with the notifier), two state machines, the schedules.
-    expect(roles).toHaveLength(8);
+    // Five functions (with the notifier), two state machines, the schedules, SNS's delivery logs of two topics.
+    expect(roles).toHaveLength(10);
     for (const role of roles) {
       expect(JSON.stringify(role.Properties.PermissionsBoundary)).toContain(':policy/bank-boundary');
     }

@@ -234,7 +234,13 @@ export function stackEstimate(deployed: DeployedSuite): {
   const warnSubscriptions = warn.email.length + warn.https.length;
   // The warn-level notices' topic, key and topic policy, only with subscribers.
   const warnTopic = warnSubscriptions === 0 ? 0 : WARN_TOPIC_RESOURCES + warnSubscriptions;
-  const subscriptions = deployed.notify.email.length + deployed.notify.https.length + warnTopic;
+  const { watch } = deployed.notify;
+  const subscriptions =
+    deployed.notify.email.length +
+    deployed.notify.https.length +
+    watch.email.length +
+    watch.https.length +
+    warnTopic;
   const perProbe = RESOURCES_PER_PROBE * probes.length + latencyAlarms;
   return {
     resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + perProbe,
@@ -252,23 +258,29 @@ export function stackEstimate(deployed: DeployedSuite): {
         0,
       ) +
       latencyAlarms * ALARM_TEMPLATE_BYTES,
-    dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length,
+    dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length + MACHINERY_DASHBOARD_WIDGETS,
   };
 }
 
 // Counted and measured on the synthesized template (test/lib/stack-limits.test.ts keeps them honest): bytes as
 // `cdk synth` writes them (JSON, one-space indent), a little above the measure so the estimate errs high.
 // 20 for the table, topic, Plan, Aggregate, dead letters and system alarms (the kill switch is named, not
-// created); 13 for the notifier and its 5-minute tick; the on-call read and silence policies.
-const FIXED_RESOURCES = 35;
-const RESOURCES_PER_RUNNER = 11;
+// created); 13 for the notifier and its 5-minute tick; the on-call read and silence policies. The paging path's
+// watch adds 20: the alarm topic's subscription dead-letter queue and its policy, its delivery-log role and
+// policy; the watch topic, key, policy, dead-letter queue and policy, delivery-log role and policy; four
+// delivery alarms; Errors and Throttles of Plan and Aggregate; the notifier's Throttles. A runner's worker has
+// Errors and Throttles alarms (13).
+const FIXED_RESOURCES = 55;
+const RESOURCES_PER_RUNNER = 13;
 /** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
 const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
 // 27,700: the notifier's rule also names the schedules' dead-letter alarm, and it may peek at that queue.
-const FIXED_TEMPLATE_BYTES = 27_700;
-const WARN_TOPIC_RESOURCES = 3;
-const WARN_TOPIC_TEMPLATE_BYTES = 4_000;
-const RUNNER_TEMPLATE_BYTES = 12_000;
+// 54,500 with the watch on the paging path (its topic, key, queues, roles and alarms) and the functions' alarms.
+const FIXED_TEMPLATE_BYTES = 54_500;
+/** The topic, key, topic policy, dead-letter queue and policy, delivery-log role and policy, two alarms. */
+const WARN_TOPIC_RESOURCES = 9;
+const WARN_TOPIC_TEMPLATE_BYTES = 10_000;
+const RUNNER_TEMPLATE_BYTES = 14_700;
 const PROBE_TEMPLATE_BYTES = 6_800;
 /** Per character of a probe id, suite or environment name, and URL: they recur in names and texts. */
 const PROBE_ID_BYTES = 36;
@@ -276,6 +288,8 @@ const NAME_BYTES = 26;
 const URL_BYTES = 3;
 const ALARM_TEMPLATE_BYTES = 2_000;
 export const DASHBOARD_WIDGETS_PER_PROBE = 3;
+/** perfprobe's own row: function errors and throttles, dead letters, topic deliveries. */
+export const MACHINERY_DASHBOARD_WIDGETS = 3;
 
 const SPLIT_HINT =
   'split the suite: one suite file per team or API (each deploys its own stack), or deploy its probes in several suites';

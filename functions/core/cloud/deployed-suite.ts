@@ -17,8 +17,11 @@ export interface DeployedSuite {
   readonly caps: EnvironmentBudget;
   /** Recurring windows in which the notifier holds pages (see maintenanceAt). */
   readonly maintenance: readonly MaintenanceWindow[];
-  /** Subscriptions of the environment's topic (emails and https endpoints), and of its warn-level notices. */
-  readonly notify: Subscriptions & { readonly warn: Subscriptions };
+  /**
+   * Subscriptions of the environment's topic (emails and https endpoints), of its warn-level notices, and of
+   * the watch on the paging path (`notify.watch`, else the topic's own addresses).
+   */
+  readonly notify: Subscriptions & { readonly warn: Subscriptions; readonly watch: Subscriptions };
 }
 
 export interface Subscriptions {
@@ -78,6 +81,10 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
       email: env.notify.email,
       https: env.notify.https,
       warn: { email: env.notify.warn.email, https: env.notify.warn.https },
+      watch: {
+        email: env.notify.watch?.email ?? env.notify.email,
+        https: env.notify.watch?.https ?? env.notify.https,
+      },
     },
   };
 }

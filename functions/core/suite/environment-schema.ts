@@ -5,6 +5,7 @@ import { describeValue, failWith, patterned, positiveDuration } from './fields.t
 import { DEFAULT_CAPS } from './limits.ts';
 import { isTimeZone } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
+import { watchSchema } from './watch-schema.ts';
 
 const variableSchema = z.union([
   z.string(),
@@ -82,6 +83,7 @@ export const environmentSchema = z.strictObject({
       ...subscriptionFields,
       /** Who hears, batched hourly, about warn-level SLA breaches (a topic of their own; nothing pages). */
       warn: z.strictObject(subscriptionFields).optional().default({ email: [], https: [] }),
+      watch: watchSchema(subscriptionFields),
     })
     .optional()
     .default({ email: [], https: [], warn: { email: [], https: [] } }),

@@ -1,0 +1,150 @@
+import { Stack, TimeZone } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
+import {
+  LAMBDA_MAX_MS,
+  plannedShards,
+  RUNNERS,
+  type RunnerKind,
+  runnerFor,
+  workerBudgetMs,
+  workerReservations,
+} from '../functions/core/cloud/run-sizing.ts';
+import type { ResolvedProbe } from '../functions/core/plan.ts';
+import { type FunctionPlacement, probeFunction, seconds } from './probe-functions.ts';
+import { RunStateMachine } from './run-state-machine.ts';
+import { grantTable } from './runs-table.ts';
+import { grantSecrets } from './secret-grants.ts';
+
+export interface ProbeRunnersProps {
+  readonly deployed: DeployedSuite;
+  readonly suiteFile: string;
+  readonly logRetention: RetentionDays;
+  readonly table: ITable;
+  readonly plan: IFunction & { readonly currentVersion: IFunction };
+  readonly aggregate: IFunction & { readonly currentVersion: IFunction };
+  readonly scheduleDeadLetters: IQueue;
+  readonly placement: FunctionPlacement | undefined;
+  /** The customer-managed key of the workers' and state machines' log groups. */
+  readonly encryptionKey?: IKey | undefined;
+}
+
+/** One kind of runner the suite needs: its worker, its state machine and its probes' schedules. */
+export interface ProbeRunner {
+  readonly kind: RunnerKind;
+  readonly worker: NodejsFunction;
+  readonly stateMachine: StateMachine;
+}
+
+/** A worker, a state machine and the schedules that start it, for each kind of runner the suite's probes need. */
+export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeRunner[] {
+  const { deployed } = props;
+  const probes = Object.values(deployed.probes);
+  const role = schedulesRole(scope);
+  const reservations = workerReservations(deployed);
+  const runners: ProbeRunner[] = [];
+  for (const kind of Object.keys(RUNNERS) as RunnerKind[]) {
+    const mine = probes.filter((p) => runnerFor(p) === kind);
+    if (mine.length === 0) continue;
+    const runner = RUNNERS[kind];
+    const workerTimeout = seconds(Math.min(LAMBDA_MAX_MS, Math.max(...mine.map(workerBudgetMs)) + 10_000));
+    const worker = probeFunction(scope, `${runner.name}Worker`, {
+      handler: 'worker',
+      suiteFile: props.suiteFile,
+      timeout: workerTimeout,
+      memorySize: runner.workerMemoryMb,
+      logRetention: props.logRetention,
+      environment: { RUNS_TABLE: props.table.tableName },
+      // The environment's budget: the most shards these probes run at once (deploy-checks bounds it).
+      reservedConcurrentExecutions: reservations[kind],
+      placement: props.placement,
+      encryptionKey: props.encryptionKey,
+    });
+    // Its ShardResult item.
+    grantTable(worker, props.table, ['PutItem']);
+    grantSecrets(
+      worker,
+      mine.flatMap((p) => Object.values(p.secrets)),
+    );
+    // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
+    const stateMachine = new RunStateMachine(scope, `${runner.name}Runs`, {
+      kind: runner.workflow,
+      plan: props.plan.currentVersion,
+      worker: worker.currentVersion,
+      aggregate: props.aggregate.currentVersion,
+      workerTimeout,
+      maxShards: Math.max(...mine.map(plannedShards)),
+      logRetention: props.logRetention,
+      logKey: props.encryptionKey,
+    }).stateMachine;
+    for (const probe of mine)
+      probeSchedule(scope, deployed, probe, stateMachine, props.scheduleDeadLetters, role);
+    runners.push({ kind, worker, stateMachine });
+  }
+  return runners;
+}
+
+/**
+ * One role for every schedule, made here rather than as the targets' stack-level singleton, so that the
+ * permissions boundary covers it too. Scheduler names the schedule group as the source.
+ */
+function schedulesRole(scope: Construct): Role {
+  const stack = Stack.of(scope);
+  return new Role(scope, 'SchedulesRole', {
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: {
+          'aws:SourceAccount': stack.account,
+          'aws:SourceArn': stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule-group',
+            resourceName: 'default',
+          }),
+        },
+      },
+    }),
+    description:
+      'perfprobe schedules: start a run of their state machine, or leave the reason in the dead-letter queue',
+  });
+}
+
+function probeSchedule(
+  scope: Construct,
+  deployed: DeployedSuite,
+  probe: ResolvedProbe,
+  machine: StateMachine,
+  deadLetterQueue: IQueue,
+  role: IRole,
+): Schedule {
+  return new Schedule(scope, `Schedule-${probe.id}`, {
+    description: `perfprobe ${deployed.suite}/${deployed.environment}: ${probe.id}`,
+    schedule: ScheduleExpression.expression(probe.schedule.expression, TimeZone.of(probe.schedule.timezone)),
+    target: new StepFunctionsStartExecution(machine, {
+      // The id and the tick: request details and secret references are bundled, never in execution
+      // history; the scheduled time keys Plan's lease, so a duplicate execution sends no load.
+      input: ScheduleTargetInput.fromObject({
+        probeId: probe.id,
+        scheduledTime: ContextAttribute.scheduledTime,
+      }),
+      // A missed run is better than a duplicate one: retries would stack load on the target.
+      retryAttempts: 0,
+      deadLetterQueue,
+      role,
+    }),
+  });
+}

@@ -132,7 +132,7 @@ describe('the deployed alarms, judged run by run', () => {
 });
 
 /** A valid passing run whose requests took these latencies (ms). */
-const latencies = (...ms: number[]): PeriodOutcome => {
+const latencies = (...ms: number[]): { run: RunResult } => {
   const histogram = createLatencyHistogram();
   for (const v of ms) histogram.recordValue(v * 1000);
   return { run: { ...runResult('p', 0, '2026-11-30T06:00:00Z'), histogram: encodeHistogram(histogram) } };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../functions/core/cloud/run-record.ts';
 import { createLatencyHistogram } from '../../../functions/core/histogram.ts';
 import { mannWhitneyGreater, normalCdf } from '../../../functions/core/mann-whitney.ts';
 import {
@@ -7,7 +8,6 @@ import {
   checkRegression,
   DEFAULT_REGRESSION,
 } from '../../../functions/core/regression.ts';
-import type { RunRecord } from '../../../functions/core/run-store.ts';
 import { lognormalLatencies, storedRun } from '../../helpers/stored-runs.ts';
 
 const histogramOf = (values: readonly number[]) => {

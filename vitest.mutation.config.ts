@@ -21,5 +21,7 @@ export default defineConfig({
       'test/functions/local/watch-alerts.test.ts',
     ],
     env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // As vitest.config.ts: a loaded machine (CI, or Stryker's own two runners) must not fail a test on time.
+    testTimeout: 30_000,
   },
 });

@@ -131,6 +131,8 @@ describe('each assertion on both sides of its boundary', () => {
       reason: 'body does not contain "ok"',
     });
     expect(check({}, { body: undefined })).toBeUndefined();
+    // Text is not parsed as JSON unless a JSON path is asserted.
+    expect(check({ bodyContains: 'pong' }, { body: 'pong' })).toBeUndefined();
   });
 
   it('compares JSON values whole, and tells present from missing both ways', () => {

@@ -31,7 +31,7 @@ function observe(recorder: RateLimitRecorder, exchanges: readonly Exchange[]) {
 describe('RateLimitRecorder', () => {
   it('counts responses, 429s and 5xx; a transport failure is not the limiter', () => {
     const recorder = new RateLimitRecorder(20, 1_000);
-    const result = observe(recorder, [ok(0), exchange(1, 503), exchange(2, 0), refused(3)]);
+    const result = observe(recorder, [ok(0), exchange(1, 500), exchange(2, 0), refused(3)]);
 
     expect(result).toEqual({
       limit: 20,
@@ -83,6 +83,8 @@ describe('RateLimitRecorder', () => {
     const latest = t + WINDOW_SLACK_MS;
 
     expect(limit2([t - 500, t - 100], t)).toBe(0);
+    // Sends are recorded as their responses end, not in the order they left.
+    expect(limit2([t - 100, t - 500], t)).toBe(0);
     expect(limit2([t - 500], t)).toBe(1);
     // The window with its slack: [t − windowMs − slack, t + slack).
     expect(limit2([earliest, latest - 0.5], t)).toBe(0);

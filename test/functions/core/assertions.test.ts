@@ -186,3 +186,13 @@ describe('readPath', () => {
     expect(readPath(doc, '$.n.x')).toEqual({ found: false, value: undefined });
   });
 });
+
+describe('a probe without assertions', () => {
+  it('accepts any 2xx/3xx and asks for neither headers nor body', () => {
+    const none = compileAssertions(undefined);
+
+    expect([none.needsHeaders, none.needsBody]).toEqual([false, false]);
+    expect(none.check(response({ status: 204 }))).toBeUndefined();
+    expect(none.check(response({ status: 503 }))).toEqual({ errorClass: 'http_5xx', reason: 'status 503' });
+  });
+});

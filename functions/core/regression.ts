@@ -138,8 +138,6 @@ export function checkRegression(
     const baselineMs = base && base.totalCount > 0 ? percentileMs(base, p) : null;
     const relative = observed !== null && baselineMs ? observed / baselineMs - 1 : null;
     const absoluteMs = observed !== null && baselineMs !== null ? observed - baselineMs : null;
-    // Stryker disable ConditionalExpression,LogicalOperator: why undefined means a baseline and a run with responses, so the test,
-    // relative and absoluteMs are all set, and a set why means no test; the guards are kept for the types.
     const regressed =
       why === undefined &&
       test !== null &&
@@ -148,7 +146,6 @@ export function checkRegression(
       relative > allowed &&
       absoluteMs > spec.minDeltaMs &&
       test.pValue < spec.alpha;
-    // Stryker restore ConditionalExpression,LogicalOperator
     return {
       name: `regression.${key}`,
       metric: `latency.p${String(p).replace('.', '')}`,

@@ -140,7 +140,6 @@ export function evaluateSla(
     });
   }
   const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);
-  // Stryker disable next-line ConditionalExpression: any failed check fails a warn only when no critical failed (breach wins), and then it is a warn
   const warnFailed = checks.some((c) => c.severity === 'warn' && !c.passed);
   const valid = run.validity.valid;
   const verdict = !valid ? 'invalid' : criticalFailed ? 'breach' : warnFailed ? 'warn' : 'pass';

@@ -112,7 +112,6 @@ export class RateLimitRecorder {
     let head = 0;
     let rejections = 0;
     for (const t of sends) {
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: past the end kept[head] is undefined, never <= t
       while (head < kept.length && kept[head]! <= t - this.windowMs) head++;
       if (kept.length - head < this.limit) kept.push(t);
       else rejections++;

@@ -102,12 +102,14 @@ export function checkRegression(
       ? 'no baseline was read'
       : baseline.runs < spec.minRuns
         ? `the baseline has ${baseline.runs} valid run${baseline.runs === 1 ? '' : 's'}, needs ${spec.minRuns}`
-        : base?.totalCount === 0
+        : // Stryker disable next-line OptionalChaining: a baseline was read here, so base is set
+          base?.totalCount === 0
           ? 'the baseline measured no responses'
           : current.totalCount === 0
             ? 'no response completed in this run'
             : undefined;
   const test =
+    // Stryker disable next-line ConditionalExpression: why is undefined only with a baseline, so base is set (kept for the type)
     why === undefined && base !== undefined
       ? {
           name: 'mann-whitney-u' as const,
@@ -132,6 +134,7 @@ export function checkRegression(
     return {
       name: `regression.${key}`,
       metric: `latency.p${String(p).replace('.', '')}`,
+      // Stryker disable next-line ConditionalExpression: Math.round(null × …) is 0 too
       threshold: baselineMs === null ? 0 : Math.round(baselineMs * (1 + allowed) * 1000) / 1000,
       observed,
       passed: !regressed,

@@ -14,6 +14,7 @@ export async function recoverAfterRejection(
   signal?: AbortSignal,
 ): Promise<NonNullable<RateLimitShardResult['recovery']>> {
   const wait = last.atMs + last.waitMs - now();
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a sleep of 0 ms or less returns at once
   if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => {});
   if (signal?.aborted) return { failed: 'the run stopped before the request after the advertised wait' };
   const exchange = await new Promise<Exchange>((resolve) => lane.send(request, resolve));

@@ -6,7 +6,12 @@ import {
   nextAlerts,
   type PeriodOutcome,
 } from '../../../functions/core/alert-evaluator.ts';
-import { createLatencyHistogram, encodeHistogram } from '../../../functions/core/histogram.ts';
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  percentileMs,
+} from '../../../functions/core/histogram.ts';
 import type { ResolvedAlert } from '../../../functions/core/plan.ts';
 import type { RunResult } from '../../../functions/core/run-result.ts';
 import { runResult } from '../../helpers/run-results.ts';
@@ -122,6 +127,97 @@ describe('the deployed alarms, judged run by run', () => {
     const second = nextAlerts(ALERT, first.memory, breach());
     expect(second.changes).toEqual([
       { alarm: 'sla', state: 'ALARM', reason: '2 of the last 2 valid runs breached (alarms at 2 of 3)' },
+    ]);
+  });
+});
+
+/** A valid passing run whose requests took these latencies (ms). */
+const latencies = (...ms: number[]): { run: RunResult } => {
+  const histogram = createLatencyHistogram();
+  for (const v of ms) histogram.recordValue(v * 1000);
+  return { run: { ...runResult('p', 0, '2026-11-30T06:00:00Z'), histogram: encodeHistogram(histogram) } };
+};
+const many = (n: number, ms: number) => Array<number>(n).fill(ms);
+
+describe('the alarms at their boundaries, in their words', () => {
+  it('keeps latency-p99 OK at a p99 exactly at alert.latency, and alarms just above it', () => {
+    const run = latencies(...many(100, 300));
+    const observed = percentileMs(decodeHistogram(run.run.histogram), 99);
+    const once = { ...ALERT, breachedRuns: { atLeast: 1, of: 1 } };
+
+    expect(play({ ...once, latency: { p99: observed } }, [run])).toEqual(['']);
+    expect(play({ ...once, latency: { p99: observed - 0.001 } }, [run])).toEqual(['latency-p99 ALARM']);
+  });
+
+  it('names a p99.9 alarm latency-p99_9 and judges the 99.9th percentile, not the 99th', () => {
+    // 1,000 requests: 990 of 10 ms, 10 of 500 ms. p99 is 10 ms, p99.9 500 ms.
+    const tail = latencies(...many(990, 10), ...many(10, 500));
+    const alert = { ...ALERT, breachedRuns: { atLeast: 1, of: 1 }, latency: { 'p99.9': 400, p99: 400 } };
+
+    expect(initialAlertMemory(alert).states).toEqual({
+      sla: 'OK',
+      'cannot-measure': 'OK',
+      heartbeat: 'OK',
+      'latency-p99_9': 'OK',
+      'latency-p99': 'OK',
+    });
+    const { changes, memory } = nextAlerts(alert, initialAlertMemory(alert), tail);
+    expect(changes).toEqual([
+      {
+        alarm: 'latency-p99_9',
+        state: 'ALARM',
+        reason: 'p99.9 above 400 ms in 1 of the last 1 valid runs (alarms at 1 of 1)',
+      },
+    ]);
+    expect(memory.latency).toEqual({ 'p99.9': [true], p99: [false] });
+  });
+
+  it('counts latency M of N over the last N valid runs, like the SLA alarm', () => {
+    const alert = { ...ALERT, latency: { p99: 100 } };
+    const slow = () => latencies(...many(10, 300));
+    const fast = () => latencies(...many(10, 30));
+
+    expect(play(alert, [slow(), fast(), slow(), fast(), slow()])).toEqual([
+      '',
+      '',
+      'latency-p99 ALARM', // s f s: 2 of 3
+      'latency-p99 OK', // f s f
+      'latency-p99 ALARM', // s f s
+    ]);
+  });
+
+  it('says why each alarm changed, in its own terms, and forgets streaks a run ended', () => {
+    const alert = { ...ALERT, missedRuns: 2, invalidRuns: 1 };
+    let memory = initialAlertMemory(alert);
+    const step = (outcome: PeriodOutcome) => {
+      const next = nextAlerts(alert, memory, outcome);
+      memory = next.memory;
+      return next.changes;
+    };
+
+    expect(step(missed())).toEqual([]);
+    expect(memory.missedStreak).toBe(1);
+    expect(step(missed())).toEqual([
+      { alarm: 'heartbeat', state: 'ALARM', reason: 'no run in the last 2 periods (alarms at 2)' },
+    ]);
+    expect(step(invalid())).toEqual([
+      { alarm: 'heartbeat', state: 'OK', reason: 'a run ended' },
+      { alarm: 'cannot-measure', state: 'ALARM', reason: '1 run in a row invalid (alarms at 1)' },
+    ]);
+    expect(memory).toMatchObject({ missedStreak: 0, invalidStreak: 1 });
+    expect(step(invalid())).toEqual([]);
+    expect(memory.invalidStreak).toBe(2);
+    expect(step(pass())).toEqual([{ alarm: 'cannot-measure', state: 'OK', reason: 'a valid run' }]);
+    expect(memory).toMatchObject({ missedStreak: 0, invalidStreak: 0, breaches: [false] });
+  });
+
+  it('counts invalid runs in the plural', () => {
+    const alert = { ...ALERT, invalidRuns: 2 };
+    const first = nextAlerts(alert, initialAlertMemory(alert), invalid());
+    const second = nextAlerts(alert, first.memory, invalid());
+
+    expect(second.changes).toEqual([
+      { alarm: 'cannot-measure', state: 'ALARM', reason: '2 runs in a row invalid (alarms at 2)' },
     ]);
   });
 });

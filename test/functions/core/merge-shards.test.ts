@@ -1,9 +1,8 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../../functions/core/histogram.ts';
+import { createLatencyHistogram, encodeHistogram } from '../../../functions/core/histogram.ts';
 import { mergeShards, type RunIdentity } from '../../../functions/core/merge-shards.ts';
 import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
-import type { ShardResult } from '../../../functions/core/shard-result.ts';
+import type { GeneratorHealth, ShardResult } from '../../../functions/core/shard-result.ts';
 
 const identity = (plannedShards: number): RunIdentity => ({
   runId: 'r',
@@ -40,26 +39,7 @@ function shards(samples: readonly [number, number][], k: number): ShardResult[] 
   );
 }
 
-const sample = fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.constantFrom(200, 201, 404, 503));
-
 describe('mergeShards', () => {
-  it('gives the same counts and percentiles for one shard and for the same load split into four', () => {
-    fc.assert(
-      fc.property(fc.array(sample, { minLength: 1, maxLength: 2_000 }), (samples) => {
-        const whole = mergeShards(identity(1), shards(samples, 1));
-        const split = mergeShards(identity(4), shards(samples, 4));
-
-        expect(split.requests).toEqual(whole.requests);
-        expect(split.statusCodes).toEqual(whole.statusCodes);
-        expect(split.errors).toEqual(whole.errors);
-        expect(split.latencyMs).toEqual(whole.latencyMs);
-        expect(split.timeline).toEqual(whole.timeline);
-        expect(decodeHistogram(split.histogram).totalCount).toBe(samples.length);
-      }),
-      { numRuns: 50 },
-    );
-  });
-
   it('reads percentiles from the summed histogram instead of averaging shard percentiles', () => {
     // One fast shard, one slow: the average of their p50s (505 ms) is a value no request had.
     const fast = shards(
@@ -168,5 +148,314 @@ describe('validity: late sends', () => {
     expect(small.reasons[0]).toMatch(/^4 of 40 sends left more than 10 ms late/);
     expect(mergeShards(rateRun, [shardWith(1_000, 11)]).validity.valid).toBe(false);
     expect(mergeShards(rateRun, [shardWith(1_000, 10)]).validity.valid).toBe(true);
+  });
+});
+
+const T0 = Date.parse('2026-11-22T00:00:00.000Z');
+
+/**
+ * Shard `shard`, started `lateMs` after the run: `perSlot[i]` requests of `latencyMs` in its slot i (`slotMs`
+ * wide), the first of each slot failing with 503 when `failing`.
+ */
+function shardAt(
+  shard: number,
+  lateMs: number,
+  perSlot: readonly number[],
+  latencyMs: number,
+  options: { failing?: boolean; slotMs?: number; generator?: Partial<GeneratorHealth> } = {},
+): ShardResult {
+  const slotMs = options.slotMs ?? 1_000;
+  const recorder = new ShardRecorder(0, slotMs);
+  perSlot.forEach((n, slot) => {
+    for (let i = 0; i < n; i++) {
+      const fails = options.failing === true && i === 0;
+      recorder.record(
+        slot * slotMs + i,
+        latencyMs * 1000,
+        fails ? 503 : 200,
+        fails ? 'http_5xx' : undefined,
+        10,
+      );
+    }
+  });
+  return recorder.toResult({
+    probeId: 'p',
+    shard,
+    kind: 'burst',
+    startedAt: new Date(T0 + lateMs).toISOString(),
+    durationMs: perSlot.length * slotMs,
+    generator: {
+      intendedRequests: undefined,
+      sent: recorder.total,
+      lateSends: 0,
+      queuedSends: 0,
+      unsent: 0,
+      eventLoopDelayP99Ms: 1,
+      ...options.generator,
+    },
+  });
+}
+
+describe('the merged timeline, in wall time', () => {
+  it('shifts a shard that started 2 s late by two slots: absolute counts, errors and percentiles per second', () => {
+    const onTime = shardAt(0, 0, [4, 4, 4], 10, { failing: true });
+    const late = shardAt(1, 2_000, [2, 2], 30);
+
+    const run = mergeShards(identity(2), [late, onTime]);
+
+    expect(run.startedAt).toBe('2026-11-22T00:00:00.000Z');
+    expect(run.durationMs).toBe(4_000);
+    expect(
+      run.timeline.map(({ second, seconds, requests, errors }) => [second, seconds, requests, errors]),
+    ).toEqual([
+      [0, 1, 4, 1],
+      [1, 1, 4, 1],
+      [2, 1, 6, 1],
+      [3, 1, 2, 0],
+    ]);
+    // The timeline's histograms keep 1 significant digit: 10 ms and 30 ms read within 6 %.
+    const percentiles = run.timeline.map((p) => [p.p50, p.p99]);
+    for (const [p50, p99] of [percentiles[0]!, percentiles[1]!]) {
+      expect(p50).toBeCloseTo(10, -0.5);
+      expect(p99).toBeCloseTo(10, -0.5);
+    }
+    expect(percentiles[2]![0]).toBeCloseTo(10, -0.5);
+    expect(percentiles[2]![1]).toBeCloseTo(30, -1);
+    expect(percentiles[3]![0]).toBeCloseTo(30, -1);
+  });
+
+  it('merges shards whose slots are 2 s wide by wall time, the late one into the slot its start falls in', () => {
+    const onTime = shardAt(0, 0, [3, 3, 3], 10, { slotMs: 2_000 });
+    const late = shardAt(1, 2_000, [5, 5], 10, { slotMs: 2_000 });
+
+    const run = mergeShards(identity(2), [onTime, late]);
+
+    expect(run.timeline.map(({ second, seconds, requests }) => [second, seconds, requests])).toEqual([
+      [0, 2, 3],
+      [2, 2, 8],
+      [4, 2, 8],
+    ]);
+  });
+});
+
+describe('validity: the generator event loop', () => {
+  const loop = (shard: number, ms: number) =>
+    shardAt(shard, 0, [10], 5, { generator: { eventLoopDelayP99Ms: ms } });
+
+  it("invalidates a run whose one starved shard sits beside a healthy one, whatever their order: the worst shard's delay", () => {
+    for (const shards of [
+      [loop(0, 1), loop(1, 150)],
+      [loop(0, 150), loop(1, 1)],
+    ]) {
+      const { validity } = mergeShards(identity(2), shards);
+
+      expect(validity.valid).toBe(false);
+      expect(validity.eventLoopDelayP99Ms).toBe(150);
+      expect(validity.reasons).toEqual([
+        'generator event loop delayed 150 ms (p99): latencies would be inflated',
+      ]);
+    }
+  });
+
+  it('trusts a delay of exactly 100 ms, not one above it', () => {
+    expect(mergeShards(identity(2), [loop(0, 1), loop(1, 100)]).validity).toMatchObject({
+      valid: true,
+      eventLoopDelayP99Ms: 100,
+      reasons: [],
+    });
+    expect(mergeShards(identity(2), [loop(0, 1), loop(1, 100.5)]).validity.valid).toBe(false);
+  });
+});
+
+describe('the run record', () => {
+  it('is partial, and invalid, when fewer shards reported than planned; whole when all did', () => {
+    const two = [shardAt(0, 0, [5], 5), shardAt(1, 0, [5], 5)];
+
+    expect(mergeShards(identity(3), two)).toMatchObject({
+      partial: true,
+      coverage: { planned: 3, reported: 2 },
+      validity: { valid: false, reasons: ['only 2 of 3 shards reported'] },
+    });
+    expect(mergeShards(identity(2), two)).toMatchObject({
+      partial: false,
+      coverage: { planned: 2, reported: 2 },
+      validity: { valid: true, reasons: [] },
+    });
+  });
+
+  it('says no shard reported, with nothing measured, when none did', () => {
+    const run = mergeShards(identity(2), []);
+
+    expect(run).toMatchObject({
+      partial: true,
+      durationMs: 0,
+      throughputRps: 0,
+      errorRate: 0,
+      requests: { total: 0, ok: 0, failed: 0 },
+      timeline: [],
+      sampleErrors: [],
+      connectAttempts: 0,
+      staleRetries: 0,
+    });
+    expect(run.validity).toMatchObject({
+      valid: false,
+      achievedRps: 0,
+      eventLoopDelayP99Ms: 0,
+      reasons: ['only 0 of 2 shards reported', 'no shard reported'],
+    });
+    expect(run.phasesMs).toBeUndefined();
+    expect(run).not.toHaveProperty('steps');
+    expect(run).not.toHaveProperty('rateLimit');
+    expect(run.validity.sendLatenessMs).toBeUndefined();
+  });
+
+  it("adds the shards' counts, and rates them over the span from the first start to the last end", () => {
+    const one = shardAt(0, 0, [100, 100], 5, {
+      failing: true,
+      generator: { sent: 210, lateSends: 2, queuedSends: 3, unsent: 4, connectAttempts: 7, staleRetries: 1 },
+    });
+    const two = shardAt(1, 500, [50, 50], 5, {
+      generator: { sent: 100, lateSends: 1, queuedSends: 1, unsent: 0 },
+    });
+
+    const run = mergeShards({ ...identity(2), intendedRps: 150 }, [one, two]);
+
+    expect(run).toMatchObject({
+      version: 1,
+      runId: 'r',
+      environment: 'test',
+      probeId: 'p',
+      kind: 'burst',
+      durationMs: 2_500,
+      requests: { total: 300, ok: 298, failed: 2 },
+      throughputRps: 120,
+      errorRate: 2 / 300,
+      statusCodes: { '200': 298, '503': 2 },
+      errors: { http_5xx: 2 },
+      bytesReceived: 3_000,
+      connectAttempts: 7,
+      staleRetries: 1,
+    });
+    expect(run.validity).toMatchObject({
+      valid: true,
+      intendedRps: 150,
+      achievedRps: 124,
+      lateSends: 3,
+      queuedSends: 4,
+      unsent: 4,
+    });
+  });
+
+  it('rounds the achieved and measured rates to hundredths', () => {
+    const run = mergeShards(identity(1), [shardAt(0, 0, [1, 0, 0], 5)]);
+
+    // 1 request in 3 s.
+    expect(run.throughputRps).toBe(0.33);
+    expect(run.validity.achievedRps).toBe(0.33);
+  });
+
+  it("keeps the first shard's reason to stop, and invalidates the run only when it was interrupted", () => {
+    const stopped = (shard: number, why: string | undefined): ShardResult => ({
+      ...shardAt(shard, 0, [5], 5),
+      stoppedEarly: why,
+    });
+
+    const interrupted = mergeShards(identity(2), [stopped(0, undefined), stopped(1, 'interrupted (SIGINT)')]);
+    const aborted = mergeShards(identity(2), [
+      stopped(0, 'abort rule: error rate 60 %'),
+      stopped(1, 'other'),
+    ]);
+
+    expect(interrupted.stoppedEarly).toBe('interrupted (SIGINT)');
+    expect(interrupted.validity.reasons).toEqual(['interrupted (SIGINT)']);
+    expect(aborted.stoppedEarly).toBe('abort rule: error rate 60 %');
+    expect(aborted.validity).toMatchObject({ valid: true, reasons: [] });
+  });
+
+  it('keeps at most five distinct sample errors, in shard order', () => {
+    const sampled = (shard: number, errors: string[]): ShardResult => ({
+      ...shardAt(shard, 0, [5], 5),
+      sampleErrors: errors,
+    });
+
+    const run = mergeShards(identity(2), [
+      sampled(0, ['a', 'b', 'c']),
+      sampled(1, ['c', 'd', 'e', 'f', 'g']),
+    ]);
+
+    expect(run.sampleErrors).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it("merges the generators' send lateness, and the phases a request went through, from their histograms", () => {
+    const lateness = (...us: number[]) => {
+      const histogram = createLatencyHistogram();
+      for (const v of us) histogram.recordValue(v);
+      return encodeHistogram(histogram);
+    };
+    const phased = (shard: number, connectMs: number, sendLateness: string | undefined): ShardResult => {
+      const recorder = new ShardRecorder(0);
+      for (let i = 0; i < 10; i++) {
+        recorder.record(i, 5_000, 200, undefined, 10);
+        recorder.recordPhases({ dnsMs: -1, connectMs, tlsMs: -1, ttfbMs: 4, downloadMs: 1 });
+      }
+      const result = recorder.toResult({
+        probeId: 'p',
+        shard,
+        kind: 'burst',
+        startedAt: new Date(T0).toISOString(),
+        durationMs: 1_000,
+        generator: {
+          intendedRequests: undefined,
+          sent: 10,
+          lateSends: 0,
+          queuedSends: 0,
+          unsent: 0,
+          eventLoopDelayP99Ms: 1,
+          ...(sendLateness === undefined ? {} : { sendLateness }),
+        },
+      });
+      return result;
+    };
+
+    const run = mergeShards(identity(3), [
+      phased(0, 2, lateness(1_000, 2_000)),
+      phased(1, 8, undefined),
+      phased(2, 8, lateness(3_000, 40_000)),
+    ]);
+
+    expect(run.validity.sendLatenessMs).toEqual({ p50: 2, p99: 40.031, max: 40.031 });
+    expect(Object.keys(run.phasesMs ?? {})).toEqual(['connect', 'ttfb', 'download']);
+    expect(run.phasesMs?.connect).toEqual({ count: 30, p50: 8, p95: 8, p99: 8 });
+    expect(run.phasesMs?.ttfb).toMatchObject({ count: 30, p50: 4 });
+    // A phase recorded only as an empty histogram is not a phase that happened.
+    const empty = { ...phased(0, 2, undefined), phases: { dns: encodeHistogram(createLatencyHistogram()) } };
+    expect(mergeShards(identity(1), [empty]).phasesMs).toBeUndefined();
+  });
+
+  it("carries the flow's merged steps and the limiter's verdict when a shard has them, and neither otherwise", () => {
+    const histogram = encodeHistogram(createLatencyHistogram());
+    const flow: ShardResult = {
+      ...shardAt(0, 0, [5], 5),
+      steps: [{ name: 'login', histogram, requests: { total: 5, ok: 5, failed: 0 }, errors: {} }],
+      rateLimit: {
+        limit: 20,
+        windowMs: 1_000,
+        responses: 5,
+        rejected: 0,
+        expectedRejected: 0,
+        withinLimit429s: 0,
+        adviceProblems: 0,
+        http5xx: 0,
+        samples: [],
+      },
+    };
+
+    const run = mergeShards(identity(1), [flow]);
+
+    expect(run.steps?.map((s) => s.name)).toEqual(['login']);
+    expect(run.rateLimit).toMatchObject({ limit: 20, passed: true });
+    const plain = mergeShards(identity(1), [shardAt(0, 0, [5], 5)]);
+    expect(plain).not.toHaveProperty('steps');
+    expect(plain).not.toHaveProperty('rateLimit');
   });
 });

@@ -18,6 +18,9 @@ export default {
     'functions/core/assertions.ts',
     'functions/core/rate-limit/*.ts',
   ],
+  // The last full run's results are committed: CI retests only mutants whose code or covering tests changed since.
+  incremental: true,
+  incrementalFile: '.ci/stryker-incremental.json',
   coverageAnalysis: 'perTest',
   // Mutants of module-level constants would each rerun every test (no per-test coverage): reported as ignored.
   ignoreStatic: true,

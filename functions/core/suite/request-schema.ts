@@ -3,9 +3,17 @@ import { describeValue, failWith, nonEmptyString, positiveDuration } from './fie
 import { headerNameProblem, headerValueProblem } from './headers.ts';
 import { HARD_LIMITS } from './limits.ts';
 
-/** A request timeout: above 0, at most the hard limit. */
+/**
+ * A request timeout: whole milliseconds from 1 ms to the hard limit. undici's timers take a positive whole number
+ * of milliseconds and refuse anything else when the first request is sent, long after validation said yes.
+ */
 export const timeoutSchema = () =>
-  positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' });
+  positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' }).transform(
+    (ms, ctx) =>
+      ms >= 1 && Number.isInteger(ms)
+        ? ms
+        : failWith(ctx, `${ms}ms`, 'a timeout of whole milliseconds, at least 1ms'),
+  );
 
 /** `'fresh'` or `'reuse'`: see ResolvedProbe.request.connection. */
 export const connectionSchema = z

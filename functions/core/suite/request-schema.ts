@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeValue, failWith, nonEmptyString, positiveDuration } from './fields.ts';
 import { headerNameProblem, headerValueProblem } from './headers.ts';
+import { jsonBodyProblems } from './json-body.ts';
 import { HARD_LIMITS } from './limits.ts';
 
 /**
@@ -59,7 +60,15 @@ export const requestSchema = z.strictObject({
     .optional(),
   url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
   headers: headersSchema.optional(),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  body: z
+    .unknown()
+    // On the author's own object: zod's copy would hide a cycle through the top level.
+    .superRefine((body, ctx) => {
+      for (const { path, message } of jsonBodyProblems(body))
+        ctx.addIssue({ code: 'custom', path: [...path], message });
+    })
+    .pipe(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]))
+    .optional(),
   timeout: timeoutSchema().optional(),
   /**
    * `fresh`: a new connection for every request (DNS, connect and TLS in each latency, as a first visit);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_BODY_DEPTH } from '../../../../functions/core/suite/json-body.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { problemsOf, suiteWith } from './suite-fixtures.ts';
 
@@ -28,5 +29,52 @@ describe('request timeouts', () => {
       ]),
     );
     expect(suite.probes.map((p) => p.request?.timeout)).toEqual([1, 1_500]);
+  });
+});
+
+describe('JSON request bodies', () => {
+  it('refuses a BigInt and a cycle at their paths, in a request and in a flow step', () => {
+    const cyclic: Record<string, unknown> = { a: [1, { b: 2 }] };
+    (cyclic.a as unknown[]).push(cyclic);
+    expect(
+      problemsOf(
+        suiteWith([
+          { id: 'a', request: { method: 'POST', url: '/', body: { amount: { cents: 12n } } } },
+          { id: 'b', request: { method: 'POST', url: '/', body: cyclic } },
+          { id: 'c', steps: [{ name: 's', request: { method: 'POST', url: '/', body: [1n] } }] },
+        ]),
+      ),
+    ).toEqual([
+      'probes[0].request.body.amount.cents: expected a JSON value, got the BigInt 12n (JSON has no BigInt: write it as a string or a number)',
+      'probes[1].request.body.a[2]: expected a JSON value, got a reference back to body itself, which contains it (a cycle)',
+      'probes[2].steps[0].request.body[0]: expected a JSON value, got the BigInt 1n (JSON has no BigInt: write it as a string or a number)',
+    ]);
+  });
+
+  it('accepts the same object twice (not a cycle), a Date and a body 1,000 levels deep', () => {
+    const shared = { currency: 'EUR' };
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < MAX_BODY_DEPTH - 1; i++) deep = [deep];
+    const suite = validateSuite(
+      suiteWith([
+        {
+          id: 'a',
+          request: { method: 'POST', url: '/', body: { from: shared, to: shared, at: new Date(0), deep } },
+        },
+      ]),
+    );
+    expect(suite.probes[0]?.request?.body).toMatchObject({
+      from: { currency: 'EUR' },
+      to: { currency: 'EUR' },
+    });
+  });
+
+  it('refuses a body nested deeper than 1,000 levels, where JSON.stringify would overflow', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const [problem] = problemsOf(suiteWith([{ id: 'a', request: { method: 'POST', url: '/', body: deep } }]));
+    expect(problem).toBe(
+      'probes[0].request.body: expected a body nested at most 1000 levels deep, got more (JSON.stringify would overflow)',
+    );
   });
 });

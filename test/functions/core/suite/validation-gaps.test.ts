@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_DEPTH } from '../../../../functions/core/suite/json-body.ts';
+import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { problemsOf, suiteWith } from './suite-fixtures.ts';
 
@@ -76,5 +77,38 @@ describe('JSON request bodies', () => {
     expect(problem).toBe(
       'probes[0].request.body: expected a body nested at most 1000 levels deep, got more (JSON.stringify would overflow)',
     );
+  });
+});
+
+describe('variables named like Object.prototype members', () => {
+  it('fills ${constructor}, ${toString} and ${hasOwnProperty} from the environment, in a request and a flow', () => {
+    const suite = validateSuite(
+      suiteWith(
+        [
+          { id: 'a', request: { url: '/${constructor}/${toString}?h=${hasOwnProperty}' } },
+          { id: 'b', steps: [{ name: 's', request: { url: '/${constructor}' } }] },
+        ],
+        {
+          environments: {
+            prod: {
+              baseUrl: 'https://api.example.com',
+              variables: { constructor: 'c', toString: 't', hasOwnProperty: '${constructor}h' },
+            },
+          },
+        },
+      ),
+    );
+    const [a, b] = suite.probes.map((p) => resolveProbe(suite, p, 'prod'));
+    expect(a?.request.url).toBe('https://api.example.com/c/t?h=ch');
+    expect(b?.steps?.[0]?.request.url).toBe('https://api.example.com/c');
+  });
+
+  it('still refuses ${constructor} when the environment does not define it', () => {
+    expect(problemsOf(suiteWith([{ id: 'a', request: { url: '/${constructor}' } }]))).toEqual([
+      'probes[0].request.url: unknown variable ${constructor} in environment "prod" (defined: baseUrl)',
+    ]);
+    expect(
+      problemsOf(suiteWith([{ id: 'b', steps: [{ name: 's', request: { url: '/${valueOf}' } }] }]))[0],
+    ).toMatch(/^probes\[0\]\.steps\[0\]\.request\.url: unknown name \$\{valueOf\}/);
   });
 });

@@ -112,3 +112,23 @@ describe('variables named like Object.prototype members', () => {
     ).toMatch(/^probes\[0\]\.steps\[0\]\.request\.url: unknown name \$\{valueOf\}/);
   });
 });
+
+describe('durations in days', () => {
+  it('accepts alert.interval "1d" where "24h" was needed, and still refuses a unit it does not know', () => {
+    const suite = validateSuite(
+      suiteWith([
+        { id: 'a', request: { url: '/' }, schedule: 'cron(0 6 * * ? *)', alert: { interval: '1d' } },
+      ]),
+    );
+    expect(suite.probes[0]?.alert?.interval).toBe(86_400_000);
+    expect(
+      problemsOf(
+        suiteWith([
+          { id: 'a', request: { url: '/' }, schedule: 'cron(0 6 * * ? *)', alert: { interval: '1w' } },
+        ]),
+      ),
+    ).toEqual([
+      'probes[0].alert.interval: expected a duration like "250ms", "2s" or "1m", or milliseconds as a number, got "1w"',
+    ]);
+  });
+});

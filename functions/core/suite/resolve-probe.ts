@@ -131,7 +131,7 @@ function fillKnown(text: string, values: Readonly<Record<string, string>>): stri
  */
 function usedSecrets(
   secrets: Readonly<Record<string, string>>,
-  requests: readonly ResolvedStep['request'][],
+  requests: readonly Pick<ResolvedStep['request'], 'url' | 'headers' | 'body'>[],
 ): Record<string, string> {
   const used = new Set(variableReferences(JSON.stringify(requests)));
   return Object.fromEntries(Object.entries(secrets).filter(([name]) => used.has(name)));

@@ -160,7 +160,6 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   options.signal.addEventListener('abort', stop, { once: true });
-  process.once('SIGTERM', stop);
   let watch: Watch | undefined;
   let server: WatchServer | undefined;
   try {
@@ -195,7 +194,6 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     return 0;
   } finally {
     options.signal.removeEventListener('abort', stop);
-    process.off('SIGTERM', stop);
     await server?.close().catch(() => undefined);
   }
 }

@@ -72,23 +72,41 @@ function jsonField(text: string, field: string): string | undefined {
 }
 
 /**
- * Why a read failed, in words on-call can act on: the SDK's error name and message (which name resources and
+ * Why a read failed, in words on-call can act on: the service's error name and message (which name resources and
  * actions, never values), with a hint when the cause is a KMS key or a permission. The hint comes before the
- * service's message, so it survives when a long message is cut.
+ * service's message, so it survives when a long message is cut. The SDK's own client-side failures (no region, no
+ * credentials, no network) never reached the service: they are said in our words, with what to set.
  */
 function failureReason(error: unknown): string {
   // Powertools wraps SDK errors in GetParameterError; the SDK's own error is its cause.
   const wrapped = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
-  const cause = wrapped.name === 'GetParameterError' && wrapped.cause ? wrapped.cause : wrapped;
+  const cause = (wrapped.name === 'GetParameterError' && wrapped.cause ? wrapped.cause : wrapped) as {
+    name?: string;
+    message?: string;
+    code?: string;
+    $metadata?: unknown;
+  };
   const name = cause.name ?? 'Error';
   const message = cause.message ?? String(error);
+  if (/Region is missing/i.test(message)) {
+    return 'no AWS region to read it from: set AWS_REGION (or use a profile with a region); deployed, the Lambda sets it';
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return "no AWS credentials to read it with: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; deployed, the worker's role provides them";
+  }
+  const network =
+    cause.code ?? /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN)\b/.exec(message)?.[1];
+  if (network !== undefined && /^E[A-Z_]+$/.test(network)) {
+    return `the service could not be reached (${network}): check the network, proxy and region`;
+  }
   if (/kms|ciphertext|decrypt/i.test(`${name} ${message}`)) {
     return `${name} (KMS: the worker's role needs kms:Decrypt on the customer-managed key that encrypts it): ${message}`;
   }
   if (/AccessDenied|not authorized/i.test(`${name} ${message}`)) {
     return `${name} (the worker's role is not allowed to read it): ${message}`;
   }
-  return `${name}: ${message}`;
+  // A plain Error is not the service's answer: its name says nothing, the message is what happened.
+  return name === 'Error' ? `it could not be read: ${message}` : `${name}: ${message}`;
 }
 
 /**

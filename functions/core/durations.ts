@@ -1,7 +1,8 @@
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+// Days too: the alert.interval of a daily cron() and a silence read naturally as "1d".
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
 
-/** Parses "250ms", "2s", "1.5m", "1h" into milliseconds; a plain number is already milliseconds. */
+/** Parses "250ms", "2s", "1.5m", "1h", "1d" into milliseconds; a plain number is already milliseconds. */
 export function parseDurationMs(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
   const match = DURATION.exec(value.trim());

@@ -15,7 +15,6 @@ import {
   type ShardTask,
 } from '../core/cloud/run-messages.ts';
 import { lostShardNote, shardRecord } from '../core/cloud/shard-record.ts';
-import { withUsedSecrets } from '../core/cloud/used-secrets.ts';
 import { unitTimeoutMs } from '../core/plan.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
@@ -112,7 +111,7 @@ export function createWorkerHandler(
   // next run, so a rotated secret costs at most one refused run per warm worker instead of five minutes of them.
   const refreshNext = new Set<string>();
   return middy(async (task: ShardTask | LostShard, context: Context): Promise<ShardPointer> => {
-    const probe = withUsedSecrets(deployedProbe(suite(), task?.probeId));
+    const probe = deployedProbe(suite(), task?.probeId);
     correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
     const store = shards();
     if (isLostShard(task)) {

@@ -68,8 +68,9 @@ async function dispatch(command: CliCommand, args: readonly string[], signal: Ab
 }
 
 /**
- * Runs the CLI; returns the exit code. Ctrl-C stops sending, lets in-flight requests finish, then reports (the
- * run is invalid, so the code is 1); a second Ctrl-C quits with 130.
+ * Runs the CLI; returns the exit code. Ctrl-C, or SIGTERM (a CI cancel or job timeout), stops sending, lets
+ * in-flight requests finish, then reports and records (the run is invalid, so the code is 1); a second signal
+ * quits at once with 128 + its number (130, 143).
  */
 export async function main(argv: string[]): Promise<number> {
   // The pinned AWS SDK runs on Node 20; its notice about future releases needing Node 22 would precede every
@@ -77,12 +78,17 @@ export async function main(argv: string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping: waiting for in-flight requests (Ctrl-C again to quit now)\n');
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    process.stderr.write(
+      signal === 'SIGTERM'
+        ? '\nstopping (SIGTERM): waiting for in-flight requests (a second SIGTERM quits now)\n'
+        : '\nstopping: waiting for in-flight requests (Ctrl-C again to quit now)\n',
+    );
     controller.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const known = commandNamed(command);
     if (known) return await dispatch(known, rest, controller.signal);
@@ -117,6 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -1,5 +1,7 @@
 import { expectedDurationMs } from '../engines/run-shard.ts';
 import { type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
+import { cronFiringsInAYear } from '../suite/cron-times.ts';
+import { rateIntervalMs } from '../suite/limits.ts';
 import { probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
 import { publishedMetrics } from './metric-data.ts';
@@ -58,13 +60,16 @@ export interface ProbeCost {
   readonly alternatives: readonly CostLine[];
 }
 
-function runsPerMonth(probe: ResolvedProbe): number {
-  // deploy-checks requires an interval for every deployed schedule (rate() or alert.interval with cron()).
-  const interval = probe.alert.intervalMs;
-  if (interval === undefined) {
-    throw new Error(`probe "${probe.id}": a cron() schedule needs alert.interval to estimate its cost`);
-  }
-  return MONTH_MS / interval;
+/**
+ * How often the schedule really fires: a rate() by its period; a cron() by its firings over the coming year (its
+ * alert.interval is the longest expected gap, not an average: "cron(0 9 ? * MON-FRI *)" has a 3-day interval but
+ * runs about 21.7 times a month).
+ */
+function runsPerMonth(probe: ResolvedProbe, from: Date): number {
+  const { expression, timezone } = probe.schedule;
+  const period = rateIntervalMs(expression);
+  if (period !== undefined) return MONTH_MS / period;
+  return cronFiringsInAYear(expression, timezone, from) / 12;
 }
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -235,8 +240,12 @@ function alternativeLines(runs: number, loadMs: number): CostLine[] {
  * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
  * dashboard, the topic) are not in here: see suiteFixedCost.
  */
-export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): ProbeCost {
-  const runs = runsPerMonth(probe);
+export function probeMonthlyCost(
+  probe: ResolvedProbe,
+  retentionDays: number,
+  from: Date = new Date(),
+): ProbeCost {
+  const runs = runsPerMonth(probe, from);
   const use = runUsage(probe);
   const lines = [
     ...runningLines(probe, runs, use),

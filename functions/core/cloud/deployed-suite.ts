@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { ResolvedProbe } from '../plan.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
-import { variableReferences } from '../suite/template.ts';
 
 /**
  * A suite bound to one environment, as bundled into the functions at deploy time. Secrets stay references
@@ -48,25 +47,10 @@ export interface EnvironmentBudget {
   readonly maxShards: number | undefined;
 }
 
-/**
- * The secrets a probe's request (or its flow's steps) really uses: an unreadable secret of another probe must not
- * invalidate it.
- */
-function usedSecrets(probe: ResolvedProbe): Record<string, string> {
-  const requests = [probe.request, ...(probe.steps ?? []).map((step) => step.request)];
-  const used = new Set(
-    requests
-      .flatMap(({ url, headers, body }) => [url, ...Object.values(headers), body ?? ''])
-      .flatMap((text) => variableReferences(text)),
-  );
-  return Object.fromEntries(Object.entries(probe.secrets).filter(([name]) => used.has(name)));
-}
-
 export function deploySuite(suite: Suite, environment: string): DeployedSuite {
   const probes: Record<string, ResolvedProbe> = {};
   for (const probe of suite.probes) {
-    const resolved = resolveProbe(suite, probe, environment);
-    probes[probe.id] = { ...resolved, secrets: usedSecrets(resolved) };
+    probes[probe.id] = resolveProbe(suite, probe, environment);
   }
   const env = suite.environments[environment]!;
   const caps = env.caps;

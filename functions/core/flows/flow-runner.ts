@@ -55,7 +55,8 @@ export class FlowRunner {
         const it: Iteration = {
           lane: base,
           onDone,
-          values: {},
+          // No prototype: a capture named `constructor` is read as itself.
+          values: Object.create(null),
           secrets: [],
           step: 0,
           startedMs: -1,

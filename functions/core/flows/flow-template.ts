@@ -28,9 +28,9 @@ export interface TemplateScope {
 /** A placeholder that cannot be filled, in "expected …, got …" words; undefined when it can. */
 export function placeholderProblem(p: Placeholder, scope: TemplateScope): string | undefined {
   if (p.args === undefined) {
-    if (p.name in scope.fixed || scope.captures.has(p.name)) return undefined;
+    if (Object.hasOwn(scope.fixed, p.name) || scope.captures.has(p.name)) return undefined;
     if (p.name === 'uuid' || p.name === 'now' || p.name === 'nowMs') return undefined;
-    if (p.name in scope.lists)
+    if (Object.hasOwn(scope.lists, p.name))
       return `expected a single value for ${p.text}, got a list (use \${pick(${p.name})})`;
     const captured = [...scope.captures];
     return `unknown name ${p.text} (not a variable, a capture of an earlier step${captured.length > 0 ? ` (${captured.join(', ')})` : ''} or a built-in: uuid, now, nowMs, randomInt(a,b), pick(list))`;
@@ -94,7 +94,7 @@ export function compileTemplate(
     const p: Placeholder = { name: m[1]!, args: m[2], text: m[0] };
     const problem = placeholderProblem(p, scope);
     if (problem !== undefined) throw new TemplateError(problem);
-    if (p.args === undefined && p.name in scope.fixed) {
+    if (p.args === undefined && Object.hasOwn(scope.fixed, p.name)) {
       literal += encode(scope.fixed[p.name]!);
       continue;
     }

@@ -52,3 +52,52 @@ export function shortestCronGapMs(
   }
   return shortest;
 }
+
+/** A year as Scheduler's schedules are judged: 365.25 days. */
+export const YEAR_MS = 365.25 * 86_400_000;
+
+/**
+ * Why a valid cron expression is useless as a schedule, or undefined when it fires within a year of `now`:
+ * "cron(0 0 30 2 ? *)" (no February 30th) and "cron(0 0 1 1 ? 2001)" never fire; a probe that first runs in
+ * 2199 watches nothing until then, and its heartbeat alarm has no interval to miss.
+ */
+export function cronFiringProblem(expression: string, timezone: string, now: Date): string | undefined {
+  const [next] = cronTimes(expression, timezone, now, 1);
+  if (next === undefined)
+    return `expected a schedule that fires, got ${JSON.stringify(expression)}, which never fires (no date matches all its fields${/\d{4}\)$/.test(expression) ? ' in the years it names' : ''})`;
+  if (next.getTime() - now.getTime() > YEAR_MS) {
+    return `expected a schedule that fires within a year, got ${JSON.stringify(expression)}, which first fires on ${next.toISOString().slice(0, 10)}`;
+  }
+  return undefined;
+}
+
+/** Every value a minutes or hours field takes: "*", "5", "1-5", "*\/10", "0/15", "10-30/5" (no names or L/W/# there). */
+function fieldValues(text: string, min: number, max: number): number[] {
+  const values = new Set<number>();
+  for (const item of text.split(',')) {
+    const [range = '*', step] = item.split('/');
+    const [low = '', high] = range.split('-');
+    const from = range === '*' ? min : Number(low);
+    // "5" alone is one value; "5/10" runs from 5 to the end of the field.
+    const to = range === '*' ? max : high !== undefined ? Number(high) : step !== undefined ? max : from;
+    for (let v = from; v <= to; v += Number(step ?? 1)) values.add(v);
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+/**
+ * How many times a valid cron expression fires in about the year after `from` (to within a daylight-saving hour
+ * and the first day's earlier times): the days it fires on, walked one firing a day, times the times of day its
+ * minutes and hours fields allow.
+ * Walking every firing would take seconds for "every minute"; the day fields never depend on the time of day.
+ */
+export function cronFiringsInAYear(expression: string, timezone: string, from: Date): number {
+  const fields = /^cron\((.*)\)$/.exec(expression)![1]!.trim().split(/\s+/);
+  const minutes = fieldValues(fields[0]!, 0, 59);
+  const hours = fieldValues(fields[1]!, 0, 23);
+  const daily = `cron(${minutes[0]} ${hours[0]} ${fields.slice(2).join(' ')})`;
+  const until = from.getTime() + YEAR_MS;
+  // At most one firing a day: 367 covers any year.
+  const days = cronTimes(daily, timezone, from, 367).filter((t) => t.getTime() < until).length;
+  return days * minutes.length * hours.length;
+}

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { describeValue, failWith, nonEmptyString, positiveDuration } from './fields.ts';
 import { headerNameProblem, headerValueProblem } from './headers.ts';
+import { jsonBodyProblems } from './json-body.ts';
 import { HARD_LIMITS } from './limits.ts';
 
-/** A request timeout: above 0, at most the hard limit. */
+/**
+ * A request timeout: whole milliseconds from 1 ms to the hard limit. undici's timers take a positive whole number
+ * of milliseconds and refuse anything else when the first request is sent, long after validation said yes.
+ */
 export const timeoutSchema = () =>
-  positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' });
+  positiveDuration({ max: HARD_LIMITS.timeoutMs, limit: 'the hard limit of a request timeout' }).transform(
+    (ms, ctx) =>
+      ms >= 1 && Number.isInteger(ms)
+        ? ms
+        : failWith(ctx, `${ms}ms`, 'a timeout of whole milliseconds, at least 1ms'),
+  );
 
 /** `'fresh'` or `'reuse'`: see ResolvedProbe.request.connection. */
 export const connectionSchema = z
@@ -51,7 +60,15 @@ export const requestSchema = z.strictObject({
     .optional(),
   url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
   headers: headersSchema.optional(),
-  body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  body: z
+    .unknown()
+    // On the author's own object: zod's copy would hide a cycle through the top level.
+    .superRefine((body, ctx) => {
+      for (const { path, message } of jsonBodyProblems(body))
+        ctx.addIssue({ code: 'custom', path: [...path], message });
+    })
+    .pipe(z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]))
+    .optional(),
   timeout: timeoutSchema().optional(),
   /**
    * `fresh`: a new connection for every request (DNS, connect and TLS in each latency, as a first visit);

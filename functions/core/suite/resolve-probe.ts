@@ -10,7 +10,7 @@ import type { ProbeSpec } from './probe-schema.ts';
 import { rateStages } from './rate-stages.ts';
 import type { RequestSpec } from './request-schema.ts';
 import type { Suite } from './schema.ts';
-import { substitute } from './template.ts';
+import { substitute, variableReferences } from './template.ts';
 import { resolveVariables } from './variables.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -124,7 +124,23 @@ function fillKnown(text: string, values: Readonly<Record<string, string>>): stri
   );
 }
 
-/** Binds a validated probe to one environment: URL, variables, defaults and caps applied; secrets left as refs. */
+/**
+ * The secret variables the probe's own requests reference (URL, headers, body, any flow step): a probe inherits
+ * every secret of its environment, and resolving all of them meant one unreadable secret of another probe
+ * (deleted, under a KMS key the role cannot use, or an SSM reference on a laptop with no region) failed this one.
+ */
+function usedSecrets(
+  secrets: Readonly<Record<string, string>>,
+  requests: readonly Pick<ResolvedStep['request'], 'url' | 'headers' | 'body'>[],
+): Record<string, string> {
+  const used = new Set(variableReferences(JSON.stringify(requests)));
+  return Object.fromEntries(Object.entries(secrets).filter(([name]) => used.has(name)));
+}
+
+/**
+ * Binds a validated probe to one environment: URL, variables, defaults and caps applied; the secrets its requests
+ * use kept as references.
+ */
 export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
   const env = suite.environments[environment];
   if (!env) throw new UnknownEnvironmentError(environment, Object.keys(suite.environments));
@@ -163,7 +179,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     ...(probe.rateLimit === undefined
       ? {}
       : { rateLimit: { limit: probe.rateLimit.limit, windowMs: probe.rateLimit.window } }),
-    secrets,
+    secrets: usedSecrets(secrets, [request, ...(steps ?? []).map((step) => step.request)]),
     load,
     assert: probe.assert,
     sla: probe.sla,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronFiringProblem } from './cron-times.ts';
 import { describeValue, failWith } from './fields.ts';
 import { scheduleExpressionProblem } from './schedule-expression.ts';
 
@@ -20,10 +21,18 @@ function expressionProblem(input: unknown): string | undefined {
   return scheduleExpressionProblem(input);
 }
 
+/**
+ * Why a valid expression would still never run a probe: a cron() that does not fire within a year from now (its
+ * time zone decides where a day starts).
+ */
+function firingProblem(expression: string, timezone: string): string | undefined {
+  return expression.startsWith('cron(') ? cronFiringProblem(expression, timezone, new Date()) : undefined;
+}
+
 /** `"rate(5 minutes)"` or `{ expression, timezone }`; the time zone defaults to UTC. */
 export const scheduleSchema = z.unknown().transform((input, ctx): Schedule => {
   if (typeof input === 'string') {
-    const problem = expressionProblem(input);
+    const problem = expressionProblem(input) ?? firingProblem(input, 'UTC');
     if (problem === undefined) return { expression: input, timezone: 'UTC' };
     ctx.addIssue({ code: 'custom', message: problem, input });
     return z.NEVER;
@@ -50,7 +59,13 @@ export const scheduleSchema = z.unknown().transform((input, ctx): Schedule => {
     });
     ok = false;
   }
-  return ok ? { expression: expression as string, timezone: timezone as string } : z.NEVER;
+  if (!ok) return z.NEVER;
+  const firing = firingProblem(expression as string, timezone as string);
+  if (firing !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expression'], message: firing });
+    return z.NEVER;
+  }
+  return { expression: expression as string, timezone: timezone as string };
 });
 
 export type Schedule = { readonly expression: string; readonly timezone: string };

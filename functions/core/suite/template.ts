@@ -8,8 +8,7 @@ export function variableReferences(text: string): string[] {
 /** Replaces every `${name}`; callers validate references first, so an unknown name is a programming error. */
 export function substitute(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(REFERENCE, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`unknown variable \${${name}}`);
-    return value;
+    if (!Object.hasOwn(values, name)) throw new Error(`unknown variable \${${name}}`);
+    return values[name]!;
   });
 }

@@ -38,10 +38,13 @@ export function resolveVariables(
   baseUrl: string,
   variables: Readonly<Record<string, VariableDefinition>>,
 ): ResolvedVariables {
-  const definitions: Record<string, VariableDefinition> = { ...variables, baseUrl };
-  const values: Record<string, string> = {};
-  const secrets: Record<string, string> = {};
-  const lists: Record<string, readonly string[]> = {};
+  // Without a prototype, so a variable named `constructor` or `toString` is looked up as itself.
+  const definitions: Record<string, VariableDefinition> = Object.assign(Object.create(null), variables, {
+    baseUrl,
+  });
+  const values: Record<string, string> = Object.create(null);
+  const secrets: Record<string, string> = Object.create(null);
+  const lists: Record<string, readonly string[]> = Object.create(null);
   for (const [name, definition] of Object.entries(variables)) {
     if (isList(definition)) lists[name] = definition;
   }
@@ -50,7 +53,7 @@ export function resolveVariables(
   const visiting: string[] = [];
 
   const visit = (name: string): boolean => {
-    if (name in values) return true;
+    if (Object.hasOwn(values, name)) return true;
     if (broken.has(name)) return false;
     const definition = definitions[name]!;
     if (typeof definition === 'object' && 'secret' in definition) {

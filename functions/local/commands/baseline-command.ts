@@ -7,6 +7,7 @@ import type { StoreFor } from '../history-flags.ts';
 import { historyFlags } from '../history-flags.ts';
 import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
@@ -16,6 +17,8 @@ const latencyMs = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(
 
 export interface BaselineSaveOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   readonly sinceMs: number;
@@ -28,7 +31,7 @@ export interface BaselineSaveOptions {
 /** `perfprobe baseline save`: each probe's valid runs of the window, merged exactly, written for `run --baseline`. */
 export async function baselineSaveCommand(options: BaselineSaveOptions): Promise<BaselineFile> {
   const out = options.out ?? process.stdout;
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const environment = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
@@ -73,6 +76,7 @@ export async function baselineSaveCommand(options: BaselineSaveOptions): Promise
 export const baselineCli = defineCommand({
   name: 'baseline',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
@@ -94,7 +98,7 @@ Merges each probe's valid stored runs of the window exactly and writes them as a
       --store DIR         read the local run store there (default .perfprobe)
       --deployed          read the environment's deployed runs table instead (found in its stack's outputs)
       --table NAME        the same, naming the table; --region R the stack's region
-  -h, --help
+${LOAD_TIMEOUT_HELP}  -h, --help
 `,
   overview: {
     usage: ['baseline save <suite.ts> --out FILE [--env NAME] [--probe ID]... [--since 7d]'],
@@ -120,6 +124,7 @@ Merges each probe's valid stored runs of the window exactly and writes them as a
     await assertWritable('--out', out);
     await baselineSaveCommand({
       suitePath: suitePath!,
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probes: flags.probe,
       sinceMs: where.sinceMs,

@@ -13,11 +13,14 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface CostCommandOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly json?: string | undefined;
   readonly out?: NodeJS.WritableStream;
@@ -41,7 +44,7 @@ const sum = (lines: readonly CostLine[], group: CostGroup) =>
  */
 export async function costCommand(options: CostCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const envs = options.env === undefined ? Object.keys(suite.environments) : [options.env];
   if (options.env !== undefined && !(options.env in suite.environments)) {
     throw new UsageError(
@@ -115,12 +118,13 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
 
 export const costCli = defineCommand({
   name: 'cost',
-  flags: { env: { type: 'string', short: 'e' }, json: { type: 'string' } },
+  flags: { ...LOAD_TIMEOUT_FLAG, env: { type: 'string', short: 'e' }, json: { type: 'string' } },
   help: `Usage: perfprobe cost <suite.ts> [--env NAME] [--json FILE]
 
 Dollars per month of deploying the suite, per environment and probe, itemized, next to CloudWatch
 Synthetics and Checkly.
-`,
+
+${LOAD_TIMEOUT_HELP}`,
   overview: {
     usage: ['cost <suite.ts> [--env NAME] [--json FILE]'],
     summary: ['dollars per month of deploying the suite, itemized per probe'],
@@ -128,6 +132,11 @@ Synthetics and Checkly.
   async run({ flags, positionals }) {
     const suitePath = oneSuitePath(positionals);
     if (flags.json) await assertWritable('--json', flags.json);
-    return await costCommand({ suitePath, env: flags.env, json: flags.json });
+    return await costCommand({
+      suitePath,
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
+      env: flags.env,
+      json: flags.json,
+    });
   },
 });

@@ -5,11 +5,14 @@ import type { StoreFor } from '../history-flags.ts';
 import { historyFlags } from '../history-flags.ts';
 import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { createStyle, type Style, table } from '../style.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface HistoryCommandOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   /** How far back, ms. */
@@ -36,7 +39,7 @@ const TWO_DAYS_MS = 2 * 86_400_000;
 /** `perfprobe history`: per probe and bucket, the stored runs' histograms merged exactly. */
 export async function historyCommand(options: HistoryCommandOptions): Promise<HistoryOutput> {
   const out = options.out ?? process.stdout;
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const environment = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
@@ -129,6 +132,7 @@ export function formatHistory(history: HistoryOutput, s: Style): string {
 export const historyCli = defineCommand({
   name: 'history',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
@@ -154,7 +158,7 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
                           credentials and region from the usual AWS chain
       --table NAME        the same, naming the table (the stack output RunsTable)
       --region R          the stack's region
-  -h, --help
+${LOAD_TIMEOUT_HELP}  -h, --help
 
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
 Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
@@ -177,7 +181,14 @@ Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
       region: flags.region,
     });
     if (flags.json) await assertWritable('--json', flags.json);
-    await historyCommand({ suitePath, env: flags.env, probes: flags.probe, json: flags.json, ...where });
+    await historyCommand({
+      suitePath,
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
+      env: flags.env,
+      probes: flags.probe,
+      json: flags.json,
+      ...where,
+    });
     return 0;
   },
 });

@@ -215,7 +215,8 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
       --json FILE         write the RunResult as JSON
   -h, --help
 
-Ctrl-C stops sending and reports (the run is then invalid: exit 1); a second Ctrl-C quits (exit 130).
+Ctrl-C or SIGTERM (a CI cancel) stops sending, reports and writes --json (the run is then invalid: exit 1);
+a second one quits at once (exit 130, or 143 for SIGTERM).
 ${EXIT_CODES}`,
   overview: {
     usage: ['probe <url> [options]'],

@@ -8,11 +8,14 @@ import { renderHtmlReport } from '../html-report/render-html-report.ts';
 import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { assertWritable, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { UsageError } from '../usage-error.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface ReportCommandOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   readonly sinceMs: number;
@@ -35,7 +38,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
     throw new UsageError('report: expected --html FILE, --md FILE or --junit FILE, got none');
   }
   const out = options.out ?? process.stdout;
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const environment = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
@@ -72,6 +75,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
 export const reportCli = defineCommand({
   name: 'report',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
@@ -99,7 +103,7 @@ network), and each probe's latest run as Markdown (CI job summaries, pull-reques
       --store DIR         read the local run store there (default .perfprobe)
       --deployed          read the environment's deployed runs table instead (found in its stack's outputs)
       --table NAME        the same, naming the table; --region R the stack's region
-  -h, --help
+${LOAD_TIMEOUT_HELP}  -h, --help
 `,
   overview: {
     usage: [
@@ -122,6 +126,7 @@ network), and each probe's latest run as Markdown (CI job summaries, pull-reques
     if (html) await assertWritable('--html', html);
     await reportCommand({
       suitePath,
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probes: flags.probe,
       sinceMs: where.sinceMs,

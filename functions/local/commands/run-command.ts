@@ -14,6 +14,7 @@ import { renderHtmlReport } from '../html-report/render-html-report.ts';
 import { justMadeReportProbes } from '../html-report/stored-probes.ts';
 import { assertWritable, writeJson, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, formatSuiteTable, loopbackRefused, plannedRequests, unreachableHint } from '../report.ts';
 import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
@@ -25,6 +26,8 @@ import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface RunCommandOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   readonly json?: string | undefined;
@@ -56,7 +59,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 | 1; results: RunResult[] }> {
   const out = options.out ?? process.stdout;
   const style = createStyle(out);
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const env = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   const probes = suite.probes.filter((p) => selected.includes(p.id)).map((p) => resolveProbe(suite, p, env));
@@ -146,6 +149,7 @@ export async function regressionInput(
 export const runCli = defineCommand({
   name: 'run',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     json: { type: 'string' },
@@ -177,9 +181,10 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
       --html FILE         also write one self-contained HTML page: charts of these runs, with the last 24h
                           of stored runs of their probes
   -q, --quiet             only the verdict table
-  -h, --help
+${LOAD_TIMEOUT_HELP}  -h, --help
 
-Ctrl-C stops sending and reports (the run is then invalid: exit 1); a second Ctrl-C quits (exit 130).
+Ctrl-C or SIGTERM (a CI cancel) stops sending, reports, writes --json and records the run (then invalid:
+exit 1); a second one quits at once (exit 130, or 143 for SIGTERM).
 ${EXIT_CODES}`,
   overview: {
     usage: [
@@ -199,6 +204,7 @@ ${EXIT_CODES}`,
     }
     const { code } = await runCommand({
       suitePath,
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probes: flags.probe,
       json: flags.json,

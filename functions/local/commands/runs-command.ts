@@ -10,6 +10,7 @@ import { FlagProblems } from '../flag-values.ts';
 import { sinceFlag } from '../history-flags.ts';
 import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { formatRun } from '../report.ts';
 import { createStyle, table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
@@ -18,6 +19,8 @@ import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface RunsCommandOptions extends DeployedTableOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   /** How far back: "24h", "7d"... @default 24h */
@@ -41,7 +44,7 @@ const ms = (value: number) => (value > 0 ? `${+value.toFixed(value >= 100 ? 0 : 
  */
 export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const env = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   // The same `--since` as history, report and baseline save: 30m, 24h, 7d, 2w.
@@ -111,6 +114,7 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
 export const runsCli = defineCommand({
   name: 'runs',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
@@ -135,7 +139,7 @@ OnCallReadRunsPolicy allows exactly this read). The runs table is found in the e
       --run RUN_ID        print one run as \`perfprobe run\` does
       --json FILE         write the runs (or the one run) as JSON
       --endpoint URL      another DynamoDB endpoint (a local one)
-Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
+${LOAD_TIMEOUT_HELP}Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
 `,
   overview: {
     usage: ['runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]'],
@@ -145,6 +149,7 @@ Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
     if (flags.json) await assertWritable('--json', flags.json);
     return await runsCommand({
       suitePath: oneSuitePath(positionals),
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probes: flags.probe,
       since: flags.since,

@@ -5,6 +5,7 @@ import { SILENCE_MAX_MS, type Silence } from '../../core/notify/silence.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
@@ -12,6 +13,8 @@ import { pickEnvironment } from './suite-selection.ts';
 
 export interface SilenceCommandOptions extends DeployedTableOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probe?: string | undefined;
   /** How long: "2h", "30m" (at most a week). */
@@ -32,7 +35,7 @@ const describe = (s: Silence) => `${s.probeId ?? 'every probe'} until ${s.endsAt
 export async function silenceCommand(options: SilenceCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
   const now = (options.now ?? (() => new Date()))();
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const env = pickEnvironment(suite, options.env);
   if (options.probe !== undefined && !suite.probes.some((p) => p.id === options.probe)) {
     throw new UsageError(
@@ -98,6 +101,7 @@ export async function silenceCommand(options: SilenceCommandOptions): Promise<0>
 export const silenceCli = defineCommand({
   name: 'silence',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p' },
     for: { type: 'string' },
@@ -122,7 +126,7 @@ and storing. A silence always ends: at most 168h.
       --region R          the stack's region (default AWS_REGION)
       --table NAME        the runs table, instead of finding it in the stack's outputs
       --endpoint URL      another DynamoDB endpoint (a local one)
-Exit codes: 0 done, 2 bad usage, no credentials or no such table or silence.
+${LOAD_TIMEOUT_HELP}Exit codes: 0 done, 2 bad usage, no credentials or no such table or silence.
 `,
   overview: {
     usage: ['silence <suite.ts> (--for 2h --reason TEXT | --list | --end ID) [--probe ID]'],
@@ -131,6 +135,7 @@ Exit codes: 0 done, 2 bad usage, no credentials or no such table or silence.
   run: async ({ flags, positionals }) =>
     await silenceCommand({
       suitePath: oneSuitePath(positionals),
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probe: flags.probe,
       for: flags.for,

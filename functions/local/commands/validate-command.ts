@@ -6,6 +6,7 @@ import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -26,8 +27,9 @@ export function describeLoad(load: ResolvedLoad, unit = 'request'): string {
 export async function validateCommand(
   suitePath: string,
   out: NodeJS.WritableStream = process.stdout,
+  loadTimeoutMs?: number,
 ): Promise<0> {
-  const suite = await loadSuite(suitePath);
+  const suite = await loadSuite(suitePath, { timeoutMs: loadTimeoutMs });
   const envs = Object.keys(suite.environments);
   const first = envs[0]!;
   const rows = suite.probes.map((p) => {
@@ -62,12 +64,13 @@ export async function validateCommand(
 
 export const validateCli = defineCommand({
   name: 'validate',
-  flags: {},
-  help: `Usage: perfprobe validate <suite.ts>
+  flags: { ...LOAD_TIMEOUT_FLAG },
+  help: `Usage: perfprobe validate <suite.ts> [--load-timeout T]
 
 Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it.
-Exit codes: 0 valid, 2 a bad suite (every problem listed with its path).
+${LOAD_TIMEOUT_HELP}Exit codes: 0 valid, 2 a bad suite (every problem listed with its path).
 `,
   overview: { usage: ['validate <suite.ts>'], summary: ['check a suite without sending anything'] },
-  run: async ({ positionals }) => await validateCommand(oneSuitePath(positionals)),
+  run: async ({ flags, positionals }) =>
+    await validateCommand(oneSuitePath(positionals), process.stdout, loadTimeoutFlag(flags['load-timeout'])),
 });

@@ -9,6 +9,7 @@ import { boundedFlag, durationFlag, FlagProblems } from '../flag-values.ts';
 import { renderHtmlReport } from '../html-report/render-html-report.ts';
 import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { loadSuite } from '../load-suite.ts';
+import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { portError } from '../port-flag.ts';
 import { checkBeforeRun } from '../run-probe.ts';
 import { assertStoreWritable, storeDirFlags } from '../store-dir.ts';
@@ -21,6 +22,8 @@ import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface WatchCommandOptions {
   readonly suitePath: string;
+  /** How long the suite may take to load; undefined: DEFAULT_LOAD_TIMEOUT_MS. */
+  readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly probes?: readonly string[] | undefined;
   readonly port?: string | undefined;
@@ -147,7 +150,7 @@ async function stopWatching(watch: Watch, server: WatchServer): Promise<string[]
  */
 export async function watchCommand(options: WatchCommandOptions): Promise<0> {
   const flags = watchFlags(options);
-  const suite = await loadSuite(options.suitePath);
+  const suite = await loadSuite(options.suitePath, { timeoutMs: options.loadTimeoutMs });
   const environment = pickEnvironment(suite, options.env);
   const selected = pickProbes(suite, options.probes);
   const probes = suite.probes
@@ -160,7 +163,6 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   options.signal.addEventListener('abort', stop, { once: true });
-  process.once('SIGTERM', stop);
   let watch: Watch | undefined;
   let server: WatchServer | undefined;
   try {
@@ -195,7 +197,6 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     return 0;
   } finally {
     options.signal.removeEventListener('abort', stop);
-    process.off('SIGTERM', stop);
     await server?.close().catch(() => undefined);
   }
 }
@@ -203,6 +204,7 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
 export const watchCli = defineCommand({
   name: 'watch',
   flags: {
+    ...LOAD_TIMEOUT_FLAG,
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     port: { type: 'string' },
@@ -225,7 +227,7 @@ within recoverAfter runs of a recovery); each alert is printed, and POSTed as JS
       --every D           run every probe this often instead of on its schedule, at least 1s (a faster
                           trial: schedules are whole minutes)
       --store DIR         the local run store (default .perfprobe)
-  -h, --help
+${LOAD_TIMEOUT_HELP}  -h, --help
 
 Ctrl-C (or SIGTERM) stops: runs in flight stop sending and are not recorded, the page closes, exit 0.
 `,
@@ -239,6 +241,7 @@ Ctrl-C (or SIGTERM) stops: runs in flight stop sending and are not recorded, the
   run: async ({ flags, positionals, signal }) =>
     await watchCommand({
       suitePath: oneSuitePath(positionals),
+      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       probes: flags.probe,
       port: flags.port,

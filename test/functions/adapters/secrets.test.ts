@@ -115,6 +115,36 @@ describe('secret resolution', () => {
     );
   });
 
+  it('says what to set when the SDK has no region or no credentials, not its raw text', async () => {
+    ssm.on(GetParameterCommand).rejects(new Error('Region is missing'));
+    await expect(resolveSecrets({ token: 'ssm:/pay/prod/token' })).rejects.toThrow(
+      'variable ${token} (secret ssm:/pay/prod/token): no AWS region to read it from: set AWS_REGION (or use a profile with a region); deployed, the Lambda sets it',
+    );
+    secretsManager.on(GetSecretValueCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    await expect(resolveSecrets({ t: 'secretsmanager:pay/prod' })).rejects.toThrow(
+      "variable ${t} (secret secretsmanager:pay/prod): no AWS credentials to read it with: set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; deployed, the worker's role provides them",
+    );
+  });
+
+  it('says the service could not be reached, and keeps a service error its own name', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejects(
+        Object.assign(new Error('getaddrinfo ENOTFOUND ssm.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      );
+    await expect(resolveSecrets({ token: 'ssm:/pay/prod/token' })).rejects.toThrow(
+      'variable ${token} (secret ssm:/pay/prod/token): the service could not be reached (ENOTFOUND): check the network, proxy and region',
+    );
+    ssm.on(GetParameterCommand).rejects(serviceError('ThrottlingException', 'Rate exceeded'));
+    await expect(resolveSecrets({ token: 'ssm:/pay/prod/token2' })).rejects.toThrow(
+      'variable ${token} (secret ssm:/pay/prod/token2): ThrottlingException: Rate exceeded',
+    );
+  });
+
   it('never quotes a secret that is not the JSON its #field reference expects', async () => {
     secretsManager.on(GetSecretValueCommand).resolves({ SecretString: 'hunter2-not-json' });
     const error = await resolveSecrets({ t: 'secretsmanager:pay/prod#apiToken' }).catch((e) => e);

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -104,6 +104,51 @@ describe('perfprobe probe exit codes', () => {
     expect(stderr).toContain('stopping: waiting for in-flight requests (Ctrl-C again to quit now)');
     expect(stdout).toMatch(/validity {3}INVALID: .*interrupted/);
     expect(stdout).toMatch(/status {5}200 ×\d/);
+  });
+
+  it('on SIGTERM (a CI cancel) stops a run like Ctrl-C: prints it, writes --json, stores it as invalid, exits 1', async () => {
+    let child: ChildProcessWithoutNullStreams | undefined;
+    const slow = await target((_req, res) => {
+      if (slow.requests === 1) child?.kill('SIGTERM');
+      setTimeout(() => res.end('ok'), 20);
+    });
+    const suite = join(work, 'sigterm.ts');
+    writeFileSync(
+      suite,
+      `export default { name: 'ci', environments: { local: { baseUrl: '${slow.url}' } }, probes: [{ id: 'slow', request: { url: '/' }, load: { kind: 'burst', connections: 1, duration: '10s' } }] };\n`,
+    );
+    const json = join(work, 'sigterm.json');
+    const store = join(work, 'sigterm-store');
+    child = start(['run', suite, '--json', json, '--store', store]);
+
+    const { code, stdout, stderr } = await finish(child);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('stopping (SIGTERM): waiting for in-flight requests');
+    expect(stdout).toMatch(/validity {3}INVALID: .*interrupted/);
+    const [written] = JSON.parse(readFileSync(json, 'utf8'));
+    expect(written.validity.valid).toBe(false);
+    const stored = readdirSync(join(store, 'runs'), { recursive: true, withFileTypes: true }).filter((f) =>
+      f.name.endsWith('.jsonl'),
+    );
+    const [record] = stored.map((f) => JSON.parse(readFileSync(join(f.parentPath, f.name), 'utf8').trim()));
+    expect(record.validity.valid).toBe(false);
+    expect(record.runId).toBe(written.runId);
+  });
+
+  it('exits when the run ends although the suite left a timer running at import', async () => {
+    const quick = await target((_req, res) => res.end('ok'));
+    const suite = join(work, 'timer.ts');
+    writeFileSync(
+      suite,
+      `setInterval(() => {}, 1000);\nexport default { name: 't', environments: { local: { baseUrl: '${quick.url}' } }, probes: [{ id: 'health', request: { url: '/' }, load: { kind: 'latency', requests: 1 } }] };\n`,
+    );
+
+    // Without the exit, the process would live forever and the test would time out.
+    const { code, stdout } = await perfprobe(['run', suite, '--no-store']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/health\s+latency\s+1\s/);
   });
 
   it('quits with 130 on a second Ctrl-C while a request still hangs', async () => {

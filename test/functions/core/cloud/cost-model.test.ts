@@ -93,9 +93,26 @@ describe('cost per probe-month', () => {
     expect(long.usd - short.usd).toBeCloseTo(storage(365) - storage(90), 9);
   });
 
-  it('asks for alert.interval when a cron schedule gives no run count', () => {
-    const probe = probeFor('https://api.example.com', { schedule: 'cron(0 9 * * ? *)' });
-    expect(() => probeMonthlyCost(probe, 90)).toThrow('probe "p": a cron() schedule needs alert.interval');
+  it('counts the firings of a cron schedule, not one run per alert.interval', () => {
+    // 2027 starts on a Friday and has 261 weekdays: 522 runs at 09:00 and 17:00, though the interval is 3 days.
+    const probe = probeFor('https://api.example.com', {
+      schedule: 'cron(0 9,17 ? * MON-FRI *)',
+      alert: { interval: '72h' },
+    });
+    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
+    expect(cost.runsPerMonth).toBe(522 / 12);
+    expect(line(cost, 'Step Functions (Express)').basis).toContain('44 executions');
+  });
+
+  it('counts every time of day a frequent cron schedule allows', () => {
+    const probe = probeFor('https://api.example.com', {
+      schedule: 'cron(0/10 8-17 * * ? *)',
+      alert: { interval: '10m' },
+    });
+    // Six a hour for ten hours, every day of the year (within one day's firings at the year's edges).
+    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
+    expect(cost.runsPerMonth).toBeGreaterThanOrEqual((60 * 365) / 12);
+    expect(cost.runsPerMonth).toBeLessThanOrEqual((60 * 366) / 12);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cronTimes, shortestCronGapMs } from '../../../../functions/core/suite/cron-times.ts';
+import {
+  cronFiringProblem,
+  cronFiringsInAYear,
+  cronTimes,
+  shortestCronGapMs,
+} from '../../../../functions/core/suite/cron-times.ts';
 
 // A Monday.
 const from = new Date('2026-11-30T00:00:00Z');
@@ -39,5 +44,42 @@ describe('shortestCronGapMs', () => {
 
   it('is undefined for a schedule that fires fewer than twice more', () => {
     expect(shortestCronGapMs('cron(0 0 1 1 ? 2027)', 'UTC', from)).toBeUndefined();
+  });
+});
+
+describe('cronFiringProblem', () => {
+  it.each([
+    ['cron(0 0 30 2 ? *)', 'which never fires (no date matches all its fields)'],
+    ['cron(0 0 31 4 ? *)', 'which never fires (no date matches all its fields)'],
+    ['cron(0 0 1 1 ? 2001)', 'which never fires (no date matches all its fields in the years it names)'],
+  ])('refuses %s, which never fires', (expression, reason) => {
+    expect(cronFiringProblem(expression, 'UTC', from)).toBe(
+      `expected a schedule that fires, got "${expression}", ${reason}`,
+    );
+  });
+
+  it('refuses a schedule whose first run is more than a year away, and accepts one just within', () => {
+    // From 2026-11-30: 2027-11-30 is 365 days away (within 365.25), 2027-12-01 is not.
+    expect(cronFiringProblem('cron(0 0 30 11 ? 2027)', 'UTC', from)).toBeUndefined();
+    expect(cronFiringProblem('cron(0 0 1 12 ? 2027)', 'UTC', from)).toBe(
+      'expected a schedule that fires within a year, got "cron(0 0 1 12 ? 2027)", which first fires on 2027-12-01',
+    );
+  });
+
+  it('accepts a leap day while one is within a year, and refuses it when none is', () => {
+    expect(cronFiringProblem('cron(0 0 29 2 ? *)', 'UTC', new Date('2027-03-01T00:00:00Z'))).toBeUndefined();
+    expect(cronFiringProblem('cron(0 0 29 2 ? *)', 'UTC', from)).toMatch(/first fires on 2028-02-29/);
+  });
+});
+
+describe('cronFiringsInAYear', () => {
+  it('counts the days it fires on times the times of day', () => {
+    const jan1 = new Date('2027-01-01T00:00:00Z');
+    // 2027 has 261 weekdays; its first day's 09:00 is after `from`, and 2028 opens on a Saturday.
+    expect(cronFiringsInAYear('cron(0 9,17 ? * MON-FRI *)', 'UTC', jan1)).toBe(522);
+    expect(cronFiringsInAYear('cron(*/15 9-10 ? * MON-FRI *)', 'UTC', jan1)).toBe(261 * 8);
+    // A year is 365.25 days: from midnight, it reaches 06:00 on 2028-01-01, whose three firings count.
+    expect(cronFiringsInAYear('cron(5/20 0 1 * ? *)', 'UTC', jan1)).toBe(13 * 3);
+    expect(cronFiringsInAYear('cron(0 12 1 1 ? 2027)', 'UTC', jan1)).toBe(1);
   });
 });

@@ -264,6 +264,22 @@ describe('schedules in a suite', () => {
     ]);
   });
 
+  it('refuses a schedule that never fires, or not within a year, at its path; accepts next year', () => {
+    const year = new Date().getUTCFullYear();
+    expect(
+      problemsOf([
+        probe('a', 'cron(0 0 30 2 ? *)'),
+        probe('b', { expression: 'cron(0 0 1 1 ? 2001)', timezone: 'Europe/Paris' }),
+        probe('c', `cron(0 0 1 1 ? ${year + 2})`),
+        probe('d', `cron(0 0 1 1 ? ${year + 1})`),
+      ]),
+    ).toEqual([
+      'probes[0].schedule: expected a schedule that fires, got "cron(0 0 30 2 ? *)", which never fires (no date matches all its fields)',
+      'probes[1].schedule.expression: expected a schedule that fires, got "cron(0 0 1 1 ? 2001)", which never fires (no date matches all its fields in the years it names)',
+      `probes[2].schedule: expected a schedule that fires within a year, got "cron(0 0 1 1 ? ${year + 2})", which first fires on ${year + 2}-01-01`,
+    ]);
+  });
+
   it('checks the default schedule too', () => {
     expect(problemsOf([probe('a', undefined)], { schedule: 'rate(1 hours)' })).toEqual([
       'defaults.schedule: expected "rate(1 hour)" (singular for 1), got "rate(1 hours)"',

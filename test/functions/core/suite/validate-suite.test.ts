@@ -202,8 +202,8 @@ describe('validateSuite on arbitrary input in every field it checks', () => {
 
 describe('parseDurationMs', () => {
   it('reads every unit and treats plain numbers as milliseconds', () => {
-    expect(['250ms', '2s', '1.5m', '1h', 42].map((v) => parseDurationMs(v))).toEqual([
-      250, 2_000, 90_000, 3_600_000, 42,
+    expect(['250ms', '2s', '1.5m', '1h', '1d', 42].map((v) => parseDurationMs(v))).toEqual([
+      250, 2_000, 90_000, 3_600_000, 86_400_000, 42,
     ]);
   });
 
@@ -215,7 +215,7 @@ describe('parseDurationMs', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const parsed = parseDurationMs(text);
-        return parsed === undefined || /^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/.test(text);
+        return parsed === undefined || /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/.test(text);
       }),
     );
   });

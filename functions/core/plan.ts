@@ -2,6 +2,7 @@ import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from '.
 import { maxAdvisedWaitMs } from './rate-limit/retry-advice.ts';
 import type { Schedule } from './suite/schedule.ts';
 import type { AbortSpec, AssertionsSpec, CaptureSpec, SlaSpec, UntilSpec } from './suite/schema.ts';
+import type { TransportSpec } from './suite/transport-schema.ts';
 
 export type ResolvedLoad =
   | { readonly kind: 'latency'; readonly requests: number; readonly intervalMs: number }
@@ -74,6 +75,8 @@ export interface ResolvedProbe {
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number } | undefined;
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** TLS material (as references, resolved where the load runs), proxy and HTTP/2; absent: the defaults. */
+  readonly transport?: TransportSpec | undefined;
   readonly load: ResolvedLoad;
   readonly assert: AssertionsSpec | undefined;
   readonly sla: SlaSpec | undefined;

@@ -1,6 +1,7 @@
 import { DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
 import { RunsReadError } from '../adapters/runs-read-error.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
+import { TransportSettingsError } from '../adapters/transport-settings.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
 import { RunStoreError } from '../core/run-store.ts';
@@ -125,6 +126,7 @@ const OPTIONS = {
 const USER_ERRORS = [
   UsageError,
   SecretResolutionError,
+  TransportSettingsError,
   SuiteValidationError,
   UnknownEnvironmentError,
   UnresolvedVariableError,

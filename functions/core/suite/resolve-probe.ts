@@ -9,6 +9,7 @@ import {
 import { rateStages } from './rate-stages.ts';
 import type { ProbeSpec, RequestSpec, Suite } from './schema.ts';
 import { substitute } from './template.ts';
+import { mergeTransport } from './transport-schema.ts';
 import { resolveVariables } from './variables.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -122,6 +123,11 @@ function fillKnown(text: string, values: Readonly<Record<string, string>>): stri
   );
 }
 
+function transportOf(...specs: Parameters<typeof mergeTransport>): Pick<ResolvedProbe, 'transport'> {
+  const transport = mergeTransport(...specs);
+  return transport === undefined ? {} : { transport };
+}
+
 /** Binds a validated probe to one environment: URL, variables, defaults and caps applied; secrets left as refs. */
 export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string): ResolvedProbe {
   const env = suite.environments[environment];
@@ -162,6 +168,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       ? {}
       : { rateLimit: { limit: probe.rateLimit.limit, windowMs: probe.rateLimit.window } }),
     secrets,
+    ...transportOf(env.transport, probe.transport),
     load,
     assert: probe.assert,
     sla: probe.sla,

@@ -27,6 +27,7 @@ import { rateStages } from './rate-stages.ts';
 import { regressionSchema } from './regression-schema.ts';
 import { isTimeZone, scheduleSchema } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
+import { transportSchema } from './transport-schema.ts';
 
 /** A request timeout: above 0, at most the hard limit. */
 const timeoutSchema = () =>
@@ -577,6 +578,8 @@ export const probeSchema = z
     shards: positive('shards', 1_000, true).optional(),
     alert: alertSchema.optional(),
     rateLimit: rateLimitSchema.optional(),
+    /** Over its environment's transport, field by field. */
+    transport: transportSchema.optional(),
   })
   .superRefine((probe, ctx) => {
     if (probe.rateLimit !== undefined && probe.steps !== undefined) {
@@ -772,6 +775,8 @@ export const environmentSchema = z.strictObject({
     maxConnections: DEFAULT_CAPS.maxConnections,
     maxDuration: DEFAULT_CAPS.maxDurationMs,
   }),
+  /** TLS material, proxy and HTTP/2 for this environment's probes. */
+  transport: transportSchema.optional(),
 });
 
 export const defaultsSchema = z.strictObject({

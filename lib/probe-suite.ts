@@ -45,6 +45,7 @@ import {
 } from '../functions/core/cloud/run-sizing.ts';
 import { silencePartitionKey } from '../functions/core/notify/silence.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
+import { transportReferences } from '../functions/core/suite/transport-schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
@@ -249,7 +250,11 @@ export class ProbeSuite extends Construct {
       tableAccess(worker, ['PutItem']);
       grantSecrets(
         worker,
-        mine.flatMap((p) => Object.values(p.secrets)),
+        // Transport references too: a client certificate and its key are read from SSM / Secrets Manager.
+        mine.flatMap((p) => [
+          ...Object.values(p.secrets),
+          ...transportReferences(p.transport).map(([, reference]) => reference),
+        ]),
       );
       // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
       const machine = new RunStateMachine(this, `${runner.name}Runs`, {

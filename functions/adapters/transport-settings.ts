@@ -12,7 +12,7 @@ export class TransportSettingsError extends Error {
   constructor(
     readonly field: string,
     reference: string | undefined,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`${field}${reference === undefined ? '' : ` (${reference})`}: ${reason}`);
     this.name = 'TransportSettingsError';

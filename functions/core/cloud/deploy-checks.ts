@@ -1,6 +1,7 @@
 import { formatMs } from '../durations.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import { percentileOf } from '../suite/limits.ts';
+import { transportReferences } from '../suite/transport-schema.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,
@@ -46,6 +47,15 @@ export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string)
       path: `environments.${deployed.environment}.variables.${variable}`,
       message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name"`,
     });
+  }
+  for (const probe of Object.values(deployed.probes)) {
+    for (const [field, reference] of transportReferences(probe.transport)) {
+      if (!/^(env|file):/.test(reference)) continue;
+      problems.push({
+        path: `probes[${probeIndex(probe.id)}].${field}`,
+        message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name#field"`,
+      });
+    }
   }
   problems.push(...nameProblems(deployed, probeIndex));
   for (const probe of Object.values(deployed.probes)) {

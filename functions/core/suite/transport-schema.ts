@@ -81,3 +81,12 @@ export function mergeTransport(
   const merged: TransportSpec = { ...environment, ...probe };
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as TransportSpec;
 }
+
+/** A transport's value references by field ("transport.tls.key" → "secretsmanager:bank/mtls#key"). */
+export function transportReferences(transport: TransportSpec | undefined): [string, string][] {
+  const tls = transport?.tls;
+  if (tls === undefined) return [];
+  return (['ca', 'cert', 'key', 'passphrase'] as const).flatMap((field) =>
+    tls[field] === undefined ? [] : [[`transport.tls.${field}`, tls[field]] as [string, string]],
+  );
+}

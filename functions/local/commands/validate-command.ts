@@ -3,6 +3,7 @@ import { deploySuite } from '../../core/cloud/deployed-suite.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
+import { checkTransportFiles } from '../check-transport-files.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 
@@ -26,6 +27,7 @@ export async function validateCommand(
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<0> {
   const suite = await loadSuite(suitePath);
+  await checkTransportFiles(suite);
   const envs = Object.keys(suite.environments);
   const first = envs[0]!;
   const rows = suite.probes.map((p) => {

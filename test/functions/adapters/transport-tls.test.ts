@@ -126,7 +126,7 @@ describe('TLS material is checked before anything is sent', () => {
     [
       'a key that is not PEM',
       { cert: file('client.pem'), key: file('index.txt') },
-      /^transport\.tls\.key: expected a PEM private key/
+      /^transport\.tls\.key: expected a PEM private key/,
     ],
     [
       'an encrypted key without its passphrase',

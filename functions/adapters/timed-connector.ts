@@ -50,6 +50,8 @@ export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
   private spare: { socket: Socket; timing: ConnectionTiming } | undefined;
   private readonly proxy: URL | undefined;
+  /** The certificate of the last full handshake: a resumed session's connection has none of its own. */
+  private certificate: TlsFacts['certificate'] | undefined;
 
   /**
    * @param lookup a shared resolver for the connections of a load; each connection resolves on its own without.
@@ -188,12 +190,20 @@ export class TimedConnector {
             connectMs,
             tlsMs: performance.now() - tunnelled,
             preopened: false,
-            ...negotiated(ready as Socket, true),
+            ...this.negotiated(ready as Socket, true),
           });
         });
       },
       this.lookup,
     );
+  }
+
+  /** What a new connection negotiated: TLS facts (https) and the HTTP version ALPN chose. */
+  private negotiated(socket: Socket, secure: boolean): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
+    const tls = secure ? tlsFacts(socket as TLSSocket, this.certificate) : undefined;
+    if (tls !== undefined) this.certificate = tls.certificate;
+    const alpn = (socket as TLSSocket).alpnProtocol;
+    return { tls, httpVersion: alpn === 'h2' ? '2' : '1.1' };
   }
 
   destroy(): void {
@@ -226,7 +236,7 @@ export class TimedConnector {
         connectMs: tcpEnd - dnsEnd,
         tlsMs: options.protocol === 'https:' ? end - tcpEnd : -1,
         preopened: false,
-        ...negotiated(ready as Socket, options.protocol === 'https:'),
+        ...this.negotiated(ready as Socket, options.protocol === 'https:'),
       });
     }) as Socket;
     socket.once('lookup', () => {
@@ -236,10 +246,4 @@ export class TimedConnector {
       connected = performance.now();
     });
   }
-}
-
-/** What a new connection negotiated: TLS facts (https) and the HTTP version ALPN chose. */
-function negotiated(socket: Socket, secure: boolean): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
-  const tls = secure ? tlsFacts(socket as TLSSocket) : undefined;
-  return { tls, httpVersion: tls?.alpn === 'h2' ? '2' : '1.1' };
 }

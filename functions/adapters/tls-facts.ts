@@ -11,22 +11,34 @@ function distinguishedName(name: PeerCertificate['subject'] | undefined): string
     .join(', ');
 }
 
-/** What a freshly negotiated TLS connection says about itself and the target's leaf certificate. */
-export function tlsFacts(socket: TLSSocket, nowMs: number = Date.now()): TlsFacts | undefined {
-  const certificate = socket.getPeerCertificate();
-  if (certificate === null || certificate === undefined || certificate.valid_to === undefined)
-    return undefined;
-  const validTo = new Date(certificate.valid_to);
-  if (Number.isNaN(validTo.getTime())) return undefined;
+/**
+ * What a freshly negotiated TLS connection says about itself and the target's leaf certificate. A resumed
+ * session carries no certificate (the client did not receive one): `previous`, the one its session began with,
+ * stands for it. undefined when no certificate is known.
+ */
+export function tlsFacts(
+  socket: TLSSocket,
+  previous: TlsFacts['certificate'] | undefined,
+  nowMs: number = Date.now(),
+): TlsFacts | undefined {
+  const peer = socket.getPeerCertificate();
+  const validTo = peer?.valid_to === undefined ? undefined : new Date(peer.valid_to);
+  let certificate: { subject: string; issuer: string; validTo: string } | undefined;
+  if (validTo !== undefined && !Number.isNaN(validTo.getTime())) {
+    certificate = {
+      subject: distinguishedName(peer.subject),
+      issuer: distinguishedName(peer.issuer),
+      validTo: validTo.toISOString(),
+    };
+  } else if (socket.isSessionReused()) certificate = previous;
+  if (certificate === undefined) return undefined;
   return {
     protocol: socket.getProtocol() ?? 'unknown',
     cipher: socket.getCipher()?.name ?? 'unknown',
     alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
     certificate: {
-      subject: distinguishedName(certificate.subject),
-      issuer: distinguishedName(certificate.issuer),
-      validTo: validTo.toISOString(),
-      daysLeft: Math.floor((validTo.getTime() - nowMs) / DAY_MS),
+      ...certificate,
+      daysLeft: Math.floor((Date.parse(certificate.validTo) - nowMs) / DAY_MS),
     },
   };
 }

@@ -75,7 +75,7 @@ class UndiciLane implements Lane, HandlerLane {
         onConnection: (timing, filter) => {
           this.newConnection = timing;
           this.alert = undefined;
-          this.shared.facts = { tls: timing.tls, httpVersion: timing.httpVersion };
+          this.shared.facts = { tls: timing.tls ?? this.shared.facts?.tls, httpVersion: timing.httpVersion };
           this.filter = filter;
           this.failures = 0;
           this.lastFailure = undefined;

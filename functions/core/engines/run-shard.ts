@@ -72,6 +72,7 @@ function flowTransport(transport: Transport, runner: FlowRunner): Transport {
     lanes: transport.lanes.map((lane) => runner.lane(lane)),
     preconnect: () => transport.preconnect(),
     counters: () => transport.counters(),
+    connectionFacts: () => transport.connectionFacts?.(),
     close: () => transport.close(),
   };
 }
@@ -213,7 +214,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       : load.kind === 'rate'
         ? new ArrivalSchedule(load.stages, load.stride).total
         : undefined;
-  return recorder.toResult({
+  const facts = transport.connectionFacts?.();
+  const result = recorder.toResult({
     probeId: probe.id,
     shard: options.shard,
     kind: load.kind,
@@ -239,4 +241,9 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     steps: steps?.toResult(),
     rateLimit: limiter?.toResult(recovery),
   });
+  return {
+    ...result,
+    ...(facts?.tls === undefined ? {} : { tls: facts.tls }),
+    ...(facts?.httpVersion === undefined ? {} : { httpVersion: facts.httpVersion }),
+  };
 }

@@ -3,6 +3,7 @@ import { formatMs } from '../durations.ts';
 import { plannedArrivals, type RateStage } from '../pacing.ts';
 import type { RegressionSpec } from '../regression.ts';
 import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
+import { certDaysLeftThreshold } from './cert-days-schema.ts';
 import {
   bytes,
   describeValue,
@@ -290,6 +291,7 @@ function slaKeySchema(key: string): z.ZodType<Threshold, unknown> | undefined {
   if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) return latencyThreshold;
   if (key === 'errorRate') return threshold(fraction());
   if (key === 'minThroughput') return threshold(positive('requests per second', HARD_LIMITS.rate));
+  if (key === 'certDaysLeft') return certDaysLeftThreshold;
   return undefined;
 }
 
@@ -316,14 +318,15 @@ function addThresholds(
           ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
       continue;
     }
-    const schema = key === 'minThroughput' && step !== undefined ? undefined : slaKeySchema(key);
+    const runWide = key === 'minThroughput' || key === 'certDaysLeft';
+    const schema = runWide && step !== undefined ? undefined : slaKeySchema(key);
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
         path: [...at, key],
         message:
           step === undefined
-            ? 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, regression or steps)'
+            ? 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, certDaysLeft, regression or steps)'
             : 'unknown step SLA (expected p50 … p99.9, max, mean or errorRate)',
       });
       continue;

@@ -4,8 +4,12 @@ import {
   resolveConnection,
   TransportSettingsError,
 } from '../../../functions/adapters/transport-settings.ts';
+import { renderHtmlReport } from '../../../functions/local/html-report/render-html-report.ts';
+import { formatRun } from '../../../functions/local/report.ts';
 import { checkBeforeRun, runProbeLocally } from '../../../functions/local/run-probe.ts';
+import { createStyle } from '../../../functions/local/style.ts';
 import { probeFor } from '../../helpers/probes.ts';
+import { httpServer } from '../../helpers/servers.ts';
 import { type MtlsCertificates, makeMtlsCertificates } from '../../helpers/tls-certificates.ts';
 import { mtlsServer, opensslServer, type TlsTarget } from '../../helpers/tls-servers.ts';
 
@@ -20,6 +24,7 @@ afterAll(async () => {
   certs?.remove();
 });
 
+const plain = createStyle({ isTTY: false });
 const file = (name: string) => `file:${certs.path(name)}`;
 const latency = { kind: 'latency', requests: 3, interval: '10ms' };
 const mtls = (tls: Record<string, string>) => ({
@@ -161,5 +166,62 @@ describe('TLS material is checked before anything is sent', () => {
     expect(() => checkTlsMaterial({ cert: certs.client.cert.toString(), key: 'garbage' })).toThrow(
       TransportSettingsError,
     );
+  });
+});
+
+describe('TLS facts in the result', () => {
+  it('names the protocol, cipher, ALPN, the leaf certificate and its days left, and the HTTP version', async () => {
+    const expiring = await mtlsServer(certs, { key: certs.expiring.key, cert: certs.expiring.cert });
+    try {
+      const probe = probeFor(expiring.url, mtls({ cert: file('client.pem'), key: file('client.key') }));
+
+      const result = await runProbeLocally(probe);
+
+      expect(result.httpVersion).toBe('1.1');
+      expect(result.tls).toMatchObject({
+        protocol: 'TLSv1.3',
+        cipher: expect.stringMatching(/^TLS_/),
+        alpn: 'http/1.1',
+        certificate: { subject: 'CN=localhost', issuer: 'CN=perfprobe test CA', daysLeft: 9 },
+      });
+      expect(Date.parse(result.tls!.certificate.validTo) - Date.now()).toBeGreaterThan(9 * 86_400_000);
+      // Held to the default 14 days: a warning, marked default; the run itself passes.
+      expect(result.sla.checks.find((c) => c.name === 'certDaysLeft')).toMatchObject({
+        severity: 'warn',
+        passed: false,
+        isDefault: true,
+        observed: 9,
+      });
+      expect(result.sla.verdict).toBe('warn');
+      const line = formatRun(result, plain);
+      expect(line).toMatch(
+        /connection HTTP\/1\.1, TLSv1\.3 TLS_\w+ \(ALPN http\/1\.1\); certificate CN=localhost \(issuer CN=perfprobe test CA\) valid to \d{4}-\d\d-\d\d, 9 days left/,
+      );
+      expect(line).toMatch(/certDaysLeft \(warn\) \(default\)\s+≥ 14 days\s+9 days\s+warn/);
+      const html = renderHtmlReport({
+        suite: 'test',
+        environment: 'test',
+        generatedAt: result.startedAt,
+        probes: [{ probeId: 'p', runs: [result], latest: result }],
+      });
+      expect(html).toMatch(
+        /<h3>Connection<\/h3>.*TLSv1\.3.*CN=localhost.*CN=perfprobe test CA.*9 days left/s,
+      );
+    } finally {
+      await expiring.close();
+    }
+  });
+
+  it('has an HTTP version and no TLS for a plain-HTTP target', async () => {
+    const target = await httpServer((_, res) => res.end('ok'));
+    try {
+      const result = await runProbeLocally(probeFor(target.url, { load: latency }));
+
+      expect(result.httpVersion).toBe('1.1');
+      expect(result.tls).toBeUndefined();
+      expect(result.sla.checks.map((c) => c.name)).not.toContain('certDaysLeft');
+    } finally {
+      await target.close();
+    }
   });
 });

@@ -10,7 +10,6 @@ import {
   failWith,
   fraction,
   millis,
-  nonEmptyString,
   patterned,
   positive,
   positiveDuration,
@@ -29,6 +28,7 @@ import { regressionSchema } from './regression-schema.ts';
 import { isTimeZone, scheduleSchema } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
 import { transportSchema } from './transport-schema.ts';
+import { baseUrlSchema, requestUrlSchema } from './url-credentials.ts';
 
 /** A request timeout: above 0, at most the hard limit. */
 const timeoutSchema = () =>
@@ -134,7 +134,7 @@ const requestSchema = z.strictObject({
         : failWith(ctx, input, `one of ${METHODS.join(', ')}`);
     })
     .optional(),
-  url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
+  url: requestUrlSchema,
   headers: headersSchema.optional(),
   body: z.union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
   timeout: timeoutSchema().optional(),
@@ -750,7 +750,7 @@ const subscriptionFields = {
 };
 
 export const environmentSchema = z.strictObject({
-  baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
+  baseUrl: baseUrlSchema,
   /** Referenced as `${name}`; `baseUrl` is the environment's own. */
   variables: z
     .record(

@@ -54,16 +54,43 @@ function parseHeaders(problems: FlagProblems, lines: readonly string[]): Record<
   return headers;
 }
 
-function parseUrl(problems: FlagProblems, raw: string): { origin: string; path: string } | undefined {
+function parseUrl(
+  problems: FlagProblems,
+  raw: string,
+): { origin: string; path: string; basic?: string } | undefined {
   const expected = 'an absolute http(s) URL like http://127.0.0.1:8080/health';
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return problems.add('<url>', expected, raw);
+    return problems.add('<url>', expected, displayUrl(raw));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return problems.add('<url>', expected, raw);
-  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return problems.add('<url>', expected, displayUrl(raw));
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, ...basicAuthorization(url) };
+}
+
+/**
+ * `user:password@` in the URL becomes Basic authentication, as curl and browsers send it; the origin alone
+ * would drop it without a word and the target would answer 401.
+ */
+function basicAuthorization(url: URL): { basic?: string } {
+  if (url.username === '' && url.password === '') return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { basic: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** The URL as printed: never its credentials. */
+export function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.username === '' && url.password === '') return raw;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw.replace(/\/\/[^/?#\s]*@/, '//');
+  }
 }
 
 /**
@@ -80,6 +107,10 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
   const durationMs = durationFlag(problems, '--duration', o.duration, HARD_LIMITS.durationMs);
   const timeoutMs = durationFlag(problems, '--timeout', o.timeout, HARD_LIMITS.timeoutMs);
   const headers = parseHeaders(problems, o.headers ?? []);
+  // An explicit Authorization header wins over the URL's credentials, as in curl.
+  if (target?.basic !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    headers.authorization = target.basic;
+  }
   const sla = slaFlags(problems, o.sla);
   if (requests !== undefined && rate !== undefined) {
     problems.add('--requests', 'no --requests with --rate (an open model runs for --duration)', o.requests);
@@ -171,7 +202,7 @@ export async function probeCommand(
     await assertWritable('--json', options.json).catch((error: Error) => problems.push(error.message));
   }
   if (probe === undefined || problems.length > 0) throw new UsageError(problems.join('\n'));
-  const progress = startProgress(out, options.url);
+  const progress = startProgress(out, displayUrl(options.url));
   const result = await runProbeLocally(probe, { signal: options.signal, onStart: progress.attach }).finally(
     progress.stop,
   );

@@ -51,6 +51,11 @@ class UndiciLane implements Lane, HandlerLane {
   private lastFailure: Unreachable | undefined;
   /** A TLS alert the current connection raised after its handshake (see ConnectionEvents.onTlsAlert). */
   private alert: Error | undefined;
+  /**
+   * The connection is h2 and requests here want a fresh one each: undici keeps an h2 session whatever the
+   * request's `reset` says, so the lane replaces its client before the next send (never inside undici's callbacks).
+   */
+  private spent = false;
   private hold: NodeJS.Timeout | undefined;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
   /** The request sent last and its options: the lookup per request is usually this one. */
@@ -75,6 +80,7 @@ class UndiciLane implements Lane, HandlerLane {
         onConnection: (timing, filter) => {
           this.newConnection = timing;
           this.alert = undefined;
+          this.spent = this.options.connection === 'fresh' && timing.httpVersion === '2';
           this.shared.facts = { tls: timing.tls ?? this.shared.facts?.tls, httpVersion: timing.httpVersion };
           this.filter = filter;
           this.failures = 0;
@@ -104,6 +110,10 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   send(request: PreparedRequest, onDone: (exchange: Exchange) => void): void {
+    if (this.spent) {
+      this.spent = false;
+      this.reset();
+    }
     const handler = new ExchangeHandler(this, request, onDone);
     this.current = handler;
     if (this.shared.closed) {

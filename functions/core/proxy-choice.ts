@@ -1,7 +1,10 @@
-/** The proxy environment variables, as curl reads them (lowercase first, then uppercase). */
+/** A proxy environment variable as curl reads it: lowercase first, then uppercase; an empty one counts as unset. */
 function variable(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
+  for (const key of [name.toLowerCase(), name.toUpperCase()]) {
+    const value = env[key]?.trim();
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** Whether NO_PROXY exempts `host:port`: "*", a host, a domain suffix (".corp" or "corp"), or an IP, each with an optional port. */

@@ -39,6 +39,12 @@ const OPTIONS = {
     timeout: { type: 'string', short: 't' },
     sla: { type: 'string', multiple: true },
     json: { type: 'string' },
+    cacert: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    pass: { type: 'string' },
+    proxy: { type: 'string' },
+    http2: { type: 'boolean' },
   },
   run: {
     env: { type: 'string', short: 'e' },
@@ -170,6 +176,12 @@ async function dispatch(command: CommandName, args: string[], signal: AbortSigna
         timeout: str('timeout'),
         sla: values.sla as string[] | undefined,
         json: str('json'),
+        cacert: str('cacert'),
+        cert: str('cert'),
+        key: str('key'),
+        pass: str('pass'),
+        proxy: str('proxy'),
+        http2: values.http2 === true,
         signal,
       });
       return code;

@@ -22,9 +22,18 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
   -t, --timeout S         whole-request timeout: seconds, or "500ms" (default 10, at most ${formatLimit(HARD_LIMITS.timeoutMs)})
       --sla KEY=VALUE     a critical SLA, repeatable: p99=250ms, p99.9=1s, max=2s, mean=100ms (a plain
                           number is ms), errorRate=1% (or 0.01), minThroughput=90 (requests/s)
+                          certDaysLeft=30 (the fewest days the target's certificate may have left)
       --json FILE         write the RunResult as JSON
+      --cacert FILE       trust this CA (PEM) for the target's certificate (a private CA)
+      --cert FILE         client certificate (PEM) to present (mTLS), with --key
+      --key FILE          the client certificate's private key (PEM)
+      --pass ENV_NAME     the environment variable holding the key's passphrase (never the passphrase itself)
+      --proxy URL         forward proxy for every connection (CONNECT); '' for none. Default: HTTPS_PROXY /
+                          HTTP_PROXY unless NO_PROXY names the host
+      --http2             offer HTTP/2 by ALPN (HTTP/1.1 when the server does not choose it)
   -h, --help
 
+user:password@ in <url> is sent as Basic authentication, as curl does, and never printed.
 Ctrl-C stops sending and reports (the run is then invalid: exit 1); a second Ctrl-C quits (exit 130).
 ${EXIT_CODES}`,
   run: `Usage: perfprobe run <suite.ts> [options]

@@ -1,3 +1,4 @@
+import { TransportSettingsError } from '../../adapters/transport-settings.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { HARD_LIMITS } from '../../core/suite/limits.ts';
@@ -8,7 +9,7 @@ import { durationFlag, FlagProblems, numberFlag, slaFlags } from '../flag-values
 import { assertWritable, writeJson } from '../json-output.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, plannedRequests } from '../report.ts';
-import { runProbeLocally } from '../run-probe.ts';
+import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { createStyle } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -25,6 +26,14 @@ export interface ProbeCommandOptions {
   /** `KEY=VALUE` each, e.g. `p99=250ms`, `errorRate=1%`. */
   readonly sla?: readonly string[] | undefined;
   readonly json?: string | undefined;
+  /** curl's spelling: files for the CA, the client certificate and its key; `pass` names an environment variable. */
+  readonly cacert?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly pass?: string | undefined;
+  /** A proxy URL, or '' for none; undefined: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  readonly proxy?: string | undefined;
+  readonly http2?: boolean | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -40,9 +49,23 @@ const FLAG_OF: [RegExp, (match: RegExpExecArray) => string][] = [
   [/request\.headers/, () => '--header'],
   [/request\.body/, () => '--body'],
   [/request\.url|baseUrl/, () => '<url>'],
+  [/transport\.tls\.ca$/, () => '--cacert'],
+  [/transport\.tls\.cert$/, () => '--cert'],
+  [/transport\.tls\.key$/, () => '--key'],
+  [/transport\.tls\.passphrase$/, () => '--pass'],
+  [/transport\.proxy$/, () => '--proxy'],
   [/\.sla\.(.+)$/, (m) => `--sla ${m[1]}`],
   [/\.sla$/, () => '--sla'],
 ];
+
+/** The flag that set a suite field, or undefined when no flag did. */
+function flagFor(path: string): string | undefined {
+  for (const [re, flag] of FLAG_OF) {
+    const match = re.exec(path);
+    if (match !== null) return flag(match);
+  }
+  return undefined;
+}
 
 function parseHeaders(problems: FlagProblems, lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -148,6 +171,7 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
           maxConnections: HARD_LIMITS.connections,
           maxDuration: HARD_LIMITS.durationMs,
         },
+        ...transportFlags(o),
       },
     },
     probes: [
@@ -168,6 +192,22 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
   return { suite, problems: problems.messages };
 }
 
+/** curl's TLS, proxy and HTTP/2 flags as the suite's transport: files and an environment variable, as references. */
+function transportFlags(o: ProbeCommandOptions): { transport?: Record<string, unknown> } {
+  const tls = {
+    ...(o.cacert !== undefined && { ca: `file:${o.cacert}` }),
+    ...(o.cert !== undefined && { cert: `file:${o.cert}` }),
+    ...(o.key !== undefined && { key: `file:${o.key}` }),
+    ...(o.pass !== undefined && { passphrase: `env:${o.pass}` }),
+  };
+  const transport = {
+    ...(Object.keys(tls).length > 0 && { tls }),
+    ...(o.proxy !== undefined && { proxy: o.proxy }),
+    ...(o.http2 === true && { http2: true }),
+  };
+  return Object.keys(transport).length > 0 ? { transport } : {};
+}
+
 /** Flags → the probe to run, or one UsageError naming every flag that is wrong. Sends nothing. */
 export function adHocProbe(options: ProbeCommandOptions): ResolvedProbe {
   const { suite, problems } = adHocSuite(options);
@@ -176,10 +216,7 @@ export function adHocProbe(options: ProbeCommandOptions): ResolvedProbe {
     if (problems.length === 0) return resolveProbe(valid, valid.probes[0]!, 'adhoc');
   } catch (error) {
     if (!(error instanceof SuiteValidationError)) throw error;
-    for (const p of error.problems) {
-      const match = FLAG_OF.map(([re, flag]) => [re.exec(p.path), flag] as const).find(([m]) => m !== null);
-      problems.push(match ? `${match[1](match[0]!)}: ${p.message}` : `${p.path}: ${p.message}`);
-    }
+    for (const p of error.problems) problems.push(`${flagFor(p.path) ?? p.path}: ${p.message}`);
   }
   throw new UsageError(problems.join('\n'));
 }
@@ -202,6 +239,11 @@ export async function probeCommand(
     await assertWritable('--json', options.json).catch((error: Error) => problems.push(error.message));
   }
   if (probe === undefined || problems.length > 0) throw new UsageError(problems.join('\n'));
+  // The certificate files read and checked (the key matches, not expired) before anything is sent: exit 2.
+  await checkBeforeRun([probe]).catch((error: unknown) => {
+    if (!(error instanceof TransportSettingsError)) throw error;
+    throw new UsageError(`${flagFor(error.field) ?? error.field}: ${error.reason}`);
+  });
   const progress = startProgress(out, displayUrl(options.url));
   const result = await runProbeLocally(probe, { signal: options.signal, onStart: progress.attach }).finally(
     progress.stop,

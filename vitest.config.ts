@@ -22,6 +22,8 @@ const TIMING = [
   'test/functions/local/watch.test.ts',
   'test/functions/handlers/state-machine.test.ts',
   'test/functions/handlers/notify.test.ts',
+  // The docs' examples: whole runs that must exit 0, so they need valid runs too.
+  'test/docs/doc-examples.test.ts',
 ];
 
 /** The packed tarball installed into a fresh project (npm, tsc, esbuild: about a minute): `npm run test:package`. */

@@ -1,12 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
 import type { IncidentState } from '../core/notify/incident.ts';
-import { runsTableDocuments } from './dynamo-documents.ts';
+import { putUnless, runsTableDocuments } from './dynamo-documents.ts';
 
 export interface IncidentStore {
   read(environment: string, alarmName: string): Promise<IncidentState | undefined>;
-  write(environment: string, state: IncidentState): Promise<void>;
+  /**
+   * Writes `state` only over the revision it was read at (`state.revision`; absent: over no item, or one written
+   * before items had revisions): the state as stored, with its new revision, or undefined when another writer
+   * changed the item first. Any other failure throws.
+   */
+  write(environment: string, state: IncidentState): Promise<IncidentState | undefined>;
   /** Every incident of the environment still stored (one Query): what the tick re-checks. */
   list(environment: string): Promise<IncidentState[]>;
 }
@@ -24,9 +29,32 @@ export function incidentPartitionKey(environment: string): string {
 }
 
 function fromItem(item: Record<string, unknown>): IncidentState {
-  const { alarmName, dedupKey, openedAt, okAt, recoveredAt, flaps, notifiedAt, heldBy, reason } =
-    item as unknown as IncidentState;
-  return { alarmName, dedupKey, openedAt, okAt, recoveredAt, flaps, notifiedAt, heldBy, reason };
+  const {
+    alarmName,
+    dedupKey,
+    openedAt,
+    okAt,
+    recoveredAt,
+    flaps,
+    notifiedAt,
+    heldBy,
+    reason,
+    lastChange,
+    revision,
+  } = item as unknown as IncidentState;
+  return {
+    alarmName,
+    dedupKey,
+    openedAt,
+    okAt,
+    recoveredAt,
+    flaps,
+    notifiedAt,
+    heldBy,
+    reason,
+    lastChange,
+    revision,
+  };
 }
 
 export function createIncidentStore(client: DynamoDBClient, tableName: string): IncidentStore {
@@ -44,12 +72,19 @@ export function createIncidentStore(client: DynamoDBClient, tableName: string): 
     },
     async write(environment, state) {
       const expiresAt = Math.floor(Date.now() / 1000) + INCIDENT_DAYS * 86_400;
-      await documents.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...key(environment, state.alarmName), ...state, [RUN_KEYS.expiry]: expiresAt },
-        }),
-      );
+      const stored = { ...state, revision: (state.revision ?? 0) + 1 };
+      // A compare-and-set on the revision: the read, the decision and this write act as one transition.
+      const written = await putUnless(documents, {
+        TableName: tableName,
+        Item: { ...key(environment, state.alarmName), ...stored, [RUN_KEYS.expiry]: expiresAt },
+        ConditionExpression:
+          state.revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision',
+        ExpressionAttributeNames: { '#revision': 'revision' },
+        ...(state.revision === undefined
+          ? {}
+          : { ExpressionAttributeValues: { ':revision': state.revision } }),
+      });
+      return written ? stored : undefined;
     },
     async list(environment) {
       const items: IncidentState[] = [];

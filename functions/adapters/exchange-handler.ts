@@ -35,8 +35,8 @@ class DeadlineError extends Error {
 export interface HandlerLane {
   /** The connection undici just opened for the request being written, if it opened one; taken once. */
   takeNewConnection(): ConnectionTiming | undefined;
-  /** Marks the start of a response on the current socket (see InterimResponseFilter). */
-  expectResponse(): void;
+  /** Marks the start of a response on the current socket (see ResponseHeadFilter); a HEAD's has no content. */
+  expectResponse(headRequest: boolean): void;
   /** When the bytes undici is parsing became readable (see pollTime), or -1 when not seen since the write. */
   readAt(): number;
   /** The TLS alert the connection raised before undici saw it close, if it did (see ConnectionEvents.onTlsAlert). */
@@ -113,7 +113,7 @@ export class ExchangeHandler implements Exchange {
       this.reused = true;
       this.startedMs = now;
     }
-    this.lane.expectResponse();
+    this.lane.expectResponse(this.request.method === 'HEAD');
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {

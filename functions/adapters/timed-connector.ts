@@ -4,9 +4,9 @@ import type { TLSSocket } from 'node:tls';
 import type buildConnectorType from 'undici/lib/core/connect.js';
 import buildConnector from 'undici/lib/core/connect.js';
 import type { ConnectionSettings, TlsFacts } from '../core/transport.ts';
-import { InterimResponseFilter } from './interim-responses.ts';
 import { pollTime } from './poll-clock.ts';
 import { openTunnel } from './proxy-tunnel.ts';
+import { ResponseHeadFilter } from './response-head-filter.ts';
 import { tlsFacts } from './tls-facts.ts';
 import { isTlsAlert } from './undici-error-class.ts';
 
@@ -31,7 +31,7 @@ export interface ConnectionEvents {
   /** A connection attempt starts (counted: connection attempts are load on the target too). */
   onAttempt(): void;
   /** A connection is up and handed to undici; requests written on it are told about it. */
-  onConnection(timing: ConnectionTiming, filter: InterimResponseFilter): void;
+  onConnection(timing: ConnectionTiming, filter: ResponseHeadFilter): void;
   /** undici reads bytes from the lane's socket that became readable at `ms` (see pollTime), before parsing them. */
   onRead(ms: number): void;
   /**
@@ -42,9 +42,9 @@ export interface ConnectionEvents {
 }
 
 /**
- * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and interim responses
- * filtered out of each new socket. It can also open a connection ahead of the load and hand it out on undici's
- * first request for one.
+ * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and the response heads of each
+ * new socket filtered (see ResponseHeadFilter). It can also open a connection ahead of the load and hand it out on
+ * undici's first request for one.
  */
 export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
@@ -123,12 +123,12 @@ export class TimedConnector {
     });
   }
 
-  /** Filters interim responses out of a socket handed to undici, and times each read before undici parses it. */
-  private watch(socket: Socket): InterimResponseFilter {
+  /** Filters the response heads of a socket handed to undici, and times each read before undici parses it. */
+  private watch(socket: Socket): ResponseHeadFilter {
     socket.on('error', (error) => {
       if (isTlsAlert(error)) this.events.onTlsAlert(error);
     });
-    return new InterimResponseFilter(socket, () => this.events.onRead(pollTime()));
+    return new ResponseHeadFilter(socket, () => this.events.onRead(pollTime()));
   }
 
   /**

@@ -14,7 +14,7 @@ import type {
   Unreachable,
 } from '../core/transport.ts';
 import { ExchangeHandler, type HandlerLane, SettledQueue } from './exchange-handler.ts';
-import type { InterimResponseFilter } from './interim-responses.ts';
+import type { ResponseHeadFilter } from './response-head-filter.ts';
 import { createSharedLookup } from './shared-lookup.ts';
 import { type ConnectionTiming, TimedConnector } from './timed-connector.ts';
 
@@ -45,7 +45,7 @@ class UndiciLane implements Lane, HandlerLane {
   private newConnection: ConnectionTiming | undefined;
   /** When the current socket's latest bytes became readable (see pollTime); -1 since the last request's write. */
   private readMs = -1;
-  private filter: InterimResponseFilter | undefined;
+  private filter: ResponseHeadFilter | undefined;
   private failures = 0;
   private retryAt = 0;
   private lastFailure: Unreachable | undefined;
@@ -170,9 +170,9 @@ class UndiciLane implements Lane, HandlerLane {
     return timing;
   }
 
-  expectResponse(): void {
+  expectResponse(headRequest: boolean): void {
     this.readMs = -1;
-    this.filter?.expectResponse();
+    this.filter?.expectResponse(headRequest);
   }
 
   readAt(): number {

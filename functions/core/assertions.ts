@@ -1,5 +1,6 @@
 import type { ErrorClass } from './error-classes.ts';
-import type { AssertionsSpec } from './suite/schema.ts';
+import { jsonEqual } from './json-values.ts';
+import type { AssertionsSpec } from './suite/assertions-schema.ts';
 
 /** What the transport hands over of a response; headers and body only when an assertion needs them. */
 export interface ResponseView {
@@ -32,10 +33,6 @@ export function readPath(value: unknown, path: string): { found: boolean; value:
   return { found: true, value: node };
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
 function httpClass(status: number): ErrorClass {
   return status >= 500 ? 'http_5xx' : status >= 400 ? 'http_4xx' : 'assertion';
 }
@@ -51,61 +48,72 @@ export function compileAssertions(spec: AssertionsSpec | undefined): CompiledAss
   const maxBodyBytes = spec?.maxBodyBytes;
   const needsBody = json.length > 0 || contains.length > 0;
 
+  const check = (response: ResponseView): ReturnType<CompiledAssertions['check']> => {
+    const code = response.status;
+    const statusOk = status
+      ? status.codes
+        ? status.codes.includes(code)
+        : code >= status.min && code <= status.max
+      : code >= 200 && code < 400;
+    if (!statusOk) return { errorClass: httpClass(code), reason: `status ${code}` };
+    if (maxBodyBytes !== undefined && response.bytes > maxBodyBytes) {
+      return {
+        errorClass: 'assertion',
+        reason: `body ${response.bytes} bytes > maxBodyBytes ${maxBodyBytes}`,
+      };
+    }
+    for (const [name, rule] of headers) {
+      const value = response.headers?.[name];
+      if (value === undefined) return { errorClass: 'assertion', reason: `header ${name} missing` };
+      const equals = typeof rule === 'string' ? rule : rule === true ? undefined : rule.equals;
+      if (equals !== undefined && value !== equals) {
+        return { errorClass: 'assertion', reason: `header ${name} is not "${equals}"` };
+      }
+      if (typeof rule === 'object' && rule.contains !== undefined && !value.includes(rule.contains)) {
+        return { errorClass: 'assertion', reason: `header ${name} does not contain "${rule.contains}"` };
+      }
+    }
+    if (!needsBody) return undefined;
+    const body = response.body ?? '';
+    for (const text of contains) {
+      if (!body.includes(text)) {
+        return { errorClass: 'assertion', reason: `body does not contain "${text}"` };
+      }
+    }
+    if (json.length > 0) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(body);
+      } catch {
+        const why = response.bodyTruncated ? 'body exceeds bodyCap' : 'body is not JSON';
+        return { errorClass: 'assertion', reason: why };
+      }
+      for (const [path, rule] of json) {
+        const { found, value } = readPath(doc, path);
+        if ('exists' in rule) {
+          if (found !== rule.exists) {
+            return { errorClass: 'assertion', reason: `${path} ${rule.exists ? 'missing' : 'present'}` };
+          }
+        } else if (!found || !jsonEqual(value, rule.equals)) {
+          return { errorClass: 'assertion', reason: `${path} is not ${JSON.stringify(rule.equals)}` };
+        }
+      }
+    }
+    return undefined;
+  };
   return {
     needsHeaders: headers.length > 0,
     needsBody,
     check(response) {
-      const code = response.status;
-      const statusOk = status
-        ? status.codes
-          ? status.codes.includes(code)
-          : code >= status.min && code <= status.max
-        : code >= 200 && code < 400;
-      if (!statusOk) return { errorClass: httpClass(code), reason: `status ${code}` };
-      if (maxBodyBytes !== undefined && response.bytes > maxBodyBytes) {
+      try {
+        return check(response);
+      } catch (error) {
+        // Whatever a body does to this code, it fails one response, never the run or the process.
         return {
           errorClass: 'assertion',
-          reason: `body ${response.bytes} bytes > maxBodyBytes ${maxBodyBytes}`,
+          reason: `could not check the response: ${(error as Error).message}`,
         };
       }
-      for (const [name, rule] of headers) {
-        const value = response.headers?.[name];
-        if (value === undefined) return { errorClass: 'assertion', reason: `header ${name} missing` };
-        const equals = typeof rule === 'string' ? rule : rule === true ? undefined : rule.equals;
-        if (equals !== undefined && value !== equals) {
-          return { errorClass: 'assertion', reason: `header ${name} is not "${equals}"` };
-        }
-        if (typeof rule === 'object' && rule.contains !== undefined && !value.includes(rule.contains)) {
-          return { errorClass: 'assertion', reason: `header ${name} does not contain "${rule.contains}"` };
-        }
-      }
-      if (!needsBody) return undefined;
-      const body = response.body ?? '';
-      for (const text of contains) {
-        if (!body.includes(text)) {
-          return { errorClass: 'assertion', reason: `body does not contain "${text}"` };
-        }
-      }
-      if (json.length > 0) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(body);
-        } catch {
-          const why = response.bodyTruncated ? 'body exceeds bodyCap' : 'body is not JSON';
-          return { errorClass: 'assertion', reason: why };
-        }
-        for (const [path, rule] of json) {
-          const { found, value } = readPath(doc, path);
-          if ('exists' in rule) {
-            if (found !== rule.exists) {
-              return { errorClass: 'assertion', reason: `${path} ${rule.exists ? 'missing' : 'present'}` };
-            }
-          } else if (!found || !deepEqual(value, rule.equals)) {
-            return { errorClass: 'assertion', reason: `${path} is not ${JSON.stringify(rule.equals)}` };
-          }
-        }
-      }
-      return undefined;
     },
   };
 }

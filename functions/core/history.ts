@@ -1,6 +1,6 @@
 import { encodeHistogram, mergeEncoded, percentileMs } from './histogram.ts';
 import type { RunResult } from './run-result.ts';
-import type { SlaReport } from './sla.ts';
+import type { SlaReport } from './sla-report.ts';
 
 export type BucketSize = 'hour' | 'day';
 

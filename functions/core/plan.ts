@@ -1,7 +1,10 @@
 import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from './pacing.ts';
 import { maxAdvisedWaitMs } from './rate-limit/retry-advice.ts';
+import type { AssertionsSpec } from './suite/assertions-schema.ts';
+import type { AbortSpec } from './suite/caps-schema.ts';
+import type { CaptureSpec, UntilSpec } from './suite/flow-schema.ts';
 import type { Schedule } from './suite/schedule.ts';
-import type { AbortSpec, AssertionsSpec, CaptureSpec, SlaSpec, UntilSpec } from './suite/schema.ts';
+import type { SlaSpec } from './suite/sla-schema.ts';
 import type { TransportSpec } from './suite/transport-schema.ts';
 
 export type ResolvedLoad =

@@ -2,6 +2,7 @@ import { decodeHistogram, encodeHistogram, mergeEncoded, percentileMs } from './
 import { mannWhitneyGreater } from './mann-whitney.ts';
 import type { RunMeasurement } from './run-result.ts';
 import type { RunStore } from './run-store.ts';
+import type { RegressionFigures } from './sla-report.ts';
 import { percentileOf } from './suite/limits.ts';
 
 /** `sla.regression` as validated: the current run against the merged histogram of a baseline window's runs. */
@@ -34,22 +35,6 @@ export interface Baseline {
   readonly histogram: string;
   /** Where it came from, for the report: "store, 7d before the run" or a file path. */
   readonly source: string;
-}
-
-export interface RegressionFigures {
-  /** The baseline's value of this percentile, ms; null when there was no usable baseline. */
-  readonly baselineMs: number | null;
-  readonly baselineRuns: number;
-  readonly source: string;
-  /** observed / baseline − 1, and observed − baseline in ms. */
-  readonly relative: number | null;
-  readonly absoluteMs: number | null;
-  readonly allowedRelative: number;
-  readonly minDeltaMs: number;
-  /** The one-sided Mann-Whitney U test of the whole distribution: slower than the baseline? */
-  readonly test: { readonly name: 'mann-whitney-u'; readonly pValue: number; readonly alpha: number } | null;
-  /** Set when the check could not judge (no baseline, too few runs, nothing measured): it passes, and says why. */
-  readonly unjudged?: string;
 }
 
 export interface RegressionCheck {

@@ -2,7 +2,7 @@ import type { ErrorCounts } from './error-classes.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import type { RateLimitVerdict } from './rate-limit/judge-rate-limit.ts';
 import type { PhaseName } from './shard-result.ts';
-import type { SlaReport } from './sla.ts';
+import type { SlaReport } from './sla-report.ts';
 import type { TlsFacts } from './transport.ts';
 
 export interface TimelinePoint {

@@ -1,27 +1,13 @@
 import { decodeHistogram, percentileMs } from './histogram.ts';
-import { type Baseline, checkRegression, type RegressionFigures, type RegressionSpec } from './regression.ts';
+import { type Baseline, checkRegression, type RegressionSpec } from './regression.ts';
 import type { RunMeasurement } from './run-result.ts';
+import type { SlaCheck, SlaReport } from './sla-report.ts';
 import { DEFAULT_CERT_WARN_DAYS } from './suite/cert-days-schema.ts';
 import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
-import type { SlaSpec, Threshold } from './suite/schema.ts';
+import type { SlaSpec, Threshold } from './suite/sla-schema.ts';
 
-export type Severity = 'warn' | 'critical';
-
-export interface SlaCheck {
-  /** The SLA as written in the suite: "p95", "errorRate", "minThroughput". */
-  readonly name: string;
-  readonly severity: Severity;
-  /** What was measured: "latency.p95" (ms), "errorRate" (fraction), "throughputRps". */
-  readonly metric: string;
-  readonly threshold: number;
-  /** null when there was nothing to measure (no response completed). */
-  readonly observed: number | null;
-  readonly passed: boolean;
-  /** Present when perfprobe added this check because the suite named none (reports show "(default)"). */
-  readonly isDefault?: true;
-  /** A regression check's baseline, change and test figures (`sla.regression`). */
-  readonly regression?: RegressionFigures;
-}
+// Where SlaCheck was always imported from (reports, notifier); the types live in sla-report.ts, a leaf.
+export type { Severity, SlaCheck, SlaReport } from './sla-report.ts';
 
 /** The SLA's thresholds (p95, errorRate, …), without its regression rule. */
 export function slaThresholds(sla: SlaSpec | undefined): [string, Threshold][] {
@@ -31,17 +17,6 @@ export function slaThresholds(sla: SlaSpec | undefined): [string, Threshold][] {
 /** The SLA's regression rule, if it has one. */
 export function slaRegression(sla: SlaSpec | undefined): RegressionSpec | undefined {
   return sla?.regression as RegressionSpec | undefined;
-}
-
-export interface SlaReport {
-  /** True when the run was valid and no critical check failed (warn breaches do not fail a run). */
-  readonly passed: boolean;
-  /**
-   * pass | warn (a warn target missed) | breach (a critical check failed) | invalid (the run could not deliver
-   * its load: checks are shown but the run never counts as a breach).
-   */
-  readonly verdict: 'pass' | 'warn' | 'breach' | 'invalid';
-  readonly checks: readonly SlaCheck[];
 }
 
 type Observation = { metric: string; observed: number | null; atLeast: boolean };

@@ -1,22 +1,25 @@
 import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime } from '../core/notify/alarm-event.ts';
-import { alarmSubject } from '../core/notify/alarm-subject.ts';
+import { type AlarmSubject, alarmSubject } from '../core/notify/alarm-subject.ts';
 import { formatInstant } from '../core/notify/figures.ts';
 import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
-import { type IncidentState, nextIncident } from '../core/notify/incident.ts';
-import { renderNotification } from '../core/notify/notification.ts';
+import { alarmChangeKey, type IncidentState, nextIncident } from '../core/notify/incident.ts';
 import { recoveryProgress } from '../core/notify/recovery.ts';
+import { renderNotification } from '../core/notify/render-notification.ts';
 import { SCHEDULE_DEAD_LETTERS } from '../core/notify/schedule-dead-letters.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
 import { onScheduleDeadLetters } from './notify-dead-letters.ts';
 import {
+  alreadyHandled,
   heartbeatHold,
   hold,
+  IncidentChangedError,
   iso,
   type NotifyOutcome,
   type NotifyScope,
   type ProbeRuns,
+  readIncident,
   readRuns,
   remember,
   send,
@@ -39,18 +42,49 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
   if (subject.kind === 'system' && subject.what === SCHEDULE_DEAD_LETTERS) {
     return onScheduleDeadLetters(scope, event);
   }
-  const deps = scope.deps;
   const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;
   const atMs = alarmTime(event.detail.state.timestamp);
   // A minute past the change: a run stored just before the alarm fired is the one it is about.
   const runs: ProbeRuns = probe
     ? await readRuns(scope, probe, atMs + 60_000)
     : { runs: [], runsUnavailable: undefined, windowMs: 0 };
-  const previous = await deps.incidents.read(deployed.environment, alarmName).catch((error: unknown) => {
-    logger.error('incident not read', { error: String(error) });
-    return undefined;
-  });
-  const incident = nextIncident(previous, event);
+  const handling: Handling = { ...scope, change: alarmChangeKey(event), subject, probe, runs, atMs };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transition(handling, event);
+    } catch (error) {
+      // Lost the race for the incident's item: decide again from what the other delivery stored.
+      if (!(error instanceof IncidentChangedError) || attempt === TRANSITION_ATTEMPTS) throw error;
+      logger.info('incident changed meanwhile: deciding again', { alarm: alarmName, attempt });
+    }
+  }
+}
+
+/**
+ * Tries of one alarm change against an incident others keep changing. A repeated delivery needs two (its second
+ * sees the change handled); only changes of several events racing need more. Past this, the invocation fails
+ * and Lambda retries it later.
+ */
+const TRANSITION_ATTEMPTS = 5;
+
+interface Handling extends NotifyScope {
+  readonly change: string;
+  readonly subject: AlarmSubject;
+  readonly probe: ResolvedProbe | undefined;
+  readonly runs: ProbeRuns;
+  readonly atMs: number;
+}
+
+/** The alarm's incident as stored now → its next state, written over it, and the page, or why not. */
+async function transition(scope: Handling, event: AlarmStateChangeEvent): Promise<NotifyOutcome> {
+  const { names, logger, subject, probe, runs, atMs } = scope;
+  const deps = scope.deps;
+  const alarmName = event.detail.alarmName;
+  const previous = await readIncident(scope, alarmName);
+  if (previous?.lastChange === scope.change) return alreadyHandled(scope, previous);
+  const step = nextIncident(previous, event);
+  // Whatever the step made of it, its state replaces the item as it was read.
+  const incident = { ...step, next: { ...step.next, revision: previous?.revision } };
   const render = (missing?: MissingRuns) =>
     renderNotification({
       incident,
@@ -70,7 +104,7 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
   }
   if (probe === undefined || subject.kind !== 'probe') {
     // Not a probe of this deployment (a deleted one): told as it comes, nothing to count runs of.
-    return send(scope, event, decision.notification, incident.next);
+    return send(scope, event, decision.notification, { from: incident.next, to: incident.next });
   }
   if (event.detail.state.value === 'OK') {
     if (incident.next.notifiedAt === undefined) {
@@ -99,7 +133,10 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
     }
   }
   if (held) return hold(scope, incident.next, held, notification, atMs);
-  return send(scope, event, notification, { ...incident.next, notifiedAt: iso(atMs), heldBy: undefined });
+  return send(scope, event, notification, {
+    from: incident.next,
+    to: { ...incident.next, notifiedAt: iso(atMs), heldBy: undefined },
+  });
 }
 
 /**
@@ -151,5 +188,8 @@ export async function tryRecovery(
   }
   const held = await silenceHold(scope, probe.id, nowMs);
   if (held) return hold(scope, closed, held, decision.notification, nowMs);
-  return send(scope, event, decision.notification, { ...closed, notifiedAt: iso(nowMs) });
+  return send(scope, event, decision.notification, {
+    from: incident,
+    to: { ...closed, notifiedAt: iso(nowMs) },
+  });
 }

@@ -61,6 +61,8 @@ export interface NotifyScope {
   readonly logger: Logger;
   readonly region: string;
   readonly account: string;
+  /** The alarm state change being handled (alarmChangeKey), written with every state it leads to. */
+  readonly change?: string | undefined;
 }
 
 export interface ProbeRuns {
@@ -179,16 +181,48 @@ export async function hold(
   return { notified: false, why, dedupKey: notification.dedupKey, subject: notification.subject };
 }
 
-/** Publishes (a refusal throws: the invocation is retried, then dead-lettered), then remembers the incident. */
+/** The alarm's stored incident; one that cannot be read is none (the page goes out without its memory). */
+export async function readIncident(
+  scope: NotifyScope,
+  alarmName: string,
+): Promise<IncidentState | undefined> {
+  return scope.deps.incidents.read(scope.deployed.environment, alarmName).catch((error: unknown) => {
+    scope.logger.error('incident not read', { error: String(error) });
+    return undefined;
+  });
+}
+
+/**
+ * EventBridge delivers at least once and Lambda's retries may overlap: a change the incident already took in
+ * (its lastChange) is told nothing again.
+ */
+export function alreadyHandled(scope: NotifyScope, incident: IncidentState): NotifyOutcome {
+  const why = `already handled: ${incident.lastChange} of ${incident.alarmName} (a repeated delivery)`;
+  scope.logger.info('not notified', { alarm: incident.alarmName, why });
+  return { notified: false, why, dedupKey: incident.dedupKey };
+}
+
+/**
+ * Claims the page, publishes, and keeps the claim. The incident's new state is written first, over the revision
+ * it was read at: of two deliveries racing to send one page, one claims it and the other gets
+ * IncidentChangedError before any Publish. A refused Publish puts the state it was claimed over back (`from`:
+ * the page unsent, for Lambda's retry or the tick) and throws, so the invocation is retried, then dead-lettered.
+ */
 export async function send(
   scope: NotifyScope,
   event: AlarmStateChangeEvent,
   notification: Notification,
-  incident: IncidentState | undefined,
+  incident: { readonly from: IncidentState; readonly to: IncidentState } | undefined,
   topicArn = scope.deps.topicArn,
 ): Promise<NotifyOutcome> {
-  const messageId = await publishNotification(scope.deps.sns, topicArn, snsMessage(event, notification));
-  if (incident) await remember(scope, incident);
+  const claimed = incident ? await remember(scope, incident.to) : undefined;
+  let messageId: string | undefined;
+  try {
+    messageId = await publishNotification(scope.deps.sns, topicArn, snsMessage(event, notification));
+  } catch (error) {
+    if (incident && claimed) await undo(scope, incident.from, claimed);
+    throw error;
+  }
   scope.logger.info('notified', {
     alarm: event.detail.alarmName,
     kind: notification.kind,
@@ -199,11 +233,47 @@ export async function send(
   return { notified: true, dedupKey: notification.dedupKey, subject: notification.subject, messageId };
 }
 
-/** A state the notifier cannot write costs the flap detection and the reminders, never the page. */
-export async function remember(scope: NotifyScope, incident: IncidentState): Promise<void> {
-  await scope.deps.incidents.write(scope.deployed.environment, incident).catch((error: unknown) => {
+/**
+ * Another delivery (or the tick) wrote the incident after it was read: what this one decided may be stale or
+ * already done, so it decides again from what is stored now.
+ */
+export class IncidentChangedError extends Error {
+  constructor(readonly alarmName: string) {
+    super(`incident of ${alarmName} changed since it was read`);
+    this.name = 'IncidentChangedError';
+  }
+}
+
+/**
+ * Writes the incident over the revision it was read at, with the change being handled; the state as stored.
+ * Throws IncidentChangedError when another writer got there first. A state the notifier cannot write costs the
+ * flap detection, the reminders and the duplicate check, never the page (undefined).
+ */
+export async function remember(
+  scope: NotifyScope,
+  incident: IncidentState,
+): Promise<IncidentState | undefined> {
+  const state = scope.change === undefined ? incident : { ...incident, lastChange: scope.change };
+  let stored: IncidentState | undefined;
+  try {
+    stored = await scope.deps.incidents.write(scope.deployed.environment, state);
+  } catch (error) {
     scope.logger.error('incident not written', { error: String(error) });
-  });
+    return undefined;
+  }
+  if (stored === undefined) throw new IncidentChangedError(incident.alarmName);
+  return stored;
+}
+
+/** Puts back the state a refused page was claimed over; one that changed since is left as it is. */
+async function undo(scope: NotifyScope, from: IncidentState, claimed: IncidentState): Promise<void> {
+  await scope.deps.incidents
+    .write(scope.deployed.environment, { ...from, revision: claimed.revision })
+    .then((stored) => {
+      if (stored === undefined)
+        scope.logger.warn('claim not undone: changed since', { alarm: from.alarmName });
+    })
+    .catch((error: unknown) => scope.logger.error('claim not undone', { error: String(error) }));
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -2,10 +2,6 @@ import { systemAlarmName } from '../core/cloud/deployed-suite.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
 import { type IncidentState, isOpen } from '../core/notify/incident.ts';
-import { renderNotification } from '../core/notify/notification.ts';
-import { endedSilences, type Silence } from '../core/notify/silence.ts';
-import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
-import type { TickEvent } from '../core/notify/tick-event.ts';
 import {
   KILL_SWITCH_REMIND_MS,
   killSwitchMessage,
@@ -13,11 +9,17 @@ import {
   type SilencedProbe,
   silenceEndedMessage,
   type TickContext,
-} from '../core/notify/tick-messages.ts';
-import { probeWarnings, WARN_BATCH_MS, warnDigestMessage } from '../core/notify/warn-digest.ts';
+  warnDigestMessage,
+} from '../core/notify/messages/notices.ts';
+import { renderNotification } from '../core/notify/render-notification.ts';
+import { endedSilences, type Silence } from '../core/notify/silence.ts';
+import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
+import type { TickEvent } from '../core/notify/tick-event.ts';
+import { probeWarnings, WARN_BATCH_MS } from '../core/notify/warn-digest.ts';
 import { tryRecovery } from './notify-alarm.ts';
 import {
   heartbeatHold,
+  IncidentChangedError,
   iso,
   type NotifyOutcome,
   type NotifyScope,
@@ -58,6 +60,11 @@ export async function onTick(scope: NotifyScope, tick: TickEvent): Promise<TickO
       const outcome = await run();
       if (outcome) outcomes.push(outcome);
     } catch (error) {
+      if (error instanceof IncidentChangedError) {
+        // An alarm's delivery (or another tick) changed the incident first; the next tick looks again.
+        outcomes.push({ notified: false, why: `${what}: changed meanwhile, left to the next tick` });
+        return;
+      }
       scope.logger.error('tick step failed', { what, error: String(error) });
       failures.push(`${what}: ${String(error)}`);
     }
@@ -124,8 +131,7 @@ async function summarize(
   await deps.silences.markSummarized(deployed.environment, silence.id, new Date(nowMs));
   for (const incident of stillOpen) {
     const told = { ...incident, notifiedAt: iso(nowMs), heldBy: undefined };
-    byAlarm.set(incident.alarmName, told);
-    await remember(scope, told);
+    byAlarm.set(incident.alarmName, (await remember(scope, told)) ?? told);
   }
   return outcome;
 }
@@ -163,7 +169,7 @@ async function recheck(
       runs.runs,
       nowMs,
     );
-    return send(scope, event, notification, { ...incident, notifiedAt: iso(nowMs) });
+    return send(scope, event, notification, { from: incident, to: { ...incident, notifiedAt: iso(nowMs) } });
   }
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
   const runs = await readRuns(scope, probe, nowMs);
@@ -203,9 +209,8 @@ async function recheck(
   });
   if (!decision.notify) return { notified: false, why: decision.why };
   return send(scope, event, decision.notification, {
-    ...incident,
-    notifiedAt: iso(nowMs),
-    heldBy: undefined,
+    from: incident,
+    to: { ...incident, notifiedAt: iso(nowMs), heldBy: undefined },
   });
 }
 
@@ -233,6 +238,8 @@ async function killSwitch(
       dedupKey: `${alarmName}@${iso(nowMs)}`,
       openedAt: iso(nowMs),
       flaps: 0,
+      // Over the switch's last incident, if one is stored.
+      revision: current?.revision,
     });
     return {
       notified: false,
@@ -249,7 +256,7 @@ async function killSwitch(
     to: { value: 'ALARM', atMs: nowMs, reason: `${deps.killSwitchParameter} is on` },
   });
   const notification = killSwitchMessage(context(scope, event), deps.killSwitchParameter, on, nowMs);
-  return send(scope, event, notification, { ...on, notifiedAt: iso(nowMs) });
+  return send(scope, event, notification, { from: on, to: { ...on, notifiedAt: iso(nowMs) } });
 }
 
 /** Runs read per probe for the hourly warn digest, at most (an hour of a 1-minute probe is 60). */
@@ -298,5 +305,5 @@ async function warnings(
     to: { value: 'ALARM', atMs: nowMs, reason: 'warn-level SLA targets missed' },
   });
   const notification = warnDigestMessage(context(scope, event), probes, fromMs, nowMs);
-  return send(scope, event, notification, next, deps.warnTopicArn);
+  return send(scope, event, notification, { from: mark, to: next }, deps.warnTopicArn);
 }

@@ -52,6 +52,42 @@ async function rotatedSecrets(
 }
 
 /**
+ * The state machine hands back a shard its task lost (timeout, crash, throttling): its cause goes to the table,
+ * so the run says why it could not measure; a note the worker wrote itself is kept.
+ */
+async function recordLostShard(
+  store: ShardStore,
+  environment: string,
+  task: LostShard,
+  now: () => number,
+  logger: Logger,
+): Promise<void> {
+  const failure = lostShardNote(task.failure);
+  const recorded = await store.writeIfAbsent(
+    shardRecord(environment, task.runId, task.shard, { failure }, now()),
+  );
+  logger.warn('shard lost', { error: failure.error, reason: failure.message, recorded });
+}
+
+/** A failed shard's error in words for its item: its name and a bounded message. */
+function shardFailure(error: unknown): { error: string; message: string } {
+  return {
+    error: (error as Error).name ?? 'Error',
+    message: String((error as Error).message ?? error).slice(0, MAX_FAILURE_MESSAGE),
+  };
+}
+
+/** A refused run whose secrets rotated meanwhile says so: it measured a stale secret, not a broken target. */
+function withStaleSecrets(result: ShardResult, rotated: readonly string[], logger: Logger): ShardResult {
+  const names = rotated.map((v) => `\${${v}}`).join(', ');
+  logger.warn('secret rotated during the cache window: the shard measured a stale secret', { rotated });
+  return {
+    ...result,
+    staleSecrets: `the target refused the credentials (401/403) and ${names} changed since this worker cached ${rotated.length === 1 ? 'it' : 'them'} (rotated): measured with a stale secret; the next run sends the new value`,
+  };
+}
+
+/**
  * One shard of a run. The load stops early enough before the Lambda deadline that every in-flight request can
  * still end within its timeout. The result goes to the runs table and only a pointer comes back; a failure is
  * recorded there too (its error in words, never a secret value), then rethrown so the task shows it. Called
@@ -80,13 +116,7 @@ export function createWorkerHandler(
     correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
     const store = shards();
     if (isLostShard(task)) {
-      // The state machine hands back a shard its task lost (timeout, crash, throttling): its cause goes to the
-      // table, so the run says why it could not measure; a note the worker wrote itself is kept.
-      const failure = lostShardNote(task.failure);
-      const recorded = await store.writeIfAbsent(
-        shardRecord(probe.environment, task.runId, task.shard, { failure }, now()),
-      );
-      logger.warn('shard lost', { error: failure.error, reason: failure.message, recorded });
+      await recordLostShard(store, probe.environment, task, now, logger);
       return { runId: task.runId, shard: task.shard };
     }
     const plan = planFromMessage(probe, task);
@@ -108,10 +138,7 @@ export function createWorkerHandler(
         transport: options.transport,
       });
     } catch (error) {
-      const failure = {
-        error: (error as Error).name ?? 'Error',
-        message: String((error as Error).message ?? error).slice(0, MAX_FAILURE_MESSAGE),
-      };
+      const failure = shardFailure(error);
       // `reason`, not `message`: Powertools keeps `message` for the line's own text.
       logger.error('shard failed', { error: failure.error, reason: failure.message });
       // The original error is what the task must show; a failed write only loses the words (the shard still
@@ -126,14 +153,7 @@ export function createWorkerHandler(
     if (refused(result) && Object.keys(probe.secrets).length > 0 && !forceFetch) {
       const rotated = await rotatedSecrets(probe.secrets, secretSources);
       if (rotated === undefined) refreshNext.add(probe.id);
-      else if (rotated.length > 0) {
-        const names = rotated.map((v) => `\${${v}}`).join(', ');
-        logger.warn('secret rotated during the cache window: the shard measured a stale secret', { rotated });
-        result = {
-          ...result,
-          staleSecrets: `the target refused the credentials (401/403) and ${names} changed since this worker cached ${rotated.length === 1 ? 'it' : 'them'} (rotated): measured with a stale secret; the next run sends the new value`,
-        };
-      }
+      else if (rotated.length > 0) result = withStaleSecrets(result, rotated, logger);
     }
     await write({ result });
     logger.info('shard measured', {

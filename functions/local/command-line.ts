@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { CommandName } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 
 export type OptionSpecs = Record<
@@ -46,7 +45,7 @@ function longName(short: string, options: OptionSpecs): string {
 
 /** Parses one command's arguments strictly; every mistake is a UsageError naming the flag. */
 export function parseCommandLine(
-  command: CommandName,
+  command: string,
   args: readonly string[],
   options: OptionSpecs,
 ): ParsedCommandLine {
@@ -91,6 +90,10 @@ export function onePositional(positionals: readonly string[], name: string, what
   }
   return positionals[0]!;
 }
+
+/** Exactly one positional argument, the suite file. */
+export const oneSuitePath = (positionals: readonly string[]): string =>
+  onePositional(positionals, '<suite.ts>', 'one suite file');
 
 /** No positional arguments at all. */
 export function noPositionals(positionals: readonly string[], command: string): void {

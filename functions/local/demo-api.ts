@@ -57,47 +57,39 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /** Base latency plus up to `jitter` ms, skewed so the tail is longer than the head like a real service. */
 const latency = (base: number, jitter: number) => base + jitter * Math.random() ** 3;
 
-/**
- * A small banking-style API to probe: accounts, transactions, a login + payment flow, a rate-limited FX
- * endpoint and a slow report. Latency and failures can be injected.
- */
-export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoApi> {
-  const extra = options.extraLatencyMs ?? 0;
-  const errorRate = options.errorRate ?? 0;
-  const fxLimit = options.fxRateLimit ?? 20;
-  const settleAfterMs = options.settleAfterMs ?? 300;
+/** What a route answers: status, how long to wait before answering (ms), and the JSON body. */
+type Reply = readonly [status: number, delayMs: number, body: unknown];
+
+const UNAUTHORIZED: Reply = [401, 1, { error: 'missing or bad bearer token' }];
+
+function accountRoute(path: string): Reply | undefined {
+  if (path === '/accounts') return [200, latency(4, 6), { items: ACCOUNTS }];
+  const account = /^\/accounts\/([\w-]+)(\/transactions)?$/.exec(path);
+  if (!account) return undefined;
+  const found = ACCOUNTS.find((a) => a.id === account[1]);
+  if (!found) return [404, 2, { error: 'account not found' }];
+  if (!account[2]) return [200, latency(3, 5), found];
+  const items = Array.from({ length: 25 }, (_, i) => ({
+    id: `tx_${i}`,
+    amount: ((i * 37) % 500) - 250,
+    bookedAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+  }));
+  return [200, latency(15, 25), { account: found.id, items }];
+}
+
+async function login(req: IncomingMessage): Promise<Reply> {
+  const body = (await readJson(req)) as { user?: string; password?: string } | undefined;
+  if (!body?.user || !body.password) return [400, 2, { error: 'user and password required' }];
+  return [200, latency(20, 30), { token: TOKEN, expiresIn: 3600 }];
+}
+
+/** Payment intents: created (idempotently by Idempotency-Key), confirmed, then settled asynchronously. */
+function createPayments(settleAfterMs: number) {
   const intents = new Map<string, { amount: number; currency: string; status: string; settlesAt?: number }>();
   // Idempotency-Key → intent id: a retried create returns the same intent, as payment APIs do.
   const byKey = new Map<string, string>();
-  let fxWindow = 0;
-  let fxCount = 0;
-  let reports = 0;
-
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<[number, number, unknown]> => {
-    const url = new URL(req.url ?? '/', 'http://demo');
-    const path = url.pathname;
-    const authorized = req.headers.authorization === `Bearer ${TOKEN}`;
-    if (req.method === 'GET' && path === '/health') return [200, 1, { status: 'ok' }];
-    if (req.method === 'GET' && path === '/accounts') return [200, latency(4, 6), { items: ACCOUNTS }];
-    const account = /^\/accounts\/([\w-]+)(\/transactions)?$/.exec(path);
-    if (req.method === 'GET' && account) {
-      const found = ACCOUNTS.find((a) => a.id === account[1]);
-      if (!found) return [404, 2, { error: 'account not found' }];
-      if (!account[2]) return [200, latency(3, 5), found];
-      const items = Array.from({ length: 25 }, (_, i) => ({
-        id: `tx_${i}`,
-        amount: ((i * 37) % 500) - 250,
-        bookedAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
-      }));
-      return [200, latency(15, 25), { account: found.id, items }];
-    }
-    if (req.method === 'POST' && path === '/login') {
-      const body = (await readJson(req)) as { user?: string; password?: string } | undefined;
-      if (!body?.user || !body.password) return [400, 2, { error: 'user and password required' }];
-      return [200, latency(20, 30), { token: TOKEN, expiresIn: 3600 }];
-    }
-    if (req.method === 'POST' && path === '/payments/intents') {
-      if (!authorized) return [401, 1, { error: 'missing or bad bearer token' }];
+  return {
+    async create(req: IncomingMessage): Promise<Reply> {
       const body = (await readJson(req)) as { amount?: unknown; currency?: unknown } | undefined;
       if (typeof body?.amount !== 'number' || typeof body.currency !== 'string') {
         return [400, 2, { error: 'amount (number) and currency (string) required' }];
@@ -116,46 +108,94 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       if (typeof key === 'string') byKey.set(key, id);
       intents.set(id, { amount: body.amount, currency: body.currency, status: 'requires_confirmation' });
       return [201, latency(25, 40), { id, status: 'requires_confirmation' }];
-    }
-    const confirm = /^\/payments\/intents\/([\w-]+)\/confirm$/.exec(path);
-    if (req.method === 'POST' && confirm) {
-      if (!authorized) return [401, 1, { error: 'missing or bad bearer token' }];
-      const intent = intents.get(confirm[1] ?? '');
+    },
+    confirm(id: string): Reply {
+      const intent = intents.get(id);
       if (!intent) return [404, 2, { error: 'payment intent not found' }];
       // Settlement is asynchronous: confirmed now, succeeded after settleAfterMs.
       intent.status = 'processing';
       intent.settlesAt = Date.now() + settleAfterMs;
-      return [200, latency(40, 60), { id: confirm[1], status: intent.status }];
-    }
-    const intentPath = /^\/payments\/intents\/([\w-]+)$/.exec(path);
-    if (req.method === 'GET' && intentPath) {
-      if (!authorized) return [401, 1, { error: 'missing or bad bearer token' }];
-      const intent = intents.get(intentPath[1] ?? '');
+      return [200, latency(40, 60), { id, status: intent.status }];
+    },
+    get(id: string): Reply {
+      const intent = intents.get(id);
       if (!intent) return [404, 2, { error: 'payment intent not found' }];
       if (intent.settlesAt !== undefined && Date.now() >= intent.settlesAt) intent.status = 'succeeded';
-      return [200, latency(3, 4), { id: intentPath[1], status: intent.status }];
-    }
-    if (req.method === 'GET' && path === '/fx/rates') {
-      const second = Math.floor(Date.now() / 1000);
-      if (second !== fxWindow) {
-        fxWindow = second;
-        fxCount = 0;
-      }
-      if (++fxCount > fxLimit) {
-        // A correct limiter says when to come back: the next one-second window.
-        res.setHeader('retry-after', '1');
-        return [429, 1, { error: 'rate limit exceeded' }];
-      }
-      return [200, latency(5, 10), { base: 'EUR', rates: { USD: 1.08, GBP: 0.85, CHF: 0.96 } }];
-    }
-    if (req.method === 'GET' && path === '/reports/monthly') {
-      // Every 4th report misses the cache: a predictable slow tail, so the demo shows the same verdict each time.
-      const cold = reports++ % 4 === 3;
-      return [200, cold ? 320 : latency(190, 10), { status: 'ready', cache: cold ? 'miss' : 'hit' }];
-    }
-    return [404, 1, { error: `no route ${req.method} ${path}` }];
+      return [200, latency(3, 4), { id, status: intent.status }];
+    },
   };
+}
 
+/** The payment routes, behind the bearer token; undefined for any other route. */
+async function paymentRoute(
+  req: IncomingMessage,
+  path: string,
+  payments: ReturnType<typeof createPayments>,
+): Promise<Reply | undefined> {
+  const create = req.method === 'POST' && path === '/payments/intents';
+  const confirm = req.method === 'POST' ? /^\/payments\/intents\/([\w-]+)\/confirm$/.exec(path) : null;
+  const read = req.method === 'GET' ? /^\/payments\/intents\/([\w-]+)$/.exec(path) : null;
+  if (!create && !confirm && !read) return undefined;
+  if (req.headers.authorization !== `Bearer ${TOKEN}`) return UNAUTHORIZED;
+  if (create) return await payments.create(req);
+  return confirm ? payments.confirm(confirm[1] ?? '') : payments.get(read?.[1] ?? '');
+}
+
+/** /fx/rates: at most `limit` requests in each one-second window, then 429. */
+function fxRates(limit: number): (res: ServerResponse) => Reply {
+  let window = 0;
+  let count = 0;
+  return (res) => {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== window) {
+      window = second;
+      count = 0;
+    }
+    if (++count > limit) {
+      // A correct limiter says when to come back: the next one-second window.
+      res.setHeader('retry-after', '1');
+      return [429, 1, { error: 'rate limit exceeded' }];
+    }
+    return [200, latency(5, 10), { base: 'EUR', rates: { USD: 1.08, GBP: 0.85, CHF: 0.96 } }];
+  };
+}
+
+/** /reports/monthly: slow, and every 4th one misses the cache (a predictable tail: the same verdict each demo). */
+function monthlyReports(): () => Reply {
+  let reports = 0;
+  return () => {
+    const cold = reports++ % 4 === 3;
+    return [200, cold ? 320 : latency(190, 10), { status: 'ready', cache: cold ? 'miss' : 'hit' }];
+  };
+}
+
+/** Every route of the demo API, with its state (payment intents, the FX limiter's window, the report cache). */
+function demoRoutes(options: DemoApiOptions): (req: IncomingMessage, res: ServerResponse) => Promise<Reply> {
+  const payments = createPayments(options.settleAfterMs ?? 300);
+  const fx = fxRates(options.fxRateLimit ?? 20);
+  const monthlyReport = monthlyReports();
+  return async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://demo').pathname;
+    const get = req.method === 'GET';
+    if (get && path === '/health') return [200, 1, { status: 'ok' }];
+    if (get && path === '/fx/rates') return fx(res);
+    if (get && path === '/reports/monthly') return monthlyReport();
+    if (req.method === 'POST' && path === '/login') return await login(req);
+    return (
+      (get ? accountRoute(path) : undefined) ??
+      (await paymentRoute(req, path, payments)) ?? [404, 1, { error: `no route ${req.method} ${path}` }]
+    );
+  };
+}
+
+/**
+ * A small banking-style API to probe: accounts, transactions, a login + payment flow, a rate-limited FX
+ * endpoint and a slow report. Latency and failures can be injected.
+ */
+export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoApi> {
+  const extra = options.extraLatencyMs ?? 0;
+  const errorRate = options.errorRate ?? 0;
+  const route = demoRoutes(options);
   const server = createServer((req, res) => {
     route(req, res).then(
       ([status, delay, body]) => {

@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
+import { DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -40,3 +41,10 @@ export function storeDirFlag(
   }
   return values.store ?? defaultDir;
 }
+
+/** `--store` / `--no-store` as the commands that record runs declare them; the default store when neither. */
+export const storeDirFlags = (flags: {
+  readonly store?: string | undefined;
+  readonly 'no-store'?: boolean | undefined;
+}): string | undefined =>
+  storeDirFlag({ store: flags.store, noStore: flags['no-store'] === true }, DEFAULT_STORE_DIR);

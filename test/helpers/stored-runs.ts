@@ -1,7 +1,7 @@
 import { createLatencyHistogram, encodeHistogram, summarizeLatency } from '../../functions/core/histogram.ts';
 import type { RunMeasurement, RunResult } from '../../functions/core/run-result.ts';
 import { evaluateSla } from '../../functions/core/sla.ts';
-import type { SlaSpec } from '../../functions/core/suite/schema.ts';
+import type { SlaSpec } from '../../functions/core/suite/sla-schema.ts';
 
 export interface StoredRunInput {
   readonly runId: string;

@@ -70,15 +70,25 @@ function runsPerMonth(probe: ResolvedProbe): number {
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 const secondsText = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-/**
- * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
- * dashboard, the topic) are not in here: see suiteFixedCost.
- */
-export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): ProbeCost {
-  const runs = runsPerMonth(probe);
+/** What one run of the probe uses: the figures each cost line multiplies by the runs of a month. */
+interface RunUsage {
+  readonly shards: number;
+  readonly workerMemoryMb: number;
+  /** The load's expected length, ms. */
+  readonly loadMs: number;
+  /** One worker's billed time, ms. */
+  readonly workerMs: number;
+  readonly gbSeconds: number;
+  readonly invocations: number;
+  /** The execution's length, ms (billed in 100 ms steps by Express). */
+  readonly executionMs: number;
+  readonly logBytes: number;
+  readonly recordBytes: number;
+}
+
+function runUsage(probe: ResolvedProbe): RunUsage {
   const shards = plannedShards(probe);
   const runner = RUNNERS[runnerFor(probe)];
-  const workflow = workflowFor(probe);
   const o = RUN_OVERHEAD;
   // A request-count burst has no fixed length: its maximum duration bounds the bill.
   const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
@@ -89,32 +99,38 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
     shards * (workerMs / 1000) * workerGb +
     (o.aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
   const invocations = 2 + shards;
-  const executionMs = o.planMs + workerMs + o.aggregateMs + o.orchestrationMs;
   // Plan, Map, Aggregate, and for each shard its iteration's Worker: a few events each.
   const stateEvents = 12 + 6 * shards;
-  const logBytes = invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent;
-  const recordBytes = probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
-  // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
-  const metrics = [
-    ...publishedMetrics(probe.load.kind),
-    ...Object.keys(probe.alert.steps).map((step) => `Latency[${step}]`),
-  ];
-  const alarms = probeAlarmCount(probe);
+  return {
+    shards,
+    workerMemoryMb: runner.workerMemoryMb,
+    loadMs,
+    workerMs,
+    gbSeconds,
+    invocations,
+    executionMs: o.planMs + workerMs + o.aggregateMs + o.orchestrationMs,
+    logBytes: invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent,
+    recordBytes: probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes,
+  };
+}
 
-  const lines: CostLine[] = [
+/** Running it: Lambda, the state machine, the scheduler. */
+function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLine[] {
+  const { shards, executionMs } = use;
+  return [
     {
       item: 'Lambda duration',
       group: 'lambda',
-      usd: runs * gbSeconds * PRICES.lambdaArmGbSecond.usd,
-      basis: `${count(runs)} runs × ${gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(workerMs)} worker at ${runner.workerMemoryMb} MB, Plan and Aggregate at ${CONTROL_FUNCTIONS.plan.memoryMb} MB)`,
+      usd: runs * use.gbSeconds * PRICES.lambdaArmGbSecond.usd,
+      basis: `${count(runs)} runs × ${use.gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(use.workerMs)} worker at ${use.workerMemoryMb} MB, Plan and Aggregate at ${CONTROL_FUNCTIONS.plan.memoryMb} MB)`,
     },
     {
       item: 'Lambda requests',
       group: 'lambda',
-      usd: runs * invocations * PRICES.lambdaRequest.usd,
-      basis: `${count(runs * invocations)} invocations`,
+      usd: runs * use.invocations * PRICES.lambdaRequest.usd,
+      basis: `${count(runs * use.invocations)} invocations`,
     },
-    workflow === 'express'
+    workflowFor(probe) === 'express'
       ? {
           item: 'Step Functions (Express)',
           group: 'orchestration',
@@ -136,6 +152,18 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
       usd: runs * PRICES.schedulerInvocation.usd,
       basis: `${count(runs)} invocations`,
     },
+  ];
+}
+
+/** Watching it: custom metrics, their data, the probe's alarms. */
+function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
+  // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
+  const metrics = [
+    ...publishedMetrics(probe.load.kind),
+    ...Object.keys(probe.alert.steps).map((step) => `Latency[${step}]`),
+  ];
+  const alarms = probeAlarmCount(probe);
+  return [
     {
       item: 'CloudWatch custom metrics',
       group: 'metrics',
@@ -154,6 +182,13 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
       usd: alarms * PRICES.alarmMonth.usd,
       basis: `${alarms} alarms (SLA, heartbeat, cannot measure, store failures${alarms > 4 ? ', percentiles' : ''})`,
     },
+  ];
+}
+
+/** Keeping it: logs, traces, the stored runs. */
+function keepingLines(runs: number, use: RunUsage, retentionDays: number): CostLine[] {
+  const { logBytes, recordBytes } = use;
+  return [
     {
       item: 'CloudWatch Logs',
       group: 'records',
@@ -176,8 +211,12 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
       basis: `${count(runs)} writes of ~${Math.round(recordBytes / 1024)} KB, kept ${retentionDays} days`,
     },
   ];
+}
+
+/** The same schedule on CloudWatch Synthetics and Checkly, at their per-run list prices. */
+function alternativeLines(runs: number, loadMs: number): CostLine[] {
   const syntheticsRunMs = loadMs + 2_000;
-  const alternatives: CostLine[] = [
+  return [
     {
       item: 'CloudWatch Synthetics',
       usd:
@@ -190,13 +229,27 @@ export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): P
       basis: `${count(runs)} API check runs`,
     },
   ];
+}
+
+/**
+ * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
+ * dashboard, the topic) are not in here: see suiteFixedCost.
+ */
+export function probeMonthlyCost(probe: ResolvedProbe, retentionDays: number): ProbeCost {
+  const runs = runsPerMonth(probe);
+  const use = runUsage(probe);
+  const lines = [
+    ...runningLines(probe, runs, use),
+    ...watchingLines(probe, runs),
+    ...keepingLines(runs, use, retentionDays),
+  ];
   return {
     probeId: probe.id,
     environment: probe.environment,
     runsPerMonth: runs,
     lines,
     totalUsd: lines.reduce((sum, line) => sum + line.usd, 0),
-    alternatives,
+    alternatives: alternativeLines(runs, use.loadMs),
   };
 }
 

@@ -1,4 +1,5 @@
 import { formatMs } from '../durations.ts';
+import type { ResolvedProbe } from '../plan.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import { percentileOf } from '../suite/limits.ts';
 import { transportReferences } from '../suite/transport-schema.ts';
@@ -35,93 +36,115 @@ import {
  * services' limits, a stack within CloudFormation's and an environment within its budget.
  */
 export function deployProblems(deployed: DeployedSuite, probeIndex: (id: string) => number): SuiteProblem[] {
-  const problems: SuiteProblem[] = [];
+  return [
+    ...localSecretProblems(deployed),
+    ...nameProblems(deployed, probeIndex),
+    ...Object.values(deployed.probes).flatMap((probe) =>
+      probeProblems(probe, `probes[${probeIndex(probe.id)}]`),
+    ),
+    ...budgetProblems(deployed),
+    ...scaleProblems(deployed),
+  ];
+}
+
+/** `env:` references resolve only on the machine that runs `perfprobe run`, never in a deployed worker. */
+function localSecretProblems(deployed: DeployedSuite): SuiteProblem[] {
   const localOnly = new Map<string, string>();
   for (const probe of Object.values(deployed.probes)) {
     for (const [variable, reference] of Object.entries(probe.secrets)) {
       if (parseSecretReference(reference)?.scheme === 'env') localOnly.set(variable, reference);
     }
   }
-  for (const [variable, reference] of localOnly) {
+  return [...localOnly].map(([variable, reference]) => ({
+    path: `environments.${deployed.environment}.variables.${variable}`,
+    message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name"`,
+  }));
+}
+
+/** One probe: its worker within Lambda's limit, its runs within their interval, its alarms evaluable. */
+function probeProblems(probe: ResolvedProbe, at: string): SuiteProblem[] {
+  const problems: SuiteProblem[] = [];
+  for (const [field, reference] of transportReferences(probe.transport)) {
+    if (!/^(env|file):/.test(reference)) continue;
     problems.push({
-      path: `environments.${deployed.environment}.variables.${variable}`,
-      message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name"`,
+      path: `${at}.${field}`,
+      message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name#field"`,
     });
   }
-  for (const probe of Object.values(deployed.probes)) {
-    for (const [field, reference] of transportReferences(probe.transport)) {
-      if (!/^(env|file):/.test(reference)) continue;
+  const budget = workerBudgetMs(probe);
+  if (budget > LAMBDA_MAX_MS) {
+    problems.push({
+      path: `${at}.load`,
+      message: `a worker needs ${formatMs(budget)} for this load plus its timeout, more than Lambda's 15 minutes: shorten the load or split it into several probes`,
+    });
+  }
+  const { intervalMs, missedRuns } = probe.alert;
+  if (intervalMs === undefined) {
+    problems.push({
+      path: `${at}.alert.interval`,
+      message: `expected the time between runs (e.g. "1h") for the cron schedule "${probe.schedule.expression}": alarms count runs per interval`,
+    });
+    return problems;
+  }
+  const longestRun = runLoadMs(probe);
+  if (longestRun >= intervalMs) {
+    problems.push({
+      path: `${at}.schedule`,
+      message: `a run may send load for up to ${formatMs(longestRun)} (start, load and the last request's timeout), not less than the ${formatMs(intervalMs)} between runs: runs would overlap and double the load on the target; schedule it less often or shorten the load`,
+    });
+  }
+  if (missedRuns < MIN_MISSED_RUNS) {
+    problems.push({
+      path: `${at}.alert.missedRuns`,
+      message: `expected at least ${MIN_MISSED_RUNS}, got ${missedRuns}: the newest interval may hold a run still in flight, so one empty interval is no missed run`,
+    });
+  }
+  problems.push(...evaluationProblems(probe, at, intervalMs), ...percentileAlarmProblems(probe, at));
+  return problems;
+}
+
+/** The runs an alarm counts, within what CloudWatch evaluates at the probe's period. */
+function evaluationProblems(probe: ResolvedProbe, at: string, intervalMs: number): SuiteProblem[] {
+  const { breachedRuns, missedRuns } = probe.alert;
+  const period = alarmPeriodSeconds(intervalMs);
+  const limit = maxEvaluationSeconds(period);
+  const problems: SuiteProblem[] = [];
+  for (const [field, runs] of [
+    ['breachedRuns.of', breachedRuns.of],
+    ['missedRuns', Math.max(missedRuns, invalidRunsToAlarm(probe))],
+  ] as const) {
+    if (period * runs > limit) {
       problems.push({
-        path: `probes[${probeIndex(probe.id)}].${field}`,
-        message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name#field"`,
+        path: `${at}.alert.${field}`,
+        message: `${runs} runs of ${formatMs(period * 1000)} span more than CloudWatch evaluates (${formatMs(limit * 1000)}): expected at most ${Math.floor(limit / period)}`,
       });
     }
   }
-  problems.push(...nameProblems(deployed, probeIndex));
-  for (const probe of Object.values(deployed.probes)) {
-    const at = `probes[${probeIndex(probe.id)}]`;
-    const budget = workerBudgetMs(probe);
-    if (budget > LAMBDA_MAX_MS) {
+  return problems;
+}
+
+/** Percentile alarms (the probe's and its steps') with the samples their percentile needs. */
+function percentileAlarmProblems(probe: ResolvedProbe, at: string): SuiteProblem[] {
+  // A step runs once per iteration: its alarms have the iterations' samples at most.
+  const samples = guaranteedSamples(probe);
+  const percentileAlarms = [
+    ...Object.keys(probe.alert.latency).map((key) => ({ key, path: `${at}.alert.latency.${key}` })),
+    ...Object.entries(probe.alert.steps).flatMap(([step, keys]) =>
+      Object.keys(keys).map((key) => ({ key, path: `${at}.alert.steps.${step}.${key}` })),
+    ),
+  ];
+  const problems: SuiteProblem[] = [];
+  for (const { key, path } of percentileAlarms) {
+    const p = percentileOf(key);
+    if (p === undefined) continue;
+    const needed = samplesNeeded(p);
+    if (samples < needed) {
       problems.push({
-        path: `${at}.load`,
-        message: `a worker needs ${formatMs(budget)} for this load plus its timeout, more than Lambda's 15 minutes: shorten the load or split it into several probes`,
+        path,
+        message: `${key} needs at least ${needed.toLocaleString('en-US')} samples an interval, and this probe is sure of only ${samples.toLocaleString('en-US')} per run: send more requests per run (load), alarm on a lower percentile, or rely on the SLA ${key}, which each run checks on its exact histogram`,
       });
-    }
-    const { intervalMs, breachedRuns, missedRuns, latency } = probe.alert;
-    if (intervalMs === undefined) {
-      problems.push({
-        path: `${at}.alert.interval`,
-        message: `expected the time between runs (e.g. "1h") for the cron schedule "${probe.schedule.expression}": alarms count runs per interval`,
-      });
-      continue;
-    }
-    const longestRun = runLoadMs(probe);
-    if (longestRun >= intervalMs) {
-      problems.push({
-        path: `${at}.schedule`,
-        message: `a run may send load for up to ${formatMs(longestRun)} (start, load and the last request's timeout), not less than the ${formatMs(intervalMs)} between runs: runs would overlap and double the load on the target; schedule it less often or shorten the load`,
-      });
-    }
-    if (missedRuns < MIN_MISSED_RUNS) {
-      problems.push({
-        path: `${at}.alert.missedRuns`,
-        message: `expected at least ${MIN_MISSED_RUNS}, got ${missedRuns}: the newest interval may hold a run still in flight, so one empty interval is no missed run`,
-      });
-    }
-    const period = alarmPeriodSeconds(intervalMs);
-    const limit = maxEvaluationSeconds(period);
-    for (const [field, runs] of [
-      ['breachedRuns.of', breachedRuns.of],
-      ['missedRuns', Math.max(missedRuns, invalidRunsToAlarm(probe))],
-    ] as const) {
-      if (period * runs > limit) {
-        problems.push({
-          path: `${at}.alert.${field}`,
-          message: `${runs} runs of ${formatMs(period * 1000)} span more than CloudWatch evaluates (${formatMs(limit * 1000)}): expected at most ${Math.floor(limit / period)}`,
-        });
-      }
-    }
-    // A step runs once per iteration: its alarms have the iterations' samples at most.
-    const samples = guaranteedSamples(probe);
-    const percentileAlarms = [
-      ...Object.keys(latency).map((key) => ({ key, path: `${at}.alert.latency.${key}` })),
-      ...Object.entries(probe.alert.steps).flatMap(([step, keys]) =>
-        Object.keys(keys).map((key) => ({ key, path: `${at}.alert.steps.${step}.${key}` })),
-      ),
-    ];
-    for (const { key, path } of percentileAlarms) {
-      const p = percentileOf(key);
-      if (p === undefined) continue;
-      const needed = samplesNeeded(p);
-      if (samples < needed) {
-        problems.push({
-          path,
-          message: `${key} needs at least ${needed.toLocaleString('en-US')} samples an interval, and this probe is sure of only ${samples.toLocaleString('en-US')} per run: send more requests per run (load), alarm on a lower percentile, or rely on the SLA ${key}, which each run checks on its exact histogram`,
-        });
-      }
     }
   }
-  problems.push(...budgetProblems(deployed), ...scaleProblems(deployed));
   return problems;
 }
 

@@ -57,8 +57,9 @@ export function metricDimensions(
  * statistics and alarms see the real shape rather than a pre-computed percentile.
  * - Latency and SlaBreached only for valid runs: a run the generator could not deliver never counts as a breach,
  *   and the latency alarms never see it.
- * - Heartbeat only when at least one shard reported: it means "measuring", so a probe whose every shard fails
- *   stops beating and its InvalidRun (1) says why.
+ * - Heartbeat for every run the pipeline completed, measured or not: it means "running". A run no shard reported
+ *   (a worker that failed, timed out or was throttled) still beats, and its InvalidRun (1) pages once, as
+ *   "cannot measure" with the lost shards' errors; were it silent, the heartbeat would page the same cause again.
  * - StoreFailed (1) when the run could not be written to the table.
  */
 export function runMetricData(
@@ -94,7 +95,7 @@ export function runMetricData(
     datum(METRICS.errors, 'Count', run.requests.failed),
     datum(METRICS.invalidRun, 'Count', run.validity.valid ? 0 : 1),
   );
-  if (run.coverage.reported > 0) data.push(datum(METRICS.heartbeat, 'Count', 1));
+  data.push(datum(METRICS.heartbeat, 'Count', 1));
   if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
   if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
   if (options.storeFailed) data.push(datum(METRICS.storeFailed, 'Count', 1));

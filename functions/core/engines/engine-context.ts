@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CompiledAssertions } from '../assertions.ts';
 import { createLatencyHistogram, HIGHEST_TRACKABLE_US } from '../histogram.ts';
 import { recordMicros, type ShardRecorder } from '../shard-recorder.ts';
-import type { AbortSpec } from '../suite/schema.ts';
+import type { AbortSpec } from '../suite/caps-schema.ts';
 import type { Exchange, PreparedRequest, Transport, Unreachable } from '../transport.ts';
 
 /** What every engine shares: the transport, the recorder, and one way to finish a request and to stop. */

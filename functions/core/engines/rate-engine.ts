@@ -48,165 +48,216 @@ interface LaneState {
  * request timeout is dropped and counted, never silently skipped.
  */
 export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const schedule = new ArrivalSchedule(load.stages, load.stride);
-    const origin = ctx.now();
-    const free: LaneState[] = [];
-    let queue: number[] = [];
-    let head = 0;
-    let next = 0;
-    let inFlight = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let poll: NodeJS.Immediate | undefined;
-    let finished = false;
-    let leadMs = 0;
-    let leadSamples = 0;
+  return new Promise((resolve) => new RateRun(ctx, load, timeoutMs, resolve).start());
+}
 
-    const dispatch = (state: LaneState, intended: number, queued: boolean) => {
-      ctx.sent++;
-      inFlight++;
-      state.intended = intended;
-      state.queued = queued;
-      state.dispatchedMs = ctx.now();
-      state.lane.send(ctx.request, state.onDone);
-    };
+/**
+ * One rate run's state. Everything the hot path uses is made once here (the lanes' callbacks, `tick`): a send
+ * or a response allocates nothing of the engine's own.
+ */
+class RateRun {
+  private readonly ctx: EngineContext;
+  private readonly timeoutMs: number;
+  private readonly resolve: () => void;
+  private readonly schedule: ArrivalSchedule;
+  private readonly origin: number;
+  private readonly free: LaneState[] = [];
+  /** Intended times of arrivals waiting for a connection, from `head` on. */
+  private queue: number[] = [];
+  private head = 0;
+  /** The next arrival of the schedule to send. */
+  private next = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Immediate | undefined;
+  private finished = false;
+  /** How early an arrival is handed to the transport: see MAX_LEAD_MS. */
+  private leadMs = 0;
+  private leadSamples = 0;
 
-    /**
-     * A free connection for an arrival due now: one that may connect, if any. When every free one is backing
-     * off after a connection failure, the arrival fails at once with that failure (the target is unreachable)
-     * rather than queueing behind the backoff or adding a connection attempt; undefined then.
-     */
-    const takeFree = (): LaneState | undefined => {
-      const top = free.pop();
-      if (top === undefined) return undefined;
-      const unreachable = top.lane.unreachable();
-      if (unreachable === undefined) return top;
-      for (let i = free.length - 1; i >= 0; i--) {
-        if (free[i]!.lane.unreachable() === undefined) {
-          const state = free[i]!;
-          free[i] = top;
-          return state;
-        }
-      }
-      free.push(top);
-      ctx.failUnreachable(unreachable);
-      return undefined;
-    };
+  constructor(ctx: EngineContext, load: RateLoad, timeoutMs: number, resolve: () => void) {
+    this.ctx = ctx;
+    this.timeoutMs = timeoutMs;
+    this.resolve = resolve;
+    this.schedule = new ArrivalSchedule(load.stages, load.stride);
+    this.origin = ctx.now();
+    for (const lane of ctx.transport.lanes) this.free.push(this.laneState(lane));
+  }
 
-    const dropStale = (now: number) => {
-      while (head < queue.length && now - queue[head]! > timeoutMs) {
-        head++;
-        ctx.dropUnsent(
-          `no connection came free within the ${timeoutMs} ms timeout (all ${ctx.transport.lanes.length} were busy with the target)`,
-        );
-      }
-      if (head > 1024 && head * 2 > queue.length) {
-        queue = queue.slice(head);
-        head = 0;
-      }
-    };
-
-    const finishIfDone = () => {
-      if (finished || inFlight > 0) return;
-      if (ctx.stopping || (next >= schedule.total && head >= queue.length)) {
-        finished = true;
-        clearTimeout(timer);
-        clearImmediate(poll);
-        ctx.stop();
-        resolve();
-      }
-    };
-
-    for (const lane of ctx.transport.lanes) {
-      const state: LaneState = {
-        lane,
-        intended: 0,
-        dispatchedMs: 0,
-        queued: false,
-        onDone: (exchange) => {
-          inFlight--;
-          const now = exchange.endedMs;
-          // A stale retry's write is a second one, after the server closed the first connection: the target's
-          // doing, neither the generator's lateness nor undici's hold.
-          if (!state.queued && !exchange.staleRetried) {
-            const writeDelay = exchange.startedMs - state.dispatchedMs;
-            if (writeDelay >= 0) {
-              leadSamples++;
-              leadMs += (Math.min(writeDelay, MAX_LEAD_MS) - leadMs) * Math.max(LEAD_WEIGHT, 1 / leadSamples);
-            }
-            // The send's own lateness, at the write: the distribution a run reports, and what counts as late.
-            const lateMs = exchange.startedMs - state.intended;
-            ctx.recordSendLateness(lateMs);
-            if (lateMs > LATE_SEND_TOLERANCE_MS) ctx.lateSends++;
-          }
-          ctx.finish(exchange, Math.min(state.intended, exchange.startedMs), now);
-          if (!ctx.stopping) {
-            dropStale(now);
-            while (head < queue.length && !ctx.stopping) {
-              const unreachable = state.lane.unreachable();
-              if (unreachable === undefined) {
-                ctx.queuedSends++;
-                dispatch(state, queue[head++]!, true);
-                return;
-              }
-              head++;
-              ctx.failUnreachable(unreachable);
-            }
-          }
-          free.push(state);
-          finishIfDone();
-        },
-      };
-      free.push(state);
-    }
-
-    const tick = () => {
-      const now = ctx.now();
-      const elapsed = now - origin;
-      while (!ctx.stopping && next < schedule.total) {
-        const due = schedule.timeOf(next);
-        if (due - leadMs > elapsed) break;
-        next++;
-        const intended = origin + due;
-        if (free.length === 0) {
-          queue.push(intended);
-          continue;
-        }
-        const state = takeFree();
-        if (state !== undefined) {
-          dispatch(state, intended, false);
-        }
-      }
-      dropStale(now);
-      if (ctx.stopping || next >= schedule.total) {
-        finishIfDone();
-        // Draining: keep expiring queued arrivals while the last responses come in.
-        if (!finished) timer = setTimeout(tick, Math.min(50, Math.max(1, timeoutMs / 10)));
-        return;
-      }
-      const due = origin + schedule.timeOf(next) - leadMs;
-      const wait = due - ctx.now();
-      if (wait > EARLY_WAKE_MS) {
-        timer = setTimeout(tick, wait - EARLY_WAKE_MS);
-        return;
-      }
-      if (wait > SLEEP_SLACK_MS) Atomics.wait(sleeper, 0, 0, Math.min(SLEEP_SLICE_MS, wait - SLEEP_SLACK_MS));
-      else {
-        while (ctx.now() < due) {
-          // The last few tens of µs, spun: see SLEEP_SLACK_MS.
-        }
-      }
-      poll = setImmediate(tick);
-    };
-
-    ctx.onStop(() => {
+  start(): void {
+    this.ctx.onStop(() => {
       // Stopped early: arrivals still waiting will never be sent.
-      while (head < queue.length) {
-        head++;
-        ctx.dropUnsent('the run stopped while it waited for a connection');
+      while (this.head < this.queue.length) {
+        this.head++;
+        this.ctx.dropUnsent('the run stopped while it waited for a connection');
       }
-      finishIfDone();
+      this.finishIfDone();
     });
-    tick();
-  });
+    this.tick();
+  }
+
+  private laneState(lane: Lane): LaneState {
+    const state: LaneState = {
+      lane,
+      intended: 0,
+      dispatchedMs: 0,
+      queued: false,
+      onDone: (exchange) => this.done(state, exchange),
+    };
+    return state;
+  }
+
+  private dispatch(state: LaneState, intended: number, queued: boolean): void {
+    const ctx = this.ctx;
+    ctx.sent++;
+    this.inFlight++;
+    state.intended = intended;
+    state.queued = queued;
+    state.dispatchedMs = ctx.now();
+    state.lane.send(ctx.request, state.onDone);
+  }
+
+  /**
+   * A free connection for an arrival due now: one that may connect, if any. When every free one is backing
+   * off after a connection failure, the arrival fails at once with that failure (the target is unreachable)
+   * rather than queueing behind the backoff or adding a connection attempt; undefined then.
+   */
+  private takeFree(): LaneState | undefined {
+    const free = this.free;
+    const top = free.pop();
+    if (top === undefined) return undefined;
+    const unreachable = top.lane.unreachable();
+    if (unreachable === undefined) return top;
+    for (let i = free.length - 1; i >= 0; i--) {
+      if (free[i]!.lane.unreachable() === undefined) {
+        const state = free[i]!;
+        free[i] = top;
+        return state;
+      }
+    }
+    free.push(top);
+    this.ctx.failUnreachable(unreachable);
+    return undefined;
+  }
+
+  private dropStale(now: number): void {
+    while (this.head < this.queue.length && now - this.queue[this.head]! > this.timeoutMs) {
+      this.head++;
+      this.ctx.dropUnsent(
+        `no connection came free within the ${this.timeoutMs} ms timeout (all ${this.ctx.transport.lanes.length} were busy with the target)`,
+      );
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private finishIfDone(): void {
+    if (this.finished || this.inFlight > 0) return;
+    if (this.ctx.stopping || (this.next >= this.schedule.total && this.head >= this.queue.length)) {
+      this.finished = true;
+      clearTimeout(this.timer);
+      clearImmediate(this.poll);
+      this.ctx.stop();
+      this.resolve();
+    }
+  }
+
+  /** A lane's exchange ended: record it, then give the lane the oldest queued arrival, or free it. */
+  private done(state: LaneState, exchange: Exchange): void {
+    const ctx = this.ctx;
+    this.inFlight--;
+    const now = exchange.endedMs;
+    // A stale retry's write is a second one, after the server closed the first connection: the target's
+    // doing, neither the generator's lateness nor undici's hold.
+    if (!state.queued && !exchange.staleRetried) this.recordWrite(state, exchange);
+    ctx.finish(exchange, Math.min(state.intended, exchange.startedMs), now);
+    if (!ctx.stopping && this.sendQueued(state, now)) return;
+    this.free.push(state);
+    this.finishIfDone();
+  }
+
+  /** Learns undici's write hold from this write, and records the send's own lateness at the write. */
+  private recordWrite(state: LaneState, exchange: Exchange): void {
+    const ctx = this.ctx;
+    const writeDelay = exchange.startedMs - state.dispatchedMs;
+    if (writeDelay >= 0) {
+      this.leadSamples++;
+      this.leadMs +=
+        (Math.min(writeDelay, MAX_LEAD_MS) - this.leadMs) * Math.max(LEAD_WEIGHT, 1 / this.leadSamples);
+    }
+    // The send's own lateness, at the write: the distribution a run reports, and what counts as late.
+    const lateMs = exchange.startedMs - state.intended;
+    ctx.recordSendLateness(lateMs);
+    if (lateMs > LATE_SEND_TOLERANCE_MS) ctx.lateSends++;
+  }
+
+  /** Sends the oldest queued arrival still in time on this lane; false when none was sent. */
+  private sendQueued(state: LaneState, now: number): boolean {
+    const ctx = this.ctx;
+    this.dropStale(now);
+    while (this.head < this.queue.length && !ctx.stopping) {
+      const unreachable = state.lane.unreachable();
+      if (unreachable === undefined) {
+        ctx.queuedSends++;
+        this.dispatch(state, this.queue[this.head++]!, true);
+        return true;
+      }
+      this.head++;
+      ctx.failUnreachable(unreachable);
+    }
+    return false;
+  }
+
+  /** Sends every arrival due by now (less the lead), then waits for the next one. Made once: see the class. */
+  private readonly tick = (): void => {
+    const ctx = this.ctx;
+    const now = ctx.now();
+    this.sendDue(now - this.origin);
+    this.dropStale(now);
+    if (ctx.stopping || this.next >= this.schedule.total) {
+      this.finishIfDone();
+      // Draining: keep expiring queued arrivals while the last responses come in.
+      if (!this.finished) this.timer = setTimeout(this.tick, Math.min(50, Math.max(1, this.timeoutMs / 10)));
+      return;
+    }
+    this.waitForNext();
+  };
+
+  private sendDue(elapsed: number): void {
+    const schedule = this.schedule;
+    while (!this.ctx.stopping && this.next < schedule.total) {
+      const due = schedule.timeOf(this.next);
+      if (due - this.leadMs > elapsed) break;
+      this.next++;
+      const intended = this.origin + due;
+      if (this.free.length === 0) {
+        this.queue.push(intended);
+        continue;
+      }
+      const state = this.takeFree();
+      if (state !== undefined) {
+        this.dispatch(state, intended, false);
+      }
+    }
+  }
+
+  /** A timer until just before the next arrival, then exact short sleeps, then a spin (see EARLY_WAKE_MS). */
+  private waitForNext(): void {
+    const ctx = this.ctx;
+    const due = this.origin + this.schedule.timeOf(this.next) - this.leadMs;
+    const wait = due - ctx.now();
+    if (wait > EARLY_WAKE_MS) {
+      this.timer = setTimeout(this.tick, wait - EARLY_WAKE_MS);
+      return;
+    }
+    if (wait > SLEEP_SLACK_MS) Atomics.wait(sleeper, 0, 0, Math.min(SLEEP_SLICE_MS, wait - SLEEP_SLACK_MS));
+    else {
+      while (ctx.now() < due) {
+        // The last few tens of µs, spun: see SLEEP_SLACK_MS.
+      }
+    }
+    this.poll = setImmediate(this.tick);
+  }
 }

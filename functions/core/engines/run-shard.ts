@@ -4,6 +4,7 @@ import { type CompiledAssertions, compileAssertions } from '../assertions.ts';
 import { FlowRecorder } from '../flows/flow-recorder.ts';
 import { FlowRunner } from '../flows/flow-runner.ts';
 import type { CompiledFlow } from '../flows/prepare-flow.ts';
+import { bodyRegexesReady } from '../flows/safe-regex.ts';
 import { encodeHistogram } from '../histogram.ts';
 import { ArrivalSchedule } from '../pacing.ts';
 import { type ResolvedLoad, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
@@ -103,15 +104,9 @@ export function connectionsOf(load: ResolvedLoad): number {
   return load.kind === 'latency' ? 1 : load.connections;
 }
 
-/**
- * Runs one shard of a probe and returns what it measured. Never throws for what the target does; always ends
- * within the planned duration plus one request timeout (plus a second of grace to collect the cut requests).
- */
-export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
-  const { probe, load, flow } = options;
-  const timeoutMs = probe.request.timeoutMs;
-  // A unit of load is a request, or a whole flow iteration: run lengths and the hard deadline allow for it.
-  const unitMs = unitTimeoutMs(probe);
+/** The request every unit of load sends (a flow's is a placeholder: its steps carry their own), and how it is judged. */
+function shardRequest(options: ShardRunOptions) {
+  const { probe, flow } = options;
   const limiter = probe.rateLimit && new RateLimitRecorder(probe.rateLimit.limit, probe.rateLimit.windowMs);
   const compiled = flow ? ITERATION_JUDGED_BY_STEPS : compileAssertions(probe.assert);
   const assertions = limiter ? acceptingRateLimited(compiled) : compiled;
@@ -121,59 +116,143 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   if (prepared === undefined) throw new TypeError('runShard: expected a request or a flow, got neither');
   const request: PreparedRequest = {
     ...prepared,
-    timeoutMs,
+    timeoutMs: probe.request.timeoutMs,
     bodyCap: probe.bodyCap,
     captureHeaders: assertions.needsHeaders,
     captureBody: assertions.needsBody,
   };
+  return { request, assertions, limiter };
+}
+
+/** Opens the shard's connections (a load's ahead of its start, up to PRECONNECT_MAX_MS), then waits for startAt. */
+async function openAndWait(options: ShardRunOptions, request: PreparedRequest): Promise<Transport> {
+  const { probe, load } = options;
   const http = options.transport({
     origin: request.origin,
     connections: connectionsOf(load),
-    timeoutMs,
+    timeoutMs: request.timeoutMs,
     connection: probe.request.connection,
     // A latency check's requests are few and paced; a load's lanes back off a dead target.
     backoff: load.kind !== 'latency',
   });
   // Connections of a load open before it starts (while shards wait for their shared start), so the first
   // second measures the target, not a storm of connects; a latency check's fresh connections are its point.
-  await Promise.race([http.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]);
+  await Promise.all([
+    Promise.race([http.preconnect(), sleep(PRECONNECT_MAX_MS, undefined, { ref: false })]),
+    // A flow's body regexes run on a worker thread (see safe-regex.ts), started before its first response.
+    bodyRegexesReady(),
+  ]);
   if (options.startAt !== undefined) {
     const wait = options.startAt - Date.now();
     if (wait > 0) await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
   }
-  const startedAt = new Date();
-  const recorder = new ShardRecorder(
-    performance.now(),
-    timelineSlotMs(expectedDurationMs(load, unitMs)),
-    options.redact,
-  );
+  return http;
+}
+
+/** A flow's recorder of steps and its runner, and the transport the engine drives: the flow's lanes, or http's. */
+function flowParts(options: ShardRunOptions, recorder: ShardRecorder, http: Transport) {
+  const { flow, probe } = options;
   const steps = flow
     ? new FlowRecorder(flow.steps.map((step) => ({ name: step.name, polling: step.until !== undefined })))
     : undefined;
   const runner = flow && steps ? new FlowRunner(flow, recorder, steps, probe.bodyCap) : undefined;
-  const transport = runner ? flowTransport(http, runner) : http;
-  const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
-  if (limiter) ctx.observe = (exchange, nowMs) => limiter.record(exchange, nowMs);
+  return { steps, runner, transport: runner ? flowTransport(http, runner) : http };
+}
+
+interface GeneratorHealthReading {
+  readonly eventLoopDelayP99Ms: number;
+  readonly gcPauses: GcPauses | undefined;
+  readonly cpuWaitMs: number | undefined;
+}
+
+/** Watches the generator itself while the load runs: event-loop delay, GC pauses, the wait for a CPU. */
+function watchGenerator(): { stop(): Promise<GeneratorHealthReading> } {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const gc = watchGcPauses();
-  let gcPauses: GcPauses | undefined;
   const cpuWait = watchCpuWait();
-  let cpuWaitMs: number | undefined;
+  return {
+    async stop() {
+      loopDelay.disable();
+      const gcPauses = await gc.stop();
+      const cpuWaitMs = cpuWait.stop();
+      // Without samples the histogram reports a huge sentinel; no samples means no delay seen.
+      const eventLoopDelayP99Ms =
+        loopDelay.count > 0
+          ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
+          : 0;
+      return { eventLoopDelayP99Ms, gcPauses, cpuWaitMs };
+    },
+  };
+}
 
+/**
+ * Stops the run on the caller's signal, and at the hard deadline whatever happens (connections close and the
+ * shard reports). Returns what disarms both.
+ */
+function armStops(
+  options: ShardRunOptions,
+  ctx: EngineContext,
+  runner: FlowRunner | undefined,
+  transport: Transport,
+  deadlineMs: number,
+): () => void {
   const onSignal = () => {
     ctx.stop('interrupted: stopped by signal');
     runner?.stop('the run was interrupted during the flow');
   };
   if (options.signal?.aborted) onSignal();
   options.signal?.addEventListener('abort', onSignal, { once: true });
-  // The hard deadline: whatever happens, connections close and the shard reports.
-  const hardDeadline = setTimeout(
-    () => {
-      ctx.stop('interrupted: hard deadline reached');
-      runner?.stop('the hard deadline was reached during the flow');
-      void transport.close();
-    },
+  const hardDeadline = setTimeout(() => {
+    ctx.stop('interrupted: hard deadline reached');
+    runner?.stop('the hard deadline was reached during the flow');
+    void transport.close();
+  }, deadlineMs);
+  return () => {
+    clearTimeout(hardDeadline);
+    options.signal?.removeEventListener('abort', onSignal);
+  };
+}
+
+function driveLoad(ctx: EngineContext, load: ResolvedLoad, timeoutMs: number): Promise<void> {
+  if (load.kind === 'latency') return runLatency(ctx, load);
+  if (load.kind === 'burst') return runBurst(ctx, load);
+  return runRate(ctx, load, timeoutMs);
+}
+
+/** Arrivals the load planned: none for a closed-model burst, which sends as fast as its connections allow. */
+function intendedRequestsOf(load: ResolvedLoad): number | undefined {
+  if (load.kind === 'latency') return load.requests;
+  return load.kind === 'rate' ? new ArrivalSchedule(load.stages, load.stride).total : undefined;
+}
+
+/**
+ * Runs one shard of a probe and returns what it measured. Never throws for what the target does; always ends
+ * within the planned duration plus one request timeout (plus a second of grace to collect the cut requests).
+ */
+export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
+  const { probe, load } = options;
+  const timeoutMs = probe.request.timeoutMs;
+  // A unit of load is a request, or a whole flow iteration: run lengths and the hard deadline allow for it.
+  const unitMs = unitTimeoutMs(probe);
+  const { request, assertions, limiter } = shardRequest(options);
+  const http = await openAndWait(options, request);
+  const startedAt = new Date();
+  const recorder = new ShardRecorder(
+    performance.now(),
+    timelineSlotMs(expectedDurationMs(load, unitMs)),
+    options.redact,
+  );
+  const { steps, runner, transport } = flowParts(options, recorder, http);
+  const ctx = new EngineContext(transport, request, recorder, assertions, probe.abort);
+  if (limiter) ctx.observe = (exchange, nowMs) => limiter.record(exchange, nowMs);
+  const generator = watchGenerator();
+  let health: GeneratorHealthReading;
+  const disarm = armStops(
+    options,
+    ctx,
+    runner,
+    transport,
     plannedDurationMs(load, unitMs) +
       unitMs +
       // A rate-limit probe waits out the last 429's advice, then sends one more request.
@@ -186,9 +265,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   // The load's own length: a rate-limit probe's recovery wait afterwards is not part of its throughput.
   let loadEndedMs: number | undefined;
   try {
-    if (load.kind === 'latency') await runLatency(ctx, load);
-    else if (load.kind === 'burst') await runBurst(ctx, load);
-    else await runRate(ctx, load, timeoutMs);
+    await driveLoad(ctx, load, timeoutMs);
     loadEndedMs = performance.now();
     if (limiter?.lastRejection !== undefined && !ctx.stopReason?.startsWith('interrupted')) {
       recovery = await recoverAfterRejection(
@@ -200,20 +277,12 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       );
     }
   } finally {
-    clearTimeout(hardDeadline);
-    options.signal?.removeEventListener('abort', onSignal);
-    loopDelay.disable();
-    gcPauses = await gc.stop();
-    cpuWaitMs = cpuWait.stop();
+    disarm();
+    health = await generator.stop();
     await transport.close();
   }
 
-  const intendedRequests =
-    load.kind === 'latency'
-      ? load.requests
-      : load.kind === 'rate'
-        ? new ArrivalSchedule(load.stages, load.stride).total
-        : undefined;
+  const { eventLoopDelayP99Ms, gcPauses, cpuWaitMs } = health;
   const facts = transport.connectionFacts?.();
   const result = recorder.toResult({
     probeId: probe.id,
@@ -222,16 +291,12 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     startedAt: startedAt.toISOString(),
     durationMs: Math.round((loadEndedMs ?? performance.now()) - recorder.originMs),
     generator: {
-      intendedRequests,
+      intendedRequests: intendedRequestsOf(load),
       sent: ctx.sent,
       lateSends: ctx.lateSends,
       queuedSends: ctx.queuedSends,
       unsent: ctx.unsent,
-      // Without samples the histogram reports a huge sentinel; no samples means no delay seen.
-      eventLoopDelayP99Ms:
-        loopDelay.count > 0
-          ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
-          : 0,
+      eventLoopDelayP99Ms,
       ...(gcPauses === undefined ? {} : { gcPauseMs: gcPauses.totalMs, gcPauseMaxMs: gcPauses.maxMs }),
       ...(cpuWaitMs === undefined ? {} : { cpuWaitMs }),
       ...transport.counters(),

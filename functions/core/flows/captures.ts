@@ -1,5 +1,7 @@
 import { type ResponseView, readPath } from '../assertions.ts';
-import type { CaptureSpec } from '../suite/schema.ts';
+import { MAX_CAPTURED_DEPTH, nestsDeeperThan } from '../json-values.ts';
+import type { CaptureSpec } from '../suite/flow-schema.ts';
+import { BODY_REGEX_BUDGET_MS, type BodyRegex, compileBodyRegex } from './safe-regex.ts';
 
 /** A capture that found nothing, in words that never quote the body (it may hold secrets). */
 export interface CaptureMiss {
@@ -29,7 +31,7 @@ function asText(value: unknown): string | undefined {
 type Extraction = { readonly name: string } & (
   | { readonly kind: 'json'; readonly path: string }
   | { readonly kind: 'header'; readonly header: string }
-  | { readonly kind: 'regex'; readonly pattern: RegExp }
+  | { readonly kind: 'regex'; readonly pattern: BodyRegex }
 );
 
 /** Compiles a step's captures once per shard; `extract` runs per response. */
@@ -37,8 +39,56 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
   const entries = Object.entries(spec).map(([name, capture]): Extraction => {
     if ('json' in capture) return { name, kind: 'json', path: capture.json };
     if ('header' in capture) return { name, kind: 'header', header: capture.header };
-    return { name, kind: 'regex', pattern: new RegExp(capture.regex) };
+    return { name, kind: 'regex', pattern: compileBodyRegex(capture.regex) };
   });
+  const extractAll = (response: ResponseView, into: Record<string, string>): CaptureMiss | undefined => {
+    let doc: unknown;
+    let parsed = false;
+    for (const e of entries) {
+      let value: string | undefined;
+      if (e.kind === 'header') {
+        value = response.headers?.[e.header];
+        if (value === undefined) return { name: e.name, reason: `header ${e.header} missing` };
+      } else if (e.kind === 'regex') {
+        const body = response.body ?? '';
+        const found = e.pattern.exec(body);
+        if ('overran' in found) {
+          return {
+            name: e.name,
+            reason: `/${e.pattern.source}/ ran past ${BODY_REGEX_BUDGET_MS} ms over the body (${body.length} characters) and was stopped`,
+          };
+        }
+        if ('notRun' in found) {
+          return {
+            name: e.name,
+            reason: `/${e.pattern.source}/ not run: an earlier body regex overran and its worker is restarting`,
+          };
+        }
+        if (found.value === null)
+          return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
+        value = found.value;
+      } else {
+        if (!parsed) {
+          parsed = true;
+          try {
+            doc = JSON.parse(response.body ?? '');
+          } catch {
+            doc = undefined;
+            const why = response.bodyTruncated ? 'the body exceeds bodyCap' : 'the body is not JSON';
+            return { name: e.name, reason: `${e.path}: ${why}` };
+          }
+        }
+        const found = readPath(doc, e.path).value;
+        if (nestsDeeperThan(found, MAX_CAPTURED_DEPTH)) {
+          return { name: e.name, reason: `${e.path} nests deeper than ${MAX_CAPTURED_DEPTH} levels` };
+        }
+        value = asText(found);
+        if (value === undefined) return { name: e.name, reason: `${e.path} not found` };
+      }
+      into[e.name] = value;
+    }
+    return undefined;
+  };
   return {
     needsHeaders: entries.some((e) => e.kind === 'header'),
     needsBody: entries.some((e) => e.kind !== 'header'),
@@ -46,35 +96,13 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
       .filter(([, c]) => c.secret)
       .map(([name]) => name),
     extract(response, into) {
-      let doc: unknown;
-      let parsed = false;
-      for (const e of entries) {
-        let value: string | undefined;
-        if (e.kind === 'header') {
-          value = response.headers?.[e.header];
-          if (value === undefined) return { name: e.name, reason: `header ${e.header} missing` };
-        } else if (e.kind === 'regex') {
-          const m = e.pattern.exec(response.body ?? '');
-          value = m === null ? undefined : (m[1] ?? m[0]);
-          if (value === undefined)
-            return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
-        } else {
-          if (!parsed) {
-            parsed = true;
-            try {
-              doc = JSON.parse(response.body ?? '');
-            } catch {
-              doc = undefined;
-              const why = response.bodyTruncated ? 'the body exceeds bodyCap' : 'the body is not JSON';
-              return { name: e.name, reason: `${e.path}: ${why}` };
-            }
-          }
-          value = asText(readPath(doc, e.path).value);
-          if (value === undefined) return { name: e.name, reason: `${e.path} not found` };
-        }
-        into[e.name] = value;
+      try {
+        return extractAll(response, into);
+      } catch (error) {
+        // Whatever a body does to this code, it fails one iteration, never the run or the process.
+        const name = entries.find((e) => !(e.name in into))?.name ?? 'capture';
+        return { name, reason: `could not read the response: ${(error as Error).message}` };
       }
-      return undefined;
     },
   };
 }

@@ -38,6 +38,89 @@ export interface CompiledFlow {
 /** The origin of an absolute URL, when the URL's text fixes it (no capture or built-in inside it). */
 const ORIGIN = /^(https?:\/\/[^/?#]+)(?=$|[/?#])/;
 
+type FlowStep = NonNullable<ResolvedProbe['steps']>[number];
+
+/**
+ * The origin a step's URL fixes, and where its path starts in the URL's text.
+ * @throws InvalidTargetError when a capture or built-in could change the host, or the URL is not absolute.
+ */
+function fixedOrigin(probe: ResolvedProbe, step: FlowStep, at: string, prefix: string) {
+  const head = ORIGIN.exec(prefix);
+  if (head === null) {
+    throw new InvalidTargetError(
+      probe.id,
+      step.request.url,
+      `(${at}.url) must start with a fixed http(s) origin: a host cannot come from a capture or a built-in`,
+    );
+  }
+  try {
+    return { origin: new URL(head[1]!).origin, cut: head[1]!.length };
+  } catch {
+    throw new InvalidTargetError(probe.id, step.request.url, `(${at}.url) is not a valid absolute URL`);
+  }
+}
+
+/** A step's headers; one whose value is fixed once the secrets are in is checked now. */
+function compileHeaders(
+  probe: ResolvedProbe,
+  step: FlowStep,
+  at: string,
+  scope: TemplateScope,
+): CompiledStep['headers'] {
+  return Object.entries(step.request.headers).map(([name, text]) => {
+    const value = compileTemplate(text, scope);
+    if (!value.dynamic) {
+      const problem = headerValueProblem(value.fill({}));
+      if (problem !== undefined) {
+        throw new InvalidHeaderError(
+          probe.id,
+          `${name} (${at})`,
+          `${problem} once its secrets are filled in`,
+        );
+      }
+    }
+    return [name, value.fill, value.dynamic] as const;
+  });
+}
+
+/** The rest of a step, once its URL and headers are compiled: body, assertions, captures, until. */
+function compileStep(
+  step: FlowStep,
+  scope: TemplateScope,
+  url: ReturnType<typeof compileTemplate>,
+  cut: number,
+  headers: CompiledStep['headers'],
+): CompiledStep {
+  const body =
+    step.request.body === undefined
+      ? undefined
+      : compileTemplate(step.request.body, scope, step.request.bodyIsJson ? jsonStringContent : undefined)
+          .fill;
+  const assertions = compileAssertions(step.assert);
+  const stepCaptures = compileCaptures(step.capture);
+  const condition = step.until === undefined ? undefined : compileAssertions(step.until);
+  return {
+    name: step.name,
+    method: step.request.method,
+    path: (values) => {
+      const rest = url.fill(values).slice(cut);
+      return rest.startsWith('/') ? rest : `/${rest}`;
+    },
+    headers,
+    body,
+    timeoutMs: step.request.timeoutMs,
+    captureHeaders:
+      assertions.needsHeaders || stepCaptures.needsHeaders || (condition?.needsHeaders ?? false),
+    captureBody: assertions.needsBody || stepCaptures.needsBody || (condition?.needsBody ?? false),
+    assertions,
+    captures: stepCaptures,
+    until:
+      condition === undefined || step.until === undefined
+        ? undefined
+        : { condition, everyMs: step.until.every, timeoutMs: step.until.timeout },
+  };
+}
+
 /**
  * Compiles a flow's steps where the load runs, with the secrets' values: only captures and built-ins are left
  * to fill per iteration.
@@ -59,72 +142,19 @@ export function prepareFlow(
     };
     const at = `steps[${index}].request`;
     const url = compileTemplate(step.request.url, scope, urlSafe);
-    const head = ORIGIN.exec(url.prefix);
-    if (head === null) {
-      throw new InvalidTargetError(
-        probe.id,
-        step.request.url,
-        `(${at}.url) must start with a fixed http(s) origin: a host cannot come from a capture or a built-in`,
-      );
-    }
-    let stepOrigin: string;
-    try {
-      stepOrigin = new URL(head[1]!).origin;
-    } catch {
-      throw new InvalidTargetError(probe.id, step.request.url, `(${at}.url) is not a valid absolute URL`);
-    }
-    origin ??= stepOrigin;
-    if (stepOrigin !== origin) {
+    const fixed = fixedOrigin(probe, step, at, url.prefix);
+    origin ??= fixed.origin;
+    if (fixed.origin !== origin) {
       throw new InvalidTargetError(
         probe.id,
         step.request.url,
         `(${at}.url) must target the origin of the flow's first step: one connection pool serves a flow`,
       );
     }
-    const cut = head[1]!.length;
-    const headers = Object.entries(step.request.headers).map(([name, text]) => {
-      const value = compileTemplate(text, scope);
-      if (!value.dynamic) {
-        const problem = headerValueProblem(value.fill({}));
-        if (problem !== undefined) {
-          throw new InvalidHeaderError(
-            probe.id,
-            `${name} (${at})`,
-            `${problem} once its secrets are filled in`,
-          );
-        }
-      }
-      return [name, value.fill, value.dynamic] as const;
-    });
-    const body =
-      step.request.body === undefined
-        ? undefined
-        : compileTemplate(step.request.body, scope, step.request.bodyIsJson ? jsonStringContent : undefined)
-            .fill;
-    const assertions = compileAssertions(step.assert);
-    const stepCaptures = compileCaptures(step.capture);
-    const condition = step.until === undefined ? undefined : compileAssertions(step.until);
+    const headers = compileHeaders(probe, step, at, scope);
+    const compiledStep = compileStep(step, scope, url, fixed.cut, headers);
     for (const name of Object.keys(step.capture)) captures.add(name);
-    return {
-      name: step.name,
-      method: step.request.method,
-      path: (values) => {
-        const rest = url.fill(values).slice(cut);
-        return rest.startsWith('/') ? rest : `/${rest}`;
-      },
-      headers,
-      body,
-      timeoutMs: step.request.timeoutMs,
-      captureHeaders:
-        assertions.needsHeaders || stepCaptures.needsHeaders || (condition?.needsHeaders ?? false),
-      captureBody: assertions.needsBody || stepCaptures.needsBody || (condition?.needsBody ?? false),
-      assertions,
-      captures: stepCaptures,
-      until:
-        condition === undefined || step.until === undefined
-          ? undefined
-          : { condition, everyMs: step.until.every, timeoutMs: step.until.timeout },
-    };
+    return compiledStep;
   });
   if (origin === undefined) throw new InvalidTargetError(probe.id, probe.request.url, 'has no steps');
   return { origin, steps: compiled };

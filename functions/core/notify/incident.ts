@@ -23,6 +23,21 @@ export interface IncidentState {
   readonly heldBy?: string | undefined;
   /** CloudWatch's reason at the ALARM, for a page the tick sends later. */
   readonly reason?: string | undefined;
+  /**
+   * The last alarm state change this incident took in (alarmChangeKey): EventBridge delivers at least once, and
+   * a repeated delivery of a change already handled is told nothing.
+   */
+  readonly lastChange?: string | undefined;
+  /**
+   * The stored item's revision this state was read at (absent: none stored). A write is refused when the item
+   * moved on since, so two deliveries racing over one incident page once.
+   */
+  readonly revision?: number | undefined;
+}
+
+/** One alarm state change, as every delivery of it carries it: the new state and CloudWatch's time of it. */
+export function alarmChangeKey(event: AlarmStateChangeEvent): string {
+  return `${event.detail.state.value}@${event.detail.state.timestamp}`;
 }
 
 export interface IncidentStep {

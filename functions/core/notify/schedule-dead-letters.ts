@@ -1,15 +1,9 @@
 import type { DeployedNames } from '../cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from './alarm-event.ts';
 import { formatInstant } from './figures.ts';
-import {
-  clipTo,
-  linkLines,
-  linksOf,
-  machineryNotification,
-  type Notification,
-  runsText,
-  SUBJECT_MAX,
-} from './notification.ts';
+import { environmentNotification } from './messages/page.ts';
+import { clipTo, linkLines, linksOf, runsText, stackLabel } from './messages/parts.ts';
+import { type Notification, SUBJECT_MAX } from './notification.ts';
 
 /** The alarm on the schedules' dead-letter queue, as systemAlarmName names it after "system.". */
 export const SCHEDULE_DEAD_LETTERS = 'schedule-dead-letters';
@@ -140,7 +134,7 @@ export interface ScheduleDeadLettersInput {
 export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput): Notification {
   const { event, names, peek, queueUrl, dedupKey } = input;
   const { detail } = event;
-  const label = names.alarmPrefix.replace(/^perfprobe\.|\.$/g, '').replace('.', '/');
+  const label = stackLabel(names.alarmPrefix);
   const links = linksOf({ event, names, dashboard: input.dashboard });
   const counted = latestDatapoint(detail.state.reasonData);
   const url = queueUrl ?? '<the queue URL: the SQS console, queue of the stack named *ScheduleDeadLetters*>';
@@ -198,5 +192,5 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
     '',
     ...linkLines(links, undefined, dedupKey),
   ].join('\n');
-  return machineryNotification('perfprobe-failing', dedupKey, subject, text, links);
+  return environmentNotification('perfprobe-failing', dedupKey, subject, text, links);
 }

@@ -1,6 +1,6 @@
 /**
- * The authoring types of a suite file. They give editors completion and TSDoc; the zod schema in schema.ts is
- * what actually validates (a suite may come from plain JavaScript or JSON too).
+ * The authoring types of a suite file. They give editors completion and TSDoc; the zod schema in schema.ts (and the
+ * modules it is built from) is what actually validates (a suite may come from plain JavaScript or JSON too).
  */
 
 /** A number of milliseconds, or a string with a unit: "250ms", "2s", "1.5m", "1h". */

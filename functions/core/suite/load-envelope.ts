@@ -1,5 +1,5 @@
 import { DEFAULT_LOAD } from './limits.ts';
-import type { ProbeSpec } from './schema.ts';
+import type { ProbeSpec } from './probe-schema.ts';
 
 export interface LoadEnvelope {
   /** Highest arrival rate of an open-model load, requests per second. */

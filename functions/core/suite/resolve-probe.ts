@@ -6,8 +6,10 @@ import {
   defaultRateConnections,
   rateIntervalMs,
 } from './limits.ts';
+import type { ProbeSpec } from './probe-schema.ts';
 import { rateStages } from './rate-stages.ts';
-import type { ProbeSpec, RequestSpec, Suite } from './schema.ts';
+import type { RequestSpec } from './request-schema.ts';
+import type { Suite } from './schema.ts';
 import { substitute } from './template.ts';
 import { mergeTransport } from './transport-schema.ts';
 import { resolveVariables } from './variables.ts';

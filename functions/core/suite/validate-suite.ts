@@ -2,22 +2,15 @@ import type { z } from 'zod';
 import { formatMs } from '../durations.ts';
 import { placeholderProblem, placeholders } from '../flows/flow-template.ts';
 import { maxShards } from '../plan.ts';
+import { type EnvironmentSpec, environmentSchema } from './environment-schema.ts';
 import { describeValue } from './fields.ts';
+import { BUILT_IN_VALUES, type StepSpec } from './flow-schema.ts';
 import { headerValueProblem } from './headers.ts';
 import { probeLoadEnvelope } from './load-envelope.ts';
+import { type ProbeSpec, probeSchema } from './probe-schema.ts';
+import type { RequestSpec } from './request-schema.ts';
 import { resolveLoad } from './resolve-probe.ts';
-import {
-  BUILT_IN_VALUES,
-  defaultsSchema,
-  type EnvironmentSpec,
-  environmentSchema,
-  type ProbeSpec,
-  probeSchema,
-  type RequestSpec,
-  type StepSpec,
-  type Suite,
-  suiteSchema,
-} from './schema.ts';
+import { defaultsSchema, type Suite, suiteSchema } from './schema.ts';
 import { substitute, variableReferences } from './template.ts';
 import { type ResolvedVariables, resolveVariables } from './variables.ts';
 

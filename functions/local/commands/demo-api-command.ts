@@ -1,6 +1,9 @@
 import { HARD_LIMITS } from '../../core/suite/limits.ts';
+import { defineCommand } from '../cli-command.ts';
+import { noPositionals } from '../command-line.ts';
 import { type DemoApiOptions, startDemoApi } from '../demo-api.ts';
 import { boundedFlag, FlagProblems } from '../flag-values.ts';
+import { portError } from '../port-flag.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface DemoApiFlags {
@@ -40,17 +43,34 @@ export async function demoApiCommand(flags: DemoApiFlags, signal: AbortSignal): 
   try {
     api = await startDemoApi(options);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      throw new UsageError(
-        `--port: expected a free port this user may listen on, got ${options.port} (${code === 'EADDRINUSE' ? 'already in use' : 'permission denied'})`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw portError(error, options.port);
   }
   process.stdout.write(`demo API listening on ${api.url} (Ctrl-C to stop)\n`);
   await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   await api.close();
   return 0;
 }
+
+export const demoApiCli = defineCommand({
+  name: 'demo-api',
+  flags: { port: { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' } },
+  help: `Usage: perfprobe demo-api [--port N] [--latency MS] [--error-rate F]
+
+Serves the demo API until Ctrl-C.
+
+      --port N            TCP port, 0 for any free one (default 8080)
+      --latency MS        milliseconds added to every response (default 0)
+      --error-rate F      share of requests answered 503 on purpose, 0 to 1 (default 0)
+`,
+  overview: {
+    usage: ['demo-api [--port N] [--latency MS] [--error-rate F]'],
+    summary: ['serve the demo API until Ctrl-C'],
+  },
+  async run({ flags, positionals, signal }) {
+    noPositionals(positionals, 'demo-api');
+    return await demoApiCommand(
+      { port: flags.port, latency: flags.latency, errorRate: flags['error-rate'] },
+      signal,
+    );
+  },
+});

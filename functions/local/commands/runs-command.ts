@@ -4,9 +4,11 @@ import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import type { RunStore } from '../../core/run-store.ts';
+import { defineCommand } from '../cli-command.ts';
+import { oneSuitePath } from '../command-line.ts';
 import { FlagProblems } from '../flag-values.ts';
 import { sinceFlag } from '../history-flags.ts';
-import { writeJson } from '../json-output.ts';
+import { assertWritable, writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { formatRun } from '../report.ts';
 import { createStyle, table } from '../style.ts';
@@ -105,3 +107,53 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   if (options.json) await writeJson('--json', options.json, runs);
   return 0;
 }
+
+export const runsCli = defineCommand({
+  name: 'runs',
+  flags: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    since: { type: 'string' },
+    run: { type: 'string' },
+    store: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+    json: { type: 'string' },
+  },
+  help: `Usage: perfprobe runs <suite.ts> [--env NAME] [options]
+
+Lists a deployed environment's stored runs, newest first, with your own AWS credentials (the stack's
+OnCallReadRunsPolicy allows exactly this read). The runs table is found in the environment's stack outputs.
+
+      --region R          the stack's region (default AWS_REGION)
+      --table NAME        the runs table, instead of finding it (the stack's RunsTable output)
+      --store DIR         list the runs recorded locally there instead (perfprobe run, watch)
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          only this probe, repeatable
+      --since D           how far back, e.g. "24h" (default 24h)
+      --run RUN_ID        print one run as \`perfprobe run\` does
+      --json FILE         write the runs (or the one run) as JSON
+      --endpoint URL      another DynamoDB endpoint (a local one)
+Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
+`,
+  overview: {
+    usage: ['runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]'],
+    summary: ["a deployed environment's stored runs, newest first"],
+  },
+  async run({ flags, positionals }) {
+    if (flags.json) await assertWritable('--json', flags.json);
+    return await runsCommand({
+      suitePath: oneSuitePath(positionals),
+      env: flags.env,
+      probes: flags.probe,
+      since: flags.since,
+      run: flags.run,
+      store: flags.store,
+      table: flags.table,
+      region: flags.region,
+      endpoint: flags.endpoint,
+      json: flags.json,
+    });
+  },
+});

@@ -4,6 +4,8 @@ import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { checkTransportFiles } from '../check-transport-files.ts';
+import { defineCommand } from '../cli-command.ts';
+import { oneSuitePath } from '../command-line.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
 
@@ -59,3 +61,15 @@ export async function validateCommand(
   }
   return 0;
 }
+
+export const validateCli = defineCommand({
+  name: 'validate',
+  flags: {},
+  help: `Usage: perfprobe validate <suite.ts>
+
+Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it.
+Exit codes: 0 valid, 2 a bad suite (every problem listed with its path).
+`,
+  overview: { usage: ['validate <suite.ts>'], summary: ['check a suite without sending anything'] },
+  run: async ({ positionals }) => await validateCommand(oneSuitePath(positionals)),
+});

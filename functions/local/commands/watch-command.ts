@@ -1,16 +1,21 @@
 import { createFileRunStore } from '../../adapters/file-run-store.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
+import type { ResolvedProbe } from '../../core/plan.ts';
+import type { RunStore } from '../../core/run-store.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
+import { defineCommand } from '../cli-command.ts';
+import { oneSuitePath } from '../command-line.ts';
 import { boundedFlag, durationFlag, FlagProblems } from '../flag-values.ts';
 import { renderHtmlReport } from '../html-report/render-html-report.ts';
 import { storedReportProbes } from '../html-report/stored-probes.ts';
 import { loadSuite } from '../load-suite.ts';
+import { portError } from '../port-flag.ts';
 import { checkBeforeRun } from '../run-probe.ts';
-import { assertStoreWritable } from '../store-dir.ts';
+import { assertStoreWritable, storeDirFlags } from '../store-dir.ts';
 import { UsageError } from '../usage-error.ts';
 import { renderStatusPage } from '../watch/status-page.ts';
-import { startWatchServer, type WatchServer } from '../watch/watch-server.ts';
-import { startWatch } from '../watch/watch-suite.ts';
+import { startWatchServer, type WatchPages, type WatchServer } from '../watch/watch-server.ts';
+import { startWatch, type Watch, type WatchOptions, type WatchSnapshot } from '../watch/watch-suite.ts';
 import { postAlert } from '../watch/webhook.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
@@ -71,6 +76,70 @@ function watchFlags(options: WatchCommandOptions): WatchFlags {
   return { port: port ?? DEFAULT_PORT, webhook, everyMs };
 }
 
+/** What the live page serves: the watch's status, the report of the last 24 h, the runs as JSON. */
+function watchPages(
+  suite: string,
+  environment: string,
+  probes: readonly ResolvedProbe[],
+  store: RunStore,
+  snapshot: () => WatchSnapshot,
+): WatchPages {
+  const window = () => {
+    const to = new Date();
+    return { from: new Date(to.getTime() - RUNS_WINDOW_MS), to };
+  };
+  return {
+    html: () => renderStatusPage(snapshot()),
+    // The same page `perfprobe report --html` writes, over the runs of the last 24 h, reloading itself.
+    report: async () => {
+      const { from, to } = window();
+      return renderHtmlReport({
+        suite,
+        environment,
+        generatedAt: to.toISOString(),
+        window: { from: from.toISOString(), to: to.toISOString() },
+        refreshSeconds: REPORT_REFRESH_S,
+        probes: await storedReportProbes(
+          store,
+          environment,
+          probes.map((p) => p.id),
+          { from, to },
+        ),
+      });
+    },
+    runs: async () => {
+      const { from, to } = window();
+      const runs: RunRecord[] = [];
+      for (const probe of probes)
+        runs.push(...(await store.runsBetween(environment, probe.id, from, to, 1_000)));
+      runs.sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+      return { suite, environment, from: from.toISOString(), to: to.toISOString(), runs };
+    },
+  };
+}
+
+/** Alerts to --webhook, if given; one that cannot be delivered is said on stderr and the watch goes on. */
+function webhookSender(webhook: string | undefined): WatchOptions['onAlert'] {
+  if (webhook === undefined) return undefined;
+  return (alert) =>
+    postAlert(webhook, alert).catch((error: Error) => {
+      process.stderr.write(`perfprobe: alert not delivered to --webhook: ${error.message}\n`);
+    });
+}
+
+/** Stops the watch (runs in flight get STOP_GRACE_MS) and the page; says which runs it gave up on. */
+async function stopWatching(watch: Watch, server: WatchServer): Promise<string[]> {
+  const unfinished = await watch.stop(STOP_GRACE_MS);
+  if (unfinished.length > 0) {
+    process.stderr.write(
+      `perfprobe watch: gave up waiting after ${STOP_GRACE_MS / 1000}s for ${unfinished.join(', ')}\n`,
+    );
+  }
+  await server.close();
+  process.stdout.write('stopped\n');
+  return unfinished;
+}
+
 /**
  * `perfprobe watch`: each probe on its own schedule until Ctrl-C or SIGTERM, every run recorded in the local
  * store and judged by the deployed alarms' policy, alerts printed (and POSTed to --webhook), a live page on
@@ -92,57 +161,19 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
   const stop = () => stopping.abort();
   options.signal.addEventListener('abort', stop, { once: true });
   process.once('SIGTERM', stop);
-  let watch: ReturnType<typeof startWatch> | undefined;
+  let watch: Watch | undefined;
   let server: WatchServer | undefined;
   try {
-    try {
-      server = await startWatchServer(flags.port, {
-        html: () => renderStatusPage(watch!.snapshot()),
-        // The same page `perfprobe report --html` writes, over the runs of the last 24 h, reloading itself.
-        report: async () => {
-          const to = new Date();
-          const window = { from: new Date(to.getTime() - RUNS_WINDOW_MS), to };
-          return renderHtmlReport({
-            suite: suite.name,
-            environment,
-            generatedAt: to.toISOString(),
-            window: { from: window.from.toISOString(), to: to.toISOString() },
-            refreshSeconds: REPORT_REFRESH_S,
-            probes: await storedReportProbes(
-              store,
-              environment,
-              probes.map((p) => p.id),
-              window,
-            ),
-          });
-        },
-        runs: async () => {
-          const to = new Date();
-          const from = new Date(to.getTime() - RUNS_WINDOW_MS);
-          const runs: RunRecord[] = [];
-          for (const probe of probes)
-            runs.push(...(await store.runsBetween(environment, probe.id, from, to, 1_000)));
-          runs.sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-          return { suite: suite.name, environment, from: from.toISOString(), to: to.toISOString(), runs };
-        },
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES') {
-        throw new UsageError(
-          `--port: expected a free port this user may listen on, got ${flags.port} (${code === 'EADDRINUSE' ? 'already in use' : 'permission denied'})`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    const pages = watchPages(suite.name, environment, probes, store, () => watch!.snapshot());
+    server = await startWatchServer(flags.port, pages).catch((error: unknown) => {
+      throw portError(error, flags.port);
+    });
     const out = process.stdout;
     out.write(
       `watching suite "${suite.name}" against environment "${environment}" (times UTC; Ctrl-C to stop)\n` +
         `runs recorded in ${options.store}; live page ${server.url} (charts at ${server.url}report, runs as JSON at ${server.url}runs.json)\n` +
         (flags.webhook ? `alerts POSTed to ${flags.webhook}\n` : ''),
     );
-    const webhook = flags.webhook;
     watch = startWatch({
       suite: suite.name,
       environment,
@@ -151,26 +182,14 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
       everyMs: flags.everyMs,
       out,
       err: process.stderr,
-      onAlert: webhook
-        ? (alert) =>
-            postAlert(webhook, alert).catch((error: Error) => {
-              process.stderr.write(`perfprobe: alert not delivered to --webhook: ${error.message}\n`);
-            })
-        : undefined,
+      onAlert: webhookSender(flags.webhook),
     });
     for (const line of watch.snapshot().probes) out.write(`  ${line.id}: ${line.schedule}\n`);
     if (!stopping.signal.aborted) {
       await new Promise((resolve) => stopping.signal.addEventListener('abort', resolve, { once: true }));
     }
-    const unfinished = await watch.stop(STOP_GRACE_MS);
-    if (unfinished.length > 0) {
-      process.stderr.write(
-        `perfprobe watch: gave up waiting after ${STOP_GRACE_MS / 1000}s for ${unfinished.join(', ')}\n`,
-      );
-    }
-    await server.close();
+    const unfinished = await stopWatching(watch, server);
     server = undefined;
-    process.stdout.write('stopped\n');
     // Requests still in flight past the grace would hold the process open until their timeout.
     if (unfinished.length > 0) process.exit(0);
     return 0;
@@ -180,3 +199,52 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     await server?.close().catch(() => undefined);
   }
 }
+
+export const watchCli = defineCommand({
+  name: 'watch',
+  flags: {
+    env: { type: 'string', short: 'e' },
+    probe: { type: 'string', short: 'p', multiple: true },
+    port: { type: 'string' },
+    webhook: { type: 'string' },
+    every: { type: 'string' },
+    store: { type: 'string' },
+  },
+  help: `Usage: perfprobe watch <suite.ts> [options]
+
+Runs each probe on its own schedule until Ctrl-C: a run still going at its next tick skips that tick. Every
+run is recorded in the local run store and judged as the deployed alarms judge it (a critical SLA broken in M
+of the last N valid runs, cannot-measure after invalid runs in a row, no runs for missedRuns ticks, flapping
+within recoverAfter runs of a recovery); each alert is printed, and POSTed as JSON to --webhook.
+
+  -e, --env NAME          environment (required when the suite defines more than one)
+  -p, --probe ID          watch only this probe, repeatable
+      --port N            the live page on 127.0.0.1 (runs as JSON at /runs.json); 0 for any free port
+                          (default 8090)
+      --webhook URL       POST every alert there as JSON
+      --every D           run every probe this often instead of on its schedule, at least 1s (a faster
+                          trial: schedules are whole minutes)
+      --store DIR         the local run store (default .perfprobe)
+  -h, --help
+
+Ctrl-C (or SIGTERM) stops: runs in flight stop sending and are not recorded, the page closes, exit 0.
+`,
+  overview: {
+    usage: ['watch <suite.ts> [--env NAME] [--port 8090] [--webhook URL] [--every D] [--store DIR]'],
+    summary: [
+      'each probe on its schedule until Ctrl-C: runs recorded, alerts',
+      'as deployed, a live page on 127.0.0.1',
+    ],
+  },
+  run: async ({ flags, positionals, signal }) =>
+    await watchCommand({
+      suitePath: oneSuitePath(positionals),
+      env: flags.env,
+      probes: flags.probe,
+      port: flags.port,
+      webhook: flags.webhook,
+      every: flags.every,
+      store: storeDirFlags(flags)!,
+      signal,
+    }),
+});

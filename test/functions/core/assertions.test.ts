@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileAssertions, type ResponseView } from '../../../functions/core/assertions.ts';
-import { assertionsSchema } from '../../../functions/core/suite/schema.ts';
+import { assertionsSchema } from '../../../functions/core/suite/assertions-schema.ts';
 
 const response = (over: Partial<ResponseView>): ResponseView => ({
   status: 200,
@@ -48,6 +48,29 @@ describe('compileAssertions', () => {
       errorClass: 'assertion',
       reason: 'body 47 bytes > maxBodyBytes 10',
     });
+  });
+
+  it('compares a JSON value whatever its object key order, and arrays in order', () => {
+    const body = '{"data":{"b":[1,2],"a":{"y":null,"x":"s"}}}';
+    expect(
+      check({ json: { '$.data': { equals: { a: { x: 's', y: null }, b: [1, 2] } } } }, { body }),
+    ).toBeUndefined();
+    expect(check({ json: { '$.data.b': { equals: [2, 1] } } }, { body })).toEqual({
+      errorClass: 'assertion',
+      reason: '$.data.b is not [2,1]',
+    });
+    expect(check({ json: { '$.data.a': { equals: { x: 's' } } } }, { body })?.reason).toBe(
+      '$.data.a is not {"x":"s"}',
+    );
+  });
+
+  it('compares a body nested 100,000 levels deep without running out of stack', () => {
+    const body = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    expect(check({ json: { '$.a': { equals: 1 } } }, { body })).toEqual({
+      errorClass: 'assertion',
+      reason: '$.a is not 1',
+    });
+    expect(check({ json: { '$.a.a.a': { exists: true } } }, { body })).toBeUndefined();
   });
 
   it('says the body exceeded the cap when a truncated body cannot be parsed', () => {

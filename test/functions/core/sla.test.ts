@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeShards } from '../../../functions/core/merge-shards.ts';
 import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
 import { evaluateSla } from '../../../functions/core/sla.ts';
-import { slaSchema } from '../../../functions/core/suite/schema.ts';
+import { slaSchema } from '../../../functions/core/suite/sla-schema.ts';
 
 const sla = (spec: Record<string, unknown>) => slaSchema.parse(spec);
 

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createIncidentStore } from '../../../functions/adapters/dynamo-incident-store.ts';
+import {
+  createIncidentStore,
+  type IncidentStore,
+  incidentPartitionKey,
+} from '../../../functions/adapters/dynamo-incident-store.ts';
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { createRunStore, type RunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
@@ -14,10 +19,15 @@ import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-s
 import { forgetKillSwitch, killSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import { RUN_KEYS } from '../../../functions/core/cloud/run-record.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
 import { formatSpan } from '../../../functions/core/notify/figures.ts';
 import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
-import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
+import {
+  createNotifyHandler,
+  type NotifyDependencies,
+  type NotifyOutcome,
+} from '../../../functions/handlers/notify.ts';
 import type { TickOutcome } from '../../../functions/handlers/notify-tick.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
@@ -89,6 +99,13 @@ beforeAll(async () => {
       load: { kind: 'latency', requests: 1 },
       alert: { invalidRuns: 2 },
     } as never,
+    // One shard whose worker fails (its task is lost): the run is stored invalid with the worker's error.
+    {
+      id: 'ledger',
+      request: { url: '/ledger' },
+      schedule: 'rate(1 minute)',
+      load: { kind: 'latency', requests: 1 },
+    } as never,
   );
   const synthesized = synthStack(input);
   deployed = synthesized.stack.probes.deployed;
@@ -138,7 +155,7 @@ beforeEach(async () => {
 const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
 
 /** One scheduled run of a probe through the synthesized Checks machine, stored in dynalite. */
-async function run(probeId: string) {
+async function run(probeId: string, options: { readonly workerFails?: Error } = {}) {
   const plan = createPlanHandler(() => deployed, {
     leadMs: () => 50,
     killSwitch: async () => 'off',
@@ -156,7 +173,10 @@ async function run(probeId: string) {
     { probeId, scheduledTime: new Date(Date.UTC(2026, 10, 30, 3, ticks)).toISOString() },
     {
       Plan: (input) => plan(input as never, context),
-      Worker: (input) => worker(input as never, context),
+      Worker: async (input) => {
+        if (options.workerFails) throw options.workerFails;
+        return worker(input as never, context);
+      },
       ShardLost: (input) => worker(input as never, context),
       Aggregate: (input) => aggregate(input as never, context),
     },
@@ -249,14 +269,14 @@ function notifier(overrides: Partial<NotifyDependencies> = {}) {
 }
 
 /** The notifier's schedule firing at `at`: AWS's documented scheduled event with this stack's rule. */
-async function tick(at: number): Promise<TickOutcome> {
+async function tick(at: number, overrides: Partial<NotifyDependencies> = {}): Promise<TickOutcome> {
   const event = {
     ...scheduled,
     region: 'eu-west-1',
     time: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
     resources: ['arn:aws:events:eu-west-1:123456789012:rule/perfprobe-bank-prod-NotifierTick'],
   };
-  return (await notifier()(event, context)) as TickOutcome;
+  return (await notifier(overrides)(event, context)) as TickOutcome;
 }
 
 function published() {
@@ -902,6 +922,18 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
     );
     expect(message.sms!.length).toBeLessThanOrEqual(160);
     expect(email).toMatchSnapshot();
+    // The same change delivered again (EventBridge is at least once): nothing new to say.
+    sns.resetHistory();
+    const repeated = await notifier({
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      scheduleDeadLetters: QUEUE_URL,
+    })(deadLettersAlarm(), context);
+    expect(repeated).toEqual({
+      notified: false,
+      why: `already handled: ALARM@${cwTime(alarmAt)} of ${ALARM} (a repeated delivery)`,
+      dedupKey,
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('still pages, saying why, when the peek is refused; and leaves the OK to CloudWatch', async () => {
@@ -916,6 +948,16 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
         ),
       );
     const deps = { sqs: new SQSClient({ region: 'eu-west-1' }), scheduleDeadLetters: QUEUE_URL };
+    // The test before handled this very change (a repeat of it sends nothing): this one is its first delivery.
+    await table.dynamo.send(
+      new DeleteItemCommand({
+        TableName: table.tableName,
+        Key: {
+          [RUN_KEYS.partition]: { S: incidentPartitionKey('prod') },
+          [RUN_KEYS.sort]: { S: ALARM },
+        },
+      }),
+    );
 
     const outcome = await notifier(deps)(deadLettersAlarm(), context);
     const { input, message, alarm } = published();
@@ -941,5 +983,206 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
     });
     expect(sqs.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+/**
+ * The table's incident store, whose first `deliveries` reads (or lists) all return before any of them goes on:
+ * the deliveries decide from the same state and race to write it, as overlapping Lambda invocations do.
+ */
+function racingIncidents(deliveries: number): IncidentStore {
+  const real = createIncidentStore(table.dynamo, table.tableName);
+  let arrived = 0;
+  let release!: () => void;
+  const allArrived = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const together = async <T>(value: T): Promise<T> => {
+    if (arrived < deliveries) {
+      arrived++;
+      if (arrived === deliveries) release();
+      await allArrived;
+    }
+    return value;
+  };
+  return {
+    ...real,
+    read: async (environment, alarmName) => together(await real.read(environment, alarmName)),
+    list: async (environment) => together(await real.list(environment)),
+  };
+}
+
+describe('one page per incident when deliveries overlap (EventBridge delivers at least once; Lambda retries)', () => {
+  const alarmAt = Date.parse('2026-11-30T05:00:00.000Z');
+
+  it('publishes once for three deliveries of one ALARM that read the incident together: the others find it handled', async () => {
+    const alarmName = 'perfprobe.bank.prod.probe.accounts.sla';
+    const event = stateChange(
+      'accounts',
+      'sla',
+      { value: 'OK', at: alarmAt - 3_600_000 },
+      { value: 'ALARM', at: alarmAt },
+    );
+    const incidents = racingIncidents(3);
+
+    const outcomes = (await Promise.all(
+      [0, 1, 2].map(() => notifier({ incidents })(structuredClone(event), context)),
+    )) as NotifyOutcome[];
+
+    const { input } = published();
+    expect(input).toEqual({
+      TopicArn: TOPIC,
+      Subject: 'BREACH prod/accounts SLA breached (alarm at 3 of 5 runs)',
+      Message: expect.any(String),
+      MessageStructure: 'json',
+    });
+    const dedupKey = `${alarmName}@2026-11-30T05:00:00.000Z`;
+    const change = `ALARM@${cwTime(alarmAt)}`;
+    expect(outcomes.filter((o) => o.notified)).toEqual([
+      { notified: true, dedupKey, subject: input.Subject, messageId: 'message-1' },
+    ]);
+    const handled = {
+      notified: false,
+      why: `already handled: ${change} of ${alarmName} (a repeated delivery)`,
+      dedupKey,
+    };
+    expect(outcomes.filter((o) => !o.notified)).toEqual([handled, handled]);
+    // One write: the page's claim. The deliveries that lost the race wrote nothing.
+    expect(await createIncidentStore(table.dynamo, table.tableName).read('prod', alarmName)).toMatchObject({
+      dedupKey,
+      notifiedAt: '2026-11-30T05:00:00.000Z',
+      lastChange: change,
+      revision: 1,
+    });
+  });
+
+  it('undoes the claim of a page SNS refused, so the retried delivery pages it, once', async () => {
+    const alarmName = 'perfprobe.bank.prod.probe.accounts.cannot-measure';
+    const event = stateChange(
+      'accounts',
+      'cannot-measure',
+      { value: 'OK', at: alarmAt - 3_600_000 },
+      { value: 'ALARM', at: alarmAt },
+    );
+    const incidents = createIncidentStore(table.dynamo, table.tableName);
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Service is unavailable'), { name: 'InternalErrorException', $metadata: {} }),
+      )
+      .resolves({ MessageId: 'message-2' });
+
+    await expect(notifier()(structuredClone(event), context)).rejects.toThrow(
+      `could not publish to ${TOPIC}: InternalErrorException: Service is unavailable`,
+    );
+    const unsent = await incidents.read('prod', alarmName);
+    const retried = await notifier()(structuredClone(event), context);
+    const again = await notifier()(structuredClone(event), context);
+
+    // Back to an open incident whose page is unsent: Lambda's retry (or the tick) sends it.
+    expect(unsent).toMatchObject({ alarmName, notifiedAt: undefined, lastChange: undefined, revision: 2 });
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.args[0].input).toEqual(calls[0]!.args[0].input);
+    expect(retried).toMatchObject({ notified: true, messageId: 'message-2' });
+    expect(again).toMatchObject({ notified: false, why: expect.stringMatching(/^already handled: ALARM@/) });
+  });
+});
+
+describe('one reminder when ticks overlap (a scheduled rule, too, delivers at least once)', () => {
+  it('sends each due message from one of two overlapping ticks: the other finds it claimed', async () => {
+    const alarmName = 'perfprobe.bank.prod.probe.login.sla';
+    const store = createIncidentStore(table.dynamo, table.tableName);
+    const openedAt = '2026-11-30T06:00:00.000Z';
+    // Paged an hour and a minute ago; login reminds every hour (alert.remind).
+    await store.write('prod', {
+      alarmName,
+      dedupKey: `${alarmName}@${openedAt}`,
+      openedAt,
+      flaps: 0,
+      notifiedAt: openedAt,
+      reason: 'Threshold Crossed',
+      revision: (await store.read('prod', alarmName))?.revision,
+    });
+    const incidents = racingIncidents(2);
+    const at = Date.parse(openedAt) + 61 * 60_000;
+
+    const ticks = await Promise.all([tick(at, { incidents }), tick(at, { incidents })]);
+
+    const subjects = sns.commandCalls(PublishCommand).map((c) => String(c.args[0].input.Subject));
+    expect(subjects.filter((s) => s.startsWith('REMINDER prod/login sla open 1 h 1 min'))).toHaveLength(1);
+    // Whatever else was due (a page left unsent above), each went out once.
+    expect(new Set(subjects).size).toBe(subjects.length);
+    const outcomes = ticks.flatMap((t) => t.outcomes);
+    expect(outcomes.filter((o) => o.notified)).toHaveLength(subjects.length);
+    expect(outcomes).toContainEqual({
+      notified: false,
+      why: `incident ${alarmName}@${openedAt}: changed meanwhile, left to the next tick`,
+    });
+  });
+});
+
+describe('a worker failure pages once, as "cannot measure" with its cause', () => {
+  it('still beats when its only shard is lost, so the heartbeat stays OK and cannot-measure pages the cause', async () => {
+    const lost = Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+    const cannotMeasure = alarms['perfprobe.bank.prod.probe.ledger.cannot-measure']!;
+    const heartbeat = alarms['perfprobe.bank.prod.probe.ledger.heartbeat']!;
+    cloudWatch.resetHistory();
+    // One run per period, as many periods as the cannot-measure alarm evaluates.
+    const periods = Number(cannotMeasure.EvaluationPeriods);
+    for (let i = 0; i < periods; i++) {
+      expect((await run('ledger', { workerFails: lost })).verdict).toBe('invalid');
+    }
+
+    // What each synthesized alarm's metric received per period (one PutMetricData per run).
+    const puts = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
+    const dimensions = (list: unknown) =>
+      (list as { Name: string; Value: string }[])
+        .map((d) => `${d.Name}=${d.Value}`)
+        .sort()
+        .join();
+    const values = (alarm: (typeof alarms)[string]) =>
+      puts.map((input) =>
+        input
+          .MetricData!.filter(
+            (d) =>
+              input.Namespace === alarm.Namespace &&
+              d.MetricName === alarm.MetricName &&
+              dimensions(d.Dimensions) === dimensions(alarm.Dimensions),
+          )
+          .map((d) => d.Value),
+      );
+    expect(dimensions(heartbeat.Dimensions)).toBe('Environment=prod,Probe=ledger,Suite=bank');
+    expect(heartbeat).toMatchObject({
+      Statistic: 'SampleCount',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    // A beat in every period: SampleCount 1 is not below 1, so the heartbeat has nothing to say.
+    expect(values(heartbeat)).toEqual(Array.from({ length: periods }, () => [1]));
+    expect(cannotMeasure).toMatchObject({
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      DatapointsToAlarm: periods,
+    });
+    expect(values(cannotMeasure)).toEqual(Array.from({ length: periods }, () => [1]));
+
+    await notifier()(
+      stateChange(
+        'ledger',
+        'cannot-measure',
+        { value: 'OK', at: Date.now() - 60_000 },
+        { value: 'ALARM', at: Date.now() },
+      ),
+      context,
+    );
+
+    const { input, message } = published();
+    expect(input.Subject).toBe(`CANNOT MEASURE prod/ledger: ${periods} invalid runs in a row`);
+    expect(message.email).toContain(
+      '  - only 0 of 1 shards reported: worker error Sandbox.Timedout: Task timed out after 30.00 seconds',
+    );
+    expect(message.email).toContain('Likely fix: a worker ran past its timeout');
   });
 });

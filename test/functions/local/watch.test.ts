@@ -184,6 +184,49 @@ export default defineSuite({
     }
   }, 30_000);
 
+  it('keeps watching a target whose JSON body nests 6,000 levels: its assertion and capture fail with a reason, runs are recorded', async () => {
+    const deep = `${'{"a":'.repeat(6_000)}1${'}'.repeat(6_000)}`;
+    const target = await httpServer((_, res) => res.end(deep));
+    const deepDir = join(work, 'deep');
+    const deepSuite = join(work, 'deep.ts');
+    writeFileSync(
+      deepSuite,
+      `import { defineSuite } from 'perfprobe';
+export default defineSuite({
+  name: 'deep',
+  environments: { local: { baseUrl: '${target.url}' } },
+  probes: [
+    { id: 'equals', request: { url: '/' }, load: { kind: 'latency', requests: 1, interval: 0 }, assert: { json: { '$.a': { equals: 1 } } } },
+    { id: 'capture', load: { kind: 'latency', requests: 1, interval: 0 }, steps: [
+      { name: 'get', request: { url: '/' }, capture: { v: { json: '$.a' } } },
+      { name: 'use', request: { url: '/\${v}' } },
+    ] },
+  ],
+});
+`,
+    );
+    try {
+      const watch = spawnPerfprobe(['watch', deepSuite, '--every', '1s', '--port', '0', '--store', deepDir]);
+      // Two rounds of both probes: the process outlived the first.
+      await watch.waitFor(/( equals +breach [^\n]*\n[\s\S]*){2}/, 20_000);
+      await watch.waitFor(/( capture +breach [^\n]*\n[\s\S]*){2}/, 20_000);
+      watch.child.kill('SIGINT');
+
+      expect(await watch.exited).toBe(0);
+      expect(watch.stdout()).toMatch(/ equals +breach .*assertion 1/);
+      expect(watch.stdout()).toMatch(/ capture +breach .*capture 1/);
+      expect(watch.stderr()).not.toMatch(/RangeError|internal error/);
+      const store = createFileRunStore({ dir: deepDir, retentionDays: 90 });
+      const since = new Date(Date.now() - 60_000);
+      const [equals] = await store.runsBetween('local', 'equals', since, new Date());
+      expect(equals?.sampleErrors.join()).toMatch(/\$\.a is not 1/);
+      const [capture] = await store.runsBetween('local', 'capture', since, new Date());
+      expect(capture?.sampleErrors.join()).toMatch(/\$\.a nests deeper than 256 levels/);
+    } finally {
+      await target.close();
+    }
+  }, 45_000);
+
   it('names every bad flag at once, before anything runs', async () => {
     const { code, stdout, stderr } = await perfprobe([
       'watch',

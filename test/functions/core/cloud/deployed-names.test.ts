@@ -8,7 +8,7 @@ import {
   systemAlarmName,
 } from '../../../../functions/core/cloud/deployed-suite.ts';
 
-// The suite schema's own patterns (functions/core/suite/schema.ts).
+// The suite schema's own patterns (functions/core/suite/schema.ts, environment-schema.ts, probe-schema.ts).
 const suiteName = fc.stringMatching(/^[A-Za-z0-9][\w-]{0,63}$/);
 const environmentName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/);
 const probeId = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,62}$/);

@@ -71,9 +71,10 @@ describe('run metric data', () => {
     expect(runMetricData('bank', run).find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
   });
 
-  it('does not beat when no shard reported: the heartbeat means measuring', () => {
+  it('still beats when no shard reported: the pipeline ran it, and InvalidRun 1 alone says it measured nothing', () => {
     const run = aggregateRun(plan, []);
-    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Throughput']);
+    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Heartbeat', 'Throughput']);
+    expect(runMetricData('bank', run).find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
   });
 
   it('adds StoreFailed 1 when the table refused the run, and counts it in no run-by-run cost', () => {

@@ -33,7 +33,7 @@ type Engine = keyof typeof ENGINES;
  * Past the planned time: one request timeout for the last requests, one for opening the load's connections
  * ahead of it (bounded by the connect timeout), and the sweeper's step and a loaded 2-core machine's slack.
  */
-const END_SLACK_MS = 2 * TIMEOUT_MS + 700;
+const endSlackMs = (timeoutMs: number) => 2 * timeoutMs + 700;
 
 interface Target {
   readonly url: string;
@@ -47,8 +47,14 @@ interface Fault {
   readonly classes: readonly ErrorClass[];
   readonly ok: 'none' | 'some' | 'all';
   readonly method?: string;
-  /** More of the probe (its transport), read when the cell runs. */
-  readonly probe?: () => Record<string, unknown>;
+  /** Replaces parts of the probe (assertions, or steps instead of a request). */
+  readonly probe?: Record<string, unknown>;
+  /** The row's request timeout when not TIMEOUT_MS (its steps' too), ms. */
+  readonly timeoutMs?: number;
+  /** Time the prober itself may take past the bound, ms (see the row). */
+  readonly extraMs?: number;
+  /** The probe's transport (TLS material), read when the cell runs: the certificates exist only then. */
+  readonly transport?: () => Record<string, unknown>;
   readonly check?: (result: RunResult, engine: Engine) => void;
 }
 
@@ -118,6 +124,24 @@ const diesAfter = async (served: number): Promise<Target> => {
   return { url: target.url, close: () => (closed ? Promise.resolve() : target.close()) };
 };
 
+/** The request timeout of the row whose capture regex overruns (see there). */
+const OVERRUN_TIMEOUT_MS = 1_000;
+
+/** `{"a":{"a":…1…}}` 6,000 levels deep (36 KB): past where V8's JSON.stringify and any recursion run out of stack. */
+const DEEP_JSON = `${'{"a":'.repeat(6_000)}1${'}'.repeat(6_000)}`;
+
+/** A two-step flow whose first step captures `capture` from the target's response for the second. */
+function flowCapturing(capture: Record<string, unknown>, timeoutMs = TIMEOUT_MS): Record<string, unknown> {
+  const request = (url: string) => ({ url, timeout: `${timeoutMs}ms` });
+  return {
+    request: undefined,
+    steps: [
+      { name: 'get', request: request('/'), capture: { v: capture } },
+      { name: 'use', request: request('/${v}') },
+    ],
+  };
+}
+
 const FAULTS: Fault[] = [
   {
     name: 'refused port',
@@ -141,7 +165,7 @@ const FAULTS: Fault[] = [
   {
     name: 'a client certificate required, none sent (TLS 1.3 alert after the handshake)',
     start: () => opensslServer(mtls),
-    probe: clientTls(),
+    transport: clientTls(),
     classes: ['tls'],
     ok: 'none',
     check: sampled(/certificate required/),
@@ -149,7 +173,7 @@ const FAULTS: Fault[] = [
   {
     name: 'a client certificate of an unknown CA',
     start: () => opensslServer(mtls),
-    probe: clientTls('stranger'),
+    transport: clientTls('stranger'),
     classes: ['tls'],
     ok: 'none',
     check: sampled(/certificate rejected: .*unknown CA/),
@@ -157,7 +181,7 @@ const FAULTS: Fault[] = [
   {
     name: 'an expired client certificate',
     start: () => opensslServer(mtls),
-    probe: clientTls('expired-client'),
+    transport: clientTls('expired-client'),
     classes: ['tls'],
     ok: 'none',
     check: sampled(/certificate rejected: the client certificate has expired/),
@@ -166,7 +190,7 @@ const FAULTS: Fault[] = [
     name: 'a TLS handshake failure (no cipher in common)',
     // An ECDSA certificate with only RSA-signed suites on offer: the server cannot complete any handshake.
     start: () => tlsServerWith(mtls, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }),
-    probe: clientTls(),
+    transport: clientTls(),
     classes: ['tls'],
     ok: 'none',
     check: sampled(/handshake failure/),
@@ -175,7 +199,7 @@ const FAULTS: Fault[] = [
     name: 'a server that speaks only TLS 1.1 (protocol version)',
     start: () =>
       tlsServerWith(mtls, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
-    probe: clientTls(),
+    transport: clientTls(),
     classes: ['tls'],
     ok: 'none',
     check: sampled(/protocol version/),
@@ -183,7 +207,7 @@ const FAULTS: Fault[] = [
   {
     name: 'mutual TLS with the right client certificate',
     start: () => mtlsServer(mtls),
-    probe: clientTls('client'),
+    transport: clientTls('client'),
     classes: [],
     ok: 'all',
   },
@@ -329,6 +353,90 @@ const FAULTS: Fault[] = [
     ok: 'all',
   },
   {
+    name: '304 with content-length: 1234',
+    start: () =>
+      rawHttpServer((socket) => socket.write('HTTP/1.1 304 Not Modified\r\ncontent-length: 1234\r\n\r\n')),
+    classes: [],
+    ok: 'all',
+    // RFC 9110 §8.6: the length of the representation, not of a body; the connection is kept.
+    check: (result, engine) => {
+      if (engine === 'burst') expect(result.connectAttempts).toBe(2);
+    },
+  },
+  {
+    name: '204 with content-length',
+    start: () =>
+      rawHttpServer((socket) => socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n')),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: '204 with a body',
+    start: () =>
+      rawHttpServer((socket) =>
+        socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n0123456789'),
+      ),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: '204 whose body arrives after it, on a kept-alive connection',
+    start: () =>
+      rawHttpServer((socket) => {
+        socket.write('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n');
+        setTimeout(() => socket.write('0123456789'), 20);
+      }),
+    classes: [],
+    ok: 'all',
+    // The stray bytes would be read as the next response: every 204 that announces a body closes its connection.
+    check: (result) => expect(result.connectAttempts).toBeGreaterThanOrEqual(result.requests.total),
+  },
+  {
+    name: 'HEAD answered with a body',
+    method: 'HEAD',
+    start: () => rawHttpServer((socket) => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello')),
+    classes: [],
+    ok: 'all',
+  },
+  {
+    name: 'a 6,000-deep JSON body under a json equals assertion',
+    start: () => httpServer((_, res) => res.end(DEEP_JSON)),
+    probe: { assert: { json: { '$.a': { equals: 1 } } } },
+    classes: ['assertion'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/\$\.a is not 1/),
+  },
+  {
+    name: 'a 6,000-deep JSON body read by a flow capture',
+    start: () => httpServer((_, res) => res.end(DEEP_JSON)),
+    probe: flowCapturing({ json: '$.a' }),
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/\$\.a nests deeper than 256 levels/),
+  },
+  {
+    name: 'a catastrophic capture regex, ^(a+)+$ over 34 "a" and "!"',
+    start: () => httpServer((_, res) => res.end(`${'a'.repeat(34)}!`)),
+    probe: flowCapturing({ regex: '^(a+)+$' }),
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/did not match the body/),
+  },
+  {
+    name: 'a capture regex that overruns its time bound on a 256 KiB body',
+    // Over 256 KiB of digits, \d+\d+x backtracks into V8's linear engine, which takes seconds: it is stopped.
+    start: () => httpServer((_, res) => res.end('1'.repeat(256 * 1024))),
+    // The main thread waits out the bound on each response, and this test's server runs on that thread: requests
+    // in flight meanwhile get 1 s (far below the 10 s default) instead of 300 ms, and each connection's last
+    // response may add one bound to the run.
+    probe: flowCapturing({ regex: '\\d+\\d+x' }, OVERRUN_TIMEOUT_MS),
+    timeoutMs: OVERRUN_TIMEOUT_MS,
+    extraMs: 2 * 250,
+    classes: ['capture'],
+    ok: 'none',
+    check: (result) => expect(result.sampleErrors.join()).toMatch(/ran past 250 ms over the body/),
+  },
+  {
     name: 'HEAD',
     method: 'HEAD',
     start: () =>
@@ -350,7 +458,13 @@ const FAULTS: Fault[] = [
  * In the open model, arrivals that find every connection held by a stalled target wait for one; those still
  * waiting after the request timeout are counted as not sent (`aborted`, with that reason), never skipped.
  */
-const STALLS_QUEUE: readonly string[] = ['hang', 'slow body', 'a listener that never accepts'];
+const STALLS_QUEUE: readonly string[] = [
+  'hang',
+  'slow body',
+  'a listener that never accepts',
+  // Here the prober holds the connections: each response's regex runs for its whole bound.
+  'a capture regex that overruns its time bound on a 256 KiB body',
+];
 
 describe.each(FAULTS)('$name', (fault) => {
   it.each(Object.keys(ENGINES) as Engine[])('under the %s engine', async (engine) => {
@@ -366,17 +480,19 @@ describe.each(FAULTS)('$name', (fault) => {
 async function runCell(fault: Fault, engine: Engine, target: Target): Promise<void> {
   {
     const { load, plannedMs } = ENGINES[engine];
+    const timeoutMs = fault.timeoutMs ?? TIMEOUT_MS;
     const probe = probeFor(target.url, {
-      request: { url: '/', timeout: `${TIMEOUT_MS}ms`, ...(fault.method ? { method: fault.method } : {}) },
+      request: { url: '/', timeout: `${timeoutMs}ms`, ...(fault.method ? { method: fault.method } : {}) },
       load,
-      ...fault.probe?.(),
+      ...fault.probe,
+      ...fault.transport?.(),
     });
     const started = performance.now();
 
     const result = await runProbeLocally(probe);
 
     const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(plannedMs + END_SLACK_MS);
+    expect(elapsed).toBeLessThan(plannedMs + endSlackMs(timeoutMs) + (fault.extraMs ?? 0));
     expect(result.requests.total).toBeGreaterThan(0);
     const allowed: string[] = [...fault.classes];
     if (engine === 'rate' && STALLS_QUEUE.includes(fault.name)) allowed.push('aborted');

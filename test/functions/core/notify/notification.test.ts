@@ -6,12 +6,9 @@ import { describeCheck, formatSpan } from '../../../../functions/core/notify/fig
 import { nextIncident } from '../../../../functions/core/notify/incident.ts';
 import { likelyFix } from '../../../../functions/core/notify/likely-fix.ts';
 import { maintenanceAt } from '../../../../functions/core/notify/maintenance.ts';
-import {
-  phaseLine,
-  renderNotification,
-  runFigures,
-  SUBJECT_MAX,
-} from '../../../../functions/core/notify/notification.ts';
+import { phaseLine, runFigures } from '../../../../functions/core/notify/messages/run-figures.ts';
+import { SUBJECT_MAX } from '../../../../functions/core/notify/notification.ts';
+import { renderNotification } from '../../../../functions/core/notify/render-notification.ts';
 import { activeSilence } from '../../../../functions/core/notify/silence.ts';
 import { snsMessage } from '../../../../functions/core/notify/sns-message.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';

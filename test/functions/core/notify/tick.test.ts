@@ -5,10 +5,11 @@ import {
   HEARTBEAT_RUNS_AFTER_DEPLOY,
   heartbeatVerdict,
 } from '../../../../functions/core/notify/heartbeat-due.ts';
+import { warnDigestMessage } from '../../../../functions/core/notify/messages/notices.ts';
 import { recoveryProgress } from '../../../../functions/core/notify/recovery.ts';
 import { endedSilences, type Silence } from '../../../../functions/core/notify/silence.ts';
 import { laterAlarmEvent } from '../../../../functions/core/notify/synthetic-event.ts';
-import { probeWarnings, warnDigestMessage } from '../../../../functions/core/notify/warn-digest.ts';
+import { probeWarnings } from '../../../../functions/core/notify/warn-digest.ts';
 import type { RunResult } from '../../../../functions/core/run-result.ts';
 import { evaluateSla } from '../../../../functions/core/sla.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';

@@ -1,25 +1,32 @@
-import type { DeployedNames, ProbeAlarmKind } from '../cloud/deployed-suite.ts';
-import type { ResolvedProbe } from '../plan.ts';
-import type { RunResult } from '../run-result.ts';
-import type { AlarmStateChangeEvent } from './alarm-event.ts';
-import { describeCheck, formatInstant, formatSpan } from './figures.ts';
-import type { IncidentState } from './incident.ts';
+import type { DeployedNames, ProbeAlarmKind } from '../../cloud/deployed-suite.ts';
+import type { ResolvedProbe } from '../../plan.ts';
+import type { RunResult } from '../../run-result.ts';
+import type { AlarmStateChangeEvent } from '../alarm-event.ts';
+import { describeCheck, formatInstant, formatSpan } from '../figures.ts';
+import type { IncidentState } from '../incident.ts';
+import { type Notification, SUBJECT_MAX } from '../notification.ts';
+import { HELD_LINES_MAX, type Silence } from '../silence.ts';
+import type { ProbeWarnings } from '../warn-digest.ts';
+import { environmentNotification } from './page.ts';
 import {
   ascii,
   clipTo,
-  errorLines,
-  failedCritical,
   fitSubject,
   linkLines,
   linksOf,
-  type Notification,
-  runFigures,
+  probeLabel,
+  requestLine,
   runsText,
-  SMS_MAX,
-  SUBJECT_MAX,
+  smsText,
+  stackLabel,
   who,
-} from './notification.ts';
-import { HELD_LINES_MAX, type Silence } from './silence.ts';
+} from './parts.ts';
+import { errorLines, failedCritical, runFigures } from './run-figures.ts';
+
+/*
+ * The tick's notices: reminders of open incidents, the summary of an ended silence, the kill switch, the hour's
+ * warn-level digest.
+ */
 
 /** What the tick's messages need of the deployment, besides the incident. */
 export interface TickContext {
@@ -30,7 +37,8 @@ export interface TickContext {
   readonly dashboard?: boolean | undefined;
 }
 
-function finish(
+/** A notice: its lines, then the links (an alarm's only for a real alarm) and the runbook of its probe. */
+function notice(
   context: TickContext,
   kind: Notification['kind'],
   dedupKey: string,
@@ -54,7 +62,7 @@ function finish(
     dedupKey,
     subject: fitted,
     text,
-    sms: clipTo(`${fitted}.${probe?.runbook ? ` ${probe.runbook}` : ''}`, SMS_MAX),
+    sms: smsText(fitted, '', probe?.runbook),
     links,
     runbook: probe?.runbook,
     runId,
@@ -111,14 +119,14 @@ export function reminderMessage(
   const open = formatSpan(nowMs - Date.parse(incident.openedAt));
   const { lead, lines } = latestLines(check, runs, nowMs);
   const flaps = incident.flaps > 0 ? `, ${incident.flaps === 1 ? '1 flap' : `${incident.flaps} flaps`}` : '';
-  return finish(
+  return notice(
     context,
     'reminder',
     incident.dedupKey,
     `REMINDER ${who(probe)} ${check} open ${open}: ${lead}`,
     [
-      `REMINDER: the ${check} incident of probe ${who(probe)} (suite ${probe.suite}) is still open after ${open} (since ${formatInstant(Date.parse(incident.openedAt))}${flaps}); alert.remind repeats this every ${formatSpan(probe.alert.remindMs ?? 0)} until it recovers.`,
-      `${probe.request.method} ${probe.request.url}`,
+      `REMINDER: the ${check} incident of ${probeLabel(probe)} is still open after ${open} (since ${formatInstant(Date.parse(incident.openedAt))}${flaps}); alert.remind repeats this every ${formatSpan(probe.alert.remindMs ?? 0)} until it recovers.`,
+      requestLine(probe),
       '',
       ...lines,
     ],
@@ -168,7 +176,7 @@ export function silenceEndedMessage(
       : `Still open, so this message pages: ${open.join(', ')} (since ${stillOpen.map((i) => formatInstant(Date.parse(i.openedAt))).join(', ')}).`,
   ];
   const dedupKey = stillOpen[0]?.dedupKey ?? `${context.names.alarmPrefix}silence@${silence.id}`;
-  return finish(context, 'silence-ended', dedupKey, subject, lines);
+  return notice(context, 'silence-ended', dedupKey, subject, lines);
 }
 
 /** A reminder every KILL_SWITCH_REMIND_MS while the environment's kill switch is on. */
@@ -180,9 +188,9 @@ export function killSwitchMessage(
   incident: IncidentState,
   nowMs: number,
 ): Notification {
-  const label = context.names.alarmPrefix.replace(/^perfprobe\.|\.$/g, '').replace('.', '/');
+  const label = stackLabel(context.names.alarmPrefix);
   const on = formatSpan(nowMs - Date.parse(incident.openedAt));
-  return finish(
+  return notice(
     context,
     'kill-switch-on',
     incident.dedupKey,
@@ -192,4 +200,34 @@ export function killSwitchMessage(
       `Resume: aws ssm put-parameter --overwrite --name ${parameter} --value off`,
     ],
   );
+}
+
+/** One digest of the hour's warn-level breaches, per probe: how many runs, which checks, the worst figure. */
+export function warnDigestMessage(
+  context: TickContext,
+  probes: readonly ProbeWarnings[],
+  fromMs: number,
+  toMs: number,
+): Notification {
+  const label = stackLabel(context.names.alarmPrefix);
+  const warned = probes.filter((p) => p.warned.length > 0);
+  const total = warned.reduce((n, p) => n + p.warned.length, 0);
+  const lines = warned.flatMap((p) => {
+    const latest = p.warned[0]!;
+    return [
+      `${p.probeId}: ${p.warned.length} of ${runsText(p.runs, 'valid run')} missed a warn-level target; latest (${formatInstant(Date.parse(latest.run.startedAt))}, run ${latest.run.runId}):`,
+      ...latest.checks.map((c) => `  - ${describeCheck(c)}`),
+    ];
+  });
+  const subject = `WARN ${label}: ${runsText(total, 'run')} of ${warned.map((p) => p.probeId).join(', ')} missed a warn-level SLA`;
+  const dedupKey = `${context.names.alarmPrefix}system.warnings@${new Date(toMs).toISOString()}`;
+  const links = linksOf(context);
+  const text = [
+    `WARN (${label}): warn-level SLA targets missed between ${formatInstant(fromMs)} and ${formatInstant(toMs)}. Nothing pages for these (critical thresholds do); this digest comes at most hourly.`,
+    '',
+    ...lines,
+    '',
+    ...linkLines(links, undefined, dedupKey).filter((l) => !l.startsWith('Alarm:')),
+  ].join('\n');
+  return environmentNotification('warnings', dedupKey, subject, text, links);
 }

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
+import { capsSchema } from './caps-schema.ts';
+import { describeValue, failWith, patterned, positiveDuration } from './fields.ts';
+import { DEFAULT_CAPS } from './limits.ts';
+import { isTimeZone } from './schedule.ts';
+import { cronProblem } from './schedule-expression.ts';
+import { transportSchema } from './transport-schema.ts';
+import { baseUrlSchema } from './url-credentials.ts';
+
+const variableSchema = z.union([
+  z.string(),
+  /** A list for `${pick(name)}` in flows (test accounts): one item at random per use. */
+  z.array(z.string()).min(1, 'expected a list of at least one value'),
+  z.strictObject({
+    secret: z
+      .unknown()
+      .transform((input, ctx) =>
+        typeof input === 'string' && parseSecretReference(input) !== undefined
+          ? input
+          : failWith(ctx, input, SECRET_REFERENCE_EXPECTED),
+      ),
+  }),
+]);
+
+/**
+ * A recurring maintenance window: pages are held from each time `cron` fires (in `timezone`) for `duration`,
+ * as a silence would; measuring goes on.
+ */
+const maintenanceSchema = z.strictObject({
+  cron: z.unknown().transform((input, ctx) => {
+    const problem =
+      typeof input === 'string' ? cronProblem(input) : `expected "cron(…)", got ${describeValue(input)}`;
+    if (problem === undefined) return input as string;
+    ctx.addIssue({ code: 'custom', message: problem, input });
+    return z.NEVER;
+  }),
+  timezone: z
+    .unknown()
+    .transform((input, ctx) => {
+      if (typeof input === 'string' && isTimeZone(input)) return input;
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected an IANA time zone like "UTC" or "Europe/Paris", got ${describeValue(input)}`,
+        input,
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .default('UTC'),
+  duration: positiveDuration({ max: 7 * 86_400_000, limit: '168h (a week)' }),
+});
+
+/** A topic's subscriptions: email addresses and https endpoints. */
+const subscriptionFields = {
+  email: z
+    .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
+    .optional()
+    .default([]),
+  https: z
+    .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
+    .optional()
+    .default([]),
+};
+
+export const environmentSchema = z.strictObject({
+  baseUrl: baseUrlSchema,
+  /** Referenced as `${name}`; `baseUrl` is the environment's own. */
+  variables: z
+    .record(
+      patterned(
+        /^(?!baseUrl$)[A-Za-z_]\w*$/,
+        'a variable name of letters, digits and "_" (used as ${name}), other than baseUrl',
+      ),
+      variableSchema,
+    )
+    .optional()
+    .default({}),
+  /** Recurring windows in which pages are held (measuring goes on). */
+  maintenance: z.array(maintenanceSchema).optional().default([]),
+  /** Who hears about breaches and recoveries of this environment's probes. */
+  notify: z
+    .strictObject({
+      ...subscriptionFields,
+      /** Who hears, batched hourly, about warn-level SLA breaches (a topic of their own; nothing pages). */
+      warn: z.strictObject(subscriptionFields).optional().default({ email: [], https: [] }),
+    })
+    .optional()
+    .default({ email: [], https: [], warn: { email: [], https: [] } }),
+  caps: capsSchema.optional().default({
+    maxRate: DEFAULT_CAPS.maxRate,
+    maxConnections: DEFAULT_CAPS.maxConnections,
+    maxDuration: DEFAULT_CAPS.maxDurationMs,
+  }),
+  /** TLS material, proxy and HTTP/2 for this environment's probes. */
+  transport: transportSchema.optional(),
+});
+
+export type EnvironmentSpec = z.output<typeof environmentSchema>;

@@ -66,6 +66,9 @@ beforeAll(() => {
   return () => mtls.remove();
 });
 
+/** A request timeout for openssl s_server rows (one connection at a time, on a loaded machine). */
+const OPENSSL_TIMEOUT_MS = 1_500;
+
 /** The test CA trusted, and a client certificate when named ("client", "stranger", "expired-client"). */
 const clientTls = (pair?: string) => () => ({
   transport: {
@@ -164,7 +167,7 @@ const FAULTS: Fault[] = [
   { name: 'hostname mismatch', start: () => https(certs.otherHost), classes: ['tls'], ok: 'none' },
   {
     name: 'a client certificate required, none sent (TLS 1.3 alert after the handshake)',
-    start: () => opensslServer(mtls),
+    start: () => mtlsServer(mtls),
     transport: clientTls(),
     classes: ['tls'],
     ok: 'none',
@@ -173,6 +176,8 @@ const FAULTS: Fault[] = [
   {
     name: 'a client certificate of an unknown CA',
     start: () => opensslServer(mtls),
+    // s_server handshakes one connection at a time: a lane's attempt may wait behind the other's refusal.
+    timeoutMs: OPENSSL_TIMEOUT_MS,
     transport: clientTls('stranger'),
     classes: ['tls'],
     ok: 'none',
@@ -181,6 +186,8 @@ const FAULTS: Fault[] = [
   {
     name: 'an expired client certificate',
     start: () => opensslServer(mtls),
+    // s_server handshakes one connection at a time: a lane's attempt may wait behind the other's refusal.
+    timeoutMs: OPENSSL_TIMEOUT_MS,
     transport: clientTls('expired-client'),
     classes: ['tls'],
     ok: 'none',

@@ -31,7 +31,7 @@ export function clip(text: string): string {
 
 function describeSla(probe: ResolvedProbe): string {
   const parts = slaThresholds(probe.sla).flatMap(([name, t]) =>
-    t.critical === undefined ? [] : [`${name} ≤ ${t.critical}`],
+    t.critical === undefined ? [] : [`${name} ${name === 'certDaysLeft' ? '≥' : '≤'} ${t.critical}`],
   );
   return parts.length > 0 ? parts.join(', ') : 'no critical SLA';
 }

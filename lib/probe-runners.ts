@@ -26,6 +26,7 @@ import {
   workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
+import { transportReferences } from '../functions/core/suite/transport-schema.ts';
 import { type FunctionPlacement, probeFunction, seconds } from './probe-functions.ts';
 import { RunStateMachine } from './run-state-machine.ts';
 import { grantTable } from './runs-table.ts';
@@ -79,7 +80,11 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
     grantTable(worker, props.table, ['PutItem']);
     grantSecrets(
       worker,
-      mine.flatMap((p) => Object.values(p.secrets)),
+      // Transport references too: a client certificate and its key are read from SSM / Secrets Manager.
+      mine.flatMap((p) => [
+        ...Object.values(p.secrets),
+        ...transportReferences(p.transport).map(([, reference]) => reference),
+      ]),
     );
     // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
     const stateMachine = new RunStateMachine(scope, `${runner.name}Runs`, {

@@ -39,6 +39,8 @@ export interface HandlerLane {
   expectResponse(headRequest: boolean): void;
   /** When the bytes undici is parsing became readable (see pollTime), or -1 when not seen since the write. */
   readAt(): number;
+  /** The TLS alert the connection raised before undici saw it close, if it did (see ConnectionEvents.onTlsAlert). */
+  tlsAlert(): Error | undefined;
   /** Sends the same request again on a fresh connection, later (never from inside undici's callbacks). */
   resend(handler: ExchangeHandler): void;
   connectFailed(errorClass: ErrorClass, message: string): void;
@@ -171,6 +173,10 @@ export class ExchangeHandler implements Exchange {
       );
       return;
     }
+    // A server that rejects the client certificate after the TLS 1.3 handshake sends an alert, then closes:
+    // undici reports only the close. The alert is the cause.
+    const alert = classifyError(err) === 'connection_reset' ? this.lane.tlsAlert() : undefined;
+    if (alert !== undefined) err = alert;
     const errorClass = classifyError(err);
     const phase = this.abort === undefined ? 'connect' : this.status === 0 ? 'headers' : 'body';
     const beforeResponse = this.status === 0 && this.bytes === 0;

@@ -6,6 +6,7 @@ import type { ShardRecorder } from '../core/shard-recorder.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import type { TransportFactory } from '../core/transport.ts';
 import { resolveSecrets, type SecretSources } from './secrets.ts';
+import { resolveConnection } from './transport-settings.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 import { warmUpGenerator } from './warm-up.ts';
 
@@ -32,18 +33,22 @@ export async function generateShardLoad(
   if (shardPlan === undefined) {
     throw new RangeError(`shard ${shard} is not in run ${plan.runId} (it has ${plan.shards.length})`);
   }
-  const secretValues = await resolveSecrets(plan.probe.secrets, options.secrets ?? { env: options.env });
+  const sources = options.secrets ?? { env: options.env };
+  const secretValues = await resolveSecrets(plan.probe.secrets, sources);
+  const connection = await resolveConnection(plan.probe.transport, sources);
   const work = prepareWork(plan.probe, secretValues);
+  const factory = options.transport ?? createUndiciTransport;
   await warmUpGenerator(connectionsOf(shardPlan.load));
   return runShard({
     probe: plan.probe,
     shard,
     load: shardPlan.load,
     ...work,
-    transport: options.transport ?? createUndiciTransport,
+    transport: (transportOptions) =>
+      factory({ ...transportOptions, settings: connection.settingsFor(transportOptions.origin) }),
     startAt: plan.startAt,
     signal: options.signal,
     onStart: options.onStart,
-    redact: createRedactor(Object.values(secretValues)),
+    redact: createRedactor([...Object.values(secretValues), ...connection.secretValues]),
   });
 }

@@ -142,3 +142,19 @@ export async function clearSecretCache(): Promise<void> {
   (await secretParameters()).clearCache();
   (await secretValues()).clearCache();
 }
+
+/**
+ * One reference's value, for callers that name the field themselves (transport.tls): undefined when it resolved
+ * to nothing; a failure's reason in the words above (never a value).
+ */
+export async function readSecretReference(
+  reference: string,
+  sources: SecretSources = {},
+): Promise<{ value: string | undefined } | { reason: string }> {
+  try {
+    const value = await fetchValue(reference, sources);
+    return { value: value === '' ? undefined : value };
+  } catch (error) {
+    return { reason: failureReason(error) };
+  }
+}

@@ -1,9 +1,14 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
 import type buildConnectorType from 'undici/lib/core/connect.js';
 import buildConnector from 'undici/lib/core/connect.js';
+import type { ConnectionSettings, TlsFacts } from '../core/transport.ts';
 import { pollTime } from './poll-clock.ts';
+import { openTunnel } from './proxy-tunnel.ts';
 import { ResponseHeadFilter } from './response-head-filter.ts';
+import { tlsFacts } from './tls-facts.ts';
+import { isTlsAlert } from './undici-error-class.ts';
 
 type ConnectOptions = Parameters<ReturnType<typeof buildConnectorType>>[0];
 type ConnectCallback = (err: Error | null, socket: Socket | null) => void;
@@ -15,6 +20,10 @@ export interface ConnectionTiming {
   readonly tlsMs: number;
   /** Opened ahead of the load: its setup was not on any request's path, and it may have idled. */
   readonly preopened: boolean;
+  /** What TLS negotiated (https only). */
+  readonly tls?: TlsFacts | undefined;
+  /** The HTTP version the connection speaks: '2' when the server chose h2 by ALPN. */
+  readonly httpVersion: '1.1' | '2';
 }
 
 /** What the connector tells its lane. */
@@ -25,6 +34,11 @@ export interface ConnectionEvents {
   onConnection(timing: ConnectionTiming, filter: ResponseHeadFilter): void;
   /** undici reads bytes from the lane's socket that became readable at `ms` (see pollTime), before parsing them. */
   onRead(ms: number): void;
+  /**
+   * The connection raised a TLS alert after its handshake (TLS 1.3 servers reject a client certificate then).
+   * undici reports the close that follows as "other side closed" and drops the alert: the lane keeps it.
+   */
+  onTlsAlert(error: Error): void;
 }
 
 /**
@@ -35,14 +49,32 @@ export interface ConnectionEvents {
 export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
   private spare: { socket: Socket; timing: ConnectionTiming } | undefined;
+  private readonly proxy: URL | undefined;
+  /** The certificate of the last full handshake: a resumed session's connection has none of its own. */
+  private certificate: TlsFacts['certificate'] | undefined;
 
-  /** @param lookup a shared resolver for the connections of a load; each connection resolves on its own without. */
+  /**
+   * @param lookup a shared resolver for the connections of a load; each connection resolves on its own without.
+   * @param settings TLS material (undici's connect options, passed on to tls.connect), proxy and h2 by ALPN.
+   */
   constructor(
-    timeoutMs: number,
+    private readonly timeoutMs: number,
     private readonly events: ConnectionEvents,
-    lookup?: typeof import('node:dns').lookup,
+    private readonly lookup?: typeof import('node:dns').lookup,
+    settings: ConnectionSettings = {},
   ) {
-    this.base = buildConnector({ timeout: timeoutMs, ...(lookup ? { lookup } : {}) });
+    const tls = settings.tls ?? {};
+    this.base = buildConnector({
+      timeout: timeoutMs,
+      ...(lookup ? { lookup } : {}),
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: tls.key }),
+      ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+      ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
+      allowH2: settings.http2 === true,
+    } as Parameters<typeof buildConnectorType>[0]);
+    this.proxy = settings.proxy === undefined ? undefined : new URL(settings.proxy);
   }
 
   /** The function undici's Client calls for a connection. */
@@ -93,7 +125,85 @@ export class TimedConnector {
 
   /** Filters the response heads of a socket handed to undici, and times each read before undici parses it. */
   private watch(socket: Socket): ResponseHeadFilter {
+    socket.on('error', (error) => {
+      if (isTlsAlert(error)) this.events.onTlsAlert(error);
+    });
     return new ResponseHeadFilter(socket, () => this.events.onRead(pollTime()));
+  }
+
+  /**
+   * A CONNECT tunnel to the target through the proxy, then TLS to the target inside it (undici's connector
+   * with `httpSocket`, as its ProxyAgent does). dns and connect are the proxy's; tls is the target's handshake.
+   */
+  private openThroughProxy(
+    proxy: URL,
+    options: ConnectOptions,
+    done: (err: Error | null, socket: Socket | null, timing?: ConnectionTiming) => void,
+  ): void {
+    const secure = options.protocol === 'https:';
+    const port = Number(options.port) || (secure ? 443 : 80);
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      tunnel.destroy();
+      done(
+        Object.assign(new Error('the proxy tunnel did not open in time'), {
+          code: 'UND_ERR_CONNECT_TIMEOUT',
+        }),
+        null,
+      );
+    }, this.timeoutMs);
+    const tunnel = openTunnel(
+      proxy,
+      options.hostname,
+      port,
+      (err, socket, tunnelTiming) => {
+        if (settled) {
+          socket?.destroy();
+          return;
+        }
+        if (err || socket === null || tunnelTiming === undefined) {
+          settled = true;
+          clearTimeout(timer);
+          done(err ?? new Error('no socket'), null);
+          return;
+        }
+        const dnsMs = tunnelTiming.lookedUpMs;
+        const connectMs = tunnelTiming.openMs - Math.max(0, dnsMs);
+        if (!secure) {
+          settled = true;
+          clearTimeout(timer);
+          done(null, socket, { dnsMs, connectMs, tlsMs: -1, preopened: false, httpVersion: '1.1' });
+          return;
+        }
+        const tunnelled = performance.now();
+        this.base({ ...options, httpSocket: socket } as ConnectOptions, (tlsErr, ready) => {
+          settled = true;
+          clearTimeout(timer);
+          if (tlsErr || ready === null) {
+            socket.destroy();
+            done(tlsErr ?? new Error('no socket'), null);
+            return;
+          }
+          done(null, ready as Socket, {
+            dnsMs,
+            connectMs,
+            tlsMs: performance.now() - tunnelled,
+            preopened: false,
+            ...this.negotiated(ready as Socket, true),
+          });
+        });
+      },
+      this.lookup,
+    );
+  }
+
+  /** What a new connection negotiated: TLS facts (https) and the HTTP version ALPN chose. */
+  private negotiated(socket: Socket, secure: boolean): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
+    const tls = secure ? tlsFacts(socket as TLSSocket, this.certificate) : undefined;
+    if (tls !== undefined) this.certificate = tls.certificate;
+    const alpn = (socket as TLSSocket).alpnProtocol;
+    return { tls, httpVersion: alpn === 'h2' ? '2' : '1.1' };
   }
 
   destroy(): void {
@@ -106,6 +216,10 @@ export class TimedConnector {
     done: (err: Error | null, socket: Socket | null, timing?: ConnectionTiming) => void,
   ): void {
     this.events.onAttempt();
+    if (this.proxy !== undefined) {
+      this.openThroughProxy(this.proxy, options, done);
+      return;
+    }
     const start = performance.now();
     let lookedUp = -1;
     let connected = -1;
@@ -122,6 +236,7 @@ export class TimedConnector {
         connectMs: tcpEnd - dnsEnd,
         tlsMs: options.protocol === 'https:' ? end - tcpEnd : -1,
         preopened: false,
+        ...this.negotiated(ready as Socket, options.protocol === 'https:'),
       });
     }) as Socket;
     socket.once('lookup', () => {

@@ -27,9 +27,17 @@ const BY_CODE: Record<string, ErrorClass> = {
   UND_ERR_ABORT: 'aborted',
   ABORT_ERR: 'aborted',
   UND_ERR_DESTROYED: 'aborted',
+  // The forward proxy would not open a tunnel (403, 407, 502…): the target was never reached.
+  PERFPROBE_PROXY_TUNNEL: 'connection_refused',
 };
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/;
+
+/** An error the TLS layer raised (an alert from the peer, a failed verification): its code says why. */
+export function isTlsAlert(error: unknown): error is Error {
+  const code = codeOf(error);
+  return code !== undefined && TLS_CODE.test(code);
+}
 
 /**
  * undici raises one code, UND_ERR_SOCKET, both for a closed connection and for a peer that broke HTTP (a 101 to
@@ -88,10 +96,29 @@ const DETAIL_BY_CODE: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the certificate issuer is unknown',
   ERR_SSL_WRONG_VERSION_NUMBER: 'the peer does not speak TLS (plain HTTP on this port?)',
   ERR_SSL_PACKET_LENGTH_TOO_LONG: 'the peer does not speak TLS (plain HTTP on this port?)',
+  // Alerts from the server, by what they mean to whoever holds the client certificate.
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+    'certificate required: the server requires a client certificate and none was sent (transport.tls.cert/key)',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA:
+    "certificate rejected: the server does not trust the client certificate's CA (unknown CA)",
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'certificate rejected: the client certificate has expired',
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'certificate rejected: the server refused the client certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: 'certificate rejected: the server refused the client certificate',
+  ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+    'certificate rejected: the server does not accept this kind of client certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED: 'certificate rejected: the client certificate is revoked',
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: 'certificate rejected: access denied for this client certificate',
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'handshake failure: a signature did not verify (key and certificate?)',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE:
+    'handshake failure: no cipher or protocol both sides accept, or a client certificate the server requires (TLS 1.2)',
+  ERR_SSL_NO_SHARED_CIPHER: 'handshake failure: no cipher both sides accept',
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: 'protocol version: no TLS version both sides accept',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: 'protocol version: the server offers only TLS versions below 1.2',
+  ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR: 'the server failed the handshake (internal error alert)',
 };
 
 /** undici's own messages for these are fixed words (no address): safe to keep. */
-const OWN_MESSAGE = /^(UND_ERR_|HPE_)/;
+const OWN_MESSAGE = /^(UND_ERR_|HPE_|PERFPROBE_)/;
 const ADDRESS = /(\[[0-9a-f:.]+\]|\d{1,3}(\.\d{1,3}){3})(:\d+)?|[a-z0-9-]+(\.[a-z0-9-]+)+:\d+/gi;
 
 /**

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import Client from 'undici/lib/dispatcher/client.js';
 import type { ErrorClass } from '../core/error-classes.ts';
 import type {
+  ConnectionFacts,
   Exchange,
   Lane,
   PreparedRequest,
@@ -33,6 +34,8 @@ interface Shared {
   closed: boolean;
   connectAttempts: number;
   staleRetries: number;
+  /** The newest connection's TLS facts and HTTP version. */
+  facts: ConnectionFacts | undefined;
 }
 
 class UndiciLane implements Lane, HandlerLane {
@@ -46,6 +49,13 @@ class UndiciLane implements Lane, HandlerLane {
   private failures = 0;
   private retryAt = 0;
   private lastFailure: Unreachable | undefined;
+  /** A TLS alert the current connection raised after its handshake (see ConnectionEvents.onTlsAlert). */
+  private alert: Error | undefined;
+  /**
+   * The connection is h2 and requests here want a fresh one each: undici keeps an h2 session whatever the
+   * request's `reset` says, so the lane replaces its client before the next send (never inside undici's callbacks).
+   */
+  private spent = false;
   private hold: NodeJS.Timeout | undefined;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
   /** The request sent last and its options: the lookup per request is usually this one. */
@@ -69,6 +79,9 @@ class UndiciLane implements Lane, HandlerLane {
         },
         onConnection: (timing, filter) => {
           this.newConnection = timing;
+          this.alert = undefined;
+          this.spent = this.options.connection === 'fresh' && timing.httpVersion === '2';
+          this.shared.facts = { tls: timing.tls ?? this.shared.facts?.tls, httpVersion: timing.httpVersion };
           this.filter = filter;
           this.failures = 0;
           this.lastFailure = undefined;
@@ -77,12 +90,16 @@ class UndiciLane implements Lane, HandlerLane {
         onRead: (ms) => {
           this.readMs = ms;
         },
+        onTlsAlert: (error) => {
+          this.alert = error;
+        },
       },
       this.shared.lookup,
+      this.options.settings,
     );
     this.client = new Client(this.options.origin, {
       pipelining: 1,
-      allowH2: false,
+      allowH2: this.options.settings?.http2 === true,
       connect: this.connector.connect as unknown as Client.Options['connect'],
       headersTimeout: t,
       bodyTimeout: t,
@@ -93,6 +110,10 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   send(request: PreparedRequest, onDone: (exchange: Exchange) => void): void {
+    if (this.spent) {
+      this.spent = false;
+      this.reset();
+    }
     const handler = new ExchangeHandler(this, request, onDone);
     this.current = handler;
     if (this.shared.closed) {
@@ -158,6 +179,10 @@ class UndiciLane implements Lane, HandlerLane {
     return this.readMs;
   }
 
+  tlsAlert(): Error | undefined {
+    return this.alert;
+  }
+
   resend(handler: ExchangeHandler): void {
     queueMicrotask(() => {
       this.shared.staleRetries++;
@@ -215,6 +240,7 @@ export function createUndiciTransport(options: TransportOptions): Transport {
     closed: false,
     connectAttempts: 0,
     staleRetries: 0,
+    facts: undefined,
   };
   const lanes = Array.from({ length: options.connections }, () => new UndiciLane(options, shared));
   const sweepMs = Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(options.timeoutMs / 20)));
@@ -233,6 +259,7 @@ export function createUndiciTransport(options: TransportOptions): Transport {
       await Promise.all(lanes.map((lane) => lane.preconnect()));
     },
     counters: () => ({ connectAttempts: shared.connectAttempts, staleRetries: shared.staleRetries }),
+    connectionFacts: () => shared.facts,
     async close() {
       shared.closed = true;
       clearInterval(sweeper);

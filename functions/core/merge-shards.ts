@@ -229,5 +229,26 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     ...stepsOf(shards),
     connectAttempts,
     staleRetries,
+    ...tlsOf(shards),
+  };
+}
+
+/**
+ * The TLS facts of the run: the certificate with the fewest days left across shards (the one to renew first),
+ * flagged when shards saw different certificates.
+ */
+function tlsOf(shards: readonly ShardResult[]): Pick<RunMeasurement, 'tls' | 'httpVersion'> {
+  const seen = shards.filter((s) => s.tls !== undefined);
+  if (seen.length === 0) {
+    const version = shards.find((s) => s.httpVersion !== undefined)?.httpVersion;
+    return version === undefined ? {} : { httpVersion: version };
+  }
+  const first = seen.reduce((a, b) => (b.tls!.certificate.daysLeft < a.tls!.certificate.daysLeft ? b : a));
+  const id = (s: ShardResult) =>
+    `${s.tls!.certificate.subject}|${s.tls!.certificate.issuer}|${s.tls!.certificate.validTo}`;
+  const differ = seen.some((s) => id(s) !== id(first));
+  return {
+    tls: { ...first.tls!, ...(differ ? { shardsDiffer: true as const } : {}) },
+    ...(first.httpVersion === undefined ? {} : { httpVersion: first.httpVersion }),
   };
 }

@@ -5,6 +5,7 @@ import type { AbortSpec } from './suite/caps-schema.ts';
 import type { CaptureSpec, UntilSpec } from './suite/flow-schema.ts';
 import type { Schedule } from './suite/schedule.ts';
 import type { SlaSpec } from './suite/sla-schema.ts';
+import type { TransportSpec } from './suite/transport-schema.ts';
 
 export type ResolvedLoad =
   | { readonly kind: 'latency'; readonly requests: number; readonly intervalMs: number }
@@ -77,6 +78,8 @@ export interface ResolvedProbe {
   readonly rateLimit?: { readonly limit: number; readonly windowMs: number } | undefined;
   /** Variable name → secret reference ("env:API_TOKEN"), resolved where the load runs. */
   readonly secrets: Readonly<Record<string, string>>;
+  /** TLS material (as references, resolved where the load runs), proxy and HTTP/2; absent: the defaults. */
+  readonly transport?: TransportSpec | undefined;
   readonly load: ResolvedLoad;
   readonly assert: AssertionsSpec | undefined;
   readonly sla: SlaSpec | undefined;

@@ -3,6 +3,7 @@ import type { LatencySummaryMs } from './histogram.ts';
 import type { RateLimitVerdict } from './rate-limit/judge-rate-limit.ts';
 import type { PhaseName } from './shard-result.ts';
 import type { SlaReport } from './sla-report.ts';
+import type { TlsFacts } from './transport.ts';
 
 export interface TimelinePoint {
   /** Start of the slot, seconds since the run started. */
@@ -77,6 +78,18 @@ export interface RunMeasurement {
   readonly connectAttempts?: number;
   /** Idempotent requests sent again after the server had closed their kept-alive connection (not errors). */
   readonly staleRetries?: number;
+  /**
+   * TLS as the last fresh connection saw it, for a run that made one; across shards, the certificate with the
+   * fewest days left (`shardsDiffer` says the shards saw different certificates).
+   */
+  readonly tls?: RunTls | undefined;
+  /** The HTTP version the connections spoke (of the shard whose TLS is reported). */
+  readonly httpVersion?: '1.1' | '2' | undefined;
+}
+
+export interface RunTls extends TlsFacts {
+  /** Shards saw different certificates (a rollout behind a load balancer): this is the one expiring first. */
+  readonly shardsDiffer?: true;
 }
 
 /** One step of a flow across all shards: counts added, histogram merged exactly. */

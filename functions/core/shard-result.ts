@@ -1,4 +1,5 @@
 import type { ErrorCounts } from './error-classes.ts';
+import type { TlsFacts } from './transport.ts';
 
 /** One slot of a shard's timeline (timelineSlotSeconds wide): additive counts and a mergeable histogram. */
 export interface TimelineSlot {
@@ -36,6 +37,9 @@ export interface ShardResult {
    * measured a stale secret, not the target (the run is invalid, never a breach).
    */
   readonly staleSecrets?: string | undefined;
+  /** TLS as this shard's last new connection saw it (https targets that connected). */
+  readonly tls?: TlsFacts | undefined;
+  readonly httpVersion?: '1.1' | '2' | undefined;
   /** A few distinct failure messages, for the human reading the report (secrets already redacted). */
   readonly sampleErrors: readonly string[];
   /** Per-phase histograms (same encoding as `histogram`), for the phases that happened at least once. */

@@ -2,6 +2,7 @@ import { decodeHistogram, percentileMs } from './histogram.ts';
 import { type Baseline, checkRegression, type RegressionSpec } from './regression.ts';
 import type { RunMeasurement } from './run-result.ts';
 import type { SlaCheck, SlaReport } from './sla-report.ts';
+import { DEFAULT_CERT_WARN_DAYS } from './suite/cert-days-schema.ts';
 import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
 import type { SlaSpec, Threshold } from './suite/sla-schema.ts';
 
@@ -43,6 +44,14 @@ function observe(name: string, run: RunMeasurement): Observation {
   if (name === 'errorRate') return { metric: 'errorRate', observed: run.errorRate, atLeast: false };
   if (name === 'minThroughput')
     return { metric: 'throughputRps', observed: run.throughputRps, atLeast: true };
+  if (name === 'certDaysLeft') {
+    // No TLS connection seen (an http target, or none connected): nothing to judge, so it cannot pass.
+    return {
+      metric: 'tls.certificate.daysLeft',
+      observed: run.tls?.certificate.daysLeft ?? null,
+      atLeast: true,
+    };
+  }
   const hasSamples = run.latencyMs.max > 0;
   if (name === 'max')
     return { metric: 'latency.max', observed: hasSamples ? run.latencyMs.max : null, atLeast: false };
@@ -67,6 +76,7 @@ export interface RegressionInput {
  * (DEFAULT_ERROR_RATE: 0 for latency checks, 1 % for loads): a run whose every request failed must not pass
  * just because its author wrote only latency targets. Regression checks (critical) are judged when given a
  * regression input; a probe with `sla.regression` judged without one gets checks that say no baseline was read.
+ * A run that saw a TLS certificate and names no certDaysLeft SLA gets a default warn at DEFAULT_CERT_WARN_DAYS.
  */
 export function evaluateSla(
   sla: SlaSpec | undefined,
@@ -94,6 +104,19 @@ export function evaluateSla(
       threshold,
       observed: run.errorRate,
       passed: run.errorRate <= threshold,
+      isDefault: true,
+    });
+  }
+  if (run.tls !== undefined && !thresholds.some(([name]) => name === 'certDaysLeft')) {
+    // Every HTTPS probe warns before its certificate expires; a warning fails no run and pages nobody.
+    const daysLeft = run.tls.certificate.daysLeft;
+    checks.push({
+      name: 'certDaysLeft',
+      severity: 'warn',
+      metric: 'tls.certificate.daysLeft',
+      threshold: DEFAULT_CERT_WARN_DAYS,
+      observed: daysLeft,
+      passed: daysLeft >= DEFAULT_CERT_WARN_DAYS,
       isDefault: true,
     });
   }

@@ -90,8 +90,35 @@ export interface TransportCounters {
   readonly staleRetries: number;
 }
 
+/** TLS as the last fresh connection saw it: what `result.tls` reports. */
+export interface TlsFacts {
+  /** "TLSv1.3" */
+  readonly protocol: string;
+  /** OpenSSL's name: "TLS_AES_256_GCM_SHA384". */
+  readonly cipher: string;
+  /** The protocol the server chose by ALPN ("h2", "http/1.1"), or null when it chose none. */
+  readonly alpn: string | null;
+  /** The target's leaf certificate. */
+  readonly certificate: {
+    readonly subject: string;
+    readonly issuer: string;
+    /** ISO 8601. */
+    readonly validTo: string;
+    /** Whole days from the connection to validTo (negative once expired). */
+    readonly daysLeft: number;
+  };
+}
+
+/** What the connections looked like (the last new one). */
+export interface ConnectionFacts {
+  readonly tls?: TlsFacts | undefined;
+  readonly httpVersion?: '1.1' | '2' | undefined;
+}
+
 export interface Transport {
   readonly lanes: readonly Lane[];
+  /** What the newest connection negotiated; undefined when none opened (or the transport does not say). */
+  connectionFacts?(): ConnectionFacts | undefined;
   /** Opens every lane's connection ahead of the load (bounded by the request timeout); failures are left to the load. */
   preconnect(): Promise<void>;
   counters(): TransportCounters;
@@ -110,6 +137,25 @@ export interface TransportOptions {
    * would otherwise spin against a dead target); a latency check is paced by its own interval. @default true
    */
   readonly backoff?: boolean;
+  readonly settings?: ConnectionSettings | undefined;
+}
+
+/** TLS material, resolved from its references (see ResolvedProbe.transport); never logged or reported. */
+export interface TlsMaterial {
+  readonly ca?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly passphrase?: string | undefined;
+  readonly serverName?: string | undefined;
+}
+
+/** How connections are made, beyond the target's URL: TLS material, a forward proxy, HTTP/2 by ALPN. */
+export interface ConnectionSettings {
+  readonly tls?: TlsMaterial | undefined;
+  /** A forward proxy's URL ("http://proxy:3128"): every connection is a CONNECT tunnel through it. */
+  readonly proxy?: string | undefined;
+  /** Offer h2 by ALPN (TLS only); HTTP/1.1 when the server does not choose it. */
+  readonly http2?: boolean | undefined;
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

@@ -1,5 +1,6 @@
 import { RunsReadError } from '../adapters/runs-read-error.ts';
 import { SecretResolutionError } from '../adapters/secrets.ts';
+import { TransportSettingsError } from '../adapters/transport-settings.ts';
 import { UnshardableLoadError } from '../core/plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
 import { RunStoreError } from '../core/run-store.ts';
@@ -48,6 +49,7 @@ const commandNamed = (name: string | undefined): CliCommand | undefined =>
 const USER_ERRORS = [
   UsageError,
   SecretResolutionError,
+  TransportSettingsError,
   SuiteValidationError,
   UnknownEnvironmentError,
   UnresolvedVariableError,

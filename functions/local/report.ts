@@ -5,6 +5,7 @@ import { formatPhases } from './phases.ts';
 import { formatRateLimit } from './rate-limit-line.ts';
 import { formatSteps } from './steps.ts';
 import { type Style, table } from './style.ts';
+import { formatConnection } from './tls-line.ts';
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -29,6 +30,9 @@ export function plannedRequests(probe: ResolvedProbe): number | undefined {
 
 /** The errorRate SLA a probe gets when it declares none (set by evaluateSla, `isDefault` on the check). */
 export const isDefaultCheck = (check: SlaCheck) => check.isDefault === true;
+
+/** The certificate-expiry SLA's metric: days, a minimum. */
+const CERT_DAYS = 'tls.certificate.daysLeft';
 
 /** An error rate, the run's or a step's ("steps.create.errorRate"). */
 const isErrorRate = (check: SlaCheck) => check.metric === 'errorRate' || check.metric.endsWith('.errorRate');
@@ -57,6 +61,7 @@ export function formatObserved(check: SlaCheck): string {
   }
   if (isErrorRate(check)) return pct(check.observed);
   if (check.metric === 'throughputRps') return `${num(check.observed)}/s`;
+  if (check.metric === CERT_DAYS) return `${check.observed} days`;
   return `${ms(check.observed)} ms`;
 }
 
@@ -71,6 +76,7 @@ export function formatThreshold(check: SlaCheck): string {
   }
   if (isErrorRate(check)) return `≤ ${pct(check.threshold)}`;
   if (check.metric === 'throughputRps') return `≥ ${num(check.threshold)}/s`;
+  if (check.metric === CERT_DAYS) return `≥ ${check.threshold} days`;
   return `≤ ${ms(check.threshold)} ms`;
 }
 
@@ -141,6 +147,8 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   if (steps !== undefined) lines.push(indent(steps, '  '));
   const phases = formatPhases(result, ms);
   if (phases !== undefined) lines.push(indent(phases, '  '));
+  const connection = formatConnection(result);
+  if (connection !== undefined) lines.push(`  connection ${connection}`);
   const statuses = Object.entries(result.statusCodes).map(([code, n]) => `${code} ×${num(n)}`);
   lines.push(`  status     ${statuses.join('  ') || 'none'}`);
   const errors = Object.entries(result.errors).map(([cls, n]) => `${cls} ${num(n ?? 0)}`);

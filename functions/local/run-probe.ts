@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateShardLoad } from '../adapters/generate-load.ts';
 import { resolveSecrets } from '../adapters/secrets.ts';
+import { resolveConnection } from '../adapters/transport-settings.ts';
 import { aggregateRun } from '../core/aggregate-run.ts';
 import { planRun, type ResolvedProbe, UnshardableLoadError } from '../core/plan.ts';
 import { prepareWork } from '../core/prepare-work.ts';
@@ -45,7 +46,7 @@ export async function runProbeLocally(
  * What each shard does before its first request (resolve secrets, build the request), done for every probe of a
  * command before any load: an unresolvable secret in the last probe is exit 2 before the first probe sends,
  * not after it. The values are dropped here; the shards resolve them again (cached for SSM / Secrets Manager).
- * @throws SecretResolutionError or InvalidTargetError
+ * @throws SecretResolutionError, InvalidTargetError or TransportSettingsError
  */
 export async function checkBeforeRun(
   probes: readonly ResolvedProbe[],
@@ -63,5 +64,6 @@ export async function checkBeforeRun(
       }
     }
     prepareWork(probe, await resolveSecrets(probe.secrets, { env }));
+    await resolveConnection(probe.transport, { env }, { expiry: true });
   }
 }

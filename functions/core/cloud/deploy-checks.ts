@@ -2,6 +2,7 @@ import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import { percentileOf } from '../suite/limits.ts';
+import { transportReferences } from '../suite/transport-schema.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,
@@ -63,6 +64,13 @@ function localSecretProblems(deployed: DeployedSuite): SuiteProblem[] {
 /** One probe: its worker within Lambda's limit, its runs within their interval, its alarms evaluable. */
 function probeProblems(probe: ResolvedProbe, at: string): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
+  for (const [field, reference] of transportReferences(probe.transport)) {
+    if (!/^(env|file):/.test(reference)) continue;
+    problems.push({
+      path: `${at}.${field}`,
+      message: `"${reference}" resolves only where \`perfprobe run\` runs; a deployed worker reads "ssm:/parameter/name" or "secretsmanager:secret-name#field"`,
+    });
+  }
   const budget = workerBudgetMs(probe);
   if (budget > LAMBDA_MAX_MS) {
     problems.push({

@@ -73,6 +73,7 @@ function flowTransport(transport: Transport, runner: FlowRunner): Transport {
     lanes: transport.lanes.map((lane) => runner.lane(lane)),
     preconnect: () => transport.preconnect(),
     counters: () => transport.counters(),
+    connectionFacts: () => transport.connectionFacts?.(),
     close: () => transport.close(),
   };
 }
@@ -282,7 +283,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
   }
 
   const { eventLoopDelayP99Ms, gcPauses, cpuWaitMs } = health;
-  return recorder.toResult({
+  const facts = transport.connectionFacts?.();
+  const result = recorder.toResult({
     probeId: probe.id,
     shard: options.shard,
     kind: load.kind,
@@ -304,4 +306,9 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     steps: steps?.toResult(),
     rateLimit: limiter?.toResult(recovery),
   });
+  return {
+    ...result,
+    ...(facts?.tls === undefined ? {} : { tls: facts.tls }),
+    ...(facts?.httpVersion === undefined ? {} : { httpVersion: facts.httpVersion }),
+  };
 }

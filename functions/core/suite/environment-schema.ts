@@ -5,6 +5,8 @@ import { describeValue, failWith, patterned, positiveDuration } from './fields.t
 import { DEFAULT_CAPS } from './limits.ts';
 import { isTimeZone } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
+import { transportSchema } from './transport-schema.ts';
+import { baseUrlSchema } from './url-credentials.ts';
 import { watchSchema } from './watch-schema.ts';
 
 const variableSchema = z.union([
@@ -63,7 +65,7 @@ const subscriptionFields = {
 };
 
 export const environmentSchema = z.strictObject({
-  baseUrl: patterned(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http(s) URL like "https://api.example.com"'),
+  baseUrl: baseUrlSchema,
   /** Referenced as `${name}`; `baseUrl` is the environment's own. */
   variables: z
     .record(
@@ -92,6 +94,8 @@ export const environmentSchema = z.strictObject({
     maxConnections: DEFAULT_CAPS.maxConnections,
     maxDuration: DEFAULT_CAPS.maxDurationMs,
   }),
+  /** TLS material, proxy and HTTP/2 for this environment's probes. */
+  transport: transportSchema.optional(),
 });
 
 export type EnvironmentSpec = z.output<typeof environmentSchema>;

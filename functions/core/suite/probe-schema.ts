@@ -9,6 +9,7 @@ import { loadSchema } from './load-schema.ts';
 import { requestSchema } from './request-schema.ts';
 import { scheduleSchema } from './schedule.ts';
 import { slaSchema } from './sla-schema.ts';
+import { transportSchema } from './transport-schema.ts';
 
 /**
  * The target's declared rate limit: at most `limit` requests per `window`. The run then judges the limiter
@@ -40,6 +41,8 @@ const probeFields = z.strictObject({
   shards: positive('shards', 1_000, true).optional(),
   alert: alertSchema.optional(),
   rateLimit: rateLimitSchema.optional(),
+  /** Over its environment's transport, field by field. */
+  transport: transportSchema.optional(),
 });
 
 type ProbeFields = z.output<typeof probeFields>;

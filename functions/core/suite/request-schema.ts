@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { describeValue, failWith, nonEmptyString, positiveDuration } from './fields.ts';
+import { describeValue, failWith, positiveDuration } from './fields.ts';
 import { headerNameProblem, headerValueProblem } from './headers.ts';
 import { jsonBodyProblems } from './json-body.ts';
 import { HARD_LIMITS } from './limits.ts';
+import { requestUrlSchema } from './url-credentials.ts';
 
 /**
  * A request timeout: whole milliseconds from 1 ms to the hard limit. undici's timers take a positive whole number
@@ -58,7 +59,7 @@ export const requestSchema = z.strictObject({
         : failWith(ctx, input, `one of ${METHODS.join(', ')}`);
     })
     .optional(),
-  url: nonEmptyString('a URL like "${baseUrl}/accounts" or a path like "/accounts"'),
+  url: requestUrlSchema,
   headers: headersSchema.optional(),
   body: z
     .unknown()

@@ -11,6 +11,7 @@ import { rateStages } from './rate-stages.ts';
 import type { RequestSpec } from './request-schema.ts';
 import type { Suite } from './schema.ts';
 import { substitute, variableReferences } from './template.ts';
+import { mergeTransport } from './transport-schema.ts';
 import { resolveVariables } from './variables.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -124,6 +125,11 @@ function fillKnown(text: string, values: Readonly<Record<string, string>>): stri
   );
 }
 
+function transportOf(...specs: Parameters<typeof mergeTransport>): Pick<ResolvedProbe, 'transport'> {
+  const transport = mergeTransport(...specs);
+  return transport === undefined ? {} : { transport };
+}
+
 /**
  * The secret variables the probe's own requests reference (URL, headers, body, any flow step): a probe inherits
  * every secret of its environment, and resolving all of them meant one unreadable secret of another probe
@@ -180,6 +186,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       ? {}
       : { rateLimit: { limit: probe.rateLimit.limit, windowMs: probe.rateLimit.window } }),
     secrets: usedSecrets(secrets, [request, ...(steps ?? []).map((step) => step.request)]),
+    ...transportOf(env.transport, probe.transport),
     load,
     assert: probe.assert,
     sla: probe.sla,

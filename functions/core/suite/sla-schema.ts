@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RegressionSpec } from '../regression.ts';
+import { certDaysLeftThreshold } from './cert-days-schema.ts';
 import { describeValue, fraction, positive, positiveDuration } from './fields.ts';
 import { HARD_LIMITS, percentileOf } from './limits.ts';
 import { regressionSchema } from './regression-schema.ts';
@@ -41,6 +42,7 @@ function slaKeySchema(key: string): z.ZodType<Threshold, unknown> | undefined {
   if (key === 'max' || key === 'mean' || percentileOf(key) !== undefined) return latencyThreshold;
   if (key === 'errorRate') return threshold(fraction());
   if (key === 'minThroughput') return threshold(positive('requests per second', HARD_LIMITS.rate));
+  if (key === 'certDaysLeft') return certDaysLeftThreshold;
   return undefined;
 }
 
@@ -67,14 +69,15 @@ function addThresholds(
           ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never);
       continue;
     }
-    const schema = key === 'minThroughput' && step !== undefined ? undefined : slaKeySchema(key);
+    const runWide = key === 'minThroughput' || key === 'certDaysLeft';
+    const schema = runWide && step !== undefined ? undefined : slaKeySchema(key);
     if (!schema) {
       ctx.addIssue({
         code: 'custom',
         path: [...at, key],
         message:
           step === undefined
-            ? 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, regression or steps)'
+            ? 'unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, certDaysLeft, regression or steps)'
             : 'unknown step SLA (expected p50 … p99.9, max, mean or errorRate)',
       });
       continue;

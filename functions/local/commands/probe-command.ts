@@ -1,3 +1,4 @@
+import { TransportSettingsError } from '../../adapters/transport-settings.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { HARD_LIMITS } from '../../core/suite/limits.ts';
@@ -10,7 +11,7 @@ import { durationFlag, FlagProblems, formatLimit, numberFlag, slaFlags } from '.
 import { assertWritable, writeJson } from '../json-output.ts';
 import { startProgress } from '../progress.ts';
 import { formatRun, plannedRequests } from '../report.ts';
-import { runProbeLocally } from '../run-probe.ts';
+import { checkBeforeRun, runProbeLocally } from '../run-probe.ts';
 import { createStyle } from '../style.ts';
 import { EXIT_CODES } from '../usage.ts';
 import { UsageError } from '../usage-error.ts';
@@ -28,6 +29,14 @@ export interface ProbeCommandOptions {
   /** `KEY=VALUE` each, e.g. `p99=250ms`, `errorRate=1%`. */
   readonly sla?: readonly string[] | undefined;
   readonly json?: string | undefined;
+  /** curl's spelling: files for the CA, the client certificate and its key; `pass` names an environment variable. */
+  readonly cacert?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+  readonly pass?: string | undefined;
+  /** A proxy URL, or '' for none; undefined: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  readonly proxy?: string | undefined;
+  readonly http2?: boolean | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -43,9 +52,23 @@ const FLAG_OF: [RegExp, (match: RegExpExecArray) => string][] = [
   [/request\.headers/, () => '--header'],
   [/request\.body/, () => '--body'],
   [/request\.url|baseUrl/, () => '<url>'],
+  [/transport\.tls\.ca$/, () => '--cacert'],
+  [/transport\.tls\.cert$/, () => '--cert'],
+  [/transport\.tls\.key$/, () => '--key'],
+  [/transport\.tls\.passphrase$/, () => '--pass'],
+  [/transport\.proxy$/, () => '--proxy'],
   [/\.sla\.(.+)$/, (m) => `--sla ${m[1]}`],
   [/\.sla$/, () => '--sla'],
 ];
+
+/** The flag that set a suite field, or undefined when no flag did. */
+function flagFor(path: string): string | undefined {
+  for (const [re, flag] of FLAG_OF) {
+    const match = re.exec(path);
+    if (match !== null) return flag(match);
+  }
+  return undefined;
+}
 
 function parseHeaders(problems: FlagProblems, lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -57,16 +80,43 @@ function parseHeaders(problems: FlagProblems, lines: readonly string[]): Record<
   return headers;
 }
 
-function parseUrl(problems: FlagProblems, raw: string): { origin: string; path: string } | undefined {
+function parseUrl(
+  problems: FlagProblems,
+  raw: string,
+): { origin: string; path: string; basic?: string } | undefined {
   const expected = 'an absolute http(s) URL like http://127.0.0.1:8080/health';
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return problems.add('<url>', expected, raw);
+    return problems.add('<url>', expected, displayUrl(raw));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return problems.add('<url>', expected, raw);
-  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return problems.add('<url>', expected, displayUrl(raw));
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, ...basicAuthorization(url) };
+}
+
+/**
+ * `user:password@` in the URL becomes Basic authentication, as curl and browsers send it; the origin alone
+ * would drop it without a word and the target would answer 401.
+ */
+function basicAuthorization(url: URL): { basic?: string } {
+  if (url.username === '' && url.password === '') return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { basic: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** The URL as printed: never its credentials. */
+export function displayUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.username === '' && url.password === '') return raw;
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return raw.replace(/\/\/[^/?#\s]*@/, '//');
+  }
 }
 
 /**
@@ -83,6 +133,10 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
   const durationMs = durationFlag(problems, '--duration', o.duration, HARD_LIMITS.durationMs);
   const timeoutMs = durationFlag(problems, '--timeout', o.timeout, HARD_LIMITS.timeoutMs);
   const headers = parseHeaders(problems, o.headers ?? []);
+  // An explicit Authorization header wins over the URL's credentials, as in curl.
+  if (target?.basic !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    headers.authorization = target.basic;
+  }
   const sla = slaFlags(problems, o.sla);
   if (requests !== undefined && rate !== undefined) {
     problems.add('--requests', 'no --requests with --rate (an open model runs for --duration)', o.requests);
@@ -120,6 +174,7 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
           maxConnections: HARD_LIMITS.connections,
           maxDuration: HARD_LIMITS.durationMs,
         },
+        ...transportFlags(o),
       },
     },
     probes: [
@@ -140,6 +195,22 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
   return { suite, problems: problems.messages };
 }
 
+/** curl's TLS, proxy and HTTP/2 flags as the suite's transport: files and an environment variable, as references. */
+function transportFlags(o: ProbeCommandOptions): { transport?: Record<string, unknown> } {
+  const tls = {
+    ...(o.cacert !== undefined && { ca: `file:${o.cacert}` }),
+    ...(o.cert !== undefined && { cert: `file:${o.cert}` }),
+    ...(o.key !== undefined && { key: `file:${o.key}` }),
+    ...(o.pass !== undefined && { passphrase: `env:${o.pass}` }),
+  };
+  const transport = {
+    ...(Object.keys(tls).length > 0 && { tls }),
+    ...(o.proxy !== undefined && { proxy: o.proxy }),
+    ...(o.http2 === true && { http2: true }),
+  };
+  return Object.keys(transport).length > 0 ? { transport } : {};
+}
+
 /** Flags → the probe to run, or one UsageError naming every flag that is wrong. Sends nothing. */
 export function adHocProbe(options: ProbeCommandOptions): ResolvedProbe {
   const { suite, problems } = adHocSuite(options);
@@ -148,10 +219,7 @@ export function adHocProbe(options: ProbeCommandOptions): ResolvedProbe {
     if (problems.length === 0) return resolveProbe(valid, valid.probes[0]!, 'adhoc');
   } catch (error) {
     if (!(error instanceof SuiteValidationError)) throw error;
-    for (const p of error.problems) {
-      const match = FLAG_OF.map(([re, flag]) => [re.exec(p.path), flag] as const).find(([m]) => m !== null);
-      problems.push(match ? `${match[1](match[0]!)}: ${p.message}` : `${p.path}: ${p.message}`);
-    }
+    for (const p of error.problems) problems.push(`${flagFor(p.path) ?? p.path}: ${p.message}`);
   }
   throw new UsageError(problems.join('\n'));
 }
@@ -174,7 +242,12 @@ export async function probeCommand(
     await assertWritable('--json', options.json).catch((error: Error) => problems.push(error.message));
   }
   if (probe === undefined || problems.length > 0) throw new UsageError(problems.join('\n'));
-  const progress = startProgress(out, options.url);
+  // The certificate files read and checked (the key matches, not expired) before anything is sent: exit 2.
+  await checkBeforeRun([probe]).catch((error: unknown) => {
+    if (!(error instanceof TransportSettingsError)) throw error;
+    throw new UsageError(`${flagFor(error.field) ?? error.field}: ${error.reason}`);
+  });
+  const progress = startProgress(out, displayUrl(options.url));
   const result = await runProbeLocally(probe, { signal: options.signal, onStart: progress.attach }).finally(
     progress.stop,
   );
@@ -196,6 +269,12 @@ export const probeCli = defineCommand({
     timeout: { type: 'string', short: 't' },
     sla: { type: 'string', multiple: true },
     json: { type: 'string' },
+    cacert: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    pass: { type: 'string' },
+    proxy: { type: 'string' },
+    http2: { type: 'boolean' },
   },
   help: `Usage: perfprobe probe <url> [options]
 
@@ -211,10 +290,19 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
   -n, --requests N        burst until N requests instead of for a duration (not with --duration)
   -t, --timeout S         whole-request timeout: seconds, or "500ms" (default 10, at most ${formatLimit(HARD_LIMITS.timeoutMs)})
       --sla KEY=VALUE     a critical SLA, repeatable: p99=250ms, p99.9=1s, max=2s, mean=100ms (a plain
-                          number is ms), errorRate=1% (or 0.01), minThroughput=90 (requests/s)
+                          number is ms), errorRate=1% (or 0.01), minThroughput=90 (requests/s),
+                          certDaysLeft=30 (the fewest days the target's certificate may have left)
       --json FILE         write the RunResult as JSON
+      --cacert FILE       trust this CA (PEM) for the target's certificate (a private CA)
+      --cert FILE         client certificate (PEM) to present (mTLS), with --key
+      --key FILE          the client certificate's private key (PEM)
+      --pass ENV_NAME     the environment variable holding the key's passphrase (never the passphrase itself)
+      --proxy URL         forward proxy for every connection (CONNECT); '' for none. Default: HTTPS_PROXY /
+                          HTTP_PROXY unless NO_PROXY names the host
+      --http2             offer HTTP/2 by ALPN (HTTP/1.1 when the server does not choose it)
   -h, --help
 
+user:password@ in <url> is sent as Basic authentication, as curl does, and never printed.
 Ctrl-C or SIGTERM (a CI cancel) stops sending, reports and writes --json (the run is then invalid: exit 1);
 a second one quits at once (exit 130, or 143 for SIGTERM).
 ${EXIT_CODES}`,
@@ -225,6 +313,7 @@ ${EXIT_CODES}`,
       "--method M  --header 'k: v' (repeatable)  --body TEXT",
       '--connections N (default 10)  --rate R (requests/s)  --duration S (default 10)',
       '--requests N  --timeout S (default 10)  --sla KEY=VALUE (repeatable)  --json FILE',
+      '--cacert FILE  --cert FILE  --key FILE  --pass ENV_NAME  --proxy URL  --http2',
     ],
   },
   async run({ flags, positionals, signal }) {
@@ -240,6 +329,12 @@ ${EXIT_CODES}`,
       timeout: flags.timeout,
       sla: flags.sla,
       json: flags.json,
+      cacert: flags.cacert,
+      cert: flags.cert,
+      key: flags.key,
+      pass: flags.pass,
+      proxy: flags.proxy,
+      http2: flags.http2 === true,
       signal,
     });
     return code;

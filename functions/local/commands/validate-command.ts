@@ -3,6 +3,7 @@ import { deploySuite } from '../../core/cloud/deployed-suite.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
+import { checkTransportFiles } from '../check-transport-files.ts';
 import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { loadSuite } from '../load-suite.ts';
@@ -30,6 +31,7 @@ export async function validateCommand(
   loadTimeoutMs?: number,
 ): Promise<0> {
   const suite = await loadSuite(suitePath, { timeoutMs: loadTimeoutMs });
+  await checkTransportFiles(suite);
   const envs = Object.keys(suite.environments);
   const first = envs[0]!;
   const rows = suite.probes.map((p) => {

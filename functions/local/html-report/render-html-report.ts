@@ -3,6 +3,7 @@ import type { RunResult } from '../../core/run-result.ts';
 import { hasLatency, NOT_MEASURED } from '../report.ts';
 import { type ReportAssets, reportAssets } from './assets.ts';
 import { isMeasured, type ProbeChartData, probeChartData } from './chart-data.ts';
+import { connectionTable } from './connection-table.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
 import {
   checksTable,
@@ -124,6 +125,7 @@ function probeSection(
     charts.push(chart('timeline', index, 'This run over time: requests/s, errors/s and p99 per slot'));
   }
   const steps = stepsTable(run);
+  const connection = connectionTable(run);
   return `<section class="probe" id="probe-${index}">${head}
 <p class="facts">${runFacts(run)}</p>
 <div class="charts">${charts.join('')}</div>
@@ -132,6 +134,7 @@ function probeSection(
 <div><h3>Validity</h3>${validityTable(run)}</div>
 <div><h3>Errors</h3>${errorsSection(run)}</div>
 <div><h3>Phases</h3>${phasesTable(run)}</div>
+${connection ? `<div><h3>Connection</h3>${connection}</div>` : ''}
 ${steps ? `<div><h3>Steps</h3>${steps}</div>` : ''}
 </div>
 </section>`;

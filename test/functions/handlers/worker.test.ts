@@ -1,3 +1,4 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,6 +9,8 @@ import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
+import { makeMtlsCertificates } from '../../helpers/tls-certificates.ts';
+import { mtlsServer, type TlsTarget } from '../../helpers/tls-servers.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
 // No local SSM server exists: the exact requests are asserted.
@@ -210,5 +213,62 @@ describe('worker handler', () => {
     // The shard had written its result: a late loss notice does not overwrite it.
     expect((await note('r-own'))!.result!.requests.total).toBe(1);
     expect((await note('r-own'))!.failure).toBeUndefined();
+  });
+});
+
+describe('worker handler with a client certificate', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  const certs = makeMtlsCertificates();
+  let mtls: TlsTarget;
+  beforeAll(async () => {
+    mtls = await mtlsServer(certs);
+  });
+  afterAll(async () => {
+    await mtls.close();
+    certs.remove();
+  });
+  afterEach(() => secrets.reset());
+
+  it('reads tls.cert and tls.key from Secrets Manager, presents them to a server that requires one, and stores no key', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: 'bank/prod/mtls' }).resolves({
+      SecretString: JSON.stringify({ cert: certs.client.cert.toString(), key: certs.client.key.toString() }),
+    });
+    ssm
+      .on(GetParameterCommand, { Name: '/bank/prod/ca' })
+      .resolves({ Parameter: { Value: certs.ca.toString() } });
+    const deployed = deploySuite(
+      validateSuite({
+        name: 'bank',
+        environments: {
+          prod: {
+            baseUrl: mtls.url,
+            caps: { maxDuration: '1m' },
+            transport: {
+              tls: {
+                ca: 'ssm:/bank/prod/ca',
+                cert: 'secretsmanager:bank/prod/mtls#cert',
+                key: 'secretsmanager:bank/prod/mtls#key',
+              },
+            },
+          },
+        },
+        probes: [{ id: 'p', request: { url: '/' }, load: { kind: 'latency', requests: 2, interval: '5ms' } }],
+      }),
+      'prod',
+    );
+    const worker = createWorkerHandler(() => deployed, { shards: () => shards });
+
+    await worker(task('r-mtls'), context);
+
+    const [item] = await shards.readRun('prod', 'r-mtls');
+    expect(item!.result!.requests).toEqual({ total: 2, ok: 2, failed: 0 });
+    expect(mtls.clients).toEqual(['probe client', 'probe client']);
+    // Only references travel in the deployed suite and the stored item; the values stay in the worker.
+    expect(JSON.stringify(deployed)).not.toContain('PRIVATE KEY');
+    expect(JSON.stringify(item)).not.toContain('PRIVATE KEY');
+    // Read once each, however many connections the run opened.
+    expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: 'bank/prod/mtls' },
+    ]);
   });
 });

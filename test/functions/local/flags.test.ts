@@ -74,7 +74,7 @@ describe('perfprobe probe flags', () => {
     ],
     [
       { sla: ['p42x=1'] },
-      '--sla p42x: unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, regression or steps)',
+      '--sla p42x: unknown SLA (expected p50 … p99.9, max, mean, errorRate, minThroughput, certDaysLeft, regression or steps)',
     ],
     [{ sla: ['p99=1s', 'p99=2s'] }, '--sla p99: expected each SLA once, got "p99=1s and p99=2s"'],
   ])('refuses %j naming the flag, what was expected and what was found', (flags, message) => {

@@ -10,7 +10,13 @@ import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
 import { probeFor } from '../../../helpers/probes.ts';
 import { OK_RESPONSE, rawHttpServer } from '../../../helpers/raw-http-server.ts';
 import { httpServer, type Running, refusedPort, tcpServer } from '../../../helpers/servers.ts';
-import { makeTestCertificates, type TestCertificates } from '../../../helpers/tls-certificates.ts';
+import {
+  type MtlsCertificates,
+  makeMtlsCertificates,
+  makeTestCertificates,
+  type TestCertificates,
+} from '../../../helpers/tls-certificates.ts';
+import { mtlsServer, opensslServer, tlsServerWith } from '../../../helpers/tls-servers.ts';
 
 // Every engine against every fault: each cell ends with a result (no crash, no hang), within its planned
 // duration plus one request timeout, and puts every failure in the class named here.
@@ -47,13 +53,34 @@ interface Fault {
   readonly timeoutMs?: number;
   /** Time the prober itself may take past the bound, ms (see the row). */
   readonly extraMs?: number;
+  /** The probe's transport (TLS material), read when the cell runs: the certificates exist only then. */
+  readonly transport?: () => Record<string, unknown>;
   readonly check?: (result: RunResult, engine: Engine) => void;
 }
 
 let certs: TestCertificates;
+let mtls: MtlsCertificates;
 beforeAll(() => {
   certs = makeTestCertificates();
+  mtls = makeMtlsCertificates();
+  return () => mtls.remove();
 });
+
+/** A request timeout for openssl s_server rows (one connection at a time, on a loaded machine). */
+const OPENSSL_TIMEOUT_MS = 1_500;
+
+/** The test CA trusted, and a client certificate when named ("client", "stranger", "expired-client"). */
+const clientTls = (pair?: string) => () => ({
+  transport: {
+    tls: {
+      ca: `file:${mtls.path('ca.pem')}`,
+      ...(pair === undefined
+        ? {}
+        : { cert: `file:${mtls.path(`${pair}.pem`)}`, key: `file:${mtls.path(`${pair}.key`)}` }),
+    },
+  },
+});
+const sampled = (reason: RegExp) => (result: RunResult) => expect(result.sampleErrors.join()).toMatch(reason);
 
 const https = async (pair: { key: Buffer; cert: Buffer }): Promise<Target> => {
   const server = createHttpsServer(pair, (_, res) => res.end('ok'));
@@ -138,6 +165,59 @@ const FAULTS: Fault[] = [
   { name: 'self-signed certificate', start: () => https(certs.selfSigned), classes: ['tls'], ok: 'none' },
   { name: 'expired certificate', start: () => https(certs.expired), classes: ['tls'], ok: 'none' },
   { name: 'hostname mismatch', start: () => https(certs.otherHost), classes: ['tls'], ok: 'none' },
+  {
+    name: 'a client certificate required, none sent (TLS 1.3 alert after the handshake)',
+    start: () => mtlsServer(mtls),
+    transport: clientTls(),
+    classes: ['tls'],
+    ok: 'none',
+    check: sampled(/certificate required/),
+  },
+  {
+    name: 'a client certificate of an unknown CA',
+    start: () => opensslServer(mtls),
+    // s_server handshakes one connection at a time: a lane's attempt may wait behind the other's refusal.
+    timeoutMs: OPENSSL_TIMEOUT_MS,
+    transport: clientTls('stranger'),
+    classes: ['tls'],
+    ok: 'none',
+    check: sampled(/certificate rejected: .*unknown CA/),
+  },
+  {
+    name: 'an expired client certificate',
+    start: () => opensslServer(mtls),
+    // s_server handshakes one connection at a time: a lane's attempt may wait behind the other's refusal.
+    timeoutMs: OPENSSL_TIMEOUT_MS,
+    transport: clientTls('expired-client'),
+    classes: ['tls'],
+    ok: 'none',
+    check: sampled(/certificate rejected: the client certificate has expired/),
+  },
+  {
+    name: 'a TLS handshake failure (no cipher in common)',
+    // An ECDSA certificate with only RSA-signed suites on offer: the server cannot complete any handshake.
+    start: () => tlsServerWith(mtls, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }),
+    transport: clientTls(),
+    classes: ['tls'],
+    ok: 'none',
+    check: sampled(/handshake failure/),
+  },
+  {
+    name: 'a server that speaks only TLS 1.1 (protocol version)',
+    start: () =>
+      tlsServerWith(mtls, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
+    transport: clientTls(),
+    classes: ['tls'],
+    ok: 'none',
+    check: sampled(/protocol version/),
+  },
+  {
+    name: 'mutual TLS with the right client certificate',
+    start: () => mtlsServer(mtls),
+    transport: clientTls('client'),
+    classes: [],
+    ok: 'all',
+  },
   {
     name: 'HTTPS to a plain-HTTP port',
     start: async () => {
@@ -412,6 +492,7 @@ async function runCell(fault: Fault, engine: Engine, target: Target): Promise<vo
       request: { url: '/', timeout: `${timeoutMs}ms`, ...(fault.method ? { method: fault.method } : {}) },
       load,
       ...fault.probe,
+      ...fault.transport?.(),
     });
     const started = performance.now();
 

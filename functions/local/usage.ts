@@ -15,7 +15,8 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
       --method M          HTTP method (default GET)
       --body TEXT         request body
   -c, --connections N     burst: connections, each sending when its previous response ends (default 10);
-                          with --rate: the most requests in flight
+                          with --rate: the most requests in flight (default: the pool opens one per
+                          10 req/s, at least 10, and grows while all are busy up to 50 or that many)
   -R, --rate R            open model: R requests per second, latency from each intended send time
   -d, --duration S        seconds, or "500ms", "2m" (default 10, at most ${formatLimit(HARD_LIMITS.durationMs)})
   -n, --requests N        burst until N requests instead of for a duration (not with --duration)

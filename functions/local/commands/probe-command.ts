@@ -1,6 +1,6 @@
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
-import { HARD_LIMITS } from '../../core/suite/limits.ts';
+import { DEFAULT_CAPS, defaultRateConnections, HARD_LIMITS } from '../../core/suite/limits.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../core/suite/validate-suite.ts';
 import { exitCodeOf } from '../exit-code.ts';
@@ -111,10 +111,20 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
       adhoc: {
         // A URL already refused above stands in as a valid one, so it is reported once.
         baseUrl: target?.origin ?? 'http://localhost',
-        // An explicit command is its own authority; the hard limits still hold.
+        // An explicit command is its own authority; the hard limits still hold. A rate run's pool grows up to
+        // maxConnections while every connection is busy, so a hung target must not be offered the hard limit:
+        // --connections is the most in flight, as its help says; without it, a suite's default cap (or the
+        // rate's default pool, when larger).
         caps: {
           maxRate: HARD_LIMITS.rate,
-          maxConnections: HARD_LIMITS.connections,
+          maxConnections: Math.min(
+            HARD_LIMITS.connections,
+            connections ??
+              Math.max(
+                DEFAULT_CAPS.maxConnections,
+                rate === undefined ? 0 : defaultRateConnections(rate, HARD_LIMITS.connections),
+              ),
+          ),
           maxDuration: HARD_LIMITS.durationMs,
         },
       },

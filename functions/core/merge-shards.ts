@@ -117,7 +117,8 @@ function queueProblem(
 ): string | undefined {
   const { sent, waited, arrivals } = counts;
   const ttfb = phases?.ttfb;
-  if (pool === undefined || identity.peakRps === undefined || ttfb === undefined || sent === 0) return undefined;
+  if (pool === undefined || identity.peakRps === undefined || ttfb === undefined || sent === 0)
+    return undefined;
   if (waited <= MIN_LATE_SENDS || waited / arrivals <= MAX_QUEUED_SHARE) return undefined;
   const answerMs = ttfb.p50 + (phases?.download?.p50 ?? 0);
   const unitMs = (ttfb.count / sent) * answerMs;
@@ -169,7 +170,12 @@ function judgeValidity(
   }
   const pool = readPool(shards);
   // Every arrival not sent waited in the queue (the rate engine drops only from there).
-  const queue = queueProblem(identity, pool, { sent, waited: queued + unsent, arrivals: sent + unsent }, phases);
+  const queue = queueProblem(
+    identity,
+    pool,
+    { sent, waited: queued + unsent, arrivals: sent + unsent },
+    phases,
+  );
   if (queue !== undefined) reasons.push(queue);
   if (loopDelay > MAX_EVENT_LOOP_DELAY_MS) {
     reasons.push(`generator event loop delayed ${loopDelay} ms (p99): latencies would be inflated`);

@@ -173,7 +173,9 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
 
 /** Peak planned requests per second of a rate load (of the whole run); undefined for other loads. */
 export function peakRps(load: ResolvedLoad): number | undefined {
-  return load.kind === 'rate' ? Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate))) : undefined;
+  return load.kind === 'rate'
+    ? Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate)))
+    : undefined;
 }
 
 /**

@@ -16,7 +16,9 @@ export function formatRateLimit(result: RunResult): string | undefined {
         ? 'did not recover'
         : `recovered after ${r.recoveredAfterMs.toLocaleString('en-US')} ms`;
   const admitted =
-    r.admitted === undefined ? [] : [`admitted ${r.admitted} (an exact limiter: ${r.expectedAdmitted ?? '?'})`];
+    r.admitted === undefined
+      ? []
+      : [`admitted ${r.admitted} (an exact limiter: ${r.expectedAdmitted ?? '?'})`];
   return [
     `${r.limit} per ${r.windowMs} ms: 429s ${pct(r.observed429Share)} (expected ${pct(r.expected429Share)})`,
     ...admitted,

@@ -35,7 +35,8 @@ const OVER_ADMISSION_SHARE = 0.1;
 
 /** "5/s", "100/min", "1000/h", or "20 per 2s": the declared limit as written for a reader. */
 function formatLimit(limit: number, windowMs: number): string {
-  const unit = windowMs === 1_000 ? 's' : windowMs === 60_000 ? 'min' : windowMs === 3_600_000 ? 'h' : undefined;
+  const unit =
+    windowMs === 1_000 ? 's' : windowMs === 60_000 ? 'min' : windowMs === 3_600_000 ? 'h' : undefined;
   return unit === undefined ? `${limit} per ${formatMs(windowMs)}` : `${limit}/${unit}`;
 }
 

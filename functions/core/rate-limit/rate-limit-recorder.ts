@@ -43,7 +43,10 @@ function sendSpanMs(accepted: Float64Array, rejected: Float64Array, windowMs: nu
   const n = accepted.length + rejected.length;
   if (n < 2) return windowMs;
   const first = Math.min(accepted[0] ?? Number.POSITIVE_INFINITY, rejected[0] ?? Number.POSITIVE_INFINITY);
-  const last = Math.max(accepted.at(-1) ?? Number.NEGATIVE_INFINITY, rejected.at(-1) ?? Number.NEGATIVE_INFINITY);
+  const last = Math.max(
+    accepted.at(-1) ?? Number.NEGATIVE_INFINITY,
+    rejected.at(-1) ?? Number.NEGATIVE_INFINITY,
+  );
   return Math.round(((last - first) * n) / (n - 1));
 }
 

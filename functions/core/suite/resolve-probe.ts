@@ -61,7 +61,12 @@ export function resolveLoad(probe: ProbeSpec, caps: Suite['environments'][string
       );
       const connections = load.connections ?? pool;
       // The pool grows past what it opened while every connection is busy, up to the cap (see the rate engine).
-      return { kind: 'rate', stages, connections, maxConnections: Math.max(connections, caps.maxConnections) };
+      return {
+        kind: 'rate',
+        stages,
+        connections,
+        maxConnections: Math.max(connections, caps.maxConnections),
+      };
     }
   }
 }

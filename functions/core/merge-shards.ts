@@ -127,7 +127,7 @@ function queueProblem(
   return (
     `${waited} of ${arrivals} arrivals (${(100 * (waited / arrivals)).toFixed(1)} %) waited in perfprobe's queue ` +
     `(longest ${Math.round(pool.longestWaitMs)} ms) with all ${pool.cap} connections of caps.maxConnections busy: ` +
-    `at ${identity.peakRps} req/s the target's median answer of ${round2(answerMs)} ms keeps about ` +
+    `at ${identity.peakRps} req/s the target's median answer of ${answerMs < 10 ? round2(answerMs) : Math.round(answerMs)} ms keeps about ` +
     `${Math.ceil(needed)} busy; raise caps.maxConnections to at least ${Math.ceil(needed / POOL_BOUND_SHARE)}`
   );
 }

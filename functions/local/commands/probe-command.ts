@@ -119,11 +119,13 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
           maxRate: HARD_LIMITS.rate,
           maxConnections: Math.min(
             HARD_LIMITS.connections,
-            connections ??
-              Math.max(
-                DEFAULT_CAPS.maxConnections,
-                rate === undefined ? 0 : defaultRateConnections(rate, HARD_LIMITS.connections),
-              ),
+            // A wrong --connections is reported once, by the load's own check.
+            connections !== undefined && Number.isInteger(connections) && connections >= 1
+              ? connections
+              : Math.max(
+                  DEFAULT_CAPS.maxConnections,
+                  rate === undefined ? 0 : defaultRateConnections(rate, HARD_LIMITS.connections),
+                ),
           ),
           maxDuration: HARD_LIMITS.durationMs,
         },

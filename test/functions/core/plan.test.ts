@@ -56,9 +56,27 @@ describe('shardLoads for a rate load', () => {
     const shards = shardLoads(flat300, 3);
 
     expect(shards).toEqual([
-      { kind: 'rate', stages: flat300.stages, connections: 4, maxConnections: 17, stride: { index: 0, of: 3 } },
-      { kind: 'rate', stages: flat300.stages, connections: 3, maxConnections: 17, stride: { index: 1, of: 3 } },
-      { kind: 'rate', stages: flat300.stages, connections: 3, maxConnections: 16, stride: { index: 2, of: 3 } },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 4,
+        maxConnections: 17,
+        stride: { index: 0, of: 3 },
+      },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 3,
+        maxConnections: 17,
+        stride: { index: 1, of: 3 },
+      },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 3,
+        maxConnections: 16,
+        stride: { index: 2, of: 3 },
+      },
     ]);
   });
 

@@ -258,6 +258,12 @@ export function createUndiciTransport(options: TransportOptions): Transport {
       if (options.connection === 'fresh') return;
       await Promise.all(lanes.map((lane) => lane.preconnect()));
     },
+    addLane() {
+      // The sweeper walks `lanes`, so an added lane's requests are bounded by their timeout too.
+      const lane = new UndiciLane(options, shared);
+      lanes.push(lane);
+      return lane;
+    },
     counters: () => ({ connectAttempts: shared.connectAttempts, staleRetries: shared.staleRetries }),
     connectionFacts: () => shared.facts,
     async close() {

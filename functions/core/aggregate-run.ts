@@ -1,5 +1,5 @@
 import { mergeShards } from './merge-shards.ts';
-import { intendedRps, type RunPlan } from './plan.ts';
+import { intendedRps, peakRps, type RunPlan } from './plan.ts';
 import type { RunResult } from './run-result.ts';
 import type { ShardResult } from './shard-result.ts';
 import { evaluateSla } from './sla.ts';
@@ -14,6 +14,7 @@ export function aggregateRun(plan: RunPlan, shards: readonly ShardResult[]): Run
       kind: plan.probe.load.kind,
       plannedShards: plan.shards.length,
       intendedRps: intendedRps(plan.probe.load),
+      peakRps: peakRps(plan.probe.load),
     },
     shards,
   );

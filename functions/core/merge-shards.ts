@@ -21,6 +21,20 @@ const MAX_LATE_SHARE = 0.01;
  * a run was judged invalid, and an invalid run never counts as a breach: a real outage would have been hidden.
  */
 const MIN_LATE_SENDS = 3;
+/**
+ * Arrivals that waited in the generator's queue (every connection busy at the pool's cap) beyond this share, and
+ * more than MIN_LATE_SENDS of them, changed what the run measured; whose doing that was is judged by
+ * POOL_BOUND_SHARE.
+ */
+const MAX_QUEUED_SHARE = 0.01;
+/**
+ * The queue is the generator's limit when the target's own typical answer, at the planned peak rate, keeps more
+ * than this share of the cap busy (Little's law: connections ≈ rate × time each is held): with more connections
+ * it would not have formed. Below it the queue formed because the target held connections far longer than it
+ * usually answers (a stall, a hang): the target's doing, measured from the intended send times, and a breach.
+ * The margin covers arrivals bunching above the average.
+ */
+const POOL_BOUND_SHARE = 0.8;
 /** Event-loop delay above this inflates latencies enough to distrust them. */
 const MAX_EVENT_LOOP_DELAY_MS = 100;
 
@@ -32,6 +46,8 @@ export interface RunIdentity {
   readonly plannedShards: number;
   /** Planned arrival rate of the whole run (all shards), if it has one. */
   readonly intendedRps: number | undefined;
+  /** Peak planned arrival rate of the whole run (a rate load's), for judging its connection pool. */
+  readonly peakRps?: number | undefined;
 }
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number | undefined>>): void {
@@ -68,11 +84,61 @@ function mergeTimelines(shards: readonly ShardResult[], originMs: number): Timel
   });
 }
 
+/** An open model's connection pool over all shards: its size, its cap and the longest queue wait. */
+interface PoolReading {
+  readonly size: number;
+  readonly cap: number;
+  readonly longestWaitMs: number;
+}
+
+function readPool(shards: readonly ShardResult[]): PoolReading | undefined {
+  let pool: { size: number; cap: number; longestWaitMs: number } | undefined;
+  for (const s of shards) {
+    const g = s.generator;
+    if (g.poolSize === undefined || g.poolCap === undefined) continue;
+    pool ??= { size: 0, cap: 0, longestWaitMs: 0 };
+    pool.size += g.poolSize;
+    pool.cap += g.poolCap;
+    pool.longestWaitMs = Math.max(pool.longestWaitMs, g.longestQueueWaitMs ?? 0);
+  }
+  return pool;
+}
+
+/**
+ * Why a rate run's queue makes it invalid, or undefined when there was little queue or it was the target's
+ * doing (see POOL_BOUND_SHARE). The target's typical time per unit of load is the median ttfb plus download, times
+ * the requests each unit sent that were answered: a flow holds its connection for every step, and a target that
+ * mostly did not answer (a hang) shows no typical time to blame the pool for.
+ */
+function queueProblem(
+  identity: RunIdentity,
+  pool: PoolReading | undefined,
+  counts: { readonly sent: number; readonly waited: number; readonly arrivals: number },
+  phases: Partial<Record<PhaseName, PhaseSummary>> | undefined,
+): string | undefined {
+  const { sent, waited, arrivals } = counts;
+  const ttfb = phases?.ttfb;
+  if (pool === undefined || identity.peakRps === undefined || ttfb === undefined || sent === 0)
+    return undefined;
+  if (waited <= MIN_LATE_SENDS || waited / arrivals <= MAX_QUEUED_SHARE) return undefined;
+  const answerMs = ttfb.p50 + (phases?.download?.p50 ?? 0);
+  const unitMs = (ttfb.count / sent) * answerMs;
+  const needed = (identity.peakRps * unitMs) / 1000;
+  if (needed <= pool.cap * POOL_BOUND_SHARE) return undefined;
+  return (
+    `${waited} of ${arrivals} arrivals (${(100 * (waited / arrivals)).toFixed(1)} %) waited in perfprobe's queue ` +
+    `(longest ${Math.round(pool.longestWaitMs)} ms) with all ${pool.cap} connections of caps.maxConnections busy: ` +
+    `at ${identity.peakRps} req/s the target's median answer of ${answerMs < 10 ? round2(answerMs) : Math.round(answerMs)} ms keeps about ` +
+    `${Math.ceil(needed)} busy; raise caps.maxConnections to at least ${Math.ceil(needed / POOL_BOUND_SHARE)}`
+  );
+}
+
 function judgeValidity(
   identity: RunIdentity,
   shards: readonly ShardResult[],
   durationMs: number,
   stoppedEarly: string | undefined,
+  phases: Partial<Record<PhaseName, PhaseSummary>> | undefined,
 ): Validity {
   let sent = 0;
   let late = 0;
@@ -103,6 +169,15 @@ function judgeValidity(
       `${late} of ${sent} sends left more than ${LATE_SEND_TOLERANCE_MS} ms late with a connection free: the generator could not keep up`,
     );
   }
+  const pool = readPool(shards);
+  // Every arrival not sent waited in the queue (the rate engine drops only from there).
+  const queue = queueProblem(
+    identity,
+    pool,
+    { sent, waited: queued + unsent, arrivals: sent + unsent },
+    phases,
+  );
+  if (queue !== undefined) reasons.push(queue);
   if (loopDelay > MAX_EVENT_LOOP_DELAY_MS) {
     reasons.push(`generator event loop delayed ${loopDelay} ms (p99): latencies would be inflated`);
   }
@@ -116,6 +191,9 @@ function judgeValidity(
     achievedRps: durationMs > 0 ? round2((sent * 1000) / durationMs) : 0,
     lateSends: late,
     queuedSends: queued,
+    ...(pool === undefined
+      ? {}
+      : { longestQueueWaitMs: pool.longestWaitMs, pool: { size: pool.size, cap: pool.cap } }),
     unsent,
     eventLoopDelayP99Ms: loopDelay,
     ...(gcTotal === undefined ? {} : { gcPauseMs: { total: gcTotal, max: gcMax } }),
@@ -201,6 +279,7 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
   }
   if (shards.length === 0) startMs = endMs = Date.now();
   const durationMs = Math.max(0, Math.round(endMs - startMs));
+  const phasesMs = mergePhases(shards);
   const errors: ErrorCounts = {};
   for (const cls of ERROR_CLASSES) if (errorTotals[cls]) errors[cls] = errorTotals[cls];
   return {
@@ -222,10 +301,10 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     timeline: mergeTimelines(shards, startMs),
     coverage: { planned: identity.plannedShards, reported: shards.length },
     partial: shards.length < identity.plannedShards,
-    validity: judgeValidity(identity, shards, durationMs, stoppedEarly),
+    validity: judgeValidity(identity, shards, durationMs, stoppedEarly, phasesMs),
     stoppedEarly,
     sampleErrors: [...samples],
-    phasesMs: mergePhases(shards),
+    phasesMs,
     ...stepsOf(shards),
     connectAttempts,
     staleRetries,

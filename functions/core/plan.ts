@@ -22,7 +22,13 @@ export type ResolvedLoad =
       readonly kind: 'rate';
       /** The whole run's schedule, also in each shard's load: a shard sends only its stride of it. */
       readonly stages: readonly RateStage[];
+      /** Connections opened before the first arrival. */
       readonly connections: number;
+      /**
+       * The most connections the pool grows to when every one is busy (the environment's caps.maxConnections,
+       * this shard's share): arrivals wait in the generator's queue only at this cap.
+       */
+      readonly maxConnections: number;
       /** This shard's arrivals of the whole schedule (see ArrivalSchedule); absent when unsharded. */
       readonly stride?: Stride;
     };
@@ -168,6 +174,13 @@ export function intendedRps(load: ResolvedLoad): number | undefined {
   }
 }
 
+/** Peak planned requests per second of a rate load (of the whole run); undefined for other loads. */
+export function peakRps(load: ResolvedLoad): number | undefined {
+  return load.kind === 'rate'
+    ? Math.max(...load.stages.map((s) => Math.max(s.fromRate, s.toRate)))
+    : undefined;
+}
+
 /**
  * A shard count the load cannot be divided into: some shard would get no arrival, connection or request, and
  * would either send nothing while counted as planned or hold connections nobody asked for.
@@ -246,10 +259,13 @@ export function shardLoads(load: ResolvedLoad, count: number, probeId?: string):
     return connections.map((c, i) => ({ ...load, connections: c, requests: requests?.[i] }));
   }
   if (count === 1) return [load];
+  const caps = splitEvenly(load.maxConnections, count);
   return connections.map((c, index) => ({
     kind: 'rate',
     stages: load.stages,
     connections: c,
+    // At least its pre-opened share: splitting a cap equal to the pool can only round the same way.
+    maxConnections: Math.max(c, caps[index]!),
     stride: { index, of: count },
   }));
 }

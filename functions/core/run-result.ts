@@ -25,7 +25,12 @@ export interface Validity {
   /** Requests actually sent per second. */
   readonly achievedRps: number;
   readonly lateSends: number;
+  /** Sends that waited in the generator's queue: every connection busy at the pool's cap. */
   readonly queuedSends: number;
+  /** Open model: the longest an arrival waited in that queue, ms (the largest shard's). */
+  readonly longestQueueWaitMs?: number | undefined;
+  /** Open model: connections the pool grew to, and the most it could (caps.maxConnections), summed over shards. */
+  readonly pool?: { readonly size: number; readonly cap: number } | undefined;
   readonly unsent: number;
   readonly eventLoopDelayP99Ms: number;
   /**

@@ -63,6 +63,11 @@ export interface RateLimitShardResult {
   readonly rejected: number;
   /** 429s a limiter of exactly `limit` per sliding window would have sent for the same sends. */
   readonly expectedRejected: number;
+  /**
+   * The time the judged sends covered, ms: first to last send, plus one average gap (n sends at a steady pace
+   * cover n gaps). Absent in results from before it was recorded.
+   */
+  readonly sendSpanMs?: number;
   /** 429s for requests sent when fewer than `limit` had been accepted in the window before. */
   readonly withinLimit429s: number;
   /** 429s without a usable Retry-After or RateLimit reset, or with an insane one. */
@@ -98,8 +103,14 @@ export interface GeneratorHealth {
   readonly sent: number;
   /** Sends that left more than the lateness tolerance after their intended time while a connection was free. */
   readonly lateSends: number;
-  /** Sends that waited for a free connection because the target held all of them (the target's doing). */
+  /** Sends that waited in the generator's queue for a connection, every one busy at the pool's cap. */
   readonly queuedSends: number;
+  /** Open model: the longest an arrival waited in that queue, sent or not, ms (absent in older results). */
+  readonly longestQueueWaitMs?: number;
+  /** Open model: connections the pool had at its largest (pre-opened, then grown while all were busy). */
+  readonly poolSize?: number;
+  /** Open model: the most it could grow to (this shard's share of caps.maxConnections). */
+  readonly poolCap?: number;
   /** Sends that never started: still waiting for a connection after the request timeout, or cut by the end. */
   readonly unsent: number;
   /** Event-loop delay p99 while the load ran, ms: a busy generator inflates every latency it measures. */

@@ -17,6 +17,8 @@ export interface SlaCheck {
   readonly passed: boolean;
   /** Present when perfprobe added this check because the suite named none (reports show "(default)"). */
   readonly isDefault?: true;
+  /** Why a yes/no check failed, in words (the rate-limit check: the limiter's reasons); absent when it passed. */
+  readonly reason?: string;
   /** A regression check's baseline, change and test figures (`sla.regression`). */
   readonly regression?: RegressionFigures;
 }

@@ -135,6 +135,7 @@ export function evaluateSla(
       threshold: 1,
       observed: run.rateLimit.passed ? 1 : 0,
       passed: run.rateLimit.passed,
+      ...(run.rateLimit.passed ? {} : { reason: run.rateLimit.reasons.join('; ') }),
     });
   }
   const criticalFailed = checks.some((c) => c.severity === 'critical' && !c.passed);

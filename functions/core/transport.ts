@@ -116,9 +116,15 @@ export interface ConnectionFacts {
 }
 
 export interface Transport {
+  /** Every lane opened so far: the first `connections`, then those added (see addLane). */
   readonly lanes: readonly Lane[];
   /** What the newest connection negotiated; undefined when none opened (or the transport does not say). */
   connectionFacts?(): ConnectionFacts | undefined;
+  /**
+   * One more lane, appended to `lanes`; its connection opens with its first request (an open-model pool grows
+   * this way when every connection is busy; the caller enforces the cap).
+   */
+  addLane(): Lane;
   /** Opens every lane's connection ahead of the load (bounded by the request timeout); failures are left to the load. */
   preconnect(): Promise<void>;
   counters(): TransportCounters;

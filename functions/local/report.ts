@@ -49,6 +49,21 @@ export function formatCpuWait(result: RunResult): string {
   return `${waited} ms${share}`;
 }
 
+/**
+ * "463 of 620 arrivals (74.7 %) waited in perfprobe's queue, longest 812 ms": time the generator added to the
+ * latencies (every connection busy at the pool's cap), in the run's headline; undefined when none waited.
+ */
+export function formatQueue(result: RunResult): string | undefined {
+  const v = result.validity;
+  // Every arrival a rate run did not send waited in that queue first.
+  const waited = v.queuedSends + v.unsent;
+  if (result.kind !== 'rate' || waited === 0) return undefined;
+  const arrivals = result.requests.total;
+  const share = arrivals > 0 ? ` (${((100 * waited) / arrivals).toFixed(1)} %)` : '';
+  const longest = v.longestQueueWaitMs === undefined ? '' : `, longest ${num(v.longestQueueWaitMs)} ms`;
+  return `${num(waited)} of ${plural(arrivals, 'arrival')}${share} waited in perfprobe's queue${longest}`;
+}
+
 export function formatObserved(check: SlaCheck): string {
   const r = check.regression;
   if (r?.unjudged) return `not judged: ${r.unjudged}`;
@@ -123,8 +138,9 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const l = result.latencyMs;
   const measured = hasLatency(result);
   const lines: string[] = [];
+  const queue = formatQueue(result);
   lines.push(
-    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}${result.steps ? ' flow' : ''}, env ${result.environment})`)}  ${plural(result.requests.total, result.steps ? 'iteration' : 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read`,
+    `${s.bold(result.probeId)} ${s.dim(`(${result.kind}${result.steps ? ' flow' : ''}, env ${result.environment})`)}  ${plural(result.requests.total, result.steps ? 'iteration' : 'request')} in ${formatElapsed(result.durationMs)}, ${num(result.throughputRps)} req/s, ${num(result.bytesReceived / 1024)} KiB read${queue === undefined ? '' : `; ${s.yellow(queue)}`}`,
   );
   lines.push(
     indent(
@@ -166,7 +182,8 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
   const lateness = v.sendLatenessMs
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
     : '';
-  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${formatCpuWait(result)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
+  const pool = v.pool ? `, pool ${v.pool.size} of ${v.pool.cap} connections` : '';
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}${pool}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${formatCpuWait(result)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );
@@ -193,9 +210,11 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
       .filter((c) => !c.passed)
       .map(
         (c) =>
-          `${c.name} ${formatObserved(c)} (${c.severity} ${formatThreshold(c)})${isDefaultCheck(c) ? ' (default)' : ''}`,
+          `${c.name} ${formatObserved(c)}${c.reason ? `: ${c.reason}` : ''} (${c.severity} ${formatThreshold(c)})${isDefaultCheck(c) ? ' (default)' : ''}`,
       )
       .join(', ');
+    const queue = formatQueue(r);
+    const verdictNote = r.sla.verdict === 'invalid' ? r.validity.reasons.join('; ') : failed;
     const measured = hasLatency(r);
     rows.push([
       r.probeId,
@@ -207,7 +226,10 @@ export function formatSuiteTable(results: readonly RunResult[], s: Style): strin
       pct(r.errorRate),
       num(r.throughputRps),
       verdictLabel(r, s),
-      r.sla.verdict === 'invalid' ? r.validity.reasons.join('; ') : failed,
+      // The queue is named here too when the reasons do not already (a target's stall queued arrivals).
+      queue === undefined || verdictNote.includes("perfprobe's queue")
+        ? verdictNote
+        : [verdictNote, queue].filter(Boolean).join('; '),
     ]);
   }
   return table(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'l', 'l']);

@@ -1,7 +1,13 @@
 import { httpServer, type Running } from './servers.ts';
 
 /** How the limiter misbehaves, if it does. */
-export type LimiterFault = 'none' | 'no-retry-after' | '503-instead-of-429' | 'limits-below-its-policy';
+export type LimiterFault =
+  | 'none'
+  | 'no-retry-after'
+  | '503-instead-of-429'
+  | 'limits-below-its-policy'
+  /** Lets through 2.45 times its declared limit a window: a partner quota not enforced. */
+  | 'admits-above-its-policy';
 
 /**
  * A fixed-window limiter on GET /limited: `limit` requests per `windowMs` window of the server's clock, 429 with
@@ -14,7 +20,12 @@ export async function limiterApi(
 ): Promise<Running> {
   let window = -1;
   let count = 0;
-  const enforced = fault === 'limits-below-its-policy' ? Math.floor(limit / 2) : limit;
+  const enforced =
+    fault === 'limits-below-its-policy'
+      ? Math.floor(limit / 2)
+      : fault === 'admits-above-its-policy'
+        ? Math.round(limit * 2.45)
+        : limit;
   return httpServer((_req, res) => {
     const now = Date.now();
     const current = Math.floor(now / windowMs);

@@ -11,6 +11,8 @@ export class EngineContext {
   stopReason: string | undefined;
   lateSends = 0;
   queuedSends = 0;
+  /** The longest an arrival waited in the generator's queue for a connection, ms (sent or not). */
+  longestQueueWaitMs = 0;
   unsent = 0;
   sent = 0;
   /** How late each open-model send left after its intended time, µs (free connection: the generator's lag). */
@@ -67,6 +69,11 @@ export class EngineContext {
         `aborted: error rate ${(100 * r.errorRate()).toFixed(1)}% above the abort limit ${100 * this.abort.errorRate}% after ${r.total} requests`,
       );
     }
+  }
+
+  /** An arrival left the generator's queue (sent, dropped, or cut by the end) after waiting `ms`. */
+  waitedInQueue(ms: number): void {
+    if (ms > this.longestQueueWaitMs) this.longestQueueWaitMs = ms;
   }
 
   recordSendLateness(ms: number): void {

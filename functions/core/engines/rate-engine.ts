@@ -44,8 +44,9 @@ interface LaneState {
 /**
  * Open model: arrivals follow the schedule whatever the target does. Latency counts from each request's
  * intended send time, so a target that stalls shows the stall in the percentiles instead of hiding it
- * (coordinated omission). When every connection is busy, arrivals queue; one that waits longer than the
- * request timeout is dropped and counted, never silently skipped.
+ * (coordinated omission). When every connection is busy, the pool opens another, as a new client would, up to
+ * the load's maxConnections; only there do arrivals queue (counted, with the longest wait). One that waits
+ * longer than the request timeout is dropped and counted, never silently skipped.
  */
 export function runRate(ctx: EngineContext, load: RateLoad, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => new RateRun(ctx, load, timeoutMs, resolve).start());
@@ -61,6 +62,7 @@ class RateRun {
   private readonly resolve: () => void;
   private readonly schedule: ArrivalSchedule;
   private readonly origin: number;
+  private readonly maxConnections: number;
   private readonly free: LaneState[] = [];
   /** Intended times of arrivals waiting for a connection, from `head` on. */
   private queue: number[] = [];
@@ -81,14 +83,16 @@ class RateRun {
     this.resolve = resolve;
     this.schedule = new ArrivalSchedule(load.stages, load.stride);
     this.origin = ctx.now();
+    this.maxConnections = load.maxConnections;
     for (const lane of ctx.transport.lanes) this.free.push(this.laneState(lane));
   }
 
   start(): void {
     this.ctx.onStop(() => {
       // Stopped early: arrivals still waiting will never be sent.
+      const now = this.ctx.now();
       while (this.head < this.queue.length) {
-        this.head++;
+        this.ctx.waitedInQueue(now - this.queue[this.head++]!);
         this.ctx.dropUnsent('the run stopped while it waited for a connection');
       }
       this.finishIfDone();
@@ -140,11 +144,21 @@ class RateRun {
     return undefined;
   }
 
+  /**
+   * A new connection for an arrival that found every one busy; undefined at the cap. An idle connection that is
+   * backing off is not busy (see takeFree), so a target that refuses connections gets no extra attempts.
+   */
+  private grow(): LaneState | undefined {
+    const transport = this.ctx.transport;
+    return transport.lanes.length < this.maxConnections ? this.laneState(transport.addLane()) : undefined;
+  }
+
   private dropStale(now: number): void {
     while (this.head < this.queue.length && now - this.queue[this.head]! > this.timeoutMs) {
+      this.ctx.waitedInQueue(now - this.queue[this.head]!);
       this.head++;
       this.ctx.dropUnsent(
-        `no connection came free within the ${this.timeoutMs} ms timeout (all ${this.ctx.transport.lanes.length} were busy with the target)`,
+        `no connection came free within the ${this.timeoutMs} ms timeout (all ${this.ctx.transport.lanes.length} were busy: the pool's cap)`,
       );
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
@@ -200,8 +214,10 @@ class RateRun {
     while (this.head < this.queue.length && !ctx.stopping) {
       const unreachable = state.lane.unreachable();
       if (unreachable === undefined) {
+        const intended = this.queue[this.head++]!;
         ctx.queuedSends++;
-        this.dispatch(state, this.queue[this.head++]!, true);
+        ctx.waitedInQueue(now - intended);
+        this.dispatch(state, intended, true);
         return true;
       }
       this.head++;
@@ -232,14 +248,15 @@ class RateRun {
       if (due - this.leadMs > elapsed) break;
       this.next++;
       const intended = this.origin + due;
-      if (this.free.length === 0) {
-        this.queue.push(intended);
+      if (this.free.length > 0) {
+        const state = this.takeFree();
+        if (state !== undefined) this.dispatch(state, intended, false);
         continue;
       }
-      const state = this.takeFree();
-      if (state !== undefined) {
-        this.dispatch(state, intended, false);
-      }
+      const grown = this.grow();
+      if (grown !== undefined) this.dispatch(grown, intended, false);
+      // At the cap: the generator's own queue, reported as such (see merge-shards).
+      else this.queue.push(intended);
     }
   }
 

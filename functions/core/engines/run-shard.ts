@@ -69,8 +69,14 @@ function acceptingRateLimited(inner: CompiledAssertions): CompiledAssertions {
 
 /** The transport a flow's engine sees: the same connections, each running whole iterations. */
 function flowTransport(transport: Transport, runner: FlowRunner): Transport {
+  const lanes = transport.lanes.map((lane) => runner.lane(lane));
   return {
-    lanes: transport.lanes.map((lane) => runner.lane(lane)),
+    lanes,
+    addLane: () => {
+      const lane = runner.lane(transport.addLane());
+      lanes.push(lane);
+      return lane;
+    },
     preconnect: () => transport.preconnect(),
     counters: () => transport.counters(),
     connectionFacts: () => transport.connectionFacts?.(),
@@ -295,6 +301,13 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       sent: ctx.sent,
       lateSends: ctx.lateSends,
       queuedSends: ctx.queuedSends,
+      ...(load.kind === 'rate'
+        ? {
+            longestQueueWaitMs: Math.round(ctx.longestQueueWaitMs),
+            poolSize: transport.lanes.length,
+            poolCap: load.maxConnections,
+          }
+        : {}),
       unsent: ctx.unsent,
       eventLoopDelayP99Ms,
       ...(gcPauses === undefined ? {} : { gcPauseMs: gcPauses.totalMs, gcPauseMaxMs: gcPauses.maxMs }),

@@ -63,7 +63,8 @@ export function describeCheck(check: SlaCheck): string {
   if (check.regression !== undefined) return describeRegression(check, check.regression);
   // The limiter's verdict is one yes/no (1 = compliant); its reasons are in the run's rateLimit figures.
   if (check.metric === 'rateLimit.compliant') {
-    return `${check.name} ${check.passed ? 'compliant' : 'not compliant (the limiter did not keep to its limit)'}`;
+    if (check.passed) return `${check.name} compliant`;
+    return `${check.name} not compliant (${check.reason ?? 'the limiter did not keep to its limit'})`;
   }
   const atLeast = check.metric === 'throughputRps';
   const threshold = formatValue(check.metric, check.threshold);

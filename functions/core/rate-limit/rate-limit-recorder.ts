@@ -38,6 +38,18 @@ function lowerBound(values: Float64Array, x: number): number {
   return lo;
 }
 
+/** See RateLimitShardResult.sendSpanMs; one window for a single send (it used one window's quota). */
+function sendSpanMs(accepted: Float64Array, rejected: Float64Array, windowMs: number): number {
+  const n = accepted.length + rejected.length;
+  if (n < 2) return windowMs;
+  const first = Math.min(accepted[0] ?? Number.POSITIVE_INFINITY, rejected[0] ?? Number.POSITIVE_INFINITY);
+  const last = Math.max(
+    accepted.at(-1) ?? Number.NEGATIVE_INFINITY,
+    rejected.at(-1) ?? Number.NEGATIVE_INFINITY,
+  );
+  return Math.round(((last - first) * n) / (n - 1));
+}
+
 /**
  * What a run saw of the target's limiter: send times of accepted and rejected (429) requests, the wait each 429
  * advertised, and 5xx answers. Judged at the end of the shard (see toResult): a 429 is "within the limit" when
@@ -94,6 +106,7 @@ export class RateLimitRecorder {
       responses: this.responses,
       rejected: rejected.length,
       expectedRejected: this.idealRejections(accepted, rejected),
+      sendSpanMs: sendSpanMs(accepted, rejected, this.windowMs),
       withinLimit429s: withinLimit,
       adviceProblems: this.adviceProblems,
       http5xx: this.http5xx,

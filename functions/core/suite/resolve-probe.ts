@@ -60,7 +60,14 @@ export function resolveLoad(probe: ProbeSpec, caps: Suite['environments'][string
         caps.maxConnections,
         Math.max(defaultRateConnections(peak, caps.maxConnections), probe.shards ?? 1),
       );
-      return { kind: 'rate', stages, connections: load.connections ?? pool };
+      const connections = load.connections ?? pool;
+      // The pool grows past what it opened while every connection is busy, up to the cap (see the rate engine).
+      return {
+        kind: 'rate',
+        stages,
+        connections,
+        maxConnections: Math.max(connections, caps.maxConnections),
+      };
     }
   }
 }

@@ -1,7 +1,7 @@
 import { TransportSettingsError } from '../../adapters/transport-settings.ts';
 import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
-import { HARD_LIMITS } from '../../core/suite/limits.ts';
+import { DEFAULT_CAPS, defaultRateConnections, HARD_LIMITS } from '../../core/suite/limits.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
 import { SuiteValidationError, validateSuite } from '../../core/suite/validate-suite.ts';
 import { defineCommand } from '../cli-command.ts';
@@ -168,10 +168,22 @@ export function adHocSuite(o: ProbeCommandOptions): { suite: unknown; problems: 
       adhoc: {
         // A URL already refused above stands in as a valid one, so it is reported once.
         baseUrl: target?.origin ?? 'http://localhost',
-        // An explicit command is its own authority; the hard limits still hold.
+        // An explicit command is its own authority; the hard limits still hold. A rate run's pool grows up to
+        // maxConnections while every connection is busy, so a hung target must not be offered the hard limit:
+        // --connections is the most in flight, as its help says; without it, a suite's default cap (or the
+        // rate's default pool, when larger).
         caps: {
           maxRate: HARD_LIMITS.rate,
-          maxConnections: HARD_LIMITS.connections,
+          maxConnections: Math.min(
+            HARD_LIMITS.connections,
+            // A wrong --connections is reported once, by the load's own check.
+            connections !== undefined && Number.isInteger(connections) && connections >= 1
+              ? connections
+              : Math.max(
+                  DEFAULT_CAPS.maxConnections,
+                  rate === undefined ? 0 : defaultRateConnections(rate, HARD_LIMITS.connections),
+                ),
+          ),
           maxDuration: HARD_LIMITS.durationMs,
         },
         ...transportFlags(o),
@@ -284,7 +296,8 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
       --method M          HTTP method (default GET)
       --body TEXT         request body
   -c, --connections N     burst: connections, each sending when its previous response ends (default 10);
-                          with --rate: the most requests in flight
+                          with --rate: the most requests in flight (default: the pool opens one per
+                          10 req/s, at least 10, and grows while all are busy up to 50 or that many)
   -R, --rate R            open model: R requests per second, latency from each intended send time
   -d, --duration S        seconds, or "500ms", "2m" (default 10, at most ${formatLimit(HARD_LIMITS.durationMs)})
   -n, --requests N        burst until N requests instead of for a duration (not with --duration)

@@ -20,7 +20,7 @@ export function describeLoad(load: ResolvedLoad, unit = 'request'): string {
     case 'burst':
       return `burst: ${plural(load.connections, 'connection')}, ${load.durationMs !== undefined ? formatMs(load.durationMs) : plural(load.requests ?? 0, unit)}`;
     case 'rate':
-      return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (≤ ${load.connections} connections)`;
+      return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (${load.connections} connections, growing to ${load.maxConnections} while all are busy)`;
   }
 }
 

@@ -107,6 +107,8 @@ export function validityTable(run: RunResult): string {
     ['unsent', h(num(v.unsent))],
     ['event-loop delay p99', `${h(ms(v.eventLoopDelayP99Ms))} ms`],
   );
+  if (v.longestQueueWaitMs) rows.push(['longest queue wait', `${h(ms(v.longestQueueWaitMs))} ms`]);
+  if (v.pool) rows.push(['connections (cap)', h(`${num(v.pool.size)} (${num(v.pool.cap)})`)]);
   if (v.gcPauseMs)
     rows.push(['GC pauses (longest)', h(`${ms(v.gcPauseMs.total)} ms (${ms(v.gcPauseMs.max)} ms)`)]);
   if (v.cpuWaitMs !== undefined) rows.push(['waited for a CPU', h(formatCpuWait(run))]);

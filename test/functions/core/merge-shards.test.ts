@@ -459,3 +459,124 @@ describe('the run record', () => {
     expect(plain).not.toHaveProperty('rateLimit');
   });
 });
+
+describe("validity: the generator's queue at the pool's cap", () => {
+  /**
+   * A rate shard at 100/s: `sent` sends, each answered by the target in `answerMs` (none when `hung`), of which
+   * `queued` (and the `unsent`) waited in the queue with every one of `cap` connections busy.
+   */
+  function queuedShard(o: {
+    sent: number;
+    queued: number;
+    unsent?: number;
+    answerMs: number;
+    cap: number;
+    hung?: boolean;
+  }): ShardResult {
+    const recorder = new ShardRecorder(0);
+    for (let i = 0; i < o.sent; i++) {
+      const answered = o.hung !== true;
+      recorder.recordPhases({
+        dnsMs: -1,
+        connectMs: -1,
+        tlsMs: -1,
+        ttfbMs: answered ? o.answerMs : -1,
+        downloadMs: answered ? 0.01 : -1,
+      });
+      recorder.record(
+        i * 10,
+        answered ? o.answerMs * 1000 : -1,
+        answered ? 200 : 0,
+        answered ? undefined : 'timeout_headers',
+        2,
+      );
+    }
+    return recorder.toResult({
+      probeId: 'p',
+      shard: 0,
+      kind: 'rate',
+      startedAt: new Date(0).toISOString(),
+      durationMs: o.sent * 10,
+      generator: {
+        intendedRequests: o.sent + (o.unsent ?? 0),
+        sent: o.sent,
+        lateSends: 0,
+        queuedSends: o.queued,
+        longestQueueWaitMs: 812,
+        poolSize: o.cap,
+        poolCap: o.cap,
+        unsent: o.unsent ?? 0,
+        eventLoopDelayP99Ms: 1,
+      },
+    });
+  }
+  const rateRun: RunIdentity = {
+    runId: 'r',
+    environment: 'e',
+    probeId: 'p',
+    kind: 'rate',
+    plannedShards: 1,
+    intendedRps: 100,
+    peakRps: 100,
+  };
+
+  it('invalidates a run whose target answered steadily but needed more connections than the cap, naming the cap', () => {
+    // 100/s × 115 ms keeps about 12 busy; the cap is 10.
+    const validity = mergeShards(rateRun, [
+      queuedShard({ sent: 600, queued: 460, unsent: 3, answerMs: 115, cap: 10 }),
+    ]).validity;
+
+    expect(validity.valid).toBe(false);
+    expect(validity.reasons).toEqual([
+      "463 of 603 arrivals (76.8 %) waited in perfprobe's queue (longest 812 ms) with all 10 connections of caps.maxConnections busy: at 100 req/s the target's median answer of 115 ms keeps about 12 busy; raise caps.maxConnections to at least 15",
+    ]);
+    expect(validity).toMatchObject({
+      queuedSends: 460,
+      unsent: 3,
+      longestQueueWaitMs: 812,
+      pool: { size: 10, cap: 10 },
+    });
+  });
+
+  it('judges the pool at 80 % of the cap: 79 ms answers at 100/s (about 7.9 of 10) are not its limit, 81 ms are', () => {
+    const below = mergeShards(rateRun, [
+      queuedShard({ sent: 600, queued: 100, answerMs: 79, cap: 10 }),
+    ]).validity;
+    const above = mergeShards(rateRun, [
+      queuedShard({ sent: 600, queued: 100, answerMs: 81, cap: 10 }),
+    ]).validity;
+
+    expect(below.valid).toBe(true);
+    expect(above.valid).toBe(false);
+    expect(above.reasons[0]).toMatch(/raise caps\.maxConnections to at least 11$/);
+  });
+
+  it('ignores a queue of at most 1 % of the arrivals, or of at most three', () => {
+    const at = (sent: number, queued: number) =>
+      mergeShards(rateRun, [queuedShard({ sent, queued, answerMs: 115, cap: 10 })]).validity.valid;
+
+    expect(at(600, 6)).toBe(true);
+    expect(at(600, 7)).toBe(false);
+    expect(at(100, 3)).toBe(true);
+    expect(at(100, 4)).toBe(false);
+  });
+
+  it("keeps a run valid whose queue came from a stall: the target's typical answer needs a fraction of the cap", () => {
+    // Answers in 2 ms but for a stall: 100/s × 2 ms keeps 0.2 busy; the 20 held by the stall were its doing.
+    const validity = mergeShards(rateRun, [
+      queuedShard({ sent: 300, queued: 80, answerMs: 2, cap: 20 }),
+    ]).validity;
+
+    expect(validity.valid).toBe(true);
+    expect(validity.queuedSends).toBe(80);
+  });
+
+  it('keeps a run valid whose target hung: no answer to blame the pool for, the timeouts breach', () => {
+    const validity = mergeShards(rateRun, [
+      queuedShard({ sent: 100, queued: 60, unsent: 40, answerMs: 0, cap: 5, hung: true }),
+    ]).validity;
+
+    expect(validity.valid).toBe(true);
+    expect(validity.unsent).toBe(40);
+  });
+});

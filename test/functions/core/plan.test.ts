@@ -14,11 +14,13 @@ const ramp75: RateLoad = {
   kind: 'rate',
   stages: [{ fromRate: 0, toRate: 50, durationMs: 3_000 }],
   connections: 64,
+  maxConnections: 64,
 };
 const flat300: RateLoad = {
   kind: 'rate',
   stages: [{ fromRate: 100, toRate: 100, durationMs: 3_000 }],
   connections: 10,
+  maxConnections: 50,
 };
 
 /** Every arrival time the shards of a load will send, sorted. */
@@ -50,13 +52,31 @@ describe('shardLoads for a rate load', () => {
     expect(sentTimes(shards)).toEqual(sentTimes([flat300]));
   });
 
-  it('keeps the whole schedule in every shard and splits connections into whole parts', () => {
+  it('keeps the whole schedule in every shard and splits connections and their cap into whole parts', () => {
     const shards = shardLoads(flat300, 3);
 
     expect(shards).toEqual([
-      { kind: 'rate', stages: flat300.stages, connections: 4, stride: { index: 0, of: 3 } },
-      { kind: 'rate', stages: flat300.stages, connections: 3, stride: { index: 1, of: 3 } },
-      { kind: 'rate', stages: flat300.stages, connections: 3, stride: { index: 2, of: 3 } },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 4,
+        maxConnections: 17,
+        stride: { index: 0, of: 3 },
+      },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 3,
+        maxConnections: 17,
+        stride: { index: 1, of: 3 },
+      },
+      {
+        kind: 'rate',
+        stages: flat300.stages,
+        connections: 3,
+        maxConnections: 16,
+        stride: { index: 2, of: 3 },
+      },
     ]);
   });
 

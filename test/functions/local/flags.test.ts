@@ -110,6 +110,15 @@ describe('perfprobe probe flags', () => {
     });
   });
 
+  it('lets a --rate pool grow to 50, or to the pool its rate opens, and holds it to --connections when given', () => {
+    expect(adHocProbe({ url, rate: '100' }).load).toMatchObject({ connections: 10, maxConnections: 50 });
+    expect(adHocProbe({ url, rate: '2000' }).load).toMatchObject({ connections: 200, maxConnections: 200 });
+    expect(adHocProbe({ url, rate: '100', connections: '5' }).load).toMatchObject({
+      connections: 5,
+      maxConnections: 5,
+    });
+  });
+
   it('runs a burst of N requests with -n, and for a duration with -d, never ignoring either', () => {
     expect(adHocProbe({ url, requests: '7' }).load).toMatchObject({
       kind: 'burst',

@@ -13,6 +13,7 @@ import {
 } from '../../../functions/local/report.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
 import { createStyle } from '../../../functions/local/style.ts';
+import { runResult } from '../../helpers/run-results.ts';
 
 const plain = createStyle({ isTTY: false });
 
@@ -96,6 +97,35 @@ describe('formatRun', () => {
     expect(formatSuiteTable([defaulted], plain)).toContain('errorRate 100.00% (critical ≤ 0.00%) (default)');
     expect(formatRun(result, plain)).toMatch(/errorRate \(critical\)\s+≤ 0\.00%/);
     expect(formatRun(result, plain)).not.toContain('(default)');
+  });
+});
+
+describe("the generator's queue in a rate run's summary", () => {
+  const queued: RunResult = {
+    ...runResult('pay', 0, '2026-12-01T00:00:00.000Z'),
+    kind: 'rate',
+  };
+  const withQueue = (queuedSends: number, unsent: number): RunResult => ({
+    ...queued,
+    validity: { ...queued.validity, queuedSends, unsent, longestQueueWaitMs: 1_212 },
+  });
+
+  it("puts the arrivals that waited, their share and the longest wait in the run's first line and its table row", () => {
+    const run = withQueue(460, 3);
+
+    expect(formatRun(run, plain).split('\n')[0]).toMatch(
+      /; 463 of 1,000 arrivals \(46\.3 %\) waited in perfprobe's queue, longest 1,212 ms$/,
+    );
+    expect(formatSuiteTable([run], plain)).toContain(
+      "463 of 1,000 arrivals (46.3 %) waited in perfprobe's queue",
+    );
+  });
+
+  it('says nothing of a queue when no arrival waited', () => {
+    const run = withQueue(0, 0);
+
+    expect(formatRun(run, plain)).not.toContain("perfprobe's queue");
+    expect(formatSuiteTable([run], plain)).not.toContain("perfprobe's queue");
   });
 });
 

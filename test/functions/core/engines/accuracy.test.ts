@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatRun } from '../../../../functions/local/report.ts';
 import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
+import { createStyle } from '../../../../functions/local/style.ts';
 import { probeFor } from '../../../helpers/probes.ts';
 import { rawClient } from '../../../helpers/raw-client.ts';
 import { httpServer, type Running, timedServer } from '../../../helpers/servers.ts';
@@ -79,7 +81,8 @@ describe('latency accuracy against real loopback servers', { retry: 2 }, () => {
     target = await timedServer({ stallAfterMs: 1_000, stallMs: 1_000 });
 
     const result = await runProbeLocally(
-      probeFor(target.url, { load: { kind: 'rate', rate: 100, duration: '3s', connections: 200 } }),
+      // The default pool (10) grows with the stall: every arrival in it gets a connection of its own.
+      probeFor(target.url, { load: { kind: 'rate', rate: 100, duration: '3s' } }),
     );
 
     expect(result.requests.total).toBe(300);
@@ -89,6 +92,9 @@ describe('latency accuracy against real loopback servers', { retry: 2 }, () => {
     expect(result.latencyMs.p99).toBeGreaterThan(900);
     expect(result.latencyMs.max).toBeLessThan(1_200);
     expect(result.latencyMs.p50).toBeLessThan(50);
+    // No arrival waited for perfprobe: the stall held about 100 connections, all opened for it.
+    expect(result.validity.queuedSends).toBe(0);
+    expect(result.validity.pool!.size).toBeGreaterThan(50);
     // Not asserted: validity. On a loaded host the rate engine's timer now and then fires over 10 ms late
     // (measured: 2 to 5 of 300 sends), which rightly flags the run; the rule itself is tested in merge-shards.
     expect(result.validity.lateSends).toBeLessThan(30);
@@ -138,27 +144,105 @@ describe('shards', { retry: 2 }, () => {
   });
 });
 
-describe('rate engine when the target holds every connection', () => {
-  it('queues arrivals, counts them as queued, and still measures from the intended time', async () => {
+describe("the rate engine's connection pool", () => {
+  it('grows while every connection is busy, so nothing waits in the queue below the cap', async () => {
     target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 100));
 
-    // 50/s with 2 connections and 100 ms responses: capacity is 20/s, so arrivals must queue.
+    // 50/s on 100 ms responses keeps about 5 busy: 2 opened ahead are too few, the cap of 500 is not.
     const result = await runProbeLocally(
-      probeFor(target.url, {
-        request: { url: '/', timeout: '500ms' },
-        load: { kind: 'rate', rate: 50, duration: '1s', connections: 2 },
-        abort: { errorRate: 0.9, minRequests: 1000 },
-      }),
+      probeFor(target.url, { load: { kind: 'rate', rate: 50, duration: '1s', connections: 2 } }),
+    );
+
+    expect(result.requests).toEqual({ total: 50, ok: 50, failed: 0 });
+    expect(result.validity.queuedSends).toBe(0);
+    expect(result.validity.unsent).toBe(0);
+    expect(result.validity.pool!.cap).toBe(500);
+    expect(result.validity.pool!.size).toBeGreaterThanOrEqual(5);
+    // Grown only as far as arrivals found every connection busy: at most one per arrival.
+    expect(result.validity.pool!.size).toBeLessThanOrEqual(50);
+    // Nothing waited, so no queue is reported.
+    expect(formatRun(result, createStyle({ isTTY: false }))).not.toContain("perfprobe's queue");
+  });
+
+  it("at the cap, against a target that answers steadily, says the queue is the generator's and which cap to raise", async () => {
+    target = await httpServer((_, res) => setTimeout(() => res.end('ok'), 100));
+
+    // 50/s on 100 ms responses needs about 5 connections; the environment allows 2.
+    const result = await runProbeLocally(
+      probeFor(
+        target.url,
+        {
+          request: { url: '/', timeout: '500ms' },
+          load: { kind: 'rate', rate: 50, duration: '1s' },
+          abort: { errorRate: 0.9, minRequests: 1000 },
+        },
+        { maxConnections: 2 },
+      ),
     );
 
     expect(result.requests.total).toBe(50);
+    expect(result.validity.pool).toEqual({ size: 2, cap: 2 });
     expect(result.validity.queuedSends).toBeGreaterThan(0);
     // Arrivals that waited past the timeout for a connection are dropped, counted and classed aborted.
     expect(result.validity.unsent).toBe(result.errors.aborted ?? 0);
     expect(result.validity.unsent).toBeGreaterThan(0);
-    // Queueing is the target's doing, not the generator's: the run stays valid and the queue shows in p99.
-    expect(result.validity.valid).toBe(true);
+    // Still measured from the intended time: the queue is in the latencies...
     expect(result.latencyMs.p99).toBeGreaterThan(300);
+    // ...and the run is invalid, not a breach of the target, with the cap to raise.
+    expect(result.validity.valid).toBe(false);
+    expect(result.sla.verdict).toBe('invalid');
+    expect(result.validity.reasons).toContainEqual(
+      expect.stringMatching(
+        /^\d+ of 50 arrivals \(\d+\.\d %\) waited in perfprobe's queue \(longest \d+ ms\) with all 2 connections of caps\.maxConnections busy: at 50 req\/s the target's median answer of [\d.]+ ms keeps about \d+ busy; raise caps\.maxConnections to at least \d+$/,
+      ),
+    );
+    const waited = result.validity.queuedSends + result.validity.unsent;
+    expect(formatRun(result, createStyle({ isTTY: false })).split('\n')[0]).toMatch(
+      new RegExp(
+        `; ${waited} of 50 arrivals \\(\\d+\\.\\d %\\) waited in perfprobe's queue, longest [\\d,]+ ms$`,
+      ),
+    );
+  });
+
+  it("at the cap, against a target that stalls, keeps the run valid: the queue is the target's doing", async () => {
+    // Answers at once, except for one second from 1.0 s on: 100/s holds 100 connections there, the cap is 20.
+    target = await timedServer({ stallAfterMs: 1_000, stallMs: 1_000 });
+
+    const result = await runProbeLocally(
+      probeFor(target.url, { load: { kind: 'rate', rate: 100, duration: '3s' } }, { maxConnections: 20 }),
+    );
+
+    expect(result.errors).toEqual({});
+    expect(result.validity.pool).toEqual({ size: 20, cap: 20 });
+    expect(result.validity.queuedSends).toBeGreaterThan(50);
+    expect(result.validity.longestQueueWaitMs).toBeGreaterThan(700);
+    // Measured from the intended send times: the stall is in p99, the run is not blamed on the pool.
+    expect(result.latencyMs.p99).toBeGreaterThan(900);
+    expect(result.validity.reasons.filter((r) => r.includes('queue'))).toEqual([]);
+  });
+
+  it('at the cap, against a target that hangs, breaches with timeouts instead of calling the run invalid', async () => {
+    target = await httpServer(() => {});
+
+    const result = await runProbeLocally(
+      probeFor(
+        target.url,
+        {
+          request: { url: '/', timeout: '300ms' },
+          load: { kind: 'rate', rate: 50, duration: '1s' },
+          abort: { errorRate: 0.9, minRequests: 1000 },
+        },
+        { maxConnections: 5 },
+      ),
+    );
+
+    // Growth stopped at the cap: never more than 5 requests in flight at the hung target.
+    expect(result.validity.pool).toEqual({ size: 5, cap: 5 });
+    expect(result.errors.timeout_headers).toBeGreaterThanOrEqual(5);
+    expect(result.requests.ok).toBe(0);
+    expect(result.validity.queuedSends + result.validity.unsent).toBeGreaterThan(0);
+    expect(result.validity.reasons.filter((r) => r.includes('queue'))).toEqual([]);
+    expect(result.sla.checks.find((c) => c.name === 'errorRate')?.passed).toBe(false);
   });
 });
 

@@ -22,11 +22,19 @@ import { mtlsServer, opensslServer, tlsServerWith } from '../../../helpers/tls-s
 // duration plus one request timeout, and puts every failure in the class named here.
 
 const TIMEOUT_MS = 300;
-/** Planned load time of each engine, ms (the latency check: 4 requests 80 ms apart, each up to the timeout). */
+/**
+ * Planned load time of each engine, ms (the latency check: 4 requests 80 ms apart, each up to the timeout). The
+ * rate engine's pool opens 2 and may grow to 4 (caps.maxConnections): a fault that holds connections makes it
+ * grow, then queue.
+ */
 const ENGINES = {
-  latency: { load: { kind: 'latency', requests: 4, interval: '80ms' }, plannedMs: 4 * TIMEOUT_MS },
-  burst: { load: { kind: 'burst', connections: 2, duration: '400ms' }, plannedMs: 400 },
-  rate: { load: { kind: 'rate', rate: 40, duration: '500ms', connections: 2 }, plannedMs: 500 },
+  latency: { load: { kind: 'latency', requests: 4, interval: '80ms' }, plannedMs: 4 * TIMEOUT_MS, caps: {} },
+  burst: { load: { kind: 'burst', connections: 2, duration: '400ms' }, plannedMs: 400, caps: {} },
+  rate: {
+    load: { kind: 'rate', rate: 40, duration: '500ms', connections: 2 },
+    plannedMs: 500,
+    caps: { maxConnections: 4 },
+  },
 } as const;
 type Engine = keyof typeof ENGINES;
 /**
@@ -241,7 +249,19 @@ const FAULTS: Fault[] = [
     classes: ['connection_reset'],
     ok: 'none',
   },
-  { name: 'hang', start: () => httpServer(() => {}), classes: ['timeout_headers'], ok: 'none' },
+  {
+    name: 'hang',
+    start: () => httpServer(() => {}),
+    classes: ['timeout_headers'],
+    ok: 'none',
+    check: (result, engine) => {
+      // The open model's pool grew to its cap and no further: the rest waited in perfprobe's queue.
+      if (engine === 'rate') {
+        expect(result.validity.pool).toEqual({ size: 4, cap: 4 });
+        expect(result.validity.queuedSends + result.validity.unsent).toBeGreaterThan(0);
+      }
+    },
+  },
   {
     name: 'slow body',
     start: () =>
@@ -462,8 +482,9 @@ const FAULTS: Fault[] = [
 ];
 
 /**
- * In the open model, arrivals that find every connection held by a stalled target wait for one; those still
- * waiting after the request timeout are counted as not sent (`aborted`, with that reason), never skipped.
+ * In the open model, arrivals that find every connection held by a stalled target, at the pool's cap, wait for
+ * one; those still waiting after the request timeout are counted as not sent (`aborted`, with that reason), never
+ * skipped.
  */
 const STALLS_QUEUE: readonly string[] = [
   'hang',
@@ -486,14 +507,18 @@ describe.each(FAULTS)('$name', (fault) => {
 
 async function runCell(fault: Fault, engine: Engine, target: Target): Promise<void> {
   {
-    const { load, plannedMs } = ENGINES[engine];
+    const { load, plannedMs, caps } = ENGINES[engine];
     const timeoutMs = fault.timeoutMs ?? TIMEOUT_MS;
-    const probe = probeFor(target.url, {
-      request: { url: '/', timeout: `${timeoutMs}ms`, ...(fault.method ? { method: fault.method } : {}) },
-      load,
-      ...fault.probe,
-      ...fault.transport?.(),
-    });
+    const probe = probeFor(
+      target.url,
+      {
+        request: { url: '/', timeout: `${timeoutMs}ms`, ...(fault.method ? { method: fault.method } : {}) },
+        load,
+        ...fault.probe,
+        ...fault.transport?.(),
+      },
+      caps,
+    );
     const started = performance.now();
 
     const result = await runProbeLocally(probe);

@@ -50,8 +50,13 @@ function delayedWriteTransport(connections: number, writes: number[]): Transport
     },
     unreachable: () => undefined,
   };
+  const lanes = Array.from({ length: connections }, () => lane);
   return {
-    lanes: Array.from({ length: connections }, () => lane),
+    lanes,
+    addLane: () => {
+      lanes.push(lane);
+      return lane;
+    },
     preconnect: async () => {},
     counters: () => ({ connectAttempts: connections, staleRetries: 0 }),
     close: async () => {},
@@ -90,7 +95,12 @@ describe('an open-model run on a transport that holds each request before writin
     };
     await runRate(
       ctx,
-      { kind: 'rate', stages: [{ fromRate: 200, toRate: 200, durationMs: 1_000 }], connections: 4 },
+      {
+        kind: 'rate',
+        stages: [{ fromRate: 200, toRate: 200, durationMs: 1_000 }],
+        connections: 4,
+        maxConnections: 4,
+      },
       1_000,
     );
 

@@ -334,6 +334,9 @@ describe('figures', () => {
     expect(describeCheck({ ...rateLimit, observed: 0 })).toBe(
       'rateLimit not compliant (the limiter did not keep to its limit)',
     );
+    expect(
+      describeCheck({ ...rateLimit, observed: 0, reason: 'admitted 49 in 4 s against 5/s (2.45×)' }),
+    ).toBe('rateLimit not compliant (admitted 49 in 4 s against 5/s (2.45×))');
     expect(describeCheck({ ...rateLimit, observed: 1, passed: true })).toBe('rateLimit compliant');
     const figures = {
       baselineMs: 72,

@@ -1,116 +1,87 @@
 import { describe, expect, it } from 'vitest';
 import { judgeRateLimit } from '../../../../functions/core/rate-limit/judge-rate-limit.ts';
-import type { RateLimitShardResult, ShardResult } from '../../../../functions/core/shard-result.ts';
+import { RateLimitRecorder } from '../../../../functions/core/rate-limit/rate-limit-recorder.ts';
+import { ShardRecorder } from '../../../../functions/core/shard-recorder.ts';
+import type { ShardResult } from '../../../../functions/core/shard-result.ts';
+import type { Exchange } from '../../../../functions/core/transport.ts';
 
-/** A shard that saw the limiter as `seen` says (a correct limiter at 150 % of its limit by default). */
-const shard = (seen: Partial<RateLimitShardResult> | undefined): ShardResult =>
-  ({
-    rateLimit:
-      seen === undefined
-        ? undefined
-        : {
-            limit: 20,
-            windowMs: 1_000,
-            responses: 60,
-            rejected: 20,
-            expectedRejected: 20,
-            withinLimit429s: 0,
-            adviceProblems: 0,
-            http5xx: 0,
-            samples: [],
-            ...seen,
-          },
-  }) as ShardResult;
+const response = (status: number, startedMs: number): Exchange => ({
+  status,
+  errorClass: undefined,
+  errorMessage: undefined,
+  headers: status === 429 ? { 'retry-after': '1' } : {},
+  body: undefined,
+  bodyTruncated: false,
+  bytes: 0,
+  startedMs,
+  endedMs: startedMs + 5,
+  phases: { dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: 5, downloadMs: 0 },
+  staleRetried: false,
+});
 
-describe('judgeRateLimit', () => {
-  it('has nothing to judge without a shard that watched a limiter', () => {
-    expect(judgeRateLimit([])).toBeUndefined();
-    expect(judgeRateLimit([shard(undefined)])).toBeUndefined();
+/**
+ * 100 sends at 25/s (every 40 ms, 4 s) against a declared 5/s, of which a limiter let through the first
+ * `admittedPerSecond[s]` of each second s: every 429 then has at least 5 admitted in the window before it, so
+ * none is "within the limit", and an exact sliding-window limiter would have admitted 20 (5 at the start of
+ * each second).
+ */
+function limiterRun(admittedPerSecond: readonly number[]): ShardResult {
+  const limiter = new RateLimitRecorder(5, 1_000);
+  for (let i = 0; i < 100; i++) {
+    const t = i * 40;
+    const admitted = i % 25 < admittedPerSecond[Math.floor(i / 25)]!;
+    limiter.record(response(admitted ? 200 : 429, t), t + 5);
+  }
+  return {
+    ...new ShardRecorder(0).toResult({
+      probeId: 'p',
+      shard: 0,
+      kind: 'rate',
+      startedAt: new Date(0).toISOString(),
+      durationMs: 4_000,
+      generator: {
+        intendedRequests: 100,
+        sent: 100,
+        lateSends: 0,
+        queuedSends: 0,
+        unsent: 0,
+        eventLoopDelayP99Ms: 1,
+      },
+    }),
+    rateLimit: limiter.toResult(undefined),
+  };
+}
+
+describe('judgeRateLimit: over-admission', () => {
+  it('passes a limiter that admits an exact limiter’s 20 plus the tolerance: 10 % and one window’s 5 (27)', () => {
+    const verdict = judgeRateLimit([limiterRun([7, 7, 7, 6])])!;
+
+    expect(verdict).toMatchObject({ admitted: 27, expectedAdmitted: 20, withinLimit429s: 0, passed: true });
+    expect(verdict.reasons).toEqual([]);
   });
 
-  it('passes a limiter that refused what an exact one would, said when to retry, and let the next request through', () => {
-    expect(judgeRateLimit([shard({ recovery: { afterMs: 1_020 } })])).toEqual({
-      limit: 20,
-      windowMs: 1_000,
-      observed429Share: 20 / 60,
-      expected429Share: 20 / 60,
-      withinLimit429s: 0,
-      retryAfterValid: true,
-      recoveredAfterMs: 1_020,
-      passed: true,
-      reasons: [],
-    });
-  });
+  it('fails a limiter that admits one more than the tolerance (28), and says by how much', () => {
+    const verdict = judgeRateLimit([limiterRun([7, 7, 7, 7])])!;
 
-  it("adds the shards' observations before judging them", () => {
-    const verdict = judgeRateLimit([
-      shard(undefined),
-      shard({ responses: 30, rejected: 10, expectedRejected: 10 }),
-      shard({ responses: 70, rejected: 30, expectedRejected: 20, limit: 99 }),
+    expect(verdict).toMatchObject({ admitted: 28, expectedAdmitted: 20, passed: false });
+    expect(verdict.reasons).toEqual([
+      "admitted 28 in 4 s against 5/s (1.40×): an exact limiter admits 20 of these requests, and more than 27 (10 % and one window's 5 above it) is over-admission",
     ]);
-
-    expect(verdict).toMatchObject({ limit: 20, observed429Share: 0.4, expected429Share: 0.3, passed: true });
-    expect(verdict).not.toHaveProperty('recoveredAfterMs');
   });
 
-  it('fails a limiter that refused requests within the limit, or answered 5xx', () => {
-    const verdict = judgeRateLimit([
-      shard({ withinLimit429s: 1 }),
-      shard({ withinLimit429s: 1, http5xx: 3 }),
-    ]);
+  it('fails the limiter of the issue, 49 of 100 in 4 s against 5/s, as 2.45 times its limit', () => {
+    const verdict = judgeRateLimit([limiterRun([13, 12, 12, 12])])!;
 
-    expect(verdict).toMatchObject({
-      withinLimit429s: 2,
-      passed: false,
-      reasons: ['2 429s for requests within the limit of 20', '3 5xx responses'],
-    });
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reasons[0]).toMatch(/^admitted 49 in 4 s against 5\/s \(2\.45×\)/);
   });
 
-  it('fails 429s that did not say when to retry, quoting two of their problems', () => {
-    const verdict = judgeRateLimit([
-      shard({
-        adviceProblems: 2,
-        samples: ['no Retry-After or RateLimit reset header', 'Retry-After "soon"'],
-      }),
-      shard({ adviceProblems: 1, samples: ['third'] }),
-    ]);
+  it('still fails a limiter that refuses within its limit, though it admits no more than an exact one', () => {
+    // 4 a second: every 429 comes with only 4 admitted in the window before it.
+    const verdict = judgeRateLimit([limiterRun([4, 4, 4, 4])])!;
 
-    expect(verdict).toMatchObject({
-      retryAfterValid: false,
-      passed: false,
-      reasons: [
-        '3 of 40 429s did not say when to retry (no Retry-After or RateLimit reset header; Retry-After "soon")',
-      ],
-    });
-  });
-
-  it('passes a limiter that refused half of what an exact one would, and fails one that refused less', () => {
-    const half = judgeRateLimit([shard({ responses: 100, rejected: 10, expectedRejected: 20 })]);
-    const less = judgeRateLimit([shard({ responses: 100, rejected: 9, expectedRejected: 20 })]);
-
-    expect(half).toMatchObject({ passed: true, reasons: [] });
-    expect(less).toMatchObject({
-      passed: false,
-      reasons: ['the limiter refused 9.0% of requests where 20.0% were above the limit'],
-    });
-  });
-
-  it('does not ask for refusals when an exact limiter would have refused none', () => {
-    expect(judgeRateLimit([shard({ rejected: 0, expectedRejected: 0 })])).toMatchObject({ passed: true });
-  });
-
-  it('fails without a response to judge by, or when the request after the advertised wait failed', () => {
-    expect(judgeRateLimit([shard({ responses: 0, rejected: 0, expectedRejected: 0 })])).toMatchObject({
-      observed429Share: 0,
-      expected429Share: 0,
-      passed: false,
-      reasons: ['no response to judge the limiter by'],
-    });
-    const failed = 'a request sent after the advertised 1000 ms wait still got 429';
-    expect(judgeRateLimit([shard({}), shard({ recovery: { failed } })])).toMatchObject({
-      recoveredAfterMs: null,
-      passed: false,
-      reasons: [failed],
-    });
+    expect(verdict.withinLimit429s).toBeGreaterThan(0);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reasons).toEqual([`${verdict.withinLimit429s} 429s for requests within the limit of 5`]);
   });
 });

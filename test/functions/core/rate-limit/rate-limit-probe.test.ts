@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRun } from '../../../../functions/local/report.ts';
+import { formatRun, formatSuiteTable } from '../../../../functions/local/report.ts';
 import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
 import { createStyle } from '../../../../functions/local/style.ts';
 import { type LimiterFault, limiterApi } from '../../../helpers/limiter-api.ts';
@@ -12,11 +12,15 @@ afterEach(async () => {
   target = undefined;
 });
 
-/** 150 % of a 20/s limit for 2 s: 60 requests, about a third above the limit; or another load. */
-async function probeLimiter(fault: LimiterFault, load: unknown = { kind: 'rate', rate: 30, duration: '2s' }) {
-  target = await limiterApi(20, 1_000, fault);
+/** 150 % of a 20/s limit for 2 s: 60 requests, about a third above the limit; or another load and limit. */
+async function probeLimiter(
+  fault: LimiterFault,
+  load: unknown = { kind: 'rate', rate: 30, duration: '2s' },
+  limit = 20,
+) {
+  target = await limiterApi(limit, 1_000, fault);
   return runProbeLocally(
-    probeFor(target.url, { request: { url: '/limited' }, rateLimit: { limit: 20, window: '1s' }, load }),
+    probeFor(target.url, { request: { url: '/limited' }, rateLimit: { limit, window: '1s' }, load }),
   );
 }
 
@@ -41,7 +45,7 @@ describe('a rate-limit probe at 150 % of a 20/s limit', () => {
     expect(result.sla.passed).toBe(result.validity.valid);
     const text = formatRun(result, createStyle({ isTTY: false }));
     expect(text).toMatch(
-      /rate limit 20 per 1000 ms: 429s \d+\.\d% \(expected \d+\.\d%\), within-limit 429s 0, Retry-After valid, recovered after [\d,]+ ms/,
+      /rate limit 20 per 1000 ms: 429s \d+\.\d% \(expected \d+\.\d%\), admitted \d+ \(an exact limiter: \d+\), within-limit 429s 0, Retry-After valid, recovered after [\d,]+ ms/,
     );
     expect(text).toMatch(/rateLimit \(critical\) +compliant +compliant +pass/);
   });
@@ -51,9 +55,9 @@ describe('a rate-limit probe at 150 % of a 20/s limit', () => {
 
     expect(result.rateLimit?.passed).toBe(false);
     expect(result.rateLimit?.reasons.join('\n')).toMatch(/\d+ 5xx responses/);
-    expect(result.rateLimit?.reasons.join('\n')).toMatch(
-      /the limiter refused 0\.0% of requests where .* were above/,
-    );
+    // No 429 at all: every response, 503s included, counts as let through (a 503 may have used the quota).
+    expect(result.statusCodes['429']).toBeUndefined();
+    expect(result.rateLimit?.admitted).toBe(result.requests.total);
     expect(result.sla.passed).toBe(false);
   });
 
@@ -73,6 +77,30 @@ describe('a rate-limit probe at 150 % of a 20/s limit', () => {
 
     expect(result.rateLimit?.withinLimit429s).toBeGreaterThan(0);
     expect(result.rateLimit?.passed).toBe(false);
+  });
+
+  it('fails against a limiter that admits about 2.45 times its declared 5/s, and says so in the failed check', async () => {
+    // 100 requests in 4 s at five times the limit: an exact limiter admits 20 of them; this one about 49.
+    const result = await probeLimiter(
+      'admits-above-its-policy',
+      { kind: 'rate', rate: 25, duration: '4s' },
+      5,
+    );
+
+    expect(result.rateLimit?.withinLimit429s).toBe(0);
+    expect(result.rateLimit?.retryAfterValid).toBe(true);
+    expect(result.rateLimit?.passed).toBe(false);
+    expect(result.rateLimit?.reasons[0]).toMatch(
+      /^admitted (4[89]|5\d|60) in 4 s against 5\/s \((2\.[3-9]\d|3\.\d\d)×\): an exact limiter admits (19|20|21) of these requests/,
+    );
+    const failed = result.sla.checks.find((c) => c.name === 'rateLimit');
+    expect(failed).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/^admitted \d+ in 4 s against 5\/s/),
+    });
+    expect(formatSuiteTable([result], createStyle({ isTTY: false }))).toMatch(
+      /rateLimit not compliant: admitted \d+ in 4 s against 5\/s \(\d\.\d\d×\)/,
+    );
   });
 
   it('judges the limiter under a closed-model burst too: mostly 429s, all expected, and recovery', async () => {

@@ -43,6 +43,8 @@ describe('RateLimitRecorder', () => {
       adviceProblems: 0,
       http5xx: 1,
       samples: [],
+      // Three limiter answers sent at 0, 1 and 3 ms: their 3 ms span widened by one send's share (3 × 3/2).
+      sendSpanMs: 5,
     });
     expect(recorder.lastRejection).toEqual({ atMs: 8, waitMs: 1_000 });
   });

@@ -16,6 +16,8 @@ export interface StoreFlags {
   /** The environment's deployed runs table, found in its stack's outputs. */
   readonly deployed?: boolean | undefined;
   readonly region?: string | undefined;
+  /** Another DynamoDB endpoint (a local one), with --deployed or --table. */
+  readonly endpoint?: string | undefined;
 }
 
 /** The store a command reads, once it knows the suite and the environment (a deployed table is per environment). */
@@ -58,10 +60,13 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
   if (flags.region !== undefined && !deployed) {
     problems.add('--region', 'only with --deployed or --table', flags.region);
   }
+  if (flags.endpoint !== undefined && !deployed) {
+    problems.add('--endpoint', 'only with --deployed or --table', flags.endpoint);
+  }
   if (deployed) {
     return (suite, environment) => {
       const table = deployedTableName(suite.name, environment, flags);
-      return describedTableErrors(table, tableStore(table, flags.region, suite.retentionDays));
+      return describedTableErrors(table, tableStore(table, flags, suite));
     };
   }
   // A store named on the command line that does not exist is a typo, not an empty history.
@@ -73,7 +78,7 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
     );
   }
   const dir = flags.store ?? DEFAULT_STORE_DIR;
-  return (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays });
+  return (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays });
 }
 
 /** `--table NAME`, or the table named in the environment's stack outputs (read on first use). */
@@ -81,7 +86,7 @@ function deployedTableName(suite: string, environment: string, flags: StoreFlags
   if (flags.table !== undefined) return Promise.resolve(flags.table);
   const name = (async () => {
     const { deployedTable } = await import('./commands/deployed-table.ts');
-    const found = await deployedTable(suite, environment, { region: flags.region });
+    const found = await deployedTable(suite, environment, { region: flags.region, endpoint: flags.endpoint });
     found.client.destroy();
     return found.table;
   })();
@@ -93,13 +98,21 @@ function deployedTableName(suite: string, environment: string, flags: StoreFlags
  * The runs-table store, its SDK loaded on first use: every other command (and history on the local store)
  * starts ~150 ms sooner without it.
  */
-function tableStore(table: Promise<string>, region: string | undefined, retentionDays: number): RunStore {
+function tableStore(
+  table: Promise<string>,
+  flags: StoreFlags,
+  suite: { readonly name: string; readonly retentionDays: number },
+): RunStore {
   const store = (async () => {
     const [{ DynamoDBClient }, { createRunStore }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../adapters/dynamo-run-store.ts'),
     ]);
-    return createRunStore(new DynamoDBClient(region ? { region } : {}), await table, retentionDays);
+    const { region, endpoint } = flags;
+    const client = new DynamoDBClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+    return createRunStore(client, await table, suite.retentionDays, suite.name, {
+      warn: (message) => process.stderr.write(`perfprobe: warning: ${message}\n`),
+    });
   })();
   // Failures surface from the calls below, not as an unhandled rejection of the import itself.
   store.catch(() => {});

@@ -31,7 +31,7 @@ beforeAll(async () => {
   table = await localRunsTable();
   const config = await table.dynamo.config.endpoint!();
   endpoint = `http://${config.hostname}:${config.port}`;
-  const store = createRunStore(table.dynamo, table.tableName, 90);
+  const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
   const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   await store.save(runResult('login', 0, ago(30), 'prod'));
   await store.save(runResult('login', 0.5, ago(10), 'prod'));
@@ -162,6 +162,7 @@ describe('perfprobe runs, against the local harness table', () => {
       'health',
       '--since',
       '1h',
+      '--deployed',
       '--region',
       'eu-west-1',
       '--endpoint',
@@ -192,7 +193,15 @@ describe('perfprobe runs, against the local harness table', () => {
         Object.assign(new Error(`Stack with id ${stack} does not exist`), { name: 'ValidationError' }),
       );
 
-    const noStack = await perfprobe(['runs', suitePath, '--env', 'prod', '--region', 'eu-west-1']);
+    const noStack = await perfprobe([
+      'runs',
+      suitePath,
+      '--env',
+      'prod',
+      '--deployed',
+      '--region',
+      'eu-west-1',
+    ]);
     cloudFormation.restore();
     const wrongEnv = await perfprobe(['runs', suitePath, '--env', 'prd', ...local()]);
 
@@ -208,7 +217,7 @@ describe('perfprobe runs, against the local harness table', () => {
 
   it('lists runs recorded locally with --store, and refuses --store with a table', async () => {
     const dir = join(work, 'local-store');
-    const store = createFileRunStore({ dir, retentionDays: 90 });
+    const store = createFileRunStore({ dir, suite: 'bank', retentionDays: 90 });
     await store.save(runResult('login', 0.25, new Date(Date.now() - 60_000).toISOString(), 'prod'));
 
     const listed = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, '--since', '2w']);

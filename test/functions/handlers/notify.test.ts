@@ -369,7 +369,7 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(email).toContain(`Runbook:   ${RUNBOOK}`);
     expect(email).toContain(
-      'From a shell: perfprobe runs <your suite file> --env prod --probe login --region eu-west-1',
+      'From a shell: perfprobe runs <your suite file> --deployed --env prod --probe login --region eu-west-1',
     );
     // One start for the incident, the same in the email and the SMS: its first breaching run, labelled.
     const first =

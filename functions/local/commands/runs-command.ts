@@ -159,9 +159,9 @@ Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
   overview: {
     usage: [
       'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]',
-      '[--store DIR | --deployed | --table NAME] [--region R]',
+      '[--store DIR | --deployed | --table NAME] [--region R] [--endpoint URL]',
     ],
-    summary: ["a suite's stored runs, newest first (local store, or --deployed)"],
+    summary: ["a suite's stored runs, newest first (the local store, or --deployed)"],
   },
   async run({ flags, positionals }) {
     if (flags.json) await assertWritable('--json', flags.json);

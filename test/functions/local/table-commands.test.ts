@@ -239,6 +239,20 @@ describe('perfprobe runs, against the local harness table', () => {
     });
   });
 
+  it('reads the local store by default, as history and report do, and refuses --region without --deployed', async () => {
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) delete process.env[name];
+
+    const local = await perfprobe(['runs', suitePath, '--env', 'prod']);
+    const region = await perfprobe(['runs', suitePath, '--env', 'prod', '--region', 'eu-west-1']);
+
+    expect(local.code).toBe(0);
+    expect(local.stderr).toBe('');
+    expect(region).toMatchObject({
+      code: 2,
+      stderr: 'perfprobe: --region: expected only with --deployed or --table, got "eu-west-1"\n',
+    });
+  });
+
   it('exits 2 with a clear message when no AWS credentials are found', async () => {
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
       delete process.env[name];

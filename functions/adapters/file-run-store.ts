@@ -28,7 +28,8 @@ export interface FileRunStoreOptions {
   readonly warn?: (message: string) => void;
 }
 
-const warnOnStderr = (message: string) => process.stderr.write(`perfprobe: warning: ${message}\n`);
+/** How the CLI tells of a skipped record: on stderr, beside the output it still prints. */
+export const warnOnStderr = (message: string) => process.stderr.write(`perfprobe: warning: ${message}\n`);
 
 /**
  * The local run store: one append-only JSON Lines file per suite, partition key (environment#probe) and UTC day,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createFileRunStore, DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
+import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../adapters/file-run-store.ts';
 import type { BucketSize } from '../core/history.ts';
 import { type RunStore, RunStoreError } from '../core/run-store.ts';
 import { FlagProblems } from './flag-values.ts';
@@ -16,8 +16,6 @@ export interface StoreFlags {
   /** The environment's deployed runs table, found in its stack's outputs. */
   readonly deployed?: boolean | undefined;
   readonly region?: string | undefined;
-  /** Another DynamoDB endpoint (a local one), with --deployed or --table. */
-  readonly endpoint?: string | undefined;
 }
 
 /** The store a command reads, once it knows the suite and the environment (a deployed table is per environment). */
@@ -60,13 +58,10 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
   if (flags.region !== undefined && !deployed) {
     problems.add('--region', 'only with --deployed or --table', flags.region);
   }
-  if (flags.endpoint !== undefined && !deployed) {
-    problems.add('--endpoint', 'only with --deployed or --table', flags.endpoint);
-  }
   if (deployed) {
     return (suite, environment) => {
       const table = deployedTableName(suite.name, environment, flags);
-      return describedTableErrors(table, tableStore(table, flags, suite));
+      return describedTableErrors(table, tableStore(table, flags.region, suite));
     };
   }
   // A store named on the command line that does not exist is a typo, not an empty history.
@@ -86,7 +81,7 @@ function deployedTableName(suite: string, environment: string, flags: StoreFlags
   if (flags.table !== undefined) return Promise.resolve(flags.table);
   const name = (async () => {
     const { deployedTable } = await import('./commands/deployed-table.ts');
-    const found = await deployedTable(suite, environment, { region: flags.region, endpoint: flags.endpoint });
+    const found = await deployedTable(suite, environment, { region: flags.region });
     found.client.destroy();
     return found.table;
   })();
@@ -100,7 +95,7 @@ function deployedTableName(suite: string, environment: string, flags: StoreFlags
  */
 function tableStore(
   table: Promise<string>,
-  flags: StoreFlags,
+  region: string | undefined,
   suite: { readonly name: string; readonly retentionDays: number },
 ): RunStore {
   const store = (async () => {
@@ -108,11 +103,8 @@ function tableStore(
       import('@aws-sdk/client-dynamodb'),
       import('../adapters/dynamo-run-store.ts'),
     ]);
-    const { region, endpoint } = flags;
-    const client = new DynamoDBClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
-    return createRunStore(client, await table, suite.retentionDays, suite.name, {
-      warn: (message) => process.stderr.write(`perfprobe: warning: ${message}\n`),
-    });
+    const client = new DynamoDBClient(region ? { region } : {});
+    return createRunStore(client, await table, suite.retentionDays, suite.name, { warn: warnOnStderr });
   })();
   // Failures surface from the calls below, not as an unhandled rejection of the import itself.
   store.catch(() => {});

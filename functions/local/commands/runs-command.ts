@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRunStore } from '../../adapters/dynamo-run-store.ts';
-import { createFileRunStore, DEFAULT_STORE_DIR } from '../../adapters/file-run-store.ts';
+import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import type { RunStore } from '../../core/run-store.ts';
@@ -81,9 +81,7 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
     const { client, table: tableName, region } = await deployedTable(suite.name, env, options);
     try {
       await readAll(
-        createRunStore(client, tableName, suite.retentionDays, suite.name, {
-          warn: (message) => process.stderr.write(`perfprobe: warning: ${message}\n`),
-        }),
+        createRunStore(client, tableName, suite.retentionDays, suite.name, { warn: warnOnStderr }),
       );
     } catch (error) {
       throw new RunsReadError(tableName, region, error);

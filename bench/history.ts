@@ -61,7 +61,7 @@ export async function historySection(): Promise<Section> {
 
   const dir = await mkdtemp(join(tmpdir(), 'perfprobe-bench-history-'));
   try {
-    const store = createFileRunStore({ dir, retentionDays: 90, now: () => end });
+    const store = createFileRunStore({ dir, suite: 'bench', retentionDays: 90, now: () => end });
     const w0 = performance.now();
     for (const run of runs) await store.save(run);
     const writeMs = performance.now() - w0;
@@ -82,7 +82,7 @@ export async function historySection(): Promise<Section> {
   if (process.env.BENCH_HISTORY_DYNALITE !== '0') {
     const table = await localRunsTable();
     try {
-      const store = createRunStore(table.dynamo, table.tableName, 90);
+      const store = createRunStore(table.dynamo, table.tableName, 90, 'bench');
       const w0 = performance.now();
       for (let i = 0; i < runs.length; i += 25)
         await Promise.all(runs.slice(i, i + 25).map((r) => store.save(r)));

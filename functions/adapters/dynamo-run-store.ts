@@ -7,16 +7,34 @@ import {
   runRecord,
   runSortRange,
 } from '../core/cloud/run-record.ts';
+import { storedRunProblem } from '../core/cloud/stored-run-problem.ts';
 import type { RunStore } from '../core/run-store.ts';
 import { runsTableDocuments } from './dynamo-documents.ts';
 
 export type { RunStore } from '../core/run-store.ts';
 
-export function createRunStore(client: DynamoDBClient, tableName: string, retentionDays: number): RunStore {
+export interface RunStoreWarnings {
+  /** Told once per item a read skipped as damaged or incomplete. @default console.warn */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * The runs table of one suite and environment (its stack's): every item it holds is that suite's, so items
+ * written before records named their suite are attributed to it when read.
+ */
+export function createRunStore(
+  client: DynamoDBClient,
+  tableName: string,
+  retentionDays: number,
+  suite: string,
+  options: RunStoreWarnings = {},
+): RunStore {
   const documents = runsTableDocuments(client);
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const warned = new Set<string>();
   return {
     async save(run) {
-      const item = runRecord(run, retentionDays);
+      const item = runRecord(run, suite, retentionDays);
       await documents.send(new PutCommand({ TableName: tableName, Item: item }));
       return item;
     },
@@ -42,7 +60,18 @@ export function createRunStore(client: DynamoDBClient, tableName: string, retent
             ExclusiveStartKey: startKey,
           }),
         );
-        runs.push(...((out.Items ?? []) as RunRecord[]));
+        for (const item of out.Items ?? []) {
+          const problem = storedRunProblem(item);
+          if (problem === undefined) {
+            runs.push({ ...(item as RunRecord), suite });
+          } else {
+            const at = `${String(item[RUN_KEYS.partition])} / ${String(item[RUN_KEYS.sort])}`;
+            if (!warned.has(at)) {
+              warned.add(at);
+              warn(`skipped the run item ${at} of table ${tableName}: damaged or incomplete (${problem})`);
+            }
+          }
+        }
         startKey = out.LastEvaluatedKey;
       } while (startKey && runs.length < limit);
       return runs;

@@ -142,7 +142,7 @@ export const handler = createAggregateHandler(bundledSuite, () => {
     const dynamo = new DynamoDBClient({});
     const table = requiredEnv('RUNS_TABLE');
     dependencies = {
-      store: createRunStore(dynamo, table, bundledSuite().retentionDays),
+      store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
       shards: createShardStore(dynamo, table),
       cloudWatch: new CloudWatchClient({}),
       baselines: createBaselineCache(dynamo, table),

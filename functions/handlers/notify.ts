@@ -62,7 +62,7 @@ export const handler = createNotifyHandler(bundledSuite, () => {
     const dynamo = new DynamoDBClient({});
     const killSwitchParameter = process.env.KILL_SWITCH_PARAMETER;
     dependencies = {
-      store: createRunStore(dynamo, table, bundledSuite().retentionDays),
+      store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
       incidents: createIncidentStore(dynamo, table),
       silences: createSilenceStore(dynamo, table),
       sns: new SNSClient({}),

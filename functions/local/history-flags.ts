@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createFileRunStore, DEFAULT_STORE_DIR } from '../adapters/file-run-store.ts';
+import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../adapters/file-run-store.ts';
 import type { BucketSize } from '../core/history.ts';
 import { type RunStore, RunStoreError } from '../core/run-store.ts';
 import { FlagProblems } from './flag-values.ts';
@@ -61,7 +61,7 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
   if (deployed) {
     return (suite, environment) => {
       const table = deployedTableName(suite.name, environment, flags);
-      return describedTableErrors(table, tableStore(table, flags.region, suite.retentionDays));
+      return describedTableErrors(table, tableStore(table, flags.region, suite));
     };
   }
   // A store named on the command line that does not exist is a typo, not an empty history.
@@ -73,7 +73,7 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
     );
   }
   const dir = flags.store ?? DEFAULT_STORE_DIR;
-  return (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays });
+  return (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays });
 }
 
 /** `--table NAME`, or the table named in the environment's stack outputs (read on first use). */
@@ -93,13 +93,18 @@ function deployedTableName(suite: string, environment: string, flags: StoreFlags
  * The runs-table store, its SDK loaded on first use: every other command (and history on the local store)
  * starts ~150 ms sooner without it.
  */
-function tableStore(table: Promise<string>, region: string | undefined, retentionDays: number): RunStore {
+function tableStore(
+  table: Promise<string>,
+  region: string | undefined,
+  suite: { readonly name: string; readonly retentionDays: number },
+): RunStore {
   const store = (async () => {
     const [{ DynamoDBClient }, { createRunStore }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../adapters/dynamo-run-store.ts'),
     ]);
-    return createRunStore(new DynamoDBClient(region ? { region } : {}), await table, retentionDays);
+    const client = new DynamoDBClient(region ? { region } : {});
+    return createRunStore(client, await table, suite.retentionDays, suite.name, { warn: warnOnStderr });
   })();
   // Failures surface from the calls below, not as an unhandled rejection of the import itself.
   store.catch(() => {});

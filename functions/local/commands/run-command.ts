@@ -71,7 +71,7 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
   const store: RunStore | undefined =
     options.store === undefined
       ? undefined
-      : createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays });
+      : createFileRunStore({ dir: options.store, suite: suite.name, retentionDays: suite.retentionDays });
   if (options.baseline === 'store' && store === undefined) {
     throw new UsageError('--baseline store: expected the run store to read, got --no-store');
   }

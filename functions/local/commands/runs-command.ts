@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRunStore } from '../../adapters/dynamo-run-store.ts';
-import { createFileRunStore } from '../../adapters/file-run-store.ts';
+import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
 import type { RunStore } from '../../core/run-store.ts';
@@ -28,8 +28,10 @@ export interface RunsCommandOptions extends DeployedTableOptions {
   /** One run, printed as `perfprobe run` prints it. */
   readonly run?: string | undefined;
   readonly json?: string | undefined;
-  /** Runs recorded locally (`perfprobe run`, `watch`) in this store directory, instead of the deployed table. */
+  /** The local store's directory (`perfprobe run`, `watch`). @default .perfprobe, unless the table is asked for */
   readonly store?: string | undefined;
+  /** Read the environment's deployed runs table (found in its stack's outputs) instead of the local store. */
+  readonly deployed?: boolean | undefined;
   readonly out?: NodeJS.WriteStream;
 }
 
@@ -39,8 +41,9 @@ const RUNS_LISTED_MAX = 100;
 const ms = (value: number) => (value > 0 ? `${+value.toFixed(value >= 100 ? 0 : 1)} ms` : '–');
 
 /**
- * `perfprobe runs`: a probe's stored runs, newest first: from the deployed table with the user's own AWS
- * credentials (found in the stack's outputs), or from the local store with `--store DIR`.
+ * `perfprobe runs`: a probe's stored runs, newest first: from the local store (`--store DIR`, default .perfprobe)
+ * as history and report read it, or with `--deployed`/`--table` from the deployed table with the user's own AWS
+ * credentials (found in the stack's outputs).
  */
 export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const out = options.out ?? process.stdout;
@@ -50,8 +53,14 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   // The same `--since` as history, report and baseline save: 30m, 24h, 7d, 2w.
   const problems = new FlagProblems();
   const sinceMs = sinceFlag(problems, options.since, '24h');
+  const deployed = options.deployed === true || options.table !== undefined;
+  if (!deployed && options.region !== undefined)
+    problems.add('--region', 'only with --deployed or --table', options.region);
+  if (!deployed && options.endpoint !== undefined) {
+    problems.add('--endpoint', 'only with --deployed or --table', options.endpoint);
+  }
   if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
-  if (options.store !== undefined && (options.table !== undefined || options.endpoint !== undefined)) {
+  if (options.store !== undefined && deployed) {
     throw new UsageError('--store: expected either --store DIR (local runs) or the deployed table, not both');
   }
   const to = new Date();
@@ -62,17 +71,21 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
       runs.push(...(await store.runsBetween(env, probeId, from, to, RUNS_LISTED_MAX)));
     }
   };
-  if (options.store !== undefined) {
-    if (!existsSync(options.store)) {
+  if (!deployed) {
+    // A store named on the command line that does not exist is a typo; the default one, no run yet.
+    if (options.store !== undefined && !existsSync(options.store)) {
       throw new UsageError(
         `--store: expected an existing run store directory (perfprobe run --store DIR writes one), got "${options.store}"`,
       );
     }
-    await readAll(createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays }));
+    const dir = options.store ?? DEFAULT_STORE_DIR;
+    await readAll(createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }));
   } else {
     const { client, table: tableName, region } = await deployedTable(suite.name, env, options);
     try {
-      await readAll(createRunStore(client, tableName, suite.retentionDays));
+      await readAll(
+        createRunStore(client, tableName, suite.retentionDays, suite.name, { warn: warnOnStderr }),
+      );
     } catch (error) {
       throw new RunsReadError(tableName, region, error);
     } finally {
@@ -120,6 +133,7 @@ export const runsCli = defineCommand({
     since: { type: 'string' },
     run: { type: 'string' },
     store: { type: 'string' },
+    deployed: { type: 'boolean' },
     table: { type: 'string' },
     region: { type: 'string' },
     endpoint: { type: 'string' },
@@ -127,23 +141,29 @@ export const runsCli = defineCommand({
   },
   help: `Usage: perfprobe runs <suite.ts> [--env NAME] [options]
 
-Lists a deployed environment's stored runs, newest first, with your own AWS credentials (the stack's
-OnCallReadRunsPolicy allows exactly this read). The runs table is found in the environment's stack outputs.
+Lists a suite's stored runs, newest first: the ones recorded locally (perfprobe run, watch), as history
+and report read them, or with --deployed a deployed environment's, with your own AWS credentials (the
+stack's OnCallReadRunsPolicy allows exactly this read; the runs table is found in its stack outputs).
 
+      --store DIR         the local run store (default .perfprobe)
+      --deployed          read the environment's deployed runs table instead
+      --table NAME        the same, naming the table (the stack's RunsTable output)
       --region R          the stack's region (default AWS_REGION)
-      --table NAME        the runs table, instead of finding it (the stack's RunsTable output)
-      --store DIR         list the runs recorded locally there instead (perfprobe run, watch)
   -e, --env NAME          environment (required when the suite defines more than one)
   -p, --probe ID          only this probe, repeatable
       --since D           how far back, e.g. "24h" (default 24h)
       --run RUN_ID        print one run as \`perfprobe run\` does
       --json FILE         write the runs (or the one run) as JSON
       --endpoint URL      another DynamoDB endpoint (a local one)
-${LOAD_TIMEOUT_HELP}Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
+${LOAD_TIMEOUT_HELP}A damaged or incomplete stored run is skipped with a warning naming its file and line.
+Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
 `,
   overview: {
-    usage: ['runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]'],
-    summary: ["a deployed environment's stored runs, newest first"],
+    usage: [
+      'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]',
+      '[--store DIR | --deployed | --table NAME] [--region R] [--endpoint URL]',
+    ],
+    summary: ["a suite's stored runs, newest first (the local store, or --deployed)"],
   },
   async run({ flags, positionals }) {
     if (flags.json) await assertWritable('--json', flags.json);
@@ -155,6 +175,7 @@ ${LOAD_TIMEOUT_HELP}Exit codes: 0 listed, 2 bad usage, no credentials or no such
       since: flags.since,
       run: flags.run,
       store: flags.store,
+      deployed: flags.deployed === true,
       table: flags.table,
       region: flags.region,
       endpoint: flags.endpoint,

@@ -158,7 +158,11 @@ export async function watchCommand(options: WatchCommandOptions): Promise<0> {
     .map((p) => resolveProbe(suite, p, environment));
   await assertStoreWritable(options.store);
   await checkBeforeRun(probes, process.env);
-  const store = createFileRunStore({ dir: options.store, retentionDays: suite.retentionDays });
+  const store = createFileRunStore({
+    dir: options.store,
+    suite: suite.name,
+    retentionDays: suite.retentionDays,
+  });
 
   const stopping = new AbortController();
   const stop = () => stopping.abort();

@@ -41,7 +41,7 @@ const measuredHealthRun = (runId: string, startedAt: string, latencyUs: number) 
 describe('aggregate handler with sla.regression', () => {
   it('judges the run against the table runs of its baseline window, and a regression breaches', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
-    const store = createRunStore(table.dynamo, table.tableName, 90);
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
     // Five earlier runs at ~2 ms, within the hour before; one from the day before is outside the window.
     for (let i = 0; i < 5; i++) {
       await store.save(
@@ -88,7 +88,7 @@ describe('aggregate handler with sla.regression', () => {
 
   it('merges the baseline window once an hour: the next run reuses it from the table instead of re-reading every run', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
-    const real = createRunStore(table.dynamo, table.tableName, 90);
+    const real = createRunStore(table.dynamo, table.tableName, 90, 'bank');
     for (let i = 0; i < 5; i++) {
       await real.save(
         storedRun({

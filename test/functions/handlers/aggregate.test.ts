@@ -35,7 +35,7 @@ describe('aggregate handler', () => {
     const aggregate = createAggregateHandler(
       () => deployed,
       () => ({
-        store: createRunStore(table.dynamo, 'no-such-table', 90),
+        store: createRunStore(table.dynamo, 'no-such-table', 90, 'bank'),
         shards,
         cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
       }),
@@ -69,7 +69,7 @@ describe('aggregate handler', () => {
   it('stores the run even when CloudWatch refuses its metrics, then fails the step naming the publish', async () => {
     cloudWatch.on(PutMetricDataCommand).rejects(new Error('Throttling'));
     const planned = await measuredHealthRun('r-2', '2026-11-30T06:01:00.000Z');
-    const store = createRunStore(table.dynamo, table.tableName, 90);
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
     const aggregate = createAggregateHandler(
       () => deployed,
       () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),

@@ -122,7 +122,7 @@ beforeAll(async () => {
   );
   const [synthesizedTable] = Object.values(template.findResources('AWS::DynamoDB::Table'));
   table = await localRunsTable(synthesizedTable!.Properties);
-  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays);
+  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays, deployed.suite);
 });
 
 afterAll(async () => {
@@ -369,7 +369,7 @@ describe('a failing target, through the synthesized state machine and the table,
     );
     expect(email).toContain(`Runbook:   ${RUNBOOK}`);
     expect(email).toContain(
-      'From a shell: perfprobe runs <your suite file> --env prod --probe login --region eu-west-1',
+      'From a shell: perfprobe runs <your suite file> --deployed --env prod --probe login --region eu-west-1',
     );
     // One start for the incident, the same in the email and the SMS: its first breaching run, labelled.
     const first =

@@ -99,7 +99,7 @@ beforeAll(async () => {
   }
   const [synthesizedTable] = Object.values(template.findResources('AWS::DynamoDB::Table'));
   table = await localRunsTable(synthesizedTable!.Properties);
-  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays);
+  store = createRunStore(table.dynamo, table.tableName, deployed.retentionDays, deployed.suite);
   shardStore = createShardStore(table.dynamo, table.tableName);
 });
 

@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('perfprobe history (command line)', () => {
   it('reads a deployed table with credentials and endpoint from the usual AWS chain', async () => {
     const startedAt = new Date(Date.now() - 60_000).toISOString();
-    await createRunStore(table.dynamo, table.tableName, 90).save(
+    await createRunStore(table.dynamo, table.tableName, 90, 'bank').save(
       storedRun({ runId: 'r1', startedAt, latenciesUs: [10_000, 20_000, 30_000], environment: 'local' }),
     );
     const endpoint = await table.dynamo.config.endpoint?.();
@@ -39,7 +39,7 @@ describe('perfprobe history (command line)', () => {
 
   it("finds the deployed table in the environment's stack outputs with --deployed (one DescribeStacks)", async () => {
     const startedAt = new Date(Date.now() - 60_000).toISOString();
-    await createRunStore(table.dynamo, table.tableName, 90).save(
+    await createRunStore(table.dynamo, table.tableName, 90, 'bank').save(
       storedRun({
         runId: 'r2',
         startedAt,

@@ -279,7 +279,7 @@ export default defineSuite({
 `,
   );
   // An earlier run of each probe an hour ago, so the trend and the merged distribution have history.
-  const store = createFileRunStore({ dir: storeDir, retentionDays: 30 });
+  const store = createFileRunStore({ dir: storeDir, suite: 'html-report', retentionDays: 30 });
   const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
   for (const [i, probeId] of ['accounts', 'search'].entries()) {
     await store.save(
@@ -297,7 +297,8 @@ export default defineSuite({
     suitePath,
     sinceMs: 86_400_000,
     html: reportPage,
-    store: (suite) => createFileRunStore({ dir: storeDir, retentionDays: suite.retentionDays }),
+    store: (suite) =>
+      createFileRunStore({ dir: storeDir, suite: suite.name, retentionDays: suite.retentionDays }),
     out: quiet(),
   });
   // Text a suite or a server controls, made to break out of the page: it must show as text and do nothing.

@@ -31,7 +31,7 @@ beforeAll(async () => {
   table = await localRunsTable();
   const config = await table.dynamo.config.endpoint!();
   endpoint = `http://${config.hostname}:${config.port}`;
-  const store = createRunStore(table.dynamo, table.tableName, 90);
+  const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
   const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
   await store.save(runResult('login', 0, ago(30), 'prod'));
   await store.save(runResult('login', 0.5, ago(10), 'prod'));
@@ -162,6 +162,7 @@ describe('perfprobe runs, against the local harness table', () => {
       'health',
       '--since',
       '1h',
+      '--deployed',
       '--region',
       'eu-west-1',
       '--endpoint',
@@ -192,7 +193,15 @@ describe('perfprobe runs, against the local harness table', () => {
         Object.assign(new Error(`Stack with id ${stack} does not exist`), { name: 'ValidationError' }),
       );
 
-    const noStack = await perfprobe(['runs', suitePath, '--env', 'prod', '--region', 'eu-west-1']);
+    const noStack = await perfprobe([
+      'runs',
+      suitePath,
+      '--env',
+      'prod',
+      '--deployed',
+      '--region',
+      'eu-west-1',
+    ]);
     cloudFormation.restore();
     const wrongEnv = await perfprobe(['runs', suitePath, '--env', 'prd', ...local()]);
 
@@ -208,7 +217,7 @@ describe('perfprobe runs, against the local harness table', () => {
 
   it('lists runs recorded locally with --store, and refuses --store with a table', async () => {
     const dir = join(work, 'local-store');
-    const store = createFileRunStore({ dir, retentionDays: 90 });
+    const store = createFileRunStore({ dir, suite: 'bank', retentionDays: 90 });
     await store.save(runResult('login', 0.25, new Date(Date.now() - 60_000).toISOString(), 'prod'));
 
     const listed = await perfprobe(['runs', suitePath, '-e', 'prod', '--store', dir, '--since', '2w']);
@@ -227,6 +236,20 @@ describe('perfprobe runs, against the local harness table', () => {
       code: 2,
       stderr:
         'perfprobe: --since: expected a time back like 30m, 24h, 7d or 2w, above 0 and at most 3650d, got "7x"\n',
+    });
+  });
+
+  it('reads the local store by default, as history and report do, and refuses --region without --deployed', async () => {
+    for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) delete process.env[name];
+
+    const local = await perfprobe(['runs', suitePath, '--env', 'prod']);
+    const region = await perfprobe(['runs', suitePath, '--env', 'prod', '--region', 'eu-west-1']);
+
+    expect(local.code).toBe(0);
+    expect(local.stderr).toBe('');
+    expect(region).toMatchObject({
+      code: 2,
+      stderr: 'perfprobe: --region: expected only with --deployed or --table, got "eu-west-1"\n',
     });
   });
 

@@ -116,7 +116,7 @@ describe('perfprobe watch', () => {
 
     // Every finished run is in the store, as `perfprobe run` records it, in the order printed.
     const printed = [...watch.stdout().matchAll(/ api +(pass|breach|warn|invalid) /g)].map((m) => m[1]);
-    const store = createFileRunStore({ dir: storeDir, retentionDays: 90 });
+    const store = createFileRunStore({ dir: storeDir, suite: 'watched', retentionDays: 90 });
     const stored = await store.runsBetween('local', 'api', new Date(Date.now() - 60_000), new Date(), 1_000);
     expect(stored.map((r) => r.sla.verdict).reverse()).toEqual(printed);
 
@@ -172,7 +172,7 @@ export default defineSuite({
       // In-flight requests may end (as in \`perfprobe run\`), bounded by their timeout, well inside the 10 s grace.
       expect(Date.now() - stoppedAt).toBeLessThan(6_000);
       expect(watch.stdout()).toContain('run interrupted by the stop: not recorded');
-      const stored = await createFileRunStore({ dir: hangDir, retentionDays: 90 }).runsBetween(
+      const stored = await createFileRunStore({ dir: hangDir, suite: 'hung', retentionDays: 90 }).runsBetween(
         'local',
         'stuck',
         new Date(Date.now() - 60_000),
@@ -216,7 +216,7 @@ export default defineSuite({
       expect(watch.stdout()).toMatch(/ equals +breach .*assertion 1/);
       expect(watch.stdout()).toMatch(/ capture +breach .*capture 1/);
       expect(watch.stderr()).not.toMatch(/RangeError|internal error/);
-      const store = createFileRunStore({ dir: deepDir, retentionDays: 90 });
+      const store = createFileRunStore({ dir: deepDir, suite: 'deep', retentionDays: 90 });
       const since = new Date(Date.now() - 60_000);
       const [equals] = await store.runsBetween('local', 'equals', since, new Date());
       expect(equals?.sampleErrors.join()).toMatch(/\$\.a is not 1/);

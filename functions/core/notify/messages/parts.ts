@@ -97,7 +97,7 @@ export function linkLines(
 export function runsCommand(alarm: ProbeAlarm): string | undefined {
   // The deployed suite does not know its source file; `perfprobe runs` finds the table from the stack outputs.
   return alarm.table
-    ? `perfprobe runs <your suite file> --env ${alarm.probe.environment} --probe ${alarm.probe.id} --region ${alarm.event.region}`
+    ? `perfprobe runs <your suite file> --deployed --env ${alarm.probe.environment} --probe ${alarm.probe.id} --region ${alarm.event.region}`
     : undefined;
 }
 

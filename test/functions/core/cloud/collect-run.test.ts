@@ -73,7 +73,11 @@ describe('collecting a run from its shard items', () => {
       },
     });
     const one = plannedRun(planRun(probe, { runId: 'r', startAt: 0, shards: 1 }));
-    const item = runRecord(collectRun(probe, one, [shardRecord('test', 'r', 0, { result }, at(0))]), 90);
+    const item = runRecord(
+      collectRun(probe, one, [shardRecord('test', 'r', 0, { result }, at(0))]),
+      'bank',
+      90,
+    );
     const shardItem = shardRecord('test', 'r', 0, { result }, at(0));
     console.info(
       `widest run item ${Buffer.byteLength(JSON.stringify(item))} B, widest shard item ${Buffer.byteLength(JSON.stringify(shardItem))} B`,

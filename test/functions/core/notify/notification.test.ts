@@ -193,7 +193,7 @@ describe('the notification of an alarm state change', () => {
       /^CANNOT MEASURE test\/vault: 2 invalid runs in a row\. Since 2026-11-30 03:08 UTC \(first invalid run\)\./,
     );
     expect(page.text).toContain(
-      'From a shell: perfprobe runs <your suite file> --env test --probe vault --region eu-west-1',
+      'From a shell: perfprobe runs <your suite file> --deployed --env test --probe vault --region eu-west-1',
     );
     expect(lagging.subject).toBe('CANNOT MEASURE test/vault: invalid runs (the alarm pages at 2 in a row)');
   });

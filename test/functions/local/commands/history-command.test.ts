@@ -70,7 +70,7 @@ describe('perfprobe history', () => {
       suitePath: 'probes/demo.ts',
       probes: ['health'],
       sinceMs: 3_600_000,
-      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      store: (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }),
       out,
     });
 
@@ -90,11 +90,11 @@ describe('perfprobe history', () => {
   });
 
   it('answers the same from a deployed runs table (dynalite) through the same port', async () => {
-    const local = (suite: { retentionDays: number }) =>
-      createFileRunStore({ dir, retentionDays: suite.retentionDays });
-    const deployed = (suite: { retentionDays: number }) =>
-      createRunStore(table.dynamo, table.tableName, suite.retentionDays);
-    for (const run of runs) await deployed({ retentionDays: 90 }).save(run);
+    const local = (suite: { name: string; retentionDays: number }) =>
+      createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays });
+    const deployed = (suite: { name: string; retentionDays: number }) =>
+      createRunStore(table.dynamo, table.tableName, suite.retentionDays, suite.name);
+    for (const run of runs) await deployed({ name: 'demo-bank', retentionDays: 90 }).save(run);
     const now = new Date();
     const options = { suitePath: 'probes/demo.ts', probes: ['health'], sinceMs: 3_600_000, now };
 
@@ -111,7 +111,7 @@ describe('perfprobe history', () => {
       suitePath: 'probes/demo.ts',
       probes: ['fx-rates'],
       sinceMs: 3_600_000,
-      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      store: (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }),
       out,
     });
 
@@ -129,7 +129,7 @@ describe('perfprobe history', () => {
       sinceMs: 3_600_000,
       md,
       junit,
-      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      store: (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }),
       out: sink(),
     });
 
@@ -152,7 +152,7 @@ describe('perfprobe history', () => {
       probes: ['health', 'accounts-list'],
       sinceMs: 3_600_000,
       outFile: file,
-      store: (suite) => createFileRunStore({ dir, retentionDays: suite.retentionDays }),
+      store: (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }),
       out,
     });
 

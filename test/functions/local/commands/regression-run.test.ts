@@ -81,7 +81,8 @@ describe('regression against a baseline', () => {
       suitePath,
       sinceMs: 3_600_000,
       outFile: file,
-      store: (suite) => createFileRunStore({ dir: storeDir, retentionDays: suite.retentionDays }),
+      store: (suite) =>
+        createFileRunStore({ dir: storeDir, suite: suite.name, retentionDays: suite.retentionDays }),
       out: quiet(),
     });
     delayMs = 26;

@@ -101,21 +101,7 @@ export function createFileRunStore(options: FileRunStoreOptions): RunStore {
       try {
         const unsuited = await ownsUnsuited(record.pk);
         await mkdir(dir, { recursive: true });
-        const handle = await open(file, 'a+');
-        try {
-          const { size } = await handle.stat();
-          let lead = '';
-          if (size > 0) {
-            const last = Buffer.alloc(1);
-            await handle.read(last, 0, 1, size - 1);
-            // A torn line from an interrupted write: start on a line of our own rather than extend it.
-            if (last[0] !== 0x0a) lead = '\n';
-          }
-          await handle.write(`${lead}${JSON.stringify(record)}\n`);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
+        await appendLine(file, JSON.stringify(record));
         await dropExpired(dir);
         if (unsuited) await dropExpired(unsuitedDir(record.pk));
       } catch (error) {
@@ -140,13 +126,7 @@ export function createFileRunStore(options: FileRunStoreOptions): RunStore {
           const day = name.slice(0, 10);
           if (day < firstDay || day > lastDay) continue;
           const file = join(dir, name);
-          let text: string;
-          try {
-            text = await readFile(file, 'utf8');
-          } catch (error) {
-            throw new RunStoreError(`could not read ${file}: ${(error as Error).message}`, { cause: error });
-          }
-          const lines = text.split('\n');
+          const lines = (await readDayFile(file)).split('\n');
           // What follows the last newline is a write that never finished (or is finishing right now).
           const unfinished = lines.pop() ?? '';
           if (unfinished !== '')
@@ -171,6 +151,33 @@ export function createFileRunStore(options: FileRunStoreOptions): RunStore {
       return [...runs.values()].sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0)).slice(0, limit);
     },
   };
+}
+
+/** Appends one line and syncs it: an interrupted write can tear only this line, never an earlier one. */
+async function appendLine(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a+');
+  try {
+    const { size } = await handle.stat();
+    let lead = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await handle.read(last, 0, 1, size - 1);
+      // A torn line from an interrupted write: start on a line of our own rather than extend it.
+      if (last[0] !== 0x0a) lead = '\n';
+    }
+    await handle.write(`${lead}${line}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readDayFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new RunStoreError(`could not read ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** A usable record (its `suite` absent when written before suites were kept), or why the line is not one. */

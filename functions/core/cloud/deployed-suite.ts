@@ -184,6 +184,14 @@ export function probeAlarmName(names: DeployedNames, probeId: string, kind: Prob
   return `${names.alarmPrefix}probe.${probeId}.${kind}`;
 }
 
+/**
+ * The alarm `perfprobe drill` sets to ALARM and back to OK to prove the paging path: "drill" is neither a
+ * probe's segment nor the machinery's.
+ */
+export function drillAlarmName(names: DeployedNames): string {
+  return `${names.alarmPrefix}drill`;
+}
+
 /** An alarm on perfprobe's own machinery ("system." is no probe's segment). */
 export function systemAlarmName(names: DeployedNames, what: string): string {
   return `${names.alarmPrefix}system.${what}`;

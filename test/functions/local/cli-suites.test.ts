@@ -181,12 +181,16 @@ describe('perfprobe validate', () => {
   it('describes a valid suite', async () => {
     const { code, stdout } = await perfprobe(['validate', 'probes/demo.ts']);
 
-    expect(code).toBe(0);
+    // A local demo: its probes together exceed the local environment's maxRate in minute 0, which a deploy
+    // would refuse, so validate exits 1 (perfprobe run and npm start still work).
+    expect(code).toBe(1);
     expect(stdout).toContain('suite "demo-bank" is valid: 8 probes, environments local');
     expect(stdout).toContain('rate: 0→40/s over 2s, then 40/s for 2s');
     expect(stdout).toContain('latency: 3 iterations, every 500ms of login → create → confirm → settled');
     expect(stdout).toMatch(/fx-rate-limit .* p99 rateLimit/);
-    expect(stdout).toContain('deployable to local');
+    expect(stdout).toContain(
+      'not deployable to local (perfprobe run still works):\n  environments.local.caps.maxRate:',
+    );
   });
 
   it('says what a deploy would refuse, while the suite stays valid for local runs', async () => {
@@ -197,11 +201,39 @@ describe('perfprobe validate', () => {
     );
     const { code, stdout } = await perfprobe(['validate', file]);
 
-    expect(code).toBe(0);
+    // A CI gate on validate fails where `cdk deploy` would.
+    expect(code).toBe(1);
     expect(stdout).toContain('not deployable to local (perfprobe run still works):');
     expect(stdout).toContain(
       '  environments.local.variables.token: "env:TOKEN" resolves only where `perfprobe run` runs',
     );
     expect(stdout).toContain('  probes[0].alert.interval: expected the time between runs');
+  });
+
+  it('exits 1 only when a selected environment is not deployable, and refuses an environment the suite lacks', async () => {
+    const file = suiteFile(
+      'two-envs.ts',
+      `{ name: 's', environments: {
+           local: { baseUrl: 'http://127.0.0.1:1', variables: { token: { secret: 'env:TOKEN' } } },
+           prod: { baseUrl: 'https://api.example.com', variables: { token: { secret: 'ssm:/s/token' } } } },
+         probes: [{ id: 'p', request: { url: '/', headers: { authorization: 'Bearer \${token}' } } }] }`,
+    );
+
+    const prod = await perfprobe(['validate', file, '--env', 'prod']);
+    const local = await perfprobe(['validate', file, '-e', 'local']);
+    const every = await perfprobe(['validate', file]);
+    const unknown = await perfprobe(['validate', file, '--env', 'staging']);
+
+    expect(prod.code).toBe(0);
+    expect(prod.stdout).toContain('deployable to prod\n');
+    expect(prod.stdout).not.toContain('deployable to local');
+    expect(local.code).toBe(1);
+    expect(local.stdout).toContain('not deployable to local');
+    expect(every.code).toBe(1);
+    expect(every.stdout).toContain('deployable to prod\n');
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain(
+      `--env: expected one of local, prod (the environments of ${file}), got "staging"`,
+    );
   });
 });

@@ -3,6 +3,7 @@ import type { ResolvedProbe } from '../plan.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
 import { variableReferences } from '../suite/template.ts';
+import { deployedEndpoint } from './subscription-endpoint.ts';
 
 /**
  * A suite bound to one environment, as bundled into the functions at deploy time. Secrets stay references
@@ -26,6 +27,7 @@ export interface DeployedSuite {
 
 export interface Subscriptions {
   readonly email: readonly string[];
+  /** URLs, or CloudFormation dynamic references to where a URL is kept (see deployedEndpoint). */
   readonly https: readonly string[];
 }
 
@@ -79,11 +81,11 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     maintenance: env.maintenance.map((w) => ({ cron: w.cron, timezone: w.timezone, durationMs: w.duration })),
     notify: {
       email: env.notify.email,
-      https: env.notify.https,
-      warn: { email: env.notify.warn.email, https: env.notify.warn.https },
+      https: env.notify.https.map(deployedEndpoint),
+      warn: { email: env.notify.warn.email, https: env.notify.warn.https.map(deployedEndpoint) },
       watch: {
         email: env.notify.watch?.email ?? env.notify.email,
-        https: env.notify.watch?.https ?? env.notify.https,
+        https: (env.notify.watch?.https ?? env.notify.https).map(deployedEndpoint),
       },
     },
   };

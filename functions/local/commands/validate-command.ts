@@ -1,5 +1,6 @@
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
+import { endpointWarnings } from '../../core/cloud/subscription-endpoint.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
@@ -64,6 +65,10 @@ export async function validateCommand(
       suite.probes.findIndex((p) => p.id === id),
     );
     refused ||= problems.length > 0;
+    // Warnings do not refuse: a URL that merely looks like it holds a key may not.
+    for (const warning of endpointWarnings(env, suite.environments[env]!.notify)) {
+      out.write(`warning: ${warning.path}: ${warning.message}\n`);
+    }
     out.write(
       problems.length === 0
         ? `deployable to ${env}\n`

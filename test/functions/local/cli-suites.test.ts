@@ -215,7 +215,8 @@ describe('perfprobe validate', () => {
       'two-envs.ts',
       `{ name: 's', environments: {
            local: { baseUrl: 'http://127.0.0.1:1', variables: { token: { secret: 'env:TOKEN' } } },
-           prod: { baseUrl: 'https://api.example.com', variables: { token: { secret: 'ssm:/s/token' } } } },
+           prod: { baseUrl: 'https://api.example.com', variables: { token: { secret: 'ssm:/s/token' } },
+                   notify: { https: ['https://hooks.example.com/a?token=1'] } } },
          probes: [{ id: 'p', request: { url: '/', headers: { authorization: 'Bearer \${token}' } } }] }`,
     );
 
@@ -224,8 +225,12 @@ describe('perfprobe validate', () => {
     const every = await perfprobe(['validate', file]);
     const unknown = await perfprobe(['validate', file, '--env', 'staging']);
 
+    // A credential in a subscription URL is warned about, not refused.
     expect(prod.code).toBe(0);
     expect(prod.stdout).toContain('deployable to prod\n');
+    expect(prod.stdout).toContain(
+      'warning: environments.prod.notify.https[0]: the URL seems to carry a credential (a "token" query parameter)',
+    );
     expect(prod.stdout).not.toContain('deployable to local');
     expect(local.code).toBe(1);
     expect(local.stdout).toContain('not deployable to local');

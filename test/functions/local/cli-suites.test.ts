@@ -41,11 +41,16 @@ describe('perfprobe cost', () => {
     expect(stdout).toContain('CloudWatch custom metrics');
     const [env] = JSON.parse(readFileSync(json, 'utf8'));
     expect(env.environment).toBe('prod');
-    // Per environment: the dashboard ($3) and the notifier's 5-minute re-check.
+    // Per environment: the topics' keys, perfprobe's own alarms, the dashboard ($3), the notifier's re-check.
     expect(env.fixed.map((l: { item: string }) => l.item)).toEqual([
+      'KMS keys of the topics',
+      "perfprobe's own alarms",
       'CloudWatch dashboard',
       'Notifier re-checks',
     ]);
+    // The VPC option's parts are said, not added.
+    expect(stdout).toMatch(/With ProbeSuite's vpc option .*: up to \$\d+\.\d\d a month more per VPC/);
+    expect(stdout).toMatch(/NAT gateways\s+\$?[\d.]+/);
     const health = env.probes.find((p: { probeId: string }) => p.probeId === 'health');
     expect(health.totalUsd).toBeCloseTo(
       health.lines.reduce((s: number, l: { usd: number }) => s + l.usd, 0),

@@ -13,6 +13,7 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type DeployedNames,
+  drillAlarmName,
   probeAlarmName,
   systemAlarmName,
 } from '../functions/core/cloud/deployed-suite.ts';
@@ -223,14 +224,16 @@ function alarmStateRule(
   );
   // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
   const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
+  // The drill alarm by its exact name: `perfprobe drill` proves this very path.
+  const drill = drillAlarmName(names);
   return new Rule(scope, 'AlarmStateChanges', {
-    description: `perfprobe ${props.label}: probe alarm (and schedule dead-letter alarm) state changes to the notifier`,
+    description: `perfprobe ${props.label}: probe alarm (schedule dead-letter and drill alarm) state changes to the notifier`,
     eventPattern: {
       source: ['aws.cloudwatch'],
       detailType: ['CloudWatch Alarm State Change'],
       // Probe ids hold no "." but "*" spans any text: the kind at the end decides, store-failed never matches.
       detail: {
-        alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm],
+        alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm, drill],
       },
     },
     targets: [

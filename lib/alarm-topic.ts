@@ -1,10 +1,11 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { type DeliveryPolicy, LoggingProtocol, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { isDynamicReference } from '../functions/core/cloud/subscription-endpoint.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { nagArn, nagEnvironment } from './nag-arn.ts';
 
@@ -113,8 +114,11 @@ export class AlarmTopic extends Construct {
     for (const email of props.email)
       this.topic.addSubscription(new EmailSubscription(email, deadLetterQueueOf));
     for (const url of props.https) {
+      // A dynamic reference ({{resolve:…}}) is resolved by CloudFormation: as a token, CDK neither checks it as a
+      // URL nor names the subscription's construct after it.
+      const endpoint = isDynamicReference(url) ? Token.asString(Lazy.string({ produce: () => url })) : url;
       this.topic.addSubscription(
-        new UrlSubscription(url, {
+        new UrlSubscription(endpoint, {
           protocol: SubscriptionProtocol.HTTPS,
           deliveryPolicy: HTTPS_DELIVERY_POLICY,
           ...deadLetterQueueOf,

@@ -1,5 +1,5 @@
 import { CfnOutput, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { type IManagedPolicy, PermissionsBoundary } from 'aws-cdk-lib/aws-iam';
@@ -29,6 +29,7 @@ import { controlFunctions } from './control-functions.ts';
 import { allowServicesOnKey } from './customer-key.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { DeliveryWatch, type WatchedTopic } from './delivery-watch.ts';
+import { drillAlarm } from './drill-alarm.ts';
 import { machineryRow } from './machinery-dashboard.ts';
 import { nagArn } from './nag-arn.ts';
 import { onCallAccess } from './on-call-access.ts';
@@ -105,6 +106,8 @@ export class ProbeSuite extends Construct {
   readonly scheduleDeadLetters: Queue;
   /** The watch on the paging path: delivery failures and the notifier's own, on a topic and key of their own. */
   readonly deliveryWatch: DeliveryWatch;
+  /** The alarm `perfprobe drill` raises to prove the paging path (see drillAlarm). */
+  readonly drillAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
@@ -168,6 +171,7 @@ export class ProbeSuite extends Construct {
       scheduleDeadLetters: this.scheduleDeadLetters,
       watchTopic: this.deliveryWatch.topic.topic,
     });
+    this.drillAlarm = drillAlarm(this, names, deployed);
     if (board)
       this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic);
     this.acknowledgeFindings([
@@ -288,6 +292,9 @@ export class ProbeSuite extends Construct {
     output('WatchTopic', this.deliveryWatch.topic.topic.topicArn);
     output('KillSwitchParameter', this.killSwitch.parameterName);
     output('AlarmNamePrefix', this.names.alarmPrefix);
+    // What `perfprobe drill` raises and reads back.
+    output('DrillAlarm', this.drillAlarm.alarmName);
+    output('NotifierLogGroup', this.notifier.function.logGroup.logGroupName);
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       output(`${RUNNERS[kind as RunnerKind].name}StateMachine`, machine.stateMachineArn);
     }

@@ -9,16 +9,22 @@ const SPLIT =
 
 const checked = new WeakSet<Stack>();
 
+/** The resource `cdk synth` adds to every stack unless version reporting is off. */
+const METADATA = 'AWS::CDK::Metadata';
+
 /**
- * Counts the stack's real resources at synth (deploy-checks estimates them earlier, for `validate`): a stack
+ * Counts the stack's real resources at synth (deploy-checks counts them earlier, for `validate`): a stack
  * over CloudFormation's limit is refused here, with the numbers, rather than by CloudFormation mid-deploy.
+ * AWS::CDK::Metadata counts even when version reporting is off: `validate` cannot know the app's context, and
+ * the two must agree (a stack refused at 501 with it would be refused at 500 without it: one resource of slack).
  */
 export function checkResourceCount(stack: Stack, source?: string): void {
   if (checked.has(stack)) return;
   checked.add(stack);
   stack.node.addValidation({
     validate: () => {
-      const count = stack.node.findAll().filter(CfnResource.isCfnResource).length;
+      const resources = stack.node.findAll().filter(CfnResource.isCfnResource);
+      const count = resources.length + (resources.some((r) => r.cfnResourceType === METADATA) ? 0 : 1);
       return count > STACK_LIMITS.resources
         ? [
             `${source ? `${source}: ` : ''}the stack has ${count} resources, more than CloudFormation's limit of ${STACK_LIMITS.resources}: ${SPLIT}`,

@@ -18,7 +18,9 @@ export default defineSuite({
       caps: { maxRate: 100, maxConnections: 20, maxDuration: '1m' },
       notify: {
         email: ['payments-oncall@example-bank.com'],
-        https: ['https://events.pagerduty.com/integration/EXAMPLE/enqueue'],
+        // The PagerDuty URL holds its integration key: kept in Secrets Manager, resolved by CloudFormation when it
+        // subscribes the endpoint, so the key never appears in the template or cdk.out.
+        https: [{ secret: 'secretsmanager:example-bank/prod/pagerduty#url' }],
       },
     },
   },

@@ -12,6 +12,7 @@ import { baselineCli } from './commands/baseline-command.ts';
 import { costCli } from './commands/cost-command.ts';
 import { demoApiCli } from './commands/demo-api-command.ts';
 import { demoCli } from './commands/demo-command.ts';
+import { drillCli } from './commands/drill-command.ts';
 import { historyCli } from './commands/history-command.ts';
 import { probeCli } from './commands/probe-command.ts';
 import { reportCli } from './commands/report-command.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly CliCommand[] = [
   costCli,
   runsCli,
   silenceCli,
+  drillCli,
   demoCli,
   demoApiCli,
 ];

@@ -47,12 +47,16 @@ export function deploySuiteInput(baseUrl = 'https://api.example.com', extra: Rec
 export function synthStack(
   input: unknown,
   environment = 'prod',
-  options: { readonly validated?: boolean } = {},
+  options: { readonly validated?: boolean; readonly analyticsReporting?: boolean } = {},
 ): { stack: PerfprobeStack; template: Template } {
   // `validated`: the input is a Suite already (for fields the suite schema does not accept yet).
   const suite: Suite = options.validated ? (input as Suite) : validateSuite(input);
   // Skips esbuild: template tests need the resources, not the bundles (one full bundling synth runs in CI).
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // `analyticsReporting`: AWS::CDK::Metadata in the template, as `cdk synth` writes it by default.
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [] },
+    ...(options.analyticsReporting ? { analyticsReporting: true } : {}),
+  });
   const stack = new PerfprobeStack(app, `perfprobe-${suite.name}-${environment}`, {
     suite,
     environment,

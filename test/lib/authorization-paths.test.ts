@@ -20,7 +20,9 @@ describe('authorization paths of the synthesized template', () => {
     // schedules' dead-letter alarm both to the topic and through the rule (the notifier adds the messages).
     expect(kinds(/^alarm .* → topic /)).toBe(22);
     expect(kinds(/^alarm .* → key /)).toBe(44);
-    expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(8);
+    expect(kinds(/^alarm \S+ → rule \S+ → arn:aws:lambda:.*:function:ProbesNotifierFunction/)).toBe(9);
+    // `perfprobe drill`'s alarm takes the probe alarms' path: the rule, the notifier, the topic.
+    expect(kinds(/^alarm perfprobe\.bank\.prod\.drill → rule \S+ → arn:aws:lambda:/)).toBe(1);
     expect(kinds(/^alarm perfprobe\.bank\.prod\.system\.schedule-dead-letters → topic /)).toBe(1);
     expect(
       kinds(/^alarm perfprobe\.bank\.prod\.system\.schedule-dead-letters → rule \S+ → arn:aws:lambda:/),
@@ -75,7 +77,7 @@ describe('authorization paths of the synthesized template', () => {
     ]);
   });
 
-  it("routes every probe alarm but store-failed through the rule, and perfprobe's own alarms to the topic", () => {
+  it("routes every probe alarm but store-failed, and the drill alarm, through the rule, and perfprobe's own alarms to the topic", () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const routed = paths.filter((p) => / → rule /.test(p.path)).map((p) => p.path.split(' ')[1]);
     const direct = alarms.filter((a) => a.Properties.AlarmActions !== undefined);
@@ -84,7 +86,9 @@ describe('authorization paths of the synthesized template', () => {
     expect(routed.filter((name) => name === both)).toHaveLength(1);
     expect(routed.length - 1 + direct.length).toBe(alarms.length);
     for (const name of routed.filter((n) => n !== both))
-      expect(name).toMatch(/^perfprobe\.bank\.prod\.probe\.\w+\.(sla|heartbeat|cannot-measure|latency-p99)$/);
+      expect(name).toMatch(
+        /^perfprobe\.bank\.prod\.(probe\.\w+\.(sla|heartbeat|cannot-measure|latency-p99)|drill)$/,
+      );
     expect(direct.map((a) => a.Properties.AlarmName).sort()).toEqual([
       'perfprobe.bank.prod.probe.accounts.store-failed',
       'perfprobe.bank.prod.probe.health.store-failed',

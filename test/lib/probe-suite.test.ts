@@ -221,8 +221,8 @@ describe('ProbeSuite template', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     // 2 probes × (SLA, heartbeat, cannot measure, store failed) + 1 latency + DLQ + 2 machines × 2 + Errors and
     // Throttles of Plan, Aggregate, 2 workers and the notifier + the notifier's dead letters + 2 topics ×
-    // (delivery failed, dead letters).
-    expect(alarms).toHaveLength(29);
+    // (delivery failed, dead letters) + the drill alarm.
+    expect(alarms).toHaveLength(30);
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic')).find(
       (id) => !id.includes('Watch'),
     );
@@ -244,6 +244,32 @@ describe('ProbeSuite template', () => {
         expect(alarm.OKActions).toBeUndefined();
       }
     }
+  });
+
+  it('creates a drill alarm that only `perfprobe drill` raises, routed through the notifier, and names it in the outputs', () => {
+    const [drillId, drill] = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(
+      ([, a]) => a.Properties.AlarmName === 'perfprobe.bank.prod.drill',
+    )!;
+    // A metric nothing publishes, missing data no breach: never raised but by a drill, and back to OK by itself.
+    expect(drill.Properties).toMatchObject({
+      Namespace: 'Perfprobe',
+      MetricName: 'Drill',
+      Dimensions: [
+        { Name: 'Environment', Value: 'prod' },
+        { Name: 'Suite', Value: 'bank' },
+      ],
+      TreatMissingData: 'notBreaching',
+    });
+    expect(drill.Properties.AlarmActions).toBeUndefined();
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern !== undefined,
+    );
+    expect(rule!.Properties.EventPattern.detail.alarmName).toContain('perfprobe.bank.prod.drill');
+    template.hasOutput('DrillAlarm', { Value: { Ref: drillId } });
+    const [logsId] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) =>
+      id.includes('NotifierFunctionLogs'),
+    );
+    template.hasOutput('NotifierLogGroup', { Value: { Ref: logsId } });
   });
 
   it("routes the schedules' dead-letter alarm both to the topic and through the rule, and lets the notifier peek at the queue", () => {

@@ -1,10 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
-import { stackEstimate } from '../../functions/core/cloud/deploy-checks.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { STACK_LIMITS, stackEstimate } from '../../functions/core/cloud/deploy-checks.ts';
+import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
+import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
+import { main } from '../../functions/local/cli.ts';
 import { checkResourceCount, templateSizeProblems } from '../../lib/stack-limits.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+mkdirSync(join(root, '.perfprobe'), { recursive: true });
+const work = mkdtempSync(join(root, '.perfprobe', 'limits-'));
 
 /**
  * The deploy tests' suite plus `count` latency probes with long ids and URLs (the texts that recur), and
@@ -30,8 +39,10 @@ describe("deploy-checks' stack estimate against the synthesized template", () =>
     ['30 more probes, long names', suiteOf(30, 'a-suite-with-a-long-name')],
   ] as const) {
     it(`counts the resources exactly and errs high on bytes by at most 10 % (${label})`, () => {
-      const { stack, template } = synthStack(input);
+      // As `cdk synth` writes it: with AWS::CDK::Metadata (version reporting is on unless the app turns it off).
+      const { stack, template } = synthStack(input, 'prod', { analyticsReporting: true });
       const json = template.toJSON() as { Resources: Record<string, unknown> };
+      expect(Object.keys(template.findResources('AWS::CDK::Metadata'))).toHaveLength(1);
       // As `cdk synth` writes it: one-space indent.
       const bytes = Buffer.byteLength(JSON.stringify(json, undefined, 1));
       const estimate = stackEstimate(stack.probes.deployed);
@@ -46,11 +57,118 @@ describe("deploy-checks' stack estimate against the synthesized template", () =>
   }
 });
 
+/** `count` plain latency probes and `emails` on-call addresses: the suite of the boundary. */
+function plainSuite(count: number, emails: number) {
+  return {
+    name: 'bank',
+    environments: {
+      prod: {
+        baseUrl: 'https://api.example.com',
+        notify: { email: Array.from({ length: emails }, (_, i) => `oncall-${i}@example.com`) },
+      },
+    },
+    probes: Array.from({ length: count }, (_, i) => ({
+      id: `item-${i}`,
+      request: { url: `/items/${i}` },
+      schedule: 'rate(5 minutes)',
+    })),
+  };
+}
+
+const estimateOf = (input: unknown) => stackEstimate(deploySuite(validateSuite(input), 'prod')).resources;
+
+/** The suite file and `perfprobe validate`'s and the CDK app's (as `cdk synth` runs it) answers on it. */
+async function validateAndSynth(input: unknown) {
+  const file = join(work, `suite-${process.hrtime.bigint()}.ts`);
+  writeFileSync(file, `export default ${JSON.stringify(input)};\n`);
+  let stdout = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const validated = await main(['validate', file]);
+  vi.restoreAllMocks();
+  const synth = spawnSync(process.execPath, ['bin/run-ts.js', 'bin/app.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      // What the cdk CLI passes: version reporting on (AWS::CDK::Metadata); no bundling needed to count.
+      CDK_CONTEXT_JSON: JSON.stringify({
+        suite: file,
+        env: 'prod',
+        'aws:cdk:version-reporting': true,
+        'aws:cdk:bundling-stacks': [],
+      }),
+      CDK_OUTDIR: join(work, `out-${process.hrtime.bigint()}`),
+    },
+  });
+  const refusal = (text: string) => /\d+ probes make a stack of [\d,]+ resources[^\n]*/.exec(text)?.[0];
+  return {
+    validate: { code: validated, refusal: refusal(stdout) },
+    synth: { code: synth.status, refusal: refusal(synth.stderr), stderr: synth.stderr },
+  };
+}
+
+describe('validate and synth agree on the resource count, and both refuse past 500', () => {
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('90 probes with 4 email subscriptions: both refuse, with the same count; synth exits 2, without a stack trace', async () => {
+    const { validate, synth } = await validateAndSynth(plainSuite(90, 4));
+
+    expect(validate.code).toBe(1);
+    expect(synth.code).toBe(2);
+    expect(validate.refusal).toMatch(
+      /^90 probes make a stack of [\d,]+ resources, more than CloudFormation's limit of 500/,
+    );
+    expect(synth.refusal).toBe(validate.refusal);
+    expect(synth.stderr).not.toContain('    at ');
+  });
+
+  it('at the boundary: the largest suite validate accepts synthesizes with that count, and one probe more is refused by both', async () => {
+    // With 4 email subscriptions, the most probes whose count validate accepts; the real template decides.
+    let fits = 1;
+    while (estimateOf(plainSuite(fits + 1, 4)) <= STACK_LIMITS.resources) fits++;
+    const last = plainSuite(fits, 4);
+
+    const { template } = synthStack(last, 'prod', { analyticsReporting: true });
+    const over = await validateAndSynth(plainSuite(fits + 1, 4));
+    const accepted = await validateAndSynth(last);
+
+    const resources = Object.keys(template.toJSON().Resources).length;
+    expect(resources).toBe(estimateOf(last));
+    expect(resources).toBeLessThanOrEqual(STACK_LIMITS.resources);
+    expect(resources + 5).toBeGreaterThan(STACK_LIMITS.resources);
+    expect(accepted.validate).toEqual({ code: 0, refusal: undefined });
+    expect(accepted.synth.code, accepted.synth.stderr).toBe(0);
+    expect(over.validate.code).toBe(1);
+    expect(over.synth.code).toBe(2);
+    expect(over.synth.refusal).toBe(over.validate.refusal);
+    expect(over.synth.refusal).toContain(`${(resources + 5).toLocaleString('en-US')} resources`);
+  });
+});
+
 describe('synth-time limits on the real stack', () => {
+  it('counts AWS::CDK::Metadata even when version reporting is off, as validate does: 499 pass, 500 refused as 501', () => {
+    const stackOf = (count: number) => {
+      const app = new App({ analyticsReporting: false });
+      const stack = new Stack(app, 'Quiet');
+      for (let i = 0; i < count; i++) new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' });
+      checkResourceCount(stack, 'quiet.ts');
+      return app;
+    };
+
+    expect(() => stackOf(499).synth()).not.toThrow();
+    expect(() => stackOf(500).synth()).toThrow(
+      /quiet\.ts: the stack has 501 resources, more than CloudFormation's limit of 500/,
+    );
+  });
+
   it('refuses a stack over 500 resources at synth, with the count', () => {
     const app = new App();
     const stack = new Stack(app, 'Big');
-    for (let i = 0; i < 501; i++) new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' });
+    // 500 and the metadata resource (counted though this App reports no version).
+    for (let i = 0; i < 500; i++) new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' });
     checkResourceCount(stack, 'big.ts');
     expect(() => app.synth()).toThrow(
       /big\.ts: the stack has 501 resources, more than CloudFormation's limit of 500: split the suite/,

@@ -13,6 +13,7 @@ export interface Price {
 const LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
 const STEP_FUNCTIONS = 'https://aws.amazon.com/step-functions/pricing/';
 const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
+const VPC = 'https://aws.amazon.com/vpc/pricing/';
 const AS_OF = '2026-11-22';
 
 export const PRICES = {
@@ -59,6 +60,20 @@ export const PRICES = {
     usd: 0.25,
     per: 'DynamoDB GB-month stored',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    asOf: AS_OF,
+  },
+  kmsKeyMonth: {
+    usd: 1,
+    per: 'customer-managed KMS key-month',
+    source: 'https://aws.amazon.com/kms/pricing/',
+    asOf: AS_OF,
+  },
+  natGatewayHour: { usd: 0.045, per: 'NAT gateway-hour', source: VPC, asOf: AS_OF },
+  natGatewayGb: { usd: 0.045, per: 'GB processed by a NAT gateway', source: VPC, asOf: AS_OF },
+  interfaceEndpointHour: {
+    usd: 0.01,
+    per: 'interface VPC endpoint-hour, per Availability Zone',
+    source: 'https://aws.amazon.com/privatelink/pricing/',
     asOf: AS_OF,
   },
   /** What a user would pick instead, for the same schedule. */

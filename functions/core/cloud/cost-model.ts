@@ -4,6 +4,7 @@ import { cronFiringsInAYear } from '../suite/cron-times.ts';
 import { rateIntervalMs } from '../suite/limits.ts';
 import { probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
+import type { DeployedSuite } from './deployed-suite.ts';
 import { publishedMetrics } from './metric-data.ts';
 import {
   CONTROL_FUNCTIONS,
@@ -11,6 +12,7 @@ import {
   RUNNERS,
   runnerFor,
   startLeadMs,
+  workerReservations,
   workflowFor,
 } from './run-sizing.ts';
 
@@ -266,19 +268,72 @@ export function probeMonthlyCost(
 export const NOTIFIER_TICK = { everyMs: 5 * 60_000, durationMs: 300, memoryMb: 256 } as const;
 
 /**
- * Per suite and environment, whatever its probes: the dashboard and the notifier's 5-minute re-check (pages
- * themselves are a few invocations and SNS messages a month, ~0).
+ * perfprobe's own alarms in an environment, as lib/ builds them (test/lib/cost-parts.test.ts counts them on the
+ * synthesized template): the schedules' dead letters; per runner, its executions failed and timed out and its
+ * worker's Errors and Throttles; Errors and Throttles of Plan and Aggregate; the notifier's Errors, Throttles and
+ * dead letters; per topic (alarms, watch, and warn-level notices when it has subscribers) its failed deliveries
+ * and dead letters; the drill alarm.
  */
-export function suiteFixedCost(): CostLine[] {
+export function systemAlarmCount(deployed: DeployedSuite): number {
+  const runners = Object.keys(workerReservations(deployed)).length;
+  const topics = 2 + (hasWarnTopic(deployed) ? 1 : 0);
+  return 1 + 4 * runners + 2 + 2 + 3 + 2 * topics + 1;
+}
+
+const hasWarnTopic = (deployed: DeployedSuite) =>
+  deployed.notify.warn.email.length + deployed.notify.warn.https.length > 0;
+
+/**
+ * Per suite and environment, whatever its probes: the topics' KMS keys, perfprobe's own alarms, the dashboard and
+ * the notifier's 5-minute re-check (pages themselves are a few invocations and SNS messages a month, ~0).
+ */
+export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
   const ticks = MONTH_MS / NOTIFIER_TICK.everyMs;
   const gbSeconds = (NOTIFIER_TICK.durationMs / 1000) * (NOTIFIER_TICK.memoryMb / 1024);
+  const keys = 2 + (hasWarnTopic(deployed) ? 1 : 0);
+  const alarms = systemAlarmCount(deployed);
   return [
+    {
+      item: 'KMS keys of the topics',
+      usd: keys * PRICES.kmsKeyMonth.usd,
+      basis: `${keys} keys (alarm topic, watch topic${keys > 2 ? ', warn-level topic' : ''}); a customer-managed key for the table, logs and queues (encryptionKey) is $1 more`,
+    },
+    {
+      item: "perfprobe's own alarms",
+      group: 'alarms',
+      usd: alarms * PRICES.alarmMonth.usd,
+      basis: `${alarms} alarms (function Errors and Throttles, executions, dead letters, deliveries, drill)`,
+    },
     { item: 'CloudWatch dashboard', usd: PRICES.dashboardMonth.usd, basis: 'one per environment' },
     {
       item: 'Notifier re-checks',
       group: 'alarms',
       usd: ticks * (PRICES.lambdaRequest.usd + gbSeconds * PRICES.lambdaArmGbSecond.usd),
       basis: `${count(ticks)} invocations (every 5 min) × ${secondsText(NOTIFIER_TICK.durationMs)} at ${NOTIFIER_TICK.memoryMb} MB`,
+    },
+  ];
+}
+
+/** Hours in the model's month. */
+const MONTH_HOURS = MONTH_MS / 3_600_000;
+
+/**
+ * What ProbeSuite's `vpc` option adds, not counted in the totals (the VPC is the user's, and may be shared): a
+ * NAT gateway per Availability Zone the workers use for egress, and interface endpoints (SSM and Secrets Manager,
+ * for the workers' secrets) per Availability Zone; DynamoDB's gateway endpoint is free.
+ */
+export function vpcCostLines(zones = 2): CostLine[] {
+  const interfaceEndpoints = 2;
+  return [
+    {
+      item: 'NAT gateways',
+      usd: zones * MONTH_HOURS * PRICES.natGatewayHour.usd,
+      basis: `${zones} (one per Availability Zone) × ${count(MONTH_HOURS)} h, plus $${PRICES.natGatewayGb.usd} per GB the workers send and receive through them`,
+    },
+    {
+      item: 'Interface endpoints',
+      usd: interfaceEndpoints * zones * MONTH_HOURS * PRICES.interfaceEndpointHour.usd,
+      basis: `${interfaceEndpoints} (SSM, Secrets Manager) × ${zones} Availability Zones × ${count(MONTH_HOURS)} h, for subnets without NAT (with NAT they are optional); the DynamoDB gateway endpoint is free`,
     },
   ];
 }

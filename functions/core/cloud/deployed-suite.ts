@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ResolvedProbe } from '../plan.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
+import { variableReferences } from '../suite/template.ts';
+import { deployedEndpoint } from './subscription-endpoint.ts';
 
 /**
  * A suite bound to one environment, as bundled into the functions at deploy time. Secrets stay references
@@ -25,6 +27,7 @@ export interface DeployedSuite {
 
 export interface Subscriptions {
   readonly email: readonly string[];
+  /** URLs, or CloudFormation dynamic references to where a URL is kept (see deployedEndpoint). */
   readonly https: readonly string[];
 }
 
@@ -63,11 +66,11 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     maintenance: env.maintenance.map((w) => ({ cron: w.cron, timezone: w.timezone, durationMs: w.duration })),
     notify: {
       email: env.notify.email,
-      https: env.notify.https,
-      warn: { email: env.notify.warn.email, https: env.notify.warn.https },
+      https: env.notify.https.map(deployedEndpoint),
+      warn: { email: env.notify.warn.email, https: env.notify.warn.https.map(deployedEndpoint) },
       watch: {
         email: env.notify.watch?.email ?? env.notify.email,
-        https: env.notify.watch?.https ?? env.notify.https,
+        https: (env.notify.watch?.https ?? env.notify.https).map(deployedEndpoint),
       },
     },
   };
@@ -166,6 +169,14 @@ export function stepAlarmKind(step: string, key: string): `step-${string}` {
 /** A probe's alarm: probe ids hold no ".", so the segment after "probe." ends exactly at the id. */
 export function probeAlarmName(names: DeployedNames, probeId: string, kind: ProbeAlarmKind): string {
   return `${names.alarmPrefix}probe.${probeId}.${kind}`;
+}
+
+/**
+ * The alarm `perfprobe drill` sets to ALARM and back to OK to prove the paging path: "drill" is neither a
+ * probe's segment nor the machinery's.
+ */
+export function drillAlarmName(names: DeployedNames): string {
+  return `${names.alarmPrefix}drill`;
 }
 
 /** An alarm on perfprobe's own machinery ("system." is no probe's segment). */

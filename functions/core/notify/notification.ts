@@ -14,8 +14,8 @@ import type { IncidentStep } from './incident.ts';
 
 /**
  * Every kind of message, grouped by room. A new kind is one more line here, one more room under messages/ and
- * one more line in renderNotification's alarmPage: a drill's page (`perfprobe drill`, DRILL in its subject)
- * beside the machinery's; a location quorum notice (fewer locations breaching than the quorum) beside the breach.
+ * one more line in renderNotification's alarmPage: a location quorum notice (fewer locations breaching than the
+ * quorum) would go beside the breach.
  */
 export type NotificationKind =
   // A probe alarm's pages (messages/breach.ts, flapping.ts, recovery.ts, cannot-measure.ts, no-runs.ts).
@@ -29,6 +29,9 @@ export type NotificationKind =
   // The machinery's pages (messages/machinery.ts, schedule-dead-letters.ts).
   | 'perfprobe-failing'
   | 'perfprobe-recovered'
+  // `perfprobe drill`'s pages (messages/drill.ts).
+  | 'drill'
+  | 'drill-over'
   // The tick's notices (messages/notices.ts).
   | 'reminder'
   | 'silence-ended'

@@ -1,6 +1,7 @@
 import { alarmTime } from './alarm-event.ts';
 import { breachMessage } from './messages/breach.ts';
 import { cannotMeasureMessage, measuringAgainMessage } from './messages/cannot-measure.ts';
+import { drillMessage } from './messages/drill.ts';
 import { flappingMessage } from './messages/flapping.ts';
 import { machineryMessage } from './messages/machinery.ts';
 import { noRunsMessage, runningAgainMessage } from './messages/no-runs.ts';
@@ -30,7 +31,7 @@ export function renderNotification(input: NotificationInput): NotificationDecisi
 /** Which room of messages/ words the page: one line per kind. */
 function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string): Notification {
   const { subject, probe } = input;
-  // A drill's page (`perfprobe drill`: DRILL in its subject) gets its own room here, before the machinery's.
+  if (subject.kind === 'drill') return drillMessage(input, opened, dedupKey);
   if (subject.kind === 'system' || probe === undefined || subject.check === 'store-failed') {
     return machineryMessage(input, opened, dedupKey);
   }

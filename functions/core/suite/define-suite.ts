@@ -3,6 +3,8 @@
  * modules it is built from) is what actually validates (a suite may come from plain JavaScript or JSON too).
  */
 
+import type { HttpsEndpoint } from '../cloud/subscription-endpoint.ts';
+
 /** A number of milliseconds, or a string with a unit: "250ms", "2s", "1.5m", "1h". */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;
 
@@ -34,9 +36,14 @@ export interface EnvironmentDefinition {
   /** Subscriptions of this environment's alarm topic: on-call hears each breach and each recovery. */
   readonly notify?: {
     readonly email?: readonly string[];
-    readonly https?: readonly string[];
+    /**
+     * HTTPS endpoints: a URL, or `{ secret: 'secretsmanager:name#field' }` / `{ secret: 'ssm:/name' }` for a URL
+     * that is itself a credential (a PagerDuty integration URL): CloudFormation resolves it when it subscribes
+     * the endpoint, and the template never holds it.
+     */
+    readonly https?: readonly HttpsEndpoint[];
     /** Warn-level SLA breaches, batched hourly, to a topic of their own (nothing pages). @default none */
-    readonly warn?: { readonly email?: readonly string[]; readonly https?: readonly string[] };
+    readonly warn?: { readonly email?: readonly string[]; readonly https?: readonly HttpsEndpoint[] };
   };
   /**
    * Recurring windows in which the deployed notifier holds pages (measuring goes on), e.g.

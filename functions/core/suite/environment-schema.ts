@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_SECRET_EXPECTED, isEndpointReference } from '../cloud/subscription-endpoint.ts';
 import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-reference.ts';
 import { capsSchema } from './caps-schema.ts';
 import { describeValue, failWith, patterned, positiveDuration } from './fields.ts';
@@ -58,8 +59,22 @@ const subscriptionFields = {
     .array(patterned(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'))
     .optional()
     .default([]),
+  /** A URL, or `{ secret }`: where a URL that is itself a credential is kept (see subscription-endpoint.ts). */
   https: z
-    .array(patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'))
+    .array(
+      z.union([
+        patterned(/^https:\/\/\S+$/, 'an https:// endpoint URL'),
+        z.strictObject({
+          secret: z
+            .unknown()
+            .transform((input, ctx) =>
+              typeof input === 'string' && isEndpointReference(input)
+                ? input
+                : failWith(ctx, input, ENDPOINT_SECRET_EXPECTED),
+            ),
+        }),
+      ]),
+    )
     .optional()
     .default([]),
 };

@@ -6,6 +6,7 @@ import {
   type ProbeCost,
   probeMonthlyCost,
   suiteFixedCost,
+  vpcCostLines,
 } from '../../core/cloud/cost-model.ts';
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
@@ -62,7 +63,7 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
       continue;
     }
     const probes = Object.values(deployed.probes).map((p) => probeMonthlyCost(p, deployed.retentionDays));
-    const fixed = suiteFixedCost();
+    const fixed = suiteFixedCost(deployed);
     const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
     results.push({ environment: env, probes, fixed, totalUsd });
 
@@ -109,6 +110,15 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
     }
     out.write('\n');
   }
+  const vpc = vpcCostLines();
+  out.write(
+    `With ProbeSuite's vpc option (workers in your VPC), not in the totals above: up to $${vpc
+      .reduce((s, l) => s + l.usd, 0)
+      .toFixed(2)} a month more per VPC\n${table(
+      vpc.map((l) => [`  ${l.item}`, dollars(l.usd), l.basis]),
+      ['l', 'r', 'l'],
+    )}\n\n`,
+  );
   out.write(
     `US dollars per month: AWS list prices for us-east-1 as of ${PRICES.lambdaArmGbSecond.asOf}, free tiers left out, estimated run overheads (functions/core/cloud/aws-prices.ts and cost-model.ts). Synthetics: $${PRICES.syntheticsCanaryRun.usd} a canary run plus its Lambda; Checkly: $2 per 10,000 API check runs.\n`,
   );

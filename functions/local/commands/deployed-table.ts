@@ -49,18 +49,39 @@ async function tableFromStack(
   region: string,
   options: DeployedTableOptions,
 ): Promise<string> {
+  const hint = `pass --table NAME (${describeHint(stack, region)})`;
+  const outputs = await stackOutputs(stack, environment, region, options, { what: 'the runs table', hint });
+  const output = outputs[RUNS_TABLE_OUTPUT];
+  if (!output)
+    throw new UsageError(`stack ${stack} in ${region} has no ${RUNS_TABLE_OUTPUT} output; ${hint}`);
+  return output;
+}
+
+/** The CLI command that lists a stack's outputs. */
+export const describeHint = (stack: string, region: string) =>
+  `aws cloudformation describe-stacks --stack-name ${stack} --region ${region} --query "Stacks[0].Outputs"`;
+
+/**
+ * The environment's stack outputs by key (fixed keys, see ProbeSuite's outputs), read with the user's own
+ * credentials. The error names what they were read for, and what else to do when access is denied.
+ */
+export async function stackOutputs(
+  stack: string,
+  environment: string,
+  region: string,
+  options: { readonly cloudFormation?: CloudFormationClient | undefined },
+  { what, hint }: { readonly what: string; readonly hint: string },
+): Promise<Record<string, string>> {
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const cloudFormation = options.cloudFormation ?? new CloudFormationClient({ region });
-  const hint = `pass --table NAME (aws cloudformation describe-stacks --stack-name ${stack} --region ${region} --query "Stacks[0].Outputs")`;
   try {
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-    const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === RUNS_TABLE_OUTPUT)?.OutputValue;
-    if (!output) {
-      throw new UsageError(`stack ${stack} in ${region} has no ${RUNS_TABLE_OUTPUT} output; ${hint}`);
-    }
-    return output;
+    return Object.fromEntries(
+      (Stacks?.[0]?.Outputs ?? []).flatMap((o) =>
+        o.OutputKey && o.OutputValue !== undefined ? [[o.OutputKey, o.OutputValue]] : [],
+      ),
+    );
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     const { name, message } = error as Error;
     const why =
       name === 'CredentialsProviderError'
@@ -70,7 +91,7 @@ async function tableFromStack(
           : name === 'AccessDenied' || name === 'AccessDeniedException'
             ? `access denied reading the stack's outputs: attach its OnCallReadRunsPolicy to your role, or ${hint}`
             : `${name}: ${message}`;
-    throw new UsageError(`could not find the runs table: ${why}`, { cause: error });
+    throw new UsageError(`could not find ${what}: ${why}`, { cause: error });
   } finally {
     if (!options.cloudFormation) cloudFormation.destroy();
   }

@@ -1,5 +1,6 @@
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
+import { endpointWarnings } from '../../core/cloud/subscription-endpoint.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
 import { resolveProbe } from '../../core/suite/resolve-probe.ts';
@@ -9,6 +10,7 @@ import { oneSuitePath } from '../command-line.ts';
 import { loadSuite } from '../load-suite.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
+import { UsageError } from '../usage-error.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -24,15 +26,25 @@ export function describeLoad(load: ResolvedLoad, unit = 'request'): string {
   }
 }
 
-/** `perfprobe validate`: loads and checks a suite, sends nothing. */
+/**
+ * `perfprobe validate`: loads and checks a suite, sends nothing. 1 when a selected environment (every one by
+ * default) is not deployable, so a CI gate on it fails where `cdk deploy` would.
+ */
 export async function validateCommand(
   suitePath: string,
   out: NodeJS.WritableStream = process.stdout,
+  selected?: readonly string[],
   loadTimeoutMs?: number,
-): Promise<0> {
+): Promise<0 | 1> {
   const suite = await loadSuite(suitePath, { timeoutMs: loadTimeoutMs });
   await checkTransportFiles(suite);
   const envs = Object.keys(suite.environments);
+  const unknown = (selected ?? []).filter((env) => !Object.hasOwn(suite.environments, env));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `--env: expected one of ${envs.join(', ')} (the environments of ${suitePath}), got ${unknown.map((e) => `"${e}"`).join(', ')}`,
+    );
+  }
   const first = envs[0]!;
   const rows = suite.probes.map((p) => {
     const probe = resolveProbe(suite, p, first);
@@ -51,28 +63,46 @@ export async function validateCommand(
   );
   out.write(`${table([['probe', `load (${first})`, 'schedule', 'SLAs'], ...rows])}\n`);
   // What `cdk deploy -c env=<name>` would refuse, said now: a suite can run locally yet not deploy.
-  for (const env of envs) {
+  let refused = false;
+  for (const env of selected ?? envs) {
     const problems = deployProblems(deploySuite(suite, env), (id) =>
       suite.probes.findIndex((p) => p.id === id),
     );
+    refused ||= problems.length > 0;
+    // Warnings do not refuse: a URL that merely looks like it holds a key may not.
+    for (const warning of endpointWarnings(env, suite.environments[env]!.notify)) {
+      out.write(`warning: ${warning.path}: ${warning.message}\n`);
+    }
     out.write(
       problems.length === 0
         ? `deployable to ${env}\n`
         : `not deployable to ${env} (perfprobe run still works):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
     );
   }
-  return 0;
+  return refused ? 1 : 0;
 }
 
 export const validateCli = defineCommand({
   name: 'validate',
-  flags: { ...LOAD_TIMEOUT_FLAG },
-  help: `Usage: perfprobe validate <suite.ts> [--load-timeout T]
+  flags: { env: { type: 'string', short: 'e', multiple: true }, ...LOAD_TIMEOUT_FLAG },
+  help: `Usage: perfprobe validate <suite.ts> [--env NAME]... [--load-timeout T]
 
-Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it.
-${LOAD_TIMEOUT_HELP}Exit codes: 0 valid, 2 a bad suite (every problem listed with its path).
+Checks a suite without sending anything, and says per environment whether \`cdk deploy\` would accept it
+(the same checks and counts synth makes).
+
+  -e, --env NAME          only this environment, repeatable (default: every environment of the suite)
+${LOAD_TIMEOUT_HELP}Exit codes: 0 valid and every selected environment deployable, 1 valid but a selected environment is not
+deployable (perfprobe run still works), 2 a bad suite (every problem listed with its path).
 `,
-  overview: { usage: ['validate <suite.ts>'], summary: ['check a suite without sending anything'] },
+  overview: {
+    usage: ['validate <suite.ts> [--env NAME]...'],
+    summary: ['check a suite without sending anything'],
+  },
   run: async ({ flags, positionals }) =>
-    await validateCommand(oneSuitePath(positionals), process.stdout, loadTimeoutFlag(flags['load-timeout'])),
+    await validateCommand(
+      oneSuitePath(positionals),
+      undefined,
+      flags.env,
+      loadTimeoutFlag(flags['load-timeout']),
+    ),
 });

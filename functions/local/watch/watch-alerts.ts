@@ -40,6 +40,8 @@ const WORDS: Record<NotificationKind, string> = {
   'running-again': 'RUNNING AGAIN',
   'perfprobe-failing': 'PERFPROBE FAILING',
   'perfprobe-recovered': 'PERFPROBE RECOVERED',
+  drill: 'DRILL',
+  'drill-over': 'DRILL OVER',
   reminder: 'REMINDER',
   'silence-ended': 'SILENCE ENDED',
   'kill-switch-on': 'KILL SWITCH ON',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -6,7 +7,7 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createIncidentStore,
   type IncidentStore,
@@ -1184,5 +1185,58 @@ describe('a worker failure pages once, as "cannot measure" with its cause', () =
       '  - only 0 of 1 shards reported: worker error Sandbox.Timedout: Task timed out after 30.00 seconds',
     );
     expect(message.email).toContain('Likely fix: a worker ran past its timeout');
+  });
+});
+
+describe('`perfprobe drill`: the drill alarm of the synthesized stack, through the notifier', () => {
+  it('pages DRILL for its ALARM and DRILL OVER for its OK, under one incident key, and logs what the drill reads', async () => {
+    const alarmName = 'perfprobe.bank.prod.drill';
+    const raisedAt = Date.now();
+    const reason = 'perfprobe drill 2026-12-07T22:30:20.000Z: proving the paging path, nothing is broken';
+    // The drill finds the page in the notifier's log: a JSON line with these fields (see drill-command.ts).
+    const logger = new Logger({ serviceName: 'perfprobe', logLevel: 'INFO' });
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const drilled = createNotifyHandler(
+      () => deployed,
+      () => dependencies(),
+      { logger },
+    );
+    const change = (from: { value: string; at: number }, to: { value: string; at: number; reason: string }) =>
+      drilled(documentedChange(alarmName, { Suite: 'bank', Environment: 'prod' }, from, to), context);
+
+    const raised = await change(
+      { value: 'OK', at: raisedAt - 3_600_000 },
+      { value: 'ALARM', at: raisedAt, reason },
+    );
+    const opened = published();
+    sns.resetHistory();
+    const lowered = await change(
+      { value: 'ALARM', at: raisedAt },
+      { value: 'OK', at: raisedAt + 20_000, reason: 'perfprobe drill 2026-12-07T22:30:20.000Z: over' },
+    );
+    const over = published();
+    write.mockRestore();
+
+    expect(opened.input.Subject).toBe('DRILL bank/prod: paging path test, no action needed');
+    expect(opened.message.email).toContain(`CloudWatch says: ${reason}`);
+    expect(over.input.Subject).toBe('DRILL OVER bank/prod: paging path test ended');
+    expect(raised).toMatchObject({ notified: true, messageId: 'message-1' });
+    expect(lowered).toMatchObject({ notified: true, dedupKey: (raised as { dedupKey: string }).dedupKey });
+    const logged = lines
+      .flatMap((l) => l.trim().split('\n'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.filter((l) => l.message === 'notified')).toEqual([
+      expect.objectContaining({
+        alarm: alarmName,
+        kind: 'drill',
+        subject: opened.input.Subject,
+        messageId: 'message-1',
+      }),
+      expect.objectContaining({ alarm: alarmName, kind: 'drill-over', messageId: 'message-1' }),
+    ]);
   });
 });

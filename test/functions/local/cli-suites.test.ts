@@ -41,11 +41,16 @@ describe('perfprobe cost', () => {
     expect(stdout).toContain('CloudWatch custom metrics');
     const [env] = JSON.parse(readFileSync(json, 'utf8'));
     expect(env.environment).toBe('prod');
-    // Per environment: the dashboard ($3) and the notifier's 5-minute re-check.
+    // Per environment: the topics' keys, perfprobe's own alarms, the dashboard ($3), the notifier's re-check.
     expect(env.fixed.map((l: { item: string }) => l.item)).toEqual([
+      'KMS keys of the topics',
+      "perfprobe's own alarms",
       'CloudWatch dashboard',
       'Notifier re-checks',
     ]);
+    // The VPC option's parts are said, not added.
+    expect(stdout).toMatch(/With ProbeSuite's vpc option .*: up to \$\d+\.\d\d a month more per VPC/);
+    expect(stdout).toMatch(/NAT gateways\s+\$?[\d.]+/);
     const health = env.probes.find((p: { probeId: string }) => p.probeId === 'health');
     expect(health.totalUsd).toBeCloseTo(
       health.lines.reduce((s: number, l: { usd: number }) => s + l.usd, 0),
@@ -181,12 +186,16 @@ describe('perfprobe validate', () => {
   it('describes a valid suite', async () => {
     const { code, stdout } = await perfprobe(['validate', 'probes/demo.ts']);
 
-    expect(code).toBe(0);
+    // A local demo: its probes together exceed the local environment's maxRate in minute 0, which a deploy
+    // would refuse, so validate exits 1 (perfprobe run and npm start still work).
+    expect(code).toBe(1);
     expect(stdout).toContain('suite "demo-bank" is valid: 8 probes, environments local');
     expect(stdout).toContain('rate: 0→40/s over 2s, then 40/s for 2s');
     expect(stdout).toContain('latency: 3 iterations, every 500ms of login → create → confirm → settled');
     expect(stdout).toMatch(/fx-rate-limit .* p99 rateLimit/);
-    expect(stdout).toContain('deployable to local');
+    expect(stdout).toContain(
+      'not deployable to local (perfprobe run still works):\n  environments.local.caps.maxRate:',
+    );
   });
 
   it('says what a deploy would refuse, while the suite stays valid for local runs', async () => {
@@ -197,11 +206,44 @@ describe('perfprobe validate', () => {
     );
     const { code, stdout } = await perfprobe(['validate', file]);
 
-    expect(code).toBe(0);
+    // A CI gate on validate fails where `cdk deploy` would.
+    expect(code).toBe(1);
     expect(stdout).toContain('not deployable to local (perfprobe run still works):');
     expect(stdout).toContain(
       '  environments.local.variables.token: "env:TOKEN" resolves only where `perfprobe run` runs',
     );
     expect(stdout).toContain('  probes[0].alert.interval: expected the time between runs');
+  });
+
+  it('exits 1 only when a selected environment is not deployable, and refuses an environment the suite lacks', async () => {
+    const file = suiteFile(
+      'two-envs.ts',
+      `{ name: 's', environments: {
+           local: { baseUrl: 'http://127.0.0.1:1', variables: { token: { secret: 'env:TOKEN' } } },
+           prod: { baseUrl: 'https://api.example.com', variables: { token: { secret: 'ssm:/s/token' } },
+                   notify: { https: ['https://hooks.example.com/a?token=1'] } } },
+         probes: [{ id: 'p', request: { url: '/', headers: { authorization: 'Bearer \${token}' } } }] }`,
+    );
+
+    const prod = await perfprobe(['validate', file, '--env', 'prod']);
+    const local = await perfprobe(['validate', file, '-e', 'local']);
+    const every = await perfprobe(['validate', file]);
+    const unknown = await perfprobe(['validate', file, '--env', 'staging']);
+
+    // A credential in a subscription URL is warned about, not refused.
+    expect(prod.code).toBe(0);
+    expect(prod.stdout).toContain('deployable to prod\n');
+    expect(prod.stdout).toContain(
+      'warning: environments.prod.notify.https[0]: the URL seems to carry a credential (a "token" query parameter)',
+    );
+    expect(prod.stdout).not.toContain('deployable to local');
+    expect(local.code).toBe(1);
+    expect(local.stdout).toContain('not deployable to local');
+    expect(every.code).toBe(1);
+    expect(every.stdout).toContain('deployable to prod\n');
+    expect(unknown).toMatchObject({ code: 2 });
+    expect(unknown.stderr).toContain(
+      `--env: expected one of local, prod (the environments of ${file}), got "staging"`,
+    );
   });
 });

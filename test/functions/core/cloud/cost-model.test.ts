@@ -5,8 +5,13 @@ import {
   probeMonthlyCost,
   RUN_OVERHEAD,
   suiteFixedCost,
+  systemAlarmCount,
+  vpcCostLines,
 } from '../../../../functions/core/cloud/cost-model.ts';
+import { deploySuite } from '../../../../functions/core/cloud/deployed-suite.ts';
+import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { probeFor } from '../../../helpers/probes.ts';
+import { deploySuiteInput } from '../../../helpers/stacks.ts';
 
 const line = (cost: ReturnType<typeof probeMonthlyCost>, item: string) => {
   const found = cost.lines.find((l) => l.item === item);
@@ -117,8 +122,19 @@ describe('cost per probe-month', () => {
 });
 
 describe('cost per environment, whatever its probes', () => {
-  it("counts the dashboard and the notifier's 5-minute re-check (8,766 invocations a month)", () => {
-    const [dashboard, notifier] = suiteFixedCost();
+  const deployedOf = (input: ReturnType<typeof deploySuiteInput>) =>
+    deploySuite(validateSuite(input), 'prod');
+
+  it("counts the topics' keys, perfprobe's own alarms, the dashboard and the notifier's 5-minute re-check", () => {
+    const deployed = deployedOf(deploySuiteInput());
+    const [keys, alarms, dashboard, notifier] = suiteFixedCost(deployed);
+
+    expect(keys).toMatchObject({ item: 'KMS keys of the topics', usd: 2 });
+    expect(keys!.basis).toMatch(/^2 keys \(alarm topic, watch topic\); a customer-managed key/);
+    // Two runners: 1 + 4 × 2 + 2 + 2 + 3 + 2 × 2 topics + the drill (the template's count: test/lib/cost-parts).
+    expect(systemAlarmCount(deployed)).toBe(21);
+    expect(alarms).toMatchObject({ item: "perfprobe's own alarms", group: 'alarms' });
+    expect(alarms!.usd).toBeCloseTo(21 * PRICES.alarmMonth.usd, 9);
     expect(dashboard).toMatchObject({ item: 'CloudWatch dashboard', usd: 3 });
     const ticks = MONTH_MS / 300_000;
     expect(notifier!.item).toBe('Notifier re-checks');
@@ -127,5 +143,24 @@ describe('cost per environment, whatever its probes', () => {
       ticks * (PRICES.lambdaRequest.usd + 0.3 * 0.25 * PRICES.lambdaArmGbSecond.usd),
       9,
     );
+  });
+
+  it('adds a key and two alarms for the warn-level topic only when it has subscribers', () => {
+    const input = deploySuiteInput();
+    (input.environments.prod.notify as Record<string, unknown>).warn = { email: ['perf@example.com'] };
+    const [keys, alarms] = suiteFixedCost(deployedOf(input));
+
+    expect(keys!.usd).toBe(3);
+    expect(keys!.basis).toMatch(/^3 keys \(alarm topic, watch topic, warn-level topic\)/);
+    expect(alarms!.usd).toBeCloseTo(23 * PRICES.alarmMonth.usd, 9);
+  });
+
+  it('says what the VPC option adds: NAT gateways and interface endpoints per Availability Zone', () => {
+    const [nat, endpoints] = vpcCostLines(2);
+    const hours = MONTH_MS / 3_600_000;
+
+    expect(nat!.usd).toBeCloseTo(2 * hours * 0.045, 6);
+    expect(endpoints!.usd).toBeCloseTo(2 * 2 * hours * 0.01, 6);
+    expect(vpcCostLines(3)[0]!.usd).toBeCloseTo(3 * hours * 0.045, 6);
   });
 });

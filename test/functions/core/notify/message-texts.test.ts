@@ -92,7 +92,11 @@ function page(
   input: Partial<NotificationInput> = {},
 ) {
   const check =
-    subject.kind === 'probe' ? `probe.${subject.probeId}.${subject.check}` : `system.${subject.what}`;
+    subject.kind === 'probe'
+      ? `probe.${subject.probeId}.${subject.check}`
+      : subject.kind === 'system'
+        ? `system.${subject.what}`
+        : 'drill';
   const decision = renderNotification({
     event: event(`${names.alarmPrefix}${check}`, from, to),
     names,
@@ -254,6 +258,23 @@ describe('no runs (heartbeat)', () => {
   it('says it runs again, with and without a run', () => {
     expect(page(login, subject, 'ALARM', 'OK', { runs: [run('login', 0, 12)] })).toMatchSnapshot();
     expect(page(login, subject, 'ALARM', 'OK', { runs: [] })).toMatchSnapshot();
+  });
+});
+
+describe('drill', () => {
+  const drill: AlarmSubject = { kind: 'drill' };
+
+  it('says DRILL, and that nothing needs doing, in the subject and the SMS of the ALARM', () => {
+    const opened = page(undefined, drill, 'OK', 'ALARM');
+    expect(opened.subject).toMatch(/^DRILL bank\/prod: /);
+    expect(opened.sms).toMatch(/^DRILL /);
+    expect(opened).toMatchSnapshot();
+  });
+
+  it('says DRILL OVER when the drill alarm is back to OK', () => {
+    const over = page(undefined, drill, 'ALARM', 'OK');
+    expect(over.subject).toMatch(/^DRILL OVER bank\/prod: /);
+    expect(over).toMatchSnapshot();
   });
 });
 

@@ -285,6 +285,11 @@ describe('reading the event and the alarm name', () => {
     });
     expect(alarmSubject(names, 'perfprobe.test.test-eu.probe.login.sla')).toBeUndefined();
   });
+
+  it('tells the drill alarm by its exact name, not by a prefix', () => {
+    expect(alarmSubject(names, 'perfprobe.test.test.drill')).toEqual({ kind: 'drill' });
+    expect(alarmSubject(names, 'perfprobe.test.test.drill.x')).toBeUndefined();
+  });
 });
 
 describe('figures', () => {

@@ -1,0 +1,366 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { deployedNames } from '../../core/cloud/deployed-suite.ts';
+import { defineCommand } from '../cli-command.ts';
+import { oneSuitePath } from '../command-line.ts';
+import { durationFlag, FlagProblems } from '../flag-values.ts';
+import { loadSuite } from '../load-suite.ts';
+import { UsageError } from '../usage-error.ts';
+import { describeHint, stackOutputs } from './deployed-table.ts';
+import { pickEnvironment } from './suite-selection.ts';
+
+/** The stack outputs a drill reads (fixed keys, see ProbeSuite's outputs). */
+export const DRILL_OUTPUTS = {
+  alarm: 'DrillAlarm',
+  topic: 'AlarmTopic',
+  notifierLogs: 'NotifierLogGroup',
+} as const;
+
+/** How long the drill waits for every hop by default: SNS publishes its delivery metrics a minute or more late. */
+const WAIT_DEFAULT = '5m';
+/** Longer says nothing more: SNS's metrics are there within minutes, and the alarm stays raised meanwhile. */
+const WAIT_MAX_MS = 30 * 60_000;
+/** Between two reads of what is not known yet. */
+const POLL_MS = 15_000;
+
+export type HopResult = 'passed' | 'failed' | 'unknown';
+
+/** One hop of the paging path and what the drill found. */
+export interface Hop {
+  readonly name: string;
+  readonly result: HopResult | 'pending';
+  readonly detail: string;
+}
+
+export interface DrillClients {
+  readonly cloudWatch: CloudWatchClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly cloudFormation?: CloudFormationClient | undefined;
+}
+
+export interface DrillOptions {
+  readonly suitePath: string;
+  readonly env?: string | undefined;
+  readonly region?: string | undefined;
+  /** How long to wait for the alarm's history, the notifier's page and the topic's deliveries. @default 5m */
+  readonly wait?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly out?: NodeJS.WritableStream;
+  /** For tests: the clients (the SDK's otherwise), the clock and the pause between reads. */
+  readonly clients?: DrillClients;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Target {
+  readonly alarm: string;
+  readonly topicName: string;
+  readonly logGroup: string;
+  readonly startMs: number;
+  readonly drillId: string;
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * `perfprobe drill`: proves the paging path after a deploy, with the operator's own credentials. It raises the
+ * stack's drill alarm (SetAlarmState ALARM), then reads back each hop: the alarm's history (the state change
+ * CloudWatch recorded), the notifier's log (the page it published, or why not) and the topic's delivery metrics
+ * (delivered or failed), and finally sets the alarm back to OK. Each hop is passed, failed (with what AWS said)
+ * or unknown (it could not be read); exit 0 only when every hop passed.
+ */
+export async function drillCommand(options: DrillOptions): Promise<number> {
+  const out = options.out ?? process.stdout;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? pause;
+  const suite = await loadSuite(options.suitePath);
+  const env = pickEnvironment(suite, options.env);
+  const problems = new FlagProblems();
+  const waitMs = durationFlag(problems, '--wait', options.wait ?? WAIT_DEFAULT, WAIT_MAX_MS) ?? 0;
+  if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError("--region: expected the stack's region (or set AWS_REGION)");
+  const stack = deployedNames(suite.name, env).stack;
+  const clients = options.clients ?? (await sdkClients(region));
+  try {
+    const outputs = await stackOutputs(stack, env, region, clients, {
+      what: "the drill's alarm",
+      hint: `read them with ${describeHint(stack, region)}`,
+    });
+    const missing = Object.values(DRILL_OUTPUTS).filter((key) => !outputs[key]);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `stack ${stack} in ${region} has no ${missing.join(', ')} output: it was deployed by an older perfprobe; deploy this version (cdk deploy -c env=${env}) and drill again`,
+      );
+    }
+    const startMs = now();
+    const target: Target = {
+      alarm: outputs[DRILL_OUTPUTS.alarm]!,
+      topicName: outputs[DRILL_OUTPUTS.topic]!.split(':').at(-1)!,
+      logGroup: outputs[DRILL_OUTPUTS.notifierLogs]!,
+      startMs,
+      drillId: new Date(startMs).toISOString(),
+    };
+    out.write(`drill ${target.alarm} (stack ${stack}, ${region}): up to ${options.wait ?? WAIT_DEFAULT}\n`);
+    const hops = await drill(clients, target, { now, sleep, waitMs, signal: options.signal });
+    const width = Math.max(...hops.map((h) => h.name.length));
+    for (const hop of hops) out.write(`  ${hop.result.padEnd(8)} ${hop.name.padEnd(width)}  ${hop.detail}\n`);
+    const notPassed = hops.filter((h) => h.result !== 'passed').length;
+    out.write(
+      notPassed === 0
+        ? 'every hop passed: a page reaches on-call\n'
+        : `${notPassed} of ${hops.length} hops did not pass\n`,
+    );
+    return notPassed === 0 ? 0 : 1;
+  } finally {
+    if (!options.clients) {
+      clients.cloudWatch.destroy();
+      clients.logs.destroy();
+      clients.cloudFormation?.destroy();
+    }
+  }
+}
+
+async function sdkClients(region: string): Promise<DrillClients> {
+  // The SDKs load on use: every other command starts without them.
+  const [{ CloudWatchClient }, { CloudWatchLogsClient }, { CloudFormationClient }] = await Promise.all([
+    import('@aws-sdk/client-cloudwatch'),
+    import('@aws-sdk/client-cloudwatch-logs'),
+    import('@aws-sdk/client-cloudformation'),
+  ]);
+  return {
+    cloudWatch: new CloudWatchClient({ region }),
+    logs: new CloudWatchLogsClient({ region }),
+    cloudFormation: new CloudFormationClient({ region }),
+  };
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** A hop read: final (passed, failed), not there yet (pending), or unreadable this time (unknown). */
+type Read = (clients: DrillClients, target: Target) => Promise<Hop>;
+
+const READS: readonly Read[] = [alarmHistory, notifierPage, topicDelivery];
+
+/** Raise, read every hop until each is final or the wait is over, then lower. */
+async function drill(
+  clients: DrillClients,
+  target: Target,
+  wait: {
+    readonly now: () => number;
+    readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+    readonly waitMs: number;
+    readonly signal: AbortSignal | undefined;
+  },
+): Promise<Hop[]> {
+  const raised = await setState(clients, target, 'ALARM');
+  let hops: Hop[];
+  if (raised.result !== 'passed') {
+    hops = READS.map((_, i) => ({
+      name: HOP_NAMES[i]!,
+      result: 'unknown',
+      detail: 'not read: the drill alarm could not be raised',
+    }));
+    return [raised, ...hops];
+  }
+  hops = READS.map((_, i) => ({ name: HOP_NAMES[i]!, result: 'pending', detail: '' }));
+  const deadline = target.startMs + wait.waitMs;
+  for (;;) {
+    hops = await Promise.all(
+      READS.map((read, i) => (isFinal(hops[i]!) ? hops[i]! : read(clients, target).catch(unreadable(i)))),
+    );
+    if (hops.every(isFinal) || wait.now() >= deadline || wait.signal?.aborted) break;
+    await wait.sleep(Math.min(POLL_MS, Math.max(0, deadline - wait.now())), wait.signal);
+  }
+  // Lowered whatever the reads found: CloudWatch would put it back to OK at its next evaluation anyway.
+  const lowered = await setState(clients, target, 'OK');
+  const waited = wait.signal?.aborted
+    ? 'the drill was interrupted'
+    : `not seen within ${wait.waitMs / 1000} s`;
+  return [
+    raised,
+    ...hops.map(
+      (h): Hop => (h.result === 'pending' ? { ...h, result: 'failed', detail: `${h.detail}${waited}` } : h),
+    ),
+    lowered,
+  ];
+}
+
+const HOP_NAMES = ['alarm history', 'notifier paged', 'topic delivered'] as const;
+
+const isFinal = (hop: Hop) => hop.result === 'passed' || hop.result === 'failed';
+
+const unreadable = (i: number) => (error: unknown) =>
+  ({ name: HOP_NAMES[i]!, result: 'unknown', detail: `could not be read: ${errorText(error)}` }) as const;
+
+async function setState(clients: DrillClients, target: Target, state: 'ALARM' | 'OK'): Promise<Hop> {
+  const { SetAlarmStateCommand } = await import('@aws-sdk/client-cloudwatch');
+  const name = state === 'ALARM' ? 'raised to ALARM' : 'back to OK';
+  try {
+    await clients.cloudWatch.send(
+      new SetAlarmStateCommand({
+        AlarmName: target.alarm,
+        StateValue: state,
+        StateReason:
+          state === 'ALARM'
+            ? `perfprobe drill ${target.drillId}: proving the paging path, nothing is broken`
+            : `perfprobe drill ${target.drillId}: over`,
+      }),
+    );
+    return { name, result: 'passed', detail: `SetAlarmState ${state} accepted` };
+  } catch (error) {
+    return { name, result: 'failed', detail: errorText(error) };
+  }
+}
+
+/** CloudWatch recorded the drill's change into ALARM. */
+async function alarmHistory(clients: DrillClients, target: Target): Promise<Hop> {
+  const { DescribeAlarmHistoryCommand } = await import('@aws-sdk/client-cloudwatch');
+  const { AlarmHistoryItems } = await clients.cloudWatch.send(
+    new DescribeAlarmHistoryCommand({
+      AlarmName: target.alarm,
+      HistoryItemType: 'StateUpdate',
+      StartDate: new Date(target.startMs),
+      ScanBy: 'TimestampAscending',
+    }),
+  );
+  const raised = (AlarmHistoryItems ?? []).find((item) => newState(item.HistoryData) === 'ALARM');
+  return raised
+    ? {
+        name: HOP_NAMES[0],
+        result: 'passed',
+        detail: `${raised.HistorySummary ?? 'into ALARM'} at ${raised.Timestamp?.toISOString() ?? '?'}`,
+      }
+    : { name: HOP_NAMES[0], result: 'pending', detail: 'no change into ALARM recorded: ' };
+}
+
+function newState(historyData: string | undefined): string | undefined {
+  try {
+    return (JSON.parse(historyData ?? '{}') as { newState?: { stateValue?: string } }).newState?.stateValue;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The notifier's log line for the drill's ALARM: "notified" with the DRILL page, or "not notified" and why. */
+async function notifierPage(clients: DrillClients, target: Target): Promise<Hop> {
+  const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { events } = await clients.logs.send(
+    new FilterLogEventsCommand({
+      logGroupName: target.logGroup,
+      startTime: target.startMs,
+      filterPattern: `{ $.alarm = "${target.alarm}" }`,
+    }),
+  );
+  const lines = (events ?? []).flatMap((e) => {
+    try {
+      return [JSON.parse(e.message ?? '') as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  const paged = lines.find((l) => l.message === 'notified' && l.kind === 'drill');
+  if (paged) {
+    return {
+      name: HOP_NAMES[1],
+      result: 'passed',
+      detail: `published "${String(paged.subject)}" (SNS message ${String(paged.messageId)})`,
+    };
+  }
+  const refused = lines.find((l) => l.message === 'not notified');
+  if (refused)
+    return { name: HOP_NAMES[1], result: 'failed', detail: `not notified: ${String(refused.why)}` };
+  return { name: HOP_NAMES[1], result: 'pending', detail: 'no page logged by the notifier: ' };
+}
+
+/** SNS delivered the topic's messages since the drill began, and none failed. */
+async function topicDelivery(clients: DrillClients, target: Target): Promise<Hop> {
+  const { GetMetricDataCommand } = await import('@aws-sdk/client-cloudwatch');
+  const metric = (id: string, MetricName: string) => ({
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: 'AWS/SNS',
+        MetricName,
+        Dimensions: [{ Name: 'TopicName', Value: target.topicName }],
+      },
+      Period: 60,
+      Stat: 'Sum',
+    },
+  });
+  // Whole minutes: SNS's metrics have one-minute datapoints, the one the drill started in included.
+  const start = Math.floor(target.startMs / 60_000) * 60_000;
+  const { MetricDataResults } = await clients.cloudWatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(start),
+      EndTime: new Date(start + 60 * 60_000),
+      MetricDataQueries: [
+        metric('delivered', 'NumberOfNotificationsDelivered'),
+        metric('failed', 'NumberOfNotificationsFailed'),
+      ],
+    }),
+  );
+  const sum = (id: string) =>
+    (MetricDataResults ?? []).find((r) => r.Id === id)?.Values?.reduce((a, b) => a + b, 0) ?? 0;
+  const [delivered, failed] = [sum('delivered'), sum('failed')];
+  if (failed > 0) {
+    return {
+      name: HOP_NAMES[2],
+      result: 'failed',
+      detail: `${failed} deliveries of ${target.topicName} failed (${delivered} delivered): the subscriptions' dead-letter queues hold them, the watch topic pages for them`,
+    };
+  }
+  return delivered > 0
+    ? {
+        name: HOP_NAMES[2],
+        result: 'passed',
+        detail: `${delivered} delivered by ${target.topicName}, none failed`,
+      }
+    : { name: HOP_NAMES[2], result: 'pending', detail: `no delivery by ${target.topicName}: ` };
+}
+
+export const drillCli = defineCommand({
+  name: 'drill',
+  flags: {
+    env: { type: 'string', short: 'e' },
+    region: { type: 'string' },
+    wait: { type: 'string' },
+  },
+  help: `Usage: perfprobe drill <suite.ts> [--env NAME] [--region R] [--wait 5m]
+
+Proves the paging path of a deployed environment, with your own AWS credentials: raises the stack's drill
+alarm (SetAlarmState ALARM), then reads back each hop until it is known or the wait is over: the alarm's
+history, the notifier's log (the DRILL page it published), the alarm topic's delivery metrics; then sets the
+alarm back to OK. On-call gets a page whose subject starts with DRILL, and DRILL OVER when it ends. Run it
+after every \`cdk deploy\`. The names come from the stack's outputs (DrillAlarm, AlarmTopic, NotifierLogGroup).
+
+  -e, --env NAME          environment (required when the suite defines more than one)
+      --region R          the stack's region (default AWS_REGION)
+      --wait D            how long to wait for the hops, e.g. "5m" (default 5m)
+Each hop prints passed, failed (with what AWS said) or unknown (it could not be read).
+Exit codes: 0 every hop passed, 1 a hop failed or is unknown, 2 bad usage, no credentials or no such stack.
+`,
+  overview: {
+    usage: ['drill <suite.ts> [--env NAME] [--region R] [--wait 5m]'],
+    summary: ['prove the paging path after `cdk deploy`: a DRILL page'],
+  },
+  async run({ flags, positionals, signal }) {
+    return await drillCommand({
+      suitePath: oneSuitePath(positionals),
+      env: flags.env,
+      region: flags.region,
+      wait: flags.wait,
+      signal,
+    });
+  },
+});

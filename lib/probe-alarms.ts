@@ -87,7 +87,7 @@ function heartbeatAlarm(c: ProbeAlarmContext): Alarm {
   return new Alarm(c.scope, 'Heartbeat', {
     alarmName: probeAlarmName(c.names, c.probe.id, 'heartbeat'),
     alarmDescription: clip(
-      `${c.who}: no run measured in the last ${missed} periods of ${c.every} (a run counts once at least one of its shards reported): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${c.look}`,
+      `${c.who}: no run completed in the last ${missed} periods of ${c.every} (every run counts, measured or not; a run no shard reported is cannot-measure's to page): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${c.look}`,
     ),
     metric: probeMetric(c.probe, METRICS.heartbeat, 'SampleCount', c.period),
     threshold: 1,

@@ -140,7 +140,7 @@ describe('ProbeSuite template', () => {
     }
     expect(healthBreach?.AlarmDescription).toContain('broke in 2 of the last 3 periods of 1m');
     expect(named('perfprobe.bank.prod.probe.health.heartbeat')?.AlarmDescription).toContain(
-      'no run measured in the last 3 periods of 1m',
+      'no run completed in the last 3 periods of 1m',
     );
   });
 

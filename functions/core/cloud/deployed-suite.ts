@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { ResolvedProbe } from '../plan.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
-import { variableReferences } from '../suite/template.ts';
 import { deployedEndpoint } from './subscription-endpoint.ts';
 
 /**

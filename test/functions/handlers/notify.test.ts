@@ -897,7 +897,7 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
       OldStateValue: 'OK',
       AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${ALARM}`,
       Trigger: {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+        MetricName: 'NumberOfMessagesSent',
         Namespace: 'AWS/SQS',
         Dimensions: [{ name: 'QueueName', value: QUEUE }],
       },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+const onCall = readFileSync(new URL('../../../../docs/on-call.md', import.meta.url), 'utf8');
 const snapshots = readFileSync(
   new URL('../../handlers/__snapshots__/notify.test.ts.snap', import.meta.url),
   'utf8',
@@ -16,13 +16,13 @@ function pages(): Map<string, string> {
   return found;
 }
 
-describe("the README's notifier examples", () => {
+describe("docs/on-call.md's notifier examples", () => {
   it('are the texts the end-to-end test produces, byte for byte (masked values included)', () => {
     const probePages = [...pages()].filter(([name]) => name.startsWith('a failing target'));
     expect(probePages.length).toBeGreaterThanOrEqual(7);
     for (const [name, text] of probePages) {
       if (name.includes('kill switch')) continue;
-      expect(readme.includes(`\`\`\`text\n${text}\n\`\`\``), name).toBe(true);
+      expect(onCall.includes(`\`\`\`text\n${text}\n\`\`\``), name).toBe(true);
     }
   });
 });

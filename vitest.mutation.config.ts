@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: [
       'test/functions/core/sla.test.ts',
+      'test/functions/core/cert-days-sla.test.ts',
       'test/functions/core/regression.test.ts',
       'test/functions/core/merge-shards.test.ts',
       'test/functions/core/alert-evaluator.test.ts',

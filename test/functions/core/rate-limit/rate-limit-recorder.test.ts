@@ -117,6 +117,31 @@ describe('RateLimitRecorder', () => {
     expect(tight.expectedRejected).toBe(500);
   });
 
+  it('spans first to last send plus one average gap, whichever kind of answer comes first or last', () => {
+    const span = (exchanges: readonly Exchange[]) =>
+      observe(new RateLimitRecorder(2, 1_000), exchanges).sendSpanMs;
+
+    // Admitted first and last (recorded out of order): 100 to 400 ms, 4 sends cover 300 × 4/3.
+    expect(span([ok(400), ok(100), ok(250), refused(200)])).toBe(400);
+    // Refused first and last: 50 to 150 ms, 3 sends cover 100 × 3/2.
+    expect(span([refused(50), ok(100), refused(150)])).toBe(150);
+    // Two sends cover twice their gap.
+    expect(span([ok(0), ok(300)])).toBe(600);
+  });
+
+  it('spans one window for a single send or none (it used one window of quota)', () => {
+    expect(observe(new RateLimitRecorder(2, 1_000), [ok(700)]).sendSpanMs).toBe(1_000);
+    expect(observe(new RateLimitRecorder(2, 60_000), []).sendSpanMs).toBe(60_000);
+  });
+
+  it('replays the sends in send order for the exact limiter, whatever answered them', () => {
+    // Limit 1 per 1,000 ms; the target refused 0 and admitted 500 and 1,200. An exact limiter keeps 0, refuses
+    // 500, and keeps 1,200 (0 has left its window): one rejection, not the two of replaying admitted sends first.
+    const sends = [refused(0), ok(500), ok(1_200)];
+
+    expect(observe(new RateLimitRecorder(1, 1_000), sends).expectedRejected).toBe(1);
+  });
+
   it('passes the recovery on', () => {
     const recorder = new RateLimitRecorder(1, 1_000);
 

@@ -26,7 +26,7 @@ import {
   workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
-import { transportReferences } from '../functions/core/suite/transport-schema.ts';
+import { transportReferences } from '../functions/core/suite/transport-spec.ts';
 import { type FunctionPlacement, probeFunction, seconds } from './probe-functions.ts';
 import { RunStateMachine } from './run-state-machine.ts';
 import { grantTable } from './runs-table.ts';

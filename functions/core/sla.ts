@@ -2,8 +2,7 @@ import { decodeHistogram, percentileMs } from './histogram.ts';
 import { type Baseline, checkRegression, type RegressionSpec } from './regression.ts';
 import type { RunMeasurement } from './run-result.ts';
 import type { SlaCheck, SlaReport } from './sla-report.ts';
-import { DEFAULT_CERT_WARN_DAYS } from './suite/cert-days-schema.ts';
-import { DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
+import { DEFAULT_CERT_WARN_DAYS, DEFAULT_ERROR_RATE, percentileOf } from './suite/limits.ts';
 import type { SlaSpec, Threshold } from './suite/sla-schema.ts';
 
 // Where SlaCheck was always imported from (reports, notifier); the types live in sla-report.ts, a leaf.

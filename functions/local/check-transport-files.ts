@@ -1,6 +1,7 @@
 import { resolveConnection, TransportSettingsError } from '../adapters/transport-settings.ts';
 import type { Suite } from '../core/suite/schema.ts';
-import { type TransportSpec, transportReferences } from '../core/suite/transport-schema.ts';
+import type { TransportSpec } from '../core/suite/transport-schema.ts';
+import { transportReferences } from '../core/suite/transport-spec.ts';
 
 /**
  * `validate`'s check of TLS material it can read without sending anything or calling AWS: a transport whose

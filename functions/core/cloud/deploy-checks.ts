@@ -2,7 +2,7 @@ import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import { parseSecretReference } from '../secret-reference.ts';
 import { percentileOf } from '../suite/limits.ts';
-import { transportReferences } from '../suite/transport-schema.ts';
+import { transportReferences } from '../suite/transport-spec.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,
@@ -287,7 +287,8 @@ const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
 // 27,700: the notifier's rule also names the schedules' dead-letter alarm, and it may peek at that queue.
 // 54,500 with the watch on the paging path (its topic, key, queues, roles and alarms) and the functions' alarms.
 // 55,300 with the drill alarm (and its name in the notifier's rule, two outputs).
-const FIXED_TEMPLATE_BYTES = 55_300;
+// 56,300 with the transport grants and the suite name the stores now carry (measured 101,435 for the deploy suite).
+const FIXED_TEMPLATE_BYTES = 56_300;
 /** The topic, key, topic policy, dead-letter queue and policy, delivery-log role and policy, two alarms. */
 const WARN_TOPIC_RESOURCES = 9;
 const WARN_TOPIC_TEMPLATE_BYTES = 10_000;

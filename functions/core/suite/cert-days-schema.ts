@@ -4,8 +4,7 @@ import { describeValue } from './fields.ts';
 /** A certificate's days left are at most this many in any SLA: 10 years (public certificates last 398 days). */
 const MAX_DAYS = 3_650;
 
-/** The default certificate-expiry warning of every HTTPS probe that names none: judged from the result, pages nobody. */
-export const DEFAULT_CERT_WARN_DAYS = 14;
+export { DEFAULT_CERT_WARN_DAYS } from './limits.ts';
 
 function days(input: unknown, ctx: z.RefinementCtx, path: (string | number)[]): number | undefined {
   if (typeof input === 'number' && Number.isInteger(input) && input >= 0 && input <= MAX_DAYS) return input;

@@ -60,3 +60,6 @@ export function rateIntervalMs(expression: string): number | undefined {
   const unit = (match[2] as string).replace(/s$/, '');
   return n * (unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000);
 }
+
+/** The default certificate-expiry warning of every HTTPS probe that names none: judged from the result, pages nobody. */
+export const DEFAULT_CERT_WARN_DAYS = 14;

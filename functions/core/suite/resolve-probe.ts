@@ -11,7 +11,7 @@ import { rateStages } from './rate-stages.ts';
 import type { RequestSpec } from './request-schema.ts';
 import type { Suite } from './schema.ts';
 import { substitute, variableReferences } from './template.ts';
-import { mergeTransport } from './transport-schema.ts';
+import { mergeTransport } from './transport-spec.ts';
 import { resolveVariables } from './variables.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

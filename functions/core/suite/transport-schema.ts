@@ -71,22 +71,3 @@ export const transportSchema = z.strictObject({
 
 export type TransportSpec = z.output<typeof transportSchema>;
 export type TlsSpec = NonNullable<TransportSpec['tls']>;
-
-/** A probe's transport: its own fields over its environment's (`tls` as a whole: a key never mixes with another cert). */
-export function mergeTransport(
-  environment: TransportSpec | undefined,
-  probe: TransportSpec | undefined,
-): TransportSpec | undefined {
-  if (environment === undefined && probe === undefined) return undefined;
-  const merged: TransportSpec = { ...environment, ...probe };
-  return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as TransportSpec;
-}
-
-/** A transport's value references by field ("transport.tls.key" → "secretsmanager:bank/mtls#key"). */
-export function transportReferences(transport: TransportSpec | undefined): [string, string][] {
-  const tls = transport?.tls;
-  if (tls === undefined) return [];
-  return (['ca', 'cert', 'key', 'passphrase'] as const).flatMap((field) =>
-    tls[field] === undefined ? [] : [[`transport.tls.${field}`, tls[field]] as [string, string]],
-  );
-}

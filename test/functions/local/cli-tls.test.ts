@@ -38,8 +38,11 @@ describe('perfprobe validate with transport.tls files', () => {
 
     const { code, stdout } = await perfprobe(['validate', file]);
 
-    expect(code).toBe(0);
+    // Valid, and the files are fine; `file:` material cannot reach a deployed worker, so prod is not deployable
+    // (validate is a deploy gate: exit 1, perfprobe run still works).
     expect(stdout).toContain('suite "bank" is valid');
+    expect(stdout).toMatch(/not deployable/);
+    expect(code).toBe(1);
   });
 
   it('refuses a key of another certificate: exit 2, the field named, no key printed', async () => {

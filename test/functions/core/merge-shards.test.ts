@@ -551,6 +551,28 @@ describe("validity: the generator's queue at the pool's cap", () => {
     expect(above.reasons[0]).toMatch(/raise caps\.maxConnections to at least 11$/);
   });
 
+  it('does not blame the pool at exactly 80 % of its cap: 8 ms answers at 1,000/s keep 8 of 10 busy', () => {
+    const at = (answerMs: number) => {
+      // No download phase, so the answer is the time to first byte alone (8 ms reads back as exactly 8).
+      const recorder = new ShardRecorder(0);
+      for (let i = 0; i < 600; i++) {
+        recorder.recordPhases({ dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: answerMs, downloadMs: -1 });
+        recorder.record(i * 10, answerMs * 1000, 200, undefined, 2);
+      }
+      const { probeId, shard, kind, startedAt, durationMs, generator } = queuedShard({
+        sent: 600,
+        queued: 100,
+        answerMs,
+        cap: 10,
+      });
+      const result = recorder.toResult({ probeId, shard, kind, startedAt, durationMs, generator });
+      return mergeShards({ ...rateRun, peakRps: 1_000 }, [result]).validity.valid;
+    };
+
+    expect(at(8)).toBe(true);
+    expect(at(9)).toBe(false);
+  });
+
   it('ignores a queue of at most 1 % of the arrivals, or of at most three', () => {
     const at = (sent: number, queued: number) =>
       mergeShards(rateRun, [queuedShard({ sent, queued, answerMs: 115, cap: 10 })]).validity.valid;

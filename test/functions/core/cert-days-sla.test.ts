@@ -91,7 +91,7 @@ describe('the default certificate warning', () => {
   });
 
   it("still warns when the probe's SLA names only other targets, reading the certificate's days left", () => {
-    const checks = evaluateSla({ p95: 1_000 }, measured(13)).checks;
+    const checks = evaluateSla({ p95: { critical: 1_000 } }, measured(13)).checks;
 
     expect(checks.filter((c) => c.name === 'certDaysLeft')).toEqual([
       expect.objectContaining({

@@ -90,6 +90,20 @@ describe('the default certificate warning', () => {
     expect(evaluateSla(undefined, measured(13)).verdict).toBe('warn');
   });
 
+  it("still warns when the probe's SLA names only other targets, reading the certificate's days left", () => {
+    const checks = evaluateSla({ p95: { critical: 1_000 } }, measured(13)).checks;
+
+    expect(checks.filter((c) => c.name === 'certDaysLeft')).toEqual([
+      expect.objectContaining({
+        severity: 'warn',
+        metric: 'tls.certificate.daysLeft',
+        observed: 13,
+        passed: false,
+        isDefault: true,
+      }),
+    ]);
+  });
+
   it('is absent for a run without TLS and when the probe names its own', () => {
     expect(defaultCheck(undefined)).toBeUndefined();
     const own = evaluateSla({ certDaysLeft: { critical: 3 } }, measured(13)).checks;

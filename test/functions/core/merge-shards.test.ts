@@ -551,6 +551,28 @@ describe("validity: the generator's queue at the pool's cap", () => {
     expect(above.reasons[0]).toMatch(/raise caps\.maxConnections to at least 11$/);
   });
 
+  it('does not blame the pool at exactly 80 % of its cap: 8 ms answers at 1,000/s keep 8 of 10 busy', () => {
+    const at = (answerMs: number) => {
+      // No download phase, so the answer is the time to first byte alone (8 ms reads back as exactly 8).
+      const recorder = new ShardRecorder(0);
+      for (let i = 0; i < 600; i++) {
+        recorder.recordPhases({ dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: answerMs, downloadMs: -1 });
+        recorder.record(i * 10, answerMs * 1000, 200, undefined, 2);
+      }
+      const { probeId, shard, kind, startedAt, durationMs, generator } = queuedShard({
+        sent: 600,
+        queued: 100,
+        answerMs,
+        cap: 10,
+      });
+      const result = recorder.toResult({ probeId, shard, kind, startedAt, durationMs, generator });
+      return mergeShards({ ...rateRun, peakRps: 1_000 }, [result]).validity.valid;
+    };
+
+    expect(at(8)).toBe(true);
+    expect(at(9)).toBe(false);
+  });
+
   it('ignores a queue of at most 1 % of the arrivals, or of at most three', () => {
     const at = (sent: number, queued: number) =>
       mergeShards(rateRun, [queuedShard({ sent, queued, answerMs: 115, cap: 10 })]).validity.valid;
@@ -578,5 +600,123 @@ describe("validity: the generator's queue at the pool's cap", () => {
 
     expect(validity.valid).toBe(true);
     expect(validity.unsent).toBe(40);
+  });
+  it('sums the pool over the shards that report one, ignoring a shard without a pool size or cap', () => {
+    const full = queuedShard({ sent: 600, queued: 460, answerMs: 115, cap: 10 });
+    const noCap: ShardResult = { ...full, generator: { ...full.generator, poolCap: undefined } };
+    const noSize: ShardResult = { ...full, generator: { ...full.generator, poolSize: undefined } };
+    const validity = mergeShards({ ...rateRun, plannedShards: 3 }, [full, noCap, noSize]).validity;
+
+    expect(validity.pool).toEqual({ size: 10, cap: 10 });
+  });
+
+  it('does not judge the queue of a run with no pool or no peak rate, however long the queue', () => {
+    const full = queuedShard({ sent: 600, queued: 460, answerMs: 115, cap: 10 });
+    const noPool: ShardResult = {
+      ...full,
+      generator: { ...full.generator, poolSize: undefined, poolCap: undefined },
+    };
+    const { peakRps: _peak, ...noPeak } = rateRun;
+
+    expect(mergeShards(rateRun, [full]).validity.valid).toBe(false);
+    expect(mergeShards(rateRun, [noPool]).validity.valid).toBe(true);
+    expect(mergeShards(noPeak, [full]).validity.valid).toBe(true);
+  });
+
+  it('counts the download in the time a connection is held: 40 ms to first byte plus 41 ms of body is 81 ms', () => {
+    const withBody = (downloadMs: number) => {
+      const recorder = new ShardRecorder(0);
+      for (let i = 0; i < 600; i++) {
+        recorder.recordPhases({ dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: 40, downloadMs });
+        recorder.record(i * 10, (40 + Math.max(0, downloadMs)) * 1000, 200, undefined, 2);
+      }
+      const base = queuedShard({ sent: 600, queued: 100, answerMs: 40, cap: 10 });
+      const { probeId, shard, kind, startedAt, durationMs, generator } = base;
+      return recorder.toResult({ probeId, shard, kind, startedAt, durationMs, generator });
+    };
+
+    const slowBody = mergeShards(rateRun, [withBody(41)]).validity;
+    expect(slowBody.valid).toBe(false);
+    expect(slowBody.reasons[0]).toMatch(/median answer of 81 ms keeps about 9 busy/);
+    // Without a download phase only the 40 ms to first byte count: 4 of 10 busy is not the pool's limit.
+    expect(mergeShards(rateRun, [withBody(-1)]).validity.valid).toBe(true);
+  });
+
+  it('names an answer under 10 ms to the hundredth, one of 10 ms or more in whole ms', () => {
+    const reason = (answerMs: number) =>
+      mergeShards(rateRun, [queuedShard({ sent: 600, queued: 100, answerMs, cap: 1 })]).validity.reasons[0];
+
+    expect(reason(9.5)).toMatch(/median answer of 9\.5\d* ms/);
+    expect(reason(12.5)).toMatch(/median answer of 1[23] ms/);
+  });
+});
+
+describe('the TLS facts and HTTP version of the run', () => {
+  const cert = (subject: string, daysLeft: number) => ({
+    protocol: 'TLSv1.3',
+    cipher: 'TLS_AES_256_GCM_SHA384',
+    alpn: 'h2',
+    certificate: { subject, issuer: 'CA', validTo: `2027-01-${10 + daysLeft}T00:00:00.000Z`, daysLeft },
+  });
+  const shard = (o: Partial<ShardResult>): ShardResult => ({
+    ...shards([[10_000, 200]], 1)[0]!,
+    ...o,
+  });
+
+  it('keeps the certificate with the fewest days left, whichever shard saw it, and says when shards differ', () => {
+    const soon = shard({ tls: cert('a', 3), httpVersion: '2' });
+    const later = shard({ tls: cert('b', 9), httpVersion: '1.1' });
+
+    for (const order of [
+      [soon, later],
+      [later, soon],
+    ]) {
+      const run = mergeShards(identity(2), order);
+      expect(run.tls).toStrictEqual({ ...cert('a', 3), shardsDiffer: true });
+      expect(run.httpVersion).toBe('2');
+    }
+  });
+
+  it('does not flag one certificate seen by every shard, nor a shard that saw no TLS', () => {
+    const run = mergeShards(identity(3), [
+      shard({ tls: cert('a', 5) }),
+      shard({}),
+      shard({ tls: cert('a', 5) }),
+    ]);
+
+    expect(run.tls).toStrictEqual(cert('a', 5));
+    expect('httpVersion' in run).toBe(false);
+  });
+
+  it('keeps the first certificate of several equally close to expiry', () => {
+    const run = mergeShards(identity(2), [shard({ tls: cert('a', 5) }), shard({ tls: cert('b', 5) })]);
+
+    expect(run.tls?.certificate.subject).toBe('a');
+    expect(run.tls?.shardsDiffer).toBe(true);
+  });
+
+  it('keeps the HTTP version of a plain-text run, and has neither field when no shard said', () => {
+    const plain = mergeShards(identity(2), [shard({}), shard({ httpVersion: '1.1' })]);
+    const unknown = mergeShards(identity(1), [shard({})]);
+
+    expect(plain.httpVersion).toBe('1.1');
+    expect('tls' in plain).toBe(false);
+    expect('httpVersion' in unknown).toBe(false);
+    expect('tls' in unknown).toBe(false);
+  });
+
+  it('lists only the error classes that happened', () => {
+    const run = mergeShards(
+      identity(1),
+      shards(
+        [
+          [10_000, 200],
+          [10_000, 503],
+        ],
+        1,
+      ),
+    );
+
+    expect(Object.keys(run.errors)).toEqual(['http_5xx']);
   });
 });

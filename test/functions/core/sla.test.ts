@@ -344,3 +344,46 @@ describe('each SLA rule, on both sides of its boundary', () => {
     expect(callers.checks.map((c) => c.name)).toEqual(['p95', 'errorRate', 'regression.p50']);
   });
 });
+
+describe('step SLAs at the edges', () => {
+  it('never passes a step SLA of a run without steps, and names a percentile step metric without its dot', () => {
+    const report = evaluateSla(sla({ steps: { login: { 'p99.9': 1_000, errorRate: '100%' } } }), run(0));
+
+    expect(judged(report).slice(0, 2)).toEqual([
+      ['steps.login.p99.9', 'critical', 'steps.login.latency.p999', null, false],
+      ['steps.login.errorRate', 'critical', 'steps.login.errorRate', null, false],
+    ]);
+  });
+
+  it("holds a step's error rate to a maximum: 1 failure in 4 passes 25 % and breaches 24 %", () => {
+    const flow: RunMeasurement = { ...run(0), steps: [step('pay', [100, 200, 300], 1)] };
+    const at = (limit: string) =>
+      evaluateSla(sla({ steps: { pay: { errorRate: limit } } }), flow).checks[0]?.passed;
+
+    expect(at('25%')).toBe(true);
+    expect(at('24%')).toBe(false);
+  });
+});
+
+describe("the limiter's check", () => {
+  it('gives every reason of a broken limiter, joined, and none for a compliant one', () => {
+    const limited = (passed: boolean): RunMeasurement => ({
+      ...run(0),
+      rateLimit: {
+        limit: 20,
+        windowMs: 1_000,
+        observed429Share: 0.3,
+        expected429Share: 0.3,
+        withinLimit429s: passed ? 0 : 2,
+        retryAfterValid: passed,
+        passed,
+        reasons: passed ? [] : ['2 429s for requests within the limit of 20', 'Retry-After missing'],
+      },
+    });
+
+    expect(evaluateSla(undefined, limited(false)).checks.at(-1)?.reason).toBe(
+      '2 429s for requests within the limit of 20; Retry-After missing',
+    );
+    expect('reason' in evaluateSla(undefined, limited(true)).checks.at(-1)!).toBe(false);
+  });
+});

@@ -135,8 +135,9 @@ describe('the packed tarball in a fresh project', () => {
       requests: { total: 3, ok: 3 },
       sla: { verdict: 'pass' },
     });
-    // Recorded in the project's own run store.
-    expect(readdirSync(join(project, '.perfprobe/runs'))).toEqual(['local%23accounts']);
+    // Recorded in the project's own run store, under its suite.
+    expect(readdirSync(join(project, '.perfprobe/runs'))).toEqual(['payments']);
+    expect(readdirSync(join(project, '.perfprobe/runs/payments'))).toEqual(['local%23accounts']);
   });
 
   it("type-checks the project's suite and CDK app against the shipped declarations", async () => {

@@ -81,6 +81,8 @@ describe('perfprobe run', () => {
         'phasesMs',
         'connectAttempts',
         'staleRetries',
+        // The HTTP version the connections spoke (a plain-HTTP target has no `tls`).
+        'httpVersion',
         'sla',
       ].sort(),
     );

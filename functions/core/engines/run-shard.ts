@@ -280,6 +280,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
         limiter.lastRejection,
         () => ctx.now(),
         options.signal,
+        limiter.policyRoomAtMs(),
       );
     }
   } finally {

@@ -91,6 +91,18 @@ export class RateLimitRecorder {
     if (exchange.status >= 500) this.http5xx++;
   }
 
+  /**
+   * When the declared policy next has room for a request (monotonic ms): the load's own accepted requests use the
+   * quota too, so a request sent after a 429's advice may still be the `limit + 1`-th of its window. Fewer than
+   * `limit` accepted sends in the trailing window (with the send-time slack) leaves room; so does any time at or
+   * after the limit-th newest accepted send plus one window.
+   */
+  policyRoomAtMs(): number {
+    const accepted = this.accepted.sorted();
+    const nth = accepted[accepted.length - this.limit];
+    return nth === undefined ? Number.NEGATIVE_INFINITY : nth + this.windowMs + WINDOW_SLACK_MS;
+  }
+
   toResult(recovery: RateLimitShardResult['recovery']): RateLimitShardResult {
     const accepted = this.accepted.sorted();
     const rejected = this.rejected.sorted();

@@ -3,8 +3,10 @@ import type { RateLimitShardResult } from '../shard-result.ts';
 import type { Exchange, Lane, PreparedRequest } from '../transport.ts';
 
 /**
- * After the load: waits what the last 429 advertised (from when it arrived), then sends one request, which a
- * correct limiter must let through. Called once the engine has finished, never from a transport callback.
+ * After the load: waits what the last 429 advertised (from when it arrived), and until the declared policy has room
+ * again (`roomAtMs`: the load's requests admitted after that 429 used the next window's quota), then sends one
+ * request, which a correct limiter must let through. Called once the engine has finished, never from a transport
+ * callback.
  */
 export async function recoverAfterRejection(
   lane: Lane,
@@ -12,8 +14,9 @@ export async function recoverAfterRejection(
   last: { readonly atMs: number; readonly waitMs: number },
   now: () => number,
   signal?: AbortSignal,
+  roomAtMs = Number.NEGATIVE_INFINITY,
 ): Promise<NonNullable<RateLimitShardResult['recovery']>> {
-  const wait = last.atMs + last.waitMs - now();
+  const wait = Math.max(last.atMs + last.waitMs, roomAtMs) - now();
   // Stryker disable next-line ConditionalExpression,EqualityOperator: a sleep of 0 ms or less returns at once
   if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => {});
   if (signal?.aborted) return { failed: 'the run stopped before the request after the advertised wait' };

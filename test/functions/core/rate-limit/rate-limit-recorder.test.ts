@@ -149,3 +149,29 @@ describe('RateLimitRecorder', () => {
     expect(recorder.toResult(undefined)).not.toHaveProperty('recovery');
   });
 });
+
+describe('RateLimitRecorder.policyRoomAtMs', () => {
+  it('has room at any time while fewer than `limit` requests were accepted', () => {
+    const recorder = new RateLimitRecorder(3, 1_000);
+    observe(recorder, [ok(100), refused(150), ok(200)]);
+
+    expect(recorder.policyRoomAtMs()).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('has room one window (plus the send slack) after the limit-th newest accepted send, not before', () => {
+    // A 429 at 150, then the load's own requests admitted in the next window used up its quota: a request sent
+    // after the 429's advice alone would be the limit + 1-th of that window.
+    const recorder = new RateLimitRecorder(3, 1_000);
+    observe(recorder, [ok(100), refused(150), ok(1_100), ok(1_200), ok(1_300)]);
+
+    expect(recorder.policyRoomAtMs()).toBe(1_100 + 1_000 + WINDOW_SLACK_MS);
+  });
+
+  it('counts only accepted sends, in send order', () => {
+    const recorder = new RateLimitRecorder(2, 500);
+    observe(recorder, [ok(900), refused(950), refused(960), ok(400), exchange(450, 500)]);
+
+    // 5xx used the quota too; the 2nd newest accepted send is at 450.
+    expect(recorder.policyRoomAtMs()).toBe(450 + 500 + WINDOW_SLACK_MS);
+  });
+});

@@ -31,6 +31,27 @@ describe('recoverAfterRejection', () => {
     expect((recovery as { afterMs: number }).afterMs).toBeGreaterThanOrEqual(58);
   });
 
+  it('also waits until the declared policy has room again, when that is later than the advice', async () => {
+    const { lane: target, sentAt } = lane(200);
+    const clock = () => performance.now();
+    const last = { atMs: clock(), waitMs: 10 };
+
+    const recovery = await recoverAfterRejection(target, request, last, clock, undefined, last.atMs + 80);
+
+    expect(sentAt[0]! - last.atMs).toBeGreaterThanOrEqual(78);
+    expect((recovery as { afterMs: number }).afterMs).toBeGreaterThanOrEqual(78);
+  });
+
+  it('keeps to the advice when the policy has room earlier', async () => {
+    const { lane: target, sentAt } = lane(200);
+    const clock = () => performance.now();
+    const last = { atMs: clock(), waitMs: 80 };
+
+    await recoverAfterRejection(target, request, last, clock, undefined, last.atMs + 10);
+
+    expect(sentAt[0]! - last.atMs).toBeGreaterThanOrEqual(78);
+  });
+
   it('reports the time from the 429 to the success, to the ms', async () => {
     const times = [1_000, 1_250.6];
     const recovery = await recoverAfterRejection(

@@ -20,5 +20,7 @@ export function newTraceparent(): string {
   }
   const at = next;
   next += ID_BYTES;
-  return `00-${pool.toString('hex', at, at + 16)}-${pool.toString('hex', at + 16, at + ID_BYTES)}-01`;
+  // One conversion for both ids (each toString is a call into C++).
+  const hex = pool.toString('hex', at, at + ID_BYTES);
+  return `00-${hex.slice(0, 32)}-${hex.slice(32)}-01`;
 }

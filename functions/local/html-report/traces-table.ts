@@ -20,5 +20,8 @@ export function tracesTable(run: RunResult): string {
     ...traces.failed.map((t) => ['failed', `<code>${h(t.traceId)}</code>`, h(t.errorClass), h(t.step ?? '')]),
   ].map((row) => (flow ? row : row.slice(0, 3)));
   if (rows.length === 0) return '';
-  return table(['request', 'trace id', 'ms or error', ...(flow ? ['step'] : [])], rows, { nowrap: [1] });
+  return table(['request', 'trace id', 'ms or error', ...(flow ? ['step'] : [])], rows, {
+    nowrap: [1],
+    wrap: [3],
+  });
 }

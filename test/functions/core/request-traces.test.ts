@@ -22,7 +22,9 @@ describe('a shard’s trace sample', () => {
   it('keeps the 5 slowest successful requests, slowest first, whatever order they came in', () => {
     const sample = new TraceSample();
     const ms = [12, 3, 50, 7, 49, 1, 51, 8, 2, 30];
-    ms.forEach((m, i) => sample.slow(header(i), m));
+    ms.forEach((m, i) => {
+      sample.slow(header(i), m);
+    });
 
     expect(sample.toResult()?.slowest).toEqual([
       { traceId: id(6), ms: 51 },
@@ -79,7 +81,9 @@ describe('a shard’s trace sample', () => {
   it('keeps its 5 failures as they are once each is of a class of its own', () => {
     const sample = new TraceSample();
     const classes = ['dns', 'tls', 'http_4xx', 'http_5xx', 'timeout_body'] as const;
-    classes.forEach((cls, i) => sample.failed(header(i), cls));
+    classes.forEach((cls, i) => {
+      sample.failed(header(i), cls);
+    });
     sample.failed(header(9), 'connection_refused');
 
     expect(sample.toResult()?.failed.map((f) => f.errorClass)).toEqual(classes);

@@ -10,18 +10,19 @@ import { precisionSection } from './precision.ts';
 import { regressionSection } from './regression.ts';
 import { throughputSection } from './throughput.ts';
 import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts';
+import { traceparentSection } from './traceparent.ts';
 
 /**
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
  * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost"),
+ * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,traceparent"),
  * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
  * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
   process.env.BENCH_SECTIONS ??
-  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost'
+  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,traceparent'
 ).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 4),
@@ -42,6 +43,7 @@ const RUN = {
   regression: regressionSection,
   lambda: lambdaSection,
   cost: async () => costSection(),
+  traceparent: traceparentSection,
 } as const;
 
 const done: Section[] = [];

@@ -67,6 +67,8 @@ export class ExchangeHandler implements Exchange {
   startedMs = 0;
   endedMs = 0;
   staleRetried = false;
+  /** Set as the request reaches a connection (see Exchange.traceparent). */
+  traceparent: string | undefined = undefined;
   readonly phases: Phases = { dnsMs: -1, connectMs: -1, tlsMs: -1, ttfbMs: -1, downloadMs: -1 };
   /** Whole-request deadline (monotonic ms); infinite until the request is dispatched. */
   deadline = Number.POSITIVE_INFINITY;
@@ -79,6 +81,8 @@ export class ExchangeHandler implements Exchange {
   private expiredAs: Expired | undefined;
   private chunks: Buffer[] | undefined;
   private kept = 0;
+  /** The traceparent of the send in progress (a stale retry is a new send, with its own). */
+  private sending: string | undefined;
 
   constructor(
     private readonly lane: HandlerLane,
@@ -86,9 +90,11 @@ export class ExchangeHandler implements Exchange {
     private readonly onDone: (exchange: Exchange) => void,
   ) {}
 
-  /** Called as the request is handed to undici (again, for a stale retry). */
-  dispatched(now: number): void {
+  /** Called as the request is handed to undici (again, for a stale retry), with the traceparent it carries. */
+  dispatched(now: number, traceparent?: string): void {
     this.startedMs = now;
+    this.sending = traceparent;
+    this.traceparent = undefined;
     this.deadline = now + this.request.timeoutMs;
     this.abort = undefined;
     this.writtenMs = -1;
@@ -101,6 +107,7 @@ export class ExchangeHandler implements Exchange {
     this.abort = abort;
     const now = performance.now();
     this.writtenMs = now;
+    this.traceparent = this.sending;
     const fresh = this.lane.takeNewConnection();
     if (fresh !== undefined && !fresh.preopened) {
       // Opened for this request: its latency counts from the send, connect included, as a new visitor's would.

@@ -17,6 +17,7 @@ import { ExchangeHandler, type HandlerLane, SettledQueue } from './exchange-hand
 import type { ResponseHeadFilter } from './response-head-filter.ts';
 import { createSharedLookup } from './shared-lookup.ts';
 import { type ConnectionTiming, TimedConnector } from './timed-connector.ts';
+import { newTraceparent } from './traceparent.ts';
 
 /** Deadline checks run this often at most; the precision of a whole-request timeout. */
 const MAX_SWEEP_MS = 50;
@@ -144,11 +145,14 @@ class UndiciLane implements Lane, HandlerLane {
     const request = handler.request;
     let opts = request === this.lastRequest ? this.lastOptions : this.dispatchOptions.get(request);
     if (opts === undefined) {
+      // Flat [name, value, …]: undici walks an array as is, where an object costs it a key list per request.
+      const headers = Object.entries(request.headers).flat();
+      // Last, its value written per send below: undici copies the headers as it takes the request.
+      if (request.traceparent === true) headers.push('traceparent', '');
       opts = {
         path: request.path,
         method: request.method as Dispatcher.HttpMethod,
-        // Flat [name, value, …]: undici walks an array as is, where an object costs it a key list per request.
-        headers: Object.entries(request.headers).flat(),
+        headers,
         body: request.body === undefined ? null : Buffer.from(request.body),
         // `fresh`: `connection: close`, so every request opens its own connection.
         reset: this.options.connection === 'fresh',
@@ -160,7 +164,13 @@ class UndiciLane implements Lane, HandlerLane {
     }
     this.lastRequest = request;
     this.lastOptions = opts;
-    handler.dispatched(performance.now());
+    let traceparent: string | undefined;
+    if (request.traceparent === true) {
+      const headers = opts.headers as string[];
+      traceparent = newTraceparent();
+      headers[headers.length - 1] = traceparent;
+    }
+    handler.dispatched(performance.now(), traceparent);
     this.client.dispatch(opts, handler as unknown as Dispatcher.DispatchHandler);
   }
 

@@ -8,6 +8,7 @@ import {
 } from './histogram.ts';
 import { mergeSteps } from './merge-steps.ts';
 import { judgeRateLimit } from './rate-limit/judge-rate-limit.ts';
+import { mergeTraces } from './request-traces.ts';
 import type { PhaseSummary, RunMeasurement, TimelinePoint, Validity } from './run-result.ts';
 import { PHASE_NAMES, type PhaseName, type ShardResult } from './shard-result.ts';
 
@@ -309,6 +310,7 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     connectAttempts,
     staleRetries,
     ...tlsOf(shards),
+    traces: mergeTraces(shards),
   };
 }
 

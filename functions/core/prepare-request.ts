@@ -1,6 +1,7 @@
 import type { ResolvedProbe } from './plan.ts';
 import { headerValueProblem } from './suite/headers.ts';
 import { substitute } from './suite/template.ts';
+import { addsTraceparent } from './suite/transport-spec.ts';
 
 export class InvalidTargetError extends Error {
   constructor(probeId: string, url: string, reason: string) {
@@ -48,5 +49,6 @@ export function prepareRequest(probe: ResolvedProbe, secretValues: Readonly<Reco
     method: probe.request.method,
     headers,
     body: probe.request.body === undefined ? undefined : fill(probe.request.body),
+    traceparent: addsTraceparent(probe.transport, Object.keys(headers)),
   };
 }

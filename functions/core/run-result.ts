@@ -1,6 +1,7 @@
 import type { ErrorCounts } from './error-classes.ts';
 import type { LatencySummaryMs } from './histogram.ts';
 import type { RateLimitVerdict } from './rate-limit/judge-rate-limit.ts';
+import type { RequestTraces } from './request-traces.ts';
 import type { PhaseName } from './shard-result.ts';
 import type { SlaReport } from './sla-report.ts';
 import type { TlsFacts } from './transport.ts';
@@ -90,6 +91,12 @@ export interface RunMeasurement {
   readonly tls?: RunTls | undefined;
   /** The HTTP version the connections spoke (of the shard whose TLS is reported). */
   readonly httpVersion?: '1.1' | '2' | undefined;
+  /**
+   * W3C trace ids of the run's slowest successful requests (at most 5, slowest first, over all shards) and of a
+   * few failed ones: what on-call looks up in the target's own tracing. Absent when no request carried one
+   * (`transport.traceparent: false`).
+   */
+  readonly traces?: RequestTraces | undefined;
 }
 
 export interface RunTls extends TlsFacts {

@@ -7,6 +7,7 @@ import {
   type Histogram,
 } from './histogram.ts';
 import { noRedaction, type Redactor } from './redact.ts';
+import { TraceSample } from './request-traces.ts';
 import {
   type GeneratorHealth,
   PHASE_NAMES,
@@ -78,6 +79,8 @@ export class ShardRecorder {
   private readonly slots: Slot[] = [];
   private readonly samples = new Set<string>();
   private readonly phases: (Histogram | undefined)[] = PHASE_NAMES.map(() => undefined);
+  /** Trace ids of the slowest successful requests and of a few failed ones (see TraceSample). */
+  readonly traces = new TraceSample();
 
   /**
    * @param originMs monotonic time (ms) the timeline counts from: the run's shared start.
@@ -192,12 +195,14 @@ export class ShardRecorder {
       if (histogram !== undefined) phases[PHASE_NAMES[i]!] = encodeHistogram(histogram);
     });
     const { steps, rateLimit, ...rest } = meta;
+    const traces = this.traces.toResult();
     return {
       version: 1,
       ...rest,
       ...(steps === undefined ? {} : { steps }),
       ...(rateLimit === undefined ? {} : { rateLimit }),
       ...(Object.keys(phases).length > 0 ? { phases } : {}),
+      ...(traces === undefined ? {} : { traces }),
       histogram: encodeHistogram(this.histogram),
       requests: { total: this.total, ok: this.ok, failed: this.failed },
       statusCodes,

@@ -1,4 +1,5 @@
 import type { ErrorCounts } from './error-classes.ts';
+import type { RequestTraces } from './request-traces.ts';
 import type { TlsFacts } from './transport.ts';
 
 /** One slot of a shard's timeline (timelineSlotSeconds wide): additive counts and a mergeable histogram. */
@@ -51,6 +52,8 @@ export interface ShardResult {
   readonly steps?: readonly StepShardResult[];
   /** What the shard saw of the target's limiter, for a probe with `rateLimit`. */
   readonly rateLimit?: RateLimitShardResult;
+  /** Trace ids of its slowest successful requests and of a few failed ones (requests that carried a traceparent). */
+  readonly traces?: RequestTraces;
 }
 
 /** A limiter as one shard saw it (see RateLimitRecorder). */

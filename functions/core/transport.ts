@@ -15,6 +15,11 @@ export interface PreparedRequest {
   readonly bodyCap: number;
   readonly captureHeaders: boolean;
   readonly captureBody: boolean;
+  /**
+   * The transport adds a W3C `traceparent` with a new trace id to every send of this request (see
+   * Exchange.traceparent). @default false
+   */
+  readonly traceparent?: boolean | undefined;
 }
 
 /**
@@ -60,6 +65,11 @@ export interface Exchange {
    * byte, and was sent again on a fresh one (idempotent methods only): the client's problem, not the target's.
    */
   readonly staleRetried: boolean;
+  /**
+   * The W3C traceparent this request carried ("00-<trace id>-<span id>-01"), when the transport added one and
+   * the request reached a connection; undefined otherwise (a request that never went out has no trace to find).
+   */
+  readonly traceparent?: string | undefined;
 }
 
 /** Why a lane is not trying its target right now (its connection failed; it waits before the next attempt). */

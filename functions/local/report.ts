@@ -1,6 +1,7 @@
 import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { SlaCheck } from '../core/sla.ts';
+import { describeTraces } from '../core/trace-text.ts';
 import { formatPhases } from './phases.ts';
 import { formatRateLimit } from './rate-limit-line.ts';
 import { formatSteps } from './steps.ts';
@@ -172,6 +173,8 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
     `  errors     ${errors.length ? s.red(`${errors.join('  ')} (${pct(result.errorRate)})`) : 'none'}`,
   );
   for (const sample of result.sampleErrors) lines.push(s.dim(`             ${sample}`));
+  const traces = describeTraces(result.traces);
+  if (traces !== undefined) lines.push(`  trace ids  ${traces}`);
   if (result.stoppedEarly) lines.push(`  stopped    ${s.yellow(result.stoppedEarly)}`);
   const limiter = formatRateLimit(result);
   if (limiter !== undefined) {

@@ -52,6 +52,11 @@ export class EngineContext {
     this.recorder.recordPhases(exchange.phases);
     // A response that arrived whole has a latency, whatever its status; a broken exchange has none.
     const responded = exchange.status > 0 && exchange.errorClass === undefined;
+    const traceparent = exchange.traceparent;
+    if (traceparent !== undefined) {
+      if (errorClass !== undefined) this.recorder.traces.failed(traceparent, errorClass);
+      else if (responded) this.recorder.traces.slow(traceparent, nowMs - fromMs);
+    }
     this.recorder.record(
       nowMs,
       responded ? (nowMs - fromMs) * 1000 : -1,

@@ -110,6 +110,7 @@ export class FlowRunner {
       bodyCap: this.bodyCap,
       captureHeaders: step.captureHeaders,
       captureBody: step.captureBody,
+      traceparent: step.traceparent,
     };
     if (step.until !== undefined) this.steps.poll(it.step);
     it.lane.send(request, (exchange) => this.onResponse(it, step, exchange));
@@ -121,14 +122,21 @@ export class FlowRunner {
     it.status = exchange.status;
     if (it.stepStartedMs < 0) it.stepStartedMs = exchange.startedMs;
     if (it.startedMs < 0) it.startedMs = exchange.startedMs;
+    // Each request's own trace: a failed one, or (whatever the flow makes of its answer) a successful one.
+    const traceparent = exchange.traceparent;
     if (exchange.errorClass !== undefined) {
+      if (traceparent !== undefined) this.recorder.traces.failed(traceparent, exchange.errorClass, step.name);
       this.failStep(it, exchange.errorClass, exchange.errorMessage ?? exchange.errorClass);
       return;
     }
     const failure = step.assertions.check(exchange);
     if (failure !== undefined) {
+      if (traceparent !== undefined) this.recorder.traces.failed(traceparent, failure.errorClass, step.name);
       this.failStep(it, failure.errorClass, `${failure.errorClass}: ${failure.reason}`);
       return;
+    }
+    if (traceparent !== undefined) {
+      this.recorder.traces.slow(traceparent, exchange.endedMs - exchange.startedMs, step.name);
     }
     const now = performance.now();
     if (step.until !== undefined) {

@@ -2,6 +2,7 @@ import { type CompiledAssertions, compileAssertions } from '../assertions.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import { InvalidHeaderError, InvalidTargetError } from '../prepare-request.ts';
 import { headerValueProblem } from '../suite/headers.ts';
+import { addsTraceparent } from '../suite/transport-spec.ts';
 import { type CompiledCaptures, compileCaptures } from './captures.ts';
 import {
   compileTemplate,
@@ -22,6 +23,8 @@ export interface CompiledStep {
   readonly timeoutMs: number;
   readonly captureHeaders: boolean;
   readonly captureBody: boolean;
+  /** Each of its requests carries a fresh traceparent (see PreparedRequest.traceparent). */
+  readonly traceparent: boolean;
   readonly assertions: CompiledAssertions;
   readonly captures: CompiledCaptures;
   readonly until:
@@ -90,7 +93,7 @@ function compileStep(
   url: ReturnType<typeof compileTemplate>,
   cut: number,
   headers: CompiledStep['headers'],
-): CompiledStep {
+): Omit<CompiledStep, 'traceparent'> {
   const body =
     step.request.body === undefined
       ? undefined
@@ -152,7 +155,13 @@ export function prepareFlow(
       );
     }
     const headers = compileHeaders(probe, step, at, scope);
-    const compiledStep = compileStep(step, scope, url, fixed.cut, headers);
+    const compiledStep = {
+      ...compileStep(step, scope, url, fixed.cut, headers),
+      traceparent: addsTraceparent(
+        probe.transport,
+        headers.map(([name]) => name),
+      ),
+    };
     for (const name of Object.keys(step.capture)) captures.add(name);
     return compiledStep;
   });

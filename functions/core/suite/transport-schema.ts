@@ -67,6 +67,11 @@ export const transportSchema = z.strictObject({
     .optional(),
   /** Offer HTTP/2 by ALPN (falls back to HTTP/1.1 when the server does not choose it). @default false */
   http2: z.boolean().optional(),
+  /**
+   * Send a W3C `traceparent` (a new trace id per request) so the target's tracing can find the slowest and the
+   * failed requests a run names; a `traceparent` set in the probe's headers is sent as written. @default true
+   */
+  traceparent: z.boolean().optional(),
 });
 
 export type TransportSpec = z.output<typeof transportSchema>;

@@ -20,3 +20,16 @@ export function transportReferences(transport: TransportSpec | undefined): [stri
     tls[field] === undefined ? [] : [[`transport.tls.${field}`, tls[field]] as [string, string]],
   );
 }
+
+/**
+ * Whether the transport adds a fresh W3C traceparent to each send of a request with these header names: on
+ * unless `transport.traceparent` is false, and never over a traceparent the probe sets itself (the user's wins).
+ */
+export function addsTraceparent(
+  transport: TransportSpec | undefined,
+  headerNames: Iterable<string>,
+): boolean {
+  if (transport?.traceparent === false) return false;
+  for (const name of headerNames) if (name.toLowerCase() === 'traceparent') return false;
+  return true;
+}

@@ -20,6 +20,7 @@ import {
   validityTable,
   verdictBadge,
 } from './sections.ts';
+import { tracesTable } from './traces-table.ts';
 
 /** One probe of the report. */
 export interface HtmlReportProbe {
@@ -126,6 +127,7 @@ function probeSection(
   }
   const steps = stepsTable(run);
   const connection = connectionTable(run);
+  const traces = tracesTable(run);
   return `<section class="probe" id="probe-${index}">${head}
 <p class="facts">${runFacts(run)}</p>
 <div class="charts">${charts.join('')}</div>
@@ -136,6 +138,7 @@ function probeSection(
 <div><h3>Phases</h3>${phasesTable(run)}</div>
 ${connection ? `<div><h3>Connection</h3>${connection}</div>` : ''}
 ${steps ? `<div><h3>Steps</h3>${steps}</div>` : ''}
+${traces ? `<div><h3>Trace ids (traceparent)</h3>${traces}</div>` : ''}
 </div>
 </section>`;
 }

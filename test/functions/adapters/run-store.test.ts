@@ -82,6 +82,20 @@ describe.each(backends)('the %s run store', (_name, makeStore) => {
       expiresAt: Date.parse('2026-11-29T23:59:00Z') / 1000 + 90 * 86_400,
     });
   });
+
+  it("keeps a run's trace ids, for the notifier to page them", async () => {
+    const store = await makeStore();
+    const env = `e${Math.random().toString(36).slice(2, 8)}`;
+    const traces = {
+      slowest: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', ms: 2310.4, step: 'login' }],
+      failed: [{ traceId: '0af7651916cd43dd8448eb211c80319c', errorClass: 'timeout_headers' as const }],
+    };
+    await store.save({ ...run('t', '2026-11-30T01:00:00.000Z'), environment: env, traces });
+
+    const [stored] = await store.runsBetween(env, 'health', new Date(0), NOW);
+
+    expect(stored?.traces).toEqual(traces);
+  });
 });
 
 describe('the file run store', () => {

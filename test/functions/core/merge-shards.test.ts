@@ -705,6 +705,22 @@ describe('the TLS facts and HTTP version of the run', () => {
     expect('tls' in unknown).toBe(false);
   });
 
+  it('keeps the run’s 5 slowest trace ids over all shards and the shards’ failed ones; none when no shard kept any', () => {
+    const id = (n: number) => n.toString(16).padStart(32, '0');
+    const slow = (...ms: number[]) => ms.map((m) => ({ traceId: id(m), ms: m }));
+    const run = mergeShards(identity(2), [
+      shard({ traces: { slowest: slow(9, 7, 5, 3, 1), failed: [{ traceId: id(100), errorClass: 'tls' }] } }),
+      shard({ traces: { slowest: slow(8, 6), failed: [] } }),
+    ]);
+    const none = mergeShards(identity(2), [shard({}), shard({})]);
+
+    expect(run.traces).toEqual({
+      slowest: slow(9, 8, 7, 6, 5),
+      failed: [{ traceId: id(100), errorClass: 'tls' }],
+    });
+    expect(none.traces).toBeUndefined();
+  });
+
   it('lists only the error classes that happened', () => {
     const run = mergeShards(
       identity(1),

@@ -60,6 +60,8 @@ const sqs = mockClient(SQSClient);
 
 let target: Running;
 let failing = false;
+/** The trace ids of the traceparent headers the target saw. */
+const traceIdsSeen: string[] = [];
 let table: LocalRunsTable;
 let store: RunStore;
 let deployed: DeployedSuite;
@@ -68,7 +70,9 @@ let alarms: Record<string, { AlarmName: string; AlarmDescription: string; [key: 
 let ticks = 0;
 
 beforeAll(async () => {
-  target = await httpServer((_req, res) => {
+  target = await httpServer((req, res) => {
+    const traceId = /^00-([0-9a-f]{32})-/.exec(String(req.headers.traceparent))?.[1];
+    if (traceId) traceIdsSeen.push(traceId);
     res.statusCode = failing ? 503 : 200;
     res.end(failing ? 'upstream unavailable' : '{"ok":true}');
   });
@@ -299,6 +303,7 @@ function masked(text: string): string {
       .replace(/<iso>#[0-9a-f]{4}\b/g, '<iso>#<silence>')
       .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<time>')
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<run>')
+      .replace(/\b[0-9a-f]{32}\b/g, '<trace id>')
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
       .replace(/\d+(\.\d+)? ms/g, '<n> ms')
       // Which loopback phases rose by the rule's margin is the machine's noise, not the notifier's.
@@ -365,6 +370,13 @@ describe('a failing target, through the synthesized state machine and the table,
     const email = message.email!;
     expect(email).toContain('  - errorRate 100 % > 0 % (default SLA)');
     expect(email).toContain('Errors: http_5xx 3');
+    // The failed requests' trace ids went from the worker through the stored run to the page: the target's own.
+    const failedIds = /^Trace ids \(traceparent\), failed: (.*)$/m
+      .exec(email)?.[1]
+      ?.split(', ')
+      .map((part) => /^([0-9a-f]{32}) \(http_5xx\)$/.exec(part)?.[1]);
+    expect(failedIds).toHaveLength(3);
+    for (const id of failedIds ?? []) expect(traceIdsSeen).toContain(id);
     expect(email).toMatch(
       /^Previous good run: \d{4}-\d\d-\d\d \d\d:\d\d UTC: 3 requests \(3 ok, 0 failed\), valid, /m,
     );

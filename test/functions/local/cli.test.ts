@@ -83,6 +83,8 @@ describe('perfprobe run', () => {
         'staleRetries',
         // The HTTP version the connections spoke (a plain-HTTP target has no `tls`).
         'httpVersion',
+        // The trace ids of the slowest requests (every request carries a traceparent by default).
+        'traces',
         'sla',
       ].sort(),
     );

@@ -234,6 +234,27 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<td class="name">settled</td>');
   });
 
+  it('lists the trace ids of the slowest and failed requests, with their step for a flow; nothing without ids', () => {
+    const traces = {
+      slowest: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', ms: 2310.4, step: 'login' }],
+      failed: [{ traceId: '0af7651916cd43dd8448eb211c80319c', errorClass: 'timeout_headers' as const }],
+    };
+    const flow: RunResult = { ...newer, steps: [], traces };
+    const single: RunResult = { ...newer, traces };
+    const page = (run: RunResult) =>
+      renderHtmlReport({ ...input, probes: [{ probeId: 'pay', runs: [run], latest: run }] });
+
+    expect(page(flow)).toContain(
+      '<h3>Trace ids (traceparent)</h3><table><thead><tr><th>request</th><th class="fig">trace id</th><th>ms or error</th><th class="name">step</th></tr></thead><tbody>' +
+        '<tr><td>slowest</td><td class="fig"><code>4bf92f3577b34da6a3ce929d0e0e4736</code></td><td>2310 ms</td><td class="name">login</td></tr>' +
+        '<tr><td>failed</td><td class="fig"><code>0af7651916cd43dd8448eb211c80319c</code></td><td>timeout_headers</td><td class="name"></td></tr>',
+    );
+    expect(page(single)).toContain(
+      '<tr><td>slowest</td><td class="fig"><code>4bf92f3577b34da6a3ce929d0e0e4736</code></td><td>2310 ms</td></tr>',
+    );
+    expect(page(newer)).not.toContain('Trace ids');
+  });
+
   it('draws no latency chart for a run where no response completed, and says why', () => {
     const failed = runResult('down', 1, '2026-11-30T06:00:00.000Z');
 

@@ -13,7 +13,14 @@ import {
   sinceWhen,
   who,
 } from './parts.ts';
-import { errorLines, failedCritical, phaseLine, previousGoodLine, runFigures } from './run-figures.ts';
+import {
+  errorLines,
+  failedCritical,
+  phaseLine,
+  previousGoodLine,
+  runFigures,
+  traceLines,
+} from './run-figures.ts';
 
 /** BREACH: the SLA broke in enough of the alarm's runs (or CloudWatch's percentile did); which checks, since when. */
 export function breachMessage(alarm: ProbeAlarm): Notification {
@@ -32,7 +39,8 @@ export function breachPage(alarm: ProbeAlarm): ProbePage {
   const { subject, head } = percentile
     ? percentileHead(alarm, percentile, since)
     : slaHead(alarm, breaching.length, window.length, failed, since);
-  return { kind: 'breach', subject, head, body: breachBody(alarm, about, failed), about, since };
+  const body = breachBody(alarm, about, failed, percentile !== undefined);
+  return { kind: 'breach', subject, head, body, about, since };
 }
 
 /** A CloudWatch percentile alarm: latency-pXX, or a flow step's step-<step>-pXX (the key is last: steps hold "-"). */
@@ -93,16 +101,21 @@ function slaHead(
 }
 
 /** The latest breaching run's failed checks and figures, and the previous good run to compare. */
-function breachBody(alarm: ProbeAlarm, about: RunResult | undefined, failed: readonly SlaCheck[]): string[] {
+function breachBody(
+  alarm: ProbeAlarm,
+  about: RunResult | undefined,
+  failed: readonly SlaCheck[],
+  latencyAlarm: boolean,
+): string[] {
   if (!about) return [];
   const good = alarm.runs.find((r) => r.sla.verdict === 'pass');
+  const shown = failed.length > 0 ? failed : about.sla.checks.filter((c) => !c.passed);
   return [
     `Failed checks, latest breaching run (${formatInstant(Date.parse(about.startedAt))}, run ${about.runId}):`,
-    ...(failed.length > 0 ? failed : about.sla.checks.filter((c) => !c.passed)).map(
-      (c) => `  - ${describeCheck(c)}`,
-    ),
+    ...shown.map((c) => `  - ${describeCheck(c)}`),
     `Latest run: ${runFigures(about)}.`,
     ...errorLines(about),
+    ...traceLines(about, shown, latencyAlarm),
     ...phaseLine(about, good),
     previousGoodLine(alarm.runs, alarm.windowMs),
   ];

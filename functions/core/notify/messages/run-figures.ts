@@ -1,6 +1,7 @@
 import { formatMs } from '../../durations.ts';
 import type { RunResult } from '../../run-result.ts';
 import type { SlaCheck } from '../../sla.ts';
+import { describeFailedTrace, describeSlowTrace } from '../../trace-text.ts';
 import { formatInstant, formatMillis, formatPercent } from '../figures.ts';
 import { clipTo } from './parts.ts';
 
@@ -31,6 +32,23 @@ export function errorLines(run: RunResult): string[] {
   // Samples were redacted where they were recorded (functions/core/redact.ts): no secret value reaches here.
   const samples = run.sampleErrors.slice(0, SAMPLES_SHOWN).map((s) => `  e.g. ${clipTo(s, SAMPLE_MAX)}`);
   return [`Errors: ${counts.map(([name, n]) => `${name} ${n}`).join(', ')}`, ...samples];
+}
+
+/**
+ * The W3C trace ids to open in the target's own tracing (the run record keeps them, see RunResult.traces): the
+ * slowest requests when latency broke, failed ones when the error rate did. Nothing for other checks.
+ */
+export function traceLines(run: RunResult, checks: readonly SlaCheck[], latencyAlarm: boolean): string[] {
+  const traces = run.traces;
+  if (traces === undefined) return [];
+  const lines: string[] = [];
+  if ((latencyAlarm || checks.some((c) => c.metric.includes('latency.'))) && traces.slowest.length > 0) {
+    lines.push(`Trace ids (traceparent), slowest: ${traces.slowest.map(describeSlowTrace).join(', ')}`);
+  }
+  if (checks.some((c) => c.metric.endsWith('errorRate')) && traces.failed.length > 0) {
+    lines.push(`Trace ids (traceparent), failed: ${traces.failed.map(describeFailedTrace).join(', ')}`);
+  }
+  return lines;
 }
 
 /** A phase "moved" when its p95 rose by both this share and PHASE_RISE_MS over the previous good run's. */

@@ -430,3 +430,58 @@ describe('notices of the tick', () => {
     expect(warnDigestMessage(ctx, probes, utc(0), utc(60))).toMatchSnapshot();
   });
 });
+
+describe('trace ids in a breach page', () => {
+  const traces = {
+    slowest: [
+      { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', ms: 2310.4 },
+      { traceId: '0af7651916cd43dd8448eb211c80319c', ms: 84.25 },
+    ],
+    failed: [{ traceId: 'a3ce929d0e0e47364bf92f3577b34da6', errorClass: 'http_5xx' as const }],
+  };
+  const slowLine =
+    'Trace ids (traceparent), slowest: 4bf92f3577b34da6a3ce929d0e0e4736 (2,310 ms), 0af7651916cd43dd8448eb211c80319c (84.3 ms)';
+  const failedLine = 'Trace ids (traceparent), failed: a3ce929d0e0e47364bf92f3577b34da6 (http_5xx)';
+  const traced = (errorRate: number, minute: number, sla: Parameters<typeof evaluateSla>[0]): RunResult => {
+    const r = { ...run('login', errorRate, minute), traces };
+    return { ...r, sla: evaluateSla(sla, r) };
+  };
+
+  it('names the slowest requests when latency broke, not the failed ones', () => {
+    const runs = [traced(0, 10, { max: { critical: 100 } }), traced(0, 9, { max: { critical: 100 } })];
+
+    const { text } = page(login, sla('login'), 'OK', 'ALARM', { runs });
+
+    expect(text).toContain('  - max 150 ms > 100 ms');
+    expect(text.split('\n')).toContain(slowLine);
+    expect(text).not.toContain(failedLine);
+  });
+
+  it('names the failed requests when the error rate broke, not the slowest ones', () => {
+    const runs = [
+      traced(0.5, 10, { errorRate: { critical: 0.01 } }),
+      traced(0.5, 9, { errorRate: { critical: 0.01 } }),
+    ];
+
+    const { text } = page(login, sla('login'), 'OK', 'ALARM', { runs });
+
+    expect(text.split('\n')).toContain(failedLine);
+    expect(text).not.toContain('slowest:');
+  });
+
+  it("names the slowest requests for CloudWatch's percentile alarm, whatever the run's own checks", () => {
+    const probe = probeWith('login', { alert: { latency: { p99: '800ms' } } });
+
+    const { text } = page(probe, check('login', 'latency-p99'), 'OK', 'ALARM', {
+      runs: [traced(0, 10, { errorRate: { critical: 0.01 } })],
+    });
+
+    expect(text.split('\n')).toContain(slowLine);
+  });
+
+  it('has no trace line for a run that kept no ids', () => {
+    const runs = [{ ...traced(0, 10, { max: { critical: 100 } }), traces: undefined }];
+
+    expect(page(login, sla('login'), 'OK', 'ALARM', { runs }).text).not.toContain('Trace ids');
+  });
+});

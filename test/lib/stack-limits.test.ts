@@ -33,10 +33,20 @@ function suiteOf(count: number, name = 'bank') {
   return input;
 }
 
+/** The deploy suite with a critical certDaysLeft on both probes: a cert-expiry alarm each. */
+function certAlarmSuite() {
+  const input = deploySuiteInput();
+  for (const probe of input.probes as Record<string, unknown>[]) {
+    probe.sla = { ...(probe.sla as object), certDaysLeft: { warn: 30, critical: 7 } };
+  }
+  return input;
+}
+
 describe("deploy-checks' stack estimate against the synthesized template", () => {
   for (const [label, input] of [
     ['the deploy suite', deploySuiteInput()],
     ['30 more probes, long names', suiteOf(30, 'a-suite-with-a-long-name')],
+    ['cert-expiry alarms', certAlarmSuite()],
   ] as const) {
     it(`counts the resources exactly and errs high on bytes by at most 10 % (${label})`, () => {
       // As `cdk synth` writes it: with AWS::CDK::Metadata (version reporting is on unless the app turns it off).

@@ -52,8 +52,9 @@ class UndiciLane implements Lane, HandlerLane {
   /** A TLS alert the current connection raised after its handshake (see ConnectionEvents.onTlsAlert). */
   private alert: Error | undefined;
   /**
-   * The connection is h2 and requests here want a fresh one each: undici keeps an h2 session whatever the
-   * request's `reset` says, so the lane replaces its client before the next send (never inside undici's callbacks).
+   * The client is to be replaced before the next send (never inside undici's callbacks): the connection is h2
+   * and requests here want a fresh one each (undici keeps an h2 session whatever the request's `reset` says), or
+   * a TLS failure left the client unable to send (see connectFailed).
    */
   private spent = false;
   private hold: NodeJS.Timeout | undefined;
@@ -191,6 +192,10 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   connectFailed(errorClass: ErrorClass, message: string): void {
+    // undici 7 fails a request whose certificate does not name the host (ERR_TLS_CERT_ALTNAME_INVALID) without
+    // freeing its slot: with pipelining 1 that client never sends again, and the next request would wait out its
+    // whole timeout as timeout_connect. A TLS failure leaves no connection worth keeping: a new client next send.
+    if (errorClass === 'tls') this.spent = true;
     if (this.options.backoff === false) return;
     this.failures++;
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));

@@ -36,6 +36,8 @@ interface Shared {
   staleRetries: number;
   /** The newest connection's TLS facts and HTTP version. */
   facts: ConnectionFacts | undefined;
+  /** The most streams one h2 connection carried (0: no h2 connection). */
+  maxStreams: number;
 }
 
 class UndiciLane implements Lane, HandlerLane {
@@ -57,6 +59,8 @@ class UndiciLane implements Lane, HandlerLane {
    * a TLS failure left the client unable to send (see connectFailed).
    */
   private spent = false;
+  /** Requests sent on the current connection, when it is h2; -1 on HTTP/1.1. */
+  private streams = -1;
   private hold: NodeJS.Timeout | undefined;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
   /** The request sent last and its options: the lookup per request is usually this one. */
@@ -83,6 +87,7 @@ class UndiciLane implements Lane, HandlerLane {
           this.alert = undefined;
           this.spent = this.options.connection === 'fresh' && timing.httpVersion === '2';
           this.shared.facts = { tls: timing.tls ?? this.shared.facts?.tls, httpVersion: timing.httpVersion };
+          this.streams = timing.httpVersion === '2' ? 0 : -1;
           this.filter = filter;
           this.failures = 0;
           this.lastFailure = undefined;
@@ -173,6 +178,8 @@ class UndiciLane implements Lane, HandlerLane {
 
   expectResponse(headRequest: boolean): void {
     this.readMs = -1;
+    // Called as each request is written: on h2, one more stream on this connection.
+    if (this.streams >= 0 && ++this.streams > this.shared.maxStreams) this.shared.maxStreams = this.streams;
     this.filter?.expectResponse(headRequest);
   }
 
@@ -246,6 +253,7 @@ export function createUndiciTransport(options: TransportOptions): Transport {
     connectAttempts: 0,
     staleRetries: 0,
     facts: undefined,
+    maxStreams: 0,
   };
   const lanes = Array.from({ length: options.connections }, () => new UndiciLane(options, shared));
   const sweepMs = Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(options.timeoutMs / 20)));
@@ -270,7 +278,10 @@ export function createUndiciTransport(options: TransportOptions): Transport {
       return lane;
     },
     counters: () => ({ connectAttempts: shared.connectAttempts, staleRetries: shared.staleRetries }),
-    connectionFacts: () => shared.facts,
+    connectionFacts: () =>
+      shared.maxStreams === 0
+        ? shared.facts
+        : { ...shared.facts, maxStreamsPerConnection: shared.maxStreams },
     async close() {
       shared.closed = true;
       clearInterval(sweeper);

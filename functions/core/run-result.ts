@@ -90,6 +90,12 @@ export interface RunMeasurement {
   readonly tls?: RunTls | undefined;
   /** The HTTP version the connections spoke (of the shard whose TLS is reported). */
   readonly httpVersion?: '1.1' | '2' | undefined;
+  /**
+   * HTTP/2 only: the most requests (streams) one connection carried, across shards. Streams are never
+   * concurrent on one connection (a lane keeps one request in flight), so a burst's `connections` are that many
+   * h2 connections.
+   */
+  readonly maxStreamsPerConnection?: number | undefined;
 }
 
 export interface RunTls extends TlsFacts {

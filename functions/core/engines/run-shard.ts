@@ -323,5 +323,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     ...result,
     ...(facts?.tls === undefined ? {} : { tls: facts.tls }),
     ...(facts?.httpVersion === undefined ? {} : { httpVersion: facts.httpVersion }),
+    ...(facts?.maxStreamsPerConnection === undefined
+      ? {}
+      : { maxStreamsPerConnection: facts.maxStreamsPerConnection }),
   };
 }

@@ -241,7 +241,7 @@ describe('transport.tls.serverName', () => {
   beforeAll(async () => {
     const names: (string | false)[] = [];
     const server = createHttpsServer(other, (req, res) => {
-      names.push((req.socket as TLSSocket).servername);
+      names.push((req.socket as TLSSocket & { servername: string | false }).servername);
       res.end('ok');
     });
     server.listen(0, '127.0.0.1');

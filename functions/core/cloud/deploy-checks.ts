@@ -6,12 +6,12 @@ import { transportReferences } from '../suite/transport-spec.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import {
   alarmPeriodSeconds,
-  certAlarmDays,
   guaranteedSamples,
   invalidRunsToAlarm,
   MIN_MISSED_RUNS,
   maxEvaluationSeconds,
   PROBE_ALARM_KINDS,
+  probeAlarmCount,
   samplesNeeded,
 } from './alert-policy.ts';
 import {
@@ -238,11 +238,9 @@ export function stackEstimate(deployed: DeployedSuite): {
 } {
   const probes = Object.values(deployed.probes);
   const runners = Object.keys(workerReservations(deployed)).length;
-  // A probe's latency alarms and its cert-expiry alarm (certAlarmDays): one resource and one alarm's bytes each.
-  const latencyAlarms = probes.reduce(
-    (n, p) => n + Object.keys(p.alert.latency).length + (certAlarmDays(p) === undefined ? 0 : 1),
-    0,
-  );
+  // Alarms beyond the kinds every probe has (alert.latency, alert.steps, cert-expiry): one resource and one
+  // alarm's bytes each.
+  const latencyAlarms = probes.reduce((n, p) => n + probeAlarmCount(p) - PROBE_ALARM_KINDS.length, 0);
   const { warn } = deployed.notify;
   const warnSubscriptions = warn.email.length + warn.https.length;
   // The warn-level notices' topic, key and topic policy, only with subscribers.

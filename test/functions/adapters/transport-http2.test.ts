@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtmlReport } from '../../../functions/local/html-report/render-html-report.ts';
+import { formatRun } from '../../../functions/local/report.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
+import { createStyle } from '../../../functions/local/style.ts';
 import { probeFor } from '../../helpers/probes.ts';
 import { makeMtlsCertificates } from '../../helpers/tls-certificates.ts';
 import { tlsServerWith } from '../../helpers/tls-servers.ts';
@@ -81,6 +84,17 @@ describe('transport.http2', () => {
     expect(sessions).toBe(2);
     expect(streams.reduce((a, b) => a + b, 0)).toBe(40);
     expect(result.maxStreamsPerConnection).toBe(Math.max(...streams));
+    const most = result.maxStreamsPerConnection;
+    expect(formatRun(result, createStyle({ isTTY: false }))).toContain(
+      `connection HTTP/2 (at most ${most} streams a connection), TLSv1.3`,
+    );
+    const html = renderHtmlReport({
+      suite: 'test',
+      environment: 'test',
+      generatedAt: result.startedAt,
+      probes: [{ probeId: 'p', runs: [result], latest: result }],
+    });
+    expect(html).toMatch(new RegExp(`<td>streams a connection, at most</td>\\s*<td>${most}</td>`));
   });
 
   it('says one stream a connection for a latency check, and nothing about streams over HTTP/1.1', async () => {

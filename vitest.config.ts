@@ -9,6 +9,7 @@ const TIMING = [
   'test/functions/core/engines/rate-start.test.ts',
   'test/functions/core/engines/rate-send-time.test.ts',
   'test/functions/core/engines/fault-matrix.test.ts',
+  'test/functions/core/engines/h2-faults.test.ts',
   // A thread spinning on the core the test pins: how long the measuring thread waited behind it.
   'test/functions/core/engines/cpu-wait.test.ts',
   'test/functions/adapters/undici-transport.test.ts',

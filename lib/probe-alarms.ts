@@ -3,7 +3,11 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { alarmPeriodSeconds, invalidRunsToAlarm } from '../functions/core/cloud/alert-policy.ts';
+import {
+  alarmPeriodSeconds,
+  certAlarmDays,
+  invalidRunsToAlarm,
+} from '../functions/core/cloud/alert-policy.ts';
 import {
   type DeployedNames,
   type ProbeAlarmKind,
@@ -30,8 +34,9 @@ export function clip(text: string): string {
 }
 
 function describeSla(probe: ResolvedProbe): string {
+  // A critical certDaysLeft has its own alarm (cert-expiry), and SlaBreached leaves it out.
   const parts = slaThresholds(probe.sla).flatMap(([name, t]) =>
-    t.critical === undefined ? [] : [`${name} ${name === 'certDaysLeft' ? '≥' : '≤'} ${t.critical}`],
+    t.critical === undefined || name === 'certDaysLeft' ? [] : [`${name} ≤ ${t.critical}`],
   );
   return parts.length > 0 ? parts.join(', ') : 'no critical SLA';
 }
@@ -133,6 +138,26 @@ function storeFailedAlarm(c: ProbeAlarmContext): Alarm {
   });
 }
 
+/**
+ * A declared critical `sla.certDaysLeft`: the certificate a run saw has fewer days left. One period is enough:
+ * the days left are a fact about the certificate, not a noisy measure, and waiting M of N would only page later.
+ */
+function certExpiryAlarm(c: ProbeAlarmContext, critical: number): Alarm {
+  return new Alarm(c.scope, 'CertExpiry', {
+    alarmName: probeAlarmName(c.names, c.probe.id, 'cert-expiry'),
+    alarmDescription: clip(
+      `${c.who}: the TLS certificate its latest run saw has fewer than ${critical} days left (sla.certDaysLeft critical ${critical}). Renew it, or deploy the renewed one to every endpoint behind the name; the stored run's tls.certificate says the subject, issuer and expiry date. ${c.what}. ${c.look}`,
+    ),
+    metric: probeMetric(c.probe, METRICS.certDaysLeft, 'Minimum', c.period),
+    threshold: critical,
+    comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    // A run that saw no certificate (nothing connected) publishes none: the SLA, cannot-measure and heartbeat
+    // alarms report that; it neither pages nor clears this one.
+    treatMissingData: TreatMissingData.IGNORE,
+  });
+}
+
 /** alert.latency's percentiles of the whole run, then alert.steps' per step, judged M of N like the SLA. */
 function latencyAlarms(c: ProbeAlarmContext): Alarm[] {
   const { atLeast, of } = c.probe.alert.breachedRuns;
@@ -186,6 +211,8 @@ export class ProbeAlarms extends Construct {
   readonly cannotMeasure: Alarm;
   readonly storeFailed: Alarm;
   readonly latency: Alarm[] = [];
+  /** Only for a probe that declares a critical `sla.certDaysLeft`. */
+  readonly certExpiry: Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
     super(scope, id);
@@ -195,6 +222,8 @@ export class ProbeAlarms extends Construct {
     this.cannotMeasure = cannotMeasureAlarm(context);
     this.storeFailed = storeFailedAlarm(context);
     this.latency.push(...latencyAlarms(context));
+    const certDays = certAlarmDays(props.probe);
+    this.certExpiry = certDays === undefined ? undefined : certExpiryAlarm(context, certDays);
     // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,
     // see AlarmNotifier), which reads the runs; a failing store is perfprobe's own failure and goes to the topic
     // directly, as the notifier may be what is broken.
@@ -204,6 +233,13 @@ export class ProbeAlarms extends Construct {
   }
 
   all(): Alarm[] {
-    return [this.breach, this.heartbeat, this.cannotMeasure, this.storeFailed, ...this.latency];
+    return [
+      this.breach,
+      this.heartbeat,
+      this.cannotMeasure,
+      this.storeFailed,
+      ...this.latency,
+      ...(this.certExpiry ? [this.certExpiry] : []),
+    ];
   }
 }

@@ -29,6 +29,9 @@ const BY_CODE: Record<string, ErrorClass> = {
   UND_ERR_DESTROYED: 'aborted',
   // The forward proxy would not open a tunnel (403, 407, 502…): the target was never reached.
   PERFPROBE_PROXY_TUNNEL: 'connection_refused',
+  // HTTP/2: the server reset this one stream (RST_STREAM) and kept the connection: not the network's doing, as
+  // connection_reset would say, but the target's answer in HTTP/2's own terms.
+  ERR_HTTP2_STREAM_ERROR: 'protocol',
 };
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/;
@@ -127,12 +130,21 @@ const ADDRESS = /(\[[0-9a-f:.]+\]|\d{1,3}(\.\d{1,3}){3})(:\d+)?|[a-z0-9-]+(\.[a-
  */
 export function describeError(errorClass: ErrorClass, error: unknown, phase: RequestPhase): string {
   const code = codeOf(error) ?? (error as { name?: string } | null)?.name ?? 'Error';
-  let detail = DETAIL_BY_CODE[code];
+  let detail = code === 'ERR_HTTP2_STREAM_ERROR' ? streamReset(error) : DETAIL_BY_CODE[code];
   if (detail === undefined && OWN_MESSAGE.test(code)) {
     detail = String((error as { message?: unknown } | null)?.message ?? '').replace(ADDRESS, '<address>');
   }
   const text = `${errorClass}: ${code} ${PHASE_WORDS[phase]}${detail ? ` (${detail})` : ''}`;
   return text.slice(0, 200);
+}
+
+/** Node's "Stream closed with error code NGHTTP2_REFUSED_STREAM", in words: which code the server reset with. */
+function streamReset(error: unknown): string {
+  const name = /NGHTTP2_([A-Z_]+)/.exec(String((error as { message?: unknown } | null)?.message))?.[1];
+  if (name === undefined) return 'the server reset the stream (RST_STREAM)';
+  // REFUSED_STREAM promises the request was not processed (RFC 9113 §8.7): safe to send again.
+  const unprocessed = name === 'REFUSED_STREAM' ? ': the request was not processed' : '';
+  return `the server reset the stream (RST_STREAM ${name})${unprocessed}`;
 }
 
 function codeOf(error: unknown): string | undefined {

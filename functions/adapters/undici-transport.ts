@@ -37,6 +37,8 @@ interface Shared {
   staleRetries: number;
   /** The newest connection's TLS facts and HTTP version. */
   facts: ConnectionFacts | undefined;
+  /** The most streams one h2 connection carried (0: no h2 connection). */
+  maxStreams: number;
 }
 
 class UndiciLane implements Lane, HandlerLane {
@@ -53,10 +55,13 @@ class UndiciLane implements Lane, HandlerLane {
   /** A TLS alert the current connection raised after its handshake (see ConnectionEvents.onTlsAlert). */
   private alert: Error | undefined;
   /**
-   * The connection is h2 and requests here want a fresh one each: undici keeps an h2 session whatever the
-   * request's `reset` says, so the lane replaces its client before the next send (never inside undici's callbacks).
+   * The client is to be replaced before the next send (never inside undici's callbacks): the connection is h2
+   * and requests here want a fresh one each (undici keeps an h2 session whatever the request's `reset` says), or
+   * a TLS failure left the client unable to send (see connectFailed).
    */
   private spent = false;
+  /** Requests sent on the current connection, when it is h2; -1 on HTTP/1.1. */
+  private streams = -1;
   private hold: NodeJS.Timeout | undefined;
   private readonly dispatchOptions = new WeakMap<PreparedRequest, Dispatcher.DispatchOptions>();
   /** The request sent last and its options: the lookup per request is usually this one. */
@@ -83,6 +88,7 @@ class UndiciLane implements Lane, HandlerLane {
           this.alert = undefined;
           this.spent = this.options.connection === 'fresh' && timing.httpVersion === '2';
           this.shared.facts = { tls: timing.tls ?? this.shared.facts?.tls, httpVersion: timing.httpVersion };
+          this.streams = timing.httpVersion === '2' ? 0 : -1;
           this.filter = filter;
           this.failures = 0;
           this.lastFailure = undefined;
@@ -182,6 +188,8 @@ class UndiciLane implements Lane, HandlerLane {
 
   expectResponse(headRequest: boolean): void {
     this.readMs = -1;
+    // Called as each request is written: on h2, one more stream on this connection.
+    if (this.streams >= 0 && ++this.streams > this.shared.maxStreams) this.shared.maxStreams = this.streams;
     this.filter?.expectResponse(headRequest);
   }
 
@@ -201,6 +209,10 @@ class UndiciLane implements Lane, HandlerLane {
   }
 
   connectFailed(errorClass: ErrorClass, message: string): void {
+    // undici 7 fails a request whose certificate does not name the host (ERR_TLS_CERT_ALTNAME_INVALID) without
+    // freeing its slot: with pipelining 1 that client never sends again, and the next request would wait out its
+    // whole timeout as timeout_connect. A TLS failure leaves no connection worth keeping: a new client next send.
+    if (errorClass === 'tls') this.spent = true;
     if (this.options.backoff === false) return;
     this.failures++;
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.failures - 1));
@@ -251,6 +263,7 @@ export function createUndiciTransport(options: TransportOptions): Transport {
     connectAttempts: 0,
     staleRetries: 0,
     facts: undefined,
+    maxStreams: 0,
   };
   const lanes = Array.from({ length: options.connections }, () => new UndiciLane(options, shared));
   const sweepMs = Math.max(1, Math.min(MAX_SWEEP_MS, Math.floor(options.timeoutMs / 20)));
@@ -275,7 +288,10 @@ export function createUndiciTransport(options: TransportOptions): Transport {
       return lane;
     },
     counters: () => ({ connectAttempts: shared.connectAttempts, staleRetries: shared.staleRetries }),
-    connectionFacts: () => shared.facts,
+    connectionFacts: () =>
+      shared.maxStreams === 0
+        ? shared.facts
+        : { ...shared.facts, maxStreamsPerConnection: shared.maxStreams },
     async close() {
       shared.closed = true;
       clearInterval(sweeper);

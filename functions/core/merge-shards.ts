@@ -311,7 +311,14 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     staleRetries,
     ...tlsOf(shards),
     traces: mergeTraces(shards),
+    ...streamsOf(shards),
   };
+}
+
+/** HTTP/2's most streams on one connection, across shards; nothing when no shard spoke h2. */
+function streamsOf(shards: readonly ShardResult[]): Pick<RunMeasurement, 'maxStreamsPerConnection'> {
+  const most = Math.max(0, ...shards.map((s) => s.maxStreamsPerConnection ?? 0));
+  return most === 0 ? {} : { maxStreamsPerConnection: most };
 }
 
 /**

@@ -97,6 +97,12 @@ export interface RunMeasurement {
    * (`transport.traceparent: false`).
    */
   readonly traces?: RequestTraces | undefined;
+  /**
+   * HTTP/2 only: the most requests (streams) one connection carried, across shards. Streams are never
+   * concurrent on one connection (a lane keeps one request in flight), so a burst's `connections` are that many
+   * h2 connections.
+   */
+  readonly maxStreamsPerConnection?: number | undefined;
 }
 
 export interface RunTls extends TlsFacts {

@@ -41,6 +41,8 @@ export interface ShardResult {
   /** TLS as this shard's last new connection saw it (https targets that connected). */
   readonly tls?: TlsFacts | undefined;
   readonly httpVersion?: '1.1' | '2' | undefined;
+  /** HTTP/2 only: the most requests one of this shard's connections carried (see ConnectionFacts). */
+  readonly maxStreamsPerConnection?: number | undefined;
   /** A few distinct failure messages, for the human reading the report (secrets already redacted). */
   readonly sampleErrors: readonly string[];
   /** Per-phase histograms (same encoding as `histogram`), for the phases that happened at least once. */

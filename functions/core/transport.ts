@@ -123,6 +123,11 @@ export interface TlsFacts {
 export interface ConnectionFacts {
   readonly tls?: TlsFacts | undefined;
   readonly httpVersion?: '1.1' | '2' | undefined;
+  /**
+   * HTTP/2 only: the most requests (streams) one connection carried. A lane keeps one request in flight, so its
+   * connection never multiplexes: this says how long connections lived (a GOAWAY after N streams shows as N).
+   */
+  readonly maxStreamsPerConnection?: number | undefined;
 }
 
 export interface Transport {

@@ -8,6 +8,7 @@ import { createBaselineCache } from '../adapters/dynamo-baseline-cache.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
 import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
 import { type BaselineCache, reusedBaseline } from '../core/baseline-cache.ts';
+import { certAlarmDays } from '../core/cloud/alert-policy.ts';
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import type { PlannedRun } from '../core/cloud/run-messages.ts';
@@ -98,6 +99,7 @@ export function createAggregateHandler(
     await publishRunMetrics(cloudWatch, deployed.suite, run, {
       storeFailed: !stored,
       alarmedSteps: Object.keys(probe.alert.steps),
+      certAlarm: certAlarmDays(probe) !== undefined,
     }).catch((error: unknown) => failures.push(`publish: ${String(error)}`));
     const summary: RunSummary = {
       runId: run.runId,

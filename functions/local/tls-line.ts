@@ -2,10 +2,14 @@ import type { RunResult } from '../core/run-result.ts';
 
 /**
  * The connection in one line: "HTTP/1.1, TLSv1.3 TLS_AES_256_GCM_SHA384 (ALPN http/1.1); certificate CN=api
- * (issuer CN=CA) valid to 2027-01-03, 9 days left"; undefined when the run saw no connection.
+ * (issuer CN=CA) valid to 2027-01-03, 9 days left"; undefined when the run saw no connection. HTTP/2 says the
+ * most streams one connection carried: "HTTP/2 (at most 20 streams a connection)".
  */
 export function formatConnection(result: RunResult): string | undefined {
-  const version = result.httpVersion === undefined ? undefined : `HTTP/${result.httpVersion}`;
+  const streams = result.maxStreamsPerConnection;
+  const most =
+    streams === undefined ? '' : ` (at most ${streams} stream${streams === 1 ? '' : 's'} a connection)`;
+  const version = result.httpVersion === undefined ? undefined : `HTTP/${result.httpVersion}${most}`;
   const tls = result.tls;
   if (tls === undefined) return version;
   const c = tls.certificate;

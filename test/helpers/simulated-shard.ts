@@ -80,6 +80,8 @@ export async function writeHealthShard(
   runId: string,
   startedAt: string,
   latencyUs = 2_000,
+  /** What else the worker saw (its TLS facts). */
+  extra: Partial<ShardResult> = {},
 ) {
   const recorder = new ShardRecorder(0);
   for (let i = 0; i < 3; i++) recorder.record(i * 10, latencyUs, 200, undefined, 10);
@@ -98,6 +100,6 @@ export async function writeHealthShard(
       eventLoopDelayP99Ms: 0,
     },
   });
-  await shards.write(shardRecord('prod', runId, 0, { result }, Date.now()));
+  await shards.write(shardRecord('prod', runId, 0, { result: { ...result, ...extra } }, Date.now()));
   return { runId, probeId: 'health', startAt: Date.parse(startedAt), shards: 1, tasks: [0] };
 }

@@ -860,3 +860,61 @@ describe('alarm count', () => {
     }
   });
 });
+
+describe('certificate expiry alarm', () => {
+  const input = deploySuiteInput();
+  const [health, accounts] = input.probes as Record<string, unknown>[];
+  // accounts declares a critical certDaysLeft; health only a warn one (which pages nobody, so no alarm).
+  accounts!.sla = { p95: { warn: 200, critical: 500 }, certDaysLeft: { warn: 30, critical: 7 } };
+  health!.sla = { p99: 250, errorRate: 0, certDaysLeft: { warn: 30 } };
+  const { stack, template } = synthStack(input);
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+
+  it('exists only for the probe that declares a critical certDaysLeft, below its critical days, one period, missing data ignored', () => {
+    const cert = alarms.filter((a) => String(a.AlarmName).endsWith('.cert-expiry'));
+
+    expect(cert).toHaveLength(1);
+    expect(cert[0]).toMatchObject({
+      AlarmName: 'perfprobe.bank.prod.probe.accounts.cert-expiry',
+      Namespace: 'Perfprobe',
+      MetricName: 'CertDaysLeft',
+      Dimensions: expect.arrayContaining([{ Name: 'Probe', Value: 'accounts' }]),
+      Statistic: 'Minimum',
+      Period: 3600,
+      Threshold: 7,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'ignore',
+    });
+    // Through the notifier, like every probe verdict.
+    expect(cert[0]?.AlarmActions).toBeUndefined();
+    expect(cert[0]?.AlarmDescription).toContain('fewer than 7 days left (sla.certDaysLeft critical 7)');
+    expect(stack.probes.alarms.accounts?.all()).toHaveLength(
+      probeAlarmCount(stack.probes.deployed.probes.accounts!),
+    );
+  });
+
+  it("leaves certDaysLeft out of the SLA alarm's description: its own alarm pages it", () => {
+    const sla = alarms.find((a) => a.AlarmName === 'perfprobe.bank.prod.probe.accounts.sla');
+
+    expect(sla?.AlarmDescription).toContain('a critical SLA (p95 ≤ 500)');
+  });
+
+  it('reaches the notifier through the alarm state rule', () => {
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern !== undefined,
+    );
+    const stateChange = (alarmName: string) => ({
+      source: 'aws.cloudwatch',
+      'detail-type': 'CloudWatch Alarm State Change',
+      detail: { alarmName },
+    });
+
+    expect(
+      eventMatches(
+        rule!.Properties.EventPattern,
+        stateChange('perfprobe.bank.prod.probe.accounts.cert-expiry'),
+      ),
+    ).toBe(true);
+  });
+});

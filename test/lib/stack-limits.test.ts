@@ -33,10 +33,37 @@ function suiteOf(count: number, name = 'bank') {
   return input;
 }
 
+/** The deploy suite with a critical certDaysLeft on both probes: a cert-expiry alarm each. */
+function certAlarmSuite() {
+  const input = deploySuiteInput();
+  for (const probe of input.probes as Record<string, unknown>[]) {
+    probe.sla = { ...(probe.sla as object), certDaysLeft: { warn: 30, critical: 7 } };
+  }
+  return input;
+}
+
+/** The deploy suite and a flow with two per-step alarms (alert.steps). */
+function stepAlarmSuite() {
+  const input = deploySuiteInput();
+  input.probes.push({
+    id: 'pay',
+    steps: [
+      { name: 'login', request: { method: 'POST', url: '/login' } },
+      { name: 'settled', request: { url: '/payments/1' } },
+    ],
+    load: { kind: 'burst', connections: 10, requests: 400 },
+    schedule: 'rate(1 hour)',
+    alert: { steps: { login: { p95: '800ms' }, settled: { p95: '1500ms' } } },
+  } as never);
+  return input;
+}
+
 describe("deploy-checks' stack estimate against the synthesized template", () => {
   for (const [label, input] of [
     ['the deploy suite', deploySuiteInput()],
     ['30 more probes, long names', suiteOf(30, 'a-suite-with-a-long-name')],
+    ['cert-expiry alarms', certAlarmSuite()],
+    ['a flow with step alarms', stepAlarmSuite()],
   ] as const) {
     it(`counts the resources exactly and errs high on bytes by at most 10 % (${label})`, () => {
       // As `cdk synth` writes it: with AWS::CDK::Metadata (version reporting is on unless the app turns it off).

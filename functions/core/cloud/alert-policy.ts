@@ -58,8 +58,19 @@ export const MIN_MISSED_RUNS = 2;
 /** The alarms every probe gets (lib/probe-alarms.ts), besides one per `alert.latency` percentile. */
 export const PROBE_ALARM_KINDS = ['sla', 'heartbeat', 'cannot-measure', 'store-failed'] as const;
 
+/**
+ * The critical days of a probe's own `sla.certDaysLeft`, which gets a CertDaysLeft metric and a cert-expiry
+ * alarm; undefined for every other probe (the default 14-day warn is judged from the result and costs nothing).
+ * A warn-only certDaysLeft pages nobody, as no warning does, so it gets neither.
+ */
+export function certAlarmDays(probe: Pick<ResolvedProbe, 'sla'>): number | undefined {
+  const threshold = probe.sla?.certDaysLeft as { critical?: number } | undefined;
+  return threshold?.critical;
+}
+
 /** Alarms one probe deploys: what the cost model prices and the stack estimate counts. */
 export function probeAlarmCount(probe: ResolvedProbe): number {
   const stepAlarms = Object.values(probe.alert.steps).reduce((n, keys) => n + Object.keys(keys).length, 0);
-  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length + stepAlarms;
+  const certAlarm = certAlarmDays(probe) === undefined ? 0 : 1;
+  return PROBE_ALARM_KINDS.length + Object.keys(probe.alert.latency).length + stepAlarms + certAlarm;
 }

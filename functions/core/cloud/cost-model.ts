@@ -2,7 +2,7 @@ import { expectedDurationMs } from '../engines/run-shard.ts';
 import { type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
 import { cronFiringsInAYear } from '../suite/cron-times.ts';
 import { rateIntervalMs } from '../suite/limits.ts';
-import { probeAlarmCount } from './alert-policy.ts';
+import { certAlarmDays, PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
 import { publishedMetrics } from './metric-data.ts';
@@ -162,11 +162,21 @@ function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLi
   ];
 }
 
+/** What a probe's alarms watch, as the cost lines say it. */
+function alarmKinds(probe: ResolvedProbe, alarms: number): string[] {
+  const cert = certAlarmDays(probe) === undefined ? 0 : 1;
+  return [
+    'SLA, heartbeat, cannot measure, store failures',
+    ...(alarms - cert > PROBE_ALARM_KINDS.length ? ['percentiles'] : []),
+    ...(cert === 1 ? ['certificate expiry'] : []),
+  ];
+}
+
 /** Watching it: custom metrics, their data, the probe's alarms. */
 function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
   // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
   const metrics = [
-    ...publishedMetrics(probe.load.kind),
+    ...publishedMetrics(probe.load.kind, { certAlarm: certAlarmDays(probe) !== undefined }),
     ...Object.keys(probe.alert.steps).map((step) => `Latency[${step}]`),
   ];
   const alarms = probeAlarmCount(probe);
@@ -187,7 +197,7 @@ function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
       item: 'CloudWatch alarms',
       group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
-      basis: `${alarms} alarms (SLA, heartbeat, cannot measure, store failures${alarms > 4 ? ', percentiles' : ''})`,
+      basis: `${alarms} alarms (${alarmKinds(probe, alarms).join(', ')})`,
     },
   ];
 }

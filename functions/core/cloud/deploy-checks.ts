@@ -11,6 +11,7 @@ import {
   MIN_MISSED_RUNS,
   maxEvaluationSeconds,
   PROBE_ALARM_KINDS,
+  probeAlarmCount,
   samplesNeeded,
 } from './alert-policy.ts';
 import {
@@ -237,7 +238,9 @@ export function stackEstimate(deployed: DeployedSuite): {
 } {
   const probes = Object.values(deployed.probes);
   const runners = Object.keys(workerReservations(deployed)).length;
-  const latencyAlarms = probes.reduce((n, p) => n + Object.keys(p.alert.latency).length, 0);
+  // Alarms beyond the kinds every probe has (alert.latency, alert.steps, cert-expiry): one resource and one
+  // alarm's bytes each.
+  const latencyAlarms = probes.reduce((n, p) => n + probeAlarmCount(p) - PROBE_ALARM_KINDS.length, 0);
   const { warn } = deployed.notify;
   const warnSubscriptions = warn.email.length + warn.https.length;
   // The warn-level notices' topic, key and topic policy, only with subscribers.

@@ -157,6 +157,7 @@ export type ProbeAlarmKind =
   | 'heartbeat'
   | 'cannot-measure'
   | 'store-failed'
+  | 'cert-expiry'
   | `latency-${string}`
   | `step-${string}`;
 

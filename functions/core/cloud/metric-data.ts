@@ -16,14 +16,21 @@ export const METRICS = {
   heartbeat: 'Heartbeat',
   /** 1 when Aggregate could not write the run to the table; published only then (no cost while healthy). */
   storeFailed: 'StoreFailed',
+  /**
+   * The days the target's certificate has left, as the run saw it; published only for probes that declare a
+   * critical `sla.certDaysLeft` (certAlarmDays), whose cert-expiry alarm reads it.
+   */
+  certDaysLeft: 'CertDaysLeft',
 } as const;
 
 /**
  * The metrics a probe of this kind publishes every run (each one a custom metric at $0.30 a month). A latency
  * check's throughput only restates its pacing, so it is left out there; StoreFailed appears only on failure.
  */
-export function publishedMetrics(kind: RunResult['kind']): string[] {
-  const all = (Object.values(METRICS) as string[]).filter((m) => m !== METRICS.storeFailed);
+export function publishedMetrics(kind: RunResult['kind'], options: { certAlarm?: boolean } = {}): string[] {
+  const all = (Object.values(METRICS) as string[]).filter(
+    (m) => m !== METRICS.storeFailed && (options.certAlarm === true || m !== METRICS.certDaysLeft),
+  );
   return kind === 'latency' ? all.filter((m) => m !== METRICS.throughput) : all;
 }
 
@@ -61,6 +68,9 @@ export function metricDimensions(
  *   (a worker that failed, timed out or was throttled) still beats, and its InvalidRun (1) pages once, as
  *   "cannot measure" with the lost shards' errors; were it silent, the heartbeat would page the same cause again.
  * - StoreFailed (1) when the run could not be written to the table.
+ * - CertDaysLeft, with `certAlarm`, for every run that saw a certificate, valid or not: a certificate's days are a
+ *   fact about the target, not about the load delivered. Its cert-expiry alarm then pages that cause alone, so
+ *   SlaBreached leaves out certDaysLeft's own failure (one cause, one page), unless no certificate was seen.
  */
 export function runMetricData(
   suite: string,
@@ -69,6 +79,8 @@ export function runMetricData(
     readonly storeFailed?: boolean;
     /** Flow steps with alarms of their own: their latency goes out with a `Step` dimension (valid runs only). */
     readonly alarmedSteps?: readonly string[];
+    /** The probe has a cert-expiry alarm (certAlarmDays): publish CertDaysLeft. */
+    readonly certAlarm?: boolean;
   } = {},
 ): MetricDatum[] {
   const Dimensions = metricDimensions(suite, run.environment, run.probeId);
@@ -97,9 +109,25 @@ export function runMetricData(
   );
   data.push(datum(METRICS.heartbeat, 'Count', 1));
   if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
-  if (run.validity.valid) data.push(datum(METRICS.slaBreached, 'Count', run.sla.passed ? 0 : 1));
+  const certPublished = options.certAlarm === true && run.tls !== undefined;
+  if (run.validity.valid) {
+    data.push(datum(METRICS.slaBreached, 'Count', breached(run, certPublished) ? 1 : 0));
+  }
   if (options.storeFailed) data.push(datum(METRICS.storeFailed, 'Count', 1));
+  if (certPublished && run.tls !== undefined) {
+    data.push(datum(METRICS.certDaysLeft, 'None', run.tls.certificate.daysLeft));
+  }
   return data;
+}
+
+/**
+ * A critical check failed; when CertDaysLeft goes out (a cert-expiry alarm, a certificate seen), one other than
+ * certDaysLeft: that alarm pages it. A run that saw no certificate keeps its failed certDaysLeft here, so that
+ * nothing seen is never silence.
+ */
+function breached(run: RunResult, certPublished: boolean): boolean {
+  if (!certPublished) return !run.sla.passed;
+  return run.sla.checks.some((c) => c.severity === 'critical' && !c.passed && c.name !== 'certDaysLeft');
 }
 
 /** A latency distribution as datums: every distinct HDR bucket value with its count, 150 values a datum. */

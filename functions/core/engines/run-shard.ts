@@ -324,5 +324,8 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     ...result,
     ...(facts?.tls === undefined ? {} : { tls: facts.tls }),
     ...(facts?.httpVersion === undefined ? {} : { httpVersion: facts.httpVersion }),
+    ...(facts?.maxStreamsPerConnection === undefined
+      ? {}
+      : { maxStreamsPerConnection: facts.maxStreamsPerConnection }),
   };
 }

@@ -26,6 +26,9 @@ export type NotificationKind =
   | 'measuring-again'
   | 'no-runs'
   | 'running-again'
+  // A declared certDaysLeft's alarm (messages/cert-expiry.ts).
+  | 'cert-expiry'
+  | 'cert-renewed'
   // The machinery's pages (messages/machinery.ts, schedule-dead-letters.ts).
   | 'perfprobe-failing'
   | 'perfprobe-recovered'

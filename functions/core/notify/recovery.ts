@@ -1,3 +1,4 @@
+import { certAlarmDays } from '../cloud/alert-policy.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import type { RunResult } from '../run-result.ts';
 import { DEFAULT_ALERT } from '../suite/limits.ts';
@@ -11,11 +12,18 @@ export interface RecoveryProgress {
 
 /**
  * Whether a run counts toward the recovery of `check`: a heartbeat needs a stored run, "cannot measure" a
- * valid one, an SLA a valid one that passed; a latency or step alarm (CloudWatch's percentile, not the run's
+ * valid one, a cert-expiry one that saw a certificate with enough days left, an SLA a valid one that passed; a latency or step alarm (CloudWatch's percentile, not the run's
  * verdict) a valid one. Undefined: the run neither counts nor breaks the streak (an invalid run for an SLA).
  */
-function counts(check: string, run: RunResult): boolean | undefined {
+function counts(check: string, run: RunResult, probe: ResolvedProbe): boolean | undefined {
   if (check === 'heartbeat') return true;
+  if (check === 'cert-expiry') {
+    // Whatever the run's validity: only a run that saw no certificate says nothing about it.
+    const critical = certAlarmDays(probe);
+    return run.tls === undefined || critical === undefined
+      ? undefined
+      : run.tls.certificate.daysLeft >= critical;
+  }
   if (check === 'cannot-measure') return run.validity.valid;
   if (!run.validity.valid) return undefined;
   return check === 'sla' ? run.sla.verdict === 'pass' : true;
@@ -35,7 +43,7 @@ export function recoveryProgress(
   let passing = 0;
   for (const run of runs) {
     if (Date.parse(run.startedAt) <= okAtMs) break;
-    const verdict = counts(check, run);
+    const verdict = counts(check, run, probe);
     if (verdict === undefined) continue;
     if (!verdict) break;
     passing++;

@@ -1,6 +1,7 @@
 import { alarmTime } from './alarm-event.ts';
 import { breachMessage } from './messages/breach.ts';
 import { cannotMeasureMessage, measuringAgainMessage } from './messages/cannot-measure.ts';
+import { certExpiryMessage, certRenewedMessage } from './messages/cert-expiry.ts';
 import { drillMessage } from './messages/drill.ts';
 import { flappingMessage } from './messages/flapping.ts';
 import { machineryMessage } from './messages/machinery.ts';
@@ -40,6 +41,7 @@ function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string):
     return opened ? cannotMeasureMessage(alarm) : measuringAgainMessage(alarm);
   }
   if (subject.check === 'heartbeat') return opened ? noRunsMessage(alarm) : runningAgainMessage(alarm);
+  if (subject.check === 'cert-expiry') return opened ? certExpiryMessage(alarm) : certRenewedMessage(alarm);
   // The SLA, or a CloudWatch percentile alarm (latency-pXX, step-<step>-pXX).
   if (!opened) return recoveryMessage(alarm);
   // A location quorum notice (fewer locations breaching than the quorum) gets its own room here, before the breach.

@@ -6,6 +6,9 @@ import { table } from './sections.ts';
 export function connectionTable(run: RunResult): string {
   const rows: string[][] = [];
   if (run.httpVersion !== undefined) rows.push(['HTTP version', h(run.httpVersion)]);
+  if (run.maxStreamsPerConnection !== undefined) {
+    rows.push(['streams a connection, at most', h(String(run.maxStreamsPerConnection))]);
+  }
   const tls = run.tls;
   if (tls !== undefined) {
     const c = tls.certificate;

@@ -38,6 +38,8 @@ const WORDS: Record<NotificationKind, string> = {
   'measuring-again': 'MEASURING AGAIN',
   'no-runs': 'NO RUNS',
   'running-again': 'RUNNING AGAIN',
+  'cert-expiry': 'CERT EXPIRY',
+  'cert-renewed': 'CERT RENEWED',
   'perfprobe-failing': 'PERFPROBE FAILING',
   'perfprobe-recovered': 'PERFPROBE RECOVERED',
   drill: 'DRILL',

@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkTlsMaterial,
@@ -10,7 +14,11 @@ import { checkBeforeRun, runProbeLocally } from '../../../functions/local/run-pr
 import { createStyle } from '../../../functions/local/style.ts';
 import { probeFor } from '../../helpers/probes.ts';
 import { httpServer } from '../../helpers/servers.ts';
-import { type MtlsCertificates, makeMtlsCertificates } from '../../helpers/tls-certificates.ts';
+import {
+  type MtlsCertificates,
+  makeMtlsCertificates,
+  makeTestCertificates,
+} from '../../helpers/tls-certificates.ts';
 import { mtlsServer, opensslServer, type TlsTarget } from '../../helpers/tls-servers.ts';
 
 // Made at collection: the tables below name its files.
@@ -223,5 +231,63 @@ describe('TLS facts in the result', () => {
     } finally {
       await target.close();
     }
+  });
+});
+
+describe('transport.tls.serverName', () => {
+  // A certificate that names example.com only, served on 127.0.0.1: only the server name makes it verify.
+  const other = makeTestCertificates().otherHost;
+  let target: { url: string; names: (string | false)[]; close(): Promise<void> };
+  beforeAll(async () => {
+    const names: (string | false)[] = [];
+    const server = createHttpsServer(other, (req, res) => {
+      names.push((req.socket as TLSSocket & { servername: string | false }).servername);
+      res.end('ok');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    target = {
+      url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      names,
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  });
+  afterAll(() => target?.close());
+
+  const run = (serverName?: string) =>
+    runProbeLocally(
+      probeFor(target.url, {
+        transport: { tls: { ca: 'env:OTHER_CA', ...(serverName === undefined ? {} : { serverName }) } },
+        load: latency,
+      }),
+      { env: { OTHER_CA: other.cert.toString() } },
+    );
+
+  it('is sent as SNI and verified against the certificate: an IP URL reaches a certificate for a name', async () => {
+    target.names.length = 0;
+
+    const result = await run('example.com');
+
+    expect(result.requests).toEqual({ total: 3, ok: 3, failed: 0 });
+    expect(target.names).toEqual(['example.com', 'example.com', 'example.com']);
+    expect(result.tls?.certificate.subject).toBe('CN=example.com');
+  });
+
+  it('is what the certificate is checked against: a name it does not hold fails as tls', async () => {
+    const result = await run('wrong.example');
+
+    expect(result.requests.ok).toBe(0);
+    expect(result.errors).toEqual({ tls: 3 });
+    expect(result.sampleErrors.join()).toContain('the certificate does not name this host');
+  });
+
+  it('is needed there: without it the IP is checked, and fails as tls', async () => {
+    const result = await run();
+
+    expect(result.errors).toEqual({ tls: 3 });
   });
 });

@@ -721,6 +721,18 @@ describe('the TLS facts and HTTP version of the run', () => {
     expect(none.traces).toBeUndefined();
   });
 
+  it("keeps HTTP/2's most streams on one connection across shards, and none when no shard spoke h2", () => {
+    const h2 = mergeShards(identity(3), [
+      shard({ httpVersion: '2', maxStreamsPerConnection: 12 }),
+      shard({ httpVersion: '2', maxStreamsPerConnection: 30 }),
+      shard({}),
+    ]);
+    const h1 = mergeShards(identity(1), [shard({ httpVersion: '1.1' })]);
+
+    expect(h2.maxStreamsPerConnection).toBe(30);
+    expect('maxStreamsPerConnection' in h1).toBe(false);
+  });
+
   it('lists only the error classes that happened', () => {
     const run = mergeShards(
       identity(1),

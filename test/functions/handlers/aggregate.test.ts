@@ -87,6 +87,41 @@ describe('aggregate handler', () => {
     expect(runs.map((r) => r.runId)).toEqual(['r-2']);
   });
 
+  it('publishes CertDaysLeft for a probe that declares a critical certDaysLeft, and leaves that check out of SlaBreached', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const input = deploySuiteInput();
+    (input.probes[0] as Record<string, unknown>).sla = {
+      p99: 250,
+      errorRate: 0,
+      certDaysLeft: { critical: 7 },
+    };
+    const certDeployed = deploySuite(validateSuite(input), 'prod');
+    const startedAt = '2026-11-30T06:02:00.000Z';
+    const certificate = {
+      subject: 'CN=api.example.com',
+      issuer: 'CN=CA',
+      validTo: '2026-12-05T00:00:00.000Z',
+      daysLeft: 5,
+    };
+    const planned = await writeHealthShard(shards, 'r-4', startedAt, 2_000, {
+      tls: { protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'http/1.1', certificate },
+    });
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    const aggregate = createAggregateHandler(
+      () => certDeployed,
+      () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+    );
+
+    const summary = await aggregate(planned, {} as Context);
+
+    // The run breaches (its certificate has 5 days left, critical below 7), but the cert-expiry alarm pages that.
+    expect(summary.verdict).toBe('breach');
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
+    expect(value('CertDaysLeft')).toBe(5);
+    expect(value('SlaBreached')).toBe(0);
+  });
+
   it('leaves no trace for a duplicate plan: nothing read, stored or published', async () => {
     const aggregate = createAggregateHandler(
       () => deployed,

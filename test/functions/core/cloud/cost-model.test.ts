@@ -46,6 +46,28 @@ describe('cost per probe-month', () => {
     expect(alt['CloudWatch Synthetics']).toBeGreaterThan(runs * 0.0012);
   });
 
+  it('counts the CertDaysLeft metric and the cert-expiry alarm only for a probe that declares a critical certDaysLeft', () => {
+    const probe = (certDaysLeft: unknown) =>
+      probeMonthlyCost(
+        probeFor('https://api.example.com', { schedule: 'rate(1 minute)', sla: { certDaysLeft } }),
+        90,
+      );
+    const declared = probe({ warn: 30, critical: 7 });
+    const warnOnly = probe({ warn: 30 });
+
+    expect(line(declared, 'CloudWatch custom metrics').usd).toBeCloseTo(7 * 0.3, 6);
+    expect(line(declared, 'CloudWatch custom metrics').basis).toContain('CertDaysLeft');
+    expect(line(declared, 'CloudWatch alarms').usd).toBeCloseTo(0.5, 6);
+    expect(line(declared, 'CloudWatch alarms').basis).toBe(
+      '5 alarms (SLA, heartbeat, cannot measure, store failures, certificate expiry)',
+    );
+    // A warning pages nobody: no metric, no alarm (as the default 14-day warn of every HTTPS probe).
+    expect(line(warnOnly, 'CloudWatch custom metrics').usd).toBeCloseTo(6 * 0.3, 6);
+    expect(line(warnOnly, 'CloudWatch alarms').basis).toBe(
+      '4 alarms (SLA, heartbeat, cannot measure, store failures)',
+    );
+  });
+
   it('bills load workers at a full vCPU for the load, with the shared start for several shards', () => {
     const one = probeMonthlyCost(
       probeFor('https://api.example.com', {

@@ -485,3 +485,89 @@ describe('trace ids in a breach page', () => {
     expect(page(login, sla('login'), 'OK', 'ALARM', { runs }).text).not.toContain('Trace ids');
   });
 });
+
+describe('certificate expiry (a declared sla.certDaysLeft)', () => {
+  const bank = {
+    ...probeFor('https://api.bank.example', {
+      id: 'accounts',
+      sla: { certDaysLeft: { warn: 30, critical: 7 } },
+    }),
+    environment: 'prod',
+    suite: 'bank',
+  };
+  const subject = check('accounts', 'cert-expiry');
+  const seen = (minute: number, validTo: string, shardsDiffer = false): RunResult => ({
+    ...run('accounts', 0, minute),
+    tls: {
+      protocol: 'TLSv1.3',
+      cipher: 'TLS_AES_256_GCM_SHA384',
+      alpn: 'http/1.1',
+      certificate: {
+        subject: 'CN=api.bank.example',
+        issuer: 'CN=Bank Issuing CA, O=Bank',
+        validTo,
+        daysLeft: 6,
+      },
+      ...(shardsDiffer ? { shardsDiffer: true as const } : {}),
+    },
+  });
+
+  it('names the host, the issuer, the expiry date, the days left at the page and the critical days', () => {
+    // The alarm is at 03:12:30 on 2026-11-30: 6 days and 8 h before the certificate's end.
+    const runs = [seen(10, '2026-12-06T12:00:00.000Z')];
+
+    const message = page(bank, subject, 'OK', 'ALARM', { runs });
+
+    expect(message.kind).toBe('cert-expiry');
+    expect(message.text.split('\n')[0]).toBe(
+      'CERT EXPIRY: probe prod/accounts (suite bank): certificate for api.bank.example (issuer CN=Bank Issuing CA, O=Bank) expires 2026-12-06, in 6 days; critical below 7.',
+    );
+    expect(message.subject).toBe(
+      'CERT EXPIRY prod/accounts: api.bank.example 2026-12-06, in 6 days; critical below 7',
+    );
+    expect(message.runId).toBe('run-10');
+    expect(message).toMatchSnapshot();
+  });
+
+  it('says "today" on its last day, and how long ago an expired certificate ended', () => {
+    const today = page(bank, subject, 'OK', 'ALARM', { runs: [seen(10, '2026-11-30T20:00:00.000Z')] });
+    const expired = page(bank, subject, 'OK', 'ALARM', { runs: [seen(10, '2026-11-28T01:00:00.000Z')] });
+
+    expect(today.text.split('\n')[0]).toContain('expires 2026-11-30, today; critical below 7.');
+    expect(expired.text.split('\n')[0]).toContain('expired 2026-11-28, 3 days ago; critical below 7.');
+  });
+
+  it('says when the shards saw different certificates', () => {
+    const message = page(bank, subject, 'OK', 'ALARM', {
+      runs: [seen(10, '2026-12-06T12:00:00.000Z', true)],
+    });
+
+    expect(message.text).toContain('Its shards saw different certificates');
+  });
+
+  it("pages CloudWatch's figure when no stored run shows the certificate", () => {
+    const reasonData = JSON.stringify({ recentDatapoints: [5] });
+    const decision = renderNotification({
+      event: event(`${names.alarmPrefix}probe.accounts.cert-expiry`, 'OK', 'ALARM', { reasonData }),
+      names,
+      subject,
+      probe: bank,
+      runs: [run('accounts', 0, 10)],
+      table: 'runs',
+    });
+
+    if (!decision.notify) throw new Error(decision.why);
+    expect(decision.notification.subject).toBe(
+      'CERT EXPIRY prod/accounts: api.bank.example has 5 days left; critical below 7',
+    );
+  });
+
+  it('says the renewed certificate when the alarm is back to OK', () => {
+    const message = page(bank, subject, 'ALARM', 'OK', { runs: [seen(12, '2027-03-01T00:00:00.000Z')] });
+
+    expect(message.kind).toBe('cert-renewed');
+    expect(message.text.split('\n')[0]).toBe(
+      'CERT RENEWED: probe prod/accounts (suite bank): certificate for api.bank.example (issuer CN=Bank Issuing CA, O=Bank) expires 2027-03-01, in 90 days. The incident lasted 13 min.',
+    );
+  });
+});

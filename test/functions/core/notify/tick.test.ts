@@ -87,6 +87,26 @@ describe('a recovery held for alert.recoverAfter passing runs', () => {
     expect(recoveryProgress(probe, 'heartbeat', [at(7, 0.5), at(6, 0.5)], okAt).done).toBe(true);
     expect(recoveryProgress(probe, 'cannot-measure', [at(7, 0), at(6, 0, false)], okAt).passing).toBe(1);
   });
+
+  it('counts runs whose certificate has the critical days left for cert-expiry, valid or not, skipping runs without one', () => {
+    const certProbe = probeFor('https://api.example.com', {
+      schedule: 'rate(1 minute)',
+      sla: { certDaysLeft: { critical: 7 } },
+    });
+    const seen = (minute: number, daysLeft: number | undefined, valid = true): RunResult => {
+      const run = at(minute, 0, valid);
+      if (daysLeft === undefined) return run;
+      const certificate = { subject: 'CN=a', issuer: 'CN=ca', validTo: '2027-01-01T00:00:00.000Z', daysLeft };
+      return { ...run, tls: { protocol: 'TLSv1.3', cipher: 'c', alpn: null, certificate } };
+    };
+
+    expect(
+      recoveryProgress(certProbe, 'cert-expiry', [seen(8, 7, false), seen(7, undefined), seen(6, 90)], okAt),
+    ).toEqual({ passing: 2, needed: 2, done: true });
+    expect(
+      recoveryProgress(certProbe, 'cert-expiry', [seen(8, 90), seen(7, 6), seen(6, 90)], okAt).passing,
+    ).toBe(1);
+  });
 });
 
 describe('alert.remind', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { compileAssertions } from '../core/assertions.ts';
 import { runBurst } from '../core/engines/burst-engine.ts';
 import { EngineContext } from '../core/engines/engine-context.ts';
+import { runLatency } from '../core/engines/latency-engine.ts';
 import { ShardRecorder } from '../core/shard-recorder.ts';
 import type { PreparedRequest } from '../core/transport.ts';
 import { createUndiciTransport } from './undici-transport.ts';
@@ -18,8 +19,11 @@ const REQUESTS_PER_CONNECTION = 25;
 /** On a slow or busy machine the warm-up gives up early rather than delay the run's start. */
 const WARM_MAX_MS = 500;
 
+const FRESH_REQUESTS = Number(process.env.PP_FRESH_WARM ?? 100);
+
 let warmed: Promise<void> = Promise.resolve();
 let warmedConnections = 0;
+let warmedFresh = false;
 
 /**
  * Sends requests to a throwaway server in this process: a few for a run on one connection, a few hundred for a
@@ -27,7 +31,16 @@ let warmedConnections = 0;
  * sent to the target and nothing is recorded in a run. Resolves to the exchanges that succeeded in this call; a
  * failure here only leaves the generator cold.
  */
-export function warmUpGenerator(connections: number): Promise<number> {
+export function warmUpGenerator(connections: number, connection: 'fresh' | 'reuse' = 'reuse'): Promise<number> {
+  if (connection === 'fresh') {
+    if (warmedFresh) return warmed.then(() => 0);
+    warmedFresh = true;
+    const run = warmed.then(() => warmUp(1, FRESH_REQUESTS, 'fresh')).catch(() => 0);
+    warmed = run.then((done) => {
+      if (done === 0) warmedFresh = false;
+    });
+    return run;
+  }
   const lanes = Math.min(Math.max(1, connections), MAX_WARM_CONNECTIONS);
   if (lanes <= warmedConnections) return warmed.then(() => 0);
   const before = warmedConnections;
@@ -42,7 +55,11 @@ export function warmUpGenerator(connections: number): Promise<number> {
   return run;
 }
 
-async function warmUp(connections: number, requests: number): Promise<number> {
+async function warmUp(
+  connections: number,
+  requests: number,
+  connection: 'fresh' | 'reuse' = 'reuse',
+): Promise<number> {
   const server = createServer((_, res) => {
     res.setHeader('content-type', 'application/json');
     res.end('{"warm":true}');
@@ -54,7 +71,8 @@ async function warmUp(connections: number, requests: number): Promise<number> {
       origin,
       connections,
       timeoutMs: WARM_MAX_MS,
-      connection: 'reuse',
+      connection,
+      backoff: connection === 'reuse',
     });
     const request: PreparedRequest = {
       origin,
@@ -73,6 +91,11 @@ async function warmUp(connections: number, requests: number): Promise<number> {
       minRequests: Number.MAX_SAFE_INTEGER,
     });
     try {
+      if (connection === 'fresh') {
+        const cap = setTimeout(() => ctx.stop(), WARM_MAX_MS);
+        await runLatency(ctx, { kind: 'latency', requests, intervalMs: 0 }).finally(() => clearTimeout(cap));
+        return recorder.total - recorder.failed;
+      }
       await runBurst(ctx, {
         kind: 'burst',
         connections,

@@ -1,19 +1,22 @@
-import { subscribe } from 'node:diagnostics_channel';
-import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { type AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createUndiciTransport } from '../functions/adapters/undici-transport.ts';
-import type { Exchange, Lane, Transport, TransportOptions } from '../functions/core/transport.ts';
 import { resolveProbe } from '../functions/core/suite/resolve-probe.ts';
 import { validateSuite } from '../functions/core/suite/validate-suite.ts';
+import type { Exchange, Lane, Transport, TransportOptions } from '../functions/core/transport.ts';
 import { runProbeLocally } from '../functions/local/run-probe.ts';
 
 /**
  * One fresh-connection latency check as a process of its own (pinned like the other generators), by one client:
  * - `perfprobe`: a latency probe run as `perfprobe run` runs it (warm-up, engine, transport, recorder);
- * - `node`: a bare `net.connect` client doing the same exchange on a new socket each time (the floor for Node).
+ * - `node`: a bare `net` client doing the same exchange on a new socket each time (the floor for Node): the socket
+ *   made ahead, then connect, write in the connect callback, read to the end of the body.
  * Each request's phases, ms: the send decision → the connect() call, the TCP connect, connected → the request's
- * write, the write → the first response byte, the first byte → the end; and the whole sample.
+ * write, the write → the first response byte, the first byte → the end; and the sample (from the connect() call,
+ * as perfprobe counts a fresh connection's latency, to the end).
  * Usage: fresh-run.ts <port> <perfprobe|node> <requests> <intervalMs>; prints JSON.
  */
 const [portArg, client, requestsArg, intervalArg] = process.argv.slice(2);
@@ -32,11 +35,8 @@ export interface FreshRow {
   readonly endMs: number;
 }
 
-/** perfprobe's own samples, with the send decision and the socket's creation timed from outside the transport. */
+/** perfprobe's own samples and phases, with the send decision timed from outside the transport. */
 async function perfprobeRows(): Promise<{ rows: FreshRow[]; p50Ms: number; connectP50Ms: number }> {
-  const created: number[] = [];
-  // Published by net.connect as it creates the socket: the connect() call, seen without touching the transport.
-  subscribe('net.client.socket', () => created.push(performance.now()));
   const decided: number[] = [];
   const exchanges: Exchange[] = [];
   const timed = (lane: Lane): Lane => ({
@@ -65,16 +65,14 @@ async function perfprobeRows(): Promise<{ rows: FreshRow[]; p50Ms: number; conne
     ],
   });
   const result = await runProbeLocally(resolveProbe(suite, suite.probes[0]!, 'bench'), { transport });
-  // The warm-up's own connections (reuse, in-process server) come first: the run's are the last `requests`.
-  const sockets = created.slice(-exchanges.length);
   const rows = exchanges.map((e, i) => {
     const write = e.endedMs - e.phases.downloadMs - e.phases.ttfbMs;
-    const connectCall = sockets[i]!;
+    // A fresh connection's sample starts at its connect() call (no DNS for an IP literal, no TLS for http).
     return {
       totalMs: e.endedMs - e.startedMs,
-      toConnectMs: connectCall - decided[i]!,
+      toConnectMs: e.startedMs - decided[i]!,
       connectMs: e.phases.connectMs,
-      toWriteMs: write - connectCall - e.phases.connectMs,
+      toWriteMs: write - e.startedMs - e.phases.connectMs,
       ttfbMs: e.phases.ttfbMs,
       endMs: e.phases.downloadMs,
     };
@@ -82,23 +80,27 @@ async function perfprobeRows(): Promise<{ rows: FreshRow[]; p50Ms: number; conne
   return { rows, p50Ms: result.latencyMs.p50, connectP50Ms: result.phasesMs?.connect?.p50 ?? Number.NaN };
 }
 
-const REQUEST = Buffer.from(
-  `GET / HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nuser-agent: perfprobe-bench\r\nconnection: close\r\n\r\n`,
-);
+const request = (to: number) =>
+  Buffer.from(
+    `GET / HTTP/1.1\r\nhost: 127.0.0.1:${to}\r\nuser-agent: perfprobe-bench\r\nconnection: close\r\n\r\n`,
+  );
+const REQUEST = request(port);
+/** As many exchanges as perfprobe's warm-up makes for a fresh-connection check, against an in-process server. */
+const FLOOR_WARM_UP = 100;
 
 /** One exchange on a new socket, as little as Node allows: connect, write, read to the end of the body. */
-function nodeExchange(): Promise<FreshRow> {
+function nodeExchange(to = port, bytes = REQUEST): Promise<FreshRow> {
   return new Promise((resolve, reject) => {
     const decided = performance.now();
-    const socket: Socket = connect(port, '127.0.0.1');
-    const called = performance.now();
+    const socket = new Socket();
+    socket.setNoDelay(true);
+    let called = 0;
     let connected = 0;
     let firstByte = 0;
     let head: Buffer | undefined;
-    socket.setNoDelay(true);
     socket.once('connect', () => {
       connected = performance.now();
-      socket.write(REQUEST);
+      socket.write(bytes);
     });
     socket.on('data', (chunk: Buffer) => {
       const now = performance.now();
@@ -110,7 +112,7 @@ function nodeExchange(): Promise<FreshRow> {
       if (head.length < end + 4 + length) return;
       socket.destroy();
       resolve({
-        totalMs: now - decided,
+        totalMs: now - called,
         toConnectMs: called - decided,
         connectMs: connected - called,
         // The write is made in the connect callback: nothing in between.
@@ -120,10 +122,18 @@ function nodeExchange(): Promise<FreshRow> {
       });
     });
     socket.once('error', reject);
+    called = performance.now();
+    socket.connect(to, '127.0.0.1');
   });
 }
 
 async function nodeRows(): Promise<{ rows: FreshRow[]; p50Ms: number; connectP50Ms: number }> {
+  // Warmed as perfprobe is, so the floor is Node's, not a cold start's.
+  const server = createServer((_, res) => res.end()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const warmPort = (server.address() as AddressInfo).port;
+  for (let k = 0; k < FLOOR_WARM_UP; k++) await nodeExchange(warmPort, request(warmPort));
+  server.close();
   const rows: FreshRow[] = [];
   const origin = performance.now();
   for (let k = 0; k < requests; k++) {

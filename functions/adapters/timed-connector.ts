@@ -50,9 +50,9 @@ export interface ConnectionEvents {
 }
 
 /**
- * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and the response heads of each
- * new socket filtered (see ResponseHeadFilter). It can also open a connection ahead of the load and hand it out on
- * undici's first request for one.
+ * undici's own connector (TLS; plain HTTP opens as it would, see openPlain), timed: dns, tcp connect and tls from
+ * the socket's events, and the response heads of each new socket filtered (see ResponseHeadFilter). It can also
+ * open a connection ahead of the load and hand it out on undici's first request for one.
  */
 export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
@@ -207,7 +207,7 @@ export class TimedConnector {
             connectMs,
             tlsMs: performance.now() - tunnelled,
             preopened: false,
-            ...this.negotiated(ready as Socket, true),
+            ...this.negotiated(ready as TLSSocket),
           });
         });
       },
@@ -215,12 +215,11 @@ export class TimedConnector {
     );
   }
 
-  /** What a new connection negotiated: TLS facts (https) and the HTTP version ALPN chose. */
-  private negotiated(socket: Socket, secure: boolean): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
-    const tls = secure ? tlsFacts(socket as TLSSocket, this.certificate) : undefined;
+  /** What a new TLS connection negotiated: its TLS facts and the HTTP version ALPN chose. */
+  private negotiated(socket: TLSSocket): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
+    const tls = tlsFacts(socket, this.certificate);
     if (tls !== undefined) this.certificate = tls.certificate;
-    const alpn = (socket as TLSSocket).alpnProtocol;
-    return { tls, httpVersion: alpn === 'h2' ? '2' : '1.1' };
+    return { tls, httpVersion: socket.alpnProtocol === 'h2' ? '2' : '1.1' };
   }
 
   destroy(): void {
@@ -275,12 +274,19 @@ export class TimedConnector {
         done(err, null);
       });
     start = performance.now();
-    socket.connect({
-      port,
-      host: options.hostname,
-      ...(this.lookup ? { lookup: this.lookup } : {}),
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-    });
+    try {
+      socket.connect({
+        port,
+        host: options.hostname,
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
+    } catch (error) {
+      // Thrown to undici, as net.connect's own throw is (a bad port): no timer left to fire a second outcome.
+      settled = true;
+      clearConnectTimeout();
+      throw error;
+    }
   }
 
   private open(options: ConnectOptions, done: OpenCallback): void {
@@ -308,9 +314,9 @@ export class TimedConnector {
         startedMs: start,
         dnsMs: lookedUp >= 0 ? lookedUp - start : -1,
         connectMs: tcpEnd - dnsEnd,
-        tlsMs: options.protocol === 'https:' ? end - tcpEnd : -1,
+        tlsMs: end - tcpEnd,
         preopened: false,
-        ...this.negotiated(ready as Socket, options.protocol === 'https:'),
+        ...this.negotiated(ready as TLSSocket),
       });
     }) as Socket;
     socket.once('lookup', () => {

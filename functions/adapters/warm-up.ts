@@ -22,8 +22,9 @@ const WARM_MAX_MS = 500;
 /**
  * A fresh connection's path (a new socket, undici's connect and parser set-up, the close) is one a kept-alive
  * warm-up never takes. 100 sequential fresh exchanges took a 20-request latency check's connect phase from
- * 0.73 to 0.56 ms here, 400 no further (bench: fresh); they take about 50 ms, and at most FRESH_WARM_MAX_MS
- * (a latency check waits for its warm-up: on a starved machine, fewer is better than a late start).
+ * 0.73 to 0.56 ms here, 400 no further (bench: fresh). A latency check waits for its warm-up, so it stops at
+ * FRESH_WARM_MAX_MS whatever it got through: a starved machine (here at load 17 on 2 cores: 5–13 exchanges) is
+ * left colder rather than started late.
  */
 const FRESH_REQUESTS = 100;
 const FRESH_WARM_MAX_MS = 250;
@@ -110,8 +111,12 @@ async function warmUp(
     });
     try {
       if (connection === 'fresh') {
-        // A latency check's own engine, back to back; it has no duration cap of its own.
-        const cap = setTimeout(() => ctx.stop(), maxMs);
+        // A latency check's own engine, back to back. It has no duration cap of its own, and would wait for the
+        // request in flight: at the cap, closing the transport ends that one too.
+        const cap = setTimeout(() => {
+          ctx.stop();
+          void transport.close();
+        }, maxMs);
         await runLatency(ctx, { kind: 'latency', requests, intervalMs: 0 }).finally(() => clearTimeout(cap));
         return recorder.total - recorder.failed;
       }

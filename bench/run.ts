@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { accuracySection } from './accuracy.ts';
 import { aggregationSection } from './aggregation.ts';
 import { costSection } from './cost.ts';
+import { freshSection } from './fresh.ts';
 import { historySection } from './history.ts';
 import { lambdaSection } from './lambda.ts';
 import { breakdownSection } from './p99-breakdown.ts';
@@ -13,16 +14,16 @@ import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts
 import { traceparentSection } from './traceparent.ts';
 
 /**
- * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
- * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,traceparent"),
+ * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), a fresh connection next to curl
+ * and a bare Node client, its aggregation, its Lambda bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
+ * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent"),
  * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
  * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
   process.env.BENCH_SECTIONS ??
-  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,traceparent'
+  'throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent'
 ).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 4),
@@ -37,6 +38,7 @@ const RUN = {
   throughput: () => throughputSection(options),
   precision: () => precisionSection({ rounds: options.precisionRounds }),
   breakdown: () => breakdownSection({ rounds: options.precisionRounds }),
+  fresh: () => freshSection({ rounds: options.precisionRounds }),
   accuracy: accuracySection,
   aggregation: aggregationSection,
   history: historySection,

@@ -110,7 +110,10 @@ export class ExchangeHandler implements Exchange {
     this.traceparent = this.sending;
     const fresh = this.lane.takeNewConnection();
     if (fresh !== undefined && !fresh.preopened) {
-      // Opened for this request: its latency counts from the send, connect included, as a new visitor's would.
+      // Opened for this request: its latency counts from the connection's start, connect included, as a new
+      // visitor's would. undici's set-up of the request before it (its checks, its queue) is the client's time,
+      // not the target's; never earlier than the send, should a connection started before it be handed over.
+      this.startedMs = Math.max(this.startedMs, fresh.startedMs);
       this.phases.dnsMs = fresh.dnsMs;
       this.phases.connectMs = fresh.connectMs;
       this.phases.tlsMs = fresh.tlsMs;

@@ -38,7 +38,7 @@ export async function generateShardLoad(
   const connection = await resolveConnection(plan.probe.transport, sources);
   const work = prepareWork(plan.probe, secretValues);
   const factory = options.transport ?? createUndiciTransport;
-  await warmUpGenerator(connectionsOf(shardPlan.load));
+  await warmUpGenerator(connectionsOf(shardPlan.load), plan.probe.request.connection);
   return runShard({
     probe: plan.probe,
     shard,

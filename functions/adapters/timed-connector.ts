@@ -1,8 +1,9 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { TLSSocket } from 'node:tls';
 import type buildConnectorType from 'undici/lib/core/connect.js';
 import buildConnector from 'undici/lib/core/connect.js';
+import undiciUtil from 'undici/lib/core/util.js';
 import type { ConnectionSettings, TlsFacts } from '../core/transport.ts';
 import { pollTime } from './poll-clock.ts';
 import { openTunnel } from './proxy-tunnel.ts';
@@ -12,9 +13,16 @@ import { isTlsAlert } from './undici-error-class.ts';
 
 type ConnectOptions = Parameters<ReturnType<typeof buildConnectorType>>[0];
 type ConnectCallback = (err: Error | null, socket: Socket | null) => void;
+type OpenCallback = (err: Error | null, socket: Socket | null, timing?: ConnectionTiming) => void;
+
+/** What undici's connector sets on a plain socket, kept by openPlain: its buffer size and keep-alive probe delay. */
+const PLAIN_HIGH_WATER_MARK = 64 * 1024;
+const KEEP_ALIVE_INITIAL_DELAY_MS = 60_000;
 
 /** How one connection came up, ms (-1 for a phase that did not happen, e.g. dns for an IP literal). */
 export interface ConnectionTiming {
+  /** When its setup began (monotonic ms): the DNS lookup, else the connect; through a proxy, the tunnel's. */
+  readonly startedMs: number;
   readonly dnsMs: number;
   readonly connectMs: number;
   readonly tlsMs: number;
@@ -42,9 +50,9 @@ export interface ConnectionEvents {
 }
 
 /**
- * undici's own connector, timed: dns, tcp connect and tls from the socket's events, and the response heads of each
- * new socket filtered (see ResponseHeadFilter). It can also open a connection ahead of the load and hand it out on
- * undici's first request for one.
+ * undici's own connector (TLS; plain HTTP opens as it would, see openPlain), timed: dns, tcp connect and tls from
+ * the socket's events, and the response heads of each new socket filtered (see ResponseHeadFilter). It can also
+ * open a connection ahead of the load and hand it out on undici's first request for one.
  */
 export class TimedConnector {
   private readonly base: ReturnType<typeof buildConnectorType>;
@@ -142,6 +150,7 @@ export class TimedConnector {
   ): void {
     const secure = options.protocol === 'https:';
     const port = Number(options.port) || (secure ? 443 : 80);
+    const startedMs = performance.now();
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
@@ -173,7 +182,14 @@ export class TimedConnector {
         if (!secure) {
           settled = true;
           clearTimeout(timer);
-          done(null, socket, { dnsMs, connectMs, tlsMs: -1, preopened: false, httpVersion: '1.1' });
+          done(null, socket, {
+            startedMs,
+            dnsMs,
+            connectMs,
+            tlsMs: -1,
+            preopened: false,
+            httpVersion: '1.1',
+          });
           return;
         }
         const tunnelled = performance.now();
@@ -186,11 +202,12 @@ export class TimedConnector {
             return;
           }
           done(null, ready as Socket, {
+            startedMs,
             dnsMs,
             connectMs,
             tlsMs: performance.now() - tunnelled,
             preopened: false,
-            ...this.negotiated(ready as Socket, true),
+            ...this.negotiated(ready as TLSSocket),
           });
         });
       },
@@ -198,12 +215,11 @@ export class TimedConnector {
     );
   }
 
-  /** What a new connection negotiated: TLS facts (https) and the HTTP version ALPN chose. */
-  private negotiated(socket: Socket, secure: boolean): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
-    const tls = secure ? tlsFacts(socket as TLSSocket, this.certificate) : undefined;
+  /** What a new TLS connection negotiated: its TLS facts and the HTTP version ALPN chose. */
+  private negotiated(socket: TLSSocket): Pick<ConnectionTiming, 'tls' | 'httpVersion'> {
+    const tls = tlsFacts(socket, this.certificate);
     if (tls !== undefined) this.certificate = tls.certificate;
-    const alpn = (socket as TLSSocket).alpnProtocol;
-    return { tls, httpVersion: alpn === 'h2' ? '2' : '1.1' };
+    return { tls, httpVersion: socket.alpnProtocol === 'h2' ? '2' : '1.1' };
   }
 
   destroy(): void {
@@ -211,13 +227,76 @@ export class TimedConnector {
     this.spare = undefined;
   }
 
-  private open(
-    options: ConnectOptions,
-    done: (err: Error | null, socket: Socket | null, timing?: ConnectionTiming) => void,
-  ): void {
+  /**
+   * Plain HTTP as undici's connector opens it (its buffer size, keep-alive probes, no delay, its connect timeout and
+   * error), but with the socket made before the clock starts: making it is the client's own set-up, about 0.1 ms on
+   * a fresh connection's cold path (bench: fresh), and no part of the connect, which starts at the connect() call.
+   */
+  private openPlain(options: ConnectOptions, done: OpenCallback): void {
+    const port = Number(options.port) || 80;
+    // net.connect hands its options to the Socket, as undici's connector does its highWaterMark.
+    const socket = new Socket({ highWaterMark: PLAIN_HIGH_WATER_MARK } as ConstructorParameters<
+      typeof Socket
+    >[0]);
+    // Held by the socket until it has a handle, then set as it connects: no system call before the clock.
+    socket.setKeepAlive(true, KEEP_ALIVE_INITIAL_DELAY_MS).setNoDelay(true);
+    const clearConnectTimeout = undiciUtil.setupConnectTimeout(new WeakRef(socket), {
+      timeout: this.timeoutMs,
+      hostname: options.hostname,
+      port,
+    });
+    let start = -1;
+    let lookedUp = -1;
+    let settled = false;
+    socket
+      .once('lookup', () => {
+        lookedUp = performance.now();
+      })
+      .once('connect', () => {
+        const end = performance.now();
+        clearConnectTimeout();
+        if (settled) return;
+        settled = true;
+        done(null, socket, {
+          startedMs: start,
+          dnsMs: lookedUp >= 0 ? lookedUp - start : -1,
+          connectMs: end - (lookedUp >= 0 ? lookedUp : start),
+          tlsMs: -1,
+          preopened: false,
+          httpVersion: '1.1',
+        });
+      })
+      // Kept after the connect, as undici's own: an error between the connect and undici's listeners is handled.
+      .on('error', (err) => {
+        clearConnectTimeout();
+        if (settled) return;
+        settled = true;
+        done(err, null);
+      });
+    start = performance.now();
+    try {
+      socket.connect({
+        port,
+        host: options.hostname,
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
+    } catch (error) {
+      // Thrown to undici, as net.connect's own throw is (a bad port): no timer left to fire a second outcome.
+      settled = true;
+      clearConnectTimeout();
+      throw error;
+    }
+  }
+
+  private open(options: ConnectOptions, done: OpenCallback): void {
     this.events.onAttempt();
     if (this.proxy !== undefined) {
       this.openThroughProxy(this.proxy, options, done);
+      return;
+    }
+    if (options.protocol !== 'https:') {
+      this.openPlain(options, done);
       return;
     }
     const start = performance.now();
@@ -232,11 +311,12 @@ export class TimedConnector {
       const tcpEnd = connected >= 0 ? connected : end;
       const dnsEnd = lookedUp >= 0 ? lookedUp : start;
       done(null, ready as Socket, {
+        startedMs: start,
         dnsMs: lookedUp >= 0 ? lookedUp - start : -1,
         connectMs: tcpEnd - dnsEnd,
-        tlsMs: options.protocol === 'https:' ? end - tcpEnd : -1,
+        tlsMs: end - tcpEnd,
         preopened: false,
-        ...this.negotiated(ready as Socket, options.protocol === 'https:'),
+        ...this.negotiated(ready as TLSSocket),
       });
     }) as Socket;
     socket.once('lookup', () => {

@@ -22,3 +22,14 @@ declare module 'undici/lib/core/connect.js' {
   ) => Socket;
   export default function buildConnector(options: { timeout?: number; lookup?: unknown }): Connector;
 }
+
+// undici's connect timeout (a shared coarse timer, then a ConnectTimeoutError), as its connector sets it up.
+declare module 'undici/lib/core/util.js' {
+  const util: {
+    setupConnectTimeout(
+      socket: WeakRef<import('node:net').Socket>,
+      options: { readonly timeout: number; readonly hostname: string; readonly port: number },
+    ): () => void;
+  };
+  export default util;
+}

@@ -51,7 +51,8 @@ export interface Exchange {
   readonly bytes: number;
   /**
    * Monotonic ms a closed-model latency counts from: when the request was written to an open connection, or
-   * when it was sent if a connection had to be opened for it first (connect time included).
+   * when the connection opened for it began (its DNS lookup or connect() call: DNS, connect and TLS included;
+   * the client's set-up before that is not the target's time). When it failed before that, when it was sent.
    */
   readonly startedMs: number;
   /**

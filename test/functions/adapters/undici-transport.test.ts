@@ -38,8 +38,9 @@ describe('each misbehaviour lands in exactly one error class', () => {
 
     expect(result.errors).toEqual({ timeout_headers: 5 });
     expect(result.requests).toEqual({ total: 5, ok: 0, failed: 5 });
-    // 5 sequential requests × 300 ms timeout, plus the sweeper's granularity.
-    expect(performance.now() - started).toBeLessThan(5 * 300 + 500);
+    // 5 sequential requests × 300 ms timeout, plus the sweeper's granularity, plus the first fresh-connection
+    // check's warm-up in this process (capped at 250 ms, see warm-up.ts).
+    expect(performance.now() - started).toBeLessThan(5 * 300 + 500 + 250);
   });
 
   it('a connection reset before the response is connection_reset', async () => {

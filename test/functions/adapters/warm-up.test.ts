@@ -1,5 +1,5 @@
-import { Server } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { Server, Socket } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import { warmUpGenerator } from '../../../functions/adapters/warm-up.ts';
 import { runProbeLocally } from '../../../functions/local/run-probe.ts';
 import { probeFor } from '../../helpers/probes.ts';
@@ -25,6 +25,20 @@ describe('warmUpGenerator', () => {
     expect(await warmUpGenerator(4)).toBe(100);
     expect(await warmUpGenerator(50)).toBe(200);
     expect(await warmUpGenerator(8)).toBe(0);
+  });
+
+  it('warms a run on fresh connections with fresh connections, once per process', async () => {
+    const connects = vi.spyOn(Socket.prototype, 'connect');
+    try {
+      const done = await warmUpGenerator(1, 'fresh');
+
+      // A kept-alive warm-up would make one connection for all its requests.
+      expect(done).toBeGreaterThan(1);
+      expect(connects.mock.calls.length).toBeGreaterThanOrEqual(done);
+      expect(await warmUpGenerator(1, 'fresh')).toBe(0);
+    } finally {
+      connects.mockRestore();
+    }
   });
 
   it('sends nothing to the target: a burst of 40 requests arrives as 40', async () => {

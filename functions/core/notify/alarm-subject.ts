@@ -20,4 +20,12 @@ export function alarmSubject(names: DeployedNames, alarmName: string): AlarmSubj
 }
 
 /** The probe alarms that page through the notifier; store-failed is perfprobe's own and goes to the topic. */
-export const NOTIFIED_PROBE_ALARMS = ['sla', 'heartbeat', 'cannot-measure', 'latency-*', 'step-*'] as const;
+export const NOTIFIED_PROBE_ALARMS = [
+  'sla',
+  'heartbeat',
+  'cannot-measure',
+  'latency-*',
+  'step-*',
+  // An SLO's burn alerts: the composites only (their windows' metric alarms are named burn-*).
+  'slo-*',
+] as const;

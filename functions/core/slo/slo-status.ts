@@ -28,8 +28,15 @@ export interface ObjectiveStatus {
     /** 1 − spent / allowed: below 0 once overspent; null without a valid event. */
     readonly left: number | null;
   };
-  /** Bad fraction over the last hour (six hours) ÷ the budget fraction; null when those hours had no event. */
-  readonly burn: { readonly hour: number | null; readonly sixHours: number | null };
+  /**
+   * Bad fraction over the last hour (six hours, three days: the burn alerts' long windows) ÷ the budget fraction;
+   * null when that time had no event.
+   */
+  readonly burn: {
+    readonly hour: number | null;
+    readonly sixHours: number | null;
+    readonly threeDays: number | null;
+  };
   /**
    * When the budget left runs out at the last hour's burn, ms from now: left × window ÷ burn. 0 once it is
    * spent; null while nothing burns (or nothing was measured).
@@ -89,6 +96,7 @@ export function sloStatus(probeId: string, slo: SloSpec, runs: readonly SloRun[]
   const since = (ms: number) => valid.filter((run) => Date.parse(run.startedAt) > to - ms);
   const lastHour = since(HOUR_MS);
   const lastSixHours = since(6 * HOUR_MS);
+  const lastThreeDays = since(72 * HOUR_MS);
   const first = Math.min(...inWindow.map((run) => Date.parse(run.startedAt)));
   const objectives = sloObjectives(slo).map((objective): ObjectiveStatus => {
     const target = sloTarget(slo, objective);
@@ -110,7 +118,11 @@ export function sloStatus(probeId: string, slo: SloSpec, runs: readonly SloRun[]
       counts,
       sli: counts.valid === 0 ? null : counts.good / counts.valid,
       budget: { allowed, spent: counts.bad, left },
-      burn: { hour, sixHours: burnRate(count(lastSixHours), budget) },
+      burn: {
+        hour,
+        sixHours: burnRate(count(lastSixHours), budget),
+        threeDays: burnRate(count(lastThreeDays), budget),
+      },
       exhaustedInMs,
     };
   });

@@ -47,6 +47,7 @@ describe('sloStatus: availability', () => {
   it('burns 16× over the last hour and 9× over six hours; gone in left × 30 days ÷ 16', () => {
     expect(availability.burn.hour).toBeCloseTo(16 / 1000 / 0.001, 9);
     expect(availability.burn.sixHours).toBeCloseTo(18 / 2000 / 0.001, 9);
+    expect(availability.burn.threeDays).toBeCloseTo(18 / 2000 / 0.001, 9);
     expect(availability.exhaustedInMs).toBeCloseTo(((1 - 18 / 102) * 30 * DAY) / 16, 0);
   });
 

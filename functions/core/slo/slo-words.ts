@@ -44,7 +44,12 @@ export function budgetLeftText(objective: ObjectiveStatus): string {
   const left = objective.budget.left;
   if (left === null) return 'nothing measured yet';
   if (left <= 0) return `the budget is spent (${Math.round(100 * (1 - left))} % used)`;
-  return `${Math.floor(100 * left)} % of the budget left`;
+  return `${percentLeft(left)} % of the budget left`;
+}
+
+/** Whole percent of the budget left, rounded down (never flattering), past float noise (0.7 is 70, not 69). */
+export function percentLeft(left: number): number {
+  return Math.max(0, Math.floor(100 * left + 1e-9));
 }
 
 /** "gone in 1 day 19 h at this rate", "" while nothing burns. */

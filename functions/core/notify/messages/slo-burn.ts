@@ -6,6 +6,7 @@ import {
   formatLasting,
   formatTarget,
   objectiveLabel,
+  percentLeft,
 } from '../../slo/slo-words.ts';
 import type { Notification } from '../notification.ts';
 import { probeNotification } from './page.ts';
@@ -98,7 +99,7 @@ export function sloBurnMessage(alarm: ProbeAlarm): Notification {
   const left = objective?.budget.left;
   return probeNotification(alarm, {
     kind: alert.page ? 'slo-burn' : 'slo-notice',
-    subject: `${word} ${who(probe)} ${label}: ${burn === null ? `over ${alert.burnRate}x` : `${formatBurn(burn).replace('×', 'x')}`} burn${left === null || left === undefined ? '' : `, ${Math.max(0, Math.floor(100 * left))} % budget left`}`,
+    subject: `${word} ${who(probe)} ${label}: ${burn === null ? `over ${alert.burnRate}x` : `${formatBurn(burn).replace('×', 'x')}`} burn${left === null || left === undefined ? '' : `, ${percentLeft(left)} % budget left`}`,
     head: [`${word}: ${probe.id} ${label}: ${sentence}.`, `${probeLabel(probe)}: ${requestLine(probe)}`],
     body: [
       ...(status && objective

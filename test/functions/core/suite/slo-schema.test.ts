@@ -89,7 +89,9 @@ describe('slo', () => {
 
   it('refuses a window longer than the runs are kept', () => {
     expect(sloOf({ window: '7d', availability: '99%' }, { retentionDays: 7 })?.windowDays).toBe(7);
-    expect(problemsOf(suiteWith([probe({ window: '8d', availability: '99%' })], { retentionDays: 7 }))).toEqual([
+    expect(
+      problemsOf(suiteWith([probe({ window: '8d', availability: '99%' })], { retentionDays: 7 })),
+    ).toEqual([
       'probes[0].slo.window: expected a window within retentionDays (7): runs older than that are deleted, got 8d',
     ]);
   });

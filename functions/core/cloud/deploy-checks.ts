@@ -179,13 +179,6 @@ function nameProblems(deployed: DeployedSuite, probeIndex: (id: string) => numbe
         NAME_LIMITS.alarm,
       );
     }
-    if (probe.slo !== undefined) {
-      // The longest of its burn alerts' names.
-      for (const objective of sloObjectives(probe.slo)) {
-        const name = probeAlarmName(names, probe.id, burnWindowAlarmKind(objective, 'budget', 'short'));
-        check(`${at}.slo`, 'alarm name', name, NAME_LIMITS.alarm);
-      }
-    }
     for (const [step, keys] of Object.entries(probe.alert.steps)) {
       for (const key of Object.keys(keys)) {
         const name = probeAlarmName(names, probe.id, stepAlarmKind(step, key));

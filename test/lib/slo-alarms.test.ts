@@ -1,4 +1,8 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
+import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 import { eventMatches } from './event-pattern.ts';
 
@@ -144,5 +148,15 @@ describe('SLO burn-rate alarms', () => {
     const tenMinutes = synthWithSlo('rate(10 minutes)');
     expect(mathOf(tenMinutes.byName('burn-availability-fast-short')).metrics.errors?.[2]).toBe(600);
     expect(mathOf(tenMinutes.byName('burn-availability-fast-long')).metrics.errors?.[2]).toBe(3_600);
+  });
+
+  it('passes cdk-nag AwsSolutions with the burn alarms and composites in the stack', () => {
+    const input = deploySuiteInput();
+    Object.assign(input.probes[0]!, { slo: SLO });
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new PerfprobeStack(app, 'perfprobe-bank-prod', { suite: validateSuite(input), environment: 'prod' });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    expect(() => app.synth()).not.toThrow();
   });
 });

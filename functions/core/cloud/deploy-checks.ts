@@ -16,7 +16,6 @@ import {
   samplesNeeded,
 } from './alert-policy.ts';
 import {
-  burnWindowAlarmKind,
   type DeployedSuite,
   deployedNames,
   NAME_LIMITS,

@@ -18,7 +18,9 @@ import { METRICS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import { slaThresholds } from '../functions/core/sla.ts';
+import { clip } from './alarm-description.ts';
 import { probeMetric } from './probe-metrics.ts';
+import { SloAlarms } from './slo-alarms.ts';
 
 export interface ProbeAlarmsProps {
   readonly probe: ResolvedProbe;
@@ -26,12 +28,7 @@ export interface ProbeAlarmsProps {
   readonly names: DeployedNames;
 }
 
-/** CloudWatch keeps at most 1,024 characters of an alarm description. */
-export const ALARM_DESCRIPTION_MAX = 1024;
-
-export function clip(text: string): string {
-  return text.length <= ALARM_DESCRIPTION_MAX ? text : `${text.slice(0, ALARM_DESCRIPTION_MAX - 1)}…`;
-}
+export { ALARM_DESCRIPTION_MAX, clip } from './alarm-description.ts';
 
 function describeSla(probe: ResolvedProbe): string {
   // A critical certDaysLeft has its own alarm (cert-expiry), and SlaBreached leaves it out.
@@ -213,6 +210,8 @@ export class ProbeAlarms extends Construct {
   readonly latency: Alarm[] = [];
   /** Only for a probe that declares a critical `sla.certDaysLeft`. */
   readonly certExpiry: Alarm | undefined;
+  /** The SLO's burn alerts, for a probe with an `slo`. */
+  readonly slo: SloAlarms | undefined;
 
   constructor(scope: Construct, id: string, props: ProbeAlarmsProps) {
     super(scope, id);
@@ -224,6 +223,7 @@ export class ProbeAlarms extends Construct {
     this.latency.push(...latencyAlarms(context));
     const certDays = certAlarmDays(props.probe);
     this.certExpiry = certDays === undefined ? undefined : certExpiryAlarm(context, certDays);
+    this.slo = props.probe.slo === undefined ? undefined : new SloAlarms(this, 'Slo', props);
     // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,
     // see AlarmNotifier), which reads the runs; a failing store is perfprobe's own failure and goes to the topic
     // directly, as the notifier may be what is broken.

@@ -1,5 +1,6 @@
 import { ArrivalSchedule, plannedArrivals, type RateStage, type Stride } from './pacing.ts';
 import { maxAdvisedWaitMs } from './rate-limit/retry-advice.ts';
+import type { SloSpec } from './slo/slo-spec.ts';
 import type { AssertionsSpec } from './suite/assertions-schema.ts';
 import type { AbortSpec } from './suite/caps-schema.ts';
 import type { CaptureSpec, UntilSpec } from './suite/flow-schema.ts';
@@ -89,6 +90,8 @@ export interface ResolvedProbe {
   readonly load: ResolvedLoad;
   readonly assert: AssertionsSpec | undefined;
   readonly sla: SlaSpec | undefined;
+  /** Objectives over a rolling window (SLI, error budget, burn-rate alarms); undefined: none. */
+  readonly slo?: SloSpec | undefined;
   readonly abort: AbortSpec;
   readonly bodyCap: number;
   readonly schedule: Schedule;

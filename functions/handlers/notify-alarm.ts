@@ -46,7 +46,7 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
   const atMs = alarmTime(event.detail.state.timestamp);
   // A minute past the change: a run stored just before the alarm fired is the one it is about.
   const runs: ProbeRuns = probe
-    ? await readRuns(scope, probe, atMs + 60_000)
+    ? await readRuns(scope, probe, atMs + 60_000, subject.kind === 'probe' ? subject.check : undefined)
     : { runs: [], runsUnavailable: undefined, windowMs: 0 };
   const handling: Handling = { ...scope, change: alarmChangeKey(event), subject, probe, runs, atMs };
   for (let attempt = 1; ; attempt++) {
@@ -133,10 +133,15 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
     }
   }
   if (held) return hold(scope, incident.next, held, notification, atMs);
-  return send(scope, event, notification, {
-    from: incident.next,
-    to: { ...incident.next, notifiedAt: iso(atMs), heldBy: undefined },
-  });
+  // An SLO notice (a 1× burn over three days) is no page: to the warn-level topic, when it has subscribers.
+  const topic = notification.kind === 'slo-notice' ? deps.warnTopicArn : undefined;
+  return send(
+    scope,
+    event,
+    notification,
+    { from: incident.next, to: { ...incident.next, notifiedAt: iso(atMs), heldBy: undefined } },
+    topic,
+  );
 }
 
 /**

@@ -13,12 +13,15 @@ import type { AlarmStateChangeEvent } from '../core/notify/alarm-event.ts';
 import { heartbeatVerdict, type MissingRuns } from '../core/notify/heartbeat-due.ts';
 import type { IncidentState } from '../core/notify/incident.ts';
 import { maintenanceAt } from '../core/notify/maintenance.ts';
+import { sloCheck } from '../core/notify/messages/slo-burn.ts';
 import type { Notification } from '../core/notify/notification.ts';
 import { RUNS_READ_MAX, runsWindowMs } from '../core/notify/runs-window.ts';
 import { activeSilence, heldLine, type Silence } from '../core/notify/silence.ts';
 import { snsMessage } from '../core/notify/sns-message.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
 import type { RunResult } from '../core/run-result.ts';
+import { DAY_MS } from '../core/slo/slo-spec.ts';
+import { type SloStatus, sloStatus } from '../core/slo/slo-status.ts';
 
 export interface NotifyDependencies {
   readonly store: RunStore;
@@ -69,20 +72,39 @@ export interface ProbeRuns {
   readonly runs: RunResult[];
   readonly runsUnavailable: string | undefined;
   readonly windowMs: number;
+  /** For an SLO burn alert: the SLO over its whole window, from every run stored in it. */
+  readonly slo?: SloStatus | undefined;
 }
 
-/** The probe's runs up to `toMs` (newest first); a table that cannot be read costs the figures, never the page. */
-export async function readRuns(scope: NotifyScope, probe: ResolvedProbe, toMs: number): Promise<ProbeRuns> {
+/**
+ * The probe's runs up to `toMs` (newest first); a table that cannot be read costs the figures, never the page.
+ * For an SLO burn alert (`check` slo-*), also the SLO's whole window, the budget left being the page's point.
+ */
+export async function readRuns(
+  scope: NotifyScope,
+  probe: ResolvedProbe,
+  toMs: number,
+  check?: string,
+): Promise<ProbeRuns> {
   const windowMs = runsWindowMs(probe);
   let runsUnavailable: string | undefined;
+  const unavailable = (error: unknown): RunResult[] => {
+    runsUnavailable = String(error);
+    scope.logger.error('runs not read', { error: runsUnavailable });
+    return [];
+  };
   const runs = await scope.deps.store
     .runsBetween(probe.environment, probe.id, new Date(toMs - windowMs), new Date(toMs), RUNS_READ_MAX)
-    .catch((error: unknown) => {
-      runsUnavailable = String(error);
-      scope.logger.error('runs not read', { error: runsUnavailable });
-      return [];
-    });
-  return { runs, runsUnavailable, windowMs };
+    .catch(unavailable);
+  if (probe.slo === undefined || check === undefined || sloCheck(check) === undefined || runsUnavailable) {
+    return { runs, runsUnavailable, windowMs };
+  }
+  const from = new Date(toMs - probe.slo.windowDays * DAY_MS);
+  const windowRuns = await scope.deps.store
+    .runsBetween(probe.environment, probe.id, from, new Date(toMs), Number.POSITIVE_INFINITY)
+    .catch(unavailable);
+  const slo = runsUnavailable ? undefined : sloStatus(probe.id, probe.slo, windowRuns, new Date(toMs));
+  return { runs, runsUnavailable, windowMs, slo };
 }
 
 export interface Hold {

@@ -147,7 +147,8 @@ async function recheck(
   const probe = scope.deployed.probes[subject.probeId];
   if (!probe) return undefined;
   if (incident.okAt !== undefined) {
-    return tryRecovery(scope, probe, subject.check, incident, await readRuns(scope, probe, nowMs), nowMs);
+    const runs = await readRuns(scope, probe, nowMs, subject.check);
+    return tryRecovery(scope, probe, subject.check, incident, runs, nowMs);
   }
   const remindMs = probe.alert.remindMs;
   if (incident.notifiedAt !== undefined) {

@@ -19,6 +19,7 @@ import { reportCli } from './commands/report-command.ts';
 import { runCli } from './commands/run-command.ts';
 import { runsCli } from './commands/runs-command.ts';
 import { silenceCli } from './commands/silence-command.ts';
+import { sloCli } from './commands/slo-command.ts';
 import { validateCli } from './commands/validate-command.ts';
 import { watchCli } from './commands/watch-command.ts';
 import { topLevelHelp } from './usage.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CliCommand[] = [
   probeCli,
   runCli,
   historyCli,
+  sloCli,
   baselineCli,
   reportCli,
   watchCli,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
+import { PRICES } from '../../functions/core/cloud/aws-prices.ts';
+import { probeMonthlyCost, systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 
 describe("perfprobe cost's per-environment parts against the synthesized template", () => {
@@ -22,4 +23,35 @@ describe("perfprobe cost's per-environment parts against the synthesized templat
       expect(Object.keys(template.findResources('AWS::KMS::Key'))).toHaveLength(warn ? 3 : 2);
     });
   }
+});
+
+describe("perfprobe cost's SLO lines against the synthesized template", () => {
+  it('prices every metric the burn alarms read and every composite the stack deploys', () => {
+    const input = deploySuiteInput();
+    Object.assign(input.probes[0]!, {
+      slo: { window: '30d', availability: '99.9%', latency: { threshold: '300ms', target: '99%' } },
+    });
+    const { stack, template } = synthStack(input);
+    const burnAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      String(a.Properties.AlarmName).includes('.probe.health.burn-'),
+    );
+    const metrics = burnAlarms.reduce(
+      (n, a) => n + (a.Properties.Metrics as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length,
+      0,
+    );
+    const composites = Object.keys(template.findResources('AWS::CloudWatch::CompositeAlarm')).length;
+
+    const lines = probeMonthlyCost(stack.probes.deployed.probes.health!, 90).lines;
+    const line = (item: string) => lines.find((l) => l.item === item);
+    // 12 window alarms: 6 read Errors and Requests, 6 the Latency distribution; 6 composites.
+    expect([burnAlarms.length, metrics, composites]).toEqual([12, 18, 6]);
+    expect(line('CloudWatch SLO burn alarms')?.usd).toBeCloseTo(metrics * PRICES.alarmMonth.usd, 9);
+    expect(line('CloudWatch SLO composite alarms')?.usd).toBeCloseTo(
+      composites * PRICES.compositeAlarmMonth.usd,
+      9,
+    );
+    expect(
+      probeMonthlyCost(stack.probes.deployed.probes.accounts!, 90).lines.map((l) => l.item),
+    ).not.toContain('CloudWatch SLO burn alarms');
+  });
 });

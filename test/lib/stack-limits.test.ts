@@ -58,9 +58,19 @@ function stepAlarmSuite() {
   return input;
 }
 
+/** The deploy tests' suite, its first probe with an availability and a latency objective (18 alarms, 6 composites). */
+function sloSuite() {
+  const input = deploySuiteInput();
+  Object.assign(input.probes[0]!, {
+    slo: { window: '30d', availability: '99.9%', latency: { threshold: '300ms', target: '99%' } },
+  });
+  return input;
+}
+
 describe("deploy-checks' stack estimate against the synthesized template", () => {
   for (const [label, input] of [
     ['the deploy suite', deploySuiteInput()],
+    ['the deploy suite, an SLO of both objectives', sloSuite()],
     ['30 more probes, long names', suiteOf(30, 'a-suite-with-a-long-name')],
     ['cert-expiry alarms', certAlarmSuite()],
     ['a flow with step alarms', stepAlarmSuite()],

@@ -41,7 +41,9 @@ export const PRICES = {
   },
   customMetricMonth: { usd: 0.3, per: 'custom metric-month (first 10,000)', source: CLOUDWATCH, asOf: AS_OF },
   putMetricDataRequest: { usd: 0.01 / 1e3, per: 'PutMetricData request', source: CLOUDWATCH, asOf: AS_OF },
-  alarmMonth: { usd: 0.1, per: 'standard-resolution alarm-month', source: CLOUDWATCH, asOf: AS_OF },
+  /** Per metric an alarm reads: a metric-math alarm over Errors and Requests is two. */
+  alarmMonth: { usd: 0.1, per: 'standard-resolution alarm metric-month', source: CLOUDWATCH, asOf: AS_OF },
+  compositeAlarmMonth: { usd: 0.5, per: 'composite alarm-month', source: CLOUDWATCH, asOf: AS_OF },
   dashboardMonth: { usd: 3, per: 'dashboard-month', source: CLOUDWATCH, asOf: AS_OF },
   logsIngestedGb: { usd: 0.5, per: 'GB of CloudWatch Logs ingested', source: CLOUDWATCH, asOf: AS_OF },
   xrayTrace: {

@@ -1,5 +1,6 @@
 import { expectedDurationMs } from '../engines/run-shard.ts';
 import { type ResolvedProbe, unitTimeoutMs } from '../plan.ts';
+import { burnAlarms, COMPOSITES_PER_BURN, METRIC_ALARMS_PER_BURN } from '../slo/burn-alarms.ts';
 import { cronFiringsInAYear } from '../suite/cron-times.ts';
 import { rateIntervalMs } from '../suite/limits.ts';
 import { certAlarmDays, PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
@@ -198,6 +199,33 @@ function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
       group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
       basis: `${alarms} alarms (${alarmKinds(probe, alarms).join(', ')})`,
+    },
+    ...sloLines(probe),
+  ];
+}
+
+/**
+ * An SLO's burn alerts: per objective and level, two metric-math alarms (billed per metric they read: Errors
+ * and Requests, or the Latency distribution) and their composite.
+ */
+function sloLines(probe: ResolvedProbe): CostLine[] {
+  if (probe.slo === undefined || probe.alert.intervalMs === undefined) return [];
+  const burns = burnAlarms(probe.slo, probe.alert.intervalMs);
+  const alarms = burns.length * METRIC_ALARMS_PER_BURN;
+  const metrics = burns.reduce((n, b) => n + METRIC_ALARMS_PER_BURN * b.metricsPerAlarm, 0);
+  const composites = burns.length * COMPOSITES_PER_BURN;
+  return [
+    {
+      item: 'CloudWatch SLO burn alarms',
+      group: 'alarms',
+      usd: metrics * PRICES.alarmMonth.usd,
+      basis: `${alarms} metric-math alarms reading ${metrics} metrics (long and short window of ${burns.length} burn alerts)`,
+    },
+    {
+      item: 'CloudWatch SLO composite alarms',
+      group: 'alarms',
+      usd: composites * PRICES.compositeAlarmMonth.usd,
+      basis: `${composites} composites (both windows burning), the ones that page`,
     },
   ];
 }

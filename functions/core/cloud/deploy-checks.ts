@@ -1,6 +1,8 @@
 import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import { parseSecretReference } from '../secret-reference.ts';
+import { COMPOSITES_PER_BURN, METRIC_ALARMS_PER_BURN } from '../slo/burn-alarms.ts';
+import { BURN_ALERTS, sloObjectives } from '../slo/slo-spec.ts';
 import { percentileOf } from '../suite/limits.ts';
 import { transportReferences } from '../suite/transport-spec.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
@@ -252,7 +254,13 @@ export function stackEstimate(deployed: DeployedSuite): {
     watch.email.length +
     watch.https.length +
     warnTopic;
-  const perProbe = RESOURCES_PER_PROBE * probes.length + latencyAlarms;
+  const sloObjectiveList = probes.flatMap((p) =>
+    p.slo === undefined ? [] : sloObjectives(p.slo).map((objective) => ({ probe: p, objective })),
+  );
+  const perProbe =
+    RESOURCES_PER_PROBE * probes.length +
+    latencyAlarms +
+    sloObjectiveList.length * SLO_RESOURCES_PER_OBJECTIVE;
   return {
     resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + perProbe,
     templateBytes:
@@ -268,7 +276,14 @@ export function stackEstimate(deployed: DeployedSuite): {
           NAME_BYTES * (p.suite.length + p.environment.length),
         0,
       ) +
-      latencyAlarms * ALARM_TEMPLATE_BYTES,
+      latencyAlarms * ALARM_TEMPLATE_BYTES +
+      sloObjectiveList.reduce(
+        (n, { probe, objective }) =>
+          n +
+          SLO_TEMPLATE_BYTES[objective] +
+          SLO_NAME_BYTES * (probe.id.length + probe.suite.length + probe.environment.length),
+        0,
+      ),
     dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length + MACHINERY_DASHBOARD_WIDGETS,
   };
 }
@@ -297,6 +312,12 @@ const WARN_TOPIC_RESOURCES = 9;
 const WARN_TOPIC_TEMPLATE_BYTES = 10_000;
 const RUNNER_TEMPLATE_BYTES = 14_700;
 const PROBE_TEMPLATE_BYTES = 6_800;
+/** An SLO objective's burn alerts: per level, two window alarms and their composite (lib/slo-alarms.ts). */
+const SLO_RESOURCES_PER_OBJECTIVE = BURN_ALERTS.length * (METRIC_ALARMS_PER_BURN + COMPOSITES_PER_BURN);
+/** Measured 13,351 (availability: Errors and Requests in each window) and 10,186 (latency) for probe health of bank/prod. */
+const SLO_TEMPLATE_BYTES = { availability: 13_400, latency: 10_200 } as const;
+/** Per character of the probe id, suite and environment: they recur in the nine alarms' names, texts and dimensions. */
+const SLO_NAME_BYTES = 30;
 /** Per character of a probe id, suite or environment name, and URL: they recur in names and texts. */
 const PROBE_ID_BYTES = 36;
 const NAME_BYTES = 26;

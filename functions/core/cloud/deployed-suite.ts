@@ -159,7 +159,26 @@ export type ProbeAlarmKind =
   | 'store-failed'
   | 'cert-expiry'
   | `latency-${string}`
-  | `step-${string}`;
+  | `step-${string}`
+  | `slo-${string}`
+  | `burn-${string}`;
+
+/**
+ * An SLO burn alert's composite alarm, `slo-<objective>-<level>` (what pages, through the notifier), and its two
+ * windows' metric alarms, `burn-<objective>-<level>-long|short` (no "slo-" in them: the notifier's rule matches
+ * the composites only).
+ */
+export function sloAlarmKind(objective: string, level: string): `slo-${string}` {
+  return `slo-${objective}-${level}`;
+}
+
+export function burnWindowAlarmKind(
+  objective: string,
+  level: string,
+  window: 'long' | 'short',
+): `burn-${string}` {
+  return `burn-${objective}-${level}-${window}`;
+}
 
 /** A flow step's percentile alarm: `step-<step>-<key>` (the key last: step names may hold "-"). */
 export function stepAlarmKind(step: string, key: string): `step-${string}` {

@@ -27,4 +27,6 @@ export const NOTIFIED_PROBE_ALARMS = [
   'cert-expiry',
   'latency-*',
   'step-*',
+  // An SLO's burn alerts: the composites only (their windows' metric alarms are named burn-*).
+  'slo-*',
 ] as const;

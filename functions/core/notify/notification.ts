@@ -1,6 +1,7 @@
 import type { DeployedNames } from '../cloud/deployed-suite.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import type { RunResult } from '../run-result.ts';
+import type { SloStatus } from '../slo/slo-status.ts';
 import type { AlarmStateChangeEvent } from './alarm-event.ts';
 import type { AlarmSubject } from './alarm-subject.ts';
 import type { ConsoleLinks } from './console-links.ts';
@@ -29,6 +30,10 @@ export type NotificationKind =
   // A declared certDaysLeft's alarm (messages/cert-expiry.ts).
   | 'cert-expiry'
   | 'cert-renewed'
+  // An SLO's burn alerts (messages/slo-burn.ts): the fast and slow burns page, a 1× burn over 3 days is a notice.
+  | 'slo-burn'
+  | 'slo-notice'
+  | 'slo-calm'
   // The machinery's pages (messages/machinery.ts, schedule-dead-letters.ts).
   | 'perfprobe-failing'
   | 'perfprobe-recovered'
@@ -81,6 +86,8 @@ export interface NotificationInput {
   readonly dashboard?: boolean | undefined;
   /** For a recovery announced after alert.recoverAfter passing runs: when CloudWatch said OK, and the runs. */
   readonly recovery?: { readonly okAt: string; readonly passing: number } | undefined;
+  /** For an SLO burn alert: the probe's SLO over its window as of the alarm (see sloStatus). */
+  readonly slo?: SloStatus | undefined;
   /** For a heartbeat page: the runs that were due and are missing (see heartbeatVerdict). */
   readonly missing?: MissingRuns | undefined;
 }

@@ -8,6 +8,7 @@ import { machineryMessage } from './messages/machinery.ts';
 import { noRunsMessage, runningAgainMessage } from './messages/no-runs.ts';
 import type { ProbeAlarm } from './messages/parts.ts';
 import { recoveryMessage } from './messages/recovery.ts';
+import { sloBurnMessage, sloCalmMessage, sloCheck } from './messages/slo-burn.ts';
 import type { Notification, NotificationDecision, NotificationInput } from './notification.ts';
 
 /**
@@ -42,6 +43,7 @@ function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string):
   }
   if (subject.check === 'heartbeat') return opened ? noRunsMessage(alarm) : runningAgainMessage(alarm);
   if (subject.check === 'cert-expiry') return opened ? certExpiryMessage(alarm) : certRenewedMessage(alarm);
+  if (sloCheck(subject.check)) return opened ? sloBurnMessage(alarm) : sloCalmMessage(alarm);
   // The SLA, or a CloudWatch percentile alarm (latency-pXX, step-<step>-pXX).
   if (!opened) return recoveryMessage(alarm);
   // A location quorum notice (fewer locations breaching than the quorum) gets its own room here, before the breach.

@@ -9,6 +9,7 @@ import { loadSchema } from './load-schema.ts';
 import { requestSchema } from './request-schema.ts';
 import { scheduleSchema } from './schedule.ts';
 import { slaSchema } from './sla-schema.ts';
+import { sloSchema } from './slo-schema.ts';
 import { transportSchema } from './transport-schema.ts';
 
 /**
@@ -35,6 +36,8 @@ const probeFields = z.strictObject({
   load: loadSchema.optional(),
   assert: assertionsSchema.optional(),
   sla: slaSchema.optional(),
+  /** Service-level objectives over a rolling window: the SLI, the error budget left and burn-rate pages. */
+  slo: sloSchema.optional(),
   abort: abortSchema.optional(),
   bodyCap: bytes().optional(),
   /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */

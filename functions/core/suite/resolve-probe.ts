@@ -197,6 +197,7 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
     load,
     assert: probe.assert,
     sla: probe.sla,
+    ...(probe.slo === undefined ? {} : { slo: probe.slo }),
     abort: probe.abort ?? suite.defaults.abort ?? DEFAULT_ABORT,
     bodyCap: probe.bodyCap ?? suite.defaults.bodyCap ?? DEFAULT_BODY_CAP,
     schedule,

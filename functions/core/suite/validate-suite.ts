@@ -332,6 +332,20 @@ function pathOrder(path: string): [number, string] {
  * Validates a suite as a whole: every problem is collected, with its path, before anything runs.
  * @throws SuiteValidationError listing all problems.
  */
+/** An SLO's window must fit in the runs kept: older runs are gone, and the SLI would silently cover less. */
+function sloRetentionProblems(suite: Suite): SuiteProblem[] {
+  return suite.probes.flatMap((probe, index) =>
+    probe.slo !== undefined && probe.slo.windowDays > suite.retentionDays
+      ? [
+          {
+            path: `probes[${index}].slo.window`,
+            message: `expected a window within retentionDays (${suite.retentionDays}): runs older than that are deleted, got ${probe.slo.windowDays}d`,
+          },
+        ]
+      : [],
+  );
+}
+
 export function validateSuite(input: unknown, source?: string): Suite {
   const parsed = suiteSchema.safeParse(input);
   if (parsed.success) {
@@ -340,6 +354,7 @@ export function validateSuite(input: unknown, source?: string): Suite {
       parsed.data.defaults,
       parsed.data.probes.map((p, i) => [i, p] as const),
     );
+    problems.push(...sloRetentionProblems(parsed.data));
     if (problems.length > 0) throw new SuiteValidationError(problems, source);
     return parsed.data;
   }

@@ -5,7 +5,7 @@ import { oneSuitePath } from '../command-line.ts';
 import type { StoreFor } from '../history-flags.ts';
 import { historyFlags } from '../history-flags.ts';
 import { renderHtmlReport } from '../html-report/render-html-report.ts';
-import { storedReportProbes } from '../html-report/stored-probes.ts';
+import { storedReportProbes, withSloStatus } from '../html-report/stored-probes.ts';
 import { assertWritable, writeText } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
@@ -46,7 +46,9 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const store = options.store(suite, environment);
   // The page charts every run of the window; Markdown and JUnit need only each probe's latest.
   const limit = options.html ? Number.POSITIVE_INFINITY : 1;
-  const probes = await storedReportProbes(store, environment, selected, { from, to }, limit);
+  const stored = await storedReportProbes(store, environment, selected, { from, to }, limit);
+  const slos = Object.fromEntries(suite.probes.map((p) => [p.id, p.slo]));
+  const probes = options.html ? await withSloStatus(stored, slos, store, environment, to) : stored;
   const runs = probes.flatMap((p) => (p.latest ? [p.latest] : []));
   const missing = probes.filter((p) => !p.latest).map((p) => p.probeId);
   const report = { suite: suite.name, environment, runs };

@@ -7,7 +7,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { boundedFlag, durationFlag, FlagProblems } from '../flag-values.ts';
 import { renderHtmlReport } from '../html-report/render-html-report.ts';
-import { storedReportProbes } from '../html-report/stored-probes.ts';
+import { storedReportProbes, withSloStatus } from '../html-report/stored-probes.ts';
 import { loadSuite } from '../load-suite.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { portError } from '../port-flag.ts';
@@ -102,11 +102,17 @@ function watchPages(
         generatedAt: to.toISOString(),
         window: { from: from.toISOString(), to: to.toISOString() },
         refreshSeconds: REPORT_REFRESH_S,
-        probes: await storedReportProbes(
+        probes: await withSloStatus(
+          await storedReportProbes(
+            store,
+            environment,
+            probes.map((p) => p.id),
+            { from, to },
+          ),
+          Object.fromEntries(probes.map((p) => [p.id, p.slo])),
           store,
           environment,
-          probes.map((p) => p.id),
-          { from, to },
+          to,
         ),
       });
     },

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RunResult } from '../../core/run-result.ts';
+import type { SloStatus } from '../../core/slo/slo-status.ts';
 import { hasLatency, NOT_MEASURED } from '../report.ts';
 import { type ReportAssets, reportAssets } from './assets.ts';
+import { budgetSection } from './budget-section.ts';
 import { isMeasured, type ProbeChartData, probeChartData } from './chart-data.ts';
 import { connectionTable } from './connection-table.ts';
 import { escapeHtml as h, jsonForScript } from './escape.ts';
@@ -29,6 +31,8 @@ export interface HtmlReportProbe {
   readonly runs: readonly RunResult[];
   /** The run the page details (timeline, errors, phases, checks); undefined when the window holds no run. */
   readonly latest: RunResult | undefined;
+  /** For a probe with an `slo`: its objectives over the SLO's own window (see withSloStatus). */
+  readonly slo?: SloStatus | undefined;
 }
 
 /** What `renderHtmlReport` draws. Plain data: `perfprobe report`, `run --html` and a live server build it alike. */
@@ -102,7 +106,7 @@ function probeSection(
   const head = `<h2>${h(probe.probeId)} ${verdictBadge(run?.sla.verdict ?? 'none')}</h2>`;
   if (!run || !charted) {
     const since = input.window ? ` since ${input.window.from}` : '';
-    return `<section class="probe" id="probe-${index}">${head}<p class="muted">${h(`No run stored${since}.`)}</p></section>`;
+    return `<section class="probe" id="probe-${index}">${head}<p class="muted">${h(`No run stored${since}.`)}</p>${probe.slo ? budgetSection(probe.slo) : ''}</section>`;
   }
   const valid = probe.runs.filter(isMeasured).length;
   const notDrawn = probe.runs.length - valid;
@@ -130,6 +134,7 @@ function probeSection(
   const traces = tracesTable(run);
   return `<section class="probe" id="probe-${index}">${head}
 <p class="facts">${runFacts(run)}</p>
+${probe.slo ? budgetSection(probe.slo) : ''}
 <div class="charts">${charts.join('')}</div>
 <div class="tables">
 <div><h3>SLA checks</h3>${checksTable(run)}</div>

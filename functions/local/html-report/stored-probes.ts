@@ -1,5 +1,7 @@
 import type { RunResult } from '../../core/run-result.ts';
 import type { RunStore } from '../../core/run-store.ts';
+import { DAY_MS, type SloSpec } from '../../core/slo/slo-spec.ts';
+import { sloStatus } from '../../core/slo/slo-status.ts';
 import type { HtmlReportProbe } from './render-html-report.ts';
 
 export interface ReportWindow {
@@ -50,4 +52,29 @@ export async function justMadeReportProbes(
     probes.push({ probeId: latest.probeId, runs: [latest, ...earlier], latest });
   }
   return probes;
+}
+
+/**
+ * The probes with an `slo` get its status over the SLO's own window (read apart: it is usually longer than the
+ * report's), for the page's error-budget section.
+ */
+export async function withSloStatus(
+  probes: readonly HtmlReportProbe[],
+  slos: Readonly<Record<string, SloSpec | undefined>>,
+  store: RunStore,
+  environment: string,
+  now: Date,
+): Promise<HtmlReportProbe[]> {
+  const out: HtmlReportProbe[] = [];
+  for (const probe of probes) {
+    const slo = slos[probe.probeId];
+    if (slo === undefined) {
+      out.push(probe);
+      continue;
+    }
+    const from = new Date(now.getTime() - slo.windowDays * DAY_MS);
+    const runs = await store.runsBetween(environment, probe.probeId, from, now, Number.POSITIVE_INFINITY);
+    out.push({ ...probe, slo: sloStatus(probe.probeId, slo, runs, now) });
+  }
+  return out;
 }

@@ -1,6 +1,11 @@
 import { ERROR_CLASSES } from '../../core/error-classes.ts';
 import { describeCheck, formatMillis, formatPercent } from '../../core/notify/figures.ts';
+import type { ResolvedProbe } from '../../core/plan.ts';
 import type { RunResult } from '../../core/run-result.ts';
+import type { RunStore } from '../../core/run-store.ts';
+import { DAY_MS, type SloSpec } from '../../core/slo/slo-spec.ts';
+import { sloStatus } from '../../core/slo/slo-status.ts';
+import { objectiveLine } from '../../core/slo/slo-words.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -37,4 +42,20 @@ export function runLine(run: RunResult): string {
   const validity = run.validity.valid ? 'valid' : `INVALID (${run.validity.reasons.join('; ')})`;
   const why = run.sla.verdict === 'pass' ? '' : whatFailed(run);
   return `${run.sla.verdict.padEnd(7)} ${latency}  errors ${formatPercent(run.errorRate)}  ${count(run.requests.total)} requests  ${validity}${why ? `: ${why}` : ''}`;
+}
+
+/**
+ * One watch line per run of a probe with an `slo`: each objective over its window as the store now holds it,
+ * "slo availability 99.9 %/30d: SLI 99.98 %, 71 % of the budget left, burning 16× over the last hour, …".
+ */
+export async function sloLine(probe: ResolvedProbe, slo: SloSpec, store: RunStore): Promise<string> {
+  const now = new Date();
+  const from = new Date(now.getTime() - slo.windowDays * DAY_MS);
+  try {
+    const runs = await store.runsBetween(probe.environment, probe.id, from, now, Number.POSITIVE_INFINITY);
+    const status = sloStatus(probe.id, slo, runs, now);
+    return `slo ${status.objectives.map((o) => objectiveLine(status, o)).join('; ')}`;
+  } catch (error) {
+    return `slo not computed: ${(error as Error).message}`;
+  }
 }

@@ -11,7 +11,7 @@ import { evaluateSla } from '../../core/sla.ts';
 import { regressionInput } from '../commands/run-command.ts';
 import { loopbackRefused, unreachableHint } from '../report.ts';
 import { runProbeLocally } from '../run-probe.ts';
-import { runLine } from './run-line.ts';
+import { runLine, sloLine } from './run-line.ts';
 import { describeSchedule, nextTick, runsAtStart } from './schedule-ticks.ts';
 import { type WatchAlert, WatchAlerts } from './watch-alerts.ts';
 
@@ -227,6 +227,7 @@ function createWatcher(probe: ResolvedProbe, context: WatchContext): Watcher {
         options.err.write(`perfprobe: ${probe.id}: run not recorded: ${error.message}\n`);
       });
       context.say(probe, runLine(run));
+      if (probe.slo !== undefined) context.say(probe, await sloLine(probe, probe.slo, options.store));
       context.hint(probe, run);
       judge({ run }, run);
     },

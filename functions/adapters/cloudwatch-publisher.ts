@@ -1,13 +1,13 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { METRIC_NAMESPACE, METRICS, metricDimensions, runMetricData } from '../core/cloud/metric-data.ts';
+import { METRIC_NAMESPACE, pausedRunData, runMetricData } from '../core/cloud/metric-data.ts';
 import type { RunResult } from '../core/run-result.ts';
 
 /** CloudWatch takes at most this many datums in one PutMetricData call. */
 const MAX_DATUMS_PER_CALL = 1_000;
 
 /**
- * Publishes one run of `suite`: one PutMetricData call (its latency distribution, counts, verdict, validity,
- * heartbeat when measuring, and StoreFailed when the table refused the run).
+ * Publishes one run of `suite`: one PutMetricData call (its latency distribution, counts, verdict, and
+ * StoreFailed when the table refused the run).
  */
 export async function publishRunMetrics(
   client: CloudWatchClient,
@@ -23,7 +23,10 @@ export async function publishRunMetrics(
   await client.send(new PutMetricDataCommand({ Namespace: METRIC_NAMESPACE, MetricData: data }));
 }
 
-/** A paused probe still beats: the heartbeat alarm watches the pipeline, and pausing is deliberate. */
+/**
+ * A paused probe still beats (Requests 0, see pausedRunData): the heartbeat alarm watches the pipeline, and
+ * pausing is deliberate.
+ */
 export async function publishPausedHeartbeat(
   client: CloudWatchClient,
   suite: string,
@@ -33,15 +36,7 @@ export async function publishPausedHeartbeat(
   await client.send(
     new PutMetricDataCommand({
       Namespace: METRIC_NAMESPACE,
-      MetricData: [
-        {
-          MetricName: METRICS.heartbeat,
-          Dimensions: metricDimensions(suite, environment, probeId),
-          Timestamp: new Date(),
-          Unit: 'Count',
-          Value: 1,
-        },
-      ],
+      MetricData: pausedRunData(suite, environment, probeId, new Date()),
     }),
   );
 }

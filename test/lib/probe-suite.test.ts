@@ -59,7 +59,8 @@ describe('ProbeSuite template', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine', {
       Properties: {
         StateMachineType: 'EXPRESS',
-        TracingConfiguration: { Enabled: true },
+        // X-Ray only when the environment asks (tracing: true).
+        TracingConfiguration: { Enabled: false },
         LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
       },
     });
@@ -459,15 +460,25 @@ describe('ProbeSuite template', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('deploys functions on nodejs22.x arm64 with tracing; the load worker gets a full vCPU', () => {
+  it('deploys functions on nodejs22.x arm64 without X-Ray unless the environment asks; the load worker gets a full vCPU', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
-      expect(fn).toMatchObject({
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-      });
+      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      // No TracingConfig: Lambda's default, PassThrough (no trace of its own).
+      expect(fn.TracingConfig).toBeUndefined();
+    }
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    for (const m of machines) expect(m.Properties.TracingConfiguration).toEqual({ Enabled: false });
+    // tracing: true turns X-Ray on for every function and state machine of the environment.
+    const input = deploySuiteInput();
+    (input.environments.prod as Record<string, unknown>).tracing = true;
+    const traced = synthStack(input).template;
+    for (const f of Object.values(traced.findResources('AWS::Lambda::Function'))) {
+      expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    for (const m of Object.values(traced.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(m.Properties.TracingConfiguration).toEqual({ Enabled: true });
     }
     expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 256, 512, 512, 512]);
   });

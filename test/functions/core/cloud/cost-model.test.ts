@@ -104,7 +104,7 @@ describe('cost per probe-month', () => {
       schedule: 'cron(0 9,17 ? * MON-FRI *)',
       alert: { interval: '72h' },
     });
-    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
+    const cost = probeMonthlyCost(probe, 90, { from: new Date('2027-01-01T00:00:00Z') });
     expect(cost.runsPerMonth).toBe(522 / 12);
     expect(line(cost, 'Step Functions (Express)').basis).toContain('44 executions');
   });
@@ -115,7 +115,7 @@ describe('cost per probe-month', () => {
       alert: { interval: '10m' },
     });
     // Six a hour for ten hours, every day of the year (within one day's firings at the year's edges).
-    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
+    const cost = probeMonthlyCost(probe, 90, { from: new Date('2027-01-01T00:00:00Z') });
     expect(cost.runsPerMonth).toBeGreaterThanOrEqual((60 * 365) / 12);
     expect(cost.runsPerMonth).toBeLessThanOrEqual((60 * 366) / 12);
   });

@@ -26,8 +26,10 @@ export const MONTH_MS = 30.4375 * 86_400_000;
 export const RUN_OVERHEAD = {
   /** Plan: read the kill switch, plan (warm: tens of ms at 256 MB; a cold start now and then). */
   planMs: 400,
-  /** Aggregate: merge, one DynamoDB PutItem, one PutMetricData (at 256 MB). */
+  /** Aggregate: read the shard items, merge, store, publish (at 256 MB); once an execution. */
   aggregateMs: 800,
+  /** Aggregate's work for each more check of a batched tick: its Query, merge, PutItem, verdict. */
+  aggregatePerCheckMs: 150,
   /** A worker after its last response: close grace, compaction, return. */
   workerTailMs: 300,
   /** Express: state transitions and Lambda invocation overhead around the three tasks. */
@@ -38,7 +40,8 @@ export const RUN_OVERHEAD = {
   logBytesPerStateEvent: 350,
   /**
    * Events an execution logs at level ALL besides its shards: ExecutionStarted, Plan's five task events, the
-   * duplicate Choice's two, the Map's four, Aggregate's five, ExecutionSucceeded.
+   * duplicate Choice's two, the Map's four, Aggregate's five (one Aggregate for every check of the tick),
+   * ExecutionSucceeded.
    */
   stateEventsPerExecution: 18,
   /** Per shard (a Map iteration): MapIterationStarted, the Worker's five task events, MapIterationSucceeded. */
@@ -135,11 +138,13 @@ function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
   const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
   const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
+  // One Aggregate for every check of the tick: its base time shared, each check's own work added.
+  const aggregateMs = executionShare * o.aggregateMs + (batch > 1 ? o.aggregatePerCheckMs : 0);
   const gbSeconds =
     executionShare * (o.planMs / 1000) * (CONTROL_FUNCTIONS.plan.memoryMb / 1024) +
     workerShare * (workerMs / 1000) * workerGb +
-    (o.aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
-  const invocations = executionShare + workerShare + 1;
+    (aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
+  const invocations = 2 * executionShare + workerShare;
   const stateEvents = executionShare * o.stateEventsPerExecution + workerShare * o.stateEventsPerShard;
   const shardItem = latency ? o.latencyShardItemBytes : o.loadShardItemBytes;
   const recordBytes = latency ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
@@ -150,7 +155,12 @@ function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
     workerMs,
     gbSeconds,
     invocations,
-    executionMs: o.planMs + workerMs + o.aggregateMs + o.orchestrationMs,
+    executionMs:
+      o.planMs +
+      workerMs +
+      o.aggregateMs +
+      batch * (batch > 1 ? o.aggregatePerCheckMs : 0) +
+      o.orchestrationMs,
     executionShare,
     workerShare,
     stateEvents,
@@ -214,7 +224,7 @@ function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLi
 }
 
 /** Watching it: custom metrics, their data, the probe's alarms. */
-function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
+function watchingLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLine[] {
   // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
   const metrics = [
     ...publishedMetrics(probe.load.kind),
@@ -231,8 +241,9 @@ function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
     {
       item: 'CloudWatch PutMetricData',
       group: 'metrics',
-      usd: runs * PRICES.putMetricDataRequest.usd,
-      basis: `${count(runs)} requests, one a run`,
+      // A tick's checks go out together (publishRunsMetrics): a few datums each, far below 1,000 a call.
+      usd: runs * use.executionShare * PRICES.putMetricDataRequest.usd,
+      basis: `${count(runs * use.executionShare)} requests, one an execution${sharedText(use)}`,
     },
     {
       item: 'CloudWatch alarms',
@@ -320,7 +331,7 @@ export function probeMonthlyCost(
   const use = runUsage(probe, options.batch ?? 1);
   const lines = [
     ...runningLines(probe, runs, use),
-    ...watchingLines(probe, runs),
+    ...watchingLines(probe, runs, use),
     ...keepingLines(runs, use, retentionDays, options.tracing ?? false),
   ];
   return {

@@ -52,6 +52,8 @@ export interface AlarmNotifierProps {
   readonly watchTopic?: ITopic | undefined;
   /** The customer-managed key of its dead-letter queue and log group. @default - AWS-managed encryption */
   readonly encryptionKey?: IKey | undefined;
+  /** X-Ray active tracing (the environment's `tracing`). @default false */
+  readonly tracing?: boolean | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -136,6 +138,7 @@ function notifierFunction(scope: Construct, props: AlarmNotifierProps): NodejsFu
     logRetention: props.logRetention,
     reservedConcurrentExecutions: DELIVERY.reservedConcurrency,
     encryptionKey: props.encryptionKey,
+    tracing: props.tracing,
     environment: {
       RUNS_TABLE: props.table.tableName,
       ALARM_TOPIC: props.topic.topicArn,

@@ -18,6 +18,8 @@ export interface ControlFunctionsProps {
   readonly killSwitch: IStringParameter;
   /** The customer-managed key of their log groups. @default - CloudWatch Logs' own encryption */
   readonly encryptionKey?: IKey | undefined;
+  /** X-Ray active tracing (the environment's `tracing`). @default false */
+  readonly tracing?: boolean | undefined;
 }
 
 /** Plan and Aggregate, the two functions every run calls once, with what each needs and nothing more. */
@@ -33,6 +35,7 @@ export function controlFunctions(
     memorySize: CONTROL_FUNCTIONS.plan.memoryMb,
     logRetention: props.logRetention,
     encryptionKey: props.encryptionKey,
+    tracing: props.tracing,
     environment: { KILL_SWITCH_PARAMETER: props.killSwitch.parameterName, ...runsTable },
   });
   plan.addToRolePolicy(
@@ -47,6 +50,7 @@ export function controlFunctions(
     memorySize: CONTROL_FUNCTIONS.aggregate.memoryMb,
     logRetention: props.logRetention,
     encryptionKey: props.encryptionKey,
+    tracing: props.tracing,
     environment: runsTable,
   });
   // Reads the shard items (Query), the baseline (GetItem), writes the run (PutItem).

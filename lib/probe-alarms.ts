@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -14,7 +14,7 @@ import {
   probeAlarmName,
   stepAlarmKind,
 } from '../functions/core/cloud/deployed-suite.ts';
-import { METRICS } from '../functions/core/cloud/metric-data.ts';
+import { METRICS, VERDICT_EXPRESSIONS } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import { slaThresholds } from '../functions/core/sla.ts';
@@ -31,7 +31,7 @@ export interface ProbeAlarmsProps {
 export { ALARM_DESCRIPTION_MAX, clip } from './alarm-description.ts';
 
 function describeSla(probe: ResolvedProbe): string {
-  // A critical certDaysLeft has its own alarm (cert-expiry), and SlaBreached leaves it out.
+  // A critical certDaysLeft has its own alarm (cert-expiry), and the Verdict leaves it out.
   const parts = slaThresholds(probe.sla).flatMap(([name, t]) =>
     t.critical === undefined || name === 'certDaysLeft' ? [] : [`${name} ≤ ${t.critical}`],
   );
@@ -67,6 +67,19 @@ function probeAlarmContext(scope: Construct, probe: ResolvedProbe, names: Deploy
   };
 }
 
+/**
+ * The Verdict metric through one of VERDICT_EXPRESSIONS: one custom metric for both verdict alarms, each still
+ * one alarm metric ($0.10), as only Verdict is read.
+ */
+function verdictPart(c: ProbeAlarmContext, part: keyof typeof VERDICT_EXPRESSIONS, label: string) {
+  return new MathExpression({
+    expression: VERDICT_EXPRESSIONS[part],
+    usingMetrics: { verdict: probeMetric(c.probe, METRICS.verdict, 'Maximum', c.period) },
+    period: c.period,
+    label,
+  });
+}
+
 function breachAlarm(c: ProbeAlarmContext): Alarm {
   const { atLeast, of } = c.probe.alert.breachedRuns;
   return new Alarm(c.scope, 'Breach', {
@@ -74,7 +87,7 @@ function breachAlarm(c: ProbeAlarmContext): Alarm {
     alarmDescription: clip(
       `${c.who} breached its SLA: a critical SLA (${describeSla(c.probe)}) broke in ${atLeast} of the last ${of} periods of ${c.every} (one run per period; periods whose run was invalid or missing are skipped, never counted as a breach). ${c.what}. ${c.look}`,
     ),
-    metric: probeMetric(c.probe, METRICS.slaBreached, 'Maximum', c.period),
+    metric: verdictPart(c, 'slaBreached', 'SLA breached (valid runs)'),
     threshold: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: of,
@@ -91,7 +104,8 @@ function heartbeatAlarm(c: ProbeAlarmContext): Alarm {
     alarmDescription: clip(
       `${c.who}: no run completed in the last ${missed} periods of ${c.every} (every run counts, measured or not; a run no shard reported is cannot-measure's to page): the schedule, the state machine or the functions are not running it, so its SLA is not being watched. Check the stack's schedule dead-letter queue and the state machine's failed executions. ${c.look}`,
     ),
-    metric: probeMetric(c.probe, METRICS.heartbeat, 'SampleCount', c.period),
+    // Every completed run publishes Requests (a paused one 0): its sample count is the beat.
+    metric: probeMetric(c.probe, METRICS.requests, 'SampleCount', c.period),
     threshold: 1,
     comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
     // K ≥ 2 periods (deploy-checks): the newest period may be empty only because its run is still in
@@ -110,7 +124,7 @@ function cannotMeasureAlarm(c: ProbeAlarmContext): Alarm {
     alarmDescription: clip(
       `${c.who} cannot measure: its runs were invalid for ${invalid} periods of ${c.every} in a row, so its SLA is not being watched. An invalid run could not deliver its planned load: shards missing (worker error or timeout, an unreadable secret, throttled workers) or the generator fell behind. The stored runs say which shards reported and why. ${c.what}. ${c.look}`,
     ),
-    metric: probeMetric(c.probe, METRICS.invalidRun, 'Maximum', c.period),
+    metric: verdictPart(c, 'invalidRun', 'invalid run'),
     threshold: 1,
     comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: invalid,

@@ -2,11 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
-import { METRICS, publishedMetrics } from '../functions/core/cloud/metric-data.ts';
+import { METRICS, publishedMetrics, VERDICT } from '../functions/core/cloud/metric-data.ts';
+import type { ResolvedProbe } from '../functions/core/plan.ts';
 import { probeMetric } from './probe-metrics.ts';
 
 /**
- * One row per probe: latency percentiles, requests and errors, SLA breaches and invalid runs (and throughput
+ * One row per probe: latency percentiles, requests and errors, verdicts (and throughput
  * for loads): DASHBOARD_WIDGETS_PER_PROBE widgets, which deploy-checks counts against CloudWatch's limit.
  */
 export function probeDashboard(
@@ -41,23 +42,24 @@ export function probeDashboard(
       }),
       publishedMetrics(probe.load.kind).includes(METRICS.throughput)
         ? new GraphWidget({
-            title: `${probe.id}: throughput (req/s), SLA breaches and invalid runs`,
+            title: `${probe.id}: throughput (req/s) and verdicts`,
             width: 7,
             left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
-            right: [
-              probeMetric(probe, METRICS.slaBreached, 'Maximum', period),
-              probeMetric(probe, METRICS.invalidRun, 'Maximum', period),
-            ],
+            right: [verdict(probe, period)],
           })
         : new GraphWidget({
-            title: `${probe.id}: SLA breaches and invalid runs`,
+            title: `${probe.id}: verdicts`,
             width: 7,
-            left: [
-              probeMetric(probe, METRICS.slaBreached, 'Maximum', period),
-              probeMetric(probe, METRICS.invalidRun, 'Maximum', period),
-            ],
+            left: [verdict(probe, period)],
           }),
     );
   }
   return dashboard;
+}
+
+/** The worst verdict of each period, in words on the axis: 0 met, 1 breached, 2 invalid (see VERDICT). */
+function verdict(probe: ResolvedProbe, period: Duration) {
+  return probeMetric(probe, METRICS.verdict, 'Maximum', period).with({
+    label: `verdict (${VERDICT.met} met, ${VERDICT.breached} SLA breached, ${VERDICT.invalid} invalid)`,
+  });
 }

@@ -57,6 +57,11 @@ export interface ProbeFunctionProps {
   readonly placement?: FunctionPlacement;
   /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
   readonly encryptionKey?: IKey | undefined;
+  /**
+   * X-Ray active tracing: $5 per million traces, more than a check's whole run costs in Lambda at scale, so
+   * an environment opts in (`tracing: true`). @default false
+   */
+  readonly tracing?: boolean | undefined;
 }
 
 /**
@@ -98,7 +103,7 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
     architecture: Architecture.ARM_64,
     memorySize: props.memorySize,
     timeout: props.timeout,
-    tracing: Tracing.ACTIVE,
+    tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
     logGroup,
     role,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,

@@ -43,6 +43,8 @@ export interface ProbeRunnersProps {
   readonly placement: FunctionPlacement | undefined;
   /** The customer-managed key of the workers' and state machines' log groups. */
   readonly encryptionKey?: IKey | undefined;
+  /** X-Ray active tracing (the environment's `tracing`). @default false */
+  readonly tracing?: boolean | undefined;
 }
 
 /** One kind of runner the suite needs: its worker, its state machine and its probes' schedules. */
@@ -75,6 +77,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       reservedConcurrentExecutions: reservations[kind],
       placement: props.placement,
       encryptionKey: props.encryptionKey,
+      tracing: props.tracing,
     });
     // Its ShardResult item.
     grantTable(worker, props.table, ['PutItem']);
@@ -96,6 +99,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       maxShards: Math.max(...mine.map(plannedShards)),
       logRetention: props.logRetention,
       logKey: props.encryptionKey,
+      tracing: props.tracing,
     }).stateMachine;
     for (const probe of mine)
       probeSchedule(scope, deployed, probe, stateMachine, props.scheduleDeadLetters, role);

@@ -57,7 +57,7 @@ export interface ProbeSuiteProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the runs table when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
-  /** Whether to create a CloudWatch dashboard for the environment. @default true */
+  /** Whether to create a CloudWatch dashboard for the environment ($3 a month). @default - the environment's `dashboard` */
   readonly dashboard?: boolean;
   /**
    * A permissions boundary for every role this construct creates (functions, state machines, schedules),
@@ -133,7 +133,13 @@ export class ProbeSuite extends Construct {
     // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
     this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
-    const common = { suiteFile: file, logRetention, table: this.table, encryptionKey: key };
+    const common = {
+      suiteFile: file,
+      logRetention,
+      table: this.table,
+      encryptionKey: key,
+      tracing: deployed.tracing,
+    };
     const control = controlFunctions(this, { ...common, killSwitch: this.killSwitch });
     this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', { key, of: 'the schedules' });
     const runners = probeRunners(this, {
@@ -150,7 +156,7 @@ export class ProbeSuite extends Construct {
     for (const runner of runners) this.stateMachines[runner.kind] = runner.stateMachine;
     const workers = byRunnerName(runners, (r) => r.worker);
 
-    const dashboard = props.dashboard ?? true;
+    const dashboard = props.dashboard ?? deployed.dashboard;
     const board = dashboard ? probeDashboard(this, 'Dashboard', names.dashboard, deployed) : undefined;
     this.systemAlarms = this.alarmsOf(label, runners, control);
     // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
@@ -316,6 +322,12 @@ export class ProbeSuite extends Construct {
         'AwsSolutions-IAM5[Resource::*]',
         'Step Functions log delivery (logs:CreateLogDelivery and friends) and X-Ray tracing have no resource-level permissions.',
       );
+      if (!this.deployed.tracing) {
+        ack(
+          'AwsSolutions-SF2',
+          "X-Ray is off unless the environment sets tracing: true: a trace per run costs $5 per million, about $0.22 a month for a one-minute check, more than its metrics' publishing; every execution is still logged (level ALL) and every run stored with its shards' errors.",
+        );
+      }
       const machineId = stack.getLogicalId(machine.node.defaultChild as CfnStateMachine);
       const executions = `${nagArn(this, 'states')}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
       for (const resource of [`${executions}:*`, `${executions}/*:*`]) {

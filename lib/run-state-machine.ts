@@ -58,6 +58,8 @@ export interface RunStateMachineProps {
   readonly logRetention: RetentionDays;
   /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
   readonly logKey?: IKey | undefined;
+  /** X-Ray active tracing (the environment's `tracing`). @default false */
+  readonly tracing?: boolean | undefined;
 }
 
 /** State names are part of the contract: the local runner maps handlers to them. */
@@ -89,7 +91,7 @@ export class RunStateMachine extends Construct {
       definitionBody: DefinitionBody.fromChainable(runStates(this, props)),
       stateMachineType: props.kind === 'express' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
       timeout: props.kind === 'express' ? Duration.millis(EXPRESS_MAX_MS) : runTimeout(props.workerTimeout),
-      tracingEnabled: true,
+      tracingEnabled: props.tracing ?? false,
       logs: {
         destination: machineLogs(this, props.logRetention, props.logKey),
         level: LogLevel.ALL,

@@ -149,12 +149,14 @@ function judgeValidity(
   let gcTotal: number | undefined;
   let gcMax = 0;
   let cpuWait: number | undefined;
+  let steal: number | undefined;
   for (const s of shards) {
     if (s.generator.gcPauseMs !== undefined) {
       gcTotal = Math.max(gcTotal ?? 0, s.generator.gcPauseMs);
       gcMax = Math.max(gcMax, s.generator.gcPauseMaxMs ?? 0);
     }
     if (s.generator.cpuWaitMs !== undefined) cpuWait = Math.max(cpuWait ?? 0, s.generator.cpuWaitMs);
+    if (s.generator.stealMs !== undefined) steal = Math.max(steal ?? 0, s.generator.stealMs);
     sent += s.generator.sent;
     late += s.generator.lateSends;
     queued += s.generator.queuedSends;
@@ -199,6 +201,7 @@ function judgeValidity(
     eventLoopDelayP99Ms: loopDelay,
     ...(gcTotal === undefined ? {} : { gcPauseMs: { total: gcTotal, max: gcMax } }),
     ...(cpuWait === undefined ? {} : { cpuWaitMs: cpuWait }),
+    ...(steal === undefined ? {} : { stealMs: steal }),
     sendLatenessMs: mergeLateness(shards),
     reasons,
   };

@@ -41,6 +41,8 @@ export interface Validity {
   readonly gcPauseMs?: { readonly total: number; readonly max: number } | undefined;
   /** The largest shard's time waiting for a CPU while its load ran, ms (see GeneratorHealth.cpuWaitMs). */
   readonly cpuWaitMs?: number | undefined;
+  /** The largest shard's steal time while its load ran, ms (Linux; see GeneratorHealth.stealMs). A signal, no rule. */
+  readonly stealMs?: number | undefined;
   /** Open model: how late sends left after their intended time, ms, exact across shards (none queued). */
   readonly sendLatenessMs?: { readonly p50: number; readonly p99: number; readonly max: number } | undefined;
   /** Why the run is invalid, in words; empty when valid. */

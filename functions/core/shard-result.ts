@@ -128,6 +128,11 @@ export interface GeneratorHealth {
    * and in older results): every exchange in flight waited with it.
    */
   readonly cpuWaitMs?: number;
+  /**
+   * Steal time of the machine while the load ran, ms over all its CPUs in 10 ms ticks (Linux /proc/stat; absent
+   * elsewhere and in older results): the hypervisor ran something else while this machine wanted a CPU.
+   */
+  readonly stealMs?: number;
   /** TCP connections started, successful or not (absent in results from before it was counted). */
   readonly connectAttempts?: number;
   /** Idempotent requests sent again because the server had closed their kept-alive connection. */

@@ -186,7 +186,7 @@ export function formatRun(result: RunResult, s: Style, options: FormatRunOptions
     ? `send lateness p50 ${v.sendLatenessMs.p50} / p99 ${v.sendLatenessMs.p99} ms, `
     : '';
   const pool = v.pool ? `, pool ${v.pool.size} of ${v.pool.cap} connections` : '';
-  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}${pool}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${formatCpuWait(result)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
+  const generator = `${lateness}late sends ${v.lateSends}, queued ${v.queuedSends}, unsent ${v.unsent}${pool}, loop delay p99 ${v.eventLoopDelayP99Ms} ms${v.gcPauseMs ? `, GC pauses ${v.gcPauseMs.total} ms (longest ${v.gcPauseMs.max})` : ''}${v.stealMs !== undefined ? `, steal ${v.stealMs} ms` : ''}${v.cpuWaitMs !== undefined ? `, CPU wait ${formatCpuWait(result)}` : ''}${result.staleRetries ? `, stale-connection retries ${result.staleRetries}` : ''}`;
   lines.push(
     `  validity   ${v.valid ? s.green('valid') : s.yellow(`INVALID: ${v.reasons.join('; ')}`)}${formatRate(result, options)} ${s.dim(`(${generator})`)}`,
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRICES } from '../../functions/core/cloud/aws-prices.ts';
-import { probeMonthlyCost, systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
+import { probeMonthlyCost, suiteFixedCost, systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
 import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
 
 describe("perfprobe cost's per-environment parts against the synthesized template", () => {
@@ -21,6 +21,19 @@ describe("perfprobe cost's per-environment parts against the synthesized templat
       expect(systemAlarmCount(stack.probes.deployed)).toBe(own.length);
       // The topics' keys: one per topic.
       expect(Object.keys(template.findResources('AWS::KMS::Key'))).toHaveLength(warn ? 3 : 2);
+    });
+  }
+
+  for (const dashboard of [true, false]) {
+    it(`prices the dashboard exactly when the stack has one (environments.prod.dashboard: ${dashboard})`, () => {
+      const input = deploySuiteInput();
+      (input.environments.prod as Record<string, unknown>).dashboard = dashboard;
+      const { stack, template } = synthStack(input);
+      const boards = Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length;
+      const priced = suiteFixedCost(stack.probes.deployed).filter((l) => l.item === 'CloudWatch dashboard');
+
+      expect(boards).toBe(dashboard ? 1 : 0);
+      expect(priced).toHaveLength(boards);
     });
   }
 });

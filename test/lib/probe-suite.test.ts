@@ -59,7 +59,8 @@ describe('ProbeSuite template', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine', {
       Properties: {
         StateMachineType: 'EXPRESS',
-        TracingConfiguration: { Enabled: true },
+        // X-Ray only when the environment asks (tracing: true).
+        TracingConfiguration: { Enabled: false },
         LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
       },
     });
@@ -102,29 +103,46 @@ describe('ProbeSuite template', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
     const healthBreach = named('perfprobe.bank.prod.probe.health.sla');
+    // The SLA part of the Verdict (see VERDICT_EXPRESSIONS; test/lib/probe-alarm-meaning.test.ts evaluates it).
+    const verdict = (expression: string) => [
+      expect.objectContaining({ Expression: expression, ReturnData: true }),
+      {
+        Id: 'verdict',
+        MetricStat: {
+          Metric: {
+            Namespace: 'Perfprobe',
+            MetricName: 'Verdict',
+            Dimensions: [
+              { Name: 'Environment', Value: 'prod' },
+              { Name: 'Probe', Value: 'health' },
+              { Name: 'Suite', Value: 'bank' },
+            ],
+          },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+        ReturnData: false,
+      },
+    ];
     expect(healthBreach).toMatchObject({
-      MetricName: 'SlaBreached',
-      Namespace: 'Perfprobe',
-      Statistic: 'Maximum',
-      Period: 60,
+      Metrics: verdict('IF(verdict < 2, verdict)'),
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'ignore',
-      Dimensions: [
-        { Name: 'Environment', Value: 'prod' },
-        { Name: 'Probe', Value: 'health' },
-        { Name: 'Suite', Value: 'bank' },
-      ],
     });
+    expect(named('perfprobe.bank.prod.probe.health.cannot-measure')?.Metrics).toEqual(
+      verdict('IF(verdict >= 2, 1, 0)'),
+    );
+    const periodOf = (name: string) => named(name)?.Metrics?.[1]?.MetricStat?.Period;
+    expect(periodOf('perfprobe.bank.prod.probe.accounts.sla')).toBe(3600);
     expect(named('perfprobe.bank.prod.probe.accounts.sla')).toMatchObject({
-      Period: 3600,
       EvaluationPeriods: 5,
       DatapointsToAlarm: 3,
     });
     expect(named('perfprobe.bank.prod.probe.health.heartbeat')).toMatchObject({
-      MetricName: 'Heartbeat',
+      MetricName: 'Requests',
       Statistic: 'SampleCount',
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
@@ -138,6 +156,11 @@ describe('ProbeSuite template', () => {
     for (const alarm of alarms.filter((a) => a.Namespace === 'Perfprobe')) {
       expect(alarm.Dimensions).toContainEqual({ Name: 'Suite', Value: 'bank' });
     }
+    for (const alarm of alarms.filter((a) => a.Metrics !== undefined)) {
+      for (const m of alarm.Metrics.filter((x: { MetricStat?: unknown }) => x.MetricStat)) {
+        expect(m.MetricStat.Metric.Dimensions).toContainEqual({ Name: 'Suite', Value: 'bank' });
+      }
+    }
     expect(healthBreach?.AlarmDescription).toContain('broke in 2 of the last 3 periods of 1m');
     expect(named('perfprobe.bank.prod.probe.health.heartbeat')?.AlarmDescription).toContain(
       'no run completed in the last 3 periods of 1m',
@@ -148,12 +171,11 @@ describe('ProbeSuite template', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const named = (name: string) => alarms.find((a) => a.AlarmName === name);
     const health = named('perfprobe.bank.prod.probe.health.cannot-measure');
+    // The cannot-measure part of the Verdict: 1 for an invalid run, 0 for a valid one, missing without a run.
+    expect(health?.Metrics?.[0]).toMatchObject({ Expression: 'IF(verdict >= 2, 1, 0)' });
     expect(health).toMatchObject({
-      MetricName: 'InvalidRun',
-      Statistic: 'Maximum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Period: 60,
       EvaluationPeriods: 3,
       DatapointsToAlarm: 3,
       TreatMissingData: 'ignore',
@@ -161,8 +183,11 @@ describe('ProbeSuite template', () => {
     expect(health?.AlarmDescription).toMatch(
       /^probe prod\/health \(suite bank\) cannot measure: its runs were invalid for 3 periods of 1m in a row/,
     );
+    expect(health?.Metrics?.[1]?.MetricStat?.Period).toBe(60);
+    expect(named('perfprobe.bank.prod.probe.accounts.cannot-measure')?.Metrics?.[1]?.MetricStat?.Period).toBe(
+      3600,
+    );
     expect(named('perfprobe.bank.prod.probe.accounts.cannot-measure')).toMatchObject({
-      Period: 3600,
       EvaluationPeriods: 2,
       DatapointsToAlarm: 2,
     });
@@ -435,15 +460,25 @@ describe('ProbeSuite template', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('deploys functions on nodejs22.x arm64 with tracing; the load worker gets a full vCPU', () => {
+  it('deploys functions on nodejs22.x arm64 without X-Ray unless the environment asks; the load worker gets a full vCPU', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties);
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
-      expect(fn).toMatchObject({
-        Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
-      });
+      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      // No TracingConfig: Lambda's default, PassThrough (no trace of its own).
+      expect(fn.TracingConfig).toBeUndefined();
+    }
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    for (const m of machines) expect(m.Properties.TracingConfiguration).toEqual({ Enabled: false });
+    // tracing: true turns X-Ray on for every function and state machine of the environment.
+    const input = deploySuiteInput();
+    (input.environments.prod as Record<string, unknown>).tracing = true;
+    const traced = synthStack(input).template;
+    for (const f of Object.values(traced.findResources('AWS::Lambda::Function'))) {
+      expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    for (const m of Object.values(traced.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(m.Properties.TracingConfiguration).toEqual({ Enabled: true });
     }
     expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 256, 512, 512, 512]);
   });
@@ -831,9 +866,21 @@ describe('budget and names', () => {
       return {
         stack: stack.probes.names.stack,
         alarms: alarms.map((a) => a.AlarmName as string),
-        metrics: alarms
-          .filter((a) => a.Namespace === 'Perfprobe')
-          .map((a) => JSON.stringify([a.MetricName, a.Dimensions])),
+        metrics: [
+          ...alarms
+            .filter((a) => a.Namespace === 'Perfprobe')
+            .map((a) => JSON.stringify([a.MetricName, a.Dimensions])),
+          // The metric-math alarms' (the Verdict's parts).
+          ...alarms
+            .flatMap((a) => a.Metrics ?? [])
+            .filter(
+              (m: { MetricStat?: { Metric: { Namespace: string } } }) =>
+                m.MetricStat?.Metric.Namespace === 'Perfprobe',
+            )
+            .map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: unknown } } }) =>
+              JSON.stringify([m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions]),
+            ),
+        ],
         other: [
           ...Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name),
           ...Object.values(template.findResources('AWS::CloudWatch::Dashboard')).map(

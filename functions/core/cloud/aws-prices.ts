@@ -64,6 +64,12 @@ export const PRICES = {
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     asOf: AS_OF,
   },
+  dynamoPitrGbMonth: {
+    usd: 0.2,
+    per: 'DynamoDB GB-month of continuous backups (point-in-time recovery)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    asOf: AS_OF,
+  },
   kmsKeyMonth: {
     usd: 1,
     per: 'customer-managed KMS key-month',

@@ -25,10 +25,12 @@ export const MONTH_MS = 30.4375 * 86_400_000;
  * the reason for its value; the load itself is computed from the probe.
  */
 export const RUN_OVERHEAD = {
-  /** Plan: read the kill switch, plan (warm: tens of ms; a cold start now and then). */
-  planMs: 300,
-  /** Aggregate: merge, one DynamoDB PutItem, one PutMetricData. */
-  aggregateMs: 600,
+  /** Plan: read the kill switch, plan (warm: tens of ms at 256 MB; a cold start now and then). */
+  planMs: 400,
+  /** Aggregate: read the shard items, merge, store, publish (at 256 MB); once an execution. */
+  aggregateMs: 800,
+  /** Aggregate's work for each more check of a batched tick: its Query, merge, PutItem, verdict. */
+  aggregatePerCheckMs: 150,
   /** A worker after its last response: close grace, compaction, return. */
   workerTailMs: 300,
   /** Express: state transitions and Lambda invocation overhead around the three tasks. */
@@ -37,10 +39,33 @@ export const RUN_OVERHEAD = {
   logBytesPerInvocation: 700,
   /** State-machine log level ALL (cdk-nag SF1), without execution data: about this much per state event. */
   logBytesPerStateEvent: 350,
-  /** One stored run: the summary, its merged histogram and timeline (bench: latency ≈ 2 KB, load ≈ 6 KB). */
-  latencyRunRecordBytes: 2_048,
+  /**
+   * Events an execution logs at level ALL besides its shards: ExecutionStarted, Plan's five task events, the
+   * duplicate Choice's two, the Map's four, Aggregate's five (one Aggregate for every check of the tick),
+   * ExecutionSucceeded.
+   */
+  stateEventsPerExecution: 18,
+  /** Per shard (a Map iteration): MapIterationStarted, the Worker's five task events, MapIterationSucceeded. */
+  stateEventsPerShard: 7,
+  /**
+   * One stored run: the summary, its merged histogram and timeline. Measured as JSON for a 10-request check:
+   * 1,558 bytes; a load's is an estimate (bench: ≈ 6 KB).
+   */
+  latencyRunRecordBytes: 1_558,
   loadRunRecordBytes: 6_144,
+  /** A shard's item (ShardResult, kept a day): measured 1,168 bytes for a 10-request check; a load's ≈ 6 KB. */
+  latencyShardItemBytes: 1_168,
+  loadShardItemBytes: 6_144,
+  /** The run's lease (environment, probe, scheduled time → run and execution ids): measured 295 bytes. */
+  leaseItemBytes: 295,
 } as const;
+
+/**
+ * The batching design (functions/core/cloud/run-sizing.ts CHECKS_PER_WORKER once merged): latency checks of one
+ * environment due in the same tick share one execution, and up to this many share one worker invocation; each
+ * is still its own run, record, metrics and alarms.
+ */
+export const CHECKS_PER_WORKER = 20;
 
 /** Where a cost comes from, for summaries: the load, running it, watching it, keeping it. */
 export type CostGroup = 'lambda' | 'orchestration' | 'metrics' | 'alarms' | 'records';
@@ -90,25 +115,40 @@ interface RunUsage {
   readonly invocations: number;
   /** The execution's length, ms (billed in 100 ms steps by Express). */
   readonly executionMs: number;
+  /** This run's share of its execution (1, or 1/n for n checks due in the same tick). */
+  readonly executionShare: number;
+  /** This run's share of the workers it runs on: its shards, or ceil(n/20)/n for n batched checks. */
+  readonly workerShare: number;
+  readonly stateEvents: number;
   readonly logBytes: number;
+  readonly writeUnits: number;
   readonly recordBytes: number;
 }
 
-function runUsage(probe: ResolvedProbe): RunUsage {
+const units = (bytes: number) => Math.ceil(bytes / 1024);
+
+function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
   const shards = plannedShards(probe);
   const runner = RUNNERS[runnerFor(probe)];
   const o = RUN_OVERHEAD;
+  const latency = probe.load.kind === 'latency';
+  // Checks due in the same tick share the execution, Plan and the workers; loads keep their own.
+  const executionShare = 1 / batch;
+  const workerShare = batch > 1 ? Math.ceil(batch / CHECKS_PER_WORKER) / batch : shards;
   // A request-count burst has no fixed length: its maximum duration bounds the bill.
   const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
   const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
+  // One Aggregate for every check of the tick: its base time shared, each check's own work added.
+  const aggregateMs = executionShare * o.aggregateMs + (batch > 1 ? o.aggregatePerCheckMs : 0);
   const gbSeconds =
-    (o.planMs / 1000) * (CONTROL_FUNCTIONS.plan.memoryMb / 1024) +
-    shards * (workerMs / 1000) * workerGb +
-    (o.aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
-  const invocations = 2 + shards;
-  // Plan, Map, Aggregate, and for each shard its iteration's Worker: a few events each.
-  const stateEvents = 12 + 6 * shards;
+    executionShare * (o.planMs / 1000) * (CONTROL_FUNCTIONS.plan.memoryMb / 1024) +
+    workerShare * (workerMs / 1000) * workerGb +
+    (aggregateMs / 1000) * (CONTROL_FUNCTIONS.aggregate.memoryMb / 1024);
+  const invocations = 2 * executionShare + workerShare;
+  const stateEvents = executionShare * o.stateEventsPerExecution + workerShare * o.stateEventsPerShard;
+  const shardItem = latency ? o.latencyShardItemBytes : o.loadShardItemBytes;
+  const recordBytes = latency ? o.latencyRunRecordBytes : o.loadRunRecordBytes;
   return {
     shards,
     workerMemoryMb: runner.workerMemoryMb,
@@ -116,21 +156,41 @@ function runUsage(probe: ResolvedProbe): RunUsage {
     workerMs,
     gbSeconds,
     invocations,
-    executionMs: o.planMs + workerMs + o.aggregateMs + o.orchestrationMs,
+    executionMs:
+      o.planMs +
+      workerMs +
+      o.aggregateMs +
+      batch * (batch > 1 ? o.aggregatePerCheckMs : 0) +
+      o.orchestrationMs,
+    executionShare,
+    workerShare,
+    stateEvents,
     logBytes: invocations * o.logBytesPerInvocation + stateEvents * o.logBytesPerStateEvent,
-    recordBytes: probe.load.kind === 'latency' ? o.latencyRunRecordBytes : o.loadRunRecordBytes,
+    // As written: the lease, each shard's item, the run.
+    writeUnits: units(o.leaseItemBytes) + shards * units(shardItem) + units(recordBytes),
+    recordBytes,
   };
 }
 
+/** "shared by 10 checks due in the same tick", or nothing for a run alone. */
+const sharedText = (use: RunUsage) =>
+  use.executionShare < 1
+    ? `, shared by ${Math.round(1 / use.executionShare)} checks due in the same tick`
+    : '';
+
 /** Running it: Lambda, the state machine, the scheduler. */
 function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLine[] {
-  const { shards, executionMs } = use;
+  const { shards, executionMs, executionShare } = use;
+  const workers =
+    executionShare < 1
+      ? `${secondsText(use.workerMs)} worker at ${use.workerMemoryMb} MB shared by up to ${CHECKS_PER_WORKER} checks`
+      : `${shards} × ${secondsText(use.workerMs)} worker at ${use.workerMemoryMb} MB`;
   return [
     {
       item: 'Lambda duration',
       group: 'lambda',
       usd: runs * use.gbSeconds * PRICES.lambdaArmGbSecond.usd,
-      basis: `${count(runs)} runs × ${use.gbSeconds.toFixed(2)} GB-s (${shards} × ${secondsText(use.workerMs)} worker at ${use.workerMemoryMb} MB, Plan and Aggregate at ${CONTROL_FUNCTIONS.plan.memoryMb} MB)`,
+      basis: `${count(runs)} runs × ${use.gbSeconds.toFixed(2)} GB-s (${workers}, Plan and Aggregate at ${CONTROL_FUNCTIONS.plan.memoryMb} MB${sharedText(use)})`,
     },
     {
       item: 'Lambda requests',
@@ -144,9 +204,10 @@ function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLi
           group: 'orchestration',
           usd:
             runs *
+            executionShare *
             (PRICES.expressRequest.usd +
               Math.ceil(executionMs / 100) * 0.1 * (64 / 1024) * PRICES.expressGbSecond.usd),
-          basis: `${count(runs)} executions × ${secondsText(executionMs)} at 64 MB`,
+          basis: `${count(runs * executionShare)} executions × ${secondsText(executionMs)} at 64 MB${sharedText(use)}`,
         }
       : {
           item: 'Step Functions (Standard)',
@@ -157,8 +218,8 @@ function runningLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLi
     {
       item: 'EventBridge Scheduler',
       group: 'orchestration',
-      usd: runs * PRICES.schedulerInvocation.usd,
-      basis: `${count(runs)} invocations`,
+      usd: runs * executionShare * PRICES.schedulerInvocation.usd,
+      basis: `${count(runs * executionShare)} invocations${sharedText(use)}`,
     },
   ];
 }
@@ -174,7 +235,7 @@ function alarmKinds(probe: ResolvedProbe, alarms: number): string[] {
 }
 
 /** Watching it: custom metrics, their data, the probe's alarms. */
-function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
+function watchingLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLine[] {
   // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
   const metrics = [
     ...publishedMetrics(probe.load.kind, { certAlarm: certAlarmDays(probe) !== undefined }),
@@ -191,14 +252,15 @@ function watchingLines(probe: ResolvedProbe, runs: number): CostLine[] {
     {
       item: 'CloudWatch PutMetricData',
       group: 'metrics',
-      usd: runs * PRICES.putMetricDataRequest.usd,
-      basis: `${count(runs)} requests, one a run`,
+      // A tick's checks go out together (publishRunsMetrics): a few datums each, far below 1,000 a call.
+      usd: runs * use.executionShare * PRICES.putMetricDataRequest.usd,
+      basis: `${count(runs * use.executionShare)} requests, one an execution${sharedText(use)}`,
     },
     {
       item: 'CloudWatch alarms',
       group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
-      basis: `${alarms} alarms (${alarmKinds(probe, alarms).join(', ')})`,
+      basis: `${alarms} alarms of one metric each (${alarmKinds(probe, alarms).join(', ')})`,
     },
     ...sloLines(probe),
   ];
@@ -231,31 +293,40 @@ function sloLines(probe: ResolvedProbe): CostLine[] {
 }
 
 /** Keeping it: logs, traces, the stored runs. */
-function keepingLines(runs: number, use: RunUsage, retentionDays: number): CostLine[] {
-  const { logBytes, recordBytes } = use;
-  return [
+function keepingLines(runs: number, use: RunUsage, retentionDays: number, tracing: boolean): CostLine[] {
+  const { logBytes, recordBytes, writeUnits } = use;
+  const storedGb = (runs * recordBytes * retentionDays) / (MONTH_MS / 86_400_000) / 1024 ** 3;
+  const lines: CostLine[] = [
     {
       item: 'CloudWatch Logs',
       group: 'records',
       usd: ((runs * logBytes) / 1024 ** 3) * PRICES.logsIngestedGb.usd,
-      basis: `${count((runs * logBytes) / 1024 ** 2)} MB ingested`,
-    },
-    {
-      item: 'X-Ray',
-      group: 'records',
-      usd: runs * PRICES.xrayTrace.usd,
-      basis: `${count(runs)} traces, one an execution`,
-    },
-    {
-      item: 'DynamoDB',
-      group: 'records',
-      usd:
-        runs * Math.ceil(recordBytes / 1024) * PRICES.dynamoWriteUnit.usd +
-        ((runs * recordBytes * retentionDays) / (MONTH_MS / 86_400_000) / 1024 ** 3) *
-          PRICES.dynamoStorageGbMonth.usd,
-      basis: `${count(runs)} writes of ~${Math.round(recordBytes / 1024)} KB, kept ${retentionDays} days`,
+      basis: `${count((runs * logBytes) / 1024 ** 2)} MB ingested (${use.stateEvents.toFixed(1)} state events and ${use.invocations.toFixed(2)} invocations a run)`,
     },
   ];
+  if (tracing) {
+    lines.push({
+      item: 'X-Ray',
+      group: 'records',
+      usd: runs * use.executionShare * PRICES.xrayTrace.usd,
+      basis: `${count(runs * use.executionShare)} traces, one an execution (environment tracing: true)`,
+    });
+  }
+  lines.push(
+    {
+      item: 'DynamoDB writes',
+      group: 'records',
+      usd: runs * writeUnits * PRICES.dynamoWriteUnit.usd,
+      basis: `${count(runs * writeUnits)} write units (${writeUnits} a run: the lease, the shard items, the run)`,
+    },
+    {
+      item: 'DynamoDB storage and backups',
+      group: 'records',
+      usd: storedGb * (PRICES.dynamoStorageGbMonth.usd + PRICES.dynamoPitrGbMonth.usd),
+      basis: `${storedGb.toFixed(2)} GB of runs (~${(recordBytes / 1024).toFixed(1)} KB each, kept ${retentionDays} days), with point-in-time recovery`,
+    },
+  );
+  return lines;
 }
 
 /** The same schedule on CloudWatch Synthetics and Checkly, at their per-run list prices. */
@@ -276,21 +347,30 @@ function alternativeLines(runs: number, loadMs: number): CostLine[] {
   ];
 }
 
+/** How the probe runs in its environment: how many checks share its ticks, whether it is traced. */
+export interface ProbeCostOptions {
+  /** Latency checks due in the same tick of the environment, this one included (see checksDueTogether). @default 1 */
+  readonly batch?: number;
+  /** X-Ray on (the environment's `tracing`). @default false */
+  readonly tracing?: boolean;
+  readonly from?: Date;
+}
+
 /**
- * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts). Per-suite costs (the
- * dashboard, the topic) are not in here: see suiteFixedCost.
+ * Dollars per month for one deployed probe, itemized, from list prices (see aws-prices.ts), with its share of
+ * what it shares with checks due in the same tick. Per-environment parts are in environmentCost.
  */
 export function probeMonthlyCost(
   probe: ResolvedProbe,
   retentionDays: number,
-  from: Date = new Date(),
+  options: ProbeCostOptions = {},
 ): ProbeCost {
-  const runs = runsPerMonth(probe, from);
-  const use = runUsage(probe);
+  const runs = runsPerMonth(probe, options.from ?? new Date());
+  const use = runUsage(probe, options.batch ?? 1);
   const lines = [
     ...runningLines(probe, runs, use),
-    ...watchingLines(probe, runs),
-    ...keepingLines(runs, use, retentionDays),
+    ...watchingLines(probe, runs, use),
+    ...keepingLines(runs, use, retentionDays, options.tracing ?? false),
   ];
   return {
     probeId: probe.id,
@@ -300,6 +380,55 @@ export function probeMonthlyCost(
     totalUsd: lines.reduce((sum, line) => sum + line.usd, 0),
     alternatives: alternativeLines(runs, use.loadMs),
   };
+}
+
+/**
+ * For each probe, how many latency checks of the environment fire on the same schedule (expression and time
+ * zone) and run on the checks' Express runner: they are due in the same ticks, so they share each execution.
+ */
+export function checksDueTogether(deployed: DeployedSuite): Record<string, number> {
+  const key = (p: ResolvedProbe) =>
+    runnerFor(p) === 'checks' ? `${p.schedule.expression}|${p.schedule.timezone}` : undefined;
+  const groups = new Map<string, number>();
+  for (const p of Object.values(deployed.probes)) {
+    const k = key(p);
+    if (k !== undefined) groups.set(k, (groups.get(k) ?? 0) + 1);
+  }
+  return Object.fromEntries(
+    Object.values(deployed.probes).map((p) => {
+      const k = key(p);
+      return [p.id, k === undefined ? 1 : (groups.get(k) ?? 1)];
+    }),
+  );
+}
+
+/** One environment of a suite: every probe's cost and the environment's own parts. */
+export interface EnvironmentCostModel {
+  readonly environment: string;
+  readonly probes: readonly ProbeCost[];
+  readonly fixed: readonly CostLine[];
+  readonly totalUsd: number;
+}
+
+/** Everything one environment deploys, priced: its probes, and its key, system alarms, dashboard, notifier, VPC. */
+export function environmentCost(
+  deployed: DeployedSuite,
+  options: { readonly vpcZones?: number | undefined; readonly from?: Date } = {},
+): EnvironmentCostModel {
+  const batches = checksDueTogether(deployed);
+  const probes = Object.values(deployed.probes).map((p) =>
+    probeMonthlyCost(p, deployed.retentionDays, {
+      batch: batches[p.id] ?? 1,
+      tracing: deployed.tracing,
+      ...(options.from ? { from: options.from } : {}),
+    }),
+  );
+  const fixed = [
+    ...suiteFixedCost(deployed),
+    ...(options.vpcZones === undefined ? [] : vpcCostLines(options.vpcZones)),
+  ];
+  const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
+  return { environment: deployed.environment, probes, fixed, totalUsd };
 }
 
 /** The notifier's re-check: every 5 minutes, one incidents Query and a few reads (a cold start now and then). */
@@ -342,7 +471,15 @@ export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
       usd: alarms * PRICES.alarmMonth.usd,
       basis: `${alarms} alarms (function Errors and Throttles, executions, dead letters, deliveries, drill)`,
     },
-    { item: 'CloudWatch dashboard', usd: PRICES.dashboardMonth.usd, basis: 'one per environment' },
+    ...(deployed.dashboard
+      ? [
+          {
+            item: 'CloudWatch dashboard',
+            usd: PRICES.dashboardMonth.usd,
+            basis: 'one per environment (dashboard: false drops it)',
+          },
+        ]
+      : []),
     {
       item: 'Notifier re-checks',
       group: 'alarms',
@@ -356,7 +493,7 @@ export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
 const MONTH_HOURS = MONTH_MS / 3_600_000;
 
 /**
- * What ProbeSuite's `vpc` option adds, not counted in the totals (the VPC is the user's, and may be shared): a
+ * What ProbeSuite's `vpc` option adds (counted when `perfprobe cost --vpc` says the workers run in a VPC): a
  * NAT gateway per Availability Zone the workers use for egress, and interface endpoints (SSM and Secrets Manager,
  * for the workers' secrets) per Availability Zone; DynamoDB's gateway endpoint is free.
  */

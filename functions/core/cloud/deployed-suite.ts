@@ -22,6 +22,10 @@ export interface DeployedSuite {
    * the watch on the paging path (`notify.watch`, else the topic's own addresses).
    */
   readonly notify: Subscriptions & { readonly warn: Subscriptions; readonly watch: Subscriptions };
+  /** Whether the environment has its CloudWatch dashboard ($3 a month). */
+  readonly dashboard: boolean;
+  /** Whether its functions and state machines record X-Ray traces ($5 per million). */
+  readonly tracing: boolean;
 }
 
 export interface Subscriptions {
@@ -63,6 +67,8 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
     probes,
     caps: { maxRate: caps.maxRate, maxConnections: caps.maxConnections, maxShards: caps.maxShards },
     maintenance: env.maintenance.map((w) => ({ cron: w.cron, timezone: w.timezone, durationMs: w.duration })),
+    dashboard: env.dashboard,
+    tracing: env.tracing,
     notify: {
       email: env.notify.email,
       https: env.notify.https.map(deployedEndpoint),

@@ -8,12 +8,12 @@ export const MAX_VALUES_PER_DATUM = 150;
 
 export const METRICS = {
   latency: 'Latency',
+  /** Every completed run publishes it, so its SampleCount is the heartbeat (a paused run publishes 0). */
   requests: 'Requests',
   errors: 'Errors',
   throughput: 'Throughput',
-  slaBreached: 'SlaBreached',
-  invalidRun: 'InvalidRun',
-  heartbeat: 'Heartbeat',
+  /** The run's verdict, one of VERDICT: the SLA and cannot-measure alarms each read their part by metric math. */
+  verdict: 'Verdict',
   /** 1 when Aggregate could not write the run to the table; published only then (no cost while healthy). */
   storeFailed: 'StoreFailed',
   /**
@@ -24,8 +24,26 @@ export const METRICS = {
 } as const;
 
 /**
- * The metrics a probe of this kind publishes every run (each one a custom metric at $0.30 a month). A latency
- * check's throughput only restates its pacing, so it is left out there; StoreFailed appears only on failure.
+ * The values of the Verdict metric. One metric instead of two (SlaBreached and InvalidRun, $0.30 a month each):
+ * invalid is the largest, so "IF(verdict < INVALID, verdict)" is the old SlaBreached (an invalid run's period
+ * missing, as before) and "IF(verdict >= INVALID, 1, 0)" the old InvalidRun.
+ */
+export const VERDICT = { met: 0, breached: 1, invalid: 2 } as const;
+
+/**
+ * The metric-math expressions the probe alarms read the Verdict through (`verdict` is the metric's id): what
+ * SlaBreached and InvalidRun were, datum for datum. An IF without a false value drops the datum (CloudWatch's
+ * metric-math IF), so an invalid run's period is missing for the SLA alarm, exactly as before.
+ */
+export const VERDICT_EXPRESSIONS = {
+  slaBreached: `IF(verdict < ${VERDICT.invalid}, verdict)`,
+  invalidRun: `IF(verdict >= ${VERDICT.invalid}, 1, 0)`,
+} as const;
+
+/**
+ * The metrics a probe of this kind publishes every run (each one a custom metric at $0.30 a month): a latency
+ * check publishes four. A latency check's throughput only restates its pacing, so it is left out there; the
+ * heartbeat is the Requests sample count; StoreFailed appears only on failure.
  */
 export function publishedMetrics(kind: RunResult['kind'], options: { certAlarm?: boolean } = {}): string[] {
   const all = (Object.values(METRICS) as string[]).filter(
@@ -62,15 +80,15 @@ export function metricDimensions(
  * Everything one run of `suite` publishes, for one PutMetricData call. The latency goes as the distribution
  * itself (every distinct HDR bucket value with its count, at most 150 a datum), so CloudWatch's percentile
  * statistics and alarms see the real shape rather than a pre-computed percentile.
- * - Latency and SlaBreached only for valid runs: a run the generator could not deliver never counts as a breach,
- *   and the latency alarms never see it.
- * - Heartbeat for every run the pipeline completed, measured or not: it means "running". A run no shard reported
- *   (a worker that failed, timed out or was throttled) still beats, and its InvalidRun (1) pages once, as
- *   "cannot measure" with the lost shards' errors; were it silent, the heartbeat would page the same cause again.
+ * - Latency only for valid runs: a run the generator could not deliver never reaches the latency alarms.
+ * - Requests and Verdict for every run the pipeline completed, measured or not: a datum of Requests means
+ *   "running" (the heartbeat). A run no shard reported (a worker that failed, timed out or was throttled) still
+ *   beats, and its Verdict (invalid) pages once, as "cannot measure" with the lost shards' errors; were it
+ *   silent, the heartbeat would page the same cause again. An invalid run's verdict never counts as a breach.
  * - StoreFailed (1) when the run could not be written to the table.
  * - CertDaysLeft, with `certAlarm`, for every run that saw a certificate, valid or not: a certificate's days are a
  *   fact about the target, not about the load delivered. Its cert-expiry alarm then pages that cause alone, so
- *   SlaBreached leaves out certDaysLeft's own failure (one cause, one page), unless no certificate was seen.
+ *   the Verdict leaves out certDaysLeft's own failure (one cause, one page), unless no certificate was seen.
  */
 export function runMetricData(
   suite: string,
@@ -102,17 +120,13 @@ export function runMetricData(
       data.push(...latencyData(step.histogram, stepDimensions, Timestamp));
     }
   }
+  const certPublished = options.certAlarm === true && run.tls !== undefined;
   data.push(
     datum(METRICS.requests, 'Count', run.requests.total),
     datum(METRICS.errors, 'Count', run.requests.failed),
-    datum(METRICS.invalidRun, 'Count', run.validity.valid ? 0 : 1),
+    datum(METRICS.verdict, 'None', runVerdict(run, certPublished)),
   );
-  data.push(datum(METRICS.heartbeat, 'Count', 1));
   if (run.kind !== 'latency') data.push(datum(METRICS.throughput, 'Count/Second', run.throughputRps));
-  const certPublished = options.certAlarm === true && run.tls !== undefined;
-  if (run.validity.valid) {
-    data.push(datum(METRICS.slaBreached, 'Count', breached(run, certPublished) ? 1 : 0));
-  }
   if (options.storeFailed) data.push(datum(METRICS.storeFailed, 'Count', 1));
   if (certPublished && run.tls !== undefined) {
     data.push(datum(METRICS.certDaysLeft, 'None', run.tls.certificate.daysLeft));
@@ -125,9 +139,34 @@ export function runMetricData(
  * certDaysLeft: that alarm pages it. A run that saw no certificate keeps its failed certDaysLeft here, so that
  * nothing seen is never silence.
  */
-function breached(run: RunResult, certPublished: boolean): boolean {
+function breached(run: Pick<RunResult, 'sla'>, certPublished: boolean): boolean {
   if (!certPublished) return !run.sla.passed;
   return run.sla.checks.some((c) => c.severity === 'critical' && !c.passed && c.name !== 'certDaysLeft');
+}
+
+/**
+ * The run's Verdict value: invalid whatever its SLA said, else breached or met. With CertDaysLeft published
+ * (`certPublished`), a failed certDaysLeft alone is that alarm's to page, not the Verdict's.
+ */
+export function runVerdict(run: Pick<RunResult, 'validity' | 'sla'>, certPublished = false): number {
+  if (!run.validity.valid) return VERDICT.invalid;
+  return breached(run, certPublished) ? VERDICT.breached : VERDICT.met;
+}
+
+/**
+ * What a run paused by the kill switch publishes: Requests 0, a beat and nothing else (no verdict: pausing is
+ * deliberate, neither a breach nor an inability to measure).
+ */
+export function pausedRunData(suite: string, environment: string, probeId: string, at: Date): MetricDatum[] {
+  return [
+    {
+      MetricName: METRICS.requests,
+      Dimensions: metricDimensions(suite, environment, probeId),
+      Timestamp: at,
+      Unit: 'Count',
+      Value: 0,
+    },
+  ];
 }
 
 /** A latency distribution as datums: every distinct HDR bucket value with its count, 150 values a datum. */

@@ -20,6 +20,7 @@ import { EngineContext } from './engine-context.ts';
 import { type GcPauses, watchGcPauses } from './gc-pauses.ts';
 import { runLatency } from './latency-engine.ts';
 import { runRate } from './rate-engine.ts';
+import { watchStealTime } from './steal-time.ts';
 
 /** Time given, past the hard deadline, for in-flight requests to report before connections are torn down. */
 const CLOSE_GRACE_MS = 1_000;
@@ -169,25 +170,28 @@ interface GeneratorHealthReading {
   readonly eventLoopDelayP99Ms: number;
   readonly gcPauses: GcPauses | undefined;
   readonly cpuWaitMs: number | undefined;
+  readonly stealMs: number | undefined;
 }
 
-/** Watches the generator itself while the load runs: event-loop delay, GC pauses, the wait for a CPU. */
+/** Watches the generator itself while the load runs: event-loop delay, GC pauses, the wait for a CPU, steal. */
 function watchGenerator(): { stop(): Promise<GeneratorHealthReading> } {
   const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
   loopDelay.enable();
   const gc = watchGcPauses();
   const cpuWait = watchCpuWait();
+  const steal = watchStealTime();
   return {
     async stop() {
       loopDelay.disable();
       const gcPauses = await gc.stop();
       const cpuWaitMs = cpuWait.stop();
+      const stealMs = steal.stop();
       // Without samples the histogram reports a huge sentinel; no samples means no delay seen.
       const eventLoopDelayP99Ms =
         loopDelay.count > 0
           ? Math.max(0, Math.round((loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100)
           : 0;
-      return { eventLoopDelayP99Ms, gcPauses, cpuWaitMs };
+      return { eventLoopDelayP99Ms, gcPauses, cpuWaitMs, stealMs };
     },
   };
 }
@@ -289,7 +293,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
     await transport.close();
   }
 
-  const { eventLoopDelayP99Ms, gcPauses, cpuWaitMs } = health;
+  const { eventLoopDelayP99Ms, gcPauses, cpuWaitMs, stealMs } = health;
   const facts = transport.connectionFacts?.();
   const result = recorder.toResult({
     probeId: probe.id,
@@ -313,6 +317,7 @@ export async function runShard(options: ShardRunOptions): Promise<ShardResult> {
       eventLoopDelayP99Ms,
       ...(gcPauses === undefined ? {} : { gcPauseMs: gcPauses.totalMs, gcPauseMaxMs: gcPauses.maxMs }),
       ...(cpuWaitMs === undefined ? {} : { cpuWaitMs }),
+      ...(stealMs === undefined ? {} : { stealMs }),
       ...transport.counters(),
       ...(ctx.sendLateness.totalCount > 0 ? { sendLateness: encodeHistogram(ctx.sendLateness) } : {}),
     },

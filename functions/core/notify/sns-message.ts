@@ -31,8 +31,9 @@ interface MetricStat {
  */
 export function alarmShapedMessage(event: AlarmStateChangeEvent, notification: Notification) {
   const { detail } = event;
-  const [metric] = (detail.configuration?.metrics ?? []) as MetricStat[];
-  const stat = metric?.metricStat;
+  // A metric-math alarm (the SLA and cannot-measure alarms read the Verdict so) lists its expression first: the
+  // trigger names the metric it reads.
+  const stat = ((detail.configuration?.metrics ?? []) as MetricStat[]).find((m) => m.metricStat)?.metricStat;
   return {
     AlarmName: detail.alarmName,
     AlarmDescription: notification.text,

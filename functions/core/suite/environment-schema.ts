@@ -111,6 +111,10 @@ export const environmentSchema = z.strictObject({
   }),
   /** TLS material, proxy and HTTP/2 for this environment's probes. */
   transport: transportSchema.optional(),
+  /** A CloudWatch dashboard for the environment ($3 a month; every alarm works without it). */
+  dashboard: z.boolean().optional().default(true),
+  /** X-Ray traces of every run's functions and state machine ($5 per million traces). */
+  tracing: z.boolean().optional().default(false),
 });
 
 export type EnvironmentSpec = z.output<typeof environmentSchema>;

@@ -3,9 +3,8 @@ import { PRICES } from '../../core/cloud/aws-prices.ts';
 import {
   type CostGroup,
   type CostLine,
-  type ProbeCost,
-  probeMonthlyCost,
-  suiteFixedCost,
+  type EnvironmentCostModel,
+  environmentCost,
   vpcCostLines,
 } from '../../core/cloud/cost-model.ts';
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
@@ -24,15 +23,12 @@ export interface CostCommandOptions {
   readonly loadTimeoutMs?: number | undefined;
   readonly env?: string | undefined;
   readonly json?: string | undefined;
+  /** The workers run in a VPC (ProbeSuite's `vpc`) over this many Availability Zones: its NAT and endpoints count. */
+  readonly vpcZones?: number | undefined;
   readonly out?: NodeJS.WritableStream;
 }
 
-export interface EnvironmentCost {
-  readonly environment: string;
-  readonly probes: readonly ProbeCost[];
-  readonly fixed: ReturnType<typeof suiteFixedCost>;
-  readonly totalUsd: number;
-}
+export type EnvironmentCost = EnvironmentCostModel;
 
 const usd = (n: number) => (n >= 0.005 ? n.toFixed(2) : n > 0 ? '<0.01' : '0');
 const dollars = (n: number) => (n >= 0.005 ? `$${n.toFixed(2)}` : n > 0 ? '<$0.01' : '$0');
@@ -62,10 +58,9 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
       );
       continue;
     }
-    const probes = Object.values(deployed.probes).map((p) => probeMonthlyCost(p, deployed.retentionDays));
-    const fixed = suiteFixedCost(deployed);
-    const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
-    results.push({ environment: env, probes, fixed, totalUsd });
+    const cost = environmentCost(deployed, { vpcZones: options.vpcZones });
+    const { probes, fixed, totalUsd } = cost;
+    results.push(cost);
 
     const rows = probes.map((p) => [
       p.probeId,
@@ -100,6 +95,12 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       )}\n\n`,
     );
+    out.write(
+      `${env}'s own parts\n${table(
+        fixed.map((l) => [`  ${l.item}`, dollars(l.usd), l.basis]),
+        ['l', 'r', 'l'],
+      )}\n`,
+    );
     for (const p of probes) {
       out.write(
         `${p.probeId}\n${table(
@@ -111,14 +112,15 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
     out.write('\n');
   }
   const vpc = vpcCostLines();
-  out.write(
-    `With ProbeSuite's vpc option (workers in your VPC), not in the totals above: up to $${vpc
-      .reduce((s, l) => s + l.usd, 0)
-      .toFixed(2)} a month more per VPC\n${table(
-      vpc.map((l) => [`  ${l.item}`, dollars(l.usd), l.basis]),
-      ['l', 'r', 'l'],
-    )}\n\n`,
-  );
+  if (options.vpcZones === undefined)
+    out.write(
+      `With ProbeSuite's vpc option (workers in your VPC; --vpc counts it), not in the totals above: up to $${vpc
+        .reduce((s, l) => s + l.usd, 0)
+        .toFixed(2)} a month more per VPC\n${table(
+        vpc.map((l) => [`  ${l.item}`, dollars(l.usd), l.basis]),
+        ['l', 'r', 'l'],
+      )}\n\n`,
+    );
   out.write(
     `US dollars per month: AWS list prices for us-east-1 as of ${PRICES.lambdaArmGbSecond.asOf}, free tiers left out, estimated run overheads (functions/core/cloud/aws-prices.ts and cost-model.ts). Synthetics: $${PRICES.syntheticsCanaryRun.usd} a canary run plus its Lambda; Checkly: $2 per 10,000 API check runs.\n`,
   );
@@ -128,15 +130,25 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
 
 export const costCli = defineCommand({
   name: 'cost',
-  flags: { ...LOAD_TIMEOUT_FLAG, env: { type: 'string', short: 'e' }, json: { type: 'string' } },
-  help: `Usage: perfprobe cost <suite.ts> [--env NAME] [--json FILE]
+  flags: {
+    ...LOAD_TIMEOUT_FLAG,
+    env: { type: 'string', short: 'e' },
+    json: { type: 'string' },
+    vpc: { type: 'string' },
+  },
+  help: `Usage: perfprobe cost <suite.ts> [--env NAME] [--json FILE] [--vpc ZONES]
 
 Dollars per month of deploying the suite, per environment and probe, itemized, next to CloudWatch
-Synthetics and Checkly.
+Synthetics and Checkly: each probe's lines, each environment's own parts (topic keys, perfprobe's own
+alarms, the dashboard unless dashboard: false, the notifier) and the total. Latency checks due in the
+same tick share an execution and workers (20 a worker), and their cost says so.
+
+--vpc ZONES  the workers run in a VPC (ProbeSuite's vpc) over ZONES Availability Zones: add its NAT
+             gateways and interface endpoints to each environment.
 
 ${LOAD_TIMEOUT_HELP}`,
   overview: {
-    usage: ['cost <suite.ts> [--env NAME] [--json FILE]'],
+    usage: ['cost <suite.ts> [--env NAME] [--json FILE] [--vpc ZONES]'],
     summary: ['dollars per month of deploying the suite, itemized per probe'],
   },
   async run({ flags, positionals }) {
@@ -147,6 +159,19 @@ ${LOAD_TIMEOUT_HELP}`,
       loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
       env: flags.env,
       json: flags.json,
+      vpcZones: vpcZonesFlag(flags.vpc),
     });
   },
 });
+
+/** --vpc ZONES: a whole number of Availability Zones, 1 to 6. */
+function vpcZonesFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const zones = Number(value);
+  if (!Number.isInteger(zones) || zones < 1 || zones > 6) {
+    throw new UsageError(
+      `--vpc: expected the number of Availability Zones the workers use (1 to 6), got "${value}"`,
+    );
+  }
+  return zones;
+}

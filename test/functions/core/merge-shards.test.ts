@@ -89,23 +89,31 @@ describe('mergeShards', () => {
       Array.from({ length: 30 }, () => [5_000, 200] as [number, number]),
       3,
     );
-    const health = (s: ShardResult, gc: number, gcMax: number, cpuWait: number): ShardResult => ({
+    const health = (
+      s: ShardResult,
+      gc: number,
+      gcMax: number,
+      cpuWait: number,
+      steal: number,
+    ): ShardResult => ({
       ...s,
-      generator: { ...s.generator, gcPauseMs: gc, gcPauseMaxMs: gcMax, cpuWaitMs: cpuWait },
+      generator: { ...s.generator, gcPauseMs: gc, gcPauseMaxMs: gcMax, cpuWaitMs: cpuWait, stealMs: steal },
     });
 
     const run = mergeShards(identity(3), [
-      health(one!, 4, 1.5, 12),
-      health(two!, 9, 2.5, 130),
-      health(three!, 6, 3, 40),
+      health(one!, 4, 1.5, 12, 70),
+      health(two!, 9, 2.5, 130, 10),
+      health(three!, 6, 3, 40, 0),
     ]);
 
     expect(run.validity.gcPauseMs).toEqual({ total: 9, max: 3 });
     expect(run.validity.cpuWaitMs).toBe(130);
-    // A pause is not a validity rule: the run stays valid.
+    expect(run.validity.stealMs).toBe(70);
+    // A pause is not a validity rule, nor is steal (a signal): the run stays valid whatever the steal.
     expect(run.validity.valid).toBe(true);
     const bare = mergeShards(identity(3), [one!, two!, three!]);
     expect(bare.validity).not.toHaveProperty('cpuWaitMs');
+    expect(bare.validity).not.toHaveProperty('stealMs');
     expect(bare.validity).not.toHaveProperty('gcPauseMs');
   });
 });

@@ -83,7 +83,8 @@ describe('aggregate handler with sla.regression', () => {
     expect(check?.regression).toMatchObject({ baselineRuns: 5, source: 'store, 1h before the run' });
     expect(check?.regression?.test?.pValue).toBeLessThan(0.01);
     const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
-    expect(data.find((d) => d.MetricName === 'SlaBreached')?.Value).toBe(1);
+    // Verdict 1: valid and breached (see VERDICT).
+    expect(data.find((d) => d.MetricName === 'Verdict')?.Value).toBe(1);
   });
 
   it('merges the baseline window once an hour: the next run reuses it from the table instead of re-reading every run', async () => {

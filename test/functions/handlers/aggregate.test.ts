@@ -57,9 +57,7 @@ describe('aggregate handler', () => {
           { MetricName: 'Latency', Dimensions, Timestamp, Unit: 'Milliseconds', Values: [2], Counts: [3] },
           { MetricName: 'Requests', Dimensions, Timestamp, Unit: 'Count', Value: 3 },
           { MetricName: 'Errors', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
-          { MetricName: 'InvalidRun', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
-          { MetricName: 'Heartbeat', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
-          { MetricName: 'SlaBreached', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
+          { MetricName: 'Verdict', Dimensions, Timestamp, Unit: 'None', Value: 0 },
           { MetricName: 'StoreFailed', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
         ],
       },
@@ -87,7 +85,7 @@ describe('aggregate handler', () => {
     expect(runs.map((r) => r.runId)).toEqual(['r-2']);
   });
 
-  it('publishes CertDaysLeft for a probe that declares a critical certDaysLeft, and leaves that check out of SlaBreached', async () => {
+  it('publishes CertDaysLeft for a probe that declares a critical certDaysLeft, and leaves that check out of the Verdict', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const input = deploySuiteInput();
     (input.probes[0] as Record<string, unknown>).sla = {
@@ -119,7 +117,7 @@ describe('aggregate handler', () => {
     const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
     const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
     expect(value('CertDaysLeft')).toBe(5);
-    expect(value('SlaBreached')).toBe(0);
+    expect(value('Verdict')).toBe(0);
   });
 
   it('leaves no trace for a duplicate plan: nothing read, stored or published', async () => {

@@ -20,6 +20,7 @@ import { createSilenceStore } from '../../../functions/adapters/dynamo-silence-s
 import { forgetKillSwitch, killSwitchState } from '../../../functions/adapters/kill-switch.ts';
 import { clearSecretCache } from '../../../functions/adapters/secrets.ts';
 import type { DeployedSuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import type { MetricDatum } from '../../../functions/core/cloud/metric-data.ts';
 import { RUN_KEYS } from '../../../functions/core/cloud/run-record.ts';
 import type { AlarmStateChangeEvent } from '../../../functions/core/notify/alarm-event.ts';
 import { formatSpan } from '../../../functions/core/notify/figures.ts';
@@ -32,6 +33,7 @@ import {
 import type { TickOutcome } from '../../../functions/handlers/notify-tick.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
 import { createWorkerHandler } from '../../../functions/handlers/worker.ts';
+import { type AlarmProperties, alarmDatapoint } from '../../helpers/alarm-datapoint.ts';
 import { runResult } from '../../helpers/run-results.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
 import { deploySuiteInput, synthStack } from '../../helpers/stacks.ts';
@@ -222,23 +224,43 @@ function documentedChange(
   event.time = new Date(to.at).toISOString().replace(/\.\d+Z$/, 'Z');
   event.resources = [`arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarmName}`];
   event.detail.alarmName = alarmName;
+  // A metric-math alarm (the Verdict's parts) lists its expression and the metric it reads, as CloudWatch does.
+  const math = alarm.Metrics as AlarmProperties['Metrics'];
   event.detail.configuration = {
     description: alarm.AlarmDescription,
-    metrics: [
-      {
-        id: 'm1',
-        metricStat: {
-          metric: {
-            dimensions,
-            name: alarm.MetricName,
-            namespace: alarm.Namespace,
+    metrics: math
+      ? math.map((m) =>
+          m.MetricStat
+            ? {
+                id: m.Id,
+                metricStat: {
+                  metric: {
+                    dimensions,
+                    name: m.MetricStat.Metric.MetricName,
+                    namespace: m.MetricStat.Metric.Namespace,
+                  },
+                  period: m.MetricStat.Period,
+                  stat: m.MetricStat.Stat,
+                },
+                returnData: false,
+              }
+            : { id: m.Id, expression: m.Expression, label: m.Label, returnData: true },
+        )
+      : [
+          {
+            id: 'm1',
+            metricStat: {
+              metric: {
+                dimensions,
+                name: alarm.MetricName,
+                namespace: alarm.Namespace,
+              },
+              period: alarm.Period,
+              stat: alarm.Statistic,
+            },
+            returnData: true,
           },
-          period: alarm.Period,
-          stat: alarm.Statistic,
-        },
-        returnData: true,
-      },
-    ],
+        ],
   };
   const reason = `Threshold Crossed: 2 out of the last 3 datapoints [1.0 (30/11/26 03:02:00), 1.0 (30/11/26 03:01:00)] were greater than or equal to the threshold (1.0) (minimum 2 datapoints for ${from.value} -> ${to.value} transition).`;
   event.detail.previousState = { value: from.value, reason: 'earlier', timestamp: cwTime(from.at) };
@@ -351,7 +373,7 @@ describe('a failing target, through the synthesized state machine and the table,
       AlarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:perfprobe.bank.prod.probe.login.sla',
       StateChangeTime: new Date(breachAt).toISOString(),
       Trigger: {
-        MetricName: 'SlaBreached',
+        MetricName: 'Verdict',
         Namespace: 'Perfprobe',
         Statistic: 'MAXIMUM',
         Period: 60,
@@ -1147,39 +1169,25 @@ describe('a worker failure pages once, as "cannot measure" with its cause', () =
       expect((await run('ledger', { workerFails: lost })).verdict).toBe('invalid');
     }
 
-    // What each synthesized alarm's metric received per period (one PutMetricData per run).
+    // What each synthesized alarm evaluated per period (one PutMetricData per run).
     const puts = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
-    const dimensions = (list: unknown) =>
-      (list as { Name: string; Value: string }[])
-        .map((d) => `${d.Name}=${d.Value}`)
-        .sort()
-        .join();
-    const values = (alarm: (typeof alarms)[string]) =>
-      puts.map((input) =>
-        input
-          .MetricData!.filter(
-            (d) =>
-              input.Namespace === alarm.Namespace &&
-              d.MetricName === alarm.MetricName &&
-              dimensions(d.Dimensions) === dimensions(alarm.Dimensions),
-          )
-          .map((d) => d.Value),
-      );
-    expect(dimensions(heartbeat.Dimensions)).toBe('Environment=prod,Probe=ledger,Suite=bank');
+    expect(puts.every((input) => input.Namespace === 'Perfprobe')).toBe(true);
+    const datapoints = (alarm: (typeof alarms)[string]) =>
+      puts.map((input) => alarmDatapoint(alarm as AlarmProperties, input.MetricData as MetricDatum[]));
     expect(heartbeat).toMatchObject({
+      MetricName: 'Requests',
       Statistic: 'SampleCount',
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
     });
     // A beat in every period: SampleCount 1 is not below 1, so the heartbeat has nothing to say.
-    expect(values(heartbeat)).toEqual(Array.from({ length: periods }, () => [1]));
+    expect(datapoints(heartbeat)).toEqual(Array.from({ length: periods }, () => 1));
     expect(cannotMeasure).toMatchObject({
-      Statistic: 'Maximum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       DatapointsToAlarm: periods,
     });
-    expect(values(cannotMeasure)).toEqual(Array.from({ length: periods }, () => [1]));
+    expect(datapoints(cannotMeasure)).toEqual(Array.from({ length: periods }, () => 1));
 
     await notifier()(
       stateChange(

@@ -276,18 +276,15 @@ describe('the synthesized state machine, executed in-process with the real handl
     const data = publishedData();
     expect(latencyCountSum(data)).toBe(received);
     const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
+    // Requests is also the heartbeat (its sample count); Verdict 0: valid, SLA met.
     expect(value('Requests')).toBe(3);
-    expect(value('Heartbeat')).toBe(1);
-    expect(value('InvalidRun')).toBe(0);
-    expect(value('SlaBreached')).toBe(0);
-    // A latency check publishes no Throughput (it would only restate the pacing, for $0.30 a month).
+    expect(value('Verdict')).toBe(0);
+    // A latency check publishes no Throughput (it would only restate the pacing, for $0.30 a month): four metrics.
     expect([...new Set(data.map((d) => d.MetricName))].sort()).toEqual([
       'Errors',
-      'Heartbeat',
-      'InvalidRun',
       'Latency',
       'Requests',
-      'SlaBreached',
+      'Verdict',
     ]);
     for (const d of data) {
       expect(d.Dimensions).toEqual([
@@ -346,14 +343,14 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(run.sla.verdict).toBe('invalid');
 
     const data = publishedData();
-    // An invalid run publishes neither a verdict nor its latency: no alarm can count it as a breach.
-    expect(data.some((d) => d.MetricName === 'SlaBreached')).toBe(false);
+    // An invalid run publishes no latency and the invalid verdict (2), which the SLA alarm's expression drops:
+    // no alarm can count it as a breach. Its Requests datum is the beat.
     expect(data.some((d) => d.MetricName === 'Latency')).toBe(false);
-    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
-    expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
+    expect(data.find((d) => d.MetricName === 'Verdict')?.Value).toBe(2);
+    expect(data.filter((d) => d.MetricName === 'Requests')).toHaveLength(1);
   });
 
-  it('cannot measure when every shard fails: stored invalid with the cause in words, InvalidRun 1, still a heartbeat (one page, not two)', async () => {
+  it('cannot measure when every shard fails: stored invalid with the cause in words, Verdict invalid, still a heartbeat (one page, not two)', async () => {
     // The token lives under a customer-managed KMS key the worker's role cannot use.
     ssm.reset();
     ssm.on(GetParameterCommand).rejects(
@@ -374,8 +371,8 @@ describe('the synthesized state machine, executed in-process with the real handl
       'no shard reported',
     ]);
 
-    // Exactly what the "cannot measure" alarm reads: InvalidRun 1, no Latency, no SlaBreached. It still beats
-    // (the pipeline ran it), so the heartbeat does not page this cause a second time.
+    // Exactly what the "cannot measure" alarm reads: Verdict 2 (invalid), no Latency. It still beats (Requests,
+    // the pipeline ran it), so the heartbeat does not page this cause a second time.
     const Dimensions = [
       { Name: 'Suite', Value: 'bank' },
       { Name: 'Environment', Value: 'prod' },
@@ -388,8 +385,7 @@ describe('the synthesized state machine, executed in-process with the real handl
         MetricData: [
           { MetricName: 'Requests', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
           { MetricName: 'Errors', Dimensions, Timestamp, Unit: 'Count', Value: 0 },
-          { MetricName: 'InvalidRun', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
-          { MetricName: 'Heartbeat', Dimensions, Timestamp, Unit: 'Count', Value: 1 },
+          { MetricName: 'Verdict', Dimensions, Timestamp, Unit: 'None', Value: 2 },
           { MetricName: 'Throughput', Dimensions, Timestamp, Unit: 'Count/Second', Value: 0 },
         ],
       },
@@ -412,19 +408,21 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(run.sla.checks).toContainEqual(
       expect.objectContaining({ name: 'errorRate', isDefault: true, observed: 1, passed: false }),
     );
-    // What the SLA alarm reads (SlaBreached, M of N): 1 for this run, with a heartbeat (it measured).
+    // What the SLA alarm reads (the Verdict, M of N): 1, valid and breached, with a heartbeat (Requests).
     const data = publishedData();
-    expect(data.find((d) => d.MetricName === 'SlaBreached')?.Value).toBe(1);
-    expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
-    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(0);
+    expect(data.find((d) => d.MetricName === 'Verdict')?.Value).toBe(1);
+    expect(data.filter((d) => d.MetricName === 'Requests')).toHaveLength(1);
     // ...and that alarm exists for this probe, on this metric, and reaches on-call through the notifier: the
     // stack's rule matches its state changes (the walk in test/lib checks the rule → function → topic → key).
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) =>
-        a.Properties.MetricName === 'SlaBreached' &&
-        (a.Properties.Dimensions as { Name: string; Value: string }[]).some(
-          (d) => d.Name === 'Probe' && d.Value === 'down',
-        ),
+        (a.Properties.Metrics as { MetricStat?: { Metric: Record<string, unknown> } }[] | undefined)?.some(
+          (m) =>
+            m.MetricStat?.Metric.MetricName === 'Verdict' &&
+            (m.MetricStat.Metric.Dimensions as { Name: string; Value: string }[]).some(
+              (d) => d.Name === 'Probe' && d.Value === 'down',
+            ),
+        ) && String(a.Properties.AlarmName).endsWith('.sla'),
     );
     expect(alarms).toHaveLength(1);
     expect(alarms[0]!.Properties.AlarmActions).toBeUndefined();
@@ -479,7 +477,8 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(on.workerCalls).toEqual([]);
     expect(received).toBe(0);
     expect((await storedRuns('accounts')).length).toBe(before);
-    expect(publishedData().map((d) => [d.MetricName, d.Value])).toEqual([['Heartbeat', 1]]);
+    // Requests 0 and nothing else: a beat, no verdict.
+    expect(publishedData().map((d) => [d.MetricName, d.Value])).toEqual([['Requests', 0]]);
 
     cloudWatch.resetHistory();
     const unreadable = handlers('Load', { killSwitch: 'unreadable' });
@@ -569,7 +568,7 @@ describe('the synthesized state machine, executed in-process with the real handl
       /^only 0 of 1000 shards reported: worker error Runtime\.ExitError: Runtime exited: at handler/,
     );
     const data = publishedData();
-    expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
-    expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
+    expect(data.find((d) => d.MetricName === 'Verdict')?.Value).toBe(2);
+    expect(data.filter((d) => d.MetricName === 'Requests')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRICES } from '../../../../functions/core/cloud/aws-prices.ts';
 import {
+  environmentCost,
   MONTH_MS,
   probeMonthlyCost,
   RUN_OVERHEAD,
@@ -24,18 +25,24 @@ describe('cost per probe-month', () => {
     const cost = probeMonthlyCost(probeFor('https://api.example.com', { schedule: 'rate(1 minute)' }), 90);
     const runs = MONTH_MS / 60_000;
     expect(cost.runsPerMonth).toBeCloseTo(43_830, 0);
-    // 10 paced requests a second apart: the worker lives ~9.3 s at 512 MB; Plan and Aggregate at 512 MB.
+    // 10 paced requests a second apart: the worker lives ~9.3 s at 512 MB; Plan and Aggregate at 256 MB.
     const workerS = (9 * 1_000 + RUN_OVERHEAD.workerTailMs) / 1000;
     const gbSeconds =
-      workerS * 0.5 + (RUN_OVERHEAD.planMs / 1000) * 0.5 + (RUN_OVERHEAD.aggregateMs / 1000) * 0.5;
+      workerS * 0.5 + (RUN_OVERHEAD.planMs / 1000) * 0.25 + (RUN_OVERHEAD.aggregateMs / 1000) * 0.25;
     expect(line(cost, 'Lambda duration').usd).toBeCloseTo(runs * gbSeconds * PRICES.lambdaArmGbSecond.usd, 6);
     expect(line(cost, 'Lambda requests').usd).toBeCloseTo(runs * 3 * PRICES.lambdaRequest.usd, 6);
-    // Six custom metrics: a latency check publishes no Throughput.
-    expect(line(cost, 'CloudWatch custom metrics').usd).toBeCloseTo(6 * 0.3, 6);
+    // Four custom metrics: Latency, Requests (also the heartbeat), Errors, Verdict.
+    expect(line(cost, 'CloudWatch custom metrics').usd).toBeCloseTo(4 * 0.3, 6);
     expect(line(cost, 'CloudWatch PutMetricData').usd).toBeCloseTo(runs * 0.00001, 6);
-    // SLA, heartbeat, cannot measure, store failed: four standard alarms at $0.10.
+    // SLA, heartbeat, cannot measure, store failed: four standard alarms of one metric at $0.10.
     expect(line(cost, 'CloudWatch alarms').usd).toBeCloseTo(0.4, 6);
     expect(line(cost, 'Step Functions (Express)').basis).toContain('43,830 executions');
+    // Traced only when the environment asks.
+    expect(cost.lines.some((l) => l.item === 'X-Ray')).toBe(false);
+    const traced = probeMonthlyCost(probeFor('https://api.example.com', { schedule: 'rate(1 minute)' }), 90, {
+      tracing: true,
+    });
+    expect(line(traced, 'X-Ray').usd).toBeCloseTo(runs * PRICES.xrayTrace.usd, 9);
     expect(cost.totalUsd).toBeCloseTo(
       cost.lines.reduce((s, l) => s + l.usd, 0),
       9,
@@ -68,6 +75,74 @@ describe('cost per probe-month', () => {
     );
   });
 
+  it('matches a hand recomputation of one batched check from the price table within 5 %', () => {
+    // Ten checks of 10 requests a second apart, every minute, in one environment.
+    const probes = Array.from({ length: 10 }, (_, i) => ({
+      id: `check-${i}`,
+      request: { url: `/c${i}` },
+      schedule: 'rate(1 minute)',
+      load: { kind: 'latency', requests: 10, interval: '1s' },
+      sla: { p99: 400 },
+    }));
+    const deployed = deploySuite(
+      validateSuite({
+        name: 'ten',
+        environments: { prod: { baseUrl: 'https://api.example.com' } },
+        defaults: { timeout: '5s' },
+        probes,
+      }),
+      'prod',
+    );
+    const model = environmentCost(deployed).probes[0]!.totalUsd;
+
+    // By hand, list prices per month (43,830 one-minute ticks, 4,383 per check's share of 10 a tick):
+    const runs = 43_830;
+    const ticksShare = runs / 10;
+    const gbS = 0.0000133334;
+    const hand =
+      // Lambda: one 9.3 s worker at 0.5 GB for 10 checks; Plan 0.4 s and Aggregate 0.8 s + 0.15 s a check at 0.25 GB.
+      runs * ((9.3 * 0.5) / 10 + (0.4 * 0.25) / 10 + (0.8 * 0.25) / 10 + 0.15 * 0.25) * gbS +
+      ticksShare * 3 * 0.2e-6 +
+      // Express: $1 a million, 12 s at 64 MB ($0.00001667 a GB-s); Scheduler $1 a million.
+      ticksShare * (1e-6 + 12 * (64 / 1024) * 0.00001667) +
+      ticksShare * 1e-6 +
+      // 4 metrics, one PutMetricData a tick, 4 alarms.
+      4 * 0.3 +
+      ticksShare * 0.01e-3 +
+      4 * 0.1 +
+      // Logs: 1.8 + 0.7 state events of 350 B and 0.3 invocations of 700 B a run, $0.50 a GB.
+      ((runs * (2.5 * 350 + 0.3 * 700)) / 1024 ** 3) * 0.5 +
+      // DynamoDB: 5 write units a run; 1.5 KB a run kept 90 days, storage $0.25 + backups $0.20 a GB-month.
+      runs * 5 * 0.625e-6 +
+      ((runs * 1558 * 90) / 30.4375 / 1024 ** 3) * 0.45;
+    expect(Math.abs(model - hand) / hand).toBeLessThan(0.05);
+  });
+
+  it('holds 10 one-minute checks of 10 requests under $3 a check, the environment parts spread over them', () => {
+    const probes = Array.from({ length: 10 }, (_, i) => ({
+      id: `check-${i}`,
+      request: { url: `/c${i}` },
+      schedule: 'rate(1 minute)',
+      load: { kind: 'latency', requests: 10, interval: '1s' },
+    }));
+    const input = {
+      name: 'ten',
+      environments: {
+        prod: { baseUrl: 'https://api.example.com', notify: { email: ['oncall@example.com'] } },
+      },
+      defaults: { timeout: '5s' },
+      probes,
+    };
+    const withDashboard = environmentCost(deploySuite(validateSuite(input), 'prod'));
+    expect(withDashboard.fixed.map((l) => l.item)).toContain('CloudWatch dashboard');
+    expect(withDashboard.totalUsd / 10).toBeLessThanOrEqual(3);
+    // Alone, a check shares nothing: the same check costs more than its share among ten.
+    const alone = environmentCost(
+      deploySuite(validateSuite({ ...input, probes: probes.slice(0, 1) }), 'prod'),
+    );
+    expect(alone.probes[0]!.totalUsd).toBeGreaterThan(withDashboard.probes[0]!.totalUsd);
+  });
+
   it('bills load workers at a full vCPU for the load, with the shared start for several shards', () => {
     const one = probeMonthlyCost(
       probeFor('https://api.example.com', {
@@ -77,7 +152,7 @@ describe('cost per probe-month', () => {
       90,
     );
     expect(line(one, 'Lambda duration').basis).toContain('1 × 60 s worker at 1769 MB');
-    expect(line(one, 'CloudWatch custom metrics').basis).toContain('7 metrics');
+    expect(line(one, 'CloudWatch custom metrics').basis).toContain('5 metrics');
     const ten = probeMonthlyCost(
       probeFor('https://api.example.com', {
         schedule: 'rate(1 day)',
@@ -90,6 +165,8 @@ describe('cost per probe-month', () => {
     expect(line(ten, 'Lambda requests').basis).toContain(
       `${Math.round((MONTH_MS / 86_400_000) * 12)} invocations`,
     );
+    // Its writes as written: the lease (1 unit), ten shard items of ~6 KB, the run of ~6 KB.
+    expect(line(ten, 'DynamoDB writes').basis).toContain('(67 a run');
   });
 
   it('prices a run beyond an Express workflow by Standard state transitions', () => {
@@ -106,44 +183,23 @@ describe('cost per probe-month', () => {
     expect(standard.usd).toBeCloseTo(runs * (4 + 2 * 45) * PRICES.standardTransition.usd, 9);
   });
 
-  it("keeps stored runs for the suite's retention", () => {
+  it("keeps stored runs for the suite's retention, with point-in-time recovery", () => {
     const probe = probeFor('https://api.example.com', { schedule: 'rate(1 minute)' });
-    const short = line(probeMonthlyCost(probe, 90), 'DynamoDB');
-    const long = line(probeMonthlyCost(probe, 365), 'DynamoDB');
+    const short = line(probeMonthlyCost(probe, 90), 'DynamoDB storage and backups');
+    const long = line(probeMonthlyCost(probe, 365), 'DynamoDB storage and backups');
     expect(long.basis).toContain('kept 365 days');
-    // Writes cost the same; storage grows with the days kept.
+    // Writes cost the same; storage and its backups grow with the days kept.
+    expect(line(probeMonthlyCost(probe, 365), 'DynamoDB writes').usd).toBe(
+      line(probeMonthlyCost(probe, 90), 'DynamoDB writes').usd,
+    );
     const storage = (days: number) =>
       (((MONTH_MS / 60_000) * RUN_OVERHEAD.latencyRunRecordBytes * days) /
         (MONTH_MS / 86_400_000) /
         1024 ** 3) *
-      PRICES.dynamoStorageGbMonth.usd;
+      (PRICES.dynamoStorageGbMonth.usd + PRICES.dynamoPitrGbMonth.usd);
     expect(long.usd - short.usd).toBeCloseTo(storage(365) - storage(90), 9);
   });
 
-  it('counts the firings of a cron schedule, not one run per alert.interval', () => {
-    // 2027 starts on a Friday and has 261 weekdays: 522 runs at 09:00 and 17:00, though the interval is 3 days.
-    const probe = probeFor('https://api.example.com', {
-      schedule: 'cron(0 9,17 ? * MON-FRI *)',
-      alert: { interval: '72h' },
-    });
-    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
-    expect(cost.runsPerMonth).toBe(522 / 12);
-    expect(line(cost, 'Step Functions (Express)').basis).toContain('44 executions');
-  });
-
-  it('counts every time of day a frequent cron schedule allows', () => {
-    const probe = probeFor('https://api.example.com', {
-      schedule: 'cron(0/10 8-17 * * ? *)',
-      alert: { interval: '10m' },
-    });
-    // Six a hour for ten hours, every day of the year (within one day's firings at the year's edges).
-    const cost = probeMonthlyCost(probe, 90, new Date('2027-01-01T00:00:00Z'));
-    expect(cost.runsPerMonth).toBeGreaterThanOrEqual((60 * 365) / 12);
-    expect(cost.runsPerMonth).toBeLessThanOrEqual((60 * 366) / 12);
-  });
-});
-
-describe('cost per environment, whatever its probes', () => {
   const deployedOf = (input: ReturnType<typeof deploySuiteInput>) =>
     deploySuite(validateSuite(input), 'prod');
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateRun } from '../../../../functions/core/aggregate-run.ts';
-import { METRICS, publishedMetrics, runMetricData } from '../../../../functions/core/cloud/metric-data.ts';
+import {
+  METRICS,
+  pausedRunData,
+  publishedMetrics,
+  runMetricData,
+  VERDICT,
+} from '../../../../functions/core/cloud/metric-data.ts';
 import {
   createLatencyHistogram,
   encodeHistogram,
@@ -41,18 +47,11 @@ const names = (suite: string, run: Parameters<typeof runMetricData>[1], storeFai
   runMetricData(suite, run, { storeFailed }).map((d) => d.MetricName);
 
 describe('run metric data', () => {
-  it('publishes a valid run whole: its latency distribution, verdict and heartbeat, under Suite, Environment, Probe', () => {
+  it('publishes a valid run whole: its latency distribution, counts (the heartbeat) and verdict, under Suite, Environment, Probe', () => {
     const run = aggregateRun(plan, [shard(0, 2_000), shard(1, 2_000)]);
     const data = runMetricData('bank', run);
-    expect(data.map((d) => d.MetricName)).toEqual([
-      'Latency',
-      'Requests',
-      'Errors',
-      'InvalidRun',
-      'Heartbeat',
-      'Throughput',
-      'SlaBreached',
-    ]);
+    expect(data.map((d) => d.MetricName)).toEqual(['Latency', 'Requests', 'Errors', 'Verdict', 'Throughput']);
+    expect(data.find((d) => d.MetricName === 'Verdict')?.Value).toBe(VERDICT.met);
     expect(data[0]).toMatchObject({ Values: [2], Counts: [4] });
     for (const d of data) {
       expect(d.Dimensions).toEqual([
@@ -63,18 +62,47 @@ describe('run metric data', () => {
     }
   });
 
-  it('keeps an invalid run out of the latency and SLA alarms: no Latency, no SlaBreached, InvalidRun 1', () => {
+  it('keeps an invalid run out of the latency and SLA alarms: no Latency, Verdict invalid whatever its SLA said', () => {
     // One of two shards reported: measured, so it beats, but it cannot judge the target.
     const run = aggregateRun(plan, [shard(0, 900_000)]);
     expect(run.validity.valid).toBe(false);
-    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Heartbeat', 'Throughput']);
-    expect(runMetricData('bank', run).find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
+    expect(run.sla.passed).toBe(false);
+    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'Verdict', 'Throughput']);
+    expect(runMetricData('bank', run).find((d) => d.MetricName === 'Verdict')?.Value).toBe(VERDICT.invalid);
   });
 
-  it('still beats when no shard reported: the pipeline ran it, and InvalidRun 1 alone says it measured nothing', () => {
+  it('says breached for a valid run that broke its SLA', () => {
+    const run = aggregateRun(plan, [shard(0, 900_000), shard(1, 900_000)]);
+    expect(run.validity.valid).toBe(true);
+    expect(runMetricData('bank', run).find((d) => d.MetricName === 'Verdict')?.Value).toBe(VERDICT.breached);
+  });
+
+  it('still beats when no shard reported: the pipeline ran it, and its invalid Verdict says it measured nothing', () => {
     const run = aggregateRun(plan, []);
-    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'InvalidRun', 'Heartbeat', 'Throughput']);
-    expect(runMetricData('bank', run).find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
+    expect(names('bank', run)).toEqual(['Requests', 'Errors', 'Verdict', 'Throughput']);
+    expect(runMetricData('bank', run).find((d) => d.MetricName === 'Verdict')?.Value).toBe(VERDICT.invalid);
+  });
+
+  it('publishes four metrics for a latency check and five for a load (throughput), each a custom metric', () => {
+    expect(publishedMetrics('latency')).toEqual(['Latency', 'Requests', 'Errors', 'Verdict']);
+    expect(publishedMetrics('rate')).toEqual(['Latency', 'Requests', 'Errors', 'Throughput', 'Verdict']);
+  });
+
+  it('beats for a paused run with Requests 0 and nothing else: no verdict, so neither SLA nor cannot-measure moves', () => {
+    const at = new Date('2026-11-30T06:00:00.000Z');
+    expect(pausedRunData('bank', 'prod', 'p', at)).toEqual([
+      {
+        MetricName: 'Requests',
+        Dimensions: [
+          { Name: 'Suite', Value: 'bank' },
+          { Name: 'Environment', Value: 'prod' },
+          { Name: 'Probe', Value: 'p' },
+        ],
+        Timestamp: at,
+        Unit: 'Count',
+        Value: 0,
+      },
+    ]);
   });
 
   it('adds StoreFailed 1 when the table refused the run, and counts it in no run-by-run cost', () => {

@@ -42,6 +42,11 @@ describe('a run', () => {
       expect(waited).toBeGreaterThanOrEqual(0);
       const share = ((100 * waited!) / result.durationMs).toFixed(1);
       expect(report).toContain(`, CPU wait ${waited} ms (${share} % of the run))`);
+      // The machine's steal time (Linux /proc/stat), in 10 ms ticks: present here, printed before the CPU wait.
+      const steal = result.validity.stealMs;
+      expect(steal).toBeGreaterThanOrEqual(0);
+      expect(steal! % 10).toBe(0);
+      expect(report).toContain(`, steal ${steal} ms, CPU wait ${waited} ms`);
     } finally {
       await server.close();
     }

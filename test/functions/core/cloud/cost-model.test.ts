@@ -62,16 +62,16 @@ describe('cost per probe-month', () => {
     const declared = probe({ warn: 30, critical: 7 });
     const warnOnly = probe({ warn: 30 });
 
-    expect(line(declared, 'CloudWatch custom metrics').usd).toBeCloseTo(7 * 0.3, 6);
+    expect(line(declared, 'CloudWatch custom metrics').usd).toBeCloseTo(5 * 0.3, 6);
     expect(line(declared, 'CloudWatch custom metrics').basis).toContain('CertDaysLeft');
     expect(line(declared, 'CloudWatch alarms').usd).toBeCloseTo(0.5, 6);
     expect(line(declared, 'CloudWatch alarms').basis).toBe(
-      '5 alarms (SLA, heartbeat, cannot measure, store failures, certificate expiry)',
+      '5 alarms of one metric each (SLA, heartbeat, cannot measure, store failures, certificate expiry)',
     );
     // A warning pages nobody: no metric, no alarm (as the default 14-day warn of every HTTPS probe).
-    expect(line(warnOnly, 'CloudWatch custom metrics').usd).toBeCloseTo(6 * 0.3, 6);
+    expect(line(warnOnly, 'CloudWatch custom metrics').usd).toBeCloseTo(4 * 0.3, 6);
     expect(line(warnOnly, 'CloudWatch alarms').basis).toBe(
-      '4 alarms (SLA, heartbeat, cannot measure, store failures)',
+      '4 alarms of one metric each (SLA, heartbeat, cannot measure, store failures)',
     );
   });
 

@@ -10,11 +10,7 @@ import {
 } from '../../core/cloud/cost-model.ts';
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
-import { defineCommand } from '../cli-command.ts';
-import { oneSuitePath } from '../command-line.ts';
-import { assertWritable } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
-import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -125,28 +121,3 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
   if (options.json) await writeFile(options.json, `${JSON.stringify(results, null, 2)}\n`);
   return 0;
 }
-
-export const costCli = defineCommand({
-  name: 'cost',
-  flags: { ...LOAD_TIMEOUT_FLAG, env: { type: 'string', short: 'e' }, json: { type: 'string' } },
-  help: `Usage: perfprobe cost <suite.ts> [--env NAME] [--json FILE]
-
-Dollars per month of deploying the suite, per environment and probe, itemized, next to CloudWatch
-Synthetics and Checkly.
-
-${LOAD_TIMEOUT_HELP}`,
-  overview: {
-    usage: ['cost <suite.ts> [--env NAME] [--json FILE]'],
-    summary: ['dollars per month of deploying the suite, itemized per probe'],
-  },
-  async run({ flags, positionals }) {
-    const suitePath = oneSuitePath(positionals);
-    if (flags.json) await assertWritable('--json', flags.json);
-    return await costCommand({
-      suitePath,
-      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
-      env: flags.env,
-      json: flags.json,
-    });
-  },
-});

@@ -77,15 +77,19 @@ class RegexWorker {
     const { port1, port2 } = new MessageChannel();
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // None of the parent's Node flags: a loader (tsx under the CLI) would cost each start hundreds of ms, and
+      // --input-type=module would read this CommonJS source as a module.
+      execArgv: [],
       workerData: { port: port2 },
       transferList: [port2],
     });
-    // A probe's process exits when its run is over, whatever this thread is doing or however far it has started.
+    // Held only while it owes an answer (see RegexQueue.pump): a probe's process exits when its run is over.
     this.worker.unref();
     // A worker that dies is replaced (see onExit); its error must not end the process.
     this.worker.on('error', () => {});
-    port1.unref();
     port1.on('message', (value: string | null) => onResult(value));
+    // After the listener: adding a 'message' listener refs a port again.
+    port1.unref();
     this.port = port1;
     this.started = new Promise((resolve) => {
       const timer = setTimeout(resolve, WORKER_START_MS).unref();
@@ -101,6 +105,12 @@ class RegexWorker {
         resolve();
       });
     });
+  }
+
+  /** Whether the thread keeps the process alive. */
+  hold(busy: boolean): void {
+    if (busy) this.worker.ref();
+    else this.worker.unref();
   }
 
   post(job: Job): void {
@@ -163,7 +173,7 @@ class RegexQueue {
     while (this.running === undefined && this.jobs.length > 0) {
       this.warm();
       const worker = this.worker!;
-      if (!worker.ready) return; // its start calls pump again
+      if (!worker.ready) break; // its start calls pump again
       const job = this.jobs.shift()!;
       if (job.signal?.aborted) {
         // Its caller gave up (its run stopped, the iteration ended as aborted): dropped, not run.
@@ -171,10 +181,12 @@ class RegexQueue {
         continue;
       }
       worker.post(job);
-      // Held only while a job runs, and at most its budget: the caller always gets an answer.
       const budget = setTimeout(() => this.overrun(), job.budgetMs);
       this.running = { job, budget };
     }
+    // The process waits for an answer it is owed (each within its bound once the worker has started), and only
+    // then: an idle worker never keeps it from exiting.
+    this.worker?.hold(this.running !== undefined || this.jobs.length > 0);
   }
 
   private finish(outcome: BodyRegexOutcome): void {

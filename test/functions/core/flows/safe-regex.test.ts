@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { compileBodyRegex } from '../../../../functions/core/flows/safe-regex.ts';
+import { repoRoot } from '../../../helpers/cli-process.ts';
 
 /** A backreference keeps V8 in its backtracking engine: 2^30 paths over this body, far past any bound. */
 const overrunning = () => compileBodyRegex('^(a+)+\\1$');
@@ -47,5 +49,23 @@ describe('compileBodyRegex', () => {
     expect(await compileBodyRegex('c').exec('c', gaveUp.signal)).toEqual({
       notRun: 'its caller gave up on it',
     });
+  });
+
+  it('keeps its process alive while it owes an answer, and no longer: a script awaiting one gets it and exits', () => {
+    const script = [
+      "import { compileBodyRegex } from './functions/core/flows/safe-regex.ts';",
+      "const outcome = await compileBodyRegex('^(a+)+\\\\1$').exec(`${'a'.repeat(30)}!`);",
+      'console.log(JSON.stringify(outcome));',
+    ].join('\n');
+
+    // Too early, the await never settles (exit 13, nothing printed); too late, the timeout kills it.
+    const child = spawnSync(
+      process.execPath,
+      ['--import', './bin/register.js', '--input-type=module', '--eval', script],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+    );
+
+    expect(child.stdout.trim()).toBe('{"overran":true}');
+    expect(child.status).toBe(0);
   });
 });

@@ -1,27 +1,19 @@
-import { RunsReadError } from '../adapters/runs-read-error.ts';
-import { SecretResolutionError } from '../adapters/secrets.ts';
-import { TransportSettingsError } from '../adapters/transport-settings.ts';
-import { UnshardableLoadError } from '../core/plan.ts';
-import { InvalidHeaderError, InvalidTargetError } from '../core/prepare-request.ts';
-import { RunStoreError } from '../core/run-store.ts';
-import { UnknownEnvironmentError, UnresolvedVariableError } from '../core/suite/resolve-probe.ts';
-import { SuiteValidationError } from '../core/suite/validate-suite.ts';
 import type { CliCommand } from './cli-command.ts';
 import { parseCommandLine } from './command-line.ts';
-import { baselineCli } from './commands/baseline-command.ts';
-import { costCli } from './commands/cost-command.ts';
-import { demoApiCli } from './commands/demo-api-command.ts';
-import { demoCli } from './commands/demo-command.ts';
-import { drillCli } from './commands/drill-command.ts';
-import { historyCli } from './commands/history-command.ts';
-import { probeCli } from './commands/probe-command.ts';
-import { reportCli } from './commands/report-command.ts';
-import { runCli } from './commands/run-command.ts';
-import { runsCli } from './commands/runs-command.ts';
-import { silenceCli } from './commands/silence-command.ts';
-import { sloCli } from './commands/slo-command.ts';
-import { validateCli } from './commands/validate-command.ts';
-import { watchCli } from './commands/watch-command.ts';
+import { baselineCli } from './commands/baseline-cli.ts';
+import { costCli } from './commands/cost-cli.ts';
+import { demoApiCli } from './commands/demo-api-cli.ts';
+import { demoCli } from './commands/demo-cli.ts';
+import { drillCli } from './commands/drill-cli.ts';
+import { historyCli } from './commands/history-cli.ts';
+import { probeCli } from './commands/probe-cli.ts';
+import { reportCli } from './commands/report-cli.ts';
+import { runCli } from './commands/run-cli.ts';
+import { runsCli } from './commands/runs-cli.ts';
+import { silenceCli } from './commands/silence-cli.ts';
+import { sloCli } from './commands/slo-cli.ts';
+import { validateCli } from './commands/validate-cli.ts';
+import { watchCli } from './commands/watch-cli.ts';
 import { topLevelHelp } from './usage.ts';
 import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
@@ -49,20 +41,35 @@ const HELP = topLevelHelp(COMMANDS);
 const commandNamed = (name: string | undefined): CliCommand | undefined =>
   COMMANDS.find((c) => c.name === name);
 
-/** Errors that are the user's to fix: a message, exit 2, never a stack trace. */
-const USER_ERRORS = [
-  UsageError,
-  SecretResolutionError,
-  TransportSettingsError,
-  SuiteValidationError,
-  UnknownEnvironmentError,
-  UnresolvedVariableError,
-  InvalidTargetError,
-  InvalidHeaderError,
-  UnshardableLoadError,
-  RunStoreError,
-  RunsReadError,
-];
+/**
+ * Errors that are the user's to fix: a message, exit 2, never a stack trace. Imported only once something has
+ * failed: their modules (the suite schema among them) cost every command's start otherwise, `--help` included.
+ */
+async function isUserError(error: unknown): Promise<boolean> {
+  if (error instanceof UsageError) return true;
+  const [secrets, transport, suite, resolve, request, plan, store, runs] = await Promise.all([
+    import('../adapters/secrets.ts'),
+    import('../adapters/transport-settings.ts'),
+    import('../core/suite/validate-suite.ts'),
+    import('../core/suite/resolve-probe.ts'),
+    import('../core/prepare-request.ts'),
+    import('../core/plan.ts'),
+    import('../core/run-store.ts'),
+    import('../adapters/runs-read-error.ts'),
+  ]);
+  return [
+    secrets.SecretResolutionError,
+    transport.TransportSettingsError,
+    suite.SuiteValidationError,
+    resolve.UnknownEnvironmentError,
+    resolve.UnresolvedVariableError,
+    request.InvalidTargetError,
+    request.InvalidHeaderError,
+    plan.UnshardableLoadError,
+    store.RunStoreError,
+    runs.RunsReadError,
+  ].some((type) => error instanceof type);
+}
 
 async function dispatch(command: CliCommand, args: readonly string[], signal: AbortSignal): Promise<number> {
   const { values, positionals, help } = parseCommandLine(command.name, args, command.flags);
@@ -116,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
     }
   } catch (error) {
-    if (USER_ERRORS.some((type) => error instanceof type)) {
+    if (await isUserError(error)) {
       process.stderr.write(`perfprobe: ${(error as Error).message}\n`);
       return 2;
     }

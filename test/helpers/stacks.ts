@@ -64,3 +64,14 @@ export function synthStack(
   });
   return { stack, template: Template.fromStack(stack) };
 }
+
+let defaultStack: { stack: PerfprobeStack; template: Template } | undefined;
+
+/**
+ * `synthStack(deploySuiteInput())`, synthesized once per test file: a synth costs seconds of CPU, and most
+ * template tests read this same stack. Read it, never change it.
+ */
+export function synthDefaultStack(): { stack: PerfprobeStack; template: Template } {
+  defaultStack ??= synthStack(deploySuiteInput());
+  return defaultStack;
+}

@@ -10,7 +10,7 @@ import { probeAlarmCount } from '../../functions/core/cloud/alert-policy.ts';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
-import { deploySuiteInput, synthStack } from '../helpers/stacks.ts';
+import { deploySuiteInput, synthDefaultStack, synthStack } from '../helpers/stacks.ts';
 import { renderDefinition } from '../helpers/state-machine-definition.ts';
 import { eventMatches } from './event-pattern.ts';
 
@@ -25,7 +25,7 @@ function stripAssetHashes(template: unknown): unknown {
 }
 
 describe('ProbeSuite template', () => {
-  const { template } = synthStack(deploySuiteInput());
+  const { template } = synthDefaultStack();
 
   it('matches the snapshot (asset hashes stripped)', () => {
     expect(stripAssetHashes(template.toJSON())).toMatchSnapshot();
@@ -581,7 +581,7 @@ describe('ProbeSuite template', () => {
 });
 
 describe('the paging path, watched (from the synthesized template)', () => {
-  const { template } = synthStack(deploySuiteInput());
+  const { template } = synthDefaultStack();
   // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
   const resources = (type: string): [string, any][] => Object.entries(template.findResources(type));
   const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
@@ -769,7 +769,7 @@ describe('regulated accounts', () => {
   }
 
   it('logs each function only to its own log group: no AWSLambdaBasicExecutionRole', () => {
-    const { template } = synthStack(deploySuiteInput());
+    const { template } = synthDefaultStack();
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
@@ -840,7 +840,7 @@ describe('regulated accounts', () => {
 
 describe('budget and names', () => {
   it("reserves each worker's concurrency for the shards its probes run at once", () => {
-    const { template } = synthStack(deploySuiteInput());
+    const { template } = synthDefaultStack();
     const workers = Object.entries(template.findResources('AWS::Lambda::Function'))
       .filter(([id]) => id.includes('Worker'))
       .map(([id, f]) => [
@@ -901,7 +901,7 @@ describe('budget and names', () => {
 
 describe('alarm count', () => {
   it('is what alert-policy says a probe deploys (the cost model and the stack estimate count it)', () => {
-    const { stack } = synthStack(deploySuiteInput());
+    const { stack } = synthDefaultStack();
     for (const [id, alarms] of Object.entries(stack.probes.alarms)) {
       expect(alarms.all()).toHaveLength(probeAlarmCount(stack.probes.deployed.probes[id]!));
     }

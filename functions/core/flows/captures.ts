@@ -1,7 +1,12 @@
 import { type ResponseView, readPath } from '../assertions.ts';
 import { MAX_CAPTURED_DEPTH, nestsDeeperThan } from '../json-values.ts';
 import type { CaptureSpec } from '../suite/flow-schema.ts';
-import { BODY_REGEX_BUDGET_MS, type BodyRegex, compileBodyRegex } from './safe-regex.ts';
+import {
+  BODY_REGEX_BUDGET_MS,
+  type BodyRegex,
+  type BodyRegexOutcome,
+  compileBodyRegex,
+} from './safe-regex.ts';
 
 /** A capture that found nothing, in words that never quote the body (it may hold secrets). */
 export interface CaptureMiss {
@@ -14,9 +19,20 @@ export interface CompiledCaptures {
   readonly needsBody: boolean;
   /** Names whose values are redacted like secrets. */
   readonly secretNames: readonly string[];
-  /** Adds every capture's value to `into`; the first that finds nothing is returned and stops the rest. */
-  extract(response: ResponseView, into: Record<string, string>): CaptureMiss | undefined;
+  /**
+   * Adds every capture's value to `into`; the first that finds nothing is returned and stops the rest. A step
+   * with a body regex answers with a promise (never rejected; `signal` drops its queued regex work); one with only
+   * JSON and header captures answers at once, without a tick.
+   */
+  extract(
+    response: ResponseView,
+    into: Record<string, string>,
+    signal?: AbortSignal,
+  ): Extracted | Promise<Extracted>;
 }
+
+/** What a step's captures found: nothing missing, or the first capture that found nothing. */
+export type Extracted = CaptureMiss | undefined;
 
 /** A JSON value as text: strings as they are, numbers and booleans printed, objects and arrays as JSON. */
 function asText(value: unknown): string | undefined {
@@ -41,44 +57,55 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
     if ('header' in capture) return { name, kind: 'header', header: capture.header };
     return { name, kind: 'regex', pattern: compileBodyRegex(capture.regex) };
   });
-  const extractAll = (response: ResponseView, into: Record<string, string>): CaptureMiss | undefined => {
-    let doc: unknown;
-    let parsed = false;
-    for (const e of entries) {
+  /** A regex's outcome as a miss, or its value put into `into`. */
+  const regexFound = (
+    e: { readonly name: string; readonly pattern: BodyRegex },
+    found: BodyRegexOutcome,
+    body: string,
+    into: Record<string, string>,
+  ): Extracted => {
+    if ('overran' in found) {
+      return {
+        name: e.name,
+        reason: `/${e.pattern.source}/ ran past ${BODY_REGEX_BUDGET_MS} ms over the body (${body.length} characters) and was stopped`,
+      };
+    }
+    if ('notRun' in found) return { name: e.name, reason: `/${e.pattern.source}/ not run: ${found.notRun}` };
+    if (found.value === null) return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
+    into[e.name] = found.value;
+    return undefined;
+  };
+  /** Runs the captures from `from` on, in order; a body regex continues the rest once its worker answers. */
+  const extractFrom = (
+    from: number,
+    response: ResponseView,
+    into: Record<string, string>,
+    json: { parsed: boolean; doc: unknown },
+    signal: AbortSignal | undefined,
+  ): Extracted | Promise<Extracted> => {
+    for (let i = from; i < entries.length; i++) {
+      const e = entries[i]!;
       let value: string | undefined;
       if (e.kind === 'header') {
         value = response.headers?.[e.header];
         if (value === undefined) return { name: e.name, reason: `header ${e.header} missing` };
       } else if (e.kind === 'regex') {
         const body = response.body ?? '';
-        const found = e.pattern.exec(body);
-        if ('overran' in found) {
-          return {
-            name: e.name,
-            reason: `/${e.pattern.source}/ ran past ${BODY_REGEX_BUDGET_MS} ms over the body (${body.length} characters) and was stopped`,
-          };
-        }
-        if ('notRun' in found) {
-          return {
-            name: e.name,
-            reason: `/${e.pattern.source}/ not run: an earlier body regex overran and its worker is restarting`,
-          };
-        }
-        if (found.value === null)
-          return { name: e.name, reason: `/${e.pattern.source}/ did not match the body` };
-        value = found.value;
+        return e.pattern.exec(body, signal).then((found) => {
+          const miss = regexFound(e, found, body, into);
+          return miss ?? extractFrom(i + 1, response, into, json, signal);
+        });
       } else {
-        if (!parsed) {
-          parsed = true;
+        if (!json.parsed) {
+          json.parsed = true;
           try {
-            doc = JSON.parse(response.body ?? '');
+            json.doc = JSON.parse(response.body ?? '');
           } catch {
-            doc = undefined;
             const why = response.bodyTruncated ? 'the body exceeds bodyCap' : 'the body is not JSON';
             return { name: e.name, reason: `${e.path}: ${why}` };
           }
         }
-        const found = readPath(doc, e.path).value;
+        const found = readPath(json.doc, e.path).value;
         if (nestsDeeperThan(found, MAX_CAPTURED_DEPTH)) {
           return { name: e.name, reason: `${e.path} nests deeper than ${MAX_CAPTURED_DEPTH} levels` };
         }
@@ -89,19 +116,23 @@ export function compileCaptures(spec: Readonly<Record<string, CaptureSpec>>): Co
     }
     return undefined;
   };
+  /** Whatever a body does to this code, it fails one iteration, never the run or the process. */
+  const unreadable = (error: unknown, into: Record<string, string>): CaptureMiss => {
+    const name = entries.find((e) => !(e.name in into))?.name ?? 'capture';
+    return { name, reason: `could not read the response: ${(error as Error).message}` };
+  };
   return {
     needsHeaders: entries.some((e) => e.kind === 'header'),
     needsBody: entries.some((e) => e.kind !== 'header'),
     secretNames: Object.entries(spec)
       .filter(([, c]) => c.secret)
       .map(([name]) => name),
-    extract(response, into) {
+    extract(response, into, signal) {
       try {
-        return extractAll(response, into);
+        const extracted = extractFrom(0, response, into, { parsed: false, doc: undefined }, signal);
+        return extracted instanceof Promise ? extracted.catch((error) => unreadable(error, into)) : extracted;
       } catch (error) {
-        // Whatever a body does to this code, it fails one iteration, never the run or the process.
-        const name = entries.find((e) => !(e.name in into))?.name ?? 'capture';
-        return { name, reason: `could not read the response: ${(error as Error).message}` };
+        return unreadable(error, into);
       }
     },
   };

@@ -4,6 +4,7 @@ import { createRedactor, type Redactor } from '../redact.ts';
 import type { ShardRecorder } from '../shard-recorder.ts';
 import { headerValueProblem } from '../suite/headers.ts';
 import type { Exchange, Lane, Phases, PreparedRequest } from '../transport.ts';
+import type { Extracted } from './captures.ts';
 import type { FlowRecorder } from './flow-recorder.ts';
 import type { CompiledFlow, CompiledStep } from './prepare-flow.ts';
 
@@ -34,12 +35,17 @@ interface Iteration {
  * first step's send and ends with the last step's response; it fails with the failing step's class.
  *
  * Each next request goes out from the previous one's onDone, which the transport calls outside the HTTP
- * client's callbacks; polls wait on a timer. An iteration that started always finishes (within the sum of its
- * steps' timeouts) unless `stop` is called, as the shard does at its hard deadline or an interrupt.
+ * client's callbacks; polls wait on a timer, and a step with body regexes waits for its worker's answer (each
+ * within its bound, after those queued before it). An iteration that started always finishes unless `stop` is
+ * called, as the shard does at its hard deadline or an interrupt.
  */
 export class FlowRunner {
   private stopReason: string | undefined;
   private readonly waiting = new Set<Iteration>();
+  /** Iterations whose step's body regexes are running or queued on the worker thread (see safe-regex.ts). */
+  private readonly capturing = new Set<Iteration>();
+  /** Aborted by `stop`: regex work still queued for this runner's iterations is dropped, not run. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly flow: CompiledFlow,
@@ -72,12 +78,17 @@ export class FlowRunner {
     };
   }
 
-  /** No step or poll starts after this; iterations waiting to poll end now, as aborted. */
+  /** No step or poll starts after this; iterations waiting to poll or for their captures end now, as aborted. */
   stop(reason: string): void {
     this.stopReason ??= reason;
+    this.stopped.abort();
     for (const it of [...this.waiting]) {
       clearTimeout(it.wait);
       this.waiting.delete(it);
+      this.failStep(it, 'aborted', `aborted: ${reason}`);
+    }
+    for (const it of [...this.capturing]) {
+      this.capturing.delete(it);
       this.failStep(it, 'aborted', `aborted: ${reason}`);
     }
   }
@@ -160,13 +171,29 @@ export class FlowRunner {
         return;
       }
     }
-    const miss = step.captures.extract(exchange, it.values);
+    const extracted = step.captures.extract(exchange, it.values, this.stopped.signal);
+    if (extracted instanceof Promise) {
+      // A body regex runs on a worker thread: the main thread goes on timing other requests meanwhile, and the
+      // next step goes out once it answers (from a message event, outside the HTTP client's callbacks).
+      this.capturing.add(it);
+      void extracted.then((miss) => {
+        // Gone already when `stop` ended the iteration as aborted.
+        if (this.capturing.delete(it)) this.stepDone(it, step, now, miss);
+      });
+      return;
+    }
+    this.stepDone(it, step, now, extracted);
+  }
+
+  /** The step's response passed and its captures ran: on to the next step, or the iteration's end. */
+  private stepDone(it: Iteration, step: CompiledStep, respondedMs: number, miss: Extracted): void {
     if (miss !== undefined) {
       this.failStep(it, 'capture', `capture: ${miss.name}: ${miss.reason}`);
       return;
     }
     for (const name of step.captures.secretNames) it.secrets.push(it.values[name]!);
-    this.steps.record(it.step, (now - it.stepStartedMs) * 1000, undefined);
+    // The step's time ends with its response: capture work is the prober's, not the target's.
+    this.steps.record(it.step, (respondedMs - it.stepStartedMs) * 1000, undefined);
     it.step++;
     it.stepStartedMs = -1;
     it.polls = 0;

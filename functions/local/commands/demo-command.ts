@@ -1,9 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineCommand } from '../cli-command.ts';
-import { noPositionals } from '../command-line.ts';
 import { startDemoApi } from '../demo-api.ts';
-import { assertWritable } from '../json-output.ts';
-import { storeDirFlags } from '../store-dir.ts';
 import { runCommand } from './run-command.ts';
 
 export const DEMO_SUITE = fileURLToPath(new URL('../../../probes/demo.ts', import.meta.url));
@@ -34,22 +30,3 @@ export async function demoCommand(options: {
   );
   return 0;
 }
-
-export const demoCli = defineCommand({
-  name: 'demo',
-  flags: { json: { type: 'string' }, store: { type: 'string' }, 'no-store': { type: 'boolean' } },
-  help: `Usage: perfprobe demo [--json FILE] [--store DIR | --no-store]
-
-Starts the demo API on a free loopback port and runs probes/demo.ts against it (what \`npm start\` runs).
-Its runs are recorded in the local run store (default .perfprobe), as \`perfprobe run\` records them.
-`,
-  overview: {
-    usage: ['demo [--json FILE]'],
-    summary: ['start the demo API and run probes/demo.ts against it'],
-  },
-  async run({ flags, positionals, signal }) {
-    noPositionals(positionals, 'demo');
-    if (flags.json) await assertWritable('--json', flags.json);
-    return await demoCommand({ json: flags.json, store: storeDirFlags(flags), signal });
-  },
-});

@@ -1,11 +1,7 @@
 import { type BucketSize, type HistoryBucket, type ProbeHistory, probeHistory } from '../../core/history.ts';
-import { defineCommand } from '../cli-command.ts';
-import { oneSuitePath } from '../command-line.ts';
 import type { StoreFor } from '../history-flags.ts';
-import { historyFlags } from '../history-flags.ts';
-import { assertWritable, writeJson } from '../json-output.ts';
+import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
-import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { createStyle, type Style, table } from '../style.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
@@ -128,67 +124,3 @@ export function formatHistory(history: HistoryOutput, s: Style): string {
   });
   return `${sections.join('\n')}${s.dim("Percentiles merge the valid runs' histograms exactly; invalid runs are counted, not measured.")}\n`;
 }
-
-export const historyCli = defineCommand({
-  name: 'history',
-  flags: {
-    ...LOAD_TIMEOUT_FLAG,
-    env: { type: 'string', short: 'e' },
-    probe: { type: 'string', short: 'p', multiple: true },
-    since: { type: 'string' },
-    by: { type: 'string' },
-    json: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
-  },
-  help: `Usage: perfprobe history <suite.ts> [options]
-
-Per probe and time bucket, the stored runs' histograms merged exactly (never averaged): runs valid and
-invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole window.
-
-  -e, --env NAME          environment (required when the suite defines more than one)
-  -p, --probe ID          only this probe, repeatable
-      --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
-      --by hour|day       bucket width (default hour up to 2d back, day beyond)
-      --json FILE         write the history as JSON (merged histograms included)
-      --store DIR         read the local run store there (default .perfprobe)
-      --deployed          read the environment's deployed runs table instead, found in its stack's outputs;
-                          credentials and region from the usual AWS chain
-      --table NAME        the same, naming the table (the stack output RunsTable)
-      --region R          the stack's region
-${LOAD_TIMEOUT_HELP}  -h, --help
-
-Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
-Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
-`,
-  overview: {
-    usage: [
-      'history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]',
-      '[--store DIR | --deployed | --table NAME] [--region R]',
-    ],
-    summary: ['stored runs per hour or day, histograms merged exactly'],
-  },
-  async run({ flags, positionals }) {
-    const suitePath = oneSuitePath(positionals);
-    const where = historyFlags({
-      since: flags.since,
-      by: flags.by,
-      store: flags.store,
-      table: flags.table,
-      deployed: flags.deployed === true,
-      region: flags.region,
-    });
-    if (flags.json) await assertWritable('--json', flags.json);
-    await historyCommand({
-      suitePath,
-      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
-      env: flags.env,
-      probes: flags.probe,
-      json: flags.json,
-      ...where,
-    });
-    return 0;
-  },
-});

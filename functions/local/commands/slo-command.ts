@@ -1,13 +1,9 @@
 import { DAY_MS } from '../../core/slo/slo-spec.ts';
 import { type SloStatus, sloStatus } from '../../core/slo/slo-status.ts';
 import { formatLasting, objectiveLine } from '../../core/slo/slo-words.ts';
-import { defineCommand } from '../cli-command.ts';
-import { oneSuitePath } from '../command-line.ts';
-import { FlagProblems } from '../flag-values.ts';
-import { type StoreFor, storeFromFlags } from '../history-flags.ts';
-import { assertWritable, writeJson } from '../json-output.ts';
+import type { StoreFor } from '../history-flags.ts';
+import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
-import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
 import { createStyle, type Style } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
@@ -95,64 +91,3 @@ export function formatSlo(output: SloOutput, s: Style): string {
   });
   return `${sections.join('\n')}${s.dim('Availability counts requests of valid runs; latency, their timed responses at or under the threshold, from the merged histograms.')}\n`;
 }
-
-export const sloCli = defineCommand({
-  name: 'slo',
-  flags: {
-    ...LOAD_TIMEOUT_FLAG,
-    env: { type: 'string', short: 'e' },
-    probe: { type: 'string', short: 'p', multiple: true },
-    json: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
-  },
-  help: `Usage: perfprobe slo <suite.ts> [options]
-
-Per probe with an slo and per objective, from the stored runs of its window: the SLI (good / valid requests;
-for latency, timed responses at or under the threshold, counted exactly from the merged histograms), the
-target, the error budget (bad requests allowed) and how much is left, the burn rate over the last hour and six
-hours, and when the budget runs out at the last hour's rate. Invalid runs are counted apart, not judged.
-
-  -e, --env NAME          environment (required when the suite defines more than one)
-  -p, --probe ID          only this probe, repeatable
-      --json FILE         write the figures as JSON
-      --store DIR         read the local run store there (default .perfprobe)
-      --deployed          read the environment's deployed runs table instead, found in its stack's outputs;
-                          credentials and region from the usual AWS chain
-      --table NAME        the same, naming the table (the stack output RunsTable)
-      --region R          the stack's region
-${LOAD_TIMEOUT_HELP}  -h, --help
-
-Exit codes: 0 shown, 2 bad usage, a bad suite, no probe with an slo or a store that cannot be read.
-`,
-  overview: {
-    usage: [
-      'slo <suite.ts> [--env NAME] [--probe ID]... [--json FILE]',
-      '[--store DIR | --deployed | --table NAME] [--region R]',
-    ],
-    summary: ['SLIs, error budget left and burn rates over the SLO window'],
-  },
-  async run({ flags, positionals }) {
-    const suitePath = oneSuitePath(positionals);
-    const problems = new FlagProblems();
-    const store = storeFromFlags(problems, {
-      store: flags.store,
-      table: flags.table,
-      deployed: flags.deployed === true,
-      region: flags.region,
-    });
-    if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
-    if (flags.json) await assertWritable('--json', flags.json);
-    await sloCommand({
-      suitePath,
-      loadTimeoutMs: loadTimeoutFlag(flags['load-timeout']),
-      env: flags.env,
-      probes: flags.probe,
-      json: flags.json,
-      store,
-    });
-    return 0;
-  },
-});

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbeLocally } from '../../../../functions/local/run-probe.ts';
 import { flowFor, type PaymentApi, paymentApi, paymentFlowSteps } from '../../../helpers/payment-api.ts';
+import { probeFor } from '../../../helpers/probes.ts';
+import { httpServer } from '../../../helpers/servers.ts';
 
 let api: PaymentApi | undefined;
 afterEach(async () => {
@@ -149,5 +151,37 @@ describe('a payment flow under the latency load kind', () => {
       .filter((line) => line.startsWith('POST /payments '))
       .map((line) => /"idempotency-key":"([^"]+)"/.exec(line)?.[1]);
     expect(new Set(keys).size).toBe(4);
+  });
+});
+
+describe('a flow whose capture regex runs on the worker thread', () => {
+  it('ends an iteration waiting for its regex as aborted when the run is interrupted', async () => {
+    const interrupt = new AbortController();
+    // Answers, then interrupts the run while the overrunning regex (250 ms bound) holds the iteration.
+    const target = await httpServer((_, res) => {
+      res.end(`${'a'.repeat(30)}!`);
+      setTimeout(() => interrupt.abort(), 20);
+    });
+    const request = (url: string) => ({ url, timeout: '2s' });
+
+    try {
+      const result = await runProbeLocally(
+        probeFor(target.url, {
+          request: undefined,
+          steps: [
+            // A backreference keeps V8 in its backtracking engine: 2^30 paths, far past the bound.
+            { name: 'get', request: request('/'), capture: { v: { regex: '^(a+)+\\1$' } } },
+            { name: 'use', request: request('/${v}') },
+          ],
+          load: { kind: 'latency', requests: 1 },
+        }),
+        { signal: interrupt.signal },
+      );
+
+      expect(result.errors).toEqual({ aborted: 1 });
+      expect(result.sampleErrors).toEqual(['step "get": aborted: the run was interrupted during the flow']);
+    } finally {
+      await target.close();
+    }
   });
 });

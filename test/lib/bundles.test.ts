@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CONTROL_FUNCTIONS } from '../../functions/core/cloud/run-sizing.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { deploySuiteInput } from '../helpers/stacks.ts';
@@ -35,7 +36,7 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
   };
 
   it('runs the Plan bundle in a bare Node process: ESM, the suite as a file beside it with secret references only', () => {
-    const dir = assetOf(512, 'Plan');
+    const dir = assetOf(CONTROL_FUNCTIONS.plan.memoryMb, 'Plan');
     expect(readdirSync(dir).sort()).toEqual(['deployed-suite.json', 'index.mjs', 'index.mjs.map']);
     const script = `import('${join(dir, 'index.mjs')}').then(async (m) => {
       const plan = await m.handler({ probeId: 'accounts' }, {});
@@ -94,7 +95,7 @@ describe('function bundles (real esbuild bundling, as deployed)', () => {
     expect(worker).not.toContain('Invalid input: expected');
     expect(worker).not.toContain('fetch failed');
     expect(size(1769, 'Worker')).toBeLessThan(600_000);
-    expect(size(512, 'Plan')).toBeLessThan(250_000);
+    expect(size(CONTROL_FUNCTIONS.plan.memoryMb, 'Plan')).toBeLessThan(250_000);
     // The notifier renders from stored runs: no load engine, no undici.
     expect(size(256, 'Notifier')).toBeLessThan(250_000);
   });

@@ -480,7 +480,7 @@ describe('ProbeSuite template', () => {
     for (const m of Object.values(traced.findResources('AWS::StepFunctions::StateMachine'))) {
       expect(m.Properties.TracingConfiguration).toEqual({ Enabled: true });
     }
-    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 256, 512, 512, 512]);
+    expect(functions.map((f) => f.MemorySize).sort()).toEqual([1769, 256, 256, 256, 512]);
   });
 
   it('moves runs beyond five minutes or 40 shards to a Standard state machine with a Distributed Map', () => {

@@ -311,7 +311,8 @@ const FIXED_TEMPLATE_BYTES = 56_300;
 const WARN_TOPIC_RESOURCES = 9;
 const WARN_TOPIC_TEMPLATE_BYTES = 10_000;
 const RUNNER_TEMPLATE_BYTES = 14_700;
-const PROBE_TEMPLATE_BYTES = 6_800;
+// 7,000: the SLA and cannot-measure alarms read the Verdict through metric math (an expression and its metric).
+const PROBE_TEMPLATE_BYTES = 7_000;
 /** An SLO objective's burn alerts: per level, two window alarms and their composite (lib/slo-alarms.ts). */
 const SLO_RESOURCES_PER_OBJECTIVE = BURN_ALERTS.length * (METRIC_ALARMS_PER_BURN + COMPOSITES_PER_BURN);
 /** Measured 13,351 (availability: Errors and Requests in each window) and 10,186 (latency) for probe health of bank/prod. */

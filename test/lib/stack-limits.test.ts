@@ -66,6 +66,8 @@ function plainSuite(count: number, emails: number) {
     environments: {
       prod: {
         baseUrl: 'https://api.example.com',
+        // A request a second per check, hundreds of them in a minute: within the environment's budget.
+        caps: { maxRate: 2_500 },
         notify: { email: Array.from({ length: emails }, (_, i) => `oncall-${i}@example.com`) },
       },
     },
@@ -156,8 +158,6 @@ describe('validate predicts the stack layout synth builds', () => {
     const input = plainSuite(1_000, 1) as ReturnType<typeof plainSuite> & {
       environments: { prod: Record<string, unknown> };
     };
-    // Two requests a second each, a thousand of them: the environment's budget says so.
-    input.environments.prod.caps = { maxRate: 2_500 };
     for (const probe of input.probes as Record<string, unknown>[]) {
       probe.schedule = 'rate(1 minute)';
       probe.load = { kind: 'latency', requests: 10, interval: '500ms' };

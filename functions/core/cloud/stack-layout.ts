@@ -85,7 +85,7 @@ const WARN_TOPIC_RESOURCES = 9;
 const WARN_TOPIC_TEMPLATE_BYTES = 10_000;
 const RUNNER_TEMPLATE_BYTES = 14_700;
 /** A probe's four alarms. */
-const PROBE_ALARMS_TEMPLATE_BYTES = 5_000;
+const PROBE_ALARMS_TEMPLATE_BYTES = 4_200;
 /** A probe's dashboard row (three widgets). */
 const DASHBOARD_ROW_TEMPLATE_BYTES = 1_600;
 const SCHEDULE_TEMPLATE_BYTES = 900;

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracySection } from './accuracy.ts';
 import { aggregationSection } from './aggregation.ts';
+import { batchedChecksSection } from './batched-checks.ts';
 import { costSection } from './cost.ts';
 import { historySection } from './history.ts';
 import { lambdaSection } from './lambda.ts';
@@ -14,14 +15,15 @@ import { pinned, resultsDir, root, type Section, wrkAvailable } from './tools.ts
 /**
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), its aggregation, its Lambda
  * bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost"),
+ * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,batched"),
+ * BENCH_BATCH_ROUNDS (default 5),
  * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
  * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
   process.env.BENCH_SECTIONS ??
-  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost'
+  'throughput,precision,breakdown,accuracy,aggregation,history,regression,lambda,cost,batched'
 ).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 4),
@@ -42,6 +44,7 @@ const RUN = {
   regression: regressionSection,
   lambda: lambdaSection,
   cost: async () => costSection(),
+  batched: () => batchedChecksSection(Number(process.env.BENCH_BATCH_ROUNDS ?? 5)),
 } as const;
 
 const done: Section[] = [];

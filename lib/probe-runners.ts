@@ -121,7 +121,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
     // Checks: one schedule per group, which Plan expands into the group's checks.
     for (const group of groups) {
       new Schedule(scope, `Schedule-${group.key.replaceAll('.', '-')}`, {
-        description: `perfprobe ${deployed.suite}/${deployed.environment}: ${group.probeIds.length} checks on ${group.expression}`,
+        description: `perfprobe ${deployed.suite}/${deployed.environment}: ${group.probeIds.length} check${group.probeIds.length === 1 ? '' : 's'} on ${group.expression}`,
         schedule: ScheduleExpression.expression(group.expression, TimeZone.of(group.timezone)),
         target: target({ checks: group.key }),
       });

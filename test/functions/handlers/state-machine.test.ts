@@ -373,9 +373,11 @@ describe('the synthesized state machine, executed in-process with the real handl
         number,
         number,
       ];
-      // The spread of two runs alone, at least 1 ms (one millisecond is the timer granularity of the target's
-      // 20 ms answer), on either side.
-      const noise = Math.max(high - low, 1);
+      // The spread of two runs alone, at least 2 ms for the median (10 % of the target's 20 ms answer: two runs
+      // alone on this shared, loaded host differ by that much) and 5 ms for the tail (of 5 requests, p90 and p99
+      // are the slowest one, which one scheduling hiccup of this in-process host moves), on either side. The bench
+      // (bench/batched-checks.ts) compares them with the target in its own process.
+      const noise = Math.max(high - low, p === 'p50' ? 2 : 5);
       process.stderr.write(
         `check-1 ${p}: alone ${low}, ${high} ms; batched with 19: ${batched.latencyMs[p]} ms\n`,
       );

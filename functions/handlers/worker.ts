@@ -200,8 +200,8 @@ export function createWorkerHandler(
       task: ShardTask | LostShard | CheckBatch | LostBatch,
       context: Context,
     ): Promise<ShardPointer | { readonly checks: number }> => {
-      const store = shards();
       if (isCheckBatch(task)) {
+        const store = shards();
         if (isLostBatch(task)) {
           const environment = suite().environment;
           await Promise.all(
@@ -220,6 +220,7 @@ export function createWorkerHandler(
       }
       const probe = deployedProbe(suite(), task?.probeId);
       correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
+      const store = shards();
       if (isLostShard(task)) {
         await recordLostShard(store, probe.environment, task, now, runLog(logger));
         return { runId: task.runId, shard: task.shard };

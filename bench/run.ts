@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracySection } from './accuracy.ts';
 import { aggregationSection } from './aggregation.ts';
+import { batchedChecksSection } from './batched-checks.ts';
 import { costSection } from './cost.ts';
 import { freshSection } from './fresh.ts';
 import { historySection } from './history.ts';
@@ -16,14 +17,15 @@ import { traceparentSection } from './traceparent.ts';
 /**
  * `npm run bench`: perfprobe next to autocannon and wrk (throughput, accuracy), a fresh connection next to curl
  * and a bare Node client, its aggregation, its Lambda bundles and its cost model, in one run. Writes bench/RESULTS.md and bench/results/latest.json.
- * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent"),
+ * Options: BENCH_SECTIONS (default "throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent,batched"),
+ * BENCH_BATCH_ROUNDS (default 5),
  * BENCH_PAIRS (default 4), BENCH_PRECISION_ROUNDS (default 3),
  * BENCH_SECONDS (default 4), BENCH_CONNECTIONS (default "10,50,200"), BENCH_TARGETS (default "canned"; "http"
  * adds a node:http target).
  */
 const sections = (
   process.env.BENCH_SECTIONS ??
-  'throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent'
+  'throughput,precision,breakdown,fresh,accuracy,aggregation,history,regression,lambda,cost,traceparent,batched'
 ).split(',');
 const options = {
   pairs: Number(process.env.BENCH_PAIRS ?? 4),
@@ -46,6 +48,7 @@ const RUN = {
   lambda: lambdaSection,
   cost: async () => costSection(),
   traceparent: traceparentSection,
+  batched: () => batchedChecksSection(Number(process.env.BENCH_BATCH_ROUNDS ?? 5)),
 } as const;
 
 const done: Section[] = [];

@@ -15,17 +15,26 @@ export function probeDashboard(
   id: string,
   name: string,
   deployed: DeployedSuite,
+  options: {
+    /** The probes with a row here. @default - every probe of the suite */
+    readonly probeIds?: readonly string[];
+    /** The dashboards holding the probes' rows instead (a large environment's, see stackLayout). */
+    readonly probeDashboards?: readonly string[];
+  } = {},
 ): Dashboard {
   const dashboard = new Dashboard(scope, id, { dashboardName: name, defaultInterval: Duration.days(1) });
+  const elsewhere = options.probeDashboards?.length ? `\nProbes: ${options.probeDashboards.join(', ')}.` : '';
   dashboard.addWidgets(
     new TextWidget({
-      markdown: `# perfprobe: ${deployed.suite} (${deployed.environment})\nLatency percentiles come from each run's full distribution; invalid runs are stored but never count as a breach.`,
+      markdown: `# perfprobe: ${deployed.suite} (${deployed.environment})\nLatency percentiles come from each run's full distribution; invalid runs are stored but never count as a breach.${elsewhere}`,
       width: 24,
       height: 2,
     }),
   );
+  const probes =
+    options.probeIds?.map((probeId) => deployed.probes[probeId]!) ?? Object.values(deployed.probes);
   const period = Duration.minutes(5);
-  for (const probe of Object.values(deployed.probes)) {
+  for (const probe of probes) {
     dashboard.addWidgets(
       new GraphWidget({
         title: `${probe.id}: latency (ms)`,

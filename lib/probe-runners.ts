@@ -1,6 +1,6 @@
 import { Stack, TimeZone } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -15,6 +15,7 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { checkGroups, workerBatches } from '../functions/core/cloud/check-groups.ts';
 import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
 import {
   LAMBDA_MAX_MS,
@@ -45,6 +46,8 @@ export interface ProbeRunnersProps {
   readonly encryptionKey?: IKey | undefined;
   /** X-Ray active tracing (the environment's `tracing`). @default false */
   readonly tracing?: boolean | undefined;
+  /** Where a load's schedule goes (the nested stack of its probe, see stackLayout). @default - `scope` */
+  readonly scopeOf?: ((probe: ResolvedProbe) => Construct) | undefined;
 }
 
 /** One kind of runner the suite needs: its worker, its state machine and its probes' schedules. */
@@ -54,7 +57,10 @@ export interface ProbeRunner {
   readonly stateMachine: StateMachine;
 }
 
-/** A worker, a state machine and the schedules that start it, for each kind of runner the suite's probes need. */
+/**
+ * A worker, a state machine and the schedules that start it, for each kind of runner the suite's probes need:
+ * a load's own schedule, or one per group of checks sharing a schedule (see checkGroups).
+ */
 export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeRunner[] {
   const { deployed } = props;
   const probes = Object.values(deployed.probes);
@@ -89,6 +95,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
         ...transportReferences(p.transport).map(([, reference]) => reference),
       ]),
     );
+    const groups = kind === 'checks' ? checkGroups(deployed) : [];
     // Published versions: one run uses one deploy's code throughout, even while a deploy replaces it.
     const stateMachine = new RunStateMachine(scope, `${runner.name}Runs`, {
       kind: runner.workflow,
@@ -96,13 +103,45 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       worker: worker.currentVersion,
       aggregate: props.aggregate.currentVersion,
       workerTimeout,
-      maxShards: Math.max(...mine.map(plannedShards)),
+      maxShards:
+        kind === 'checks'
+          ? Math.max(...groups.map((g) => workerBatches(g.probeIds).length))
+          : Math.max(...mine.map(plannedShards)),
+      batched: kind === 'checks',
       logRetention: props.logRetention,
       logKey: props.encryptionKey,
       tracing: props.tracing,
     }).stateMachine;
-    for (const probe of mine)
-      probeSchedule(scope, deployed, probe, stateMachine, props.scheduleDeadLetters, role);
+    const target = (input: Record<string, string>) =>
+      new StepFunctionsStartExecution(stateMachine, {
+        // Ids and the tick: request details and secret references are bundled, never in execution history;
+        // the scheduled time keys Plan's lease, so a duplicate execution sends no load.
+        input: ScheduleTargetInput.fromObject({ ...input, scheduledTime: ContextAttribute.scheduledTime }),
+        // A missed run is better than a duplicate one: retries would stack load on the target.
+        retryAttempts: 0,
+        deadLetterQueue: props.scheduleDeadLetters,
+        role,
+      });
+    // Checks: one schedule per group, which Plan expands into the group's checks.
+    for (const group of groups) {
+      new Schedule(scope, `Schedule-${group.key.replaceAll('.', '-')}`, {
+        description: `perfprobe ${deployed.suite}/${deployed.environment}: ${group.probeIds.length} check${group.probeIds.length === 1 ? '' : 's'} on ${group.expression}`,
+        schedule: ScheduleExpression.expression(group.expression, TimeZone.of(group.timezone)),
+        target: target({ checks: group.key }),
+      });
+    }
+    if (kind !== 'checks') {
+      for (const probe of mine) {
+        new Schedule(props.scopeOf?.(probe) ?? scope, `Schedule-${probe.id}`, {
+          description: `perfprobe ${deployed.suite}/${deployed.environment}: ${probe.id}`,
+          schedule: ScheduleExpression.expression(
+            probe.schedule.expression,
+            TimeZone.of(probe.schedule.timezone),
+          ),
+          target: target({ probeId: probe.id }),
+        });
+      }
+    }
     runners.push({ kind, worker, stateMachine });
   }
   return runners;
@@ -129,31 +168,5 @@ function schedulesRole(scope: Construct): Role {
     }),
     description:
       'perfprobe schedules: start a run of their state machine, or leave the reason in the dead-letter queue',
-  });
-}
-
-function probeSchedule(
-  scope: Construct,
-  deployed: DeployedSuite,
-  probe: ResolvedProbe,
-  machine: StateMachine,
-  deadLetterQueue: IQueue,
-  role: IRole,
-): Schedule {
-  return new Schedule(scope, `Schedule-${probe.id}`, {
-    description: `perfprobe ${deployed.suite}/${deployed.environment}: ${probe.id}`,
-    schedule: ScheduleExpression.expression(probe.schedule.expression, TimeZone.of(probe.schedule.timezone)),
-    target: new StepFunctionsStartExecution(machine, {
-      // The id and the tick: request details and secret references are bundled, never in execution
-      // history; the scheduled time keys Plan's lease, so a duplicate execution sends no load.
-      input: ScheduleTargetInput.fromObject({
-        probeId: probe.id,
-        scheduledTime: ContextAttribute.scheduledTime,
-      }),
-      // A missed run is better than a duplicate one: retries would stack load on the target.
-      retryAttempts: 0,
-      deadLetterQueue,
-      role,
-    }),
   });
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
@@ -21,6 +21,14 @@ import {
   type Subscriptions,
 } from '../functions/core/cloud/deployed-suite.ts';
 import { RUNNERS, type RunnerKind } from '../functions/core/cloud/run-sizing.ts';
+import {
+  partId,
+  probeDashboardName,
+  probePart,
+  type StackLayout,
+  stackLayout,
+} from '../functions/core/cloud/stack-layout.ts';
+import type { ResolvedProbe } from '../functions/core/plan.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
@@ -108,6 +116,10 @@ export class ProbeSuite extends Construct {
   readonly deliveryWatch: DeliveryWatch;
   /** The alarm `perfprobe drill` raises to prove the paging path (see drillAlarm). */
   readonly drillAlarm: Alarm;
+  /** Where the probes' resources go: this stack, or nested stacks past one stack's limits (see stackLayout). */
+  readonly layout: StackLayout;
+  /** The nested stacks of a large environment, by construct id (`Probes07`, `Dashboard2`). */
+  readonly nestedStacks: Record<string, NestedStack> = {};
 
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
@@ -120,6 +132,7 @@ export class ProbeSuite extends Construct {
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     if (props.permissionsBoundary) PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     checkResourceCount(Stack.of(this), props.source);
+    this.layout = stackLayout(deployed);
     const key = props.encryptionKey;
     if (key) allowServicesOnKey(this, key);
 
@@ -146,6 +159,7 @@ export class ProbeSuite extends Construct {
       ...common,
       ...control,
       deployed,
+      scopeOf: (probe) => this.scopeOf(probe, props.source),
       scheduleDeadLetters: this.scheduleDeadLetters,
       placement: props.vpc && {
         vpc: props.vpc,
@@ -157,8 +171,8 @@ export class ProbeSuite extends Construct {
     const workers = byRunnerName(runners, (r) => r.worker);
 
     const dashboard = props.dashboard ?? deployed.dashboard;
-    const board = dashboard ? probeDashboard(this, 'Dashboard', names.dashboard, deployed) : undefined;
-    this.systemAlarms = this.alarmsOf(label, runners, control);
+    const board = dashboard ? this.dashboards(props.source) : undefined;
+    this.systemAlarms = this.alarmsOf(label, runners, control, props.source);
     // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
     const warn = deployed.notify.warn;
     const warnTopic = hasSubscribers(warn)
@@ -189,14 +203,49 @@ export class ProbeSuite extends Construct {
     this.outputs(onCallAccess(this, label, environment, this.table));
   }
 
+  /** The nested stack of that id, made on first use (within CloudFormation's limits, checked at synth). */
+  private nested(id: string, source: string | undefined): NestedStack {
+    let stack = this.nestedStacks[id];
+    if (stack === undefined) {
+      stack = new NestedStack(this, id, {
+        description: `perfprobe ${this.deployed.suite}/${this.deployed.environment}: ${id}`,
+      });
+      checkResourceCount(stack, source);
+      this.nestedStacks[id] = stack;
+    }
+    return stack;
+  }
+
+  /** Where a probe's alarms and a load's schedule go: here, or the nested stack its id hashes to. */
+  private scopeOf(probe: ResolvedProbe, source: string | undefined): Construct {
+    return this.layout.parts.length === 0 ? this : this.nested(partId(probePart(probe.id)), source);
+  }
+
+  /**
+   * The environment's dashboard; past one stack's limits it keeps the header and perfprobe's own row, and the
+   * probes' rows go to dashboards of their own, each in a nested stack.
+   */
+  private dashboards(source: string | undefined): Dashboard {
+    const { deployed, names } = this;
+    if (this.layout.dashboards.length === 0)
+      return probeDashboard(this, 'Dashboard', names.dashboard, deployed);
+    const probeDashboards = this.layout.dashboards.map((part, index) => {
+      const name = probeDashboardName(names.dashboard, index + 1);
+      probeDashboard(this.nested(part.id, source), 'Dashboard', name, deployed, { probeIds: part.probeIds });
+      return name;
+    });
+    return probeDashboard(this, 'Dashboard', names.dashboard, deployed, { probeIds: [], probeDashboards });
+  }
+
   /** Each probe's alarms, and the machinery's own (Plan, workers, Aggregate, state machines, schedules). */
   private alarmsOf(
     label: string,
     runners: readonly ProbeRunner[],
     control: { plan: IFunction; aggregate: IFunction },
+    source: string | undefined,
   ): SystemAlarms {
     for (const probe of Object.values(this.deployed.probes)) {
-      this.alarms[probe.id] = new ProbeAlarms(this, `Alarms-${probe.id}`, {
+      this.alarms[probe.id] = new ProbeAlarms(this.scopeOf(probe, source), `Alarms-${probe.id}`, {
         probe,
         topic: this.topic,
         names: this.names,

@@ -53,8 +53,13 @@ export interface RunStateMachineProps {
   readonly aggregate: IFunction;
   /** The worker's Lambda timeout; the Worker task waits a margin longer. */
   readonly workerTimeout: Duration;
-  /** Most shards of any probe this machine runs: the Map's concurrency. */
+  /** Most shards of any probe this machine runs (for checks: most worker batches of a tick): the Map's concurrency. */
   readonly maxShards: number;
+  /**
+   * The checks machine: a schedule's tick runs its group of checks, the Map over worker batches (each check its
+   * own one-shard run), then one Aggregate for every check of the tick. @default false
+   */
+  readonly batched?: boolean;
   readonly logRetention: RetentionDays;
   /** The customer-managed key of its log group. @default - CloudWatch Logs' own encryption */
   readonly logKey?: IKey | undefined;
@@ -142,6 +147,7 @@ function lambdaTask(
 
 /** Plan → FirstForTick → (DuplicateTick | Shards → Aggregate). */
 function runStates(scope: Construct, props: RunStateMachineProps): IChainable {
+  if (props.batched) return checkStates(scope, props);
   // Plan sees the execution's context: its input holds the schedule's scheduledTime (absent on a manual
   // start, which a path into the input could not express) and its id keys the lease to this execution.
   const plan = lambdaTask(scope, STATE_NAMES.plan, props.plan, PLAN_TIMEOUT, {
@@ -158,8 +164,36 @@ function runStates(scope: Construct, props: RunStateMachineProps): IChainable {
   return plan.next(firstForTick);
 }
 
-/** The Map over shard indexes: a worker task per shard, its loss recorded by the worker function itself. */
-function shardsMap(scope: Construct, props: RunStateMachineProps): MapState | DistributedMap {
+/**
+ * Plan → FirstForTick → (DuplicateTick | paused: Aggregate | Shards over worker batches → Aggregate). Aggregate
+ * runs once for the tick, after every batch: a check's failure to record fails the execution only once every
+ * other check of the tick is stored and published.
+ */
+function checkStates(scope: Construct, props: RunStateMachineProps): IChainable {
+  // Plan reads the group (or a manual start's probe) and the tick from the execution's input.
+  const plan = lambdaTask(scope, STATE_NAMES.plan, props.plan, PLAN_TIMEOUT, {
+    payload: TaskInput.fromObject({ batched: true, execution: JsonPath.objectAt('$$.Execution') }),
+  });
+  const aggregate = lambdaTask(scope, STATE_NAMES.aggregate, props.aggregate, AGGREGATE_TIMEOUT);
+  const batches = new MapState(scope, STATE_NAMES.shards, {
+    itemsPath: '$.batches',
+    itemSelector: {
+      startAt: JsonPath.numberAt('$.startAt'),
+      runs: JsonPath.objectAt('$$.Map.Item.Value'),
+    },
+    resultPath: JsonPath.DISCARD,
+    maxConcurrency: Math.min(props.maxShards, INLINE_MAP_MAX_SHARDS),
+  }).itemProcessor(workerWithLoss(scope, props));
+  const firstForTick = new Choice(scope, STATE_NAMES.firstForTick)
+    .when(Condition.isPresent('$.duplicate'), new Succeed(scope, STATE_NAMES.duplicate))
+    // Paused: no worker; Aggregate beats for every check.
+    .when(Condition.isPresent('$.paused'), aggregate)
+    .otherwise(batches.next(aggregate));
+  return plan.next(firstForTick);
+}
+
+/** A Worker task whose loss (timeout, crash, throttling) the worker function itself records. */
+function workerWithLoss(scope: Construct, props: RunStateMachineProps): LambdaInvoke {
   // Each iteration leaves `{}`: the worker's pointer and a lost shard's error stay out of the Map's result
   // (Aggregate finds results, recorded failures and missing shards in the table). The execution history
   // still shows each failed task with its error.
@@ -175,7 +209,12 @@ function shardsMap(scope: Construct, props: RunStateMachineProps): MapState | Di
   const unrecorded = new Pass(scope, STATE_NAMES.unrecorded, { outputPath: JsonPath.DISCARD });
   recordLoss.addCatch(unrecorded, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
   worker.addCatch(recordLoss, { errors: ['States.ALL'], resultPath: '$.failure' });
+  return worker;
+}
 
+/** The Map over shard indexes: a worker task per shard, its loss recorded by the worker function itself. */
+function shardsMap(scope: Construct, props: RunStateMachineProps): MapState | DistributedMap {
+  const worker = workerWithLoss(scope, props);
   const mapProps = {
     itemsPath: '$.tasks',
     itemSelector: {

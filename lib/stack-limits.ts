@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnResource, type Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { STACK_LIMITS } from '../functions/core/cloud/deploy-checks.ts';
 
@@ -23,7 +23,10 @@ export function checkResourceCount(stack: Stack, source?: string): void {
   checked.add(stack);
   stack.node.addValidation({
     validate: () => {
-      const resources = stack.node.findAll().filter(CfnResource.isCfnResource);
+      // A nested stack's resources are in its own template: only its AWS::CloudFormation::Stack counts here.
+      const resources = stack.node
+        .findAll()
+        .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === stack);
       const count = resources.length + (resources.some((r) => r.cfnResourceType === METADATA) ? 0 : 1);
       return count > STACK_LIMITS.resources
         ? [
@@ -35,15 +38,22 @@ export function checkResourceCount(stack: Stack, source?: string): void {
 }
 
 /**
- * The synthesized templates within CloudFormation's size limit, measured on the files `cdk deploy` uploads.
- * Returns one message per stack over it.
+ * The synthesized templates within CloudFormation's size limit, measured on the files `cdk deploy` uploads:
+ * every stack's and every nested stack's (written beside them as `*.nested.template.json`). Returns one
+ * message per template over it.
  */
 export function templateSizeProblems(assembly: CloudAssembly): string[] {
-  return assembly.stacks.flatMap((artifact) => {
-    const bytes = statSync(join(assembly.directory, artifact.templateFile)).size;
+  const templates = [
+    ...assembly.stacks.map((artifact) => ({ name: artifact.stackName, file: artifact.templateFile })),
+    ...readdirSync(assembly.directory)
+      .filter((file) => file.endsWith('.nested.template.json'))
+      .map((file) => ({ name: `nested stack ${file.replace('.nested.template.json', '')}`, file })),
+  ];
+  return templates.flatMap(({ name, file }) => {
+    const bytes = statSync(join(assembly.directory, file)).size;
     return bytes > STACK_LIMITS.templateBytes
       ? [
-          `the template of ${artifact.stackName} has ${bytes.toLocaleString('en-US')} bytes, more than CloudFormation's limit of ${STACK_LIMITS.templateBytes.toLocaleString('en-US')}: ${SPLIT}`,
+          `the template of ${name} has ${bytes.toLocaleString('en-US')} bytes, more than CloudFormation's limit of ${STACK_LIMITS.templateBytes.toLocaleString('en-US')}: ${SPLIT}`,
         ]
       : [];
   });

@@ -3,7 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { publishPausedHeartbeat, publishRunMetrics } from '../adapters/cloudwatch-publisher.ts';
+import {
+  publishPausedHeartbeat,
+  publishRunMetrics,
+  publishRunsMetrics,
+} from '../adapters/cloudwatch-publisher.ts';
 import { createBaselineCache } from '../adapters/dynamo-baseline-cache.ts';
 import { createRunStore, type RunStore } from '../adapters/dynamo-run-store.ts';
 import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
@@ -11,14 +15,20 @@ import { type BaselineCache, reusedBaseline } from '../core/baseline-cache.ts';
 import { certAlarmDays } from '../core/cloud/alert-policy.ts';
 import { collectRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
-import type { PlannedRun } from '../core/cloud/run-messages.ts';
+import type { runMetricData } from '../core/cloud/metric-data.ts';
+import {
+  checkRunOf,
+  isPlannedChecks,
+  type PlannedChecks,
+  type PlannedRun,
+} from '../core/cloud/run-messages.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
 import { baselineFromStore } from '../core/regression.ts';
 import type { RunResult } from '../core/run-result.ts';
 import { evaluateSla, slaRegression } from '../core/sla.ts';
 import { bundledSuite } from './bundled-suite.ts';
 import { requiredEnv } from './environment.ts';
-import { correlate, logger as defaultLogger } from './logger.ts';
+import { correlate, logger as defaultLogger, type RunLog, runLog } from './logger.ts';
 
 export interface AggregateDependencies {
   readonly store: RunStore;
@@ -53,10 +63,33 @@ function skipped(run: PlannedRun, verdict: string): RunSummary {
   };
 }
 
+/** A checks tick in the console: how many checks, their verdicts, and which did not pass (at most 20 named). */
+export interface ChecksSummary {
+  readonly group: string;
+  readonly checks: number;
+  readonly verdicts: Readonly<Record<string, number>>;
+  readonly notPassing: readonly string[];
+}
+
+/** Checks of a tick aggregated at once: each is a few table and CloudWatch calls, mostly waiting. */
+export const AGGREGATE_CONCURRENCY = 25;
+
+const NAMED_NOT_PASSING = 20;
+
+type MetricOptions = NonNullable<Parameters<typeof runMetricData>[2]>;
+/** How a run's metrics go out: at once for a run alone; a checks tick collects them for one call. */
+type Publish = (
+  cloudWatch: CloudWatchClient,
+  suite: string,
+  run: RunResult,
+  options: MetricOptions,
+) => Promise<void>;
+
 /**
  * Reads the run's shard items, merges them, stores the run, then publishes its metrics whatever the store did:
  * a failing table must not silence the run's metrics, and it adds StoreFailed=1 to them. Either failure then
- * fails the step, so the execution fails too.
+ * fails the step, so the execution fails too. A checks tick is every check's run in turn, each exactly as a run
+ * alone; a check's failure fails the step only once every other check is recorded.
  */
 export function createAggregateHandler(
   suite: () => DeployedSuite,
@@ -64,10 +97,13 @@ export function createAggregateHandler(
   options: { readonly logger?: Logger } = {},
 ) {
   const { logger = defaultLogger } = options;
-  return middy(async (planned: PlannedRun): Promise<RunSummary> => {
+  const aggregateRun = async (
+    planned: PlannedRun,
+    log: RunLog,
+    publish: Publish = publishRunMetrics,
+  ): Promise<RunSummary> => {
     const deployed = suite();
     const probe = deployedProbe(deployed, planned?.probeId);
-    correlate(logger, { runId: planned.runId, probeId: probe.id });
     // The state machine stops a duplicate before this step; should one arrive anyway, it leaves no trace.
     if (planned.duplicate) return skipped(planned, 'duplicate');
     const { store, shards, cloudWatch, baselines } = dependencies();
@@ -81,7 +117,7 @@ export function createAggregateHandler(
     }
     const collected = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
     const failures: string[] = [];
-    const cacheError = (error: unknown) => logger.warn('baseline cache unusable', { error: String(error) });
+    const cacheError = (error: unknown) => log.warn('baseline cache unusable', { error: String(error) });
     const run = await judgeRegression(probe, collected, store, baselines, cacheError).catch(
       (error: unknown) => {
         // Judged without a baseline (its checks say none was read), stored and published all the same.
@@ -96,7 +132,7 @@ export function createAggregateHandler(
         return false;
       },
     );
-    await publishRunMetrics(cloudWatch, deployed.suite, run, {
+    await publish(cloudWatch, deployed.suite, run, {
       storeFailed: !stored,
       alarmedSteps: Object.keys(probe.alert.steps),
       certAlarm: certAlarmDays(probe) !== undefined,
@@ -111,13 +147,69 @@ export function createAggregateHandler(
       requests: run.requests.total,
       p99Ms: run.latencyMs.p99,
     };
-    logger.info('run aggregated', { ...summary, reasons: run.validity.reasons });
+    log.info('run aggregated', { ...summary, reasons: run.validity.reasons });
     if (failures.length > 0) {
-      logger.error('run not fully recorded', { failures });
+      log.error('run not fully recorded', { failures });
       throw new Error(`run ${run.runId} aggregated but ${failures.join('; ')}`);
     }
     return summary;
+  };
+
+  const aggregateChecks = async (tick: PlannedChecks): Promise<ChecksSummary> => {
+    const runs = tick.batches.flat();
+    const summaries: RunSummary[] = [];
+    const failed: string[] = [];
+    // The tick's checks publish together: one PutMetricData call for up to 1,000 datums (about 20 checks' worth
+    // of latency values), each run's datums exactly as alone.
+    const published: { run: RunResult; options: MetricOptions }[] = [];
+    const collect: Publish = async (_client, _suite, run, options) => {
+      published.push({ run, options });
+    };
+    await forEachBounded(runs, AGGREGATE_CONCURRENCY, async (run) => {
+      const log = runLog(logger, run);
+      await aggregateRun(checkRunOf(tick, run), log, collect).then(
+        (summary) => summaries.push(summary),
+        (error: unknown) => failed.push(`${run.probeId}: ${(error as Error).message ?? String(error)}`),
+      );
+    });
+    if (published.length > 0) {
+      const { cloudWatch } = dependencies();
+      await publishRunsMetrics(cloudWatch, suite().suite, published).catch((error: unknown) =>
+        failed.push(`publish of ${published.length} checks' metrics: ${String(error)}`),
+      );
+    }
+    const verdicts: Record<string, number> = {};
+    for (const s of summaries) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1;
+    if (failed.length > 0) {
+      throw new Error(
+        `${failed.length} of ${runs.length} checks not fully recorded: ${failed.join('; ')}`.slice(0, 4_000),
+      );
+    }
+    return {
+      group: tick.group,
+      checks: runs.length,
+      verdicts,
+      notPassing: summaries
+        .filter((s) => s.verdict !== 'pass')
+        .map((s) => s.probeId)
+        .slice(0, NAMED_NOT_PASSING),
+    };
+  };
+
+  return middy(async (event: PlannedRun | PlannedChecks): Promise<RunSummary | ChecksSummary> => {
+    if (isPlannedChecks(event)) return aggregateChecks(event);
+    correlate(logger, { runId: event.runId, probeId: String(event.probeId) });
+    return aggregateRun(event, runLog(logger));
   }).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** Runs `work` on every item, at most `limit` at once. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
 }
 
 /** `sla.regression`: the run against the valid runs of its baseline window in the table, as `perfprobe run` does locally. */

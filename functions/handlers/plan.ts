@@ -5,10 +5,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { createLeaseStore, type LeaseStore } from '../adapters/dynamo-run-lease.ts';
 import { type KillSwitchState, killSwitchState } from '../adapters/kill-switch.ts';
+import { checkGroup, workerBatches } from '../core/cloud/check-groups.ts';
 import { plannedRun } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import { runLease } from '../core/cloud/run-lease.ts';
-import type { PlanEvent, PlannedRun } from '../core/cloud/run-messages.ts';
+import type { PlanEvent, PlannedChecks, PlannedRun } from '../core/cloud/run-messages.ts';
 import { startLeadMs } from '../core/cloud/run-sizing.ts';
 import { planRun } from '../core/plan.ts';
 import { bundledSuite } from './bundled-suite.ts';
@@ -16,8 +17,9 @@ import { requiredEnv } from './environment.ts';
 import { correlate, logger as defaultLogger } from './logger.ts';
 
 /**
- * {probeId, scheduledTime} → the run's plan: its id, shared start time and one Map item per shard. A second
- * execution for the same schedule tick gets a duplicate plan (no tasks) and the state machine stops there.
+ * {probeId, scheduledTime} → the run's plan: its id, shared start time and one Map item per shard. On the checks
+ * machine (`batched`), {checks: group, scheduledTime} → one run per check of the group, in worker batches. A
+ * second execution for the same schedule tick gets a duplicate plan (no tasks) and the state machine stops there.
  */
 export function createPlanHandler(
   suite: () => DeployedSuite,
@@ -40,33 +42,71 @@ export function createPlanHandler(
     },
     logger = defaultLogger,
   } = options;
-  return middy(async (event: PlanEvent): Promise<PlannedRun> => {
-    const probe = deployedProbe(suite(), event?.probeId);
-    const runId = randomUUID();
-    correlate(logger, { runId, probeId: probe.id });
+  /** Takes the tick's lease on `key` (a probe id or a check group); false: another execution holds it. */
+  const firstForTick = async (event: PlanEvent, environment: string, key: string, runId: string) => {
     const scheduledTime = event.scheduledTime ?? event.execution?.Input?.scheduledTime;
     if (scheduledTime === undefined) {
       logger.info('no scheduledTime (a manual start): no lease taken, so a duplicate would not be detected');
-    } else {
-      const lease = runLease(probe.environment, probe.id, String(scheduledTime), {
-        runId,
-        executionId: event.execution?.Id ?? runId,
-      });
-      if (!(await leases().take(lease))) {
-        logger.info('duplicate execution for this schedule tick: no load', { scheduledTime: lease.sk });
-        return { runId, probeId: probe.id, startAt: now(), shards: 0, tasks: [], duplicate: true };
-      }
+      return true;
     }
+    const lease = runLease(environment, key, String(scheduledTime), {
+      runId,
+      executionId: event.execution?.Id ?? runId,
+    });
+    if (await leases().take(lease)) return true;
+    logger.info('duplicate execution for this schedule tick: no load', { scheduledTime: lease.sk });
+    return false;
+  };
+  const pausedBy = async (): Promise<PlannedRun['paused']> => {
     const state = await killSwitch();
-    if (state !== 'off') {
-      const paused = state === 'on' ? 'kill switch on' : 'kill switch unreadable';
-      logger.info(`run skipped: ${paused}`);
-      return { runId, probeId: probe.id, startAt: now(), shards: 0, tasks: [], paused };
+    if (state === 'off') return undefined;
+    const paused = state === 'on' ? 'kill switch on' : 'kill switch unreadable';
+    logger.info(`run skipped: ${paused}`);
+    return paused;
+  };
+
+  const planProbe = async (event: PlanEvent): Promise<PlannedRun> => {
+    const probe = deployedProbe(suite(), event?.probeId);
+    const runId = randomUUID();
+    correlate(logger, { runId, probeId: probe.id });
+    if (!(await firstForTick(event, probe.environment, probe.id, runId))) {
+      return { runId, probeId: probe.id, startAt: now(), shards: 0, tasks: [], duplicate: true };
     }
+    const paused = await pausedBy();
+    if (paused) return { runId, probeId: probe.id, startAt: now(), shards: 0, tasks: [], paused };
     const plan = planRun(probe, { runId, startAt: now(), shards: probe.shards });
     logger.info('run planned', { shards: plan.shards.length });
     return plannedRun({ ...plan, startAt: plan.startAt + leadMs(plan.shards.length) });
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  };
+
+  const planChecks = async (event: PlanEvent): Promise<PlannedChecks> => {
+    const deployed = suite();
+    const input = event.execution?.Input;
+    // A manual start may name one check: a group of one, leased as that probe's tick.
+    const single = input?.checks === undefined ? (input?.probeId ?? event.probeId) : undefined;
+    const group =
+      single === undefined
+        ? checkGroup(deployed, input?.checks)
+        : { key: deployedProbe(deployed, single).id, probeIds: [deployedProbe(deployed, single).id] };
+    const runs = group.probeIds.map((probeId) => ({ runId: randomUUID(), probeId }));
+    // The tick's lines carry its id; a lone check's tick is its run, so they carry that run's id.
+    const tickId = runs.length === 1 ? runs[0]!.runId : randomUUID();
+    correlate(logger, { runId: tickId, probeId: group.key });
+    const startAt = now();
+    if (!(await firstForTick(event, deployed.environment, group.key, tickId))) {
+      return { group: group.key, startAt, batches: [], duplicate: true };
+    }
+    const paused = await pausedBy();
+    // One worker per batch, each check alone on its connection: no rendezvous across workers is needed.
+    const batches = workerBatches(runs);
+    logger.info('checks planned', { checks: runs.length, workers: batches.length });
+    return { group: group.key, startAt, batches, ...(paused ? { paused } : {}) };
+  };
+
+  return middy(
+    async (event: PlanEvent & { readonly batched?: boolean }): Promise<PlannedRun | PlannedChecks> =>
+      event?.batched ? planChecks(event) : planProbe(event),
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 let leaseStore: LeaseStore | undefined;

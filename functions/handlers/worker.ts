@@ -6,10 +6,16 @@ import type { Context } from 'aws-lambda';
 import { createShardStore, type ShardStore } from '../adapters/dynamo-shard-store.ts';
 import { generateShardLoad, type ShardLoadOptions } from '../adapters/generate-load.ts';
 import { resolveSecrets, type SecretSources } from '../adapters/secrets.ts';
+import { checkStartOffsetMs } from '../core/cloud/check-groups.ts';
 import { planFromMessage } from '../core/cloud/collect-run.ts';
 import { type DeployedSuite, deployedProbe } from '../core/cloud/deployed-suite.ts';
 import {
+  type CheckBatch,
+  checkRunOf,
+  isCheckBatch,
+  isLostBatch,
   isLostShard,
+  type LostBatch,
   type LostShard,
   type ShardPointer,
   type ShardTask,
@@ -19,7 +25,7 @@ import { unitTimeoutMs } from '../core/plan.ts';
 import type { ShardResult } from '../core/shard-result.ts';
 import { bundledSuite } from './bundled-suite.ts';
 import { requiredEnv } from './environment.ts';
-import { correlate, logger as defaultLogger } from './logger.ts';
+import { correlate, logger as defaultLogger, type RunLog, runLog } from './logger.ts';
 
 /** Time kept, after the last request may end, to write the result before Lambda's deadline. */
 export const RETURN_MARGIN_MS = 2_000;
@@ -59,7 +65,7 @@ async function recordLostShard(
   environment: string,
   task: LostShard,
   now: () => number,
-  logger: Logger,
+  logger: Pick<RunLog, 'warn'>,
 ): Promise<void> {
   const failure = lostShardNote(task.failure);
   const recorded = await store.writeIfAbsent(
@@ -77,7 +83,11 @@ function shardFailure(error: unknown): { error: string; message: string } {
 }
 
 /** A refused run whose secrets rotated meanwhile says so: it measured a stale secret, not a broken target. */
-function withStaleSecrets(result: ShardResult, rotated: readonly string[], logger: Logger): ShardResult {
+function withStaleSecrets(
+  result: ShardResult,
+  rotated: readonly string[],
+  logger: Pick<RunLog, 'warn'>,
+): ShardResult {
   const names = rotated.map((v) => `\${${v}}`).join(', ');
   logger.warn('secret rotated during the cache window: the shard measured a stale secret', { rotated });
   return {
@@ -110,14 +120,14 @@ export function createWorkerHandler(
   // Probes whose last run in this worker was refused with 401/403: their secrets are read past the cache on the
   // next run, so a rotated secret costs at most one refused run per warm worker instead of five minutes of them.
   const refreshNext = new Set<string>();
-  return middy(async (task: ShardTask | LostShard, context: Context): Promise<ShardPointer> => {
-    const probe = deployedProbe(suite(), task?.probeId);
-    correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
-    const store = shards();
-    if (isLostShard(task)) {
-      await recordLostShard(store, probe.environment, task, now, logger);
-      return { runId: task.runId, shard: task.shard };
-    }
+  /** One shard of one run: measured, written to the table, or its failure written and rethrown. */
+  const measure = async (
+    task: ShardTask,
+    context: Context,
+    store: ShardStore,
+    log: RunLog,
+  ): Promise<void> => {
+    const probe = deployedProbe(suite(), task.probeId);
     const plan = planFromMessage(probe, task);
     const write = (outcome: Parameters<typeof shardRecord>[3]) =>
       store.write(shardRecord(probe.environment, task.runId, task.shard, outcome, now()));
@@ -129,7 +139,7 @@ export function createWorkerHandler(
     const forceFetch = refreshNext.delete(probe.id);
     const secretSources: SecretSources = { env: options.env ?? process.env, ...options.secrets };
     try {
-      if (forceFetch) logger.info('reading secrets past the cache: the last run was refused (401/403)');
+      if (forceFetch) log.info('reading secrets past the cache: the last run was refused (401/403)', {});
       result = await generateShardLoad(plan, task.shard, {
         signal: deadline.signal,
         env: options.env ?? process.env,
@@ -139,11 +149,11 @@ export function createWorkerHandler(
     } catch (error) {
       const failure = shardFailure(error);
       // `reason`, not `message`: Powertools keeps `message` for the line's own text.
-      logger.error('shard failed', { error: failure.error, reason: failure.message });
+      log.error('shard failed', { error: failure.error, reason: failure.message });
       // The original error is what the task must show; a failed write only loses the words (the shard still
       // counts as missing).
       await write({ failure }).catch((writeError: unknown) =>
-        logger.error('shard failure not recorded', { error: String(writeError) }),
+        log.error('shard failure not recorded', { error: String(writeError) }),
       );
       throw error;
     } finally {
@@ -152,16 +162,81 @@ export function createWorkerHandler(
     if (refused(result) && Object.keys(probe.secrets).length > 0 && !forceFetch) {
       const rotated = await rotatedSecrets(probe.secrets, secretSources);
       if (rotated === undefined) refreshNext.add(probe.id);
-      else if (rotated.length > 0) result = withStaleSecrets(result, rotated, logger);
+      else if (rotated.length > 0) result = withStaleSecrets(result, rotated, log);
     }
     await write({ result });
-    logger.info('shard measured', {
+    log.info('shard measured', {
       requests: result.requests.total,
       failed: result.requests.failed,
       stoppedEarly: result.stoppedEarly,
     });
-    return { runId: task.runId, shard: task.shard };
-  }).use(injectLambdaContext(logger, { resetKeys: true }));
+  };
+
+  /**
+   * A batch of checks, side by side: each its own one-shard run. One check's failure is written to its own item
+   * and does not stop the others; the batch then fails with every failure named, and the Catch that records
+   * lost shards keeps the notes and results already written.
+   */
+  const measureBatch = async (batch: CheckBatch, context: Context, store: ShardStore): Promise<void> => {
+    // Staggered, so twenty first requests (each on a fresh connection) do not contend for the CPU at once.
+    const start = Math.max(batch.startAt, now());
+    const tasks = batch.runs.map((run, index) => ({
+      ...checkRunOf({ startAt: start + checkStartOffsetMs(index) }, run),
+      shard: 0,
+    }));
+    const outcomes = await Promise.allSettled(
+      tasks.map((task) => measure(task, context, store, runLog(logger, task))),
+    );
+    const failed = outcomes.flatMap((o, i) =>
+      o.status === 'rejected' ? [`${tasks[i]!.probeId}: ${shardFailure(o.reason).message}`] : [],
+    );
+    if (failed.length > 0) {
+      throw new BatchFailedError(`${failed.length} of ${tasks.length} checks failed: ${failed.join('; ')}`);
+    }
+  };
+
+  return middy(
+    async (
+      task: ShardTask | LostShard | CheckBatch | LostBatch,
+      context: Context,
+    ): Promise<ShardPointer | { readonly checks: number }> => {
+      if (isCheckBatch(task)) {
+        const store = shards();
+        if (isLostBatch(task)) {
+          const environment = suite().environment;
+          await Promise.all(
+            task.runs.map((run) =>
+              recordLostShard(
+                store,
+                environment,
+                { ...checkRunOf(task, run), shard: 0, failure: task.failure },
+                now,
+                runLog(logger, { ...run, shard: 0 }),
+              ),
+            ),
+          );
+        } else await measureBatch(task, context, store);
+        return { checks: task.runs.length };
+      }
+      const probe = deployedProbe(suite(), task?.probeId);
+      correlate(logger, { runId: task.runId, probeId: probe.id, shard: task.shard });
+      const store = shards();
+      if (isLostShard(task)) {
+        await recordLostShard(store, probe.environment, task, now, runLog(logger));
+        return { runId: task.runId, shard: task.shard };
+      }
+      await measure(task, context, store, runLog(logger));
+      return { runId: task.runId, shard: task.shard };
+    },
+  ).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** Some checks of a batch failed (each recorded in its own item); the others were measured and written. */
+export class BatchFailedError extends Error {
+  constructor(message: string) {
+    super(message.slice(0, MAX_FAILURE_MESSAGE * 4));
+    this.name = 'BatchFailedError';
+  }
 }
 
 let shardStore: ShardStore | undefined;

@@ -1,6 +1,7 @@
 // Every cross-service call the stack relies on, derived from its synthesized template, each checked on both
 // sides: the caller's identity policy (a role's policies, or a service principal's nothing) and the callee's
 // resource or key policy where it has one.
+import { checkGroup } from '../../functions/core/cloud/check-groups.ts';
 import type { DeployedSuite } from '../../functions/core/cloud/deployed-suite.ts';
 import { parseKeyedSecretReference } from '../../lib/secret-grants.ts';
 import { eventMatches } from './event-pattern.ts';
@@ -225,8 +226,15 @@ export function authorizationPaths(
       ],
     ]);
     const machineId = (target.Arn as { Ref: string }).Ref;
-    const probeId = (JSON.parse(String(target.Input)) as { probeId: string }).probeId;
-    probesOfMachine.set(machineId, [...(probesOfMachine.get(machineId) ?? []), probeId]);
+    // A load's schedule names its probe; a checks schedule its group, which Plan expands from the bundled suite.
+    const input = JSON.parse(String(target.Input)) as { probeId?: string; checks?: string };
+    const started =
+      input.checks === undefined
+        ? [input.probeId!]
+        : deployed
+          ? [...checkGroup(deployed, input.checks).probeIds]
+          : [];
+    probesOfMachine.set(machineId, [...(probesOfMachine.get(machineId) ?? []), ...started]);
     const dlq = (target.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn;
     if (dlq) {
       const queueArn = t.str(dlq);

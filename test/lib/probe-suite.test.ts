@@ -7,6 +7,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { probeAlarmCount } from '../../functions/core/cloud/alert-policy.ts';
+import { checkGroups } from '../../functions/core/cloud/check-groups.ts';
 import { SuiteValidationError, validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { PerfprobeStack } from '../../lib/perfprobe-stack.ts';
 import { ProbeSuite, type ProbeSuiteProps } from '../../lib/probe-suite.ts';
@@ -25,32 +26,41 @@ function stripAssetHashes(template: unknown): unknown {
 }
 
 describe('ProbeSuite template', () => {
-  const { template } = synthDefaultStack();
+  const { stack, template } = synthDefaultStack();
 
   it('matches the snapshot (asset hashes stripped)', () => {
     expect(stripAssetHashes(template.toJSON())).toMatchSnapshot();
   });
 
-  it('has one schedule per probe whose input is the probe id and the scheduled time, never retried, with a dead-letter queue', () => {
+  it("has a load's own schedule (probe id) and one per group of checks (group key), with the scheduled time, never retried, with a dead-letter queue", () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
     expect(Object.keys(schedules)).toHaveLength(2);
     // biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties are untyped JSON.
-    const byProbe: Record<string, any> = Object.fromEntries(
-      Object.values(schedules).map((s) => [JSON.parse(s.Properties.Target.Input).probeId, s.Properties]),
+    const byTarget: Record<string, any> = Object.fromEntries(
+      Object.values(schedules).map((s) => {
+        const input = JSON.parse(s.Properties.Target.Input);
+        return [input.probeId ?? input.checks, s.Properties];
+      }),
     );
-    expect(Object.keys(byProbe).sort()).toEqual(['accounts', 'health']);
-    for (const props of Object.values(byProbe)) {
-      // The scheduled time keys Plan's lease: a duplicate (at-least-once) execution sends no load.
-      expect(JSON.parse(props.Target.Input)).toEqual({
-        probeId: expect.any(String),
-        scheduledTime: '<aws.scheduler.scheduled-time>',
-      });
+    const [group] = checkGroups(stack.probes.deployed);
+    expect(group!.probeIds).toEqual(['health']);
+    expect(Object.keys(byTarget).sort()).toEqual(['accounts', group!.key].sort());
+    // The scheduled time keys Plan's lease: a duplicate (at-least-once) execution sends no load.
+    expect(JSON.parse(byTarget.accounts.Target.Input)).toEqual({
+      probeId: 'accounts',
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
+    expect(JSON.parse(byTarget[group!.key].Target.Input)).toEqual({
+      checks: group!.key,
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+    });
+    for (const props of Object.values(byTarget)) {
       expect(props.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
       expect(props.Target.DeadLetterConfig.Arn).toBeDefined();
     }
-    expect(byProbe.health.ScheduleExpression).toBe('rate(1 minute)');
-    expect(byProbe.accounts.ScheduleExpression).toBe('cron(0 * * * ? *)');
-    expect(byProbe.accounts.ScheduleExpressionTimezone).toBe('Europe/Berlin');
+    expect(byTarget[group!.key].ScheduleExpression).toBe('rate(1 minute)');
+    expect(byTarget.accounts.ScheduleExpression).toBe('cron(0 * * * ? *)');
+    expect(byTarget.accounts.ScheduleExpressionTimezone).toBe('Europe/Berlin');
   });
 
   it('runs small probes on Express state machines whose every task has a timeout', () => {

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PROBE_ALARM_KINDS } from '../../functions/core/cloud/alert-policy.ts';
 import { STACK_LIMITS, stackEstimate } from '../../functions/core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
+import { stackLayout } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { main } from '../../functions/local/cli.ts';
 import { checkResourceCount, templateSizeProblems } from '../../lib/stack-limits.ts';
@@ -101,6 +103,8 @@ function plainSuite(count: number, emails: number) {
     environments: {
       prod: {
         baseUrl: 'https://api.example.com',
+        // A request a second per check, hundreds of them in a minute: within the environment's budget.
+        caps: { maxRate: 2_500 },
         notify: { email: Array.from({ length: emails }, (_, i) => `oncall-${i}@example.com`) },
       },
     },
@@ -125,6 +129,7 @@ async function validateAndSynth(input: unknown) {
   });
   const validated = await main(['validate', file]);
   vi.restoreAllMocks();
+  const outdir = join(work, `out-${process.hrtime.bigint()}`);
   const synth = spawnSync(process.execPath, ['bin/run-ts.js', 'bin/app.ts'], {
     cwd: root,
     encoding: 'utf8',
@@ -137,51 +142,92 @@ async function validateAndSynth(input: unknown) {
         'aws:cdk:version-reporting': true,
         'aws:cdk:bundling-stacks': [],
       }),
-      CDK_OUTDIR: join(work, `out-${process.hrtime.bigint()}`),
+      CDK_OUTDIR: outdir,
     },
   });
-  const refusal = (text: string) => /\d+ probes make a stack of [\d,]+ resources[^\n]*/.exec(text)?.[0];
   return {
-    validate: { code: validated, refusal: refusal(stdout) },
-    synth: { code: synth.status, refusal: refusal(synth.stderr), stderr: synth.stderr },
+    validate: { code: validated, stdout },
+    synth: { code: synth.status, stderr: synth.stderr, outdir },
   };
 }
 
-describe('validate and synth agree on the resource count, and both refuse past 500', () => {
+/** The templates a synth wrote: the stack's and its nested stacks', by file name. */
+function writtenTemplates(
+  dir: string,
+): Map<string, { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }> {
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.template.json'))
+      .map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+  );
+}
+
+describe('validate predicts the stack layout synth builds', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('90 probes with 4 email subscriptions: both refuse, with the same count; synth exits 2, without a stack trace', async () => {
-    const { validate, synth } = await validateAndSynth(plainSuite(90, 4));
-
-    expect(validate.code).toBe(1);
-    expect(synth.code).toBe(2);
-    expect(validate.refusal).toMatch(
-      /^90 probes make a stack of [\d,]+ resources, more than CloudFormation's limit of 500/,
-    );
-    expect(synth.refusal).toBe(validate.refusal);
-    expect(synth.stderr).not.toContain('    at ');
-  });
-
-  it('at the boundary: the largest suite validate accepts synthesizes with that count, and one probe more is refused by both', async () => {
-    // With 4 email subscriptions, the most probes whose count validate accepts; the real template decides.
+  it('at the boundary: the largest suite of one stack synthesizes with that count; one probe more spreads over nested stacks', async () => {
+    // With 4 email subscriptions, the most probes one stack holds; the real templates decide.
     let fits = 1;
     while (estimateOf(plainSuite(fits + 1, 4)) <= STACK_LIMITS.resources) fits++;
     const last = plainSuite(fits, 4);
-
     const { template } = synthStack(last, 'prod', { analyticsReporting: true });
-    const over = await validateAndSynth(plainSuite(fits + 1, 4));
-    const accepted = await validateAndSynth(last);
-
     const resources = Object.keys(template.toJSON().Resources).length;
     expect(resources).toBe(estimateOf(last));
-    expect(resources).toBeLessThanOrEqual(STACK_LIMITS.resources);
-    expect(resources + 5).toBeGreaterThan(STACK_LIMITS.resources);
-    expect(accepted.validate).toEqual({ code: 0, refusal: undefined });
-    expect(accepted.synth.code, accepted.synth.stderr).toBe(0);
-    expect(over.validate.code).toBe(1);
-    expect(over.synth.code).toBe(2);
-    expect(over.synth.refusal).toBe(over.validate.refusal);
-    expect(over.synth.refusal).toContain(`${(resources + 5).toLocaleString('en-US')} resources`);
+    expect(resources + 4).toBeGreaterThan(STACK_LIMITS.resources);
+
+    const over = await validateAndSynth(plainSuite(fits + 1, 4));
+    expect(over.validate.code).toBe(0);
+    expect(over.synth.code, over.synth.stderr).toBe(0);
+    const layout = stackLayout(deploySuite(validateSuite(plainSuite(fits + 1, 4)), 'prod'));
+    expect(layout.parts.length).toBeGreaterThan(1);
+    expect(over.validate.stdout).toContain(
+      `deployable to prod: a stack of ${layout.root.resources} resources and ${layout.parts.length + layout.dashboards.length} nested stacks`,
+    );
+    const written = writtenTemplates(over.synth.outdir);
+    expect(written.size).toBe(1 + layout.parts.length + layout.dashboards.length);
+    for (const part of [...layout.parts, ...layout.dashboards]) {
+      const [, nested] = [...written].find(([file]) => file.includes(part.id) && file.includes('.nested.'))!;
+      expect(Object.keys(nested.Resources).length, part.id).toBe(part.resources);
+    }
+  });
+
+  it('1,000 one-minute latency checks: validate says deployable, synth succeeds, every template under 500 resources and 1 MB, 4 alarms per probe', async () => {
+    const input = plainSuite(1_000, 1) as ReturnType<typeof plainSuite> & {
+      environments: { prod: Record<string, unknown> };
+    };
+    for (const probe of input.probes as Record<string, unknown>[]) {
+      probe.schedule = 'rate(1 minute)';
+      probe.load = { kind: 'latency', requests: 10, interval: '500ms' };
+      probe.request = { ...(probe.request as object), timeout: '5s' };
+    }
+    const started = performance.now();
+    const { validate, synth } = await validateAndSynth(input);
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`1,000 checks: validate and synth in ${seconds.toFixed(1)} s\n`);
+
+    expect(validate.code, validate.stdout).toBe(0);
+    expect(synth.code, synth.stderr).toBe(0);
+    const layout = stackLayout(deploySuite(validateSuite(input), 'prod'));
+    const written = writtenTemplates(synth.outdir);
+    expect(written.size).toBe(1 + layout.parts.length + layout.dashboards.length);
+    const alarmsPerProbe = new Map<string, number>();
+    for (const [file, template] of written) {
+      expect(Object.keys(template.Resources).length, file).toBeLessThanOrEqual(STACK_LIMITS.resources);
+      expect(statSync(join(synth.outdir, file)).size, file).toBeLessThan(STACK_LIMITS.templateBytes);
+      for (const resource of Object.values(template.Resources)) {
+        if (resource.Type !== 'AWS::CloudWatch::Alarm') continue;
+        const name = String(resource.Properties?.AlarmName);
+        const probe = /\.probe\.([^.]+)\./.exec(name)?.[1];
+        if (probe) alarmsPerProbe.set(probe, (alarmsPerProbe.get(probe) ?? 0) + 1);
+      }
+    }
+    expect(alarmsPerProbe.size).toBe(1_000);
+    expect(new Set(alarmsPerProbe.values())).toEqual(new Set([PROBE_ALARM_KINDS.length]));
+    // The checks share their schedules: two groups of 500 (at most 800 a group), in the root stack.
+    const root = [...written].find(([file]) => !file.includes('.nested.'))![1];
+    expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(
+      2,
+    );
   });
 });
 

@@ -1,8 +1,6 @@
 import { formatMs } from '../durations.ts';
 import type { ResolvedProbe } from '../plan.ts';
 import { parseSecretReference } from '../secret-reference.ts';
-import { COMPOSITES_PER_BURN, METRIC_ALARMS_PER_BURN } from '../slo/burn-alarms.ts';
-import { BURN_ALERTS, sloObjectives } from '../slo/slo-spec.ts';
 import { percentileOf } from '../suite/limits.ts';
 import { transportReferences } from '../suite/transport-spec.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
@@ -12,8 +10,6 @@ import {
   invalidRunsToAlarm,
   MIN_MISSED_RUNS,
   maxEvaluationSeconds,
-  PROBE_ALARM_KINDS,
-  probeAlarmCount,
   samplesNeeded,
 } from './alert-policy.ts';
 import {
@@ -23,15 +19,8 @@ import {
   probeAlarmName,
   stepAlarmKind,
 } from './deployed-suite.ts';
-import {
-  ACCOUNT_CONCURRENCY,
-  LAMBDA_MAX_MS,
-  peakRateOf,
-  peakTogether,
-  runLoadMs,
-  workerBudgetMs,
-  workerReservations,
-} from './run-sizing.ts';
+import { LAMBDA_MAX_MS, peakRateOf, peakTogether, runLoadMs, workerBudgetMs } from './run-sizing.ts';
+import { scaleProblems } from './stack-layout.ts';
 
 /**
  * What a suite must also satisfy to be deployed (beyond being a valid suite): runs that fit a worker Lambda,
@@ -217,161 +206,4 @@ function budgetProblems(deployed: DeployedSuite): SuiteProblem[] {
   return problems;
 }
 
-/** CloudFormation and CloudWatch limits a stack must stay within (hard limits, not raisable quotas). */
-export const STACK_LIMITS = {
-  /** Resources in one CloudFormation stack. */
-  resources: 500,
-  /** Bytes of a template CloudFormation accepts from S3 (cdk deploy uploads it there). */
-  templateBytes: 1_048_576,
-  /** Widgets on one CloudWatch dashboard. */
-  dashboardWidgets: 500,
-} as const;
-
-/**
- * What the stack holds, counted from the same rules lib/ builds it by (test/lib checks the estimate against
- * the synthesized template). Fixed: table, topic, key, topic policy, kill switch, DLQ and its policy and
- * alarm, dashboard, the schedules' role and policy; per function (Plan, Aggregate, one worker per runner):
- * function, version, role, policy, log group; per state machine: machine, role, policy, log group, two alarms.
- */
-export function stackEstimate(deployed: DeployedSuite): {
-  resources: number;
-  templateBytes: number;
-  dashboardWidgets: number;
-} {
-  const probes = Object.values(deployed.probes);
-  const runners = Object.keys(workerReservations(deployed)).length;
-  // Alarms beyond the kinds every probe has (alert.latency, alert.steps, cert-expiry): one resource and one
-  // alarm's bytes each.
-  const latencyAlarms = probes.reduce((n, p) => n + probeAlarmCount(p) - PROBE_ALARM_KINDS.length, 0);
-  const { warn } = deployed.notify;
-  const warnSubscriptions = warn.email.length + warn.https.length;
-  // The warn-level notices' topic, key and topic policy, only with subscribers.
-  const warnTopic = warnSubscriptions === 0 ? 0 : WARN_TOPIC_RESOURCES + warnSubscriptions;
-  const { watch } = deployed.notify;
-  const subscriptions =
-    deployed.notify.email.length +
-    deployed.notify.https.length +
-    watch.email.length +
-    watch.https.length +
-    warnTopic;
-  const sloObjectiveList = probes.flatMap((p) =>
-    p.slo === undefined ? [] : sloObjectives(p.slo).map((objective) => ({ probe: p, objective })),
-  );
-  const perProbe =
-    RESOURCES_PER_PROBE * probes.length +
-    latencyAlarms +
-    sloObjectiveList.length * SLO_RESOURCES_PER_OBJECTIVE;
-  return {
-    resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + perProbe,
-    templateBytes:
-      FIXED_TEMPLATE_BYTES +
-      (warnTopic === 0 ? 0 : WARN_TOPIC_TEMPLATE_BYTES) +
-      runners * RUNNER_TEMPLATE_BYTES +
-      probes.reduce(
-        (n, p) =>
-          n +
-          PROBE_TEMPLATE_BYTES +
-          PROBE_ID_BYTES * p.id.length +
-          URL_BYTES * p.request.url.length +
-          NAME_BYTES * (p.suite.length + p.environment.length),
-        0,
-      ) +
-      latencyAlarms * ALARM_TEMPLATE_BYTES +
-      sloObjectiveList.reduce(
-        (n, { probe, objective }) =>
-          n +
-          SLO_TEMPLATE_BYTES[objective] +
-          SLO_NAME_BYTES * (probe.id.length + probe.suite.length + probe.environment.length),
-        0,
-      ),
-    dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length + MACHINERY_DASHBOARD_WIDGETS,
-  };
-}
-
-// Counted and measured on the synthesized template (test/lib/stack-limits.test.ts keeps them honest): bytes as
-// `cdk synth` writes them (JSON, one-space indent), a little above the measure so the estimate errs high.
-// 20 for the table, topic, Plan, Aggregate, dead letters and system alarms (the kill switch is named, not
-// created); 13 for the notifier and its 5-minute tick; the on-call read and silence policies. The paging path's
-// watch adds 20: the alarm topic's subscription dead-letter queue and its policy, its delivery-log role and
-// policy; the watch topic, key, policy, dead-letter queue and policy, delivery-log role and policy; four
-// delivery alarms; Errors and Throttles of Plan and Aggregate; the notifier's Throttles. A runner's worker has
-// Errors and Throttles alarms (13). The drill alarm (`perfprobe drill`) adds 1, and so does AWS::CDK::Metadata,
-// which `cdk synth` adds to every stack (version reporting; lib/stack-limits.ts counts it even when it is off, so
-// validate and synth always agree).
-const FIXED_RESOURCES = 57;
-const RESOURCES_PER_RUNNER = 13;
-/** A schedule and its alarms (SLA, heartbeat, cannot measure, store failed); latency alarms apart. */
-const RESOURCES_PER_PROBE = 1 + PROBE_ALARM_KINDS.length;
-// 27,700: the notifier's rule also names the schedules' dead-letter alarm, and it may peek at that queue.
-// 54,500 with the watch on the paging path (its topic, key, queues, roles and alarms) and the functions' alarms.
-// 55,300 with the drill alarm (and its name in the notifier's rule, two outputs).
-// 56,300 with the transport grants and the suite name the stores now carry (measured 101,435 for the deploy suite).
-const FIXED_TEMPLATE_BYTES = 56_300;
-/** The topic, key, topic policy, dead-letter queue and policy, delivery-log role and policy, two alarms. */
-const WARN_TOPIC_RESOURCES = 9;
-const WARN_TOPIC_TEMPLATE_BYTES = 10_000;
-const RUNNER_TEMPLATE_BYTES = 14_700;
-// 7,000: the SLA and cannot-measure alarms read the Verdict through metric math (an expression and its metric).
-const PROBE_TEMPLATE_BYTES = 7_000;
-/** An SLO objective's burn alerts: per level, two window alarms and their composite (lib/slo-alarms.ts). */
-const SLO_RESOURCES_PER_OBJECTIVE = BURN_ALERTS.length * (METRIC_ALARMS_PER_BURN + COMPOSITES_PER_BURN);
-/** Measured 13,351 (availability: Errors and Requests in each window) and 10,186 (latency) for probe health of bank/prod. */
-const SLO_TEMPLATE_BYTES = { availability: 13_400, latency: 10_200 } as const;
-/** Per character of the probe id, suite and environment: they recur in the nine alarms' names, texts and dimensions. */
-const SLO_NAME_BYTES = 30;
-/** Per character of a probe id, suite or environment name, and URL: they recur in names and texts. */
-const PROBE_ID_BYTES = 36;
-const NAME_BYTES = 26;
-const URL_BYTES = 3;
-const ALARM_TEMPLATE_BYTES = 2_000;
-export const DASHBOARD_WIDGETS_PER_PROBE = 3;
-/** perfprobe's own row: function errors and throttles, dead letters, topic deliveries. */
-export const MACHINERY_DASHBOARD_WIDGETS = 3;
-
-const SPLIT_HINT =
-  'split the suite: one suite file per team or API (each deploys its own stack), or deploy its probes in several suites';
-
-/** The stack within CloudFormation's limits, the dashboard within CloudWatch's, the workers within Lambda's. */
-function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
-  const problems: SuiteProblem[] = [];
-  const estimate = stackEstimate(deployed);
-  const count = Object.keys(deployed.probes).length;
-  // Resources and widgets are counted exactly (as synth counts them); template bytes are estimated, erring high.
-  const over = (what: string, value: number, limit: number, unit: string) => {
-    if (value > limit) {
-      const about = unit === 'template bytes' ? 'about ' : '';
-      problems.push({
-        path: 'probes',
-        message: `${count} probes make a stack of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: ${SPLIT_HINT}`,
-      });
-    }
-  };
-  over("CloudFormation's limit", estimate.resources, STACK_LIMITS.resources, 'resources');
-  over(
-    "CloudFormation's template limit",
-    estimate.templateBytes,
-    STACK_LIMITS.templateBytes,
-    'template bytes',
-  );
-  over("a dashboard's limit", estimate.dashboardWidgets, STACK_LIMITS.dashboardWidgets, 'dashboard widgets');
-  // Each worker reserves its own peak, so the account gives up their sum, whether or not the peaks coincide.
-  const reservations = workerReservations(deployed);
-  const reserved = Object.values(reservations).reduce((sum, n) => sum + n, 0);
-  const available = ACCOUNT_CONCURRENCY.default - ACCOUNT_CONCURRENCY.unreservedMinimum;
-  const cap = deployed.caps.maxShards;
-  // An environment's maxShards is its owner's statement of what the account can reserve (a raised quota);
-  // without one, the default quota bounds it.
-  if (cap === undefined && reserved > available) {
-    problems.push({
-      path: 'probes',
-      message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first and declare the budget as caps.maxShards`,
-    });
-  }
-  if (cap !== undefined && reserved > cap) {
-    problems.push({
-      path: `environments.${deployed.environment}.caps.maxShards`,
-      message: `probes running at once need ${reserved} worker Lambdas, more than the environment's maxShards of ${cap}: give their schedules different minutes, use fewer shards or raise the cap`,
-    });
-  }
-  return problems;
-}
+export { STACK_LIMITS, stackEstimate } from './stack-layout.ts';

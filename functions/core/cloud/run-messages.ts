@@ -16,12 +16,15 @@ export interface RunRequest {
  * same execution recognise its own lease.
  */
 export interface PlanEvent {
-  readonly probeId: string;
+  /** A load's probe; absent for a checks tick, whose group is in the execution's input. */
+  readonly probeId?: string;
   readonly scheduledTime?: string | undefined;
   readonly execution?: {
     readonly Id?: string | undefined;
     /** The execution's input: Scheduler's `{probeId, scheduledTime}`, or whatever a manual start passed. */
-    readonly Input?: { readonly probeId?: unknown; readonly scheduledTime?: unknown } | undefined;
+    readonly Input?:
+      | { readonly probeId?: unknown; readonly checks?: unknown; readonly scheduledTime?: unknown }
+      | undefined;
   };
 }
 
@@ -75,4 +78,70 @@ export interface PlannedRun {
    * load, and Aggregate neither stores nor publishes anything for it.
    */
   readonly duplicate?: true;
+}
+
+/**
+ * What a checks schedule sends: its group of checks (see checkGroups) and the tick. Plan expands the group
+ * into the checks' runs; nothing of a check's request travels.
+ */
+export interface ChecksRequest {
+  readonly checks: string;
+  readonly scheduledTime?: string | undefined;
+}
+
+/** One check's run in a batch: its own run id, so it is stored, judged and published as if it ran alone. */
+export interface CheckRun {
+  readonly runId: string;
+  readonly probeId: string;
+}
+
+/** One worker invocation's checks (at most CHECKS_PER_WORKER), each a one-shard run starting at `startAt`. */
+export interface CheckBatch {
+  readonly startAt: number;
+  readonly runs: readonly CheckRun[];
+}
+
+/** A batch whose Worker task failed, handed back to the worker function with Step Functions' error. */
+export interface LostBatch extends CheckBatch {
+  readonly failure: { readonly Error?: string; readonly Cause?: string };
+}
+
+/**
+ * Plan's output for a checks tick, and Aggregate's input: the Map's items are the batches (the ItemSelector adds
+ * `startAt`). `paused` and `duplicate` as in PlannedRun: paused, the Map is skipped and Aggregate beats for each
+ * check; duplicate, the execution stops.
+ */
+export interface PlannedChecks {
+  readonly group: string;
+  readonly startAt: number;
+  readonly batches: readonly (readonly CheckRun[])[];
+  readonly paused?: PlannedRun['paused'];
+  readonly duplicate?: true;
+}
+
+export function isCheckBatch(event: object): event is CheckBatch {
+  return Array.isArray((event as CheckBatch).runs);
+}
+
+export function isPlannedChecks(event: object): event is PlannedChecks {
+  return Array.isArray((event as PlannedChecks).batches);
+}
+
+export function isLostBatch(batch: CheckBatch | LostBatch): batch is LostBatch {
+  return typeof (batch as LostBatch).failure === 'object' && (batch as LostBatch).failure !== null;
+}
+
+/** The run of one check of a batch, as Aggregate and the worker treat a one-shard run. */
+export function checkRunOf(
+  tick: { readonly startAt: number; readonly paused?: PlannedRun['paused'] },
+  run: CheckRun,
+): PlannedRun {
+  return {
+    runId: run.runId,
+    probeId: run.probeId,
+    startAt: tick.startAt,
+    shards: 1,
+    tasks: [0],
+    ...(tick.paused ? { paused: tick.paused } : {}),
+  };
 }

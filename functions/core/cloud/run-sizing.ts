@@ -1,11 +1,25 @@
 import { plannedDurationMs } from '../engines/run-shard.ts';
 import { planRun, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
+// A cycle, safe: neither module uses the other's bindings while it loads.
+import { checkGroups, workerBatches } from './check-groups.ts';
 
 /** Express workflows end after 5 minutes; keep a margin for Plan, Aggregate and invocation overhead. */
 export const EXPRESS_MAX_MS = 300_000;
 const EXPRESS_RUN_BUDGET_MS = 240_000;
 /** An inline Map state runs at most 40 iterations at once; more shards need a Distributed Map. */
 export const INLINE_MAP_MAX_SHARDS = 40;
+/**
+ * Latency checks one worker invocation runs side by side. A check spends its time waiting on the target
+ * (a few paced requests), so twenty share a worker without changing what each measures: `npm run bench`
+ * (bench/batched-checks.ts) compares 20 at once against 1 alone on loopback, and the test of the state machine
+ * compares a batched check with the same check alone.
+ */
+export const CHECKS_PER_WORKER = 20;
+/**
+ * Checks one execution runs: the inline Map's 40 workers at once, 20 checks each. A larger group of checks
+ * with the same schedule is split over several schedules, each its own execution.
+ */
+export const CHECKS_PER_EXECUTION = INLINE_MAP_MAX_SHARDS * CHECKS_PER_WORKER;
 /** A Lambda function runs at most 15 minutes. */
 export const LAMBDA_MAX_MS = 900_000;
 /** Time a shard may wait for the shared start (cold start of the last worker included). */
@@ -177,5 +191,20 @@ export function workerReservations(deployed: {
   for (const [kind, probes] of Object.entries(byRunner) as [RunnerKind, ResolvedProbe[]][]) {
     reservations[kind] = Math.max(1, peakTogether(probes, plannedShards).total);
   }
+  if (reservations.checks !== undefined) reservations.checks = checkWorkersAtOnce(deployed);
   return reservations;
+}
+
+/**
+ * The checks' workers at once: a group's execution takes one worker per batch of CHECKS_PER_WORKER, and runs as
+ * long as its longest check (which stands for the group in peakTogether).
+ */
+function checkWorkersAtOnce(deployed: { readonly probes: Readonly<Record<string, ResolvedProbe>> }): number {
+  const groups = checkGroups(deployed).map((group) => {
+    const members = group.probeIds.map((id) => deployed.probes[id]!);
+    const longest = members.reduce((a, b) => (runLoadMs(b) > runLoadMs(a) ? b : a));
+    return { longest, workers: workerBatches(members).length };
+  });
+  const byProbe = new Map(groups.map((g) => [g.longest, g.workers]));
+  return Math.max(1, peakTogether([...byProbe.keys()], (p) => byProbe.get(p) ?? 0).total);
 }

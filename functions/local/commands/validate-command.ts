@@ -1,5 +1,6 @@
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
+import { type StackLayout, stackLayout } from '../../core/cloud/stack-layout.ts';
 import { endpointWarnings } from '../../core/cloud/subscription-endpoint.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
@@ -21,6 +22,15 @@ export function describeLoad(load: ResolvedLoad, unit = 'request'): string {
     case 'rate':
       return `rate: ${load.stages.map((s) => (s.fromRate === s.toRate ? `${s.toRate}/s for ${formatMs(s.durationMs)}` : `${s.fromRate}→${s.toRate}/s over ${formatMs(s.durationMs)}`)).join(', then ')} (${load.connections} connections, growing to ${load.maxConnections} while all are busy)`;
   }
+}
+
+/** The stacks `cdk deploy` creates, as synth will count them (see stackLayout). */
+function describeLayout(layout: StackLayout): string {
+  const root = `${layout.root.resources} resources`;
+  if (layout.parts.length === 0) return `one stack of ${root}`;
+  const nested = [...layout.parts, ...layout.dashboards];
+  const largest = nested.reduce((a, b) => (b.resources > a.resources ? b : a));
+  return `a stack of ${root} and ${nested.length} nested stacks (${layout.parts.length} of probes' alarms and schedules, ${layout.dashboards.length} of dashboards; the largest, ${largest.id}, ${largest.resources} resources)`;
 }
 
 /**
@@ -62,9 +72,8 @@ export async function validateCommand(
   // What `cdk deploy -c env=<name>` would refuse, said now: a suite can run locally yet not deploy.
   let refused = false;
   for (const env of selected ?? envs) {
-    const problems = deployProblems(deploySuite(suite, env), (id) =>
-      suite.probes.findIndex((p) => p.id === id),
-    );
+    const deployed = deploySuite(suite, env);
+    const problems = deployProblems(deployed, (id) => suite.probes.findIndex((p) => p.id === id));
     refused ||= problems.length > 0;
     // Warnings do not refuse: a URL that merely looks like it holds a key may not.
     for (const warning of endpointWarnings(env, suite.environments[env]!.notify)) {
@@ -72,7 +81,7 @@ export async function validateCommand(
     }
     out.write(
       problems.length === 0
-        ? `deployable to ${env}\n`
+        ? `deployable to ${env}: ${describeLayout(stackLayout(deployed))}\n`
         : `not deployable to ${env} (perfprobe run still works):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
     );
   }

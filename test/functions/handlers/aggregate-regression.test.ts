@@ -7,7 +7,7 @@ import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts'
 import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
-import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { createAggregateHandler, type RunSummary } from '../../../functions/handlers/aggregate.ts';
 import { writeHealthShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput } from '../../helpers/stacks.ts';
 import { lognormalLatencies, storedRun } from '../../helpers/stored-runs.ts';
@@ -69,7 +69,7 @@ describe('aggregate handler with sla.regression', () => {
       () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
     );
 
-    const summary = await aggregate(planned, {} as Context);
+    const summary = (await aggregate(planned, {} as Context)) as RunSummary;
 
     expect(summary.verdict).toBe('breach');
     const [stored] = await store.runsBetween(

@@ -6,7 +6,7 @@ import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts'
 import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
-import { createAggregateHandler } from '../../../functions/handlers/aggregate.ts';
+import { createAggregateHandler, type RunSummary } from '../../../functions/handlers/aggregate.ts';
 import { writeHealthShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput } from '../../helpers/stacks.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
@@ -113,7 +113,7 @@ describe('aggregate handler', () => {
     const summary = await aggregate(planned, {} as Context);
 
     // The run breaches (its certificate has 5 days left, critical below 7), but the cert-expiry alarm pages that.
-    expect(summary.verdict).toBe('breach');
+    expect((summary as RunSummary).verdict).toBe('breach');
     const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
     const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
     expect(value('CertDaysLeft')).toBe(5);

@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLeaseStore } from '../../../functions/adapters/dynamo-run-lease.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import type { PlannedRun } from '../../../functions/core/cloud/run-messages.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { logger } from '../../../functions/handlers/logger.ts';
 import { createPlanHandler } from '../../../functions/handlers/plan.ts';
@@ -17,10 +18,12 @@ beforeAll(async () => {
 afterAll(() => table?.close());
 
 function plan() {
-  return createPlanHandler(() => deployed, {
+  const handler = createPlanHandler(() => deployed, {
     leadMs: () => 0,
     leases: () => createLeaseStore(table.dynamo, table.tableName),
   });
+  // The load machine's Plan: a probe's run, never a batch of checks.
+  return (event: unknown, context: Context) => handler(event as never, context) as Promise<PlannedRun>;
 }
 
 /** Plan's event as the state machine builds it: the probe id and the execution's context object. */

@@ -232,7 +232,7 @@ describe('perfprobe validate', () => {
 
     // A credential in a subscription URL is warned about, not refused.
     expect(prod.code).toBe(0);
-    expect(prod.stdout).toContain('deployable to prod\n');
+    expect(prod.stdout).toMatch(/deployable to prod: one stack of \d+ resources\n/);
     expect(prod.stdout).toContain(
       'warning: environments.prod.notify.https[0]: the URL seems to carry a credential (a "token" query parameter)',
     );
@@ -240,7 +240,7 @@ describe('perfprobe validate', () => {
     expect(local.code).toBe(1);
     expect(local.stdout).toContain('not deployable to local');
     expect(every.code).toBe(1);
-    expect(every.stdout).toContain('deployable to prod\n');
+    expect(every.stdout).toMatch(/deployable to prod: one stack of \d+ resources\n/);
     expect(unknown).toMatchObject({ code: 2 });
     expect(unknown.stderr).toContain(
       `--env: expected one of local, prod (the environments of ${file}), got "staging"`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deployProblems, stackEstimate } from '../../../../functions/core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../../../functions/core/cloud/deployed-suite.ts';
 import { firingMinutes, workerReservations } from '../../../../functions/core/cloud/run-sizing.ts';
+import { partId, probePart, stackLayout } from '../../../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { deploySuiteInput } from '../../../helpers/stacks.ts';
 
@@ -21,23 +22,43 @@ function withProbes(count: number) {
       load: { kind: 'latency', requests: 3, interval: '1s' },
     } as never);
   }
+  // A request a second per check, thousands in a minute: within the environment's budget.
+  input.environments.prod.caps.maxRate = 10_000;
   return input;
 }
 
 describe('deploy checks: scale', () => {
-  it('refuses a 300-probe suite before CloudFormation would, with the numbers and how to split it', () => {
-    const problems = problemsOf(withProbes(298));
-    expect(problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(
-        /^300 probes make a stack of 1,588 resources, more than CloudFormation's limit of 500: split the suite/,
-      ),
-      expect.stringMatching(
-        /^300 probes make a stack of about 2,[0-9]{3},[0-9]{3} template bytes, more than CloudFormation's template limit of 1,048,576: split the suite/,
-      ),
-      expect.stringMatching(
-        /^300 probes make a stack of 904 dashboard widgets, more than a dashboard's limit of 500: split the suite/,
-      ),
-    ]);
+  it('spreads a 300-probe suite over nested stacks, each within its limits', () => {
+    const deployed = deploySuite(validateSuite(withProbes(298)), 'prod');
+    expect(problemsOf(withProbes(298))).toEqual([]);
+    const layout = stackLayout(deployed);
+    // One stack would hold 1,2xx resources: the probes' alarms go to the parts their ids hash to.
+    expect(stackEstimate(deployed).resources).toBeGreaterThan(500);
+    expect(layout.parts.flatMap((p) => p.probeIds).sort()).toEqual(Object.keys(deployed.probes).sort());
+    for (const part of layout.parts) {
+      expect(part.id).toBe(partId(probePart(part.probeIds[0]!)));
+      expect(part.probeIds.every((id) => probePart(id) === probePart(part.probeIds[0]!))).toBe(true);
+    }
+    expect(layout.dashboards.map((d) => d.probeIds.length)).toEqual([150, 150]);
+  });
+
+  it('keeps every probe in its part when probes are added: the part is a hash of the id alone', () => {
+    const before = stackLayout(deploySuite(validateSuite(withProbes(298)), 'prod'));
+    const after = stackLayout(deploySuite(validateSuite(withProbes(400)), 'prod'));
+    const partOf = (layout: typeof before) =>
+      new Map(layout.parts.flatMap((p) => p.probeIds.map((id) => [id, p.id] as const)));
+    const later = partOf(after);
+    for (const [id, part] of partOf(before)) expect(later.get(id), id).toBe(part);
+  });
+
+  it('refuses a suite whose probes overflow a nested stack, naming it and its count', () => {
+    // 5,000 checks: about 156 a part, 4 alarms each, over 500.
+    const deployed = deploySuite(validateSuite(withProbes(4_998)), 'prod');
+    const messages = deployProblems(deployed, () => 0).map((p) => p.message);
+    const largest = stackLayout(deployed).parts.reduce((a, b) => (b.resources > a.resources ? b : a));
+    expect(messages).toContainEqual(
+      `5000 probes make nested stack ${largest.id} of ${largest.resources.toLocaleString('en-US')} resources, more than CloudFormation's limit of 500: split the suite (one suite file per team or API, each deploys its own stacks)`,
+    );
   });
 
   it('accepts a suite of the size one stack holds', () => {

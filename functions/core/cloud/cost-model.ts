@@ -5,9 +5,11 @@ import { cronFiringsInAYear } from '../suite/cron-times.ts';
 import { rateIntervalMs } from '../suite/limits.ts';
 import { certAlarmDays, PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
+import { checkGroups } from './check-groups.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
 import { publishedMetrics } from './metric-data.ts';
 import {
+  CHECKS_PER_WORKER,
   CONTROL_FUNCTIONS,
   plannedShards,
   RUNNERS,
@@ -59,13 +61,6 @@ export const RUN_OVERHEAD = {
   /** The run's lease (environment, probe, scheduled time → run and execution ids): measured 295 bytes. */
   leaseItemBytes: 295,
 } as const;
-
-/**
- * The batching design (functions/core/cloud/run-sizing.ts CHECKS_PER_WORKER once merged): latency checks of one
- * environment due in the same tick share one execution, and up to this many share one worker invocation; each
- * is still its own run, record, metrics and alarms.
- */
-export const CHECKS_PER_WORKER = 20;
 
 /** Where a cost comes from, for summaries: the load, running it, watching it, keeping it. */
 export type CostGroup = 'lambda' | 'orchestration' | 'metrics' | 'alarms' | 'records';
@@ -387,19 +382,12 @@ export function probeMonthlyCost(
  * zone) and run on the checks' Express runner: they are due in the same ticks, so they share each execution.
  */
 export function checksDueTogether(deployed: DeployedSuite): Record<string, number> {
-  const key = (p: ResolvedProbe) =>
-    runnerFor(p) === 'checks' ? `${p.schedule.expression}|${p.schedule.timezone}` : undefined;
-  const groups = new Map<string, number>();
-  for (const p of Object.values(deployed.probes)) {
-    const k = key(p);
-    if (k !== undefined) groups.set(k, (groups.get(k) ?? 0) + 1);
+  // The groups the stack deploys (a check denser than a second runs alone).
+  const sizes: Record<string, number> = {};
+  for (const group of checkGroups(deployed)) {
+    for (const id of group.probeIds) sizes[id] = group.probeIds.length;
   }
-  return Object.fromEntries(
-    Object.values(deployed.probes).map((p) => {
-      const k = key(p);
-      return [p.id, k === undefined ? 1 : (groups.get(k) ?? 1)];
-    }),
-  );
+  return Object.fromEntries(Object.values(deployed.probes).map((p) => [p.id, sizes[p.id] ?? 1]));
 }
 
 /** One environment of a suite: every probe's cost and the environment's own parts. */

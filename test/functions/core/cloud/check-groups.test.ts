@@ -33,9 +33,34 @@ describe('check groups: one execution per schedule tick of the checks that share
     for (const g of groups) expect(g.key).toMatch(/^checks\.[0-9a-f]{8}\.0$/);
   });
 
+  it('gives a check with requests under a second apart a group of its own: a shared worker would slow it', () => {
+    const input = deploySuiteInput();
+    for (const [id, interval] of [
+      ['one-second', '1s'],
+      ['also-one-second', '1000ms'],
+      ['dense', '999ms'],
+      ['back-to-back', '0ms'],
+    ]) {
+      input.probes.push({
+        id,
+        request: { url: `/${id}` },
+        schedule: 'rate(1 minute)',
+        load: { kind: 'latency', requests: 3, interval },
+      } as never);
+    }
+    const groups = checkGroups(deploySuite(validateSuite(input), 'prod')).map((g) => g.probeIds);
+
+    expect(groups).toContainEqual(['one-second', 'also-one-second']);
+    expect(groups).toContainEqual(['dense']);
+    expect(groups).toContainEqual(['back-to-back']);
+  });
+
   it('splits a schedule of more than 800 checks into near-equal groups, at 800 still one', () => {
-    expect(checkGroups(deployedWith(CHECKS_PER_EXECUTION - 1)).map((g) => g.probeIds.length)).toEqual([800]);
-    expect(checkGroups(deployedWith(CHECKS_PER_EXECUTION)).map((g) => g.probeIds.length)).toEqual([401, 400]);
+    // The deploy suite's own health check is denser than a second: a group of its own.
+    expect(checkGroups(deployedWith(CHECKS_PER_EXECUTION)).map((g) => g.probeIds.length)).toEqual([1, 800]);
+    expect(checkGroups(deployedWith(CHECKS_PER_EXECUTION + 1)).map((g) => g.probeIds.length)).toEqual([
+      1, 401, 400,
+    ]);
   });
 
   it('batches 20 checks a worker, near-equal: 20 is one batch, 21 two', () => {

@@ -343,16 +343,20 @@ describe('the synthesized state machine, executed in-process with the real handl
     expect(batchSizes).toEqual([CHECKS_PER_WORKER]);
     expect(aggregateCalls).toHaveLength(1);
     expect(received).toBe(3 + REQUESTS * BATCHED.length);
-    // Each check: its own run in its own history, and its own metrics under its own Probe dimension.
+    // Each check: its own run in its own history, and its own metrics under its own Probe dimension, the
+    // tick's checks in one PutMetricData call.
     const published = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
-    expect(published).toHaveLength(CHECKS_PER_WORKER);
+    expect(published).toHaveLength(1);
     for (const id of ['health', ...BATCHED]) {
       expect((await latestRun(id)).requests.total, id).toBe(id === 'health' ? 3 : REQUESTS);
-      const mine = published.filter((p) =>
-        p.MetricData!.every((d) => d.Dimensions!.some((x) => x.Name === 'Probe' && x.Value === id)),
+      const mine = published[0]!.MetricData!.filter((d) =>
+        d.Dimensions!.some((x) => x.Name === 'Probe' && x.Value === id),
       );
-      expect(mine, id).toHaveLength(1);
-      expect(latencyCountSum(mine[0]!.MetricData as MetricDatum[]), id).toBe(id === 'health' ? 3 : REQUESTS);
+      expect(
+        mine.filter((d) => d.MetricName === 'Verdict'),
+        id,
+      ).toHaveLength(1);
+      expect(latencyCountSum(mine as MetricDatum[]), id).toBe(id === 'health' ? 3 : REQUESTS);
     }
   });
 
@@ -400,11 +404,11 @@ describe('the synthesized state machine, executed in-process with the real handl
       expect(run.validity.reasons[0]).toBe('only 0 of 1 shards reported: worker error Error: worker crashed');
     }
     const published = cloudWatch.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input.MetricData!);
-    expect(published).toHaveLength(CHECKS_PER_WORKER);
-    for (const data of published) {
-      expect(data.find((d) => d.MetricName === 'InvalidRun')?.Value).toBe(1);
-      expect(data.find((d) => d.MetricName === 'Heartbeat')?.Value).toBe(1);
-    }
+    expect(published).toHaveLength(1);
+    // Each check beats (a Requests datum) and is invalid (Verdict 2).
+    const verdicts = published[0]!.filter((d) => d.MetricName === 'Verdict').map((d) => d.Value);
+    expect(verdicts).toEqual(Array.from({ length: CHECKS_PER_WORKER }, () => 2));
+    expect(published[0]!.filter((d) => d.MetricName === 'Requests')).toHaveLength(CHECKS_PER_WORKER);
   });
 
   it('sends no check while the kill switch is on: no worker, and every check of the tick beats', async () => {

@@ -24,8 +24,8 @@ import {
   type RunnerKind,
   runnerFor,
   workerBudgetMs,
-  workerReservations,
 } from '../functions/core/cloud/run-sizing.ts';
+import { workerReservations } from '../functions/core/cloud/worker-reservations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import { transportReferences } from '../functions/core/suite/transport-spec.ts';
 import { type FunctionPlacement, probeFunction, seconds } from './probe-functions.ts';

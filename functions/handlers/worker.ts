@@ -202,20 +202,8 @@ export function createWorkerHandler(
     ): Promise<ShardPointer | { readonly checks: number }> => {
       if (isCheckBatch(task)) {
         const store = shards();
-        if (isLostBatch(task)) {
-          const environment = suite().environment;
-          await Promise.all(
-            task.runs.map((run) =>
-              recordLostShard(
-                store,
-                environment,
-                { ...checkRunOf(task, run), shard: 0, failure: task.failure },
-                now,
-                runLog(logger, { ...run, shard: 0 }),
-              ),
-            ),
-          );
-        } else await measureBatch(task, context, store);
+        if (isLostBatch(task)) await recordLostBatch(store, suite().environment, task, now, logger);
+        else await measureBatch(task, context, store);
         return { checks: task.runs.length };
       }
       const probe = deployedProbe(suite(), task?.probeId);
@@ -229,6 +217,27 @@ export function createWorkerHandler(
       return { runId: task.runId, shard: task.shard };
     },
   ).use(injectLambdaContext(logger, { resetKeys: true }));
+}
+
+/** A lost batch: each of its checks' one shard recorded lost, with the batch's failure. */
+async function recordLostBatch(
+  store: ShardStore,
+  environment: string,
+  task: LostBatch,
+  now: () => number,
+  logger: Logger,
+): Promise<void> {
+  await Promise.all(
+    task.runs.map((run) =>
+      recordLostShard(
+        store,
+        environment,
+        { ...checkRunOf(task, run), shard: 0, failure: task.failure },
+        now,
+        runLog(logger, { ...run, shard: 0 }),
+      ),
+    ),
+  );
 }
 
 /** Some checks of a batch failed (each recorded in its own item); the others were measured and written. */

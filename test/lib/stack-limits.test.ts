@@ -197,7 +197,7 @@ describe('validate predicts the stack layout synth builds', () => {
     };
     for (const probe of input.probes as Record<string, unknown>[]) {
       probe.schedule = 'rate(1 minute)';
-      probe.load = { kind: 'latency', requests: 10, interval: '500ms' };
+      probe.load = { kind: 'latency', requests: 10, interval: '1s' };
       probe.request = { ...(probe.request as object), timeout: '5s' };
     }
     const started = performance.now();

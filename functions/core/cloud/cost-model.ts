@@ -15,9 +15,9 @@ import {
   RUNNERS,
   runnerFor,
   startLeadMs,
-  workerReservations,
   workflowFor,
 } from './run-sizing.ts';
+import { workerReservations } from './worker-reservations.ts';
 
 /** An average month: 365.25 days / 12. */
 export const MONTH_MS = 30.4375 * 86_400_000;

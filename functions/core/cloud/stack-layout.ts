@@ -6,7 +6,8 @@ import type { SuiteProblem } from '../suite/validate-suite.ts';
 import { PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
 import { checkGroups, isBatchedCheck } from './check-groups.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
-import { ACCOUNT_CONCURRENCY, workerReservations } from './run-sizing.ts';
+import { ACCOUNT_CONCURRENCY } from './run-sizing.ts';
+import { workerReservations } from './worker-reservations.ts';
 
 /** CloudFormation and CloudWatch limits a stack must stay within (hard limits, not raisable quotas). */
 export const STACK_LIMITS = {

@@ -5,7 +5,8 @@ import {
   workerBatches,
 } from '../../../../functions/core/cloud/check-groups.ts';
 import { deploySuite } from '../../../../functions/core/cloud/deployed-suite.ts';
-import { CHECKS_PER_EXECUTION, workerReservations } from '../../../../functions/core/cloud/run-sizing.ts';
+import { CHECKS_PER_EXECUTION } from '../../../../functions/core/cloud/run-sizing.ts';
+import { workerReservations } from '../../../../functions/core/cloud/worker-reservations.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { deploySuiteInput } from '../../../helpers/stacks.ts';
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { deployProblems, stackEstimate } from '../../../../functions/core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../../../functions/core/cloud/deployed-suite.ts';
-import { firingMinutes, workerReservations } from '../../../../functions/core/cloud/run-sizing.ts';
+import { firingMinutes } from '../../../../functions/core/cloud/run-sizing.ts';
 import { partId, probePart, stackLayout } from '../../../../functions/core/cloud/stack-layout.ts';
+import { workerReservations } from '../../../../functions/core/cloud/worker-reservations.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { deploySuiteInput } from '../../../helpers/stacks.ts';
 

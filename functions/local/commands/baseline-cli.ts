@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { STORE_FLAGS } from '../store-flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const baselineCli = defineCommand({
@@ -12,10 +13,7 @@ export const baselineCli = defineCommand({
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
     out: { type: 'string', short: 'o' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
+    ...STORE_FLAGS,
   },
   help: `Usage: perfprobe baseline save <suite.ts> --out FILE [options]
 

@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { STORE_FLAGS, STORE_HELP } from '../store-flags.ts';
 
 export const historyCli = defineCommand({
   name: 'history',
@@ -12,10 +13,7 @@ export const historyCli = defineCommand({
     since: { type: 'string' },
     by: { type: 'string' },
     json: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
+    ...STORE_FLAGS,
   },
   help: `Usage: perfprobe history <suite.ts> [options]
 
@@ -27,12 +25,7 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
       --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
       --by hour|day       bucket width (default hour up to 2d back, day beyond)
       --json FILE         write the history as JSON (merged histograms included)
-      --store DIR         read the local run store there (default .perfprobe)
-      --deployed          read the environment's deployed runs table instead, found in its stack's outputs;
-                          credentials and region from the usual AWS chain
-      --table NAME        the same, naming the table (the stack output RunsTable)
-      --region R          the stack's region
-${LOAD_TIMEOUT_HELP}  -h, --help
+${STORE_HELP}${LOAD_TIMEOUT_HELP}  -h, --help
 
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
 Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.

@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { STORE_FLAGS } from '../store-flags.ts';
 
 export const reportCli = defineCommand({
   name: 'report',
@@ -13,10 +14,7 @@ export const reportCli = defineCommand({
     md: { type: 'string' },
     junit: { type: 'string' },
     html: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
+    ...STORE_FLAGS,
   },
   help: `Usage: perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE)... [options]
 

@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { STORE_FLAGS } from '../store-flags.ts';
 
 export const runsCli = defineCommand({
   name: 'runs',
@@ -11,10 +12,7 @@ export const runsCli = defineCommand({
     probe: { type: 'string', short: 'p', multiple: true },
     since: { type: 'string' },
     run: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
+    ...STORE_FLAGS,
     endpoint: { type: 'string' },
     json: { type: 'string' },
   },

@@ -3,6 +3,7 @@ import { oneSuitePath } from '../command-line.ts';
 import { FlagProblems } from '../flag-values.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { STORE_FLAGS, STORE_HELP } from '../store-flags.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const sloCli = defineCommand({
@@ -12,10 +13,7 @@ export const sloCli = defineCommand({
     env: { type: 'string', short: 'e' },
     probe: { type: 'string', short: 'p', multiple: true },
     json: { type: 'string' },
-    store: { type: 'string' },
-    deployed: { type: 'boolean' },
-    table: { type: 'string' },
-    region: { type: 'string' },
+    ...STORE_FLAGS,
   },
   help: `Usage: perfprobe slo <suite.ts> [options]
 
@@ -27,12 +25,7 @@ hours, and when the budget runs out at the last hour's rate. Invalid runs are co
   -e, --env NAME          environment (required when the suite defines more than one)
   -p, --probe ID          only this probe, repeatable
       --json FILE         write the figures as JSON
-      --store DIR         read the local run store there (default .perfprobe)
-      --deployed          read the environment's deployed runs table instead, found in its stack's outputs;
-                          credentials and region from the usual AWS chain
-      --table NAME        the same, naming the table (the stack output RunsTable)
-      --region R          the stack's region
-${LOAD_TIMEOUT_HELP}  -h, --help
+${STORE_HELP}${LOAD_TIMEOUT_HELP}  -h, --help
 
 Exit codes: 0 shown, 2 bad usage, a bad suite, no probe with an slo or a store that cannot be read.
 `,

@@ -69,7 +69,9 @@ describe('a W3C traceparent on every request', () => {
       expect(slowest).toHaveLength(Math.min(5, ids.length));
       for (const trace of slowest) expect(ids).toContain(trace.traceId);
       expect(slowest[0]?.traceId).toBe(ids[2]);
-      expect(slowest[0]?.ms).toBeGreaterThanOrEqual(SLOW_MS);
+      // Within a ms of the hold: the server's timer counts from the loop's cached clock, and the rate engine
+      // writes a request a learned hold ahead of its intended time (seen: 299.9 ms for a 300 ms hold).
+      expect(slowest[0]?.ms).toBeGreaterThanOrEqual(SLOW_MS - 1);
       expect(result.traces?.failed).toEqual([]);
     },
   );

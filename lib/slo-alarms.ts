@@ -17,7 +17,7 @@ import {
   probeAlarmName,
   sloAlarmKind,
 } from '../functions/core/cloud/deployed-suite.ts';
-import { METRICS } from '../functions/core/cloud/metric-data.ts';
+import { METRICS, SLO_GOOD_AT_OR_UNDER } from '../functions/core/cloud/metric-data.ts';
 import { formatMs } from '../functions/core/durations.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import { type BurnAlarm, burnAlarms } from '../functions/core/slo/burn-alarms.ts';
@@ -31,31 +31,18 @@ export interface SloAlarmsProps {
 }
 
 /**
- * The burn rate over one window as metric math: the bad fraction ÷ the budget. Availability: Errors ÷ Requests
- * (sums over the window). Latency: 100 − PR(:threshold) of the Latency distribution, the percentage of timed
- * responses above the threshold, exactly the samples `perfprobe slo` counts as bad (a bucket is published as its
- * highest value).
+ * The burn rate over one window as metric math: the bad fraction ÷ the budget, the bad fraction being 100 − the
+ * percentile rank of SloOutcome at the objective's split (SLO_GOOD_AT_OR_UNDER): of the valid runs' requests,
+ * the failed ones (availability), or the failed and the slow ones (latency), exactly the requests `perfprobe
+ * slo` counts as bad. Invalid runs publish no SloOutcome, so they burn nothing, as locally.
  */
 function burnExpression(probe: ResolvedProbe, burn: BurnAlarm, seconds: number): IMetric {
   const period = Duration.seconds(seconds);
-  const slo = probe.slo!;
-  if (burn.objective === 'availability') {
-    return new MathExpression({
-      expression: `errors / requests / ${burn.budget}`,
-      usingMetrics: {
-        errors: probeMetric(probe, METRICS.errors, Stats.SUM, period),
-        requests: probeMetric(probe, METRICS.requests, Stats.SUM, period),
-      },
-      label: `availability burn rate over ${formatMs(seconds * 1000)}`,
-      period,
-    });
-  }
+  const rank = Stats.percentileRank(SLO_GOOD_AT_OR_UNDER[burn.objective]);
   return new MathExpression({
-    expression: `(100 - fast) / 100 / ${burn.budget}`,
-    usingMetrics: {
-      fast: probeMetric(probe, METRICS.latency, Stats.percentileRank(slo.latency!.thresholdMs), period),
-    },
-    label: `latency burn rate over ${formatMs(seconds * 1000)}`,
+    expression: `(100 - good) / 100 / ${burn.budget}`,
+    usingMetrics: { good: probeMetric(probe, METRICS.sloOutcome, rank, period) },
+    label: `${burn.objective} burn rate over ${formatMs(seconds * 1000)}`,
     period,
   });
 }

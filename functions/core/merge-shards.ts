@@ -302,6 +302,7 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     errors,
     bytesReceived,
     histogram: encodeHistogram(histogram),
+    ...failedOf(shards),
     timeline: mergeTimelines(shards, startMs),
     coverage: { planned: identity.plannedShards, reported: shards.length },
     partial: shards.length < identity.plannedShards,
@@ -316,6 +317,12 @@ export function mergeShards(identity: RunIdentity, shards: readonly ShardResult[
     traces: mergeTraces(shards),
     ...streamsOf(shards),
   };
+}
+
+/** The failed responses' histograms, merged exactly; nothing when no shard timed a failed response. */
+function failedOf(shards: readonly ShardResult[]): Pick<RunMeasurement, 'failedHistogram'> {
+  const encoded = shards.flatMap((s) => (s.failedHistogram === undefined ? [] : [s.failedHistogram]));
+  return encoded.length === 0 ? {} : { failedHistogram: encodeHistogram(mergeEncoded(encoded)) };
 }
 
 /** HTTP/2's most streams on one connection, across shards; nothing when no shard spoke h2. */

@@ -66,6 +66,11 @@ export interface RunMeasurement {
   readonly errors: ErrorCounts;
   readonly bytesReceived: number;
   readonly histogram: string;
+  /**
+   * The failed responses' part of `histogram` (merged exactly across shards); absent when none failed, and in
+   * runs stored before it was kept. An SLO's latency SLI subtracts it: only successful requests can be good.
+   */
+  readonly failedHistogram?: string;
   readonly timeline: readonly TimelinePoint[];
   readonly coverage: { readonly planned: number; readonly reported: number };
   /** True when some shards never reported: the run is stored, flagged, and invalid (never a breach). */

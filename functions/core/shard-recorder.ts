@@ -70,6 +70,11 @@ interface Slot {
  */
 export class ShardRecorder {
   readonly histogram = createLatencyHistogram();
+  /**
+   * The failed responses' latencies, also in `histogram`: an SLO's latency SLI counts only successful responses
+   * at or under its threshold (a fast 500 is not a good request). Created on the first failed response.
+   */
+  private failedHistogram: Histogram | undefined;
   total = 0;
   ok = 0;
   failed = 0;
@@ -126,6 +131,10 @@ export class ShardRecorder {
     if (latencyUs >= 0) {
       const value = Math.min(Math.max(1, Math.round(latencyUs)), HIGHEST_TRACKABLE_US);
       recordMicros(this.histogram, value);
+      if (errorClass !== undefined) {
+        this.failedHistogram ??= createLatencyHistogram();
+        recordMicros(this.failedHistogram, value);
+      }
       slot.histogram ??= createTimelineHistogram();
       recordMicros(slot.histogram, value);
     }
@@ -204,6 +213,9 @@ export class ShardRecorder {
       ...(Object.keys(phases).length > 0 ? { phases } : {}),
       ...(traces === undefined ? {} : { traces }),
       histogram: encodeHistogram(this.histogram),
+      ...(this.failedHistogram === undefined
+        ? {}
+        : { failedHistogram: encodeHistogram(this.failedHistogram) }),
       requests: { total: this.total, ok: this.ok, failed: this.failed },
       statusCodes,
       errors,

@@ -23,6 +23,8 @@ export interface ShardResult {
   readonly durationMs: number;
   /** Compressed base64 HDR histogram of response latencies, µs, 3 significant digits. */
   readonly histogram: string;
+  /** The failed responses' part of `histogram`, encoded the same; absent when no timed response failed. */
+  readonly failedHistogram?: string;
   readonly requests: { readonly total: number; readonly ok: number; readonly failed: number };
   readonly statusCodes: Readonly<Record<string, number>>;
   readonly errors: ErrorCounts;

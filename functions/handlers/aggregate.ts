@@ -136,6 +136,7 @@ export function createAggregateHandler(
       storeFailed: !stored,
       alarmedSteps: Object.keys(probe.alert.steps),
       certAlarm: certAlarmDays(probe) !== undefined,
+      ...(probe.slo === undefined ? {} : { slo: { latencyThresholdMs: probe.slo.latency?.thresholdMs } }),
     }).catch((error: unknown) => failures.push(`publish: ${String(error)}`));
     const summary: RunSummary = {
       runId: run.runId,

@@ -75,7 +75,7 @@ export function simulatedShard(
  * The `health` latency check's one shard, three responses of `latencyUs` each, written to the table as its
  * worker writes it; returns the planned run Aggregate is invoked with.
  */
-export async function writeHealthShard(
+export function writeHealthShard(
   shards: ShardStore,
   runId: string,
   startedAt: string,
@@ -83,17 +83,31 @@ export async function writeHealthShard(
   /** What else the worker saw (its TLS facts). */
   extra: Partial<ShardResult> = {},
 ) {
+  const answers = Array.from({ length: 3 }, () => ({ latencyUs, status: 200 }));
+  return writeHealthAnswers(shards, runId, startedAt, answers, extra);
+}
+
+/** The same with the responses given: a status of 500 or more is recorded as a failed (http_5xx) response. */
+export async function writeHealthAnswers(
+  shards: ShardStore,
+  runId: string,
+  startedAt: string,
+  answers: readonly { readonly latencyUs: number; readonly status: number }[],
+  extra: Partial<ShardResult> = {},
+) {
   const recorder = new ShardRecorder(0);
-  for (let i = 0; i < 3; i++) recorder.record(i * 10, latencyUs, 200, undefined, 10);
+  answers.forEach((a, i) => {
+    recorder.record(i * 10, a.latencyUs, a.status, a.status >= 500 ? 'http_5xx' : undefined, 10);
+  });
   const result = recorder.toResult({
     probeId: 'health',
     shard: 0,
     kind: 'latency',
     startedAt,
-    durationMs: 30,
+    durationMs: answers.length * 10,
     generator: {
-      intendedRequests: 3,
-      sent: 3,
+      intendedRequests: answers.length,
+      sent: answers.length,
       lateSends: 0,
       queuedSends: 0,
       unsent: 0,

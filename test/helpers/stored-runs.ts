@@ -7,7 +7,10 @@ export interface StoredRunInput {
   readonly runId: string;
   readonly startedAt: string;
   readonly latenciesUs: readonly number[];
+  /** Requests that failed without a response (no latency). */
   readonly failed?: number;
+  /** Requests that failed with a timed response (a fast 500): in the histogram and its failed part. */
+  readonly failedLatenciesUs?: readonly number[];
   readonly valid?: boolean;
   readonly environment?: string;
   readonly probeId?: string;
@@ -18,7 +21,13 @@ export interface StoredRunInput {
 export function storedRun(input: StoredRunInput): RunResult {
   const histogram = createLatencyHistogram();
   for (const us of input.latenciesUs) histogram.recordValue(us);
-  const failed = input.failed ?? 0;
+  const failedTimed = input.failedLatenciesUs ?? [];
+  const failedHistogram = createLatencyHistogram();
+  for (const us of failedTimed) {
+    histogram.recordValue(us);
+    failedHistogram.recordValue(us);
+  }
+  const failed = (input.failed ?? 0) + failedTimed.length;
   const total = input.latenciesUs.length + failed;
   const valid = input.valid ?? true;
   const measurement: RunMeasurement = {
@@ -37,6 +46,7 @@ export function storedRun(input: StoredRunInput): RunResult {
     errors: failed ? { http_5xx: failed } : {},
     bytesReceived: 0,
     histogram: encodeHistogram(histogram),
+    ...(failedTimed.length > 0 ? { failedHistogram: encodeHistogram(failedHistogram) } : {}),
     timeline: [],
     coverage: { planned: 1, reported: 1 },
     partial: false,

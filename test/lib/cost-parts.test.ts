@@ -56,15 +56,17 @@ describe("perfprobe cost's SLO lines against the synthesized template", () => {
 
     const lines = probeMonthlyCost(stack.probes.deployed.probes.health!, 90).lines;
     const line = (item: string) => lines.find((l) => l.item === item);
-    // 12 window alarms: 6 read Errors and Requests, 6 the Latency distribution; 6 composites.
-    expect([burnAlarms.length, metrics, composites]).toEqual([12, 18, 6]);
+    // 12 window alarms, each reading one percentile rank of SloOutcome; 6 composites.
+    expect([burnAlarms.length, metrics, composites]).toEqual([12, 12, 6]);
     expect(line('CloudWatch SLO burn alarms')?.usd).toBeCloseTo(metrics * PRICES.alarmMonth.usd, 9);
     expect(line('CloudWatch SLO composite alarms')?.usd).toBeCloseTo(
       composites * PRICES.compositeAlarmMonth.usd,
       9,
     );
-    expect(
-      probeMonthlyCost(stack.probes.deployed.probes.accounts!, 90).lines.map((l) => l.item),
-    ).not.toContain('CloudWatch SLO burn alarms');
+    // The metric the burn alarms read is published by the probe with the SLO only.
+    expect(line('CloudWatch custom metrics')?.basis).toContain('SloOutcome');
+    const other = probeMonthlyCost(stack.probes.deployed.probes.accounts!, 90).lines;
+    expect(other.map((l) => l.item)).not.toContain('CloudWatch SLO burn alarms');
+    expect(other.find((l) => l.item === 'CloudWatch custom metrics')?.basis).not.toContain('SloOutcome');
   });
 });

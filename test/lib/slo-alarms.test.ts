@@ -59,25 +59,25 @@ function mathOf(alarm: Record<string, unknown>) {
 describe('SLO burn-rate alarms', () => {
   const { template, alarms, byName, composites } = synthWithSlo();
 
-  it('alarms on Errors ÷ Requests ÷ the budget over the workbook windows: 14.4× in 1 h and 5 min', () => {
+  it("alarms on the failed share of the valid runs' requests ÷ the budget over the workbook windows: 14.4× in 1 h and 5 min", () => {
+    // SloOutcome at or under 2.5: good and slow requests, every success; invalid runs publish none.
     expect(mathOf(byName('burn-availability-fast-long'))).toEqual({
-      expression: 'errors / requests / 0.001',
-      metrics: { errors: ['Errors', 'Sum', 3_600], requests: ['Requests', 'Sum', 3_600] },
+      expression: '(100 - good) / 100 / 0.001',
+      metrics: { good: ['SloOutcome', 'PR(:2.5)', 3_600] },
       threshold: 14.4,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: 1,
       missing: 'notBreaching',
     });
     expect(mathOf(byName('burn-availability-fast-short')).metrics).toEqual({
-      errors: ['Errors', 'Sum', 300],
-      requests: ['Requests', 'Sum', 300],
+      good: ['SloOutcome', 'PR(:2.5)', 300],
     });
   });
 
   it('pages on 6× over 6 h confirmed over 30 min, and notices 1× over 3 days confirmed over 6 h', () => {
     const periods = (suffix: string) => {
       const math = mathOf(byName(suffix));
-      return [math.threshold, math.metrics.errors?.[2]];
+      return [math.threshold, math.metrics.good?.[2]];
     };
     expect(periods('burn-availability-slow-long')).toEqual([6, 21_600]);
     expect(periods('burn-availability-slow-short')).toEqual([6, 1_800]);
@@ -85,10 +85,10 @@ describe('SLO burn-rate alarms', () => {
     expect(periods('burn-availability-budget-short')).toEqual([1, 21_600]);
   });
 
-  it('reads the latency burn from the percentile rank at the threshold of the Latency distribution', () => {
+  it('reads the latency burn from the share of good requests: SloOutcome at or under 1.5, successful within 50 ms', () => {
     expect(mathOf(byName('burn-latency-fast-long'))).toEqual({
-      expression: '(100 - fast) / 100 / 0.01',
-      metrics: { fast: ['Latency', 'PR(:50)', 3_600] },
+      expression: '(100 - good) / 100 / 0.01',
+      metrics: { good: ['SloOutcome', 'PR(:1.5)', 3_600] },
       threshold: 14.4,
       comparison: 'GreaterThanThreshold',
       evaluationPeriods: 1,
@@ -146,8 +146,8 @@ describe('SLO burn-rate alarms', () => {
 
   it('stretches a short window to the interval, so it always holds a run', () => {
     const tenMinutes = synthWithSlo('rate(10 minutes)');
-    expect(mathOf(tenMinutes.byName('burn-availability-fast-short')).metrics.errors?.[2]).toBe(600);
-    expect(mathOf(tenMinutes.byName('burn-availability-fast-long')).metrics.errors?.[2]).toBe(3_600);
+    expect(mathOf(tenMinutes.byName('burn-availability-fast-short')).metrics.good?.[2]).toBe(600);
+    expect(mathOf(tenMinutes.byName('burn-availability-fast-long')).metrics.good?.[2]).toBe(3_600);
   });
 
   it('passes cdk-nag AwsSolutions with the burn alarms and composites in the stack', () => {

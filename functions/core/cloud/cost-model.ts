@@ -233,7 +233,10 @@ function alarmKinds(probe: ResolvedProbe, alarms: number): string[] {
 function watchingLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostLine[] {
   // A step with alarms of its own publishes its latency with a Step dimension: one more custom metric each.
   const metrics = [
-    ...publishedMetrics(probe.load.kind, { certAlarm: certAlarmDays(probe) !== undefined }),
+    ...publishedMetrics(probe.load.kind, {
+      certAlarm: certAlarmDays(probe) !== undefined,
+      slo: probe.slo !== undefined,
+    }),
     ...Object.keys(probe.alert.steps).map((step) => `Latency[${step}]`),
   ];
   const alarms = probeAlarmCount(probe);
@@ -262,8 +265,8 @@ function watchingLines(probe: ResolvedProbe, runs: number, use: RunUsage): CostL
 }
 
 /**
- * An SLO's burn alerts: per objective and level, two metric-math alarms (billed per metric they read: Errors
- * and Requests, or the Latency distribution) and their composite.
+ * An SLO's burn alerts: per objective and level, two metric-math alarms (billed per metric they read: the
+ * SloOutcome distribution alone) and their composite.
  */
 function sloLines(probe: ResolvedProbe): CostLine[] {
   if (probe.slo === undefined || probe.alert.intervalMs === undefined) return [];

@@ -1,5 +1,6 @@
 import { decodeHistogram } from '../histogram.ts';
 import type { RunResult } from '../run-result.ts';
+import { successfulAtOrUnder } from '../slo/count-at-or-under.ts';
 
 export const METRIC_NAMESPACE = 'Perfprobe';
 
@@ -21,7 +22,24 @@ export const METRICS = {
    * critical `sla.certDaysLeft` (certAlarmDays), whose cert-expiry alarm reads it.
    */
   certDaysLeft: 'CertDaysLeft',
+  /**
+   * A probe with an SLO: each request of a valid run as one SLO_OUTCOME value, as a distribution (Values and
+   * Counts), so a burn alarm reads its bad fraction as one percentile rank. Invalid runs never publish it: a run
+   * that could not deliver its load says nothing about the target and burns no budget.
+   */
+  sloOutcome: 'SloOutcome',
 } as const;
+
+/**
+ * The values of SloOutcome: a request was good (successful, at or under the latency objective's threshold, or
+ * any successful one without a latency objective), slow (successful, over it) or failed. PR(:1.5) is then the
+ * latency SLI in percent and PR(:2.5) the availability SLI: whole numbers apart, so no percentile bucket of
+ * CloudWatch's can straddle the ranks.
+ */
+export const SLO_OUTCOME = { good: 1, slow: 2, failed: 3 } as const;
+
+/** The percentile-rank thresholds that split SloOutcome's values, per objective. */
+export const SLO_GOOD_AT_OR_UNDER = { latency: 1.5, availability: 2.5 } as const;
 
 /**
  * The values of the Verdict metric. One metric instead of two (SlaBreached and InvalidRun, $0.30 a month each):
@@ -45,9 +63,15 @@ export const VERDICT_EXPRESSIONS = {
  * check publishes four. A latency check's throughput only restates its pacing, so it is left out there; the
  * heartbeat is the Requests sample count; StoreFailed appears only on failure.
  */
-export function publishedMetrics(kind: RunResult['kind'], options: { certAlarm?: boolean } = {}): string[] {
+export function publishedMetrics(
+  kind: RunResult['kind'],
+  options: { certAlarm?: boolean; slo?: boolean } = {},
+): string[] {
   const all = (Object.values(METRICS) as string[]).filter(
-    (m) => m !== METRICS.storeFailed && (options.certAlarm === true || m !== METRICS.certDaysLeft),
+    (m) =>
+      m !== METRICS.storeFailed &&
+      (options.certAlarm === true || m !== METRICS.certDaysLeft) &&
+      (options.slo === true || m !== METRICS.sloOutcome),
   );
   return kind === 'latency' ? all.filter((m) => m !== METRICS.throughput) : all;
 }
@@ -99,6 +123,8 @@ export function runMetricData(
     readonly alarmedSteps?: readonly string[];
     /** The probe has a cert-expiry alarm (certAlarmDays): publish CertDaysLeft. */
     readonly certAlarm?: boolean;
+    /** The probe has an SLO: publish SloOutcome, against the latency objective's threshold when it has one. */
+    readonly slo?: { readonly latencyThresholdMs?: number | undefined };
   } = {},
 ): MetricDatum[] {
   const Dimensions = metricDimensions(suite, run.environment, run.probeId);
@@ -119,6 +145,7 @@ export function runMetricData(
       const stepDimensions = [...Dimensions, { Name: 'Step', Value: name }];
       data.push(...latencyData(step.histogram, stepDimensions, Timestamp));
     }
+    if (options.slo !== undefined) data.push(...sloOutcomeData(run, options.slo, Dimensions, Timestamp));
   }
   const certPublished = options.certAlarm === true && run.tls !== undefined;
   data.push(
@@ -165,6 +192,40 @@ export function pausedRunData(suite: string, environment: string, probeId: strin
       Timestamp: at,
       Unit: 'Count',
       Value: 0,
+    },
+  ];
+}
+
+/**
+ * A valid run's requests as SloOutcome values: good, slow and failed counts, the same split `perfprobe slo`
+ * makes from the stored run (successfulAtOrUnder), so the deployed burn and the local SLI count alike.
+ */
+function sloOutcomeData(
+  run: RunResult,
+  slo: { readonly latencyThresholdMs?: number | undefined },
+  Dimensions: MetricDatum['Dimensions'],
+  Timestamp: Date,
+): MetricDatum[] {
+  const { ok, failed } = run.requests;
+  const good =
+    slo.latencyThresholdMs === undefined
+      ? ok
+      : successfulAtOrUnder([run], Math.round(slo.latencyThresholdMs * 1000));
+  const outcomes: [number, number][] = [
+    [SLO_OUTCOME.good, good],
+    [SLO_OUTCOME.slow, ok - good],
+    [SLO_OUTCOME.failed, failed],
+  ];
+  const counted = outcomes.filter(([, count]) => count > 0);
+  if (counted.length === 0) return [];
+  return [
+    {
+      MetricName: METRICS.sloOutcome,
+      Dimensions,
+      Timestamp,
+      Unit: 'None',
+      Values: counted.map(([value]) => value),
+      Counts: counted.map(([, count]) => count),
     },
   ];
 }

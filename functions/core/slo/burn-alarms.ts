@@ -55,8 +55,8 @@ export function burnAlarms(slo: SloSpec, intervalMs: number): BurnAlarm[] {
         longSeconds,
         shortSeconds,
         budget: +(1 - sloTarget(slo, objective)).toPrecision(12),
-        // Availability: Errors and Requests; latency: the distribution's percentile rank alone.
-        metricsPerAlarm: objective === 'availability' ? 2 : 1,
+        // Either objective reads one percentile rank of SloOutcome.
+        metricsPerAlarm: 1,
       };
     }),
   );

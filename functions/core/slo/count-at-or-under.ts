@@ -1,4 +1,5 @@
-import type { Histogram } from '../histogram.ts';
+import { type Histogram, mergeEncoded } from '../histogram.ts';
+import type { RunResult } from '../run-result.ts';
 
 /** The part of hdr-histogram-js's JsHistogram this reads; every histogram of ours is one. */
 interface RecordedValues {
@@ -25,4 +26,14 @@ export function countAtOrUnder(histogram: Histogram, thresholdUs: number): numbe
     count += bucket.countAtValueIteratedTo;
   }
   return count;
+}
+
+/** Successful responses at or under `thresholdUs` across runs (runs stored before failedHistogram: all timed). */
+export function successfulAtOrUnder(
+  runs: readonly Pick<RunResult, 'histogram' | 'failedHistogram'>[],
+  thresholdUs: number,
+): number {
+  const timed = countAtOrUnder(mergeEncoded(runs.map((run) => run.histogram)), thresholdUs);
+  const failed = runs.flatMap((run) => (run.failedHistogram === undefined ? [] : [run.failedHistogram]));
+  return failed.length === 0 ? timed : timed - countAtOrUnder(mergeEncoded(failed), thresholdUs);
 }

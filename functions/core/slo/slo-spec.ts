@@ -7,7 +7,7 @@ export interface SloSpec {
   readonly windowDays: number;
   /** Fraction of valid requests that must succeed, e.g. 0.999. */
   readonly availability?: number | undefined;
-  /** Fraction of timed responses that must arrive at or under `thresholdMs`. */
+  /** Fraction of requests that must succeed at or under `thresholdMs`. */
   readonly latency?: { readonly thresholdMs: number; readonly target: number } | undefined;
 }
 

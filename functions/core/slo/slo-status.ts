@@ -1,13 +1,12 @@
-import { mergeEncoded } from '../histogram.ts';
 import type { RunResult } from '../run-result.ts';
-import { countAtOrUnder } from './count-at-or-under.ts';
+import { successfulAtOrUnder } from './count-at-or-under.ts';
 import { DAY_MS, type SloObjective, type SloSpec, sloObjectives, sloTarget } from './slo-spec.ts';
 
 /** What the SLI reads of a stored run. */
-export type SloRun = Pick<RunResult, 'startedAt' | 'requests' | 'validity' | 'histogram'>;
+export type SloRun = Pick<RunResult, 'startedAt' | 'requests' | 'validity' | 'histogram' | 'failedHistogram'>;
 
 export interface SloCounts {
-  /** Events the objective judges: requests (availability) or timed responses (latency), of valid runs. */
+  /** Events the objective judges: the requests of valid runs. */
   readonly valid: number;
   readonly good: number;
   readonly bad: number;
@@ -69,11 +68,14 @@ function availabilityCounts(runs: readonly SloRun[]): SloCounts {
   return { valid, good, bad: valid - good };
 }
 
-/** Every response of the valid runs was timed into their histogram, failed or not: a fast 500 is availability's. */
+/**
+ * Good = a successful request at or under the threshold, of every request of the valid runs: a fast 500 and a
+ * refused connection are bad for latency too. The successful responses' count at or under the threshold is the
+ * whole histogram's less its failed part's: both count whole buckets, so the difference is exact.
+ */
 function latencyCounts(runs: readonly SloRun[], thresholdMs: number): SloCounts {
-  const merged = mergeEncoded(runs.map((run) => run.histogram));
-  const valid = merged.totalCount;
-  const good = valid === 0 ? 0 : countAtOrUnder(merged, Math.round(thresholdMs * 1000));
+  const valid = runs.reduce((n, run) => n + run.requests.total, 0);
+  const good = valid === 0 ? 0 : successfulAtOrUnder(runs, Math.round(thresholdMs * 1000));
   return { valid, good, bad: valid - good };
 }
 

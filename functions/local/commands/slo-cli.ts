@@ -18,7 +18,7 @@ export const sloCli = defineCommand({
   help: `Usage: perfprobe slo <suite.ts> [options]
 
 Per probe with an slo and per objective, from the stored runs of its window: the SLI (good / valid requests;
-for latency, timed responses at or under the threshold, counted exactly from the merged histograms), the
+for latency, successful requests at or under the threshold, counted exactly from the merged histograms), the
 target, the error budget (bad requests allowed) and how much is left, the burn rate over the last hour and six
 hours, and when the budget runs out at the last hour's rate. Invalid runs are counted apart, not judged.
 

@@ -89,5 +89,5 @@ export function formatSlo(output: SloOutput, s: Style): string {
     const gap = unmeasured(status);
     return `${head}\n${lines.join('\n')}\n${gap ? `  ${s.yellow(gap)}\n` : ''}`;
   });
-  return `${sections.join('\n')}${s.dim('Availability counts requests of valid runs; latency, their timed responses at or under the threshold, from the merged histograms.')}\n`;
+  return `${sections.join('\n')}${s.dim('Both count the requests of valid runs: availability the successful ones; latency the successful ones at or under the threshold, from the merged histograms.')}\n`;
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createLatencyHistogram, encodeHistogram } from '../../../functions/core/histogram.ts';
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+} from '../../../functions/core/histogram.ts';
 import { mergeShards, type RunIdentity } from '../../../functions/core/merge-shards.ts';
 import { ShardRecorder } from '../../../functions/core/shard-recorder.ts';
 import type { GeneratorHealth, ShardResult } from '../../../functions/core/shard-result.ts';
@@ -55,6 +59,40 @@ describe('mergeShards', () => {
 
     expect(run.latencyMs.p50).toBeCloseTo(10, 1);
     expect(run.latencyMs.p99).toBeCloseTo(1000, -1);
+  });
+
+  it("keeps the failed responses' part of the histogram, merged across shards; none when nothing failed", () => {
+    // A 5xx at 2 ms in one shard and at 3 ms in the other, successes at 10 ms; a third shard's refused request
+    // failed without a response, so it has no latency to keep.
+    const answered = shards(
+      [
+        [2_000, 503],
+        [3_000, 503],
+        [10_000, 200],
+        [10_000, 200],
+      ],
+      2,
+    );
+    const refused = new ShardRecorder(0);
+    refused.record(0, -1, 0, 'connection_refused', 0);
+    const refusedShard = refused.toResult({
+      probeId: 'p',
+      shard: 2,
+      kind: 'burst',
+      startedAt: '2026-11-22T00:00:00.000Z',
+      durationMs: 1,
+      generator: answered[0]!.generator,
+    });
+
+    const run = mergeShards(identity(3), [...answered, refusedShard]);
+    const failed = decodeHistogram(run.failedHistogram!);
+
+    expect(run.requests.failed).toBe(3);
+    expect(failed.totalCount).toBe(2);
+    expect(failed.minNonZeroValue).toBeGreaterThanOrEqual(2_000);
+    expect(failed.maxValue).toBeLessThan(3_010);
+    expect(refusedShard.failedHistogram).toBeUndefined();
+    expect(mergeShards(identity(1), shards([[10_000, 200]], 1)).failedHistogram).toBeUndefined();
   });
 
   it('flags a run with a missing shard as invalid with partial coverage', () => {

@@ -5,9 +5,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createShardStore, type ShardStore } from '../../../functions/adapters/dynamo-shard-store.ts';
 import { deploySuite } from '../../../functions/core/cloud/deployed-suite.ts';
+import { decodeHistogram } from '../../../functions/core/histogram.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createAggregateHandler, type RunSummary } from '../../../functions/handlers/aggregate.ts';
-import { writeHealthShard } from '../../helpers/simulated-shard.ts';
+import { writeHealthAnswers, writeHealthShard } from '../../helpers/simulated-shard.ts';
 import { deploySuiteInput } from '../../helpers/stacks.ts';
 import { type LocalRunsTable, localRunsTable } from './runs-table.ts';
 
@@ -118,6 +119,47 @@ describe('aggregate handler', () => {
     const value = (name: string) => data.find((d) => d.MetricName === name)?.Value;
     expect(value('CertDaysLeft')).toBe(5);
     expect(value('Verdict')).toBe(0);
+  });
+
+  it('publishes SloOutcome for a probe with an SLO: a fast 500 is a failed request, not a good one', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const input = deploySuiteInput();
+    (input.probes[0] as Record<string, unknown>).slo = {
+      window: '30d',
+      availability: '99%',
+      latency: { threshold: '50ms', target: '99%' },
+    };
+    const sloDeployed = deploySuite(validateSuite(input), 'prod');
+    // Two successes at 2 ms, one at 80 ms, a 500 at 1 ms.
+    const planned = await writeHealthAnswers(shards, 'r-slo', '2026-11-30T06:03:00.000Z', [
+      { latencyUs: 2_000, status: 200 },
+      { latencyUs: 2_000, status: 200 },
+      { latencyUs: 80_000, status: 200 },
+      { latencyUs: 1_000, status: 500 },
+    ]);
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    const aggregate = createAggregateHandler(
+      () => sloDeployed,
+      () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }) }),
+    );
+
+    await aggregate(planned, {} as Context);
+
+    const data = cloudWatch.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData ?? [];
+    expect(data.find((d) => d.MetricName === 'SloOutcome')).toMatchObject({
+      Values: [1, 2, 3],
+      Counts: [2, 1, 1],
+      Unit: 'None',
+    });
+    const stored = await store.runsBetween(
+      'prod',
+      'health',
+      new Date('2026-11-30T06:03:00Z'),
+      new Date('2026-11-30T06:04:00Z'),
+    );
+    expect(stored.map((r) => [r.runId, decodeHistogram(r.failedHistogram!).totalCount])).toEqual([
+      ['r-slo', 1],
+    ]);
   });
 
   it('leaves no trace for a duplicate plan: nothing read, stored or published', async () => {

@@ -54,7 +54,7 @@ function countsLines(status: SloStatus, objective: ObjectiveStatus): string[] {
   const what =
     objective.objective === 'availability'
       ? 'requests succeeded'
-      : `timed responses took ${+objective.thresholdMs!.toFixed(3)} ms or less`;
+      : `requests succeeded in ${+objective.thresholdMs!.toFixed(3)} ms or less`;
   const sli = objective.sli === null ? 'no SLI yet' : `SLI ${formatTarget(objective.sli)}`;
   const burns = (['hour', 'sixHours', 'threeDays'] as const)
     .map((key, i) => {

@@ -5,6 +5,8 @@ import {
   pausedRunData,
   publishedMetrics,
   runMetricData,
+  SLO_GOOD_AT_OR_UNDER,
+  SLO_OUTCOME,
   VERDICT,
 } from '../../../../functions/core/cloud/metric-data.ts';
 import {
@@ -15,6 +17,7 @@ import {
 import { planRun } from '../../../../functions/core/plan.ts';
 import { ShardRecorder } from '../../../../functions/core/shard-recorder.ts';
 import { probeFor } from '../../../helpers/probes.ts';
+import { storedRun } from '../../../helpers/stored-runs.ts';
 
 const probe = probeFor('https://api.example.com', {
   load: { kind: 'burst', connections: 2, requests: 4 },
@@ -154,5 +157,61 @@ describe('run metric data', () => {
         d.Dimensions.some((x) => x.Name === 'Step'),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('SloOutcome: the SLO burn alarms read it', () => {
+  // 6 successes at 10 ms, 2 at 200 ms, a 500 at 2 ms and one refused request, in a valid run.
+  const run = storedRun({
+    runId: 's',
+    startedAt: '2026-12-01T00:00:00.000Z',
+    latenciesUs: [...Array<number>(6).fill(10_000), 200_000, 200_000],
+    failedLatenciesUs: [2_000],
+    failed: 1,
+  });
+  const outcome = (r: typeof run, slo: { latencyThresholdMs?: number }) =>
+    runMetricData('bank', r, { slo }).filter((d) => d.MetricName === METRICS.sloOutcome);
+
+  it('splits a valid run into good, slow and failed requests: a fast 500 is failed, not good', () => {
+    expect(outcome(run, { latencyThresholdMs: 50 })).toEqual([
+      expect.objectContaining({
+        Unit: 'None',
+        Values: [SLO_OUTCOME.good, SLO_OUTCOME.slow, SLO_OUTCOME.failed],
+        Counts: [6, 2, 2],
+      }),
+    ]);
+  });
+
+  it('counts every success as good without a latency objective, and leaves out outcomes nobody had', () => {
+    expect(outcome(run, {})[0]).toMatchObject({
+      Values: [SLO_OUTCOME.good, SLO_OUTCOME.failed],
+      Counts: [8, 2],
+    });
+    const clean = storedRun({ runId: 'c', startedAt: run.startedAt, latenciesUs: [10_000, 10_000] });
+    expect(outcome(clean, { latencyThresholdMs: 50 })[0]).toMatchObject({
+      Values: [SLO_OUTCOME.good],
+      Counts: [2],
+    });
+  });
+
+  it('is published for valid runs of probes with an SLO only: an invalid run burns no budget', () => {
+    expect(
+      outcome({ ...run, validity: { ...run.validity, valid: false } }, { latencyThresholdMs: 50 }),
+    ).toEqual([]);
+    expect(runMetricData('bank', run).map((d) => d.MetricName)).not.toContain(METRICS.sloOutcome);
+    expect(publishedMetrics('latency', { slo: true })).toEqual([
+      'Latency',
+      'Requests',
+      'Errors',
+      'Verdict',
+      'SloOutcome',
+    ]);
+  });
+
+  it('ranks good at or under 1.5 and every success at or under 2.5', () => {
+    expect(SLO_OUTCOME.good).toBeLessThan(SLO_GOOD_AT_OR_UNDER.latency);
+    expect(SLO_OUTCOME.slow).toBeGreaterThan(SLO_GOOD_AT_OR_UNDER.latency);
+    expect(SLO_OUTCOME.slow).toBeLessThan(SLO_GOOD_AT_OR_UNDER.availability);
+    expect(SLO_OUTCOME.failed).toBeGreaterThan(SLO_GOOD_AT_OR_UNDER.availability);
   });
 });

@@ -27,7 +27,8 @@ const login: ResolvedProbe = {
 
 /**
  * 101,000 requests in the window, 29 failed: 101 allowed, 71 % left. The last hour: 16 of 1,000 failed, 16×;
- * the last 3 days, 16 of 2,000, 8×. Latency: 100,971 timed responses, 30 of them at 900 ms two days ago.
+ * the last 3 days, 16 of 2,000, 8×. Latency: 100,941 of the 101,000 requests succeeded within 300 ms; 30 took
+ * 900 ms two days ago and 29 failed.
  */
 const runs = [
   storedRun({
@@ -117,17 +118,17 @@ describe('SLO burn pages', () => {
   it("sends the 1× burn over three days as a notice, with that window's burn", () => {
     const notification = page('slo-latency-budget', 'OK', 'ALARM');
 
-    // 30 of 100,971 responses over 300 ms, 1,009.71 allowed (97 % left); three days: 30 of 1,984, 1.51×; so
-    // 0.9703 × 30 days ÷ 1.512 = 19 days 6 h.
+    // 59 of 101,000 requests bad (30 slow, 29 failed), 1,010 allowed (94 % left); three days: 46 of 2,000 (30
+    // slow, 16 failed), 2.3×; so 0.94158 × 30 days ÷ 2.3 = 12.28 days, 12 days 7 h.
     expect(notification.kind).toBe('slo-notice');
     expect(notification.subject).toBe(
-      'SLO NOTICE prod/login latency <= 300 ms 99 %/30d: 1.5x burn, 97 % budget left',
+      'SLO NOTICE prod/login latency <= 300 ms 99 %/30d: 2.3x burn, 94 % budget left',
     );
     expect(notification.text.split('\n')[0]).toBe(
-      'SLO NOTICE: login latency <= 300 ms 99 %/30d: burning 1.5× over the last 3 days, 97 % of the budget left, gone in 19 days 6 h at this rate.',
+      'SLO NOTICE: login latency <= 300 ms 99 %/30d: burning 2.3× over the last 3 days, 94 % of the budget left, gone in 12 days 7 h at this rate.',
     );
     expect(notification.text).toContain(
-      'Over the last 30 days: 100,941 of 100,971 timed responses took 300 ms or less (SLI 99.9703 %, target 99 %).',
+      'Over the last 30 days: 100,941 of 101,000 requests succeeded in 300 ms or less (SLI 99.9416 %, target 99 %).',
     );
   });
 

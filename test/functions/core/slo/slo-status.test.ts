@@ -11,8 +11,21 @@ const DAY = 24 * HOUR;
 const fast = (n: number) => Array<number>(n).fill(10_000);
 
 let id = 0;
-const run = (startedAt: string, latenciesUs: number[], failed = 0, valid = true) =>
-  storedRun({ runId: `r${id++}`, startedAt, latenciesUs, failed, valid });
+const run = (
+  startedAt: string,
+  latenciesUs: number[],
+  failed = 0,
+  valid = true,
+  failedLatenciesUs?: number[],
+) =>
+  storedRun({
+    runId: `r${id++}`,
+    startedAt,
+    latenciesUs,
+    failed,
+    valid,
+    ...(failedLatenciesUs ? { failedLatenciesUs } : {}),
+  });
 
 describe('sloStatus: availability', () => {
   // 100,000 good requests a month ago, 2 of 1,000 failed three hours ago, 16 of 1,000 half an hour ago.
@@ -80,23 +93,46 @@ describe('sloStatus: availability', () => {
 });
 
 describe('sloStatus: latency', () => {
-  it('counts the responses at or under the threshold from the merged histograms, exactly', () => {
-    // 990 responses at 10 ms, 3 at 5 ms, 7 at 200 ms; 5 requests failed without a response (no latency to judge).
+  const latencySlo = { windowDays: 30, latency: { thresholdMs: 50, target: 0.99 } };
+
+  it('counts the successful responses at or under the threshold from the merged histograms, exactly', () => {
+    // 990 responses at 10 ms, 3 at 5 ms, 7 at 200 ms; 5 requests failed without a response: bad (no good answer).
     const runs = [
       run(ago(2 * DAY), [...fast(495), ...Array<number>(3).fill(200_000)], 5),
       run(ago(HOUR / 4), [...fast(495), ...Array<number>(4).fill(200_000), 5_000, 5_000, 5_000]),
     ];
-    const status = sloStatus(
-      'login',
-      { windowDays: 30, latency: { thresholdMs: 50, target: 0.99 } },
-      runs,
-      NOW,
-    );
-    const latency = status.objectives[0]!;
+    const latency = sloStatus('login', latencySlo, runs, NOW).objectives[0]!;
 
     expect(latency).toMatchObject({ objective: 'latency', thresholdMs: 50, target: 0.99 });
-    expect(latency.counts).toEqual({ valid: 1000, good: 993, bad: 7 });
+    expect(latency.counts).toEqual({ valid: 1005, good: 993, bad: 12 });
     expect(latency.burn.hour).toBeCloseTo(4 / 502 / 0.01, 9);
+  });
+
+  it('counts a fast failed response as bad and the same response succeeding as good, at the threshold', () => {
+    // Both sides at exactly 50 ms (a bucket wholly at or under 50,000 µs: 49,952 … 49,983).
+    const failedFast = sloStatus('login', latencySlo, [run(ago(HOUR), fast(9), 0, true, [49_983])], NOW);
+    const succeeded = sloStatus('login', latencySlo, [run(ago(HOUR), [...fast(9), 49_983])], NOW);
+
+    expect(failedFast.objectives[0]!.counts).toEqual({ valid: 10, good: 9, bad: 1 });
+    expect(succeeded.objectives[0]!.counts).toEqual({ valid: 10, good: 10, bad: 0 });
+  });
+
+  it('counts a successful response just over the threshold as bad', () => {
+    const slow = sloStatus('login', latencySlo, [run(ago(HOUR), [...fast(9), 50_016])], NOW);
+
+    expect(slow.objectives[0]!.counts).toEqual({ valid: 10, good: 9, bad: 1 });
+  });
+
+  it('merges the failed parts across runs, and reads runs stored before them as all successful', () => {
+    const runs = [
+      run(ago(HOUR), fast(10), 0, true, [1_000, 1_000]),
+      run(ago(2 * HOUR), fast(10), 0, true, [1_000]),
+      // Stored before failedHistogram was kept: its histogram's responses cannot be told apart.
+      { ...run(ago(3 * HOUR), fast(10)), requests: { total: 12, ok: 10, failed: 2 } },
+    ];
+    const latency = sloStatus('login', latencySlo, runs, NOW).objectives[0]!;
+
+    expect(latency.counts).toEqual({ valid: 35, good: 30, bad: 5 });
   });
 });
 

@@ -32,7 +32,8 @@ function sink(): NodeJS.WriteStream & { text: () => string } {
 
 /**
  * A known mix: ten days ago 9,990 fast requests, 10 failed; two hours ago 990 fast, 10 slow (80 ms); twenty
- * minutes ago 980 fast, 15 slow, 5 failed; and an invalid run with 300 failures that must not count.
+ * minutes ago 980 fast, 15 slow, 5 fast 5xx (2 ms: bad for latency too); and an invalid run with 300 failures
+ * that must not count.
  */
 const RUNS: RunResult[] = [
   storedRun({
@@ -54,7 +55,7 @@ const RUNS: RunResult[] = [
     runId: 'c',
     startedAt: ago(HOUR / 3),
     latenciesUs: [...repeat(980, 12_000), ...repeat(15, 80_000)],
-    failed: 5,
+    failedLatenciesUs: repeat(5, 2_000),
     environment: 'prod',
     probeId: 'login',
   }),
@@ -105,7 +106,7 @@ function expectKnownMix(output: SloOutput): void {
   expect(output.probes.map((p) => p.probeId)).toEqual(['login']);
   expect(login!.runs).toEqual({ total: 4, valid: 3, invalid: 1 });
   const [availability, latency] = login!.objectives;
-  // 12,000 requests of valid runs, 15 failed; 11,985 timed responses, 25 of them over 50 ms.
+  // 12,000 requests of valid runs, 15 failed; 11,960 succeeded within 50 ms: 25 slow and 15 failed are bad.
   expect(availability).toMatchObject({
     objective: 'availability',
     counts: { valid: 12_000, good: 11_985, bad: 15 },
@@ -117,11 +118,12 @@ function expectKnownMix(output: SloOutput): void {
   expect(latency).toMatchObject({
     objective: 'latency',
     thresholdMs: 50,
-    counts: { valid: 11_985, good: 11_960, bad: 25 },
+    counts: { valid: 12_000, good: 11_960, bad: 40 },
   });
-  expect(latency!.budget.left).toBeCloseTo(1 - 25 / (0.01 * 11_985), 9);
-  expect(latency!.burn.hour).toBeCloseTo(15 / 995 / 0.01, 9);
-  expect(latency!.exhaustedInMs).toBeCloseTo(((1 - 25 / 119.85) * 30 * 24 * HOUR) / (15 / 995 / 0.01), -1);
+  expect(latency!.budget.left).toBeCloseTo(1 - 40 / 120, 9);
+  // The last hour: 15 slow and 5 fast failures of 1,000 requests.
+  expect(latency!.burn.hour).toBeCloseTo(20 / 1000 / 0.01, 9);
+  expect(latency!.exhaustedInMs).toBeCloseTo(((1 - 40 / 120) * 30 * 24 * HOUR) / 2, -1);
 }
 
 describe('perfprobe slo', () => {
@@ -144,7 +146,7 @@ describe('perfprobe slo', () => {
       'availability 99.9 %/30d: SLI 99.875 %, the budget is spent (125 % used), burning 5× over the last hour',
     );
     expect(out.text()).toMatch(
-      /latency <= 50 ms 99 %\/30d: SLI 99\.7914 %, 79 % of the budget left, burning 1\.5× over the last hour, gone in 15 days \d+ h at this rate/,
+      /latency <= 50 ms 99 %\/30d: SLI 99\.6667 %, 66 % of the budget left, burning 2× over the last hour, gone in 10 days at this rate/,
     );
     expect(out.text()).toContain('1 of 4 runs invalid (not counted)');
   });
@@ -164,7 +166,7 @@ describe('perfprobe slo', () => {
     expect(code).toBe(0);
     const output = JSON.parse(readFileSync(json, 'utf8')) as SloOutput;
     expect(output.probes[0]?.objectives[0]?.counts).toEqual({ valid: 12_000, good: 11_985, bad: 15 });
-    expect(output.probes[0]?.objectives[1]?.counts).toEqual({ valid: 11_985, good: 11_960, bad: 25 });
+    expect(output.probes[0]?.objectives[1]?.counts).toEqual({ valid: 12_000, good: 11_960, bad: 40 });
   });
 
   it('exits 2 when no selected probe has an slo', async () => {

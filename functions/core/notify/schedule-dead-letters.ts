@@ -148,7 +148,7 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
   if (!peek.read) {
     subject = `PERFPROBE FAILING ${label}: a schedule could not start a run (dead letters not read)`;
     body = [
-      `The notifier could not read the dead letters (${peek.why}), so this message cannot say which probe or why${counted === undefined ? '' : `; CloudWatch counted ${counted} waiting`}.`,
+      `The notifier could not read the dead letters (${peek.why}), so this message cannot say which probe or why${counted === undefined ? '' : `; CloudWatch counted ${counted} new`}.`,
       /AccessDenied|not authorized/i.test(peek.why)
         ? "Likely fix for the notifier: its role needs sqs:ReceiveMessage on the queue (redeploy the stack); the schedules' own failure is in the messages."
         : /NonExistentQueue|QueueDoesNotExist|does not exist/i.test(peek.why)
@@ -158,7 +158,7 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
   } else if (peek.messages.length === 0) {
     subject = `PERFPROBE FAILING ${label}: a schedule could not start a run (queue empty now)`;
     body = [
-      `No dead letter is visible now${counted === undefined ? '' : ` (CloudWatch counted ${counted})`}: someone is reading them or purged the queue. The alarm returns to OK once the queue stays empty.`,
+      `No dead letter is visible now${counted === undefined ? '' : ` (CloudWatch counted ${counted} new)`}: someone is reading them or purged the queue. The alarm counts new dead letters, not the queue's depth: it returns to OK after a period without one, and fires again for the next.`,
     ];
   } else {
     const probeIds = new Set(input.probeIds);
@@ -173,7 +173,7 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
     }
     const full = peek.messages.length >= PEEK_MAX;
     body = [
-      `Dead letters: ${full ? `at least ${peek.messages.length}` : peek.messages.length} waiting (read without taking them off the queue${counted === undefined ? '' : `; CloudWatch counted ${counted}`})${full ? `; the first ${PEEK_MAX} are below` : ''}:`,
+      `Dead letters: ${full ? `at least ${peek.messages.length}` : peek.messages.length} waiting (read without taking them off the queue${counted === undefined ? '' : `; CloudWatch counted ${counted} new`})${full ? `; the first ${PEEK_MAX} are below` : ''}:`,
       ...found.flatMap((g) => [
         `  - ${g.who} (${when(g.times)}${g.target ? `, target ${g.target.split(':').at(-1)}` : ''}): ${g.code}${g.message ? `: ${clipTo(g.message, 400)}` : ''}`,
         `    Likely fix: ${deadLetterFix(g.code, g.message)}`,
@@ -185,7 +185,9 @@ export function scheduleDeadLettersNotification(input: ScheduleDeadLettersInput)
     '',
     ...body,
     `Read them: ${read}`,
-    `Once fixed, purge them to clear the alarm: ${purge}`,
+    // The alarm counts messages sent to the queue (NumberOfMessagesSent), so it clears by itself; a purge only
+    // keeps old letters out of the next page's list.
+    `Once fixed, purge them, so the next page lists only new ones (the alarm returns to OK by itself): ${purge}`,
     '',
     `CloudWatch says: ${detail.state.reason}`,
     `Since ${formatInstant(alarmTime(detail.state.timestamp))}.`,

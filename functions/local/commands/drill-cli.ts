@@ -12,9 +12,10 @@ export const drillCli = defineCommand({
 
 Proves the paging path of a deployed environment, with your own AWS credentials: raises the stack's drill
 alarm (SetAlarmState ALARM), then reads back each hop until it is known or the wait is over: the alarm's
-history, the notifier's log (the DRILL page it published), the alarm topic's delivery metrics; then sets the
-alarm back to OK. On-call gets a page whose subject starts with DRILL, and DRILL OVER when it ends. Run it
-after every \`cdk deploy\`. The names come from the stack's outputs (DrillAlarm, AlarmTopic, NotifierLogGroup).
+history, the notifier's log (the DRILL page it published), the alarm topic's delivery metrics, and the alarm
+and watch topics' subscriptions (none pending confirmation); then sets the alarm back to OK. On-call gets a
+page whose subject starts with DRILL, and DRILL OVER when it ends. Run it after every \`cdk deploy\`. The
+names come from the stack's outputs (DrillAlarm, AlarmTopic, NotifierLogGroup, WatchTopic).
 
   -e, --env NAME          environment (required when the suite defines more than one)
       --region R          the stack's region (default AWS_REGION)

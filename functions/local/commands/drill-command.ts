@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { deployedNames } from '../../core/cloud/deployed-suite.ts';
 import { durationFlag, FlagProblems } from '../flag-values.ts';
 import { loadSuite } from '../load-suite.ts';
@@ -14,6 +15,9 @@ export const DRILL_OUTPUTS = {
   topic: 'AlarmTopic',
   notifierLogs: 'NotifierLogGroup',
 } as const;
+
+/** The watch topic's output: read when the stack has it (its subscriptions are checked like the alarm topic's). */
+const WATCH_TOPIC_OUTPUT = 'WatchTopic';
 
 /** How long the drill waits for every hop by default: SNS publishes its delivery metrics a minute or more late. */
 const WAIT_DEFAULT = '5m';
@@ -35,6 +39,7 @@ export interface DrillClients {
   readonly cloudWatch: CloudWatchClient;
   readonly logs: CloudWatchLogsClient;
   readonly cloudFormation?: CloudFormationClient | undefined;
+  readonly sns: SNSClient;
 }
 
 export interface DrillOptions {
@@ -54,6 +59,8 @@ export interface DrillOptions {
 interface Target {
   readonly alarm: string;
   readonly topicName: string;
+  /** The topics whose subscriptions must be confirmed: the alarm topic, and the watch topic when deployed. */
+  readonly topicArns: readonly string[];
   readonly logGroup: string;
   readonly startMs: number;
   readonly drillId: string;
@@ -66,8 +73,9 @@ const errorText = (error: unknown) =>
  * `perfprobe drill`: proves the paging path after a deploy, with the operator's own credentials. It raises the
  * stack's drill alarm (SetAlarmState ALARM), then reads back each hop: the alarm's history (the state change
  * CloudWatch recorded), the notifier's log (the page it published, or why not) and the topic's delivery metrics
- * (delivered or failed), and finally sets the alarm back to OK. Each hop is passed, failed (with what AWS said)
- * or unknown (it could not be read); exit 0 only when every hop passed.
+ * (delivered or failed) and the topics' subscriptions (none pending confirmation), and finally sets the alarm
+ * back to OK. Each hop is passed, failed (with what AWS said) or unknown (it could not be read); exit 0 only
+ * when every hop passed.
  */
 export async function drillCommand(options: DrillOptions): Promise<number> {
   const out = options.out ?? process.stdout;
@@ -97,6 +105,10 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
     const target: Target = {
       alarm: outputs[DRILL_OUTPUTS.alarm]!,
       topicName: outputs[DRILL_OUTPUTS.topic]!.split(':').at(-1)!,
+      topicArns: [
+        outputs[DRILL_OUTPUTS.topic]!,
+        ...(outputs[WATCH_TOPIC_OUTPUT] ? [outputs[WATCH_TOPIC_OUTPUT]] : []),
+      ],
       logGroup: outputs[DRILL_OUTPUTS.notifierLogs]!,
       startMs,
       drillId: new Date(startMs).toISOString(),
@@ -117,21 +129,25 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
       clients.cloudWatch.destroy();
       clients.logs.destroy();
       clients.cloudFormation?.destroy();
+      clients.sns.destroy();
     }
   }
 }
 
 async function sdkClients(region: string): Promise<DrillClients> {
   // The SDKs load on use: every other command starts without them.
-  const [{ CloudWatchClient }, { CloudWatchLogsClient }, { CloudFormationClient }] = await Promise.all([
-    import('@aws-sdk/client-cloudwatch'),
-    import('@aws-sdk/client-cloudwatch-logs'),
-    import('@aws-sdk/client-cloudformation'),
-  ]);
+  const [{ CloudWatchClient }, { CloudWatchLogsClient }, { CloudFormationClient }, { SNSClient }] =
+    await Promise.all([
+      import('@aws-sdk/client-cloudwatch'),
+      import('@aws-sdk/client-cloudwatch-logs'),
+      import('@aws-sdk/client-cloudformation'),
+      import('@aws-sdk/client-sns'),
+    ]);
   return {
     cloudWatch: new CloudWatchClient({ region }),
     logs: new CloudWatchLogsClient({ region }),
     cloudFormation: new CloudFormationClient({ region }),
+    sns: new SNSClient({ region }),
   };
 }
 
@@ -148,7 +164,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 /** A hop read: final (passed, failed), not there yet (pending), or unreadable this time (unknown). */
 type Read = (clients: DrillClients, target: Target) => Promise<Hop>;
 
-const READS: readonly Read[] = [alarmHistory, notifierPage, topicDelivery];
+const READS: readonly Read[] = [alarmHistory, notifierPage, topicDelivery, subscriptionsConfirmed];
 
 /** Raise, read every hop until each is final or the wait is over, then lower. */
 async function drill(
@@ -194,7 +210,7 @@ async function drill(
   ];
 }
 
-const HOP_NAMES = ['alarm history', 'notifier paged', 'topic delivered'] as const;
+const HOP_NAMES = ['alarm history', 'notifier paged', 'topic delivered', 'subscriptions confirmed'] as const;
 
 const isFinal = (hop: Hop) => hop.result === 'passed' || hop.result === 'failed';
 
@@ -325,4 +341,59 @@ async function topicDelivery(clients: DrillClients, target: Target): Promise<Hop
         detail: `${delivered} delivered by ${target.topicName}, none failed`,
       }
     : { name: HOP_NAMES[2], result: 'pending', detail: `no delivery by ${target.topicName}: ` };
+}
+
+/**
+ * Every subscription of the alarm and watch topics is confirmed: SNS keeps an email subscription pending until
+ * someone follows the link it mailed, and a pending one receives nothing, however well the rest of the path works.
+ */
+async function subscriptionsConfirmed(clients: DrillClients, target: Target): Promise<Hop> {
+  const { ListSubscriptionsByTopicCommand } = await import('@aws-sdk/client-sns');
+  const pending: string[] = [];
+  const confirmed: string[] = [];
+  for (const topicArn of target.topicArns) {
+    const topic = topicArn.split(':').at(-1)!;
+    let count = 0;
+    let NextToken: string | undefined;
+    do {
+      const page = await clients.sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }),
+      );
+      for (const sub of page.Subscriptions ?? []) {
+        if (sub.SubscriptionArn === 'PendingConfirmation') pending.push(`${endpointOf(sub)} on ${topic}`);
+        else count++;
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    confirmed.push(`${count} on ${topic}`);
+  }
+  const name = HOP_NAMES[3];
+  if (pending.length > 0) {
+    return {
+      name,
+      result: 'failed',
+      detail: `${pending.length} pending confirmation, so they receive nothing until confirmed (an email by the link AWS mailed, an endpoint by its SubscribeURL): ${pending.join(', ')}`,
+    };
+  }
+  if (confirmed[0]!.startsWith('0 ')) {
+    return {
+      name,
+      result: 'failed',
+      detail: `no subscription on ${target.topicName}: no page reaches anyone`,
+    };
+  }
+  return { name, result: 'passed', detail: `confirmed: ${confirmed.join(', ')}` };
+}
+
+/** What to call a subscription: an address as it is; an HTTP(S) endpoint by its host (its path may hold a key). */
+function endpointOf(sub: { Protocol?: string | undefined; Endpoint?: string | undefined }): string {
+  const protocol = sub.Protocol ?? '?';
+  if (/^https?$/.test(protocol)) {
+    try {
+      return `${protocol} ${new URL(sub.Endpoint ?? '').host}`;
+    } catch {
+      return protocol;
+    }
+  }
+  return `${protocol} ${sub.Endpoint ?? '?'}`;
 }

@@ -954,7 +954,7 @@ describe("the schedules' dead-letter alarm: CloudWatch pages on its own, the not
       '    Likely fix: the state machine the schedule starts was deleted or renamed outside this stack',
     );
     expect(email).toContain(
-      'Dead letters: 3 waiting (read without taking them off the queue; CloudWatch counted 3):',
+      'Dead letters: 3 waiting (read without taking them off the queue; CloudWatch counted 3 new):',
     );
     expect(email).toContain(
       `Read them: aws sqs receive-message --queue-url ${QUEUE_URL} --attribute-names All --message-attribute-names All --max-number-of-messages 10 --visibility-timeout 0 --region eu-west-1`,

@@ -94,6 +94,14 @@ describe("the schedules' dead letters, as the page tells them", () => {
     expect(render([]).text).toContain(
       'No dead letter is visible now: someone is reading them or purged the queue.',
     );
+    // The alarm counts NumberOfMessagesSent: it clears by itself, so no page says a purge clears it.
+    expect(render([]).text).toContain(
+      "The alarm counts new dead letters, not the queue's depth: it returns to OK after a period without one, and fires again for the next.",
+    );
+    for (const text of [render([]).text, render([{ body: '{}', attributes: {} }]).text]) {
+      expect(text).toContain('(the alarm returns to OK by itself)');
+      expect(text).not.toMatch(/purge them to clear|once the queue stays empty/);
+    }
     const unread = scheduleDeadLettersNotification({
       event,
       names,

@@ -10,6 +10,7 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deployedNames, drillAlarmName } from '../../../../functions/core/cloud/deployed-suite.ts';
@@ -17,7 +18,7 @@ import { main } from '../../../../functions/local/cli.ts';
 import { drillCommand } from '../../../../functions/local/commands/drill-command.ts';
 
 /*
- * `perfprobe drill` against mocked CloudWatch, CloudWatch Logs and CloudFormation (no local server exists for
+ * `perfprobe drill` against mocked CloudWatch, CloudWatch Logs, CloudFormation and SNS (no local server exists for
  * them): the exact requests, and each hop passed, failed (with AWS's error) or unknown (unreadable).
  */
 
@@ -25,6 +26,7 @@ const names = deployedNames('bank', 'prod');
 const ALARM = drillAlarmName(names);
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:perfprobe-bank-prod-Alarms1234';
 const TOPIC = 'perfprobe-bank-prod-Alarms1234';
+const WATCH_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:perfprobe-bank-prod-Watch5678';
 const LOG_GROUP = '/aws/lambda/perfprobe-bank-prod-notifier';
 const START = Date.UTC(2026, 11, 7, 22, 30, 20);
 
@@ -51,11 +53,13 @@ afterAll(async () => {
 const cloudWatch = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
 const cloudFormation = mockClient(CloudFormationClient);
+const sns = mockClient(SNSClient);
 
 afterEach(() => {
   cloudWatch.reset();
   logs.reset();
   cloudFormation.reset();
+  sns.reset();
   vi.restoreAllMocks();
 });
 
@@ -72,13 +76,28 @@ function stackWithOutputs(outputs: Record<string, string>) {
   });
 }
 
-const deployedStack = () =>
+const subscription = (topicArn: string, Protocol: string, Endpoint: string, confirmed = true) => ({
+  TopicArn: topicArn,
+  Protocol,
+  Endpoint,
+  SubscriptionArn: confirmed ? `${topicArn}:0f1e2d3c-aaaa-bbbb-cccc-${Protocol}` : 'PendingConfirmation',
+});
+
+/** The stack's outputs, and one confirmed email subscription on each topic (a test replaces them where it needs). */
+function deployedStack() {
   stackWithOutputs({
     RunsTable: 'runs',
     AlarmTopic: TOPIC_ARN,
+    WatchTopic: WATCH_TOPIC_ARN,
     DrillAlarm: ALARM,
     NotifierLogGroup: LOG_GROUP,
   });
+  sns
+    .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN })
+    .resolves({ Subscriptions: [subscription(TOPIC_ARN, 'email', 'oncall@bank.example')] })
+    .on(ListSubscriptionsByTopicCommand, { TopicArn: WATCH_TOPIC_ARN })
+    .resolves({ Subscriptions: [subscription(WATCH_TOPIC_ARN, 'email', 'oncall@bank.example')] });
+}
 
 const historyItem = (to: string) => ({
   AlarmName: ALARM,
@@ -133,6 +152,7 @@ async function drill(wait = '1m') {
       cloudWatch: new CloudWatchClient({ region: 'eu-west-1' }),
       logs: new CloudWatchLogsClient({ region: 'eu-west-1' }),
       cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+      sns: new SNSClient({ region: 'eu-west-1' }),
     },
     now: () => t,
     sleep: async (ms) => {
@@ -167,13 +187,21 @@ describe('perfprobe drill', () => {
       'passed alarm history',
       'passed notifier paged',
       'passed topic delivered',
+      'passed subscriptions confirmed',
       'passed back to OK',
     ]);
     expect(text).toContain(
       'published "DRILL bank/prod: paging path test, no action needed" (SNS message m-1)',
     );
     expect(text).toContain(`2 delivered by ${TOPIC}, none failed`);
+    expect(text).toContain(
+      `confirmed: 1 on perfprobe-bank-prod-Alarms1234, 1 on perfprobe-bank-prod-Watch5678`,
+    );
     expect(text).toMatch(/every hop passed: a page reaches on-call\n$/);
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input)).toEqual([
+      { TopicArn: TOPIC_ARN, NextToken: undefined },
+      { TopicArn: WATCH_TOPIC_ARN, NextToken: undefined },
+    ]);
     expect(cloudFormation.commandCalls(DescribeStacksCommand)[0]!.args[0].input).toEqual({
       StackName: names.stack,
     });
@@ -259,11 +287,12 @@ describe('perfprobe drill', () => {
       'passed alarm history',
       'failed notifier paged',
       'failed topic delivered',
+      'passed subscriptions confirmed',
       'passed back to OK',
     ]);
     expect(text).toContain('not notified: OK -> ALARM: no such stack');
     expect(text).toContain(`3 deliveries of ${TOPIC} failed (1 delivered)`);
-    expect(text).toMatch(/2 of 5 hops did not pass\n$/);
+    expect(text).toMatch(/2 of 6 hops did not pass\n$/);
   });
 
   it('fails a hop that never showed within the wait, saying so', async () => {
@@ -278,7 +307,7 @@ describe('perfprobe drill', () => {
 
     expect(code).toBe(1);
     expect(sleeps).toEqual([15_000, 15_000]);
-    expect(text).toContain('alarm history    no change into ALARM recorded: not seen within 30 s');
+    expect(text).toMatch(/alarm history +no change into ALARM recorded: not seen within 30 s/);
     expect(text).toContain(`no delivery by ${TOPIC}: not seen within 30 s`);
   });
 
@@ -300,6 +329,7 @@ describe('perfprobe drill', () => {
       'passed alarm history',
       'unknown notifier paged',
       'passed topic delivered',
+      'passed subscriptions confirmed',
       'passed back to OK',
     ]);
     expect(text).toContain(
@@ -323,10 +353,76 @@ describe('perfprobe drill', () => {
       'unknown alarm history',
       'unknown notifier paged',
       'unknown topic delivered',
+      'unknown subscriptions confirmed',
     ]);
     expect(text).toContain('AccessDenied: not authorized to perform: cloudwatch:SetAlarmState');
     expect(cloudWatch.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(0);
     expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+  });
+
+  it('fails the subscriptions hop for one pending confirmation on either topic, naming it (an HTTPS one by its host)', async () => {
+    deployedStack();
+    cloudWatch.on(SetAlarmStateCommand).resolves({});
+    cloudWatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [historyItem('ALARM')] });
+    cloudWatch.on(GetMetricDataCommand).resolves(deliveries([1], [0]));
+    logs.on(FilterLogEventsCommand).resolves({ events: [notified] });
+    // More than one page of subscriptions: the pending one is on the second.
+    sns
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN, NextToken: undefined })
+      .resolves({ Subscriptions: [subscription(TOPIC_ARN, 'email', 'oncall@bank.example')], NextToken: 'p2' })
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN, NextToken: 'p2' })
+      .resolves({
+        Subscriptions: [subscription(TOPIC_ARN, 'email', 'new-hire@bank.example', false)],
+      })
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: WATCH_TOPIC_ARN })
+      .resolves({
+        Subscriptions: [
+          subscription(
+            WATCH_TOPIC_ARN,
+            'https',
+            'https://events.pagerduty.com/integration/KEY123/enqueue',
+            false,
+          ),
+        ],
+      });
+
+    const { code, text } = await drill();
+
+    expect(code).toBe(1);
+    expect(results(text)).toContain('failed subscriptions confirmed');
+    expect(text).toContain(
+      '2 pending confirmation, so they receive nothing until confirmed (an email by the link AWS mailed, an endpoint by its SubscribeURL): email new-hire@bank.example on perfprobe-bank-prod-Alarms1234, https events.pagerduty.com on perfprobe-bank-prod-Watch5678',
+    );
+    expect(text).not.toContain('KEY123');
+    expect(text).toMatch(/1 of 6 hops did not pass\n$/);
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand)).toHaveLength(3);
+  });
+
+  it('fails the subscriptions hop when the alarm topic has none, and passes one without a watch topic output', async () => {
+    cloudWatch.on(SetAlarmStateCommand).resolves({});
+    cloudWatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [historyItem('ALARM')] });
+    cloudWatch.on(GetMetricDataCommand).resolves(deliveries([1], [0]));
+    logs.on(FilterLogEventsCommand).resolves({ events: [notified] });
+    stackWithOutputs({ AlarmTopic: TOPIC_ARN, DrillAlarm: ALARM, NotifierLogGroup: LOG_GROUP });
+    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
+
+    const none = await drill();
+
+    expect(none.code).toBe(1);
+    expect(none.text).toContain(
+      'subscriptions confirmed  no subscription on perfprobe-bank-prod-Alarms1234: no page reaches anyone',
+    );
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input.TopicArn)).toEqual([
+      TOPIC_ARN,
+    ]);
+
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [subscription(TOPIC_ARN, 'email', 'oncall@bank.example')],
+    });
+    const one = await drill();
+
+    expect(one.code).toBe(0);
+    expect(one.text).toContain('confirmed: 1 on perfprobe-bank-prod-Alarms1234\n');
   });
 
   it('refuses, exit 2, a stack deployed without the drill outputs, naming them', async () => {

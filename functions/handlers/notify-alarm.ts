@@ -9,6 +9,7 @@ import { renderNotification } from '../core/notify/render-notification.ts';
 import { SCHEDULE_DEAD_LETTERS } from '../core/notify/schedule-dead-letters.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
+import { machineryHold } from './machinery-hold.ts';
 import { onScheduleDeadLetters } from './notify-dead-letters.ts';
 import {
   alreadyHandled,
@@ -123,7 +124,7 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
     return { notified: false, why, dedupKey: incident.dedupKey };
   }
   let notification = decision.notification;
-  let held = await silenceHold(scope, probe.id, atMs);
+  let held = (await silenceHold(scope, probe.id, atMs)) ?? (await machineryHold(scope, subject.check, runs));
   if (!held && subject.check === 'heartbeat') {
     const heartbeat = await heartbeatHold(scope, probe, alarmName, atMs, runs);
     held = heartbeat.hold;

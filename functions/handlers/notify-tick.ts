@@ -16,6 +16,7 @@ import { endedSilences, type Silence } from '../core/notify/silence.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { TickEvent } from '../core/notify/tick-event.ts';
 import { probeWarnings, WARN_BATCH_MS } from '../core/notify/warn-digest.ts';
+import { machineryHold } from './machinery-hold.ts';
 import { tryRecovery } from './notify-alarm.ts';
 import {
   heartbeatHold,
@@ -174,7 +175,7 @@ async function recheck(
   }
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
   const runs = await readRuns(scope, probe, nowMs);
-  let held = await silenceHold(scope, probe.id, nowMs);
+  let held = (await silenceHold(scope, probe.id, nowMs)) ?? (await machineryHold(scope, subject.check, runs));
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
     const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs);

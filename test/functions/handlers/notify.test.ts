@@ -641,8 +641,18 @@ describe('a failing target, through the synthesized state machine and the table,
         ),
       }),
     ]);
+    // Each look: is perfprobe's own machinery already paging the cause (none in ALARM here), then the deploy time.
     expect(cloudWatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input)).toEqual(
-      Array(4).fill({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm'] }),
+      Array(4)
+        .fill([
+          {
+            AlarmNamePrefix: 'perfprobe.bank.prod.system.',
+            StateValue: 'ALARM',
+            AlarmTypes: ['MetricAlarm'],
+          },
+          { AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm'] },
+        ])
+        .flat(),
     );
     const { input, message, alarm } = published();
     expect(office(due)).toEqual([expect.objectContaining({ notified: true })]);
@@ -1209,6 +1219,65 @@ describe('a worker failure pages once, as "cannot measure" with its cause', () =
       '  - only 0 of 1 shards reported: worker error Sandbox.Timedout: Task timed out after 30.00 seconds',
     );
     expect(message.email).toContain('Likely fix: a worker ran past its timeout');
+  });
+});
+
+describe("one cause, one page: perfprobe's own alarm already paged it", () => {
+  const workerErrors = 'perfprobe.bank.prod.system.checks-worker-errors';
+  // Incidents of their own: the file's other tests leave incidents open that a tick would re-check.
+  let own: LocalRunsTable;
+  let incidents: () => Partial<NotifyDependencies>;
+  beforeAll(async () => {
+    own = await localRunsTable();
+    incidents = () => ({
+      incidents: createIncidentStore(own.dynamo, own.tableName),
+      silences: createSilenceStore(own.dynamo, own.tableName),
+    });
+  });
+  afterAll(() => own?.close());
+  const firing = (names: string[]) =>
+    cloudWatch.on(DescribeAlarmsCommand, { AlarmNamePrefix: 'perfprobe.bank.prod.system.' }).resolves({
+      MetricAlarms: names.map((AlarmName) => ({
+        AlarmName,
+        StateValue: 'ALARM',
+        StateUpdatedTimestamp: new Date('2026-12-08T03:00:00Z'),
+      })),
+    });
+
+  it("holds cannot-measure while the worker's errors alarm pages the lost shards, and pages it if it outlasts that alarm", async () => {
+    const lost = Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+    for (let i = 0; i < 2; i++) expect((await run('ledger', { workerFails: lost })).verdict).toBe('invalid');
+    firing([workerErrors]);
+
+    const held = await notifier(incidents())(
+      stateChange(
+        'ledger',
+        'cannot-measure',
+        { value: 'OK', at: Date.now() - 60_000 },
+        { value: 'ALARM', at: Date.now() },
+      ),
+      context,
+    );
+    const stillFiring = await tick(Date.now() + 300_000, incidents());
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    firing([]);
+    const cleared = await tick(Date.now() + 600_000, incidents());
+
+    expect(held).toMatchObject({
+      notified: false,
+      why: expect.stringMatching(
+        /^perfprobe itself is failing: perfprobe\.bank\.prod\.system\.checks-worker-errors is in ALARM since 2026-12-08 03:00 UTC and paged on its own/,
+      ),
+    });
+    const ledger = (outcomes: TickOutcome) =>
+      outcomes.outcomes.filter((o) =>
+        o.dedupKey?.startsWith('perfprobe.bank.prod.probe.ledger.cannot-measure'),
+      );
+    expect(ledger(stillFiring)).toEqual([
+      expect.objectContaining({ why: expect.stringMatching(/still held: perfprobe itself is failing/) }),
+    ]);
+    expect(ledger(cleared)).toEqual([expect.objectContaining({ notified: true })]);
+    expect(published().input.Subject).toMatch(/^CANNOT MEASURE prod\/ledger: /);
   });
 });
 

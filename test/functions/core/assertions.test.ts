@@ -219,3 +219,21 @@ describe('a probe without assertions', () => {
     expect(none.check(response({ status: 503 }))).toEqual({ errorClass: 'http_5xx', reason: 'status 503' });
   });
 });
+
+describe('a response the checks cannot read', () => {
+  it('fails that response as an assertion with the cause, and a readable one still passes: never the run', () => {
+    const unreadable = response({});
+    Object.defineProperty(unreadable, 'body', {
+      get() {
+        throw new Error('body stream broke');
+      },
+    });
+    const spec = { bodyContains: 'ok' };
+
+    expect(check(spec)).toBeUndefined();
+    expect(compileAssertions(assertionsSchema.parse(spec)).check(unreadable)).toEqual({
+      errorClass: 'assertion',
+      reason: 'could not check the response: body stream broke',
+    });
+  });
+});

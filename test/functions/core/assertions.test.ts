@@ -202,6 +202,13 @@ describe('readPath', () => {
     expect(readPath(doc, '$.n')).toEqual({ found: true, value: 0 });
   });
 
+  it('reads an index of several digits', () => {
+    const list = { items: Array.from({ length: 12 }, (_, i) => ({ id: `i${i}` })) };
+
+    expect(readPath(list, '$.items[11].id')).toEqual({ found: true, value: 'i11' });
+    expect(readPath(list, '$.items[12].id')).toEqual({ found: false, value: undefined });
+  });
+
   it('finds nothing past a missing key, an index out of range, or a value that is not an object', () => {
     expect(readPath(doc, '$.x')).toEqual({ found: false, value: undefined });
     expect(readPath(doc, '$.a.b[2]')).toEqual({ found: false, value: undefined });

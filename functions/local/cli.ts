@@ -80,10 +80,13 @@ async function dispatch(command: CliCommand, args: readonly string[], signal: Ab
   return await command.run({ flags: values, positionals, signal });
 }
 
+/** A signal this soon after the first is the same stop delivered twice, not a second request to quit. */
+export const SAME_STOP_MS = 1000;
+
 /**
  * Runs the CLI; returns the exit code. Ctrl-C, or SIGTERM (a CI cancel or job timeout), stops sending, lets
- * in-flight requests finish, then reports and records (the run is invalid, so the code is 1); a second signal
- * quits at once with 128 + its number (130, 143).
+ * in-flight requests finish, then reports and records (the run is invalid, so the code is 1); a second signal, a
+ * second or more after the first, quits at once with 128 + its number (130, 143).
  */
 export async function main(argv: string[]): Promise<number> {
   // The pinned AWS SDK runs on Node 20; its notice about future releases needing Node 22 would precede every
@@ -91,8 +94,16 @@ export async function main(argv: string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
   const controller = new AbortController();
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    const at = performance.now();
+    if (firstSignalAt !== undefined) {
+      // One stop can arrive twice: GNU timeout (`timeout -s TERM 3 perfprobe run …` in CI) signals the command,
+      // then its whole process group. Only a signal that comes later means "quit now".
+      if (at - firstSignalAt < SAME_STOP_MS) return;
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
+    }
+    firstSignalAt = at;
     process.stderr.write(
       signal === 'SIGTERM'
         ? '\nstopping (SIGTERM): waiting for in-flight requests (a second SIGTERM quits now)\n'

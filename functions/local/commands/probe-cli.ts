@@ -53,7 +53,7 @@ One ad hoc run against <url>: a burst (closed model) by default, an open model w
 
 user:password@ in <url> is sent as Basic authentication, as curl does, and never printed.
 Ctrl-C or SIGTERM (a CI cancel) stops sending, reports and writes --json (the run is then invalid: exit 1);
-a second one quits at once (exit 130, or 143 for SIGTERM).
+a second one, a second or more later, quits at once (exit 130, or 143 for SIGTERM).
 ${EXIT_CODES}`,
   overview: {
     usage: ['probe <url> [options]'],

@@ -42,7 +42,7 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
 ${LOAD_TIMEOUT_HELP}  -h, --help
 
 Ctrl-C or SIGTERM (a CI cancel) stops sending, reports, writes --json and records the run (then invalid:
-exit 1); a second one quits at once (exit 130, or 143 for SIGTERM).
+exit 1); a second one, a second or more later, quits at once (exit 130, or 143 for SIGTERM).
 ${EXIT_CODES}`,
   overview: {
     usage: [

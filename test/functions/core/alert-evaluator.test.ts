@@ -186,6 +186,20 @@ describe('the alarms at their boundaries, in their words', () => {
     ]);
   });
 
+  it('counts a latency key the memory has no window for (kept before that key was configured) from none', () => {
+    const alert = { ...ALERT, latency: { p99: 100 } };
+    const before = initialAlertMemory(ALERT);
+    const slow = () => latencies(...many(10, 300));
+
+    const first = nextAlerts(alert, before, slow());
+    const second = nextAlerts(alert, first.memory, slow());
+
+    // The new alarm starts OK (one slow run of 2 of 3), and alarms at the second.
+    expect(first.changes.map((c) => `${c.alarm} ${c.state}`)).toEqual(['latency-p99 OK']);
+    expect(first.memory.latency).toEqual({ p99: [true] });
+    expect(second.changes.map((c) => `${c.alarm} ${c.state}`)).toEqual(['latency-p99 ALARM']);
+  });
+
   it('says why each alarm changed, in its own terms, and forgets streaks a run ended', () => {
     const alert = { ...ALERT, missedRuns: 2, invalidRuns: 1 };
     let memory = initialAlertMemory(alert);

@@ -202,6 +202,13 @@ describe('readPath', () => {
     expect(readPath(doc, '$.n')).toEqual({ found: true, value: 0 });
   });
 
+  it('reads an index of several digits', () => {
+    const list = { items: Array.from({ length: 12 }, (_, i) => ({ id: `i${i}` })) };
+
+    expect(readPath(list, '$.items[11].id')).toEqual({ found: true, value: 'i11' });
+    expect(readPath(list, '$.items[12].id')).toEqual({ found: false, value: undefined });
+  });
+
   it('finds nothing past a missing key, an index out of range, or a value that is not an object', () => {
     expect(readPath(doc, '$.x')).toEqual({ found: false, value: undefined });
     expect(readPath(doc, '$.a.b[2]')).toEqual({ found: false, value: undefined });
@@ -217,5 +224,23 @@ describe('a probe without assertions', () => {
     expect([none.needsHeaders, none.needsBody]).toEqual([false, false]);
     expect(none.check(response({ status: 204 }))).toBeUndefined();
     expect(none.check(response({ status: 503 }))).toEqual({ errorClass: 'http_5xx', reason: 'status 503' });
+  });
+});
+
+describe('a response the checks cannot read', () => {
+  it('fails that response as an assertion with the cause, and a readable one still passes: never the run', () => {
+    const unreadable = response({});
+    Object.defineProperty(unreadable, 'body', {
+      get() {
+        throw new Error('body stream broke');
+      },
+    });
+    const spec = { bodyContains: 'ok' };
+
+    expect(check(spec)).toBeUndefined();
+    expect(compileAssertions(assertionsSchema.parse(spec)).check(unreadable)).toEqual({
+      errorClass: 'assertion',
+      reason: 'could not check the response: body stream broke',
+    });
   });
 });

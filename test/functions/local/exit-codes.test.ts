@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SAME_STOP_MS } from '../../../functions/local/cli.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 // Inside the repo (git-ignored) so suites can `import { defineSuite } from 'perfprobe'`.
@@ -151,13 +152,33 @@ describe('perfprobe probe exit codes', () => {
     expect(stdout).toMatch(/health\s+latency\s+1\s/);
   });
 
-  it('quits with 130 on a second Ctrl-C while a request still hangs', async () => {
+  it('takes a SIGTERM repeated just after the first (GNU timeout signals the command, then its group) as one stop', async () => {
+    let child: ChildProcessWithoutNullStreams | undefined;
+    const slow = await target((_req, res) => {
+      if (slow.requests === 1) child?.kill('SIGTERM');
+      setTimeout(() => res.end('ok'), 20);
+    });
+    const json = join(work, 'twice.json');
+    child = start(['probe', `${slow.url}/`, '-c', '1', '-d', '10', '--json', json]);
+    // The repeat lands once the first was handled (two at once would merge into one pending signal).
+    child.stderr.on('data', (d: Buffer) => {
+      if (d.toString().includes('stopping (SIGTERM)')) child?.kill('SIGTERM');
+    });
+
+    const { code, stderr } = await finish(child);
+
+    expect(code).toBe(1);
+    expect(stderr.match(/stopping \(SIGTERM\)/g)).toHaveLength(1);
+    expect(JSON.parse(readFileSync(json, 'utf8')).validity.valid).toBe(false);
+  });
+
+  it('quits with 130 on a second Ctrl-C, a second after the first, while a request still hangs', async () => {
     let child: ChildProcessWithoutNullStreams | undefined;
     // Never answers: after the first Ctrl-C the run would wait for this request's 60 s timeout.
     const hanging = await target(() => child?.kill('SIGINT'));
     child = start(['probe', `${hanging.url}/`, '-c', '1', '-d', '60', '-t', '60']);
     child.stderr.on('data', (d: Buffer) => {
-      if (d.toString().includes('stopping:')) child?.kill('SIGINT');
+      if (d.toString().includes('stopping:')) setTimeout(() => child?.kill('SIGINT'), SAME_STOP_MS + 100);
     });
 
     const { code } = await finish(child);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readAlarmEvent } from '../../../../functions/core/notify/alarm-event.ts';
-import { type IncidentState, isOpen, nextIncident } from '../../../../functions/core/notify/incident.ts';
+import {
+  alarmChangeKey,
+  type IncidentState,
+  isOpen,
+  nextIncident,
+} from '../../../../functions/core/notify/incident.ts';
 
 const ALARM = 'perfprobe.test.test.probe.login.sla';
 
@@ -21,6 +26,17 @@ function change(minute: number, from: string, to: string, alarmName = ALARM, sec
   });
 }
 const iso = (minute: number, second = 0) => new Date(Date.UTC(2026, 10, 30, 3, minute, second)).toISOString();
+
+describe('one alarm state change, however often it is delivered (alarmChangeKey)', () => {
+  it('is one key for every delivery of one change, and another for another state or another time', () => {
+    const once = alarmChangeKey(change(5, 'OK', 'ALARM'));
+
+    expect(alarmChangeKey(change(5, 'OK', 'ALARM'))).toBe(once);
+    expect(once).toBe(`ALARM@${iso(5).replace('.000Z', '.000+0000')}`);
+    expect(alarmChangeKey(change(5, 'ALARM', 'OK'))).not.toBe(once);
+    expect(alarmChangeKey(change(5, 'OK', 'ALARM', ALARM, 1))).not.toBe(once);
+  });
+});
 
 describe('an incident whose page was held (a silence, a maintenance window)', () => {
   const held = (): IncidentState => ({

@@ -22,7 +22,7 @@ import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-le
 import { grantTableKey } from './customer-key.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { deadLettersSent, functionAlarms, machineryAlarm } from './machinery-alarm.ts';
-import { nagArn } from './nag-arn.ts';
+import { nagArn, nagEnvironment } from './nag-arn.ts';
 import { probeFunction } from './probe-functions.ts';
 
 export interface AlarmNotifierProps {
@@ -54,6 +54,14 @@ export interface AlarmNotifierProps {
   readonly encryptionKey?: IKey | undefined;
   /** X-Ray active tracing (the environment's `tracing`). @default false */
   readonly tracing?: boolean | undefined;
+  /** PERFPROBE_LOCATION and friends (see locationEnvironment); empty without locations. @default {} */
+  readonly located?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Location → its runs table, for an environment of several locations: the notifier reads each location's
+   * runs (Query, GetItem) and its probe alarms' configuration (DescribeAlarms) in that region; it writes
+   * incidents to `table` (home's) only. @default - one location, `table`
+   */
+  readonly locationTables?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -146,6 +154,8 @@ function notifierFunction(scope: Construct, props: AlarmNotifierProps): NodejsFu
       DASHBOARD: props.dashboard ?? '',
       ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
       ...(props.scheduleDeadLetters ? { SCHEDULE_DEAD_LETTERS: props.scheduleDeadLetters.queueUrl } : {}),
+      ...props.located,
+      ...(props.locationTables ? { PERFPROBE_RUNS_TABLES: JSON.stringify(props.locationTables) } : {}),
     },
   });
 }
@@ -184,6 +194,7 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
       resources: [probeAlarmsArn],
     }),
   );
+  grantLocations(scope, fn, props);
   props.topic.grantPublish(fn);
   props.warnTopic?.grantPublish(fn);
   if (props.scheduleDeadLetters) grantPeek(scope, fn, props.scheduleDeadLetters);
@@ -192,6 +203,46 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
     reason:
       "Publishing to the KMS-encrypted topic needs a data key of the topic's own key: topic.grantPublish grants kms:GenerateDataKey* on that one key's ARN only.",
   });
+}
+
+/**
+ * The other locations' runs and probe alarms, read across regions: Query and GetItem of each location's runs
+ * table (by its name, see locationRunsTableName), DescribeAlarms of its probe alarms. No write: incidents live
+ * in home's table.
+ */
+function grantLocations(scope: Construct, fn: NodejsFunction, props: AlarmNotifierProps): void {
+  const stack = Stack.of(scope);
+  const { partition, account } = nagEnvironment(scope);
+  for (const [location, table] of Object.entries(props.locationTables ?? {})) {
+    if (location === stack.region) continue;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:GetItem'],
+        resources: [
+          stack.formatArn({ service: 'dynamodb', region: location, resource: 'table', resourceName: table }),
+        ],
+      }),
+    );
+    const alarms = `${props.names.alarmPrefix}probe.*`;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            region: location,
+            resource: 'alarm',
+            resourceName: alarms,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:cloudwatch:${location}:${account}:alarm:${alarms}]`,
+      reason: `DescribeAlarms of this environment's probe alarms in location ${location}: the heartbeat alarm's configuration time is the deploy time the notifier counts that location's due runs from.`,
+    });
+  }
 }
 
 /**

@@ -115,7 +115,7 @@ export class HomeMachineryRoute extends Construct {
       description: `perfprobe ${props.label}: publish the other locations' machinery alarms to the alarm topic`,
     });
     const text = [
-      `perfprobe ${props.label}, location ${EventField.region}:`,
+      `perfprobe ${props.label} in ${EventField.region}:`,
       `${EventField.fromPath('$.detail.alarmName')} is ${EventField.fromPath('$.detail.state.value')}`,
       `(was ${EventField.fromPath('$.detail.previousState.value')}) at ${EventField.time}.`,
       EventField.fromPath('$.detail.configuration.description'),

@@ -271,7 +271,8 @@ export class ProbeSuite extends Construct {
         ? undefined
         : new HomeMachineryRoute(this, 'RemoteMachinery', {
             names,
-            label,
+            // Its texts name the alarm's own region.
+            label: `${deployed.suite}/${environment}`,
             remotes,
             topic,
             deadLetters: notifier.deadLetters,

@@ -20,7 +20,12 @@ const ALARM_STATE_CHANGE = { source: ['aws.cloudwatch'], detailType: ['CloudWatc
 
 /** The default event bus of a region of this stack's account: where the home notifier's rules listen. */
 export function homeBusArn(scope: Construct, home: string): string {
-  return Stack.of(scope).formatArn({ service: 'events', region: home, resource: 'event-bus', resourceName: 'default' });
+  return Stack.of(scope).formatArn({
+    service: 'events',
+    region: home,
+    resource: 'event-bus',
+    resourceName: 'default',
+  });
 }
 
 export interface AlarmForwardingProps {

@@ -206,9 +206,9 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
 }
 
 /**
- * The other locations' runs and probe alarms, read across regions: Query and GetItem of each location's runs
- * table (by its name, see locationRunsTableName), DescribeAlarms of its probe alarms. No write: incidents live
- * in home's table.
+ * The other locations' runs, probe alarms and kill switches, read across regions: Query and GetItem of each
+ * location's runs table (by its name, see locationRunsTableName), DescribeAlarms of its probe alarms,
+ * GetParameter of its kill switch. No write: incidents live in home's table.
  */
 function grantLocations(scope: Construct, fn: NodejsFunction, props: AlarmNotifierProps): void {
   const stack = Stack.of(scope);
@@ -234,6 +234,20 @@ function grantLocations(scope: Construct, fn: NodejsFunction, props: AlarmNotifi
             resource: 'alarm',
             resourceName: alarms,
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // That location's kill switch (same name, its own region), for the tick's reminder while it is on.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            region: location,
+            resource: 'parameter',
+            resourceName: props.killSwitch.parameterName.replace(/^\//, ''),
           }),
         ],
       }),

@@ -14,6 +14,15 @@ import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunction
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
 import {
+  deployedAt,
+  deployedLocations,
+  homeOf,
+  isMultiLocation,
+  locationEnvironment,
+  locationRunsTableName,
+  remoteLocations,
+} from '../functions/core/cloud/deployed-locations.ts';
+import {
   type DeployedNames,
   type DeployedSuite,
   deployedNames,
@@ -31,15 +40,6 @@ import {
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
-import {
-  deployedAt,
-  deployedLocations,
-  homeOf,
-  isMultiLocation,
-  locationEnvironment,
-  locationRunsTableName,
-  remoteLocations,
-} from '../functions/core/cloud/deployed-locations.ts';
 import { AlarmForwarding, HomeMachineryRoute } from './alarm-forwarding.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
@@ -184,7 +184,9 @@ export class ProbeSuite extends Construct {
       multi ? locationRunsTableName(names, location!) : undefined,
     );
     const alarmTopic =
-      props.topic || !this.isHome ? undefined : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
+      props.topic || !this.isHome
+        ? undefined
+        : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
     this.topic = this.isHome ? (props.topic ?? alarmTopic!.topic) : undefined;
     // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
     // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
@@ -278,12 +280,11 @@ export class ProbeSuite extends Construct {
             deadLetters: notifier.deadLetters,
           });
     if (board)
-      this.machineryRow(
-        board,
-        { plan: control.plan, ...workers, aggregate: control.aggregate },
-        alarmTopic,
-        { topic, watch, notifier },
-      );
+      this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic, {
+        topic,
+        watch,
+        notifier,
+      });
     this.acknowledgeFindings([...functions, notifier.function]);
     this.outputs(onCallAccess(this, label, environment, this.table));
   }

@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
 import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
 import { stackEstimate } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
@@ -122,7 +123,9 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
       expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][1]).toBe('Arn');
       // This environment's alarms, the probes' and perfprobe's own; nobody else's.
       const pattern = rule.Properties.EventPattern;
-      expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.sla', 'us-east-1'))).toBe(true);
+      expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.sla', 'us-east-1'))).toBe(
+        true,
+      );
       expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.system.plan-errors', 'us-east-1'))).toBe(
         true,
       );
@@ -154,15 +157,17 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
     const machinery = 'perfprobe.bank.prod.system.checks-worker-errors';
     expect(eventMatches(pattern, alarmChange(machinery, 'eu-central-1'))).toBe(true);
     expect(eventMatches(pattern, alarmChange(machinery, 'us-east-1', 'OK'))).toBe(true);
-    expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.store-failed', 'us-east-1'))).toBe(
-      true,
-    );
-    expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.system.forwarding-dead-letters', 'us-east-1'))).toBe(
-      true,
-    );
+    expect(
+      eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.store-failed', 'us-east-1')),
+    ).toBe(true);
+    expect(
+      eventMatches(pattern, alarmChange('perfprobe.bank.prod.system.forwarding-dead-letters', 'us-east-1')),
+    ).toBe(true);
     // Home's machinery alarms publish to the topic themselves; the probes' verdicts are the notifier's.
     expect(eventMatches(pattern, alarmChange(machinery, 'eu-west-1'))).toBe(false);
-    expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.sla', 'us-east-1'))).toBe(false);
+    expect(eventMatches(pattern, alarmChange('perfprobe.bank.prod.probe.health.sla', 'us-east-1'))).toBe(
+      false,
+    );
     expect(eventMatches(pattern, alarmChange(machinery, 'us-east-1', 'INSUFFICIENT_DATA'))).toBe(false);
     const [target] = route.Properties.Targets;
     const [topicId] = resources(home.template, 'AWS::SNS::Topic').find(([id]) => id.includes('Alarms'))!;
@@ -225,7 +230,9 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
         return [stack.region, table.Properties.TableName as string];
       }),
     );
-    expect(tables).toEqual(Object.fromEntries(LOCATIONS.map((l) => [l, `${stackName('bank', 'prod')}-${l}-runs`])));
+    expect(tables).toEqual(
+      Object.fromEntries(LOCATIONS.map((l) => [l, `${stackName('bank', 'prod')}-${l}-runs`])),
+    );
     const [, notifier] = resources(home.template, 'AWS::Lambda::Function').find(
       ([, f]) => f.Properties.Description === 'perfprobe notify',
     )!;
@@ -240,7 +247,10 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
         String(resolved(s.Resource)).startsWith(`arn:aws:cloudwatch:${location}:`),
       );
       expect(onAlarms.map((s) => [s.Action, resolved(s.Resource)])).toEqual([
-        ['cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${location}:${ACCOUNT}:alarm:perfprobe.bank.prod.probe.*`],
+        [
+          'cloudwatch:DescribeAlarms',
+          `arn:aws:cloudwatch:${location}:${ACCOUNT}:alarm:perfprobe.bank.prod.probe.*`,
+        ],
       ]);
     }
   });
@@ -250,6 +260,19 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
     const body = JSON.stringify(board.Properties.DashboardBody);
     for (const location of LOCATIONS) {
       expect(body).toContain(`{\\"label\\":\\"p99 ${location}\\",\\"region\\":\\"${location}\\"`);
+    }
+  });
+});
+
+describe("perfprobe cost's own alarms per location, against the synthesized stacks", () => {
+  it("counts each stack's machinery, drill and forwarding alarms as systemAlarmCount does", () => {
+    const input = threeLocations();
+    const deployed = deploySuite(validateSuite(input), 'prod');
+    for (const { stack, template } of synthAll(input)) {
+      const own = resources(template, 'AWS::CloudWatch::Alarm')
+        .map(([, a]) => a.Properties.AlarmName as string)
+        .filter((n) => /\.system\.|\.drill$/.test(n));
+      expect(systemAlarmCount(deployed, stack.region), stack.region).toBe(own.length);
     }
   });
 });

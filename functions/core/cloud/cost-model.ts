@@ -513,7 +513,9 @@ export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
   const gbSeconds = (NOTIFIER_TICK.durationMs / 1000) * (NOTIFIER_TICK.memoryMb / 1024);
   const keys = 2 + (hasWarnTopic(deployed) ? 1 : 0);
   const locations = deployedLocations(deployed);
-  const byLocation = (locations.length > 1 ? locations : [undefined]).map((l) => systemAlarmCount(deployed, l));
+  const byLocation = (locations.length > 1 ? locations : [undefined]).map((l) =>
+    systemAlarmCount(deployed, l),
+  );
   const alarms = byLocation.reduce((sum, n) => sum + n, 0);
   const where =
     locations.length > 1

@@ -20,6 +20,7 @@ import {
   stepAlarmKind,
 } from './deployed-suite.ts';
 import { LAMBDA_MAX_MS, peakRateOf, peakTogether, runLoadMs, workerBudgetMs } from './run-sizing.ts';
+import { isMultiLocation, locationsOf } from './deployed-locations.ts';
 import { scaleProblems } from './stack-layout.ts';
 
 /**
@@ -202,7 +203,15 @@ function budgetProblems(deployed: DeployedSuite): SuiteProblem[] {
       });
     }
   };
-  together('requests per second', 'maxRate', deployed.caps.maxRate, peakRateOf);
+  // Every location sends its own runs to the same target, by default at the same scheduled time (and a staggered
+  // long run may still overlap the next location's): the target's budget counts each location.
+  const multi = isMultiLocation(deployed);
+  together(
+    multi ? 'requests per second from all their locations' : 'requests per second',
+    'maxRate',
+    deployed.caps.maxRate,
+    (p) => peakRateOf(p) * Math.max(1, locationsOf(deployed, p.id).length),
+  );
   return problems;
 }
 

@@ -320,6 +320,17 @@ export function stackLayout(deployed: DeployedSuite, location?: string): StackLa
   };
 }
 
+/** Every stack set `cdk deploy` creates for the environment: one layout, or one per location (home first). */
+export function environmentLayouts(
+  deployed: DeployedSuite,
+): { readonly location: string | undefined; readonly layout: StackLayout }[] {
+  const locations = deployedLocations(deployed);
+  return (locations.length > 1 ? locations : [locations[0]]).map((location) => ({
+    location,
+    layout: stackLayout(deployed, location),
+  }));
+}
+
 /** The dashboard of the probes' rows: the environment's own when one stack holds all, else `<name>-<n>`. */
 export function probeDashboardName(dashboard: string, index: number): string {
   return `${dashboard}-${index}`;

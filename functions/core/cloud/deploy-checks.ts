@@ -12,6 +12,7 @@ import {
   maxEvaluationSeconds,
   samplesNeeded,
 } from './alert-policy.ts';
+import { isMultiLocation, locationsOf } from './deployed-locations.ts';
 import {
   type DeployedSuite,
   deployedNames,
@@ -20,7 +21,6 @@ import {
   stepAlarmKind,
 } from './deployed-suite.ts';
 import { LAMBDA_MAX_MS, peakRateOf, peakTogether, runLoadMs, workerBudgetMs } from './run-sizing.ts';
-import { isMultiLocation, locationsOf } from './deployed-locations.ts';
 import { scaleProblems } from './stack-layout.ts';
 
 /**

@@ -96,6 +96,8 @@ export const TICK = Duration.minutes(5);
 export class AlarmNotifier extends Construct {
   readonly function: NodejsFunction;
   readonly rule: Rule;
+  /** With several locations, the schedules' dead-letter alarm of this region, apart (see scheduleDeadLetterRule). */
+  readonly deadLetterRule: Rule | undefined;
   /** The notifier's periodic re-check. */
   readonly tick: Rule;
   readonly deadLetters: Queue;
@@ -120,6 +122,7 @@ export class AlarmNotifier extends Construct {
       });
     }
     this.rule = alarmStateRule(this, this.function, this.deadLetters, props);
+    this.deadLetterRule = scheduleDeadLetterRule(this, this.function, this.deadLetters, props);
     // The tick: the same function (one role, one dead-letter queue, one errors alarm), with EventBridge's
     // scheduled event. A tick that fails is retried by Lambda, then dead-lettered; the next one comes anyway.
     this.tick = new Rule(this, 'Tick', {
@@ -290,8 +293,11 @@ function alarmStateRule(
   const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
     probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
   );
-  // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
-  const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
+  // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say. With
+  // several locations, only this region's (scheduleDeadLetterRule): the queue the notifier peeks at is this
+  // stack's, and the others' alarms reach the topic directly (HomeMachineryRoute).
+  const deadLetterAlarm =
+    props.scheduleDeadLetters && !props.locationTables ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
   // The drill alarm by its exact name: `perfprobe drill` proves this very path.
   const drill = drillAlarmName(names);
   return new Rule(scope, 'AlarmStateChanges', {
@@ -304,13 +310,38 @@ function alarmStateRule(
         alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm, drill],
       },
     },
-    targets: [
-      new LambdaFunction(fn, {
-        retryAttempts: DELIVERY.ruleRetries,
-        maxEventAge: DELIVERY.maxEventAge,
-        deadLetterQueue: deadLetters,
-      }),
-    ],
+    targets: [notifierTarget(fn, deadLetters)],
+  });
+}
+
+function notifierTarget(fn: NodejsFunction, deadLetters: Queue): LambdaFunction {
+  return new LambdaFunction(fn, {
+    retryAttempts: DELIVERY.ruleRetries,
+    maxEventAge: DELIVERY.maxEventAge,
+    deadLetterQueue: deadLetters,
+  });
+}
+
+/**
+ * With several locations: the schedules' dead-letter alarm of this region only (the notifier's rule names no
+ * region, and another location's alarm of that name is about a queue over there).
+ */
+function scheduleDeadLetterRule(
+  scope: Construct,
+  fn: NodejsFunction,
+  deadLetters: Queue,
+  props: AlarmNotifierProps,
+): Rule | undefined {
+  if (!props.scheduleDeadLetters || !props.locationTables) return undefined;
+  return new Rule(scope, 'ScheduleDeadLetterChanges', {
+    description: `perfprobe ${props.label}: this region's schedule dead-letter alarm state changes to the notifier`,
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      region: [Stack.of(scope).region],
+      detail: { alarmName: [systemAlarmName(props.names, SCHEDULE_DEAD_LETTERS)] },
+    },
+    targets: [notifierTarget(fn, deadLetters)],
   });
 }
 

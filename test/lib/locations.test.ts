@@ -185,6 +185,19 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
     expect(statements[0].Resource).toEqual({ Ref: topicId });
   });
 
+  it("sends the schedules' dead-letter alarm to the notifier from home only (it peeks at home's queue); the others' to the topic", () => {
+    const rules = resources(home.template, 'AWS::Events::Rule');
+    const pattern = (part: string) => rules.find(([id]) => id.includes(part))![1].Properties.EventPattern;
+    const alarm = 'perfprobe.bank.prod.system.schedule-dead-letters';
+    const matching = (region: string) =>
+      ['AlarmStateChanges', 'ScheduleDeadLetterChanges', 'RemoteMachinery'].filter((part) =>
+        eventMatches(pattern(part), alarmChange(alarm, region)),
+      );
+    expect(matching('eu-west-1')).toEqual(['ScheduleDeadLetterChanges']);
+    expect(matching('us-east-1')).toEqual(['RemoteMachinery']);
+    expect(matching('eu-central-1')).toEqual(['RemoteMachinery']);
+  });
+
   it('gives no alarm of another location an action (they have no topic): forwarding is their only way', () => {
     for (const { template } of others) {
       for (const [, alarm] of resources(template, 'AWS::CloudWatch::Alarm')) {

@@ -159,10 +159,13 @@ function probeBytes(probe: ResolvedProbe): number {
  * dashboard (home's). Counted on the synthesized template (test/lib/locations.test.ts).
  */
 const LOCATION_FIXED_RESOURCES = 30;
-/** Home with other locations: the rule publishing their machinery alarms to the topic, its role and policy. */
-const HOME_ROUTE_RESOURCES = 3;
+/**
+ * Home with other locations: the rule publishing their machinery alarms to the topic, its role and policy; the
+ * notifier's rule for home's own schedule dead-letter alarm and its invoke permission.
+ */
+const HOME_ROUTE_RESOURCES = 5;
 const LOCATION_FIXED_TEMPLATE_BYTES = 24_300;
-const HOME_ROUTE_TEMPLATE_BYTES = 3_000;
+const HOME_ROUTE_TEMPLATE_BYTES = 5_500;
 /** The notifier's reads in each other location (its runs table, its probe alarms) and their names. */
 const NOTIFIER_PER_LOCATION_TEMPLATE_BYTES = 1_500;
 

@@ -8,7 +8,9 @@ import { stackEstimate } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { type PerfprobeStack, perfprobeStacks, stackName } from '../../lib/perfprobe-stack.ts';
 import { deploySuiteInput } from '../helpers/stacks.ts';
+import { authorizationPaths } from './authorization-paths.ts';
 import { eventMatches } from './event-pattern.ts';
+import type { TemplateJson } from './policy-evaluator.ts';
 
 const ACCOUNT = '123456789012';
 const LOCATIONS = ['eu-west-1', 'eu-central-1', 'us-east-1'];
@@ -196,6 +198,29 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
     expect(matching('eu-west-1')).toEqual(['ScheduleDeadLetterChanges']);
     expect(matching('us-east-1')).toEqual(['RemoteMachinery']);
     expect(matching('eu-central-1')).toEqual(['RemoteMachinery']);
+  });
+
+  it('passes the authorization walk in every stack: alarms forwarded, the bus put, the topic published, its key used', () => {
+    for (const { stack, template } of synthesized) {
+      const env = { account: ACCOUNT, region: stack.region, partition: 'aws' };
+      const paths = authorizationPaths(template.toJSON() as TemplateJson, env, stack.probes.deployed);
+      expect(
+        paths.filter((p) => p.problems.length > 0),
+        stack.region,
+      ).toEqual([]);
+      const kinds = (pattern: RegExp) => paths.filter((p) => pattern.test(p.path)).length;
+      if (stack === home.stack) {
+        expect(kinds(/^rule \S*RemoteMachinery\S* → topic /)).toBe(1);
+        expect(kinds(/^rule \S*RemoteMachinery\S* → key /)).toBe(2);
+        expect(kinds(/ → arn:aws:events:/)).toBe(0);
+      } else {
+        // Every alarm without actions (all of them here) reaches home's bus through the forwarding rule.
+        const alarms = resources(template, 'AWS::CloudWatch::Alarm').length;
+        expect(kinds(new RegExp(`^alarm \\S+ → rule \\S+ → ${HOME_BUS}$`))).toBe(alarms);
+        expect(kinds(new RegExp(`^rule \\S+ → ${HOME_BUS}$`))).toBe(1);
+        expect(kinds(/^rule \S+: events\.amazonaws\.com assumes /)).toBe(1);
+      }
+    }
   });
 
   it('gives no alarm of another location an action (they have no topic): forwarding is their only way', () => {

@@ -84,6 +84,8 @@ export type QuorumDecision =
 
 export interface QuorumStep {
   readonly decision: QuorumDecision;
+  /** False for a change that changed nothing (a late delivery, a location the probe does not run in). */
+  readonly changed: boolean;
   /** What to remember after this change (over the revision it was read at). */
   readonly next: QuorumState;
 }
@@ -123,6 +125,7 @@ export function nextQuorum(
         kind: 'nothing',
         why: `${change.location} is none of the probe's locations (${rules.locations.join(', ')})`,
       },
+      changed: false,
       next: before,
     };
   }
@@ -133,6 +136,7 @@ export function nextQuorum(
         kind: 'nothing',
         why: `a late change of ${change.location} (${change.value} at ${change.at}; ${stored.value} since ${stored.since})`,
       },
+      changed: false,
       next: before,
     };
   }
@@ -159,30 +163,38 @@ export function nextQuorum(
   if (reached && !before.breached) {
     return {
       decision: { kind: 'page', breaching, others, since: change.at },
+      changed: true,
       next: { ...base, breached: true, since: change.at, noticed: breaching.map((l) => l.location) },
     };
   }
   if (reached) {
-    return { decision: { kind: 'nothing', why: `the incident continues: ${count}` }, next: base };
+    return {
+      decision: { kind: 'nothing', why: `the incident continues: ${count}` },
+      changed: true,
+      next: base,
+    };
   }
   if (before.breached) {
     return {
       decision: { kind: 'recover', breaching, others, since: change.at },
+      changed: true,
       next: { ...base, breached: false, since: change.at },
     };
   }
-  if (here.value !== 'ALARM') return { decision: { kind: 'nothing', why: count }, next: base };
+  if (here.value !== 'ALARM') return { decision: { kind: 'nothing', why: count }, changed: true, next: base };
   if (base.noticed.includes(here.location)) {
     return {
       decision: {
         kind: 'nothing',
         why: `${here.location} was noticed already (flapping; not every location within its SLA for the damping window since): ${count}`,
       },
+      changed: true,
       next: base,
     };
   }
   return {
     decision: { kind: 'notice', location: here, breaching, others },
+    changed: true,
     next: { ...base, noticed: [...base.noticed, here.location] },
   };
 }

@@ -105,6 +105,8 @@ export interface ResolvedProbe {
 export interface ResolvedLocations {
   /** The probe's locations (AWS regions), in the environment's order, home first when home runs it. */
   readonly locations: readonly string[];
+  /** The environment's home location (its notifier, topics, dashboard and incidents). */
+  readonly home: string;
   /** Locations that must breach at once before on-call is paged (alert.minLocations or its default). */
   readonly quorum: number;
   /** Whether the locations' runs spread over the interval (see staggerOffsetMs). */

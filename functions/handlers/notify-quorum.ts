@@ -113,8 +113,9 @@ async function act(
   const opened = decision.kind === 'page';
   const breaching = decision.breaching.map((l) => l.location).join(', ') || 'none';
   // The probe's incident changes as if one alarm over every location had: the same machinery decides the page.
+  // Told from home, where the dashboard and the incident are.
   const quorumEvent = laterAlarmEvent({
-    region: event.region,
+    region: probe.located!.home,
     account: event.account,
     alarmName: event.detail.alarmName,
     from: {
@@ -130,6 +131,7 @@ async function act(
   return withRetries(
     {
       ...scope,
+      region: probe.located!.home,
       change: `quorum ${alarmChangeKey(quorumEvent)}`,
       subject,
       probe,

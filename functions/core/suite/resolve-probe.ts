@@ -6,7 +6,7 @@ import {
   defaultRateConnections,
   rateIntervalMs,
 } from './limits.ts';
-import { probeLocations, quorumFor } from './locations.ts';
+import { homeLocation, probeLocations, quorumFor } from './locations.ts';
 import type { ProbeSpec } from './probe-schema.ts';
 import { rateStages } from './rate-stages.ts';
 import type { RequestSpec } from './request-schema.ts';
@@ -222,5 +222,12 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
 function resolvedLocations(env: Suite['environments'][string], probe: ProbeSpec) {
   const locations = probeLocations(env, probe);
   if (locations.length === 0) return {};
-  return { located: { locations, quorum: quorumFor(env, probe), stagger: probe.stagger ?? false } };
+  return {
+    located: {
+      locations,
+      home: homeLocation(env)!,
+      quorum: quorumFor(env, probe),
+      stagger: probe.stagger ?? false,
+    },
+  };
 }

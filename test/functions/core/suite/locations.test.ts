@@ -182,6 +182,7 @@ describe('a resolved probe', () => {
 
     expect(resolveProbe(suite, suite.probes[0]!, 'prod').located).toEqual({
       locations: ['us-east-1', 'eu-west-1', 'eu-central-1'],
+      home: 'us-east-1',
       quorum: 3,
       stagger: true,
     });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -114,6 +115,10 @@ function change(region: string, kind: string, to: 'ALARM' | 'OK', atMs: number, 
   };
 }
 
+const onCall = readFileSync(new URL('../../../docs/on-call.md', import.meta.url), 'utf8');
+/** docs/on-call.md shows these lines as a text block, byte for byte. */
+const documented = (lines: readonly string[]) => onCall.includes(`\`\`\`text\n${lines.join('\n')}\n\`\`\``);
+
 const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
 /** The readable text, as email subscribers get it (the alarm-shaped JSON's description). */
 const textOf = (input: { Message?: string | undefined }) =>
@@ -130,6 +135,7 @@ describe('the notifier with three locations and a quorum of 2', () => {
     expect(notice!.Subject).toBe(
       'NOTICE prod/login p95 eu-west-1 only: likely between that region and the API',
     );
+    expect(documented(textOf(notice!).split('\n').slice(0, 3))).toBe(true);
     expect(textOf(notice!).split('\n').slice(0, 3)).toEqual([
       'NOTICE prod/login p95: eu-west-1 only: likely between that region and the API.',
       "probe prod/login (suite bank): CloudWatch's p95 above 800 ms in eu-west-1 2,310 ms (since 2026-12-08 03:01 UTC); eu-central-1, us-east-1 within SLA. No page: 1 of 3 locations breaching, the quorum is 2 (alert.minLocations).",
@@ -152,6 +158,7 @@ describe('the notifier with three locations and a quorum of 2', () => {
     expect(page!.Subject).toBe(
       'BREACH prod/login p95 from 2 of 3 locations: eu-west-1 2,310 ms, us-east-1 1,980 ms',
     );
+    expect(documented(textOf(page!).split('\n').slice(0, 3))).toBe(true);
     expect(textOf(page!).split('\n').slice(0, 3)).toEqual([
       'BREACH prod/login p95 from 2 of 3 locations: eu-west-1 2,310 ms, us-east-1 1,980 ms; eu-central-1 within SLA',
       "probe prod/login (suite bank): CloudWatch's p95 above 800 ms in 2 of 3 locations at once (the quorum is 2, alert.minLocations), since 2026-12-08 03:03 UTC: eu-west-1 since 2026-12-08 03:01 UTC, us-east-1 since 2026-12-08 03:03 UTC. Seen from several regions: the API or something they all share, not one route.",
@@ -199,6 +206,10 @@ describe('the notifier with three locations and a quorum of 2', () => {
     expect(recovery!.Subject).toBe('RECOVERED prod/login after 6 min: errorRate 0 % <= 1 %');
     // Told from home, where the dashboard is.
     expect(textOf(recovery!)).toContain('Dashboard: https://eu-west-1.console.aws.amazon.com/');
+    const still = textOf(recovery!)
+      .split('\n')
+      .filter((l) => l.startsWith('Still breaching'));
+    expect(documented(still)).toBe(true);
     expect(textOf(recovery!)).toContain(
       "Still breaching: eu-west-1 2,310 ms, 1 of 3 locations, below the quorum of 2 (alert.minLocations): a notice's matter now, not a page's.",
     );

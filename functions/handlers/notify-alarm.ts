@@ -46,17 +46,25 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
   }
   const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;
   const atMs = alarmTime(event.detail.state.timestamp);
-  // A minute past the change: a run stored just before the alarm fired is the one it is about.
-  const runs: ProbeRuns = probe
-    ? await readRuns(scope, probe, atMs + 60_000, subject.kind === 'probe' ? subject.check : undefined)
-    : { runs: [], runsUnavailable: undefined, windowMs: 0 };
   const located = subject.kind === 'probe' ? probe?.located : undefined;
   const several = located !== undefined && located.locations.length > 1;
-  if (several && subject.kind === 'probe' && probe && isQuorumCheck(subject.check) && scope.deps.quorums) {
+  const quorum =
+    several && subject.kind === 'probe' && isQuorumCheck(subject.check) && scope.deps.quorums !== undefined;
+  // Cannot measure, no runs, certificates, SLO burns: each location's own incident, its texts naming it.
+  const location = several && !quorum ? event.region : undefined;
+  // A minute past the change: a run stored just before the alarm fired is the one it is about.
+  const runs: ProbeRuns = probe
+    ? await readRuns(
+        scope,
+        probe,
+        atMs + 60_000,
+        subject.kind === 'probe' ? subject.check : undefined,
+        location,
+      )
+    : { runs: [], runsUnavailable: undefined, windowMs: 0 };
+  if (quorum && probe && subject.kind === 'probe' && scope.deps.quorums) {
     return onQuorumAlarm({ ...scope, quorums: scope.deps.quorums }, event, probe, subject, runs);
   }
-  // Cannot measure, no runs, certificates, SLO burns: each location's own incident, its texts naming it.
-  const location = several ? event.region : undefined;
   const handling: Handling = {
     ...scope,
     change: alarmChangeKey(event),

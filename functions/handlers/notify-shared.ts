@@ -88,6 +88,18 @@ export async function readRuns(
   probe: ResolvedProbe,
   toMs: number,
   check?: string,
+  location?: string,
+): Promise<ProbeRuns> {
+  const all = await readAllRuns(scope, probe, toMs, check);
+  // A location's own incident (cannot measure, no runs) is about that location's runs only.
+  return location === undefined ? all : { ...all, runs: all.runs.filter((r) => r.location === location) };
+}
+
+async function readAllRuns(
+  scope: NotifyScope,
+  probe: ResolvedProbe,
+  toMs: number,
+  check?: string,
 ): Promise<ProbeRuns> {
   const windowMs = runsWindowMs(probe);
   let runsUnavailable: string | undefined;

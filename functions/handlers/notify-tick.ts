@@ -147,14 +147,14 @@ async function recheck(
   const probe = scope.deployed.probes[subject.probeId];
   if (!probe) return undefined;
   if (incident.okAt !== undefined) {
-    const runs = await readRuns(scope, probe, nowMs, subject.check);
+    const runs = await readRuns(scope, probe, nowMs, subject.check, incident.location);
     return tryRecovery(scope, probe, subject.check, incident, runs, nowMs);
   }
   const remindMs = probe.alert.remindMs;
   if (incident.notifiedAt !== undefined) {
     if (remindMs === undefined || nowMs - Date.parse(incident.notifiedAt) < remindMs) return undefined;
     if (await silenceHold(scope, probe.id, nowMs)) return undefined;
-    const runs = await readRuns(scope, probe, nowMs);
+    const runs = await readRuns(scope, probe, nowMs, undefined, incident.location);
     const event = laterAlarmEvent({
       region: incident.location ?? scope.region,
       account: scope.account,
@@ -173,7 +173,7 @@ async function recheck(
     return send(scope, event, notification, { from: incident, to: { ...incident, notifiedAt: iso(nowMs) } });
   }
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
-  const runs = await readRuns(scope, probe, nowMs);
+  const runs = await readRuns(scope, probe, nowMs, undefined, incident.location);
   let held = await silenceHold(scope, probe.id, nowMs);
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {

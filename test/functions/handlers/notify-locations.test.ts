@@ -238,14 +238,35 @@ describe('the notifier with three locations and a quorum of 2', () => {
 
   it('keeps cannot-measure per location, its page naming the location, one incident each', async () => {
     const handler = notify();
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    // us-east-1's runs are invalid, eu-central-1's two are valid until its last: each page reads its own.
+    const runs = [
+      ['us-east-1', 'us-1', 0, false],
+      ['us-east-1', 'us-2', 30, false],
+      ['eu-central-1', 'eu-1', 0, true],
+      ['eu-central-1', 'eu-2', 30, false],
+    ] as const;
+    for (const [location, runId, second, valid] of runs) {
+      const run = storedRun({
+        runId,
+        startedAt: new Date(at(1, second)).toISOString(),
+        latenciesUs: [150_000],
+        valid,
+      });
+      await store.save({ ...run, environment: 'prod', probeId: 'login', location });
+    }
 
     await handler(change('eu-central-1', 'cannot-measure', 'ALARM', at(2)), context);
     await handler(change('us-east-1', 'cannot-measure', 'ALARM', at(2)), context);
 
     const subjects = published().map((p) => p.Subject);
-    expect(subjects).toHaveLength(2);
-    expect(subjects[0]).toMatch(/^CANNOT MEASURE prod\/login from eu-central-1\b/);
-    expect(subjects[1]).toMatch(/^CANNOT MEASURE prod\/login from us-east-1\b/);
+    expect(subjects).toEqual([
+      'CANNOT MEASURE prod/login from eu-central-1: invalid runs (the alarm pages at 3 in a row)',
+      'CANNOT MEASURE prod/login from us-east-1: invalid runs (the alarm pages at 3 in a row)',
+    ]);
+    const [central, east] = published().map(textOf);
+    expect(central!.split('\n')[0]).toContain('in its last 1 stored run');
+    expect(east!.split('\n')[0]).toContain('in its last 2 stored runs');
     const incidents = await createIncidentStore(table.dynamo, table.tableName).list('prod');
     expect(incidents.map((i) => [i.location, i.dedupKey])).toEqual([
       [
@@ -257,5 +278,20 @@ describe('the notifier with three locations and a quorum of 2', () => {
         `perfprobe.bank.prod.probe.login.cannot-measure@us-east-1@${new Date(at(2)).toISOString()}`,
       ],
     ]);
+  });
+});
+
+describe('the quorum store', () => {
+  it('writes over the revision it read, and refuses a second writer of the same revision', async () => {
+    const quorums = createQuorumStore(table.dynamo, table.tableName);
+    const state = { alarmName: 'a', locations: {}, breached: false, noticed: [] };
+
+    const first = await quorums.write('prod', state);
+    const racing = await quorums.write('prod', { ...state, breached: true });
+    const next = await quorums.write('prod', { ...first!, breached: true });
+    const stale = await quorums.write('prod', { ...first!, noticed: ['eu-west-1'] });
+
+    expect([first?.revision, racing, next?.revision, stale]).toEqual([1, undefined, 2, undefined]);
+    expect(await quorums.read('prod', 'a')).toEqual({ ...state, breached: true, revision: 2 });
   });
 });

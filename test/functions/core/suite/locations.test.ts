@@ -8,6 +8,7 @@ import {
   quorumFor,
   staggerOffsetMs,
 } from '../../../../functions/core/suite/locations.ts';
+import { resolveProbe } from '../../../../functions/core/suite/resolve-probe.ts';
 import { validateSuite } from '../../../../functions/core/suite/validate-suite.ts';
 import { problemsOf, suiteWith } from './suite-fixtures.ts';
 
@@ -170,5 +171,26 @@ describe('stagger', () => {
     expect(problemsOf(located({ locations: three }, { stagger: 'yes' }))).toEqual([
       'probes[0].stagger: expected boolean, got "yes"',
     ]);
+  });
+});
+
+describe('a resolved probe', () => {
+  it('carries its locations, quorum and stagger when the environment names locations', () => {
+    const suite = validateSuite(
+      located({ locations: three, home: 'us-east-1' }, { stagger: true, alert: { minLocations: 3 } }),
+    );
+
+    expect(resolveProbe(suite, suite.probes[0]!, 'prod').located).toEqual({
+      locations: ['us-east-1', 'eu-west-1', 'eu-central-1'],
+      home: 'us-east-1',
+      quorum: 3,
+      stagger: true,
+    });
+  });
+
+  it('carries nothing of locations without them, as before', () => {
+    const suite = validateSuite(located({}, { stagger: true }));
+
+    expect(resolveProbe(suite, suite.probes[0]!, 'prod')).not.toHaveProperty('located');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { environmentCost } from '../../functions/core/cloud/cost-model.ts';
 import { deployProblems } from '../../functions/core/cloud/deploy-checks.ts';
 import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
+import { staggerWaitMs, workerBudgetMs } from '../../functions/core/cloud/run-sizing.ts';
 import { environmentLayouts, stackEstimate } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { deploySuiteInput } from '../helpers/stacks.ts';
@@ -75,6 +77,61 @@ describe("validate's layout with several locations", () => {
     const problems = deployProblems(deploySuite(validateSuite(input), 'prod'), () => 0);
     expect(problems.map((p) => p.message.match(/^probes running at once in (\S+) need/)?.[1])).toEqual(
       LOCATIONS,
+    );
+  });
+});
+
+/** A latency check on `schedule` in three locations, staggered or not. */
+function staggeredCheck(schedule: string, stagger: boolean) {
+  const input = deploySuiteInput();
+  Object.assign(input.environments.prod, { locations: LOCATIONS });
+  input.probes = [
+    {
+      id: 'health',
+      request: { url: '/health' },
+      schedule,
+      load: { kind: 'latency', requests: 3, interval: '10ms' },
+      stagger,
+    },
+  ] as never;
+  return deploySuite(validateSuite(input), 'prod');
+}
+
+describe("stagger: the worker waits for its location's start", () => {
+  it("adds the last location's offset (2/3 of the interval) to the worker's budget", () => {
+    const plain = staggeredCheck('rate(1 minute)', false).probes.health!;
+    const staggered = staggeredCheck('rate(1 minute)', true).probes.health!;
+    expect(staggerWaitMs(plain)).toBe(0);
+    expect(staggerWaitMs(staggered)).toBe(40_000);
+    expect(staggerWaitMs(staggered, 1)).toBe(20_000);
+    expect(workerBudgetMs(staggered)).toBe(workerBudgetMs(plain) + 40_000);
+  });
+
+  it('refuses a stagger whose wait and run exceed a 15-minute Lambda, saying to leave stagger off; allows one within', () => {
+    // 20 minutes: the last location waits 13 min 20 s, then a check of a few seconds.
+    expect(deployProblems(staggeredCheck('rate(20 minutes)', true), () => 0)).toEqual([]);
+    // 30 minutes: it would wait 20 minutes.
+    expect(deployProblems(staggeredCheck('rate(30 minutes)', true), () => 0)).toEqual([
+      {
+        path: 'probes[0].stagger',
+        message: expect.stringMatching(
+          /its last location starts 20m after the tick \(stagger\).*leave stagger off/,
+        ),
+      },
+    ]);
+    expect(deployProblems(staggeredCheck('rate(30 minutes)', false), () => 0)).toEqual([]);
+  });
+
+  it("prices each location's wait: home none, the others their offset", () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const [plain] = environmentCost(staggeredCheck('rate(1 minute)', false), { from }).probes;
+    const [staggered] = environmentCost(staggeredCheck('rate(1 minute)', true), { from }).probes;
+    const lambda = (cost: typeof plain) => cost!.lines.find((l) => l.item === 'Lambda duration')!;
+    expect(lambda(staggered).usd).toBeGreaterThan(lambda(plain).usd);
+    expect(lambda(staggered).basis).toMatch(/^eu-west-1: .*; eu-central-1: .*; us-east-1: /);
+    // Other lines do not depend on the wait.
+    expect(staggered!.lines.find((l) => l.item === 'CloudWatch alarms')!.usd).toBe(
+      plain!.lines.find((l) => l.item === 'CloudWatch alarms')!.usd,
     );
   });
 });

@@ -15,6 +15,7 @@ import {
   plannedShards,
   RUNNERS,
   runnerFor,
+  staggerWaitMs,
   startLeadMs,
   workflowFor,
 } from './run-sizing.ts';
@@ -125,7 +126,7 @@ interface RunUsage {
 
 const units = (bytes: number) => Math.ceil(bytes / 1024);
 
-function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
+function runUsage(probe: ResolvedProbe, batch: number, startWaitMs = 0): RunUsage {
   const shards = plannedShards(probe);
   const runner = RUNNERS[runnerFor(probe)];
   const o = RUN_OVERHEAD;
@@ -135,7 +136,8 @@ function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
   const workerShare = batch > 1 ? Math.ceil(batch / CHECKS_PER_WORKER) / batch : shards;
   // A request-count burst has no fixed length: its maximum duration bounds the bill.
   const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
-  const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
+  // A staggered location's worker waits for its start (billed), then the lead, the load, the tail.
+  const workerMs = startWaitMs + startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
   // One Aggregate for every check of the tick: its base time shared, each check's own work added.
   const aggregateMs = executionShare * o.aggregateMs + (batch > 1 ? o.aggregatePerCheckMs : 0);
@@ -351,6 +353,8 @@ export interface ProbeCostOptions {
   readonly batch?: number;
   /** X-Ray on (the environment's `tracing`). @default false */
   readonly tracing?: boolean;
+  /** How long the worker waits past the tick for this location's start (`stagger`, see staggerWaitMs). @default 0 */
+  readonly startWaitMs?: number;
   readonly from?: Date;
 }
 
@@ -364,7 +368,7 @@ export function probeMonthlyCost(
   options: ProbeCostOptions = {},
 ): ProbeCost {
   const runs = runsPerMonth(probe, options.from ?? new Date());
-  const use = runUsage(probe, options.batch ?? 1);
+  const use = runUsage(probe, options.batch ?? 1, options.startWaitMs ?? 0);
   const lines = [
     ...runningLines(probe, runs, use),
     ...watchingLines(probe, runs, use),
@@ -408,12 +412,15 @@ export function environmentCost(
 ): EnvironmentCostModel {
   const costAt = (location: string | undefined) => {
     const batches = checksDueTogether(deployedAt(deployed, location));
-    return (p: ResolvedProbe) =>
-      probeMonthlyCost(p, deployed.retentionDays, {
+    return (p: ResolvedProbe) => {
+      const index = location === undefined ? -1 : (p.located?.locations.indexOf(location) ?? -1);
+      return probeMonthlyCost(p, deployed.retentionDays, {
         batch: batches[p.id] ?? 1,
         tracing: deployed.tracing,
+        ...(index > 0 ? { startWaitMs: staggerWaitMs(p, index) } : {}),
         ...(options.from ? { from: options.from } : {}),
       });
+    };
   };
   const multi = isMultiLocation(deployed);
   const probes = Object.values(deployed.probes).map((p) => {

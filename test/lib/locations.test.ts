@@ -1,5 +1,6 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
@@ -7,6 +8,7 @@ import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
 import { stackEstimate } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { type PerfprobeStack, perfprobeStacks, stackName } from '../../lib/perfprobe-stack.ts';
+import { ProbeSuite } from '../../lib/probe-suite.ts';
 import { deploySuiteInput } from '../helpers/stacks.ts';
 import { authorizationPaths } from './authorization-paths.ts';
 import { eventMatches } from './event-pattern.ts';
@@ -342,5 +344,37 @@ describe('an environment with one location', () => {
     expect(resources(only.template, 'AWS::Events::Rule').map(([id]) => id)).not.toContainEqual(
       expect.stringMatching(/Forwarding|RemoteMachinery/),
     );
+  });
+});
+
+describe('a ProbeSuite given a location', () => {
+  const stackIn = (region: string) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    return new Stack(app, `s-${region}`, { env: { account: ACCOUNT, region } });
+  };
+
+  it("refuses one that is none of the environment's, naming them", () => {
+    expect(
+      () =>
+        new ProbeSuite(stackIn('ap-south-1'), 'Probes', {
+          suite: validateSuite(threeLocations()),
+          environment: 'prod',
+          location: 'ap-south-1',
+        }),
+    ).toThrow(
+      'perfprobe bank/prod: location "ap-south-1" is none of the environment\'s locations (eu-west-1, eu-central-1, us-east-1)',
+    );
+  });
+
+  it('refuses a customer-managed key with several locations (a key is regional)', () => {
+    const stack = stackIn('eu-west-1');
+    expect(
+      () =>
+        new ProbeSuite(stack, 'Probes', {
+          suite: validateSuite(threeLocations()),
+          environment: 'prod',
+          encryptionKey: new Key(stack, 'Key', { enableKeyRotation: true }),
+        }),
+    ).toThrow(/encryptionKey with several locations \(eu-west-1, eu-central-1, us-east-1\) is not supported/);
   });
 });

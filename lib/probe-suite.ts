@@ -20,6 +20,7 @@ import {
   isMultiLocation,
   locationEnvironment,
   locationRunsTableName,
+  locationTables,
   remoteLocations,
 } from '../functions/core/cloud/deployed-locations.ts';
 import {
@@ -263,7 +264,7 @@ export class ProbeSuite extends Construct {
       scheduleDeadLetters: this.scheduleDeadLetters,
       watchTopic: watch.topic.topic,
       locationTables: multi
-        ? Object.fromEntries(deployedLocations(whole).map((l) => [l, locationRunsTableName(names, l)]))
+        ? Object.fromEntries(locationTables(whole, names).map((l) => [l.location, l.table]))
         : undefined,
     });
     this.notifier = notifier;

@@ -4,7 +4,8 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { systemAlarmCount } from '../../functions/core/cloud/cost-model.ts';
-import { deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
+import { locationTables } from '../../functions/core/cloud/deployed-locations.ts';
+import { deployedNames, deploySuite } from '../../functions/core/cloud/deployed-suite.ts';
 import { stackEstimate } from '../../functions/core/cloud/stack-layout.ts';
 import { validateSuite } from '../../functions/core/suite/validate-suite.ts';
 import { type PerfprobeStack, perfprobeStacks, stackName } from '../../lib/perfprobe-stack.ts';
@@ -277,6 +278,10 @@ describe('an environment in three locations (synthesized with cdk-nag AwsSolutio
       ([, f]) => f.Properties.Description === 'perfprobe notify',
     )!;
     expect(JSON.parse(notifier.Properties.Environment.Variables.PERFPROBE_RUNS_TABLES)).toEqual(tables);
+    // What the readers of every location's runs compute without the stacks (the notifier, the CLI).
+    expect(
+      locationTables(deploySuite(validateSuite(threeLocations()), 'prod'), deployedNames('bank', 'prod')),
+    ).toEqual(LOCATIONS.map((l) => ({ location: l, region: l, table: tables[l] })));
     const statements = roleStatements(home.template, notifier.Properties.Role['Fn::GetAtt'][0]);
     for (const location of ['eu-central-1', 'us-east-1']) {
       const onTable = statements.filter(

@@ -79,3 +79,25 @@ export function locationEnvironment(deployed: DeployedSuite, location: string): 
     PERFPROBE_LOCATIONS: all.join(','),
   };
 }
+
+/** Where a location's runs are stored: its region and its runs table (named, see locationRunsTableName). */
+export interface LocationTable {
+  readonly location: string;
+  readonly region: string;
+  readonly table: string;
+}
+
+/**
+ * Every location's runs table, home first, for the readers of all locations' runs (the home notifier, the CLI's
+ * all-locations view): with several locations each stores its runs in its own region's table, named from the
+ * suite, the environment and the location, so no stack output is needed to find it. Empty with one location or
+ * none (the one stack's table, found as before).
+ */
+export function locationTables(deployed: DeployedSuite, names: DeployedNames): LocationTable[] {
+  if (!isMultiLocation(deployed)) return [];
+  return deployedLocations(deployed).map((location) => ({
+    location,
+    region: location,
+    table: locationRunsTableName(names, location),
+  }));
+}

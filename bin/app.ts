@@ -1,10 +1,11 @@
-// CDK app: `cdk deploy -c env=prod [-c suite=probes/other.ts]` builds one stack for one environment of a suite.
+// CDK app: `cdk deploy -c env=prod [-c suite=probes/other.ts]` builds the stacks of one environment of a suite
+// (one, or one per location).
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { loadSuite } from '../functions/local/load-suite.ts';
 import { UsageError } from '../functions/local/usage-error.ts';
-import { PerfprobeStack, stackName } from '../lib/perfprobe-stack.ts';
+import { perfprobeStacks } from '../lib/perfprobe-stack.ts';
 import { templateSizeProblems } from '../lib/stack-limits.ts';
 
 try {
@@ -17,7 +18,7 @@ try {
       `pass the environment to deploy: -c env=<name> (${suitePath} defines: ${Object.keys(suite.environments).join(', ')})`,
     );
   }
-  new PerfprobeStack(app, stackName(suite.name, environment), { suite, environment, source: suitePath });
+  perfprobeStacks(app, { suite, environment, source: suitePath, account: process.env.CDK_DEFAULT_ACCOUNT });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // The template's size is known only once written: refused here, before CloudFormation would.
   const oversized = templateSizeProblems(app.synth());

@@ -22,7 +22,7 @@ import { SCHEDULE_DEAD_LETTERS } from '../functions/core/notify/schedule-dead-le
 import { grantTableKey } from './customer-key.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { deadLettersSent, functionAlarms, machineryAlarm } from './machinery-alarm.ts';
-import { nagArn } from './nag-arn.ts';
+import { nagArn, nagEnvironment } from './nag-arn.ts';
 import { probeFunction } from './probe-functions.ts';
 
 export interface AlarmNotifierProps {
@@ -54,6 +54,14 @@ export interface AlarmNotifierProps {
   readonly encryptionKey?: IKey | undefined;
   /** X-Ray active tracing (the environment's `tracing`). @default false */
   readonly tracing?: boolean | undefined;
+  /** PERFPROBE_LOCATION and friends (see locationEnvironment); empty without locations. @default {} */
+  readonly located?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Location → its runs table, for an environment of several locations: the notifier reads each location's
+   * runs (Query, GetItem) and its probe alarms' configuration (DescribeAlarms) in that region; it writes
+   * incidents to `table` (home's) only. @default - one location, `table`
+   */
+  readonly locationTables?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Limits the notifier's delivery relies on. */
@@ -88,6 +96,8 @@ export const TICK = Duration.minutes(5);
 export class AlarmNotifier extends Construct {
   readonly function: NodejsFunction;
   readonly rule: Rule;
+  /** With several locations, the schedules' dead-letter alarm of this region, apart (see scheduleDeadLetterRule). */
+  readonly deadLetterRule: Rule | undefined;
   /** The notifier's periodic re-check. */
   readonly tick: Rule;
   readonly deadLetters: Queue;
@@ -112,6 +122,7 @@ export class AlarmNotifier extends Construct {
       });
     }
     this.rule = alarmStateRule(this, this.function, this.deadLetters, props);
+    this.deadLetterRule = scheduleDeadLetterRule(this, this.function, this.deadLetters, props);
     // The tick: the same function (one role, one dead-letter queue, one errors alarm), with EventBridge's
     // scheduled event. A tick that fails is retried by Lambda, then dead-lettered; the next one comes anyway.
     this.tick = new Rule(this, 'Tick', {
@@ -146,6 +157,8 @@ function notifierFunction(scope: Construct, props: AlarmNotifierProps): NodejsFu
       DASHBOARD: props.dashboard ?? '',
       ...(props.warnTopic ? { WARN_TOPIC: props.warnTopic.topicArn } : {}),
       ...(props.scheduleDeadLetters ? { SCHEDULE_DEAD_LETTERS: props.scheduleDeadLetters.queueUrl } : {}),
+      ...props.located,
+      ...(props.locationTables ? { PERFPROBE_RUNS_TABLES: JSON.stringify(props.locationTables) } : {}),
     },
   });
 }
@@ -184,6 +197,7 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
       resources: [probeAlarmsArn],
     }),
   );
+  grantLocations(scope, fn, props);
   props.topic.grantPublish(fn);
   props.warnTopic?.grantPublish(fn);
   if (props.scheduleDeadLetters) grantPeek(scope, fn, props.scheduleDeadLetters);
@@ -192,6 +206,60 @@ function grantNotifier(scope: Construct, fn: NodejsFunction, props: AlarmNotifie
     reason:
       "Publishing to the KMS-encrypted topic needs a data key of the topic's own key: topic.grantPublish grants kms:GenerateDataKey* on that one key's ARN only.",
   });
+}
+
+/**
+ * The other locations' runs, probe alarms and kill switches, read across regions: Query and GetItem of each
+ * location's runs table (by its name, see locationRunsTableName), DescribeAlarms of its probe alarms,
+ * GetParameter of its kill switch. No write: incidents live in home's table.
+ */
+function grantLocations(scope: Construct, fn: NodejsFunction, props: AlarmNotifierProps): void {
+  const stack = Stack.of(scope);
+  const { partition, account } = nagEnvironment(scope);
+  for (const [location, table] of Object.entries(props.locationTables ?? {})) {
+    if (location === stack.region) continue;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:GetItem'],
+        resources: [
+          stack.formatArn({ service: 'dynamodb', region: location, resource: 'table', resourceName: table }),
+        ],
+      }),
+    );
+    const alarms = `${props.names.alarmPrefix}probe.*`;
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [
+          stack.formatArn({
+            service: 'cloudwatch',
+            region: location,
+            resource: 'alarm',
+            resourceName: alarms,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    // That location's kill switch (same name, its own region), for the tick's reminder while it is on.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            region: location,
+            resource: 'parameter',
+            resourceName: props.killSwitch.parameterName.replace(/^\//, ''),
+          }),
+        ],
+      }),
+    );
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:cloudwatch:${location}:${account}:alarm:${alarms}]`,
+      reason: `DescribeAlarms of this environment's probe alarms in location ${location}: the heartbeat alarm's configuration time is the deploy time the notifier counts that location's due runs from.`,
+    });
+  }
 }
 
 /**
@@ -225,8 +293,11 @@ function alarmStateRule(
   const probeAlarms = NOTIFIED_PROBE_ALARMS.map((kind) =>
     probeAlarmName(names, '*', kind as Parameters<typeof probeAlarmName>[2]),
   );
-  // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say.
-  const deadLetterAlarm = props.scheduleDeadLetters ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
+  // The schedules' dead-letter alarm too, by its exact name: its page says what the dead letters say. With
+  // several locations, only this region's (scheduleDeadLetterRule): the queue the notifier peeks at is this
+  // stack's, and the others' alarms reach the topic directly (HomeMachineryRoute).
+  const deadLetterAlarm =
+    props.scheduleDeadLetters && !props.locationTables ? [systemAlarmName(names, SCHEDULE_DEAD_LETTERS)] : [];
   // The drill alarm by its exact name: `perfprobe drill` proves this very path.
   const drill = drillAlarmName(names);
   return new Rule(scope, 'AlarmStateChanges', {
@@ -239,13 +310,38 @@ function alarmStateRule(
         alarmName: [...probeAlarms.flatMap((pattern) => Match.wildcard(pattern)), ...deadLetterAlarm, drill],
       },
     },
-    targets: [
-      new LambdaFunction(fn, {
-        retryAttempts: DELIVERY.ruleRetries,
-        maxEventAge: DELIVERY.maxEventAge,
-        deadLetterQueue: deadLetters,
-      }),
-    ],
+    targets: [notifierTarget(fn, deadLetters)],
+  });
+}
+
+function notifierTarget(fn: NodejsFunction, deadLetters: Queue): LambdaFunction {
+  return new LambdaFunction(fn, {
+    retryAttempts: DELIVERY.ruleRetries,
+    maxEventAge: DELIVERY.maxEventAge,
+    deadLetterQueue: deadLetters,
+  });
+}
+
+/**
+ * With several locations: the schedules' dead-letter alarm of this region only (the notifier's rule names no
+ * region, and another location's alarm of that name is about a queue over there).
+ */
+function scheduleDeadLetterRule(
+  scope: Construct,
+  fn: NodejsFunction,
+  deadLetters: Queue,
+  props: AlarmNotifierProps,
+): Rule | undefined {
+  if (!props.scheduleDeadLetters || !props.locationTables) return undefined;
+  return new Rule(scope, 'ScheduleDeadLetterChanges', {
+    description: `perfprobe ${props.label}: this region's schedule dead-letter alarm state changes to the notifier`,
+    eventPattern: {
+      source: ['aws.cloudwatch'],
+      detailType: ['CloudWatch Alarm State Change'],
+      region: [Stack.of(scope).region],
+      detail: { alarmName: [systemAlarmName(props.names, SCHEDULE_DEAD_LETTERS)] },
+    },
+    targets: [notifierTarget(fn, deadLetters)],
   });
 }
 

@@ -20,6 +20,8 @@ export interface ControlFunctionsProps {
   readonly encryptionKey?: IKey | undefined;
   /** X-Ray active tracing (the environment's `tracing`). @default false */
   readonly tracing?: boolean | undefined;
+  /** PERFPROBE_LOCATION and friends (see locationEnvironment); empty without locations. @default {} */
+  readonly located?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Plan and Aggregate, the two functions every run calls once, with what each needs and nothing more. */
@@ -27,7 +29,7 @@ export function controlFunctions(
   scope: Construct,
   props: ControlFunctionsProps,
 ): { plan: NodejsFunction; aggregate: NodejsFunction } {
-  const runsTable = { RUNS_TABLE: props.table.tableName };
+  const runsTable = { RUNS_TABLE: props.table.tableName, ...props.located };
   const plan = probeFunction(scope, 'Plan', {
     handler: 'plan',
     suiteFile: props.suiteFile,

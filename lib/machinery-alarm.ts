@@ -16,8 +16,11 @@ export interface MachineryAlarmProps {
   readonly description: string;
   /** A count per MACHINERY_PERIOD: one is enough. */
   readonly metric: IMetric;
-  /** Where its ALARM and OK go, directly (never through the notifier, which may be what is broken). */
-  readonly topic: ITopic;
+  /**
+   * Where its ALARM and OK go, directly (never through the notifier, which may be what is broken). Undefined in
+   * a location's stack other than home: it has no topic, and its alarms reach home's through AlarmForwarding.
+   */
+  readonly topic: ITopic | undefined;
 }
 
 /**
@@ -34,9 +37,11 @@ export function machineryAlarm(scope: Construct, id: string, props: MachineryAla
     evaluationPeriods: 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  const action = new SnsAction(props.topic);
-  alarm.addAlarmAction(action);
-  alarm.addOkAction(action);
+  if (props.topic) {
+    const action = new SnsAction(props.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
   return alarm;
 }
 
@@ -62,7 +67,7 @@ export function functionAlarms(
     /** What an error costs and where to look, after "so". */
     readonly errorCost: string;
     readonly throttleCost: string;
-    readonly topic: ITopic;
+    readonly topic: ITopic | undefined;
   },
 ): Alarm[] {
   const minutes = MACHINERY_PERIOD.toMinutes();

@@ -24,7 +24,8 @@ import { SloAlarms } from './slo-alarms.ts';
 
 export interface ProbeAlarmsProps {
   readonly probe: ResolvedProbe;
-  readonly topic: ITopic;
+  /** For StoreFailed's actions; undefined in a location's stack other than home (see MachineryAlarmProps.topic). */
+  readonly topic: ITopic | undefined;
   readonly names: DeployedNames;
 }
 
@@ -241,9 +242,11 @@ export class ProbeAlarms extends Construct {
     // The probe's own verdicts reach on-call through the notifier (an EventBridge rule on their state changes,
     // see AlarmNotifier), which reads the runs; a failing store is perfprobe's own failure and goes to the topic
     // directly, as the notifier may be what is broken.
-    const action = new SnsAction(props.topic);
-    this.storeFailed.addAlarmAction(action);
-    this.storeFailed.addOkAction(action);
+    if (props.topic) {
+      const action = new SnsAction(props.topic);
+      this.storeFailed.addAlarmAction(action);
+      this.storeFailed.addOkAction(action);
+    }
   }
 
   all(): Alarm[] {

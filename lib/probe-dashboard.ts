@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { Dashboard, GraphWidget, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { Dashboard, GraphWidget, type IMetric, type Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { isMultiLocation, locationsOf } from '../functions/core/cloud/deployed-locations.ts';
 import type { DeployedSuite } from '../functions/core/cloud/deployed-suite.ts';
 import { METRICS, publishedMetrics, VERDICT } from '../functions/core/cloud/metric-data.ts';
 import type { ResolvedProbe } from '../functions/core/plan.ts';
@@ -35,35 +36,51 @@ export function probeDashboard(
     options.probeIds?.map((probeId) => deployed.probes[probeId]!) ?? Object.values(deployed.probes);
   const period = Duration.minutes(5);
   for (const probe of probes) {
+    // Each location publishes in its own region (CloudWatch is regional): one line per location, read there.
+    const at = perLocation(deployed, probe);
     dashboard.addWidgets(
       new GraphWidget({
         title: `${probe.id}: latency (ms)`,
         width: 10,
-        left: ['p50', 'p90', 'p99'].map((p) => probeMetric(probe, METRICS.latency, p, period)),
+        left: ['p50', 'p90', 'p99'].flatMap((p) => at(probeMetric(probe, METRICS.latency, p, period), p)),
       }),
       new GraphWidget({
         title: `${probe.id}: requests and errors`,
         width: 7,
         left: [
-          probeMetric(probe, METRICS.requests, 'Sum', period),
-          probeMetric(probe, METRICS.errors, 'Sum', period),
+          ...at(probeMetric(probe, METRICS.requests, 'Sum', period), 'requests'),
+          ...at(probeMetric(probe, METRICS.errors, 'Sum', period), 'errors'),
         ],
       }),
       publishedMetrics(probe.load.kind).includes(METRICS.throughput)
         ? new GraphWidget({
             title: `${probe.id}: throughput (req/s) and verdicts`,
             width: 7,
-            left: [probeMetric(probe, METRICS.throughput, 'Average', period)],
-            right: [verdict(probe, period)],
+            left: at(probeMetric(probe, METRICS.throughput, 'Average', period), 'req/s'),
+            right: at(verdict(probe, period)),
           })
         : new GraphWidget({
             title: `${probe.id}: verdicts`,
             width: 7,
-            left: [verdict(probe, period)],
+            left: at(verdict(probe, period)),
           }),
     );
   }
   return dashboard;
+}
+
+/**
+ * A metric as the probe's locations publish it: itself with one location or none; with several, one copy per
+ * location, read in that region and labelled with it (a cross-region dashboard widget).
+ */
+function perLocation(deployed: DeployedSuite, probe: ResolvedProbe) {
+  const locations = isMultiLocation(deployed) ? locationsOf(deployed, probe.id) : [];
+  return (metric: Metric, what?: string): IMetric[] =>
+    locations.length === 0
+      ? [metric]
+      : locations.map((region) =>
+          metric.with({ region, label: what === undefined ? region : `${what} ${region}` }),
+        );
 }
 
 /** The worst verdict of each period, in words on the axis: 0 met, 1 breached, 2 invalid (see VERDICT). */

@@ -46,6 +46,8 @@ export interface ProbeRunnersProps {
   readonly encryptionKey?: IKey | undefined;
   /** X-Ray active tracing (the environment's `tracing`). @default false */
   readonly tracing?: boolean | undefined;
+  /** PERFPROBE_LOCATION and friends (see locationEnvironment); empty without locations. @default {} */
+  readonly located?: Readonly<Record<string, string>> | undefined;
   /** Where a load's schedule goes (the nested stack of its probe, see stackLayout). @default - `scope` */
   readonly scopeOf?: ((probe: ResolvedProbe) => Construct) | undefined;
 }
@@ -78,7 +80,7 @@ export function probeRunners(scope: Construct, props: ProbeRunnersProps): ProbeR
       timeout: workerTimeout,
       memorySize: runner.workerMemoryMb,
       logRetention: props.logRetention,
-      environment: { RUNS_TABLE: props.table.tableName },
+      environment: { RUNS_TABLE: props.table.tableName, ...props.located },
       // The environment's budget: the most shards these probes run at once (deploy-checks bounds it).
       reservedConcurrentExecutions: reservations[kind],
       placement: props.placement,

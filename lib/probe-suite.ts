@@ -14,6 +14,16 @@ import type { CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunction
 import { Construct } from 'constructs';
 import { deployProblems } from '../functions/core/cloud/deploy-checks.ts';
 import {
+  deployedAt,
+  deployedLocations,
+  homeOf,
+  isMultiLocation,
+  locationEnvironment,
+  locationRunsTableName,
+  locationTables,
+  remoteLocations,
+} from '../functions/core/cloud/deployed-locations.ts';
+import {
   type DeployedNames,
   type DeployedSuite,
   deployedNames,
@@ -31,6 +41,7 @@ import {
 import type { ResolvedProbe } from '../functions/core/plan.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
+import { AlarmForwarding, HomeMachineryRoute } from './alarm-forwarding.ts';
 import { AlarmNotifier } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { controlFunctions } from './control-functions.ts';
@@ -91,6 +102,14 @@ export interface ProbeSuiteProps {
    * @default - AWS-managed encryption
    */
   readonly encryptionKey?: IKey;
+  /**
+   * Which of the environment's locations (`environments.<env>.locations`) this construct deploys: its stack's
+   * region. Every location runs its probes (schedules, state machines, workers, runs table, alarms); home also
+   * holds the notifier, the topics and their watch, the dashboard and the incidents, and every other location
+   * forwards its alarms' state changes to home's event bus (see AlarmForwarding).
+   * @default - home (the first location, or `home`), the only one when the environment names none
+   */
+  readonly location?: string;
 }
 
 /**
@@ -99,21 +118,32 @@ export interface ProbeSuiteProps {
  * and the topic on-call subscribes to. Usable on its own in any CDK app.
  */
 export class ProbeSuite extends Construct {
+  /** The suite as this location runs it: the probes that run here (all of them without locations). */
   readonly deployed: DeployedSuite;
+  /** This construct's location (region); undefined when the environment names none. */
+  readonly location: string | undefined;
+  /** Whether this is the environment's home: the notifier, topics, dashboard and incidents are here. */
+  readonly isHome: boolean;
   readonly names: DeployedNames;
   readonly table: Table;
-  readonly topic: ITopic;
+  /** The alarm topic; undefined in a location other than home (no location but home has a topic). */
+  readonly topic: ITopic | undefined;
   /** Warn-level notices' topic, when the environment's `notify.warn` names subscribers. */
   readonly warnTopic: ITopic | undefined;
   /** One state machine per kind of runner the suite needs (see RUNNERS). */
   readonly stateMachines: Partial<Record<RunnerKind, StateMachine>> = {};
   readonly alarms: Record<string, ProbeAlarms> = {};
   readonly systemAlarms: SystemAlarms;
-  readonly notifier: AlarmNotifier;
+  /** Home only. */
+  readonly notifier: AlarmNotifier | undefined;
   readonly killSwitch: IStringParameter;
   readonly scheduleDeadLetters: Queue;
   /** The watch on the paging path: delivery failures and the notifier's own, on a topic and key of their own. */
-  readonly deliveryWatch: DeliveryWatch;
+  readonly deliveryWatch: DeliveryWatch | undefined;
+  /** A location other than home: its alarms' state changes to home's event bus. */
+  readonly forwarding: AlarmForwarding | undefined;
+  /** Home, with other locations: their machinery alarms, arriving on home's bus, to the topic. */
+  readonly remoteMachinery: HomeMachineryRoute | undefined;
   /** The alarm `perfprobe drill` raises to prove the paging path (see drillAlarm). */
   readonly drillAlarm: Alarm;
   /** Where the probes' resources go: this stack, or nested stacks past one stack's limits (see stackLayout). */
@@ -124,26 +154,45 @@ export class ProbeSuite extends Construct {
   constructor(scope: Construct, id: string, props: ProbeSuiteProps) {
     super(scope, id);
     const { suite, environment } = props;
-    const deployed = deployable(suite, environment, props.source);
+    const whole = deployable(suite, environment, props.source);
+    const location = props.location ?? homeOf(whole);
+    checkLocation(whole, location);
+    this.location = location;
+    this.isHome = location === homeOf(whole);
+    const deployed = deployedAt(whole, location);
     this.deployed = deployed;
     const names = deployedNames(deployed.suite, environment);
     this.names = names;
-    const label = `${deployed.suite}/${environment}`;
+    const multi = isMultiLocation(whole);
+    const label = `${deployed.suite}/${environment}${multi ? ` in ${location}` : ''}`;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     if (props.permissionsBoundary) PermissionsBoundary.of(this).apply(props.permissionsBoundary);
     checkResourceCount(Stack.of(this), props.source);
-    this.layout = stackLayout(deployed);
+    this.layout = stackLayout(whole, location);
     const key = props.encryptionKey;
+    if (key && multi) {
+      // A key is regional: every location would need its own, and home's notifier the others' to read their runs.
+      throw new Error(
+        `perfprobe ${deployed.suite}/${environment}: encryptionKey with several locations (${deployedLocations(whole).join(', ')}) is not supported; use AWS-managed encryption or one location`,
+      );
+    }
     if (key) allowServicesOnKey(this, key);
 
-    this.table = runsTable(this, props.tableRemovalPolicy, key);
-    const alarmTopic = props.topic
-      ? undefined
-      : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
-    this.topic = props.topic ?? alarmTopic!.topic;
+    this.table = runsTable(
+      this,
+      props.tableRemovalPolicy,
+      key,
+      multi ? locationRunsTableName(names, location!) : undefined,
+    );
+    const alarmTopic =
+      props.topic || !this.isHome
+        ? undefined
+        : this.ownTopic('Alarms', 'the alarm topic', deployed.notify, key);
+    this.topic = this.isHome ? (props.topic ?? alarmTopic!.topic) : undefined;
     // The kill switch: `on` pauses every probe of the environment within 30 s, without a redeploy. The stack
     // names it but does not create it: a parameter CloudFormation owns goes back to its template value whenever
-    // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState).
+    // an update touches it. Whoever first turns it on creates it; absent is "off" (see killSwitchState). Each
+    // location reads the parameter of that name in its own region: no location's runs depend on another region.
     this.killSwitch = StringParameter.fromStringParameterName(this, 'KillSwitch', names.killSwitchParameter);
     const file = suiteFile(this, deployed);
     const common = {
@@ -152,6 +201,7 @@ export class ProbeSuite extends Construct {
       table: this.table,
       encryptionKey: key,
       tracing: deployed.tracing,
+      located: location === undefined ? {} : locationEnvironment(whole, location),
     };
     const control = controlFunctions(this, { ...common, killSwitch: this.killSwitch });
     this.scheduleDeadLetters = deadLetterQueue(this, 'ScheduleDeadLetters', { key, of: 'the schedules' });
@@ -170,36 +220,73 @@ export class ProbeSuite extends Construct {
     for (const runner of runners) this.stateMachines[runner.kind] = runner.stateMachine;
     const workers = byRunnerName(runners, (r) => r.worker);
 
-    const dashboard = props.dashboard ?? deployed.dashboard;
-    const board = dashboard ? this.dashboards(props.source) : undefined;
+    const dashboard = this.isHome && (props.dashboard ?? deployed.dashboard);
+    // Home's dashboard shows every probe, each location's line from its own region's metrics.
+    const board = dashboard ? this.dashboards(whole, props.source) : undefined;
     this.systemAlarms = this.alarmsOf(label, runners, control, props.source);
+    this.drillAlarm = drillAlarm(this, names, deployed);
+    const functions = [control.plan, ...runners.map((r) => r.worker), control.aggregate];
+    if (!this.isHome) {
+      this.deliveryWatch = undefined;
+      this.notifier = undefined;
+      this.warnTopic = undefined;
+      this.remoteMachinery = undefined;
+      this.forwarding = new AlarmForwarding(this, 'Forwarding', {
+        names,
+        label,
+        home: homeOf(whole)!,
+        queueKey: key,
+      });
+      this.acknowledgeFindings(functions);
+      this.outputs(onCallAccess(this, label, environment, this.table));
+      return;
+    }
+    this.forwarding = undefined;
     // Warn-level notices (hourly digests of missed warn targets) have subscribers of their own, never on-call's.
     const warn = deployed.notify.warn;
     const warnTopic = hasSubscribers(warn)
       ? this.ownTopic('Warnings', 'the warn-level notices topic', warn, key, ' warnings')
       : undefined;
     this.warnTopic = warnTopic?.topic;
-    this.deliveryWatch = this.watch(label, alarmTopic, warnTopic, key);
-    this.notifier = new AlarmNotifier(this, 'Notifier', {
+    const topic = this.topic!;
+    const watch = this.watch(label, topic, alarmTopic, warnTopic, key);
+    this.deliveryWatch = watch;
+    const notifier = new AlarmNotifier(this, 'Notifier', {
       ...common,
+      // Every probe of every location: alarms of all of them arrive here.
+      suiteFile: suiteFile(this, whole),
       names,
       label,
-      topic: this.topic,
+      topic,
       killSwitch: this.killSwitch,
       dashboard: dashboard ? names.dashboard : undefined,
       warnTopic: this.warnTopic,
       scheduleDeadLetters: this.scheduleDeadLetters,
-      watchTopic: this.deliveryWatch.topic.topic,
+      watchTopic: watch.topic.topic,
+      locationTables: multi
+        ? Object.fromEntries(locationTables(whole, names).map((l) => [l.location, l.table]))
+        : undefined,
     });
-    this.drillAlarm = drillAlarm(this, names, deployed);
+    this.notifier = notifier;
+    const remotes = remoteLocations(whole);
+    this.remoteMachinery =
+      remotes.length === 0
+        ? undefined
+        : new HomeMachineryRoute(this, 'RemoteMachinery', {
+            names,
+            // Its texts name the alarm's own region.
+            label: `${deployed.suite}/${environment}`,
+            remotes,
+            topic,
+            deadLetters: notifier.deadLetters,
+          });
     if (board)
-      this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic);
-    this.acknowledgeFindings([
-      control.plan,
-      ...runners.map((r) => r.worker),
-      control.aggregate,
-      this.notifier.function,
-    ]);
+      this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic, {
+        topic,
+        watch,
+        notifier,
+      });
+    this.acknowledgeFindings([...functions, notifier.function]);
     this.outputs(onCallAccess(this, label, environment, this.table));
   }
 
@@ -225,8 +312,8 @@ export class ProbeSuite extends Construct {
    * The environment's dashboard; past one stack's limits it keeps the header and perfprobe's own row, and the
    * probes' rows go to dashboards of their own, each in a nested stack.
    */
-  private dashboards(source: string | undefined): Dashboard {
-    const { deployed, names } = this;
+  private dashboards(deployed: DeployedSuite, source: string | undefined): Dashboard {
+    const { names } = this;
     if (this.layout.dashboards.length === 0)
       return probeDashboard(this, 'Dashboard', names.dashboard, deployed);
     const probeDashboards = this.layout.dashboards.map((part, index) => {
@@ -267,18 +354,19 @@ export class ProbeSuite extends Construct {
     board: Dashboard,
     functions: Record<string, IFunction>,
     alarmTopic: AlarmTopic | undefined,
+    home: { readonly topic: ITopic; readonly watch: DeliveryWatch; readonly notifier: AlarmNotifier },
   ): void {
-    const watch = this.deliveryWatch.topic;
+    const watch = home.watch.topic;
     const { plan, aggregate, ...workers } = functions;
     machineryRow(board, {
-      functions: { Plan: plan!, ...workers, Aggregate: aggregate!, Notifier: this.notifier.function },
+      functions: { Plan: plan!, ...workers, Aggregate: aggregate!, Notifier: home.notifier.function },
       deadLetters: {
         Schedules: this.scheduleDeadLetters,
-        Notifier: this.notifier.deadLetters,
+        Notifier: home.notifier.deadLetters,
         ...(alarmTopic ? { 'Alarm topic': alarmTopic.deadLetters } : {}),
         'Watch topic': watch.deadLetters,
       },
-      topics: { Alarms: this.topic, Watch: watch.topic },
+      topics: { Alarms: home.topic, Watch: watch.topic },
     });
   }
 
@@ -303,6 +391,7 @@ export class ProbeSuite extends Construct {
   /** The watch on the topics' deliveries, paging through its own topic and key (see DeliveryWatch). */
   private watch(
     label: string,
+    topic: ITopic,
     alarmTopic: AlarmTopic | undefined,
     warnTopic: AlarmTopic | undefined,
     queueKey: IKey | undefined,
@@ -311,7 +400,7 @@ export class ProbeSuite extends Construct {
       {
         id: 'alarms',
         carries: "every page of this environment, and perfprobe's own alarms",
-        topic: this.topic,
+        topic,
         deadLetters: alarmTopic?.deadLetters,
       },
     ];
@@ -328,7 +417,7 @@ export class ProbeSuite extends Construct {
       label,
       subscriptions: this.deployed.notify.watch,
       watched,
-      fallback: this.topic,
+      fallback: topic,
       queueKey,
     });
   }
@@ -342,14 +431,15 @@ export class ProbeSuite extends Construct {
     output('RunsTable', this.table.tableName);
     output('OnCallReadRunsPolicy', onCall.readRuns.managedPolicyArn);
     output('OnCallSilencePolicy', onCall.silence.managedPolicyArn);
-    output('AlarmTopic', this.topic.topicArn);
+    if (this.topic) output('AlarmTopic', this.topic.topicArn);
     if (this.warnTopic) output('WarnTopic', this.warnTopic.topicArn);
-    output('WatchTopic', this.deliveryWatch.topic.topic.topicArn);
+    if (this.deliveryWatch) output('WatchTopic', this.deliveryWatch.topic.topic.topicArn);
     output('KillSwitchParameter', this.killSwitch.parameterName);
     output('AlarmNamePrefix', this.names.alarmPrefix);
     // What `perfprobe drill` raises and reads back.
     output('DrillAlarm', this.drillAlarm.alarmName);
-    output('NotifierLogGroup', this.notifier.function.logGroup.logGroupName);
+    if (this.notifier) output('NotifierLogGroup', this.notifier.function.logGroup.logGroupName);
+    if (this.location !== undefined) output('Location', this.location);
     for (const [kind, machine] of Object.entries(this.stateMachines)) {
       output(`${RUNNERS[kind as RunnerKind].name}StateMachine`, machine.stateMachineArn);
     }
@@ -391,6 +481,15 @@ export class ProbeSuite extends Construct {
 
 function hasSubscribers(subscriptions: Subscriptions): boolean {
   return subscriptions.email.length + subscriptions.https.length > 0;
+}
+
+/** The location a ProbeSuite is given is one of its environment's (none at all without locations). */
+function checkLocation(deployed: DeployedSuite, location: string | undefined): void {
+  const all = deployedLocations(deployed);
+  if (location === undefined || all.includes(location)) return;
+  throw new Error(
+    `perfprobe ${deployed.suite}/${deployed.environment}: location "${location}" is none of the environment's locations (${all.length === 0 ? 'it names none' : all.join(', ')})`,
+  );
 }
 
 /** The suite bound to the environment, or every problem that keeps it from deploying, at once. */

@@ -12,8 +12,11 @@ export function runsTable(
   scope: Construct,
   removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN,
   key?: IKey,
+  /** A fixed name (a location's table, which the home notifier reads by name). @default - CloudFormation's */
+  tableName?: string,
 ): Table {
   return new Table(scope, 'Runs', {
+    ...(tableName === undefined ? {} : { tableName }),
     partitionKey: { name: RUN_KEYS.partition, type: AttributeType.STRING },
     sortKey: { name: RUN_KEYS.sort, type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,

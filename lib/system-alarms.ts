@@ -12,7 +12,8 @@ export interface SystemAlarmsProps {
   readonly names: DeployedNames;
   /** "suite/environment", as the texts name it. */
   readonly label: string;
-  readonly topic: ITopic;
+  /** Undefined in a location's stack other than home (see MachineryAlarmProps.topic). */
+  readonly topic: ITopic | undefined;
   readonly scheduleDeadLetters: IQueue;
   /** Runner name (e.g. "Checks") → its state machine. */
   readonly stateMachines: Readonly<Record<string, StateMachine>>;

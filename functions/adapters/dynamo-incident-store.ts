@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
-import type { IncidentState } from '../core/notify/incident.ts';
+import { type IncidentState, incidentKey } from '../core/notify/incident.ts';
 import { putUnless, runsTableDocuments } from './dynamo-documents.ts';
 
 export interface IncidentStore {
-  read(environment: string, alarmName: string): Promise<IncidentState | undefined>;
+  /** The alarm's incident; with `location`, that location's own (see IncidentState.location). */
+  read(environment: string, alarmName: string, location?: string): Promise<IncidentState | undefined>;
   /**
    * Writes `state` only over the revision it was read at (`state.revision`; absent: over no item, or one written
    * before items had revisions): the state as stored, with its new revision, or undefined when another writer
@@ -31,6 +32,7 @@ export function incidentPartitionKey(environment: string): string {
 function fromItem(item: Record<string, unknown>): IncidentState {
   const {
     alarmName,
+    location,
     dedupKey,
     openedAt,
     okAt,
@@ -44,6 +46,7 @@ function fromItem(item: Record<string, unknown>): IncidentState {
   } = item as unknown as IncidentState;
   return {
     alarmName,
+    ...(location === undefined ? {} : { location }),
     dedupKey,
     openedAt,
     okAt,
@@ -59,14 +62,14 @@ function fromItem(item: Record<string, unknown>): IncidentState {
 
 export function createIncidentStore(client: DynamoDBClient, tableName: string): IncidentStore {
   const documents = runsTableDocuments(client);
-  const key = (environment: string, alarmName: string) => ({
+  const key = (environment: string, incident: Pick<IncidentState, 'alarmName' | 'location'>) => ({
     [RUN_KEYS.partition]: incidentPartitionKey(environment),
-    [RUN_KEYS.sort]: alarmName,
+    [RUN_KEYS.sort]: incidentKey(incident),
   });
   return {
-    async read(environment, alarmName) {
+    async read(environment, alarmName, location) {
       const out = await documents.send(
-        new GetCommand({ TableName: tableName, Key: key(environment, alarmName) }),
+        new GetCommand({ TableName: tableName, Key: key(environment, { alarmName, location }) }),
       );
       return out.Item ? fromItem(out.Item) : undefined;
     },
@@ -76,7 +79,7 @@ export function createIncidentStore(client: DynamoDBClient, tableName: string): 
       // A compare-and-set on the revision: the read, the decision and this write act as one transition.
       const written = await putUnless(documents, {
         TableName: tableName,
-        Item: { ...key(environment, state.alarmName), ...stored, [RUN_KEYS.expiry]: expiresAt },
+        Item: { ...key(environment, state), ...stored, [RUN_KEYS.expiry]: expiresAt },
         ConditionExpression:
           state.revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision',
         ExpressionAttributeNames: { '#revision': 'revision' },

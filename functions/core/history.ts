@@ -41,7 +41,10 @@ export interface ProbeHistory {
   readonly total: HistoryBucket;
 }
 
-type StoredRun = Pick<RunResult, 'startedAt' | 'histogram' | 'requests' | 'validity' | 'sla' | 'latencyMs'>;
+type StoredRun = Pick<
+  RunResult,
+  'startedAt' | 'histogram' | 'requests' | 'validity' | 'sla' | 'latencyMs' | 'location'
+>;
 
 /** `histograms` defaults to the valid runs' own; the window's total passes its buckets' merged ones instead. */
 function summarize(
@@ -112,4 +115,38 @@ export function probeHistory(
       buckets.map((b) => b.histogram),
     ),
   };
+}
+
+/** One location's runs over the whole window. */
+export interface LocationTotal {
+  /** The runs' location; "-" for runs that name none. */
+  readonly location: string;
+  readonly total: HistoryBucket;
+}
+
+/**
+ * The window per location, side by side (beside the probe's whole window, whose percentiles merge every run's
+ * histogram: a global p99 is a merge, never an average of the locations' p99s). Locations in `order` first (the
+ * environment's), then any other the runs name, then runs that name none ("-").
+ */
+export function locationTotals(
+  runs: readonly StoredRun[],
+  window: { readonly from: Date; readonly to: Date },
+  order: readonly string[] = [],
+): readonly LocationTotal[] {
+  const from = window.from.toISOString();
+  const to = window.to.toISOString();
+  const named = [...new Set(runs.map((r) => r.location ?? '-'))];
+  return [
+    ...order.filter((l) => named.includes(l)),
+    ...named.filter((l) => !order.includes(l) && l !== '-').sort(),
+    ...(named.includes('-') ? ['-'] : []),
+  ].map((location) => ({
+    location,
+    total: summarize(
+      runs.filter((r) => (r.location ?? '-') === location),
+      from,
+      to,
+    ),
+  }));
 }

@@ -98,6 +98,19 @@ export interface ResolvedProbe {
   /** Worker Lambdas that share the load in the cloud (local runs use one process). */
   readonly shards: number;
   readonly alert: ResolvedAlert;
+  /** Where it runs, when its environment names locations (see suite/locations.ts); absent: one region. */
+  readonly located?: ResolvedLocations | undefined;
+}
+
+export interface ResolvedLocations {
+  /** The probe's locations (AWS regions), in the environment's order, home first when home runs it. */
+  readonly locations: readonly string[];
+  /** The environment's home location (its notifier, topics, dashboard and incidents). */
+  readonly home: string;
+  /** Locations that must breach at once before on-call is paged (alert.minLocations or its default). */
+  readonly quorum: number;
+  /** Whether the locations' runs spread over the interval (see staggerOffsetMs). */
+  readonly stagger: boolean;
 }
 
 export interface ResolvedAlert {

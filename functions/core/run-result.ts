@@ -55,6 +55,11 @@ export interface RunMeasurement {
   readonly runId: string;
   readonly environment: string;
   readonly probeId: string;
+  /**
+   * Where the load was sent from: the AWS region of the location's stack, or what `perfprobe run --location`
+   * named; absent: not said (a local run without the flag, a run stored before locations existed).
+   */
+  readonly location?: string | undefined;
   readonly kind: 'latency' | 'burst' | 'rate';
   readonly startedAt: string;
   readonly durationMs: number;

@@ -94,9 +94,13 @@ type Publish = (
 export function createAggregateHandler(
   suite: () => DeployedSuite,
   dependencies: () => AggregateDependencies,
-  options: { readonly logger?: Logger } = {},
+  options: {
+    readonly logger?: Logger;
+    /** The region the runs were sent from, stored with each (RunMeasurement.location); undefined: not said. */
+    readonly location?: string | undefined;
+  } = {},
 ) {
-  const { logger = defaultLogger } = options;
+  const { logger = defaultLogger, location } = options;
   const aggregateRun = async (
     planned: PlannedRun,
     log: RunLog,
@@ -115,7 +119,8 @@ export function createAggregateHandler(
       }
       return skipped(planned, planned.paused);
     }
-    const collected = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
+    const merged = collectRun(probe, planned, await shards.readRun(probe.environment, planned.runId));
+    const collected = location === undefined ? merged : { ...merged, location };
     const failures: string[] = [];
     const cacheError = (error: unknown) => log.warn('baseline cache unusable', { error: String(error) });
     const run = await judgeRegression(probe, collected, store, baselines, cacheError).catch(
@@ -232,16 +237,21 @@ async function judgeRegression(
 
 let dependencies: AggregateDependencies | undefined;
 
-export const handler = createAggregateHandler(bundledSuite, () => {
-  if (dependencies === undefined) {
-    const dynamo = new DynamoDBClient({});
-    const table = requiredEnv('RUNS_TABLE');
-    dependencies = {
-      store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
-      shards: createShardStore(dynamo, table),
-      cloudWatch: new CloudWatchClient({}),
-      baselines: createBaselineCache(dynamo, table),
-    };
-  }
-  return dependencies;
-});
+export const handler = createAggregateHandler(
+  bundledSuite,
+  () => {
+    if (dependencies === undefined) {
+      const dynamo = new DynamoDBClient({});
+      const table = requiredEnv('RUNS_TABLE');
+      dependencies = {
+        store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
+        shards: createShardStore(dynamo, table),
+        cloudWatch: new CloudWatchClient({}),
+        baselines: createBaselineCache(dynamo, table),
+      };
+    }
+    return dependencies;
+  },
+  // Lambda sets AWS_REGION: the location's region, where the run was sent from.
+  { location: process.env.AWS_REGION || undefined },
+);

@@ -4,6 +4,7 @@ import { type AlarmSubject, alarmSubject } from '../core/notify/alarm-subject.ts
 import { formatInstant } from '../core/notify/figures.ts';
 import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
 import { alarmChangeKey, type IncidentState, nextIncident } from '../core/notify/incident.ts';
+import type { QuorumView } from '../core/notify/notification.ts';
 import { recoveryProgress } from '../core/notify/recovery.ts';
 import { renderNotification } from '../core/notify/render-notification.ts';
 import { SCHEDULE_DEAD_LETTERS } from '../core/notify/schedule-dead-letters.ts';
@@ -11,6 +12,7 @@ import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
 import { machineryHold } from './machinery-hold.ts';
 import { onScheduleDeadLetters } from './notify-dead-letters.ts';
+import { isQuorumCheck, onQuorumAlarm } from './notify-quorum.ts';
 import {
   alreadyHandled,
   heartbeatHold,
@@ -45,18 +47,49 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
   }
   const probe = subject.kind === 'probe' ? deployed.probes[subject.probeId] : undefined;
   const atMs = alarmTime(event.detail.state.timestamp);
+  const located = subject.kind === 'probe' ? probe?.located : undefined;
+  const several = located !== undefined && located.locations.length > 1;
+  const quorum =
+    several && subject.kind === 'probe' && isQuorumCheck(subject.check) && scope.deps.quorums !== undefined;
+  // Cannot measure, no runs, certificates, SLO burns: each location's own incident, its texts naming it.
+  const location = several && !quorum ? event.region : undefined;
   // A minute past the change: a run stored just before the alarm fired is the one it is about.
   const runs: ProbeRuns = probe
-    ? await readRuns(scope, probe, atMs + 60_000, subject.kind === 'probe' ? subject.check : undefined)
+    ? await readRuns(
+        scope,
+        probe,
+        atMs + 60_000,
+        subject.kind === 'probe' ? subject.check : undefined,
+        location,
+      )
     : { runs: [], runsUnavailable: undefined, windowMs: 0 };
-  const handling: Handling = { ...scope, change: alarmChangeKey(event), subject, probe, runs, atMs };
+  if (quorum && probe && subject.kind === 'probe' && scope.deps.quorums) {
+    return onQuorumAlarm({ ...scope, quorums: scope.deps.quorums }, event, probe, subject, runs);
+  }
+  const handling: Handling = {
+    ...scope,
+    change: alarmChangeKey(event),
+    subject,
+    probe,
+    runs,
+    atMs,
+    location,
+  };
+  return withRetries(handling, event);
+}
+
+/** One transition, decided again from what is stored whenever another delivery changed the incident first. */
+export async function withRetries(handling: Handling, event: AlarmStateChangeEvent): Promise<NotifyOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await transition(handling, event);
     } catch (error) {
       // Lost the race for the incident's item: decide again from what the other delivery stored.
       if (!(error instanceof IncidentChangedError) || attempt === TRANSITION_ATTEMPTS) throw error;
-      logger.info('incident changed meanwhile: deciding again', { alarm: alarmName, attempt });
+      handling.logger.info('incident changed meanwhile: deciding again', {
+        alarm: event.detail.alarmName,
+        attempt,
+      });
     }
   }
 }
@@ -68,12 +101,16 @@ export async function onAlarm(scope: NotifyScope, event: AlarmStateChangeEvent):
  */
 const TRANSITION_ATTEMPTS = 5;
 
-interface Handling extends NotifyScope {
+export interface Handling extends NotifyScope {
   readonly change: string;
   readonly subject: AlarmSubject;
   readonly probe: ResolvedProbe | undefined;
   readonly runs: ProbeRuns;
   readonly atMs: number;
+  /** The location whose own incident this is (see IncidentState.location); absent: the alarm's one. */
+  readonly location?: string | undefined;
+  /** For a change the location quorum made (see onQuorumAlarm): the locations, for the page's words. */
+  readonly quorum?: QuorumView | undefined;
 }
 
 /** The alarm's incident as stored now → its next state, written over it, and the page, or why not. */
@@ -81,9 +118,9 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
   const { names, logger, subject, probe, runs, atMs } = scope;
   const deps = scope.deps;
   const alarmName = event.detail.alarmName;
-  const previous = await readIncident(scope, alarmName);
+  const previous = await readIncident(scope, alarmName, scope.location);
   if (previous?.lastChange === scope.change) return alreadyHandled(scope, previous);
-  const step = nextIncident(previous, event);
+  const step = nextIncident(previous, event, scope.location);
   // Whatever the step made of it, its state replaces the item as it was read.
   const incident = { ...step, next: { ...step.next, revision: previous?.revision } };
   const render = (missing?: MissingRuns) =>
@@ -97,6 +134,8 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
       table: deps.table,
       dashboard: deps.dashboard,
       missing,
+      quorum: scope.quorum,
+      location: scope.location,
     });
   const decision = render();
   if (!decision.notify) {
@@ -115,7 +154,7 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
       logger.info('not notified', { alarm: alarmName, why });
       return { notified: false, why, dedupKey: incident.dedupKey };
     }
-    return tryRecovery(scope, probe, subject.check, incident.next, runs, atMs);
+    return tryRecovery(scope, probe, subject.check, incident.next, runs, atMs, scope.quorum);
   }
   if (incident.alreadyTold) {
     await remember(scope, incident.next);
@@ -156,6 +195,7 @@ export async function tryRecovery(
   incident: IncidentState,
   runs: ProbeRuns,
   nowMs: number,
+  quorum?: QuorumView,
 ): Promise<NotifyOutcome> {
   const okAt = incident.okAt!;
   const progress = recoveryProgress(probe, check, runs.runs, Date.parse(okAt));
@@ -166,7 +206,7 @@ export async function tryRecovery(
     return { notified: false, why, dedupKey: incident.dedupKey };
   }
   const event = laterAlarmEvent({
-    region: scope.region,
+    region: incident.location ?? scope.region,
     account: scope.account,
     alarmName: incident.alarmName,
     from: { value: 'ALARM', atMs: Date.parse(incident.openedAt) },
@@ -186,6 +226,8 @@ export async function tryRecovery(
     table: scope.deps.table,
     dashboard: scope.deps.dashboard,
     recovery: { okAt, passing: progress.passing },
+    quorum,
+    location: incident.location,
   });
   const closed = { ...incident, recoveredAt: iso(nowMs), heldBy: undefined };
   if (!decision.notify) {

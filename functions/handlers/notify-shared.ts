@@ -4,6 +4,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { alarmConfiguredAt } from '../adapters/alarm-configured-at.ts';
 import type { IncidentStore } from '../adapters/dynamo-incident-store.ts';
+import type { QuorumStore } from '../adapters/dynamo-quorum-store.ts';
 import type { RunStore } from '../adapters/dynamo-run-store.ts';
 import type { SilenceStore } from '../adapters/dynamo-silence-store.ts';
 import type { KillSwitchState } from '../adapters/kill-switch.ts';
@@ -27,6 +28,8 @@ export interface NotifyDependencies {
   readonly store: RunStore;
   /** Each alarm's latest incident (one dedupKey per incident), listed by the tick. */
   readonly incidents: IncidentStore;
+  /** Each multi-location alarm's state per location (see nextQuorum); absent: every alarm is its own incident. */
+  readonly quorums?: QuorumStore | undefined;
   /** Silences set with `perfprobe silence`, and maintenance windows that held a page: pages held, measuring goes on. */
   readonly silences: SilenceStore;
   readonly sns: SNSClient;
@@ -81,6 +84,18 @@ export interface ProbeRuns {
  * For an SLO burn alert (`check` slo-*), also the SLO's whole window, the budget left being the page's point.
  */
 export async function readRuns(
+  scope: NotifyScope,
+  probe: ResolvedProbe,
+  toMs: number,
+  check?: string,
+  location?: string,
+): Promise<ProbeRuns> {
+  const all = await readAllRuns(scope, probe, toMs, check);
+  // A location's own incident (cannot measure, no runs) is about that location's runs only.
+  return location === undefined ? all : { ...all, runs: all.runs.filter((r) => r.location === location) };
+}
+
+async function readAllRuns(
   scope: NotifyScope,
   probe: ResolvedProbe,
   toMs: number,
@@ -207,11 +222,14 @@ export async function hold(
 export async function readIncident(
   scope: NotifyScope,
   alarmName: string,
+  location?: string,
 ): Promise<IncidentState | undefined> {
-  return scope.deps.incidents.read(scope.deployed.environment, alarmName).catch((error: unknown) => {
-    scope.logger.error('incident not read', { error: String(error) });
-    return undefined;
-  });
+  return scope.deps.incidents
+    .read(scope.deployed.environment, alarmName, location)
+    .catch((error: unknown) => {
+      scope.logger.error('incident not read', { error: String(error) });
+      return undefined;
+    });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { systemAlarmName } from '../core/cloud/deployed-suite.ts';
 import { alarmSubject } from '../core/notify/alarm-subject.ts';
 import type { MissingRuns } from '../core/notify/heartbeat-due.ts';
-import { type IncidentState, isOpen } from '../core/notify/incident.ts';
+import { type IncidentState, incidentKey, isOpen } from '../core/notify/incident.ts';
 import {
   KILL_SWITCH_REMIND_MS,
   killSwitchMessage,
@@ -53,7 +53,7 @@ export async function onTick(scope: NotifyScope, tick: TickEvent): Promise<TickO
     deps.incidents.list(environment),
     deps.silences.list(environment),
   ]);
-  const byAlarm = new Map(incidents.map((i) => [i.alarmName, i]));
+  const byAlarm = new Map(incidents.map((i) => [incidentKey(i), i]));
   const outcomes: NotifyOutcome[] = [];
   const failures: string[] = [];
   const step = async (what: string, run: () => Promise<NotifyOutcome | undefined>) => {
@@ -132,7 +132,7 @@ async function summarize(
   await deps.silences.markSummarized(deployed.environment, silence.id, new Date(nowMs));
   for (const incident of stillOpen) {
     const told = { ...incident, notifiedAt: iso(nowMs), heldBy: undefined };
-    byAlarm.set(incident.alarmName, (await remember(scope, told)) ?? told);
+    byAlarm.set(incidentKey(incident), (await remember(scope, told)) ?? told);
   }
   return outcome;
 }
@@ -148,16 +148,16 @@ async function recheck(
   const probe = scope.deployed.probes[subject.probeId];
   if (!probe) return undefined;
   if (incident.okAt !== undefined) {
-    const runs = await readRuns(scope, probe, nowMs, subject.check);
+    const runs = await readRuns(scope, probe, nowMs, subject.check, incident.location);
     return tryRecovery(scope, probe, subject.check, incident, runs, nowMs);
   }
   const remindMs = probe.alert.remindMs;
   if (incident.notifiedAt !== undefined) {
     if (remindMs === undefined || nowMs - Date.parse(incident.notifiedAt) < remindMs) return undefined;
     if (await silenceHold(scope, probe.id, nowMs)) return undefined;
-    const runs = await readRuns(scope, probe, nowMs);
+    const runs = await readRuns(scope, probe, nowMs, undefined, incident.location);
     const event = laterAlarmEvent({
-      region: scope.region,
+      region: incident.location ?? scope.region,
       account: scope.account,
       alarmName: incident.alarmName,
       from: { value: 'ALARM', atMs: Date.parse(incident.openedAt) },
@@ -174,7 +174,7 @@ async function recheck(
     return send(scope, event, notification, { from: incident, to: { ...incident, notifiedAt: iso(nowMs) } });
   }
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
-  const runs = await readRuns(scope, probe, nowMs);
+  const runs = await readRuns(scope, probe, nowMs, undefined, incident.location);
   let held = (await silenceHold(scope, probe.id, nowMs)) ?? (await machineryHold(scope, subject.check, runs));
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
@@ -192,7 +192,7 @@ async function recheck(
   }
   const openedMs = Date.parse(incident.openedAt);
   const event = laterAlarmEvent({
-    region: scope.region,
+    region: incident.location ?? scope.region,
     account: scope.account,
     alarmName: incident.alarmName,
     from: { value: 'OK', atMs: openedMs },
@@ -208,6 +208,7 @@ async function recheck(
     table: scope.deps.table,
     dashboard: scope.deps.dashboard,
     missing,
+    location: incident.location,
   });
   if (!decision.notify) return { notified: false, why: decision.why };
   return send(scope, event, decision.notification, {

@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { createIncidentStore } from '../adapters/dynamo-incident-store.ts';
+import { createQuorumStore } from '../adapters/dynamo-quorum-store.ts';
 import { createRunStore } from '../adapters/dynamo-run-store.ts';
 import { createSilenceStore } from '../adapters/dynamo-silence-store.ts';
 import { killSwitchState } from '../adapters/kill-switch.ts';
@@ -64,6 +65,7 @@ export const handler = createNotifyHandler(bundledSuite, () => {
     dependencies = {
       store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
       incidents: createIncidentStore(dynamo, table),
+      quorums: createQuorumStore(dynamo, table),
       silences: createSilenceStore(dynamo, table),
       sns: new SNSClient({}),
       cloudWatch: new CloudWatchClient({}),

@@ -12,6 +12,7 @@ import { runLease } from '../core/cloud/run-lease.ts';
 import type { PlanEvent, PlannedChecks, PlannedRun } from '../core/cloud/run-messages.ts';
 import { startLeadMs } from '../core/cloud/run-sizing.ts';
 import { planRun } from '../core/plan.ts';
+import { staggeredStartAt } from '../core/staggered-start.ts';
 import { bundledSuite } from './bundled-suite.ts';
 import { requiredEnv } from './environment.ts';
 import { correlate, logger as defaultLogger } from './logger.ts';
@@ -30,6 +31,8 @@ export function createPlanHandler(
     readonly killSwitch?: () => Promise<KillSwitchState>;
     /** Where schedule ticks are leased (the runs table). */
     readonly leases?: () => LeaseStore;
+    /** The location (AWS region) this stack runs in, for a staggered probe's start; undefined: one region. */
+    readonly location?: string | undefined;
     readonly logger?: Logger;
   } = {},
 ) {
@@ -41,7 +44,13 @@ export function createPlanHandler(
       throw new Error('no lease store configured');
     },
     logger = defaultLogger,
+    location,
   } = options;
+  const tickMs = (event: PlanEvent): number | undefined => {
+    const scheduledTime = event.scheduledTime ?? event.execution?.Input?.scheduledTime;
+    const ms = scheduledTime === undefined ? Number.NaN : Date.parse(String(scheduledTime));
+    return Number.isNaN(ms) ? undefined : ms;
+  };
   /** Takes the tick's lease on `key` (a probe id or a check group); false: another execution holds it. */
   const firstForTick = async (event: PlanEvent, environment: string, key: string, runId: string) => {
     const scheduledTime = event.scheduledTime ?? event.execution?.Input?.scheduledTime;
@@ -75,8 +84,15 @@ export function createPlanHandler(
     const paused = await pausedBy();
     if (paused) return { runId, probeId: probe.id, startAt: now(), shards: 0, tasks: [], paused };
     const plan = planRun(probe, { runId, startAt: now(), shards: probe.shards });
-    logger.info('run planned', { shards: plan.shards.length });
-    return plannedRun({ ...plan, startAt: plan.startAt + leadMs(plan.shards.length) });
+    const startAt = staggeredStartAt({
+      probe,
+      nowMs: plan.startAt,
+      leadMs: leadMs(plan.shards.length),
+      scheduledMs: tickMs(event),
+      location,
+    });
+    logger.info('run planned', { shards: plan.shards.length, startAt: new Date(startAt).toISOString() });
+    return plannedRun({ ...plan, startAt });
   };
 
   const planChecks = async (event: PlanEvent): Promise<PlannedChecks> => {
@@ -92,7 +108,19 @@ export function createPlanHandler(
     // The tick's lines carry its id; a lone check's tick is its run, so they carry that run's id.
     const tickId = runs.length === 1 ? runs[0]!.runId : randomUUID();
     correlate(logger, { runId: tickId, probeId: group.key });
-    const startAt = now();
+    const nowMs = now();
+    // Checks that share a tick share its start: staggered only as far as every one of them is.
+    const startAt = Math.min(
+      ...group.probeIds.map((id) =>
+        staggeredStartAt({
+          probe: deployedProbe(deployed, id),
+          nowMs,
+          leadMs: 0,
+          scheduledMs: tickMs(event),
+          location,
+        }),
+      ),
+    );
     if (!(await firstForTick(event, deployed.environment, group.key, tickId))) {
       return { group: group.key, startAt, batches: [], duplicate: true };
     }
@@ -120,4 +148,6 @@ export const handler = createPlanHandler(bundledSuite, {
     leaseStore ??= createLeaseStore(new DynamoDBClient({}), requiredEnv('RUNS_TABLE'));
     return leaseStore;
   },
+  // Set by a location's stack (see deployed-locations.ts); absent in an environment without locations.
+  location: process.env.PERFPROBE_LOCATION || undefined,
 });

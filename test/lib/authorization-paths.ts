@@ -124,9 +124,10 @@ export function authorizationPaths(
     .map(([ruleId, rule]) => ({
       ruleId,
       pattern: t.resolve(rule.Properties?.EventPattern) as Parameters<typeof eventMatches>[0],
+      // A function, or (another location's forwarding) home's event bus, where the notifier's rule takes it.
       lambdas: list<{ Arn: unknown }>(rule.Properties?.Targets)
         .map((target) => t.str(target.Arn))
-        .filter((arn) => arn.includes(':lambda:')),
+        .filter((arn) => arn.includes(':lambda:') || arn.includes(':event-bus/')),
     }));
 
   // CloudWatch alarm → SNS topic → its KMS key; an alarm without actions → a rule → a function.
@@ -511,6 +512,61 @@ export function authorizationPaths(
           },
         ],
       ]);
+    }
+  }
+  // Rule → a target it reaches with a role of its own: another region's event bus (events:PutEvents), or a
+  // topic (sns:Publish, and the topic key's data key): the role's trust and identity policy, the topic policy
+  // must not deny it (same account), the key policy must allow the account's roles.
+  for (const [ruleId, rule] of ofType('AWS::Events::Rule')) {
+    for (const target of list<{ Arn: unknown; RoleArn?: unknown }>(rule.Properties?.Targets)) {
+      if (target.RoleArn === undefined) continue;
+      const roleId = roleIdOf(target.RoleArn);
+      const identity = `the identity policy of ${roleId}`;
+      const statements = roleStatements(roleId);
+      const arn = t.str(target.Arn);
+      trust(roleId, 'events.amazonaws.com', `rule ${ruleId}`);
+      if (arn.includes(':event-bus/')) {
+        check(`rule ${ruleId} → ${arn}`, [
+          [identity, statements, { action: 'events:PutEvents', resource: arn }],
+        ]);
+        continue;
+      }
+      const ref = (target.Arn as { Ref?: string }).Ref;
+      if (!ref || t.resource(ref).Type !== 'AWS::SNS::Topic')
+        throw new Error(`${ruleId}: unknown target ${arn}`);
+      const publish: Request = {
+        action: 'sns:Publish',
+        resource: arn,
+        principal: { account: env.account },
+        context: { 'aws:SecureTransport': 'true' },
+      };
+      const topicPolicy = topicPolicyOf(ref);
+      check(`rule ${ruleId} → topic ${ref}`, [
+        [identity, statements, publish],
+        ...(topicPolicy
+          ? [
+              [
+                'the topic policy',
+                [...topicPolicy, { Effect: 'Allow', Principal: { AWS: rootOf }, Action: '*', Resource: '*' }],
+                publish,
+              ] as [string, Statement[], Request],
+            ]
+          : []),
+      ]);
+      const keyId = keyOfTopic(ref);
+      if (keyId) {
+        for (const action of ['kms:GenerateDataKey', 'kms:Decrypt']) {
+          const use: Request = {
+            action,
+            resource: t.getAtt(keyId, 'Arn'),
+            principal: { account: env.account },
+          };
+          check(`rule ${ruleId} → key ${keyId} of topic ${ref}`, [
+            [identity, statements, use],
+            ['the key policy', keyPolicyOf(keyId), use],
+          ]);
+        }
+      }
     }
   }
   // Rule → its dead-letter queue (EventBridge sends as the service, on the rule's behalf).

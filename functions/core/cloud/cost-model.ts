@@ -6,6 +6,7 @@ import { rateIntervalMs } from '../suite/limits.ts';
 import { certAlarmDays, PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
 import { PRICES } from './aws-prices.ts';
 import { checkGroups } from './check-groups.ts';
+import { deployedAt, deployedLocations, homeOf, isMultiLocation, locationsOf } from './deployed-locations.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
 import { publishedMetrics } from './metric-data.ts';
 import {
@@ -14,6 +15,7 @@ import {
   plannedShards,
   RUNNERS,
   runnerFor,
+  staggerWaitMs,
   startLeadMs,
   workflowFor,
 } from './run-sizing.ts';
@@ -81,6 +83,8 @@ export interface ProbeCost {
   readonly totalUsd: number;
   /** The same schedule elsewhere: per-run prices, for comparison. */
   readonly alternatives: readonly CostLine[];
+  /** The locations it runs in, each paying its own runs, metrics, alarms and records (with several). */
+  readonly locations?: readonly string[];
 }
 
 /**
@@ -122,7 +126,7 @@ interface RunUsage {
 
 const units = (bytes: number) => Math.ceil(bytes / 1024);
 
-function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
+function runUsage(probe: ResolvedProbe, batch: number, startWaitMs = 0): RunUsage {
   const shards = plannedShards(probe);
   const runner = RUNNERS[runnerFor(probe)];
   const o = RUN_OVERHEAD;
@@ -132,7 +136,8 @@ function runUsage(probe: ResolvedProbe, batch: number): RunUsage {
   const workerShare = batch > 1 ? Math.ceil(batch / CHECKS_PER_WORKER) / batch : shards;
   // A request-count burst has no fixed length: its maximum duration bounds the bill.
   const loadMs = expectedDurationMs(probe.load, unitTimeoutMs(probe));
-  const workerMs = startLeadMs(shards) + loadMs + o.workerTailMs;
+  // A staggered location's worker waits for its start (billed), then the lead, the load, the tail.
+  const workerMs = startWaitMs + startLeadMs(shards) + loadMs + o.workerTailMs;
   const workerGb = runner.workerMemoryMb / 1024;
   // One Aggregate for every check of the tick: its base time shared, each check's own work added.
   const aggregateMs = executionShare * o.aggregateMs + (batch > 1 ? o.aggregatePerCheckMs : 0);
@@ -351,6 +356,8 @@ export interface ProbeCostOptions {
   readonly batch?: number;
   /** X-Ray on (the environment's `tracing`). @default false */
   readonly tracing?: boolean;
+  /** How long the worker waits past the tick for this location's start (`stagger`, see staggerWaitMs). @default 0 */
+  readonly startWaitMs?: number;
   readonly from?: Date;
 }
 
@@ -364,7 +371,7 @@ export function probeMonthlyCost(
   options: ProbeCostOptions = {},
 ): ProbeCost {
   const runs = runsPerMonth(probe, options.from ?? new Date());
-  const use = runUsage(probe, options.batch ?? 1);
+  const use = runUsage(probe, options.batch ?? 1, options.startWaitMs ?? 0);
   const lines = [
     ...runningLines(probe, runs, use),
     ...watchingLines(probe, runs, use),
@@ -406,20 +413,76 @@ export function environmentCost(
   deployed: DeployedSuite,
   options: { readonly vpcZones?: number | undefined; readonly from?: Date } = {},
 ): EnvironmentCostModel {
-  const batches = checksDueTogether(deployed);
-  const probes = Object.values(deployed.probes).map((p) =>
-    probeMonthlyCost(p, deployed.retentionDays, {
-      batch: batches[p.id] ?? 1,
-      tracing: deployed.tracing,
-      ...(options.from ? { from: options.from } : {}),
-    }),
-  );
+  const costAt = (location: string | undefined) => {
+    const batches = checksDueTogether(deployedAt(deployed, location));
+    return (p: ResolvedProbe) => {
+      const index = location === undefined ? -1 : (p.located?.locations.indexOf(location) ?? -1);
+      return probeMonthlyCost(p, deployed.retentionDays, {
+        batch: batches[p.id] ?? 1,
+        tracing: deployed.tracing,
+        ...(index > 0 ? { startWaitMs: staggerWaitMs(p, index) } : {}),
+        ...(options.from ? { from: options.from } : {}),
+      });
+    };
+  };
+  const multi = isMultiLocation(deployed);
+  const probes = Object.values(deployed.probes).map((p) => {
+    if (!multi) return costAt(undefined)(p);
+    // Each location runs the probe on its own schedule, with its own checks due in the same tick.
+    const locations = locationsOf(deployed, p.id);
+    return acrossLocations(
+      locations.map((l) => costAt(l)(p)),
+      locations,
+    );
+  });
+  const locations = Math.max(1, deployedLocations(deployed).length);
   const fixed = [
     ...suiteFixedCost(deployed),
-    ...(options.vpcZones === undefined ? [] : vpcCostLines(options.vpcZones)),
+    ...(options.vpcZones === undefined ? [] : perLocation(vpcCostLines(options.vpcZones), locations)),
   ];
   const totalUsd = probes.reduce((s, p) => s + p.totalUsd, 0) + fixed.reduce((s, l) => s + l.usd, 0);
   return { environment: deployed.environment, probes, fixed, totalUsd };
+}
+
+/** "× 3 locations", or nothing for one. */
+const timesLocations = (n: number) => (n > 1 ? ` × ${n} locations` : '');
+
+/** A per-location part (a VPC's NAT and endpoints) in every location: n times, and saying so. */
+function perLocation(lines: readonly CostLine[], n: number): CostLine[] {
+  return lines.map((l) => ({ ...l, usd: l.usd * n, basis: `${l.basis}${timesLocations(n)}` }));
+}
+
+/**
+ * One probe's cost in several locations: each location's lines added up item by item (every location pays its
+ * own runs, metrics, alarms and records, and the alternatives run once per location too), each basis saying in
+ * how many locations.
+ */
+function acrossLocations(costs: readonly ProbeCost[], locations: readonly string[]): ProbeCost {
+  const [first] = costs;
+  if (first === undefined) throw new Error('a probe runs in at least one location');
+  const merge = (pick: (c: ProbeCost) => readonly CostLine[]): CostLine[] =>
+    pick(first).map((line, i) => {
+      const all = costs.map((c) => pick(c)[i]!);
+      const same = all.every((l) => l.basis === line.basis);
+      return {
+        ...line,
+        usd: all.reduce((sum, l) => sum + l.usd, 0),
+        basis:
+          costs.length === 1
+            ? `${line.basis} (in ${locations[0]} only)`
+            : same
+              ? `${line.basis}${timesLocations(costs.length)}`
+              : all.map((l, j) => `${locations[j]}: ${l.basis}`).join('; '),
+      };
+    });
+  return {
+    ...first,
+    runsPerMonth: costs.reduce((sum, c) => sum + c.runsPerMonth, 0),
+    lines: merge((c) => c.lines),
+    totalUsd: costs.reduce((sum, c) => sum + c.totalUsd, 0),
+    alternatives: merge((c) => c.alternatives),
+    locations,
+  };
 }
 
 /** The notifier's re-check: every 5 minutes, one incidents Query and a few reads (a cold start now and then). */
@@ -432,10 +495,17 @@ export const NOTIFIER_TICK = { everyMs: 5 * 60_000, durationMs: 300, memoryMb: 2
  * dead letters; per topic (alarms, watch, and warn-level notices when it has subscribers) its failed deliveries
  * and dead letters; the drill alarm.
  */
-export function systemAlarmCount(deployed: DeployedSuite): number {
-  const runners = Object.keys(workerReservations(deployed)).length;
+export function systemAlarmCount(deployed: DeployedSuite, location?: string): number {
+  const here = deployedAt(deployed, location ?? homeOf(deployed));
+  const runners = Object.keys(workerReservations(here)).length;
+  // Every location: its schedules' dead letters, its runners', Plan's and Aggregate's alarms and a drill alarm.
+  const machinery = 1 + 4 * runners + 2 + 2 + 1;
+  if (location !== undefined && location !== homeOf(deployed)) {
+    // Another location: no notifier or topics (home's); the dead letters of its forwarding to home.
+    return machinery + 1;
+  }
   const topics = 2 + (hasWarnTopic(deployed) ? 1 : 0);
-  return 1 + 4 * runners + 2 + 2 + 3 + 2 * topics + 1;
+  return machinery + 3 + 2 * topics;
 }
 
 const hasWarnTopic = (deployed: DeployedSuite) =>
@@ -443,13 +513,24 @@ const hasWarnTopic = (deployed: DeployedSuite) =>
 
 /**
  * Per suite and environment, whatever its probes: the topics' KMS keys, perfprobe's own alarms, the dashboard and
- * the notifier's 5-minute re-check (pages themselves are a few invocations and SNS messages a month, ~0).
+ * the notifier's 5-minute re-check (pages themselves are a few invocations and SNS messages a month, ~0). With
+ * several locations, the keys, dashboard, notifier and the topics' and notifier's alarms are home's, once; every
+ * location has its own machinery alarms (the forwarding of its alarm state changes to home: a few events a month,
+ * ~0).
  */
 export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
   const ticks = MONTH_MS / NOTIFIER_TICK.everyMs;
   const gbSeconds = (NOTIFIER_TICK.durationMs / 1000) * (NOTIFIER_TICK.memoryMb / 1024);
   const keys = 2 + (hasWarnTopic(deployed) ? 1 : 0);
-  const alarms = systemAlarmCount(deployed);
+  const locations = deployedLocations(deployed);
+  const byLocation = (locations.length > 1 ? locations : [undefined]).map((l) =>
+    systemAlarmCount(deployed, l),
+  );
+  const alarms = byLocation.reduce((sum, n) => sum + n, 0);
+  const where =
+    locations.length > 1
+      ? ` in ${locations.length} locations: ${locations.map((l, i) => `${l}${i === 0 ? ' (home)' : ''} ${byLocation[i]}`).join(', ')}`
+      : '';
   return [
     {
       item: 'KMS keys of the topics',
@@ -460,14 +541,14 @@ export function suiteFixedCost(deployed: DeployedSuite): CostLine[] {
       item: "perfprobe's own alarms",
       group: 'alarms',
       usd: alarms * PRICES.alarmMonth.usd,
-      basis: `${alarms} alarms (function Errors and Throttles, executions, dead letters, deliveries, drill)`,
+      basis: `${alarms} alarms (function Errors and Throttles, executions, dead letters, deliveries, drill)${where}`,
     },
     ...(deployed.dashboard
       ? [
           {
             item: 'CloudWatch dashboard',
             usd: PRICES.dashboardMonth.usd,
-            basis: 'one per environment (dashboard: false drops it)',
+            basis: `one per environment${locations.length > 1 ? ", in home, with every location's lines" : ''} (dashboard: false drops it)`,
           },
         ]
       : []),

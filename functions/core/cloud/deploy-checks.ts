@@ -12,6 +12,7 @@ import {
   maxEvaluationSeconds,
   samplesNeeded,
 } from './alert-policy.ts';
+import { isMultiLocation, locationsOf } from './deployed-locations.ts';
 import {
   type DeployedSuite,
   deployedNames,
@@ -19,7 +20,14 @@ import {
   probeAlarmName,
   stepAlarmKind,
 } from './deployed-suite.ts';
-import { LAMBDA_MAX_MS, peakRateOf, peakTogether, runLoadMs, workerBudgetMs } from './run-sizing.ts';
+import {
+  LAMBDA_MAX_MS,
+  peakRateOf,
+  peakTogether,
+  runLoadMs,
+  staggerWaitMs,
+  workerBudgetMs,
+} from './run-sizing.ts';
 import { scaleProblems } from './stack-layout.ts';
 
 /**
@@ -66,8 +74,11 @@ function probeProblems(probe: ResolvedProbe, at: string): SuiteProblem[] {
   const budget = workerBudgetMs(probe);
   if (budget > LAMBDA_MAX_MS) {
     problems.push({
-      path: `${at}.load`,
-      message: `a worker needs ${formatMs(budget)} for this load plus its timeout, more than Lambda's 15 minutes: shorten the load or split it into several probes`,
+      path: staggerWaitMs(probe) > 0 ? `${at}.stagger` : `${at}.load`,
+      message:
+        staggerWaitMs(probe) > 0
+          ? `a worker needs ${formatMs(budget)}: its last location starts ${formatMs(staggerWaitMs(probe))} after the tick (stagger) and the worker waits for that start, then runs this load plus its timeout, more than Lambda's 15 minutes: leave stagger off for this probe (its locations then start together), or shorten its interval or load`
+          : `a worker needs ${formatMs(budget)} for this load plus its timeout, more than Lambda's 15 minutes: shorten the load or split it into several probes`,
     });
   }
   const { intervalMs, missedRuns } = probe.alert;
@@ -202,7 +213,15 @@ function budgetProblems(deployed: DeployedSuite): SuiteProblem[] {
       });
     }
   };
-  together('requests per second', 'maxRate', deployed.caps.maxRate, peakRateOf);
+  // Every location sends its own runs to the same target, by default at the same scheduled time (and a staggered
+  // long run may still overlap the next location's): the target's budget counts each location.
+  const multi = isMultiLocation(deployed);
+  together(
+    multi ? 'requests per second from all their locations' : 'requests per second',
+    'maxRate',
+    deployed.caps.maxRate,
+    (p) => peakRateOf(p) * Math.max(1, locationsOf(deployed, p.id).length),
+  );
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedProbe } from '../plan.ts';
+import { environmentLocations, probeLocations } from '../suite/locations.ts';
 import { resolveProbe } from '../suite/resolve-probe.ts';
 import type { Suite } from '../suite/schema.ts';
 import { deployedEndpoint } from './subscription-endpoint.ts';
@@ -26,6 +27,13 @@ export interface DeployedSuite {
   readonly dashboard: boolean;
   /** Whether its functions and state machines record X-Ray traces ($5 per million). */
   readonly tracing: boolean;
+  /**
+   * The environment's locations (AWS regions), home first; absent when it names none (one stack, in the region
+   * it is deployed to, exactly as before locations existed).
+   */
+  readonly locations?: readonly string[];
+  /** Probe id → the locations it runs in (the environment's, narrowed by the probe's own), with `locations`. */
+  readonly probeLocations?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Subscriptions {
@@ -60,6 +68,7 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
   }
   const env = suite.environments[environment]!;
   const caps = env.caps;
+  const locations = environmentLocations(env);
   return {
     suite: suite.name,
     environment,
@@ -78,6 +87,13 @@ export function deploySuite(suite: Suite, environment: string): DeployedSuite {
         https: (env.notify.watch?.https ?? env.notify.https).map(deployedEndpoint),
       },
     },
+    // Only when named: a suite without locations deploys (and bundles) exactly what it did before them.
+    ...(locations.length === 0
+      ? {}
+      : {
+          locations,
+          probeLocations: Object.fromEntries(suite.probes.map((p) => [p.id, probeLocations(env, p)])),
+        }),
   };
 }
 

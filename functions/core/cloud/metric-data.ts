@@ -87,7 +87,11 @@ export interface MetricDatum {
   readonly Counts?: number[];
 }
 
-/** Suite first: two suites with the same environment and probe ids never share a metric. */
+/**
+ * Suite first: two suites with the same environment and probe ids never share a metric. No Location dimension:
+ * each location publishes in its own region (CloudWatch is regional, and so are the alarms that read them), so
+ * the region is the location, and a single-region environment's metrics stay what they were.
+ */
 export function metricDimensions(
   suite: string,
   environment: string,

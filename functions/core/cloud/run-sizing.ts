@@ -1,5 +1,6 @@
 import { plannedDurationMs } from '../engines/run-shard.ts';
 import { planRun, type ResolvedProbe, recoveryBudgetMs, unitTimeoutMs } from '../plan.ts';
+import { staggerOffsetMs } from '../suite/locations.ts';
 
 /** Express workflows end after 5 minutes; keep a margin for Plan, Aggregate and invocation overhead. */
 export const EXPRESS_MAX_MS = 300_000;
@@ -40,9 +41,26 @@ export function plannedShards(probe: ResolvedProbe): number {
   return planRun(probe, { runId: '', startAt: 0, shards: probe.shards }).shards.length;
 }
 
-/** Longest a worker needs: wait for the start, the load, one request timeout for the last request, return. */
+/**
+ * How long past its tick a `stagger` probe's run waits before it starts, at most: its last location's offset
+ * (interval × (n − 1) / n). The worker waits for the run's start (Plan's startAt), so that wait is the worker's
+ * time too; 0 without stagger.
+ */
+export function staggerWaitMs(probe: ResolvedProbe, locationIndex?: number): number {
+  const located = probe.located;
+  const intervalMs = probe.alert.intervalMs;
+  if (!located?.stagger || intervalMs === undefined) return 0;
+  const n = located.locations.length;
+  return staggerOffsetMs(located, locationIndex ?? n - 1, n, intervalMs);
+}
+
+/**
+ * Longest a worker needs: wait for the start (a staggered location's offset included), the load, one request
+ * timeout for the last request, return.
+ */
 export function workerBudgetMs(probe: ResolvedProbe): number {
   return (
+    staggerWaitMs(probe) +
     START_LEAD_MAX_MS +
     plannedDurationMs(probe.load, unitTimeoutMs(probe)) +
     unitTimeoutMs(probe) +

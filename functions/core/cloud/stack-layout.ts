@@ -5,6 +5,7 @@ import { BURN_ALERTS, sloObjectives } from '../slo/slo-spec.ts';
 import type { SuiteProblem } from '../suite/validate-suite.ts';
 import { PROBE_ALARM_KINDS, probeAlarmCount } from './alert-policy.ts';
 import { checkGroups, isBatchedCheck } from './check-groups.ts';
+import { deployedAt, deployedLocations, homeOf, remoteLocations } from './deployed-locations.ts';
 import type { DeployedSuite } from './deployed-suite.ts';
 import { ACCOUNT_CONCURRENCY } from './run-sizing.ts';
 import { workerReservations } from './worker-reservations.ts';
@@ -151,9 +152,47 @@ function probeBytes(probe: ResolvedProbe): number {
   );
 }
 
+/**
+ * A location's stack other than home: the table, Plan, Aggregate, the schedules' dead letters, the machinery
+ * alarms, the drill alarm, the on-call policies, AWS::CDK::Metadata, and the forwarding of its alarms to home's bus
+ * (a rule, its role and policy, a dead-letter queue and its policy, its alarm); no topics, watch, notifier or
+ * dashboard (home's). Counted on the synthesized template (test/lib/locations.test.ts).
+ */
+const LOCATION_FIXED_RESOURCES = 30;
+/**
+ * Home with other locations: the rule publishing their machinery alarms to the topic, its role and policy; the
+ * notifier's rule for home's own schedule dead-letter alarm and its invoke permission.
+ */
+const HOME_ROUTE_RESOURCES = 5;
+const LOCATION_FIXED_TEMPLATE_BYTES = 24_300;
+const HOME_ROUTE_TEMPLATE_BYTES = 5_500;
+/** The notifier's reads in each other location (its runs table, its probe alarms) and their names. */
+const NOTIFIER_PER_LOCATION_TEMPLATE_BYTES = 1_500;
+
+/** What a stack of the environment is: its only one, home, or another location (see ProbeSuite). */
+type StackRole = 'only' | 'home' | 'location';
+
+function roleOf(deployed: DeployedSuite, location: string | undefined): StackRole {
+  if (deployedLocations(deployed).length <= 1) return 'only';
+  return location === undefined || location === homeOf(deployed) ? 'home' : 'location';
+}
+
 /** The shared parts: everything but the probes' alarms, schedules and dashboard rows. */
-function sharedEstimate(deployed: DeployedSuite): { resources: number; templateBytes: number } {
+function sharedEstimate(
+  deployed: DeployedSuite,
+  role: StackRole = 'only',
+): { resources: number; templateBytes: number } {
   const runners = Object.keys(workerReservations(deployed)).length;
+  const groups = checkGroups(deployed).length;
+  if (role === 'location') {
+    return {
+      resources: LOCATION_FIXED_RESOURCES + runners * RESOURCES_PER_RUNNER + groups,
+      templateBytes:
+        LOCATION_FIXED_TEMPLATE_BYTES + runners * RUNNER_TEMPLATE_BYTES + groups * SCHEDULE_TEMPLATE_BYTES,
+    };
+  }
+  const route = role === 'home' ? 1 : 0;
+  const remotes = remoteLocations(deployed).length;
   const { warn, watch } = deployed.notify;
   const warnSubscriptions = warn.email.length + warn.https.length;
   // The warn-level notices' topic, key and topic policy, only with subscribers.
@@ -164,29 +203,64 @@ function sharedEstimate(deployed: DeployedSuite): { resources: number; templateB
     watch.email.length +
     watch.https.length +
     warnTopic;
-  const groups = checkGroups(deployed).length;
   return {
-    resources: FIXED_RESOURCES + subscriptions + runners * RESOURCES_PER_RUNNER + groups,
+    resources:
+      FIXED_RESOURCES +
+      route * HOME_ROUTE_RESOURCES +
+      subscriptions +
+      runners * RESOURCES_PER_RUNNER +
+      groups,
     templateBytes:
       FIXED_TEMPLATE_BYTES +
+      route * HOME_ROUTE_TEMPLATE_BYTES +
+      remotes * NOTIFIER_PER_LOCATION_TEMPLATE_BYTES +
       (warnTopic === 0 ? 0 : WARN_TOPIC_TEMPLATE_BYTES) +
       runners * RUNNER_TEMPLATE_BYTES +
       groups * SCHEDULE_TEMPLATE_BYTES,
   };
 }
 
+/** One stack's view of the environment: its role, the probes it runs, the probes its dashboard shows. */
+interface StackScope {
+  readonly role: StackRole;
+  /** The suite as this location runs it (see deployedAt). */
+  readonly here: DeployedSuite;
+  /** Home's dashboard shows every probe, of every location; another location's stack has none. */
+  readonly board: readonly ResolvedProbe[];
+}
+
+function scopeOf(deployed: DeployedSuite, location: string | undefined): StackScope {
+  const role = roleOf(deployed, location);
+  return {
+    role,
+    here: deployedAt(deployed, location ?? homeOf(deployed)),
+    board: role === 'location' ? [] : Object.values(deployed.probes),
+  };
+}
+
+/** A probe's dashboard row: one line per location it runs in (a cross-region widget), erring high. */
+function rowBytes(deployed: DeployedSuite, probe: ResolvedProbe): number {
+  const lines = deployed.probeLocations?.[probe.id]?.length ?? 1;
+  return DASHBOARD_ROW_TEMPLATE_BYTES * Math.max(1, lines);
+}
+
 /**
- * What the environment's stack holds when it is one stack, counted from the same rules lib/ builds it by
- * (test/lib checks the estimate against the synthesized template).
+ * What the environment's stack (with locations: the stack of `location`, home by default) holds when it is one
+ * stack, counted from the same rules lib/ builds it by (test/lib checks the estimate against the synthesized
+ * template).
  */
-export function stackEstimate(deployed: DeployedSuite): StackEstimate {
-  const probes = Object.values(deployed.probes);
-  const shared = sharedEstimate(deployed);
+export function stackEstimate(deployed: DeployedSuite, location?: string): StackEstimate {
+  const { role, here, board } = scopeOf(deployed, location);
+  const probes = Object.values(here.probes);
+  const shared = sharedEstimate(here, role);
   return {
     resources: shared.resources + probes.reduce((n, p) => n + probeResources(p), 0),
     templateBytes:
-      shared.templateBytes + probes.reduce((n, p) => n + probeBytes(p) + DASHBOARD_ROW_TEMPLATE_BYTES, 0),
-    dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * probes.length + MACHINERY_DASHBOARD_WIDGETS,
+      shared.templateBytes +
+      probes.reduce((n, p) => n + probeBytes(p), 0) +
+      board.reduce((n, p) => n + rowBytes(deployed, p), 0),
+    dashboardWidgets:
+      role === 'location' ? 0 : 1 + DASHBOARD_WIDGETS_PER_PROBE * board.length + MACHINERY_DASHBOARD_WIDGETS,
   };
 }
 
@@ -198,11 +272,16 @@ function fits(estimate: StackEstimate): boolean {
   );
 }
 
-/** The environment's stacks: one when it fits, else the root and its nested stacks (see StackLayout). */
-export function stackLayout(deployed: DeployedSuite): StackLayout {
-  const single = stackEstimate(deployed);
+/**
+ * The stacks of the environment (with locations: of `location`, home by default): one when it fits, else the
+ * root and its nested stacks (see StackLayout). Each location is laid out on its own: its probes' alarms and
+ * schedules are its own, and only home has dashboards.
+ */
+export function stackLayout(deployed: DeployedSuite, location?: string): StackLayout {
+  const single = stackEstimate(deployed, location);
   if (fits(single)) return { root: single, parts: [], dashboards: [] };
-  const probes = Object.values(deployed.probes);
+  const { role, here, board } = scopeOf(deployed, location);
+  const probes = Object.values(here.probes);
   const byPart = new Map<number, ResolvedProbe[]>();
   for (const probe of probes) {
     const part = probePart(probe.id);
@@ -218,30 +297,41 @@ export function stackLayout(deployed: DeployedSuite): StackLayout {
       dashboardWidgets: 0,
     }));
   const dashboards: NestedPart[] = [];
-  for (let from = 0; from < probes.length; from += PROBES_PER_DASHBOARD) {
-    const mine = probes.slice(from, from + PROBES_PER_DASHBOARD);
+  for (let from = 0; from < board.length; from += PROBES_PER_DASHBOARD) {
+    const mine = board.slice(from, from + PROBES_PER_DASHBOARD);
     dashboards.push({
       id: `Dashboard${dashboards.length + 1}`,
       probeIds: mine.map((p) => p.id),
       resources: NESTED_FIXED_RESOURCES + 1,
       templateBytes:
         NESTED_TEMPLATE_BYTES +
-        mine.reduce((n, p) => n + DASHBOARD_ROW_TEMPLATE_BYTES + PROBE_ID_BYTES * p.id.length, 0),
+        mine.reduce((n, p) => n + rowBytes(deployed, p) + PROBE_ID_BYTES * p.id.length, 0),
       dashboardWidgets: 1 + DASHBOARD_WIDGETS_PER_PROBE * mine.length,
     });
   }
-  const shared = sharedEstimate(deployed);
+  const shared = sharedEstimate(here, role);
   const nested = parts.length + dashboards.length;
   return {
     root: {
       resources: shared.resources + nested,
       templateBytes: shared.templateBytes + nested * NESTED_STACK_TEMPLATE_BYTES,
       // The header, which names the probes' dashboards, and perfprobe's own row.
-      dashboardWidgets: 1 + MACHINERY_DASHBOARD_WIDGETS,
+      dashboardWidgets: role === 'location' ? 0 : 1 + MACHINERY_DASHBOARD_WIDGETS,
     },
     parts,
     dashboards,
   };
+}
+
+/** Every stack set `cdk deploy` creates for the environment: one layout, or one per location (home first). */
+export function environmentLayouts(
+  deployed: DeployedSuite,
+): { readonly location: string | undefined; readonly layout: StackLayout }[] {
+  const locations = deployedLocations(deployed);
+  return (locations.length > 1 ? locations : [locations[0]]).map((location) => ({
+    location,
+    layout: stackLayout(deployed, location),
+  }));
 }
 
 /** The dashboard of the probes' rows: the environment's own when one stack holds all, else `<name>-<n>`. */
@@ -249,18 +339,34 @@ export function probeDashboardName(dashboard: string, index: number): string {
   return `${dashboard}-${index}`;
 }
 
-/** Every stack of the layout within CloudFormation's limits, its dashboard within CloudWatch's, the workers within Lambda's. */
+/**
+ * Every stack of the layout within CloudFormation's limits, its dashboard within CloudWatch's, the workers within
+ * Lambda's; with locations, every location's stacks and workers (each region has its own quotas).
+ */
 export function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
+  const locations = deployedLocations(deployed);
+  const several = locations.length > 1;
+  return (locations.length === 0 ? [undefined] : locations).flatMap((location) =>
+    locationScaleProblems(deployed, location, several ? ` in ${location}` : ''),
+  );
+}
+
+function locationScaleProblems(
+  deployed: DeployedSuite,
+  location: string | undefined,
+  where: string,
+): SuiteProblem[] {
   const problems: SuiteProblem[] = [];
-  const layout = stackLayout(deployed);
-  const count = Object.keys(deployed.probes).length;
+  const layout = stackLayout(deployed, location);
+  const here = deployedAt(deployed, location);
+  const count = Object.keys(here.probes).length;
   // Resources and widgets are counted exactly (as synth counts them); template bytes are estimated, erring high.
   const over = (stack: string, what: string, value: number, limit: number, unit: string) => {
     if (value > limit) {
       const about = unit === 'template bytes' ? 'about ' : '';
       problems.push({
         path: 'probes',
-        message: `${count} probes make ${stack} of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: split the suite (one suite file per team or API, each deploys its own stacks)`,
+        message: `${count} probes make ${stack}${where} of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: split the suite (one suite file per team or API, each deploys its own stacks)`,
       });
     }
   };
@@ -288,15 +394,16 @@ export function scaleProblems(deployed: DeployedSuite): SuiteProblem[] {
       'dashboard widgets',
     );
   }
-  problems.push(...concurrencyProblems(deployed));
+  problems.push(...concurrencyProblems(here, where));
   return problems;
 }
 
 /**
  * Each worker reserves its own peak, so the account gives up their sum, whether or not the peaks coincide: one
- * environment's workers, whatever the number of stacks they are spread over, are checked together.
+ * environment's workers, whatever the number of stacks they are spread over, are checked together (per location:
+ * Lambda's concurrency is a quota of each region).
  */
-function concurrencyProblems(deployed: DeployedSuite): SuiteProblem[] {
+function concurrencyProblems(deployed: DeployedSuite, where = ''): SuiteProblem[] {
   const reservations = workerReservations(deployed);
   const reserved = Object.values(reservations).reduce((sum, n) => sum + n, 0);
   const available = ACCOUNT_CONCURRENCY.default - ACCOUNT_CONCURRENCY.unreservedMinimum;
@@ -307,7 +414,7 @@ function concurrencyProblems(deployed: DeployedSuite): SuiteProblem[] {
     return [
       {
         path: 'probes',
-        message: `probes running at once need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first and declare the budget as caps.maxShards`,
+        message: `probes running at once${where} need ${reserved.toLocaleString('en-US')} worker Lambdas, more than the ${available.toLocaleString('en-US')} an account's default concurrency of ${ACCOUNT_CONCURRENCY.default.toLocaleString('en-US')} can reserve (${ACCOUNT_CONCURRENCY.unreservedMinimum} stay unreserved): give their schedules different minutes, use fewer shards, deploy part of the suite to another account, or raise the account's Lambda concurrency quota first and declare the budget as caps.maxShards`,
       },
     ];
   }
@@ -315,7 +422,7 @@ function concurrencyProblems(deployed: DeployedSuite): SuiteProblem[] {
     return [
       {
         path: `environments.${deployed.environment}.caps.maxShards`,
-        message: `probes running at once need ${reserved} worker Lambdas, more than the environment's maxShards of ${cap}: give their schedules different minutes, use fewer shards or raise the cap`,
+        message: `probes running at once${where} need ${reserved} worker Lambdas, more than the environment's maxShards of ${cap}: give their schedules different minutes, use fewer shards or raise the cap`,
       },
     ];
   }

@@ -7,6 +7,11 @@ import { type AlarmStateChangeEvent, alarmTime } from './alarm-event.ts';
  */
 export interface IncidentState {
   readonly alarmName: string;
+  /**
+   * The location (AWS region) whose alarm this is, for a check that keeps its meaning per location (cannot
+   * measure, heartbeat) in an environment with several; absent: the alarm's one incident (a quorum's included).
+   */
+  readonly location?: string | undefined;
   /** Kept from the first ALARM through every flap to the announced recovery: one incident for PagerDuty. */
   readonly dedupKey: string;
   /** ISO time the incident opened. */
@@ -33,6 +38,11 @@ export interface IncidentState {
    * moved on since, so two deliveries racing over one incident page once.
    */
   readonly revision?: number | undefined;
+}
+
+/** The incident's key among the environment's: the alarm's name, and its location when it has its own. */
+export function incidentKey(incident: Pick<IncidentState, 'alarmName' | 'location'>): string {
+  return incident.location === undefined ? incident.alarmName : `${incident.alarmName}@${incident.location}`;
 }
 
 /** One alarm state change, as every delivery of it carries it: the new state and CloudWatch's time of it. */
@@ -64,10 +74,17 @@ export function isOpen(incident: IncidentState | undefined): incident is Inciden
 export function nextIncident(
   previous: IncidentState | undefined,
   event: AlarmStateChangeEvent,
+  location?: string,
 ): IncidentStep {
   const { alarmName, state, previousState } = event.detail;
+  // A location's own incident: keyed, and told to PagerDuty, apart from the other locations' of the same alarm.
+  const key = incidentKey({ alarmName, location });
+  const own = location === undefined ? {} : { location };
   const at = new Date(alarmTime(state.timestamp)).toISOString();
-  const mine = previous?.alarmName === alarmName && isOpen(previous) ? previous : undefined;
+  const mine =
+    previous?.alarmName === alarmName && previous.location === location && isOpen(previous)
+      ? previous
+      : undefined;
   if (state.value === 'ALARM') {
     if (mine?.okAt !== undefined && Date.parse(mine.okAt) <= Date.parse(at)) {
       const flaps = mine.flaps + 1;
@@ -88,24 +105,24 @@ export function nextIncident(
         next: { ...mine, reason: state.reason },
       };
     }
-    const dedupKey = `${alarmName}@${at}`;
+    const dedupKey = `${key}@${at}`;
     return {
       dedupKey,
       flapping: false,
       alreadyTold: false,
-      next: { alarmName, dedupKey, openedAt: at, flaps: 0, reason: state.reason },
+      next: { alarmName, ...own, dedupKey, openedAt: at, flaps: 0, reason: state.reason },
     };
   }
   // OK: the open incident waits for its passing runs. Without one (state lost), the incident this change's
   // previous state began, assumed paged: a recovery said once too often beats one never said.
   const opened = new Date(alarmTime(previousState.timestamp)).toISOString();
-  const dedupKey = mine?.dedupKey ?? `${alarmName}@${opened}`;
+  const dedupKey = mine?.dedupKey ?? `${key}@${opened}`;
   return {
     dedupKey,
     flapping: false,
     alreadyTold: false,
     next: mine
       ? { ...mine, okAt: at }
-      : { alarmName, dedupKey, openedAt: opened, okAt: at, flaps: 0, notifiedAt: opened },
+      : { alarmName, ...own, dedupKey, openedAt: opened, okAt: at, flaps: 0, notifiedAt: opened },
   };
 }

@@ -7,6 +7,7 @@ import type { AlarmSubject } from './alarm-subject.ts';
 import type { ConsoleLinks } from './console-links.ts';
 import type { MissingRuns } from './heartbeat-due.ts';
 import type { IncidentStep } from './incident.ts';
+import type { LocationAlarm } from './quorum.ts';
 
 /*
  * What a page is. Each kind's words are built in its own room under messages/ (see renderNotification for the
@@ -21,6 +22,8 @@ import type { IncidentStep } from './incident.ts';
 export type NotificationKind =
   // A probe alarm's pages (messages/breach.ts, flapping.ts, recovery.ts, cannot-measure.ts, no-runs.ts).
   | 'breach'
+  // Fewer locations breaching than the quorum (messages/location-notice.ts): no page.
+  | 'location-notice'
   | 'flapping'
   | 'recovery'
   | 'cannot-measure'
@@ -90,6 +93,26 @@ export interface NotificationInput {
   readonly slo?: SloStatus | undefined;
   /** For a heartbeat page: the runs that were due and are missing (see heartbeatVerdict). */
   readonly missing?: MissingRuns | undefined;
+  /** For an alarm judged over several locations: the quorum's view of them (see nextQuorum). */
+  readonly quorum?: QuorumView | undefined;
+  /** For a check that keeps its meaning per location (cannot measure, no runs): the location it is about. */
+  readonly location?: string | undefined;
+}
+
+/** One probe alarm across its locations, as the quorum (quorum.ts) decided about it. */
+export interface QuorumView {
+  /** The locations breaching now, the oldest breach first. */
+  readonly breaching: readonly LocationAlarm[];
+  /** The probe's other locations (within the SLA, or without data). */
+  readonly others: readonly LocationAlarm[];
+  /** The probe's locations. */
+  readonly total: number;
+  /** Locations that must breach at once to page (alert.minLocations). */
+  readonly quorum: number;
+  /** ISO time of the decision: the quorum reached, lost, or the notice. */
+  readonly since: string;
+  /** A notice (fewer than the quorum breaching), rather than the page or its recovery. */
+  readonly notice: boolean;
 }
 
 /** SNS subjects must be under 100 characters. */

@@ -4,9 +4,12 @@ import { cannotMeasureMessage, measuringAgainMessage } from './messages/cannot-m
 import { certExpiryMessage, certRenewedMessage } from './messages/cert-expiry.ts';
 import { drillMessage } from './messages/drill.ts';
 import { flappingMessage } from './messages/flapping.ts';
+import { locationNoticeMessage } from './messages/location-notice.ts';
+import { atLocation } from './messages/locations.ts';
 import { machineryMessage } from './messages/machinery.ts';
 import { noRunsMessage, runningAgainMessage } from './messages/no-runs.ts';
-import type { ProbeAlarm } from './messages/parts.ts';
+import { type ProbeAlarm, who } from './messages/parts.ts';
+import { quorumBreachMessage } from './messages/quorum-breach.ts';
 import { recoveryMessage } from './messages/recovery.ts';
 import { sloBurnMessage, sloCalmMessage, sloCheck } from './messages/slo-burn.ts';
 import type { Notification, NotificationDecision, NotificationInput } from './notification.ts';
@@ -27,7 +30,14 @@ export function renderNotification(input: NotificationInput): NotificationDecisi
   // Keyed to the time the incident opened: its ALARM, or the ALARM an OK closes.
   const openedAt = new Date(alarmTime(opened ? state.timestamp : previousState.timestamp)).toISOString();
   const dedupKey = input.incident?.dedupKey ?? `${input.event.detail.alarmName}@${openedAt}`;
-  return { notify: true, notification: alarmPage(input, opened, dedupKey) };
+  const page = alarmPage(input, opened, dedupKey);
+  return {
+    notify: true,
+    notification:
+      input.location !== undefined && input.probe !== undefined
+        ? atLocation(page, who(input.probe), input.location)
+        : page,
+  };
 }
 
 /** Which room of messages/ words the page: one line per kind. */
@@ -45,8 +55,9 @@ function alarmPage(input: NotificationInput, opened: boolean, dedupKey: string):
   if (subject.check === 'cert-expiry') return opened ? certExpiryMessage(alarm) : certRenewedMessage(alarm);
   if (sloCheck(subject.check)) return opened ? sloBurnMessage(alarm) : sloCalmMessage(alarm);
   // The SLA, or a CloudWatch percentile alarm (latency-pXX, step-<step>-pXX).
-  if (!opened) return recoveryMessage(alarm);
-  // A location quorum notice (fewer locations breaching than the quorum) gets its own room here, before the breach.
+  if (!opened && !input.quorum?.notice) return recoveryMessage(alarm);
+  if (input.quorum?.notice) return locationNoticeMessage(alarm, input.quorum);
   const flap = input.incident;
-  return flap?.flapping && flap.okAt ? flappingMessage(alarm, flap.okAt, flap.next) : breachMessage(alarm);
+  if (flap?.flapping && flap.okAt) return flappingMessage(alarm, flap.okAt, flap.next);
+  return input.quorum ? quorumBreachMessage(alarm, input.quorum) : breachMessage(alarm);
 }

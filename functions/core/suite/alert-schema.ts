@@ -31,6 +31,11 @@ export const alertSchema = z.strictObject({
       'expected at least 5m: the notifier re-checks open incidents every 5 minutes',
     )
     .optional(),
+  /**
+   * Locations that must breach at once before the incident opens (a page); fewer is a notice. At most the
+   * probe's locations. Default: both of two, 2 of three or more, 1 of one.
+   */
+  minLocations: positive('locations', 100, true).optional(),
   /** The time between runs: derived from rate() schedules, required for cron(). */
   interval: positiveDuration().optional(),
   /** Alarms on CloudWatch's own percentile of the raw latency distribution, per interval: { p99: "800ms" }. */

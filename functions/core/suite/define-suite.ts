@@ -54,6 +54,14 @@ export interface EnvironmentDefinition {
     readonly duration: Duration;
     readonly timezone?: string;
   }[];
+  /**
+   * AWS regions (of one partition: aws, aws-cn or aws-us-gov) the probes run from, e.g.
+   * `['eu-west-1', 'eu-central-1', 'us-east-1']`: one stack per location; the home one holds the notifier,
+   * topics, dashboard and incidents. @default the one region the stack is deployed to
+   */
+  readonly locations?: readonly string[];
+  /** Which of `locations` is home. @default the first */
+  readonly home?: string;
   /** Safety caps every probe of this environment must stay within. Validation fails when one is exceeded. */
   readonly caps?: {
     /** @default 100 requests per second */
@@ -227,6 +235,11 @@ export interface AlertDefinition {
    * latest figures), e.g. "1h"; at least "5m". @default no reminders
    */
   readonly remind?: Duration;
+  /**
+   * Locations that must breach at once before the incident opens (a page); fewer breaching is a notice.
+   * @default both of two locations, 2 of three or more, 1 of one @minimum 1 @maximum the probe's locations
+   */
+  readonly minLocations?: number;
   /** Time between runs. Derived from a rate() schedule; required with cron(). */
   readonly interval?: Duration;
   /**
@@ -268,6 +281,13 @@ export interface ProbeDefinition {
    */
   readonly shards?: number;
   readonly alert?: AlertDefinition;
+  /** Narrows the environment's locations: each must be one of them. @default all the environment's */
+  readonly locations?: readonly string[];
+  /**
+   * Spread the locations' runs evenly over the interval (location i starts i × interval / n late): more samples
+   * of time. @default false: every location starts at the scheduled time (comparable runs)
+   */
+  readonly stagger?: boolean;
   /**
    * The target's declared rate limit: at most `limit` requests per `window`. The run then judges the limiter as
    * a critical check (429s above the limit are expected, not failures; none within it; every 429 says when to

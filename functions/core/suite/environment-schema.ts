@@ -4,6 +4,7 @@ import { parseSecretReference, SECRET_REFERENCE_EXPECTED } from '../secret-refer
 import { capsSchema } from './caps-schema.ts';
 import { describeValue, failWith, patterned, positiveDuration } from './fields.ts';
 import { DEFAULT_CAPS } from './limits.ts';
+import { locationsSchema, regionSchema } from './locations-schema.ts';
 import { isTimeZone } from './schedule.ts';
 import { cronProblem } from './schedule-expression.ts';
 import { transportSchema } from './transport-schema.ts';
@@ -92,6 +93,13 @@ export const environmentSchema = z.strictObject({
     )
     .optional()
     .default({}),
+  /**
+   * AWS regions the probes run from, one stack each; the home one (`home`, else the first) holds the notifier,
+   * topics, dashboard and incidents. Absent: the one region the stack is deployed to.
+   */
+  locations: locationsSchema.optional(),
+  /** Which of `locations` is home; absent: the first. */
+  home: regionSchema.optional(),
   /** Recurring windows in which pages are held (measuring goes on). */
   maintenance: z.array(maintenanceSchema).optional().default([]),
   /** Who hears about breaches and recoveries of this environment's probes. */

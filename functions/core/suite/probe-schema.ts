@@ -6,6 +6,7 @@ import { bytes, patterned, positive, positiveDuration } from './fields.ts';
 import { BUILT_IN_VALUES, MAX_STEPS, stepSchema } from './flow-schema.ts';
 import { HARD_LIMITS } from './limits.ts';
 import { loadSchema } from './load-schema.ts';
+import { locationsSchema } from './locations-schema.ts';
 import { requestSchema } from './request-schema.ts';
 import { scheduleSchema } from './schedule.ts';
 import { slaSchema } from './sla-schema.ts';
@@ -43,6 +44,10 @@ const probeFields = z.strictObject({
   /** Load generators (worker Lambdas) that share the load; defaults from the load's size. */
   shards: positive('shards', 1_000, true).optional(),
   alert: alertSchema.optional(),
+  /** Narrows the environment's locations (each must be one of them). */
+  locations: locationsSchema.optional(),
+  /** Spread the locations' runs over the interval (more samples of time); absent or false: all start at the scheduled time. */
+  stagger: z.boolean().optional(),
   rateLimit: rateLimitSchema.optional(),
   /** Over its environment's transport, field by field. */
   transport: transportSchema.optional(),

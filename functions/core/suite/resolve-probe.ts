@@ -6,6 +6,7 @@ import {
   defaultRateConnections,
   rateIntervalMs,
 } from './limits.ts';
+import { homeLocation, probeLocations, quorumFor } from './locations.ts';
 import type { ProbeSpec } from './probe-schema.ts';
 import { rateStages } from './rate-stages.ts';
 import type { RequestSpec } from './request-schema.ts';
@@ -212,6 +213,21 @@ export function resolveProbe(suite: Suite, probe: ProbeSpec, environment: string
       intervalMs: probe.alert?.interval ?? rateIntervalMs(schedule.expression),
       latency: probe.alert?.latency ?? {},
       steps: probe.alert?.steps ?? {},
+    },
+    ...resolvedLocations(env, probe),
+  };
+}
+
+/** Only for an environment with locations: a suite without them resolves (and deploys) as it did before. */
+function resolvedLocations(env: Suite['environments'][string], probe: ProbeSpec) {
+  const locations = probeLocations(env, probe);
+  if (locations.length === 0) return {};
+  return {
+    located: {
+      locations,
+      home: homeLocation(env)!,
+      quorum: quorumFor(env, probe),
+      stagger: probe.stagger ?? false,
     },
   };
 }

@@ -7,6 +7,7 @@ import { describeValue } from './fields.ts';
 import { BUILT_IN_VALUES, type StepSpec } from './flow-schema.ts';
 import { headerValueProblem } from './headers.ts';
 import { probeLoadEnvelope } from './load-envelope.ts';
+import { homeProblems, probeLocationProblems } from './location-problems.ts';
 import { type ProbeSpec, probeSchema } from './probe-schema.ts';
 import type { RequestSpec } from './request-schema.ts';
 import { resolveLoad } from './resolve-probe.ts';
@@ -244,6 +245,7 @@ function semanticProblems(
   for (const [envName, variables] of resolved) {
     problems.push(...referenceProblems(defaultTexts, envName, variables));
   }
+  for (const [envName, env] of Object.entries(environments)) problems.push(...homeProblems(envName, env));
   const seen = new Map<string, number>();
   for (const [index, probe] of probes) {
     const first = seen.get(probe.id);
@@ -255,6 +257,7 @@ function semanticProblems(
     } else seen.set(probe.id, index);
 
     for (const [envName, env] of Object.entries(environments)) {
+      problems.push(...probeLocationProblems(index, probe, envName, env));
       if (probe.request !== undefined) {
         problems.push(
           ...referenceProblems(

@@ -8,6 +8,7 @@ import {
   vpcCostLines,
 } from '../../core/cloud/cost-model.ts';
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
+import { deployedLocations } from '../../core/cloud/deployed-locations.ts';
 import { deploySuite } from '../../core/cloud/deployed-suite.ts';
 import { loadSuite } from '../load-suite.ts';
 import { table } from '../style.ts';
@@ -70,6 +71,12 @@ export async function costCommand(options: CostCommandOptions): Promise<0> {
       ...p.alternatives.map((a) => usd(a.usd)),
     ]);
     out.write(`suite "${suite.name}", environment ${env}: $${totalUsd.toFixed(2)} per month\n\n`);
+    const locations = deployedLocations(deployed);
+    if (locations.length > 1) {
+      out.write(
+        `${env} runs from ${locations.length} locations (${locations.join(', ')}; home ${locations[0]}): each probe's runs, metrics, alarms and records are counted once per location it runs in (× ${locations.length} unless it names fewer), the VPC's too; the topics, notifier and dashboard once, at home.\n\n`,
+      );
+    }
     out.write(
       `${table(
         [

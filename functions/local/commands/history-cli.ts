@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { LOCATION_FLAG, LOCATION_READ_HELP, locationFlag } from '../location-flag.ts';
 import { STORE_FLAGS, STORE_HELP } from '../store-flags.ts';
 
 export const historyCli = defineCommand({
@@ -13,6 +14,7 @@ export const historyCli = defineCommand({
     since: { type: 'string' },
     by: { type: 'string' },
     json: { type: 'string' },
+    ...LOCATION_FLAG,
     ...STORE_FLAGS,
   },
   help: `Usage: perfprobe history <suite.ts> [options]
@@ -25,14 +27,15 @@ invalid, requests, p50/p95/p99/max, error rate and verdicts, then the whole wind
       --since T           how far back: 30m, 24h, 7d, 2w (default 7d)
       --by hour|day       bucket width (default hour up to 2d back, day beyond)
       --json FILE         write the history as JSON (merged histograms included)
-${STORE_HELP}${LOAD_TIMEOUT_HELP}  -h, --help
+${LOCATION_READ_HELP}${STORE_HELP}${LOAD_TIMEOUT_HELP}  -h, --help
 
 Percentiles merge the valid runs only: an invalid run could not deliver its load, so it is counted, not measured.
 Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
 `,
   overview: {
     usage: [
-      'history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]',
+      'history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--location NAME]',
+      '[--json FILE]',
       '[--store DIR | --deployed | --table NAME] [--region R]',
     ],
     summary: ['stored runs per hour or day, histograms merged exactly'],
@@ -41,6 +44,7 @@ Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
     const { historyCommand } = await import('./history-command.ts');
     const { historyFlags } = await import('../history-flags.ts');
     const suitePath = oneSuitePath(positionals);
+    const location = locationFlag(flags.location);
     const where = historyFlags({
       since: flags.since,
       by: flags.by,
@@ -56,6 +60,7 @@ Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
       env: flags.env,
       probes: flags.probe,
       json: flags.json,
+      location,
       ...where,
     });
     return 0;

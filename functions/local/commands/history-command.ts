@@ -1,4 +1,12 @@
-import { type BucketSize, type HistoryBucket, type ProbeHistory, probeHistory } from '../../core/history.ts';
+import {
+  type BucketSize,
+  type HistoryBucket,
+  type LocationTotal,
+  locationTotals,
+  type ProbeHistory,
+  probeHistory,
+} from '../../core/history.ts';
+import { locatedStore, severalLocations } from '../../core/location-runs.ts';
 import type { StoreFor } from '../history-flags.ts';
 import { writeJson } from '../json-output.ts';
 import { loadSuite } from '../load-suite.ts';
@@ -16,18 +24,27 @@ export interface HistoryCommandOptions {
   /** @default 'hour' up to two days back, 'day' beyond */
   readonly by?: BucketSize | undefined;
   readonly json?: string | undefined;
+  /** Only the runs sent from this location; undefined: all, side by side when there are several. */
+  readonly location?: string | undefined;
   /** The local store or a deployed table, built once the suite (its retention) is known. */
   readonly store: StoreFor;
   readonly now?: Date;
   readonly out?: NodeJS.WriteStream;
 }
 
+/** A probe's history, with its window per location when it ran from several. */
+export interface LocatedHistory extends ProbeHistory {
+  readonly locations?: readonly LocationTotal[] | undefined;
+}
+
 export interface HistoryOutput {
   readonly environment: string;
+  /** The one location shown (`--location`). */
+  readonly location?: string | undefined;
   readonly from: string;
   readonly to: string;
   readonly by: BucketSize;
-  readonly probes: readonly ProbeHistory[];
+  readonly probes: readonly LocatedHistory[];
 }
 
 const TWO_DAYS_MS = 2 * 86_400_000;
@@ -41,14 +58,18 @@ export async function historyCommand(options: HistoryCommandOptions): Promise<Hi
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const by = options.by ?? (options.sinceMs <= TWO_DAYS_MS ? 'hour' : 'day');
-  const store = options.store(suite, environment);
-  const probes: ProbeHistory[] = [];
+  const store = locatedStore(options.store(suite, environment), options.location);
+  const declared = suite.environments[environment]?.locations;
+  const probes: LocatedHistory[] = [];
   for (const probeId of selected) {
     const runs = await store.runsBetween(environment, probeId, from, to, Number.POSITIVE_INFINITY);
-    probes.push(probeHistory(probeId, runs, by, { from, to }));
+    const history = probeHistory(probeId, runs, by, { from, to });
+    const located = options.location === undefined && severalLocations(declared, runs);
+    probes.push(located ? { ...history, locations: locationTotals(runs, { from, to }, declared) } : history);
   }
   const result: HistoryOutput = {
     environment,
+    ...(options.location === undefined ? {} : { location: options.location }),
     from: from.toISOString(),
     to: to.toISOString(),
     by,
@@ -95,9 +116,38 @@ function row(label: string, b: HistoryBucket, s: Style): string[] {
   ];
 }
 
+const indented = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+
+/** The window per location side by side, and all of them merged exactly (the probe's whole-window row). */
+function byLocation(p: LocatedHistory, s: Style): string {
+  const rows = [
+    [
+      'location',
+      'runs',
+      'valid',
+      'invalid',
+      'requests',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'errors',
+      'verdicts',
+    ],
+    ...(p.locations ?? []).map((l) => row(l.location, l.total, s)),
+    row('all', p.total, s),
+  ];
+  return `${indented(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']))}\n`;
+}
+
 export function formatHistory(history: HistoryOutput, s: Style): string {
   const sections = history.probes.map((p) => {
-    const head = `${s.bold(p.probeId)} ${s.dim(`(env ${history.environment}, ${history.from} to ${history.to}, by ${history.by}, UTC)`)}`;
+    const where = history.location === undefined ? '' : `, location ${history.location}`;
+    const head = `${s.bold(p.probeId)} ${s.dim(`(env ${history.environment}${where}, ${history.from} to ${history.to}, by ${history.by}, UTC)`)}`;
     if (p.total.runs.total === 0) return `${head}\n  no runs stored in this window\n`;
     const rows = [
       [
@@ -116,11 +166,8 @@ export function formatHistory(history: HistoryOutput, s: Style): string {
       ...p.buckets.map((b) => row(bucketLabel(b, history.by), b, s)),
       row('all', p.total, s),
     ];
-    const body = table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])
-      .split('\n')
-      .map((line) => `  ${line}`)
-      .join('\n');
-    return `${head}\n${body}\n`;
+    const body = indented(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    return `${head}\n${body}\n${p.locations ? byLocation(p, s) : ''}`;
   });
   return `${sections.join('\n')}${s.dim("Percentiles merge the valid runs' histograms exactly; invalid runs are counted, not measured.")}\n`;
 }

@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { LOCATION_FLAG, locationFlag } from '../location-flag.ts';
 import { STORE_FLAGS } from '../store-flags.ts';
 
 export const reportCli = defineCommand({
@@ -14,6 +15,7 @@ export const reportCli = defineCommand({
     md: { type: 'string' },
     junit: { type: 'string' },
     html: { type: 'string' },
+    ...LOCATION_FLAG,
     ...STORE_FLAGS,
   },
   help: `Usage: perfprobe report <suite.ts> (--html FILE | --md FILE | --junit FILE)... [options]
@@ -29,6 +31,7 @@ network), and each probe's latest run as Markdown (CI job summaries, pull-reques
   -e, --env NAME          environment (required when the suite defines more than one)
   -p, --probe ID          only this probe, repeatable
       --since T           how far back to look for each probe's latest run: 30m, 24h, 7d (default 24h)
+      --location NAME     only the runs sent from there (an AWS region, or run --location's name)
       --store DIR         read the local run store there (default .perfprobe)
       --deployed          read the environment's deployed runs table instead (found in its stack's outputs)
       --table NAME        the same, naming the table; --region R the stack's region
@@ -44,6 +47,7 @@ ${LOAD_TIMEOUT_HELP}  -h, --help
     const { reportCommand } = await import('./report-command.ts');
     const { historyFlags } = await import('../history-flags.ts');
     const suitePath = oneSuitePath(positionals);
+    const location = locationFlag(flags.location);
     const where = historyFlags({
       since: flags.since ?? '24h',
       store: flags.store,
@@ -65,6 +69,7 @@ ${LOAD_TIMEOUT_HELP}  -h, --help
       junit,
       html,
       store: where.store,
+      location,
     });
     return 0;
   },

@@ -1,3 +1,4 @@
+import { locatedStore } from '../../core/location-runs.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
 import type { StoreFor } from '../history-flags.ts';
@@ -20,6 +21,8 @@ export interface ReportCommandOptions {
   readonly md?: string | undefined;
   readonly junit?: string | undefined;
   readonly store: StoreFor;
+  /** Only the runs sent from this location. */
+  readonly location?: string | undefined;
   readonly now?: Date;
   readonly out?: NodeJS.WriteStream;
 }
@@ -39,7 +42,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const selected = pickProbes(suite, options.probes);
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
-  const store = options.store(suite, environment);
+  const store = locatedStore(options.store(suite, environment), options.location);
   // The page charts every run of the window; Markdown and JUnit need only each probe's latest.
   const limit = options.html ? Number.POSITIVE_INFINITY : 1;
   const stored = await storedReportProbes(store, environment, selected, { from, to }, limit);

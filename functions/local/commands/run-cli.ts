@@ -1,6 +1,7 @@
 import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { LOCATION_FLAG, LOCATION_RUN_HELP, locationFlag } from '../location-flag.ts';
 import { EXIT_CODES } from '../usage.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -19,6 +20,7 @@ export const runCli = defineCommand({
     md: { type: 'string' },
     junit: { type: 'string' },
     html: { type: 'string' },
+    ...LOCATION_FLAG,
   },
   help: `Usage: perfprobe run <suite.ts> [options]
 
@@ -30,7 +32,7 @@ Runs the suite's probes once, one after the other, and prints a summary per prob
       --json FILE         write every RunResult as JSON
       --store DIR         record every RunResult in the local run store there (default .perfprobe)
       --no-store          record nothing
-      --baseline SRC      judge regression against "store" (each probe's baseline window in the run store)
+${LOCATION_RUN_HELP}      --baseline SRC      judge regression against "store" (each probe's baseline window in the run store)
                           or a file from \`perfprobe baseline save\`; probes without sla.regression get
                           p50 +20%, p95 +20%, p99 +25% (one-sided Mann-Whitney U, p < 0.01); exit 1 on a
                           regression. Without it, probes with sla.regression are judged from the store.
@@ -47,7 +49,8 @@ ${EXIT_CODES}`,
   overview: {
     usage: [
       'run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]',
-      '[--store DIR | --no-store] [--baseline store|FILE] [--md FILE] [--junit FILE] [--html FILE]',
+      '[--store DIR | --no-store] [--location NAME] [--baseline store|FILE] [--md FILE] [--junit FILE]',
+      '[--html FILE]',
     ],
     summary: [
       "run a suite's probes once, record them in the local store",
@@ -75,6 +78,7 @@ ${EXIT_CODES}`,
       md: flags.md,
       junit: flags.junit,
       html: flags.html,
+      location: locationFlag(flags.location),
       signal,
     });
     return code;

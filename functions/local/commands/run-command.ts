@@ -42,6 +42,8 @@ export interface RunCommandOptions {
   readonly junit?: string | undefined;
   /** Also write an HTML page of these runs, charted with the last 24 hours of stored runs of their probes. */
   readonly html?: string | undefined;
+  /** Where the runs are sent from, recorded with each (see RunMeasurement.location); undefined: not said. */
+  readonly location?: string | undefined;
   readonly signal?: AbortSignal;
   readonly out?: NodeJS.WriteStream;
 }
@@ -88,7 +90,8 @@ export async function runCommand(options: RunCommandOptions): Promise<{ code: 0 
       signal: options.signal,
       onStart: progress.attach,
     }).finally(progress.stop);
-    const result = regression ? { ...measured, sla: evaluateSla(probe.sla, measured, regression) } : measured;
+    const located = options.location === undefined ? measured : { ...measured, location: options.location };
+    const result = regression ? { ...located, sla: evaluateSla(probe.sla, located, regression) } : located;
     results.push(result);
     // A run that could not be recorded is still reported and judged: say so, and go on.
     await store?.save(result).catch((error: Error) => {

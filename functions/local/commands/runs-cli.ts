@@ -2,6 +2,7 @@ import { defineCommand } from '../cli-command.ts';
 import { oneSuitePath } from '../command-line.ts';
 import { assertWritable } from '../json-output.ts';
 import { LOAD_TIMEOUT_FLAG, LOAD_TIMEOUT_HELP, loadTimeoutFlag } from '../load-timeout-flag.ts';
+import { LOCATION_FLAG, LOCATION_READ_HELP, locationFlag } from '../location-flag.ts';
 import { STORE_FLAGS } from '../store-flags.ts';
 
 export const runsCli = defineCommand({
@@ -15,6 +16,7 @@ export const runsCli = defineCommand({
     ...STORE_FLAGS,
     endpoint: { type: 'string' },
     json: { type: 'string' },
+    ...LOCATION_FLAG,
   },
   help: `Usage: perfprobe runs <suite.ts> [--env NAME] [options]
 
@@ -32,12 +34,12 @@ stack's OnCallReadRunsPolicy allows exactly this read; the runs table is found i
       --run RUN_ID        print one run as \`perfprobe run\` does
       --json FILE         write the runs (or the one run) as JSON
       --endpoint URL      another DynamoDB endpoint (a local one)
-${LOAD_TIMEOUT_HELP}A damaged or incomplete stored run is skipped with a warning naming its file and line.
+${LOCATION_READ_HELP}${LOAD_TIMEOUT_HELP}A damaged or incomplete stored run is skipped with a warning naming its file and line.
 Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
 `,
   overview: {
     usage: [
-      'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]',
+      'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--location NAME] [--json FILE]',
       '[--store DIR | --deployed | --table NAME] [--region R] [--endpoint URL]',
     ],
     summary: ["a suite's stored runs, newest first (the local store, or --deployed)"],
@@ -58,6 +60,7 @@ Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
       region: flags.region,
       endpoint: flags.endpoint,
       json: flags.json,
+      location: locationFlag(flags.location),
     });
   },
 });

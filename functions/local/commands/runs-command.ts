@@ -3,6 +3,7 @@ import { createRunStore } from '../../adapters/dynamo-run-store.ts';
 import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
+import { locatedStore, severalLocations } from '../../core/location-runs.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { FlagProblems } from '../flag-values.ts';
 import { sinceFlag } from '../history-flags.ts';
@@ -29,6 +30,8 @@ export interface RunsCommandOptions extends DeployedTableOptions {
   readonly store?: string | undefined;
   /** Read the environment's deployed runs table (found in its stack's outputs) instead of the local store. */
   readonly deployed?: boolean | undefined;
+  /** Only the runs sent from this location. */
+  readonly location?: string | undefined;
   readonly out?: NodeJS.WriteStream;
 }
 
@@ -63,7 +66,8 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   const to = new Date();
   const from = new Date(to.getTime() - sinceMs);
   const runs: RunRecord[] = [];
-  const readAll = async (store: RunStore) => {
+  const readAll = async (all: RunStore) => {
+    const store = locatedStore(all, options.location);
     for (const probeId of selected) {
       runs.push(...(await store.runsBetween(env, probeId, from, to, RUNS_LISTED_MAX)));
     }
@@ -101,9 +105,12 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
     if (options.json) await writeJson('--json', options.json, one);
     return 0;
   }
+  // Runs of several locations side by side: each row says where it was sent from.
+  const located = severalLocations(suite.environments[env]?.locations, runs);
   const rows = runs.map((r) => [
     r.startedAt.slice(0, 19).replace('T', ' '),
     r.probeId,
+    ...(located ? [r.location ?? '-'] : []),
     r.sla.verdict,
     ms(r.latencyMs.p50),
     ms(r.latencyMs.p95),
@@ -114,8 +121,8 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
   ]);
   out.write(
     runs.length === 0
-      ? `no runs of ${selected.join(', ')} in ${env} in the last ${options.since ?? '24h'}\n`
-      : `${table([['started (UTC)', 'probe', 'verdict', 'p50', 'p95', 'p99', 'errors', 'validity', 'run'], ...rows])}\n`,
+      ? `no runs of ${selected.join(', ')} in ${env}${options.location === undefined ? '' : ` from ${options.location}`} in the last ${options.since ?? '24h'}\n`
+      : `${table([['started (UTC)', 'probe', ...(located ? ['location'] : []), 'verdict', 'p50', 'p95', 'p99', 'errors', 'validity', 'run'], ...rows])}\n`,
   );
   if (options.json) await writeJson('--json', options.json, runs);
   return 0;

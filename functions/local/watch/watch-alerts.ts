@@ -32,6 +32,7 @@ export interface WatchAlert {
 
 const WORDS: Record<NotificationKind, string> = {
   breach: 'BREACH',
+  'location-notice': 'NOTICE',
   flapping: 'FLAPPING',
   recovery: 'RECOVERED',
   'cannot-measure': 'CANNOT MEASURE',

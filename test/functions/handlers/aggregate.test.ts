@@ -86,6 +86,27 @@ describe('aggregate handler', () => {
     expect(runs.map((r) => r.runId)).toEqual(['r-2']);
   });
 
+  it('stores the run with the region it was sent from, when it runs in a location', async () => {
+    cloudWatch.on(PutMetricDataCommand).resolves({});
+    const planned = await measuredHealthRun('r-located', '2026-11-30T06:05:00.000Z');
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    const aggregate = createAggregateHandler(
+      () => deployed,
+      () => ({ store, shards, cloudWatch: new CloudWatchClient({ region: 'us-east-1' }) }),
+      { location: 'us-east-1' },
+    );
+
+    await aggregate(planned, {} as Context);
+
+    const runs = await store.runsBetween(
+      'prod',
+      'health',
+      new Date('2026-11-30T06:04:30Z'),
+      new Date('2026-11-30T06:06:00Z'),
+    );
+    expect(runs.map((r) => [r.runId, r.location])).toEqual([['r-located', 'us-east-1']]);
+  });
+
   it('publishes CertDaysLeft for a probe that declares a critical certDaysLeft, and leaves that check out of the Verdict', async () => {
     cloudWatch.on(PutMetricDataCommand).resolves({});
     const input = deploySuiteInput();

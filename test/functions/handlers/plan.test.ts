@@ -99,3 +99,45 @@ describe('plan handler: one run per schedule tick', () => {
     );
   });
 });
+
+describe('plan handler: a staggered probe in one of three locations', () => {
+  const located = deploySuite(
+    validateSuite({
+      name: 'bank',
+      environments: {
+        prod: { baseUrl: 'https://api.example.com', locations: ['eu-west-1', 'eu-central-1', 'us-east-1'] },
+      },
+      probes: [
+        { id: 'spread', request: { url: '/a' }, schedule: 'rate(3 minutes)', stagger: true },
+        { id: 'together', request: { url: '/b' }, schedule: 'rate(3 minutes)' },
+      ],
+    }),
+    'prod',
+  );
+  const tick = '2026-12-08T03:00:00.000Z';
+  const planAt = (probeId: string, location: string) =>
+    createPlanHandler(() => located, {
+      now: () => Date.parse(tick) + 300,
+      leadMs: () => 1_000,
+      location,
+      leases: () => createLeaseStore(table.dynamo, table.tableName),
+    })(
+      {
+        probeId,
+        execution: { Id: `${location}-${probeId}`, Input: { probeId, scheduledTime: tick } },
+      } as never,
+      {} as Context,
+    ) as Promise<PlannedRun>;
+
+  it('starts the third location two thirds of the interval after the tick', async () => {
+    const run = await planAt('spread', 'us-east-1');
+
+    expect(new Date(run.startAt).toISOString()).toBe('2026-12-08T03:02:00.000Z');
+  });
+
+  it('starts a probe without stagger at the plan time plus the lead, in every location', async () => {
+    const run = await planAt('together', 'eu-central-1');
+
+    expect(new Date(run.startAt).toISOString()).toBe('2026-12-08T03:00:01.300Z');
+  });
+});

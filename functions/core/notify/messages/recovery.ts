@@ -1,6 +1,7 @@
 import { formatMs } from '../../durations.ts';
 import { describeCheck, formatInstant } from '../figures.ts';
 import type { Notification } from '../notification.ts';
+import { checkName, locationFigure, ofLocations, othersLine } from './locations.ts';
 import { probeNotification } from './page.ts';
 import { lastedOf, type ProbeAlarm, probeLabel, runsText, who } from './parts.ts';
 import { runFigures } from './run-figures.ts';
@@ -33,10 +34,20 @@ export function recoveryMessage(alarm: ProbeAlarm): Notification {
             ...about.sla.checks.map((c) => `  - ${describeCheck(c)}`),
           ]
         : []),
+      ...(alarm.quorum ? [belowQuorum(alarm)] : []),
       recoveryHolds(alarm),
     ],
     about,
   });
+}
+
+/** Across locations: the ones still breaching, fewer than the quorum. */
+function belowQuorum(alarm: ProbeAlarm): string {
+  const view = alarm.quorum!;
+  if (view.breaching.length === 0) return `Every location within its SLA again (${othersLine(view.others)}).`;
+  const percentile = checkName(alarm.check).name !== 'SLA';
+  const figures = view.breaching.map((l) => locationFigure(l, percentile)).join(', ');
+  return `Still breaching: ${figures}, ${ofLocations(view)}, below the quorum of ${view.quorum} (alert.minLocations): a notice's matter now, not a page's.`;
 }
 
 /** Why the recovery is told now: the passing runs since the OK, or how a breach would still continue it. */

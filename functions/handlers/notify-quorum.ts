@@ -1,0 +1,189 @@
+import type { QuorumStore } from '../adapters/dynamo-quorum-store.ts';
+import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
+import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from '../core/notify/alarm-event.ts';
+import { alarmChangeKey } from '../core/notify/incident.ts';
+import type { QuorumView } from '../core/notify/notification.ts';
+import { nextQuorum, type QuorumDecision, type QuorumState } from '../core/notify/quorum.ts';
+import { renderNotification } from '../core/notify/render-notification.ts';
+import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
+import type { ResolvedProbe } from '../core/plan.ts';
+import { withRetries } from './notify-alarm.ts';
+import {
+  iso,
+  type NotifyOutcome,
+  type NotifyScope,
+  type ProbeRuns,
+  send,
+  silenceHold,
+} from './notify-shared.ts';
+
+/** The alarms judged across locations: the target's breaches. Cannot-measure, heartbeat and the rest stay per location. */
+export function isQuorumCheck(check: ProbeAlarmKind): boolean {
+  return check === 'sla' || check.startsWith('latency-') || check.startsWith('step-');
+}
+
+/** Tries of one location's change against a state other locations' deliveries keep changing (see notify-alarm). */
+const QUORUM_ATTEMPTS = 5;
+
+/** The damping of notices when the probe names no interval (a cron schedule without alert.interval). */
+const DEFAULT_INTERVAL_MS = 300_000;
+
+type ProbeSubject = { readonly kind: 'probe'; readonly probeId: string; readonly check: ProbeAlarmKind };
+
+/**
+ * One location's alarm state change → the alarm's state across the probe's locations, written over the revision
+ * it was read at (deliveries from several regions racing decide once) → a page when the quorum is reached, its
+ * recovery when it is lost (both through the incident, as the alarm's own changes go: flap damping, silences,
+ * reminders, the held recovery), or a notice for fewer. A page or notice that fails puts the state back, so
+ * Lambda's retry decides it again.
+ */
+export async function onQuorumAlarm(
+  scope: NotifyScope & { readonly quorums: QuorumStore },
+  event: AlarmStateChangeEvent,
+  probe: ResolvedProbe,
+  subject: ProbeSubject,
+  runs: ProbeRuns,
+): Promise<NotifyOutcome> {
+  const located = probe.located!;
+  const alarmName = event.detail.alarmName;
+  const environment = scope.deployed.environment;
+  const atMs = alarmTime(event.detail.state.timestamp);
+  const rules = {
+    locations: located.locations,
+    minLocations: located.quorum,
+    dampMs: (probe.alert.recoverAfter ?? 2) * (probe.alert.intervalMs ?? DEFAULT_INTERVAL_MS),
+  };
+  const change = {
+    location: event.region,
+    value: event.detail.state.value,
+    at: iso(atMs),
+    observed: latestDatapoint(event.detail.state.reasonData),
+  };
+  for (let attempt = 1; attempt <= QUORUM_ATTEMPTS; attempt++) {
+    const previous = await scope.quorums.read(environment, alarmName);
+    const step = nextQuorum(previous, alarmName, change, rules);
+    if (!step.changed) return nothing(scope, alarmName, step.decision);
+    const stored = await scope.quorums.write(environment, { ...step.next, revision: previous?.revision });
+    if (stored === undefined) {
+      scope.logger.info('quorum changed meanwhile: deciding again', { alarm: alarmName, attempt });
+      continue;
+    }
+    try {
+      return await act(scope, event, probe, subject, runs, step.decision, previous, rules.minLocations);
+    } catch (error) {
+      await undo(scope, previous ?? blank(alarmName), stored);
+      throw error;
+    }
+  }
+  throw new Error(`quorum of ${alarmName} kept changing over ${QUORUM_ATTEMPTS} tries`);
+}
+
+function blank(alarmName: string): QuorumState {
+  return { alarmName, locations: {}, breached: false, noticed: [] };
+}
+
+function nothing(scope: NotifyScope, alarmName: string, decision: QuorumDecision): NotifyOutcome {
+  const why = decision.kind === 'nothing' ? decision.why : decision.kind;
+  scope.logger.info('not notified', { alarm: alarmName, why });
+  return { notified: false, why };
+}
+
+async function act(
+  scope: NotifyScope,
+  event: AlarmStateChangeEvent,
+  probe: ResolvedProbe,
+  subject: ProbeSubject,
+  runs: ProbeRuns,
+  decision: QuorumDecision,
+  previous: QuorumState | undefined,
+  quorum: number,
+): Promise<NotifyOutcome> {
+  if (decision.kind === 'nothing') return nothing(scope, event.detail.alarmName, decision);
+  const total = probe.located!.locations.length;
+  const atMs = alarmTime(event.detail.state.timestamp);
+  const view = (notice: boolean): QuorumView => ({
+    breaching: decision.breaching,
+    others: decision.others,
+    total,
+    quorum,
+    since: iso(atMs),
+    notice,
+  });
+  if (decision.kind === 'notice') return notice(scope, event, probe, subject, runs, view(true), atMs);
+  const opened = decision.kind === 'page';
+  const breaching = decision.breaching.map((l) => l.location).join(', ') || 'none';
+  // The probe's incident changes as if one alarm over every location had: the same machinery decides the page.
+  // Told from home, where the dashboard and the incident are.
+  const quorumEvent = laterAlarmEvent({
+    region: probe.located!.home,
+    account: event.account,
+    alarmName: event.detail.alarmName,
+    from: {
+      value: opened ? 'OK' : 'ALARM',
+      atMs: opened || previous?.since === undefined ? atMs : Date.parse(previous.since),
+    },
+    to: {
+      value: opened ? 'ALARM' : 'OK',
+      atMs,
+      reason: `${decision.breaching.length} of ${total} locations breaching (${breaching}); the quorum is ${quorum}`,
+    },
+  });
+  return withRetries(
+    {
+      ...scope,
+      region: probe.located!.home,
+      change: `quorum ${alarmChangeKey(quorumEvent)}`,
+      subject,
+      probe,
+      runs,
+      atMs,
+      quorum: view(false),
+    },
+    quorumEvent,
+  );
+}
+
+/** Fewer than the quorum: a notice, held by silences as pages are; to the warn-level topic when there is one. */
+async function notice(
+  scope: NotifyScope,
+  event: AlarmStateChangeEvent,
+  probe: ResolvedProbe,
+  subject: ProbeSubject,
+  runs: ProbeRuns,
+  quorum: QuorumView,
+  atMs: number,
+): Promise<NotifyOutcome> {
+  const decision = renderNotification({
+    event,
+    names: scope.names,
+    subject,
+    probe,
+    ...runs,
+    table: scope.deps.table,
+    dashboard: scope.deps.dashboard,
+    quorum,
+  });
+  if (!decision.notify) return { notified: false, why: decision.why };
+  const held = await silenceHold(scope, probe.id, atMs);
+  if (held) {
+    const why = `${held.why}: ${decision.notification.subject}`;
+    scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
+    return { notified: false, why, subject: decision.notification.subject };
+  }
+  return send(scope, event, decision.notification, undefined, scope.deps.warnTopicArn);
+}
+
+/** Puts back the state a failed page or notice was decided over; one that changed since is left as it is. */
+async function undo(
+  scope: NotifyScope & { readonly quorums: QuorumStore },
+  from: QuorumState,
+  stored: QuorumState,
+) {
+  await scope.quorums
+    .write(scope.deployed.environment, { ...from, revision: stored.revision })
+    .then((written) => {
+      if (written === undefined)
+        scope.logger.warn('quorum not undone: changed since', { alarm: from.alarmName });
+    })
+    .catch((error: unknown) => scope.logger.error('quorum not undone', { error: String(error) }));
+}

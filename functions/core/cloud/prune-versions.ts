@@ -22,7 +22,7 @@ export interface PruneInput {
   readonly keepMs: number;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 /**
  * Which versions of one function to delete. Never $LATEST, never a version the stack still holds, never one

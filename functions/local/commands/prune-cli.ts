@@ -22,7 +22,7 @@ prints, per function, each version kept (and why) and deleted.
   -e, --env NAME          environment (required when the suite defines more than one)
       --region R          the stack's region (default AWS_REGION)
       --stack NAME        the stack's name, when ProbeSuite is in a stack of your own
-                          (default perfprobe-<suite>-<env>)
+                          (default the one \`cdk deploy -c env=NAME\` made: perfprobe-<suite>-<env>-<hash>)
       --dry-run           print what would be deleted, delete nothing
       --keep-days N       keep a replaced version N days, from 1 to 365 (default 1). The longest run is
                           far shorter: a Standard run times out after at most 18 min 15 s (a 15-minute

@@ -109,7 +109,8 @@ export function probeFunction(scope: Construct, id: string, props: ProbeFunction
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     // The state machines call published versions, whose logical ids change with the code: without Retain,
     // CloudFormation's cleanup after a deploy deletes the version an execution started before it still calls
-    // (ResourceNotFoundException, not retried). Retained versions stay until pruned (cost: code storage only).
+    // (ResourceNotFoundException, not retried). Retained versions stay until `perfprobe prune` deletes them
+    // (cost: code storage only).
     currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     vpc: props.placement?.vpc,
     vpcSubnets: props.placement?.subnets,

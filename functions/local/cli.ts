@@ -7,6 +7,7 @@ import { demoCli } from './commands/demo-cli.ts';
 import { drillCli } from './commands/drill-cli.ts';
 import { historyCli } from './commands/history-cli.ts';
 import { probeCli } from './commands/probe-cli.ts';
+import { pruneCli } from './commands/prune-cli.ts';
 import { reportCli } from './commands/report-cli.ts';
 import { runCli } from './commands/run-cli.ts';
 import { runsCli } from './commands/runs-cli.ts';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CliCommand[] = [
   runsCli,
   silenceCli,
   drillCli,
+  pruneCli,
   demoCli,
   demoApiCli,
 ];

@@ -82,17 +82,40 @@ export async function stackOutputs(
       ),
     );
   } catch (error) {
-    const { name, message } = error as Error;
-    const why =
-      name === 'CredentialsProviderError'
-        ? 'no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
-        : name === 'ValidationError' && /does not exist/.test(message)
-          ? `no stack ${stack} in ${region}: is the environment deployed there (cdk deploy -c env=${environment})? Check --env and --region`
-          : name === 'AccessDenied' || name === 'AccessDeniedException'
-            ? `access denied reading the stack's outputs: attach its OnCallReadRunsPolicy to your role, or ${hint}`
-            : `${name}: ${message}`;
-    throw new UsageError(`could not find ${what}: ${why}`, { cause: error });
+    throw stackReadError(error, {
+      stack,
+      environment,
+      region,
+      what,
+      denied: `access denied reading the stack's outputs: attach its OnCallReadRunsPolicy to your role, or ${hint}`,
+    });
   } finally {
     if (!options.cloudFormation) cloudFormation.destroy();
   }
+}
+
+/** A failed read of the environment's stack, in the user's terms: no credentials, no such stack, or denied. */
+export function stackReadError(
+  error: unknown,
+  where: {
+    readonly stack: string;
+    readonly environment: string;
+    readonly region: string;
+    /** What the stack was read for. */
+    readonly what: string;
+    /** What to say when access is denied. */
+    readonly denied: string;
+  },
+): UsageError {
+  const { stack, environment, region } = where;
+  const { name, message } = error as Error;
+  const why =
+    name === 'CredentialsProviderError'
+      ? 'no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)'
+      : name === 'ValidationError' && /does not exist/.test(message)
+        ? `no stack ${stack} in ${region}: is the environment deployed there (cdk deploy -c env=${environment})? Check --env and --region`
+        : name === 'AccessDenied' || name === 'AccessDeniedException'
+          ? where.denied
+          : `${name}: ${message}`;
+  return new UsageError(`could not find ${where.what}: ${why}`, { cause: error });
 }

@@ -228,7 +228,10 @@ describe('the notifier with three locations and a quorum of 2', () => {
     await handler(change('us-east-1', 'latency-p95', 'ALARM', at(8), 2200), context);
 
     const subjects = published().map((p) => p.Subject);
-    expect(subjects).toEqual([expect.stringMatching(/^FLAPPING prod\/login .* again 1 min after OK$/)]);
+    expect(subjects).toEqual(['FLAPPING prod/login p95 from 2 of 3 locations again 1 min after OK']);
+    expect(textOf(published()[0]!).split('\n')[1]).toBe(
+      'BREACH prod/login p95 from 2 of 3 locations: eu-west-1 2,310 ms, us-east-1 2,100 ms; eu-central-1 within SLA',
+    );
     const [incident] = await createIncidentStore(table.dynamo, table.tableName).list('prod');
     expect(incident).toMatchObject({
       flaps: 2,

@@ -177,7 +177,7 @@ async function recheck(
   let held = await silenceHold(scope, probe.id, nowMs);
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
-    const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs);
+    const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs, incident.location);
     held = heartbeat.hold;
     missing = heartbeat.missing;
   }

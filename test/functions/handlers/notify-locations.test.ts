@@ -15,6 +15,7 @@ import {
   deploySuite,
   probeAlarmName,
 } from '../../../functions/core/cloud/deployed-suite.ts';
+import { locationsStore } from '../../../functions/core/location-runs.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
@@ -281,6 +282,50 @@ describe('the notifier with three locations and a quorum of 2', () => {
         `perfprobe.bank.prod.probe.login.cannot-measure@us-east-1@${new Date(at(2)).toISOString()}`,
       ],
     ]);
+  });
+});
+
+describe('the notifier reading each location from its own runs table', () => {
+  it("pages a location's cannot-measure from that location's table, its runs tagged as they are read", async () => {
+    const others = { 'eu-central-1': await localRunsTable(), 'us-east-1': await localRunsTable() };
+    try {
+      const tables = { 'eu-west-1': table, ...others };
+      const stores = Object.fromEntries(
+        Object.entries(tables).map(([location, t]) => [
+          location,
+          createRunStore(t.dynamo, t.tableName, 90, 'bank'),
+        ]),
+      );
+      // Stored as before runs carried their location: only the table says where they ran.
+      const invalid = (runId: string, second: number) => ({
+        ...storedRun({
+          runId,
+          startedAt: new Date(at(1, second)).toISOString(),
+          latenciesUs: [150_000],
+          valid: false,
+        }),
+        environment: 'prod',
+        probeId: 'login',
+      });
+      await stores['us-east-1']!.save(invalid('us-1', 0));
+      await stores['us-east-1']!.save(invalid('us-2', 20));
+      await stores['eu-central-1']!.save(invalid('eu-1', 40));
+      const handler = createNotifyHandler(
+        () => deployed,
+        () => ({ ...dependencies(), store: locationsStore(stores) }),
+        { logger: new Logger({ logLevel: 'SILENT' }) },
+      );
+
+      await handler(change('us-east-1', 'cannot-measure', 'ALARM', at(2)), context);
+
+      const [page] = published();
+      expect(page!.Subject).toBe(
+        'CANNOT MEASURE prod/login from us-east-1: invalid runs (the alarm pages at 3 in a row)',
+      );
+      expect(textOf(page!).split('\n')[0]).toContain('in its last 2 stored runs');
+    } finally {
+      await Promise.all(Object.values(others).map((t) => t.close()));
+    }
   });
 });
 

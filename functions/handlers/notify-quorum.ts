@@ -3,7 +3,7 @@ import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from '../core/notify/alarm-event.ts';
 import { alarmChangeKey } from '../core/notify/incident.ts';
 import type { QuorumView } from '../core/notify/notification.ts';
-import { nextQuorum, type QuorumDecision, type QuorumState } from '../core/notify/quorum.ts';
+import { nextQuorum, type QuorumDecision, type QuorumState, split } from '../core/notify/quorum.ts';
 import { renderNotification } from '../core/notify/render-notification.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
@@ -20,6 +20,42 @@ import {
 /** The alarms judged across locations: the target's breaches. Cannot-measure, heartbeat and the rest stay per location. */
 export function isQuorumCheck(check: ProbeAlarmKind): boolean {
   return check === 'sla' || check.startsWith('latency-') || check.startsWith('step-');
+}
+
+/**
+ * The quorum's view of an alarm as stored, for a page or recovery told later than its change (a held page, a
+ * held recovery, on the tick); undefined for an alarm not judged across locations or a state not readable.
+ */
+export async function storedQuorumView(
+  scope: NotifyScope,
+  probe: ResolvedProbe,
+  check: ProbeAlarmKind,
+  alarmName: string,
+  nowMs: number,
+): Promise<QuorumView | undefined> {
+  const located = probe.located;
+  if (!located || located.locations.length < 2 || !isQuorumCheck(check) || !scope.deps.quorums)
+    return undefined;
+  const state = await scope.deps.quorums
+    .read(scope.deployed.environment, alarmName)
+    .catch((error: unknown) => {
+      scope.logger.error('quorum not read', { error: String(error) });
+      return undefined;
+    });
+  if (!state) return undefined;
+  const { breaching, others } = split(state.locations, {
+    locations: located.locations,
+    minLocations: located.quorum,
+    dampMs: 0,
+  });
+  return {
+    breaching,
+    others,
+    total: located.locations.length,
+    quorum: located.quorum,
+    since: state.since ?? iso(nowMs),
+    notice: false,
+  };
 }
 
 /** Tries of one location's change against a state other locations' deliveries keep changing (see notify-alarm). */

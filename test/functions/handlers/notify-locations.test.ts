@@ -216,6 +216,45 @@ describe('the notifier with three locations and a quorum of 2', () => {
     );
   });
 
+  it("tells a recovery held for its passing runs on the tick, still with the quorum's locations", async () => {
+    const handler = notify();
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+    await handler(change('us-east-1', 'latency-p95', 'ALARM', at(3), 1980), context);
+    await handler(change('us-east-1', 'latency-p95', 'OK', at(9)), context);
+    for (const second of [10, 40]) {
+      const run = storedRun({
+        runId: `after-${second}`,
+        startedAt: new Date(at(9, second)).toISOString(),
+        latenciesUs: Array(20).fill(150_000),
+      });
+      await store.save({ ...run, environment: 'prod', probeId: 'login', location: 'us-east-1' });
+    }
+    sns.resetHistory();
+
+    await handler(
+      {
+        version: '0',
+        id: 'tick',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: ACCOUNT,
+        time: new Date(at(12)).toISOString().replace(/\.\d+Z$/, 'Z'),
+        region: 'eu-west-1',
+        resources: [`arn:aws:events:eu-west-1:${ACCOUNT}:rule/perfprobe-bank-prod-NotifierTick`],
+        detail: {},
+      },
+      context,
+    );
+
+    const [recovery, ...more] = published();
+    expect(more).toEqual([]);
+    expect(recovery!.Subject).toMatch(/^RECOVERED prod\/login after 9 min/);
+    expect(textOf(recovery!)).toContain(
+      'Still breaching: eu-west-1 2,310 ms, 1 of 3 locations, below the quorum of 2',
+    );
+  });
+
   it('damps a quorum that comes back before the recovery held: one FLAPPING page, later flaps counted', async () => {
     const handler = notify();
     await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);

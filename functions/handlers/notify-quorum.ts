@@ -179,7 +179,7 @@ async function act(
   );
 }
 
-/** Fewer than the quorum: a notice, held by silences as pages are; to the warn-level topic when there is one. */
+/** Fewer than the quorum: a notice, held by silences as pages are; to the warn-level topic, never the alarm topic. */
 async function notice(
   scope: NotifyScope,
   event: AlarmStateChangeEvent,
@@ -200,13 +200,20 @@ async function notice(
     quorum,
   });
   if (!decision.notify) return { notified: false, why: decision.why };
+  // On the alarm topic a notice would reach PagerDuty as an ALARM: a page for nothing. Only the warn-level topic.
+  const topicArn = scope.deps.warnTopicArn;
+  if (topicArn === undefined) {
+    const why = `a notice, and the environment has no warn-level topic (notify.warn): ${decision.notification.subject}`;
+    scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
+    return { notified: false, why, subject: decision.notification.subject };
+  }
   const held = await silenceHold(scope, probe.id, atMs);
   if (held) {
     const why = `${held.why}: ${decision.notification.subject}`;
     scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
     return { notified: false, why, subject: decision.notification.subject };
   }
-  return send(scope, event, decision.notification, undefined, scope.deps.warnTopicArn);
+  return send(scope, event, decision.notification, undefined, topicArn);
 }
 
 /** Puts back the state a failed page or notice was decided over; one that changed since is left as it is. */

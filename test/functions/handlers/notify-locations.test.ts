@@ -144,6 +144,22 @@ describe('the notifier with three locations and a quorum of 2', () => {
     ]);
   });
 
+  it('sends no notice without a warn-level topic: on the alarm topic it would page', async () => {
+    const handler = createNotifyHandler(
+      () => deployed,
+      () => ({ ...dependencies(), warnTopicArn: undefined }),
+      { logger: new Logger({ logLevel: 'SILENT' }) },
+    );
+
+    const outcome = await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    expect(published()).toEqual([]);
+    expect(outcome).toMatchObject({
+      notified: false,
+      why: 'a notice, and the environment has no warn-level topic (notify.warn): NOTICE prod/login p95 eu-west-1 only: likely between that region and the API',
+    });
+  });
+
   it('pages once when 2 of 3 breach, naming both locations with their observed values', async () => {
     const handler = notify();
     await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);

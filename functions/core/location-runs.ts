@@ -72,3 +72,25 @@ export function runsTablesSetting(text: string | undefined): Readonly<Record<str
   }
   return parsed as Record<string, string>;
 }
+
+/**
+ * Each location's latest run (runs newest first), in the environment's order, then any other location the runs
+ * name, then a run that names none: one row per location side by side.
+ */
+export function latestPerLocation<T extends { readonly location?: string | undefined }>(
+  runs: readonly T[],
+  order: readonly string[] = [],
+): T[] {
+  const latest = new Map<string, T>();
+  for (const run of runs) {
+    const key = run.location ?? '-';
+    if (!latest.has(key)) latest.set(key, run);
+  }
+  const rank = (key: string) => {
+    const at = order.indexOf(key);
+    return at >= 0 ? at : key === '-' ? order.length + 1 : order.length;
+  };
+  return [...latest.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([, run]) => run);
+}

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../functions/core/cloud/run-record.ts';
-import { locatedStore, locationsStore, runsTablesSetting } from '../../../functions/core/location-runs.ts';
+import {
+  latestPerLocation,
+  locatedStore,
+  locationsStore,
+  runsTablesSetting,
+} from '../../../functions/core/location-runs.ts';
 import type { RunStore } from '../../../functions/core/run-store.ts';
 
 /** A store of runs given as [runId, startedAt minute, location]: enough of a RunRecord for these reads. */
@@ -87,5 +92,24 @@ describe('PERFPROBE_RUNS_TABLES', () => {
         'environment variable PERFPROBE_RUNS_TABLES: expected a JSON object of location → runs table name',
       );
     }
+  });
+});
+
+describe('the latest run of each location', () => {
+  it("is the first of each location's runs, in the environment's order, then others, then none", () => {
+    const runs = [
+      { runId: 'a', location: 'us-east-1' },
+      { runId: 'b', location: 'eu-west-1' },
+      { runId: 'c', location: 'us-east-1' },
+      { runId: 'd' },
+      { runId: 'e', location: 'ap-south-1' },
+    ];
+
+    expect(latestPerLocation(runs, ['eu-west-1', 'us-east-1']).map((r) => r.runId)).toEqual([
+      'b',
+      'a',
+      'e',
+      'd',
+    ]);
   });
 });

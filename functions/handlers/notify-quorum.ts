@@ -5,6 +5,7 @@ import { alarmChangeKey } from '../core/notify/incident.ts';
 import type { QuorumView } from '../core/notify/notification.ts';
 import { nextQuorum, type QuorumDecision, type QuorumState, split } from '../core/notify/quorum.ts';
 import { renderNotification } from '../core/notify/render-notification.ts';
+import { heldLine } from '../core/notify/silence.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
 import { withRetries } from './notify-alarm.ts';
@@ -209,6 +210,12 @@ async function notice(
   }
   const held = await silenceHold(scope, probe.id, atMs);
   if (held) {
+    // On the silence, for its summary when it ends, as a held page is; a notice has no incident to re-send it.
+    if (held.silence) {
+      await scope.deps.silences
+        .recordHeld(held.silence, heldLine(atMs, decision.notification.subject))
+        .catch((error: unknown) => scope.logger.error('held notice not recorded', { error: String(error) }));
+    }
     const why = `${held.why}: ${decision.notification.subject}`;
     scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
     return { notified: false, why, subject: decision.notification.subject };

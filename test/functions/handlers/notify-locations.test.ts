@@ -144,6 +144,27 @@ describe('the notifier with three locations and a quorum of 2', () => {
     ]);
   });
 
+  it('holds a notice during a silence, as it would a page, and records it for the summary', async () => {
+    const silences = createSilenceStore(table.dynamo, table.tableName);
+    await silences.add({
+      environment: 'prod',
+      probeId: 'login',
+      reason: 'eu-west-1 network maintenance',
+      startsAt: new Date(at(0)).toISOString(),
+      endsAt: new Date(at(30)).toISOString(),
+    });
+
+    const outcome = await notify()(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    expect(published()).toEqual([]);
+    expect(outcome).toMatchObject({
+      notified: false,
+      why: expect.stringMatching(/^silenced until .*: NOTICE prod\/login p95 eu-west-1 only/),
+    });
+    const [silence] = await silences.list('prod');
+    expect(silence?.held).toEqual([expect.stringContaining('NOTICE prod/login p95 eu-west-1 only')]);
+  });
+
   it('sends no notice without a warn-level topic: on the alarm topic it would page', async () => {
     const handler = createNotifyHandler(
       () => deployed,

@@ -8,6 +8,7 @@ import { renderNotification } from '../core/notify/render-notification.ts';
 import { heldLine } from '../core/notify/silence.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
+import { DEFAULT_ALERT } from '../core/suite/limits.ts';
 import { withRetries } from './notify-alarm.ts';
 import {
   iso,
@@ -88,7 +89,9 @@ export async function onQuorumAlarm(
   const rules = {
     locations: located.locations,
     minLocations: located.quorum,
-    dampMs: (probe.alert.recoverAfter ?? 2) * (probe.alert.intervalMs ?? DEFAULT_INTERVAL_MS),
+    dampMs:
+      (probe.alert.recoverAfter ?? DEFAULT_ALERT.recoverAfter) *
+      (probe.alert.intervalMs ?? DEFAULT_INTERVAL_MS),
   };
   const change = {
     location: event.region,
@@ -97,7 +100,18 @@ export async function onQuorumAlarm(
     observed: latestDatapoint(event.detail.state.reasonData),
   };
   for (let attempt = 1; attempt <= QUORUM_ATTEMPTS; attempt++) {
-    const previous = await scope.quorums.read(environment, alarmName);
+    let previous: QuorumState | undefined;
+    try {
+      previous = await scope.quorums.read(environment, alarmName);
+    } catch (error) {
+      // Without the other locations' states there is no quorum to judge: this location's change is told as the
+      // alarm's own, as with one location. A page said once too often beats one never said.
+      scope.logger.error('quorum not read: told as the alarm alone', {
+        alarm: alarmName,
+        error: String(error),
+      });
+      return withRetries({ ...scope, change: alarmChangeKey(event), subject, probe, runs, atMs }, event);
+    }
     const step = nextQuorum(previous, alarmName, change, rules);
     if (!step.changed) return nothing(scope, alarmName, step.decision);
     const stored = await scope.quorums.write(environment, { ...step.next, revision: previous?.revision });

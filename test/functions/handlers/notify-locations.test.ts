@@ -165,6 +165,28 @@ describe('the notifier with three locations and a quorum of 2', () => {
     expect(silence?.held).toEqual([expect.stringContaining('NOTICE prod/login p95 eu-west-1 only')]);
   });
 
+  it('pages a location alone when the quorum cannot be read: a page too many beats none', async () => {
+    const quorums = createQuorumStore(table.dynamo, table.tableName);
+    const handler = createNotifyHandler(
+      () => deployed,
+      () => ({
+        ...dependencies(),
+        quorums: {
+          ...quorums,
+          read: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+        },
+      }),
+      { logger: new Logger({ logLevel: 'SILENT' }) },
+    );
+
+    await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    const [page, ...more] = published();
+    expect(more).toEqual([]);
+    expect(page!.TopicArn).toBe(TOPIC);
+    expect(page!.Subject).toBe('BREACH prod/login CloudWatch p95 2310 ms > 800 ms (2 of 3 periods)');
+  });
+
   it('sends no notice without a warn-level topic: on the alarm topic it would page', async () => {
     const handler = createNotifyHandler(
       () => deployed,

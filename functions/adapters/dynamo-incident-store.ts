@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
 import { type IncidentState, incidentKey } from '../core/notify/incident.ts';
-import { putUnless, runsTableDocuments } from './dynamo-documents.ts';
+import { putOverRevision, runsTableDocuments } from './dynamo-documents.ts';
 
 export interface IncidentStore {
   /** The alarm's incident; with `location`, that location's own (see IncidentState.location). */
@@ -75,19 +75,7 @@ export function createIncidentStore(client: DynamoDBClient, tableName: string): 
     },
     async write(environment, state) {
       const expiresAt = Math.floor(Date.now() / 1000) + INCIDENT_DAYS * 86_400;
-      const stored = { ...state, revision: (state.revision ?? 0) + 1 };
-      // A compare-and-set on the revision: the read, the decision and this write act as one transition.
-      const written = await putUnless(documents, {
-        TableName: tableName,
-        Item: { ...key(environment, state), ...stored, [RUN_KEYS.expiry]: expiresAt },
-        ConditionExpression:
-          state.revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision',
-        ExpressionAttributeNames: { '#revision': 'revision' },
-        ...(state.revision === undefined
-          ? {}
-          : { ExpressionAttributeValues: { ':revision': state.revision } }),
-      });
-      return written ? stored : undefined;
+      return putOverRevision(documents, tableName, key(environment, state), state, expiresAt);
     },
     async list(environment) {
       const items: IncidentState[] = [];

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_KEYS } from '../core/cloud/run-record.ts';
 import type { QuorumState } from '../core/notify/quorum.ts';
-import { putUnless, runsTableDocuments } from './dynamo-documents.ts';
+import { putOverRevision, runsTableDocuments } from './dynamo-documents.ts';
 
 /** Each multi-location alarm's state per location, beside the incidents (see nextQuorum). */
 export interface QuorumStore {
@@ -43,18 +43,7 @@ export function createQuorumStore(client: DynamoDBClient, tableName: string): Qu
     },
     async write(environment, state) {
       const expiresAt = Math.floor(Date.now() / 1000) + QUORUM_DAYS * 86_400;
-      const stored = { ...state, revision: (state.revision ?? 0) + 1 };
-      const written = await putUnless(documents, {
-        TableName: tableName,
-        Item: { ...key(environment, state.alarmName), ...stored, [RUN_KEYS.expiry]: expiresAt },
-        ConditionExpression:
-          state.revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision',
-        ExpressionAttributeNames: { '#revision': 'revision' },
-        ...(state.revision === undefined
-          ? {}
-          : { ExpressionAttributeValues: { ':revision': state.revision } }),
-      });
-      return written ? stored : undefined;
+      return putOverRevision(documents, tableName, key(environment, state.alarmName), state, expiresAt);
     },
   };
 }

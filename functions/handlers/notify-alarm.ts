@@ -165,7 +165,7 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
   let notification = decision.notification;
   let held = (await silenceHold(scope, probe.id, atMs)) ?? (await machineryHold(scope, subject.check, runs));
   if (!held && subject.check === 'heartbeat') {
-    const heartbeat = await heartbeatHold(scope, probe, alarmName, atMs, runs);
+    const heartbeat = await heartbeatHold(scope, probe, alarmName, atMs, runs, scope.location);
     held = heartbeat.hold;
     if (heartbeat.missing) {
       const again = render(heartbeat.missing);

@@ -3,10 +3,12 @@ import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
 import { type AlarmStateChangeEvent, alarmTime, latestDatapoint } from '../core/notify/alarm-event.ts';
 import { alarmChangeKey } from '../core/notify/incident.ts';
 import type { QuorumView } from '../core/notify/notification.ts';
-import { nextQuorum, type QuorumDecision, type QuorumState } from '../core/notify/quorum.ts';
+import { nextQuorum, type QuorumDecision, type QuorumState, split } from '../core/notify/quorum.ts';
 import { renderNotification } from '../core/notify/render-notification.ts';
+import { heldLine } from '../core/notify/silence.ts';
 import { laterAlarmEvent } from '../core/notify/synthetic-event.ts';
 import type { ResolvedProbe } from '../core/plan.ts';
+import { DEFAULT_ALERT } from '../core/suite/limits.ts';
 import { withRetries } from './notify-alarm.ts';
 import {
   iso,
@@ -20,6 +22,42 @@ import {
 /** The alarms judged across locations: the target's breaches. Cannot-measure, heartbeat and the rest stay per location. */
 export function isQuorumCheck(check: ProbeAlarmKind): boolean {
   return check === 'sla' || check.startsWith('latency-') || check.startsWith('step-');
+}
+
+/**
+ * The quorum's view of an alarm as stored, for a page or recovery told later than its change (a held page, a
+ * held recovery, on the tick); undefined for an alarm not judged across locations or a state not readable.
+ */
+export async function storedQuorumView(
+  scope: NotifyScope,
+  probe: ResolvedProbe,
+  check: ProbeAlarmKind,
+  alarmName: string,
+  nowMs: number,
+): Promise<QuorumView | undefined> {
+  const located = probe.located;
+  if (!located || located.locations.length < 2 || !isQuorumCheck(check) || !scope.deps.quorums)
+    return undefined;
+  const state = await scope.deps.quorums
+    .read(scope.deployed.environment, alarmName)
+    .catch((error: unknown) => {
+      scope.logger.error('quorum not read', { error: String(error) });
+      return undefined;
+    });
+  if (!state) return undefined;
+  const { breaching, others } = split(state.locations, {
+    locations: located.locations,
+    minLocations: located.quorum,
+    dampMs: 0,
+  });
+  return {
+    breaching,
+    others,
+    total: located.locations.length,
+    quorum: located.quorum,
+    since: state.since ?? iso(nowMs),
+    notice: false,
+  };
 }
 
 /** Tries of one location's change against a state other locations' deliveries keep changing (see notify-alarm). */
@@ -51,7 +89,9 @@ export async function onQuorumAlarm(
   const rules = {
     locations: located.locations,
     minLocations: located.quorum,
-    dampMs: (probe.alert.recoverAfter ?? 2) * (probe.alert.intervalMs ?? DEFAULT_INTERVAL_MS),
+    dampMs:
+      (probe.alert.recoverAfter ?? DEFAULT_ALERT.recoverAfter) *
+      (probe.alert.intervalMs ?? DEFAULT_INTERVAL_MS),
   };
   const change = {
     location: event.region,
@@ -60,7 +100,18 @@ export async function onQuorumAlarm(
     observed: latestDatapoint(event.detail.state.reasonData),
   };
   for (let attempt = 1; attempt <= QUORUM_ATTEMPTS; attempt++) {
-    const previous = await scope.quorums.read(environment, alarmName);
+    let previous: QuorumState | undefined;
+    try {
+      previous = await scope.quorums.read(environment, alarmName);
+    } catch (error) {
+      // Without the other locations' states there is no quorum to judge: this location's change is told as the
+      // alarm's own, as with one location. A page said once too often beats one never said.
+      scope.logger.error('quorum not read: told as the alarm alone', {
+        alarm: alarmName,
+        error: String(error),
+      });
+      return withRetries({ ...scope, change: alarmChangeKey(event), subject, probe, runs, atMs }, event);
+    }
     const step = nextQuorum(previous, alarmName, change, rules);
     if (!step.changed) return nothing(scope, alarmName, step.decision);
     const stored = await scope.quorums.write(environment, { ...step.next, revision: previous?.revision });
@@ -143,7 +194,7 @@ async function act(
   );
 }
 
-/** Fewer than the quorum: a notice, held by silences as pages are; to the warn-level topic when there is one. */
+/** Fewer than the quorum: a notice, held by silences as pages are; to the warn-level topic, never the alarm topic. */
 async function notice(
   scope: NotifyScope,
   event: AlarmStateChangeEvent,
@@ -164,13 +215,26 @@ async function notice(
     quorum,
   });
   if (!decision.notify) return { notified: false, why: decision.why };
+  // On the alarm topic a notice would reach PagerDuty as an ALARM: a page for nothing. Only the warn-level topic.
+  const topicArn = scope.deps.warnTopicArn;
+  if (topicArn === undefined) {
+    const why = `a notice, and the environment has no warn-level topic (notify.warn): ${decision.notification.subject}`;
+    scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
+    return { notified: false, why, subject: decision.notification.subject };
+  }
   const held = await silenceHold(scope, probe.id, atMs);
   if (held) {
+    // On the silence, for its summary when it ends, as a held page is; a notice has no incident to re-send it.
+    if (held.silence) {
+      await scope.deps.silences
+        .recordHeld(held.silence, heldLine(atMs, decision.notification.subject))
+        .catch((error: unknown) => scope.logger.error('held notice not recorded', { error: String(error) }));
+    }
     const why = `${held.why}: ${decision.notification.subject}`;
     scope.logger.info('not notified', { alarm: event.detail.alarmName, why });
     return { notified: false, why, subject: decision.notification.subject };
   }
-  return send(scope, event, decision.notification, undefined, scope.deps.warnTopicArn);
+  return send(scope, event, decision.notification, undefined, topicArn);
 }
 
 /** Puts back the state a failed page or notice was decided over; one that changed since is left as it is. */

@@ -35,6 +35,8 @@ export interface NotifyDependencies {
   readonly sns: SNSClient;
   /** DescribeAlarms of a heartbeat alarm: when a deploy last (re)configured it. */
   readonly cloudWatch: CloudWatchClient;
+  /** With several locations: the client of a location's region, where its alarms are. @default - cloudWatch */
+  readonly cloudWatchAt?: ((region: string) => CloudWatchClient) | undefined;
   /** ReceiveMessage of the schedules' dead-letter queue (a peek: nothing is taken off it). */
   readonly sqs?: SQSClient | undefined;
   /** The schedules' dead-letter queue's URL: its alarm's page says what the messages in it say. */
@@ -182,10 +184,16 @@ export async function heartbeatHold(
   alarmName: string,
   nowMs: number,
   runs: ProbeRuns,
+  location?: string,
 ): Promise<{ readonly hold?: Hold; readonly missing?: MissingRuns }> {
   // Runs that could not be read are no reason to hold a page.
   if (runs.runsUnavailable !== undefined) return {};
-  const deployedMs = await alarmConfiguredAt(scope.deps.cloudWatch, alarmName, (message, details) =>
+  // A location's heartbeat alarm is in its own region.
+  const cloudWatch =
+    location === undefined
+      ? scope.deps.cloudWatch
+      : (scope.deps.cloudWatchAt?.(location) ?? scope.deps.cloudWatch);
+  const deployedMs = await alarmConfiguredAt(cloudWatch, alarmName, (message, details) =>
     scope.logger.warn(message, details),
   );
   const last = runs.runs[0];

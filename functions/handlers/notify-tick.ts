@@ -18,6 +18,7 @@ import type { TickEvent } from '../core/notify/tick-event.ts';
 import { probeWarnings, WARN_BATCH_MS } from '../core/notify/warn-digest.ts';
 import { machineryHold } from './machinery-hold.ts';
 import { tryRecovery } from './notify-alarm.ts';
+import { storedQuorumView } from './notify-quorum.ts';
 import {
   heartbeatHold,
   IncidentChangedError,
@@ -147,9 +148,11 @@ async function recheck(
   if (subject?.kind !== 'probe') return undefined;
   const probe = scope.deployed.probes[subject.probeId];
   if (!probe) return undefined;
+  // Across locations: the quorum's locations, for the words of a page or recovery told late.
+  const quorum = await storedQuorumView(scope, probe, subject.check, incident.alarmName, nowMs);
   if (incident.okAt !== undefined) {
     const runs = await readRuns(scope, probe, nowMs, subject.check, incident.location);
-    return tryRecovery(scope, probe, subject.check, incident, runs, nowMs);
+    return tryRecovery(scope, probe, subject.check, incident, runs, nowMs, quorum);
   }
   const remindMs = probe.alert.remindMs;
   if (incident.notifiedAt !== undefined) {
@@ -178,7 +181,7 @@ async function recheck(
   let held = (await silenceHold(scope, probe.id, nowMs)) ?? (await machineryHold(scope, subject.check, runs));
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
-    const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs);
+    const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs, incident.location);
     held = heartbeat.hold;
     missing = heartbeat.missing;
   }
@@ -209,6 +212,7 @@ async function recheck(
     dashboard: scope.deps.dashboard,
     missing,
     location: incident.location,
+    quorum,
   });
   if (!decision.notify) return { notified: false, why: decision.why };
   return send(scope, event, decision.notification, {

@@ -11,6 +11,7 @@ import { createRunStore } from '../adapters/dynamo-run-store.ts';
 import { createSilenceStore } from '../adapters/dynamo-silence-store.ts';
 import { killSwitchState } from '../adapters/kill-switch.ts';
 import { type DeployedSuite, deployedNames } from '../core/cloud/deployed-suite.ts';
+import { locationsStore, runsTablesSetting } from '../core/location-runs.ts';
 import { readAlarmEvent } from '../core/notify/alarm-event.ts';
 import { isTickEvent, readTickEvent } from '../core/notify/tick-event.ts';
 import { bundledSuite } from './bundled-suite.ts';
@@ -62,8 +63,27 @@ export const handler = createNotifyHandler(bundledSuite, () => {
     const table = requiredEnv('RUNS_TABLE');
     const dynamo = new DynamoDBClient({});
     const killSwitchParameter = process.env.KILL_SWITCH_PARAMETER;
+    const { retentionDays, suite } = bundledSuite();
+    // Several locations: each location's runs are in its own region's table, read from here.
+    const tables = runsTablesSetting(process.env.PERFPROBE_RUNS_TABLES);
+    const cloudWatches = new Map<string, CloudWatchClient>();
     dependencies = {
-      store: createRunStore(dynamo, table, bundledSuite().retentionDays, bundledSuite().suite),
+      store: tables
+        ? locationsStore(
+            Object.fromEntries(
+              Object.entries(tables).map(([region, name]) => [
+                region,
+                createRunStore(new DynamoDBClient({ region }), name, retentionDays, suite),
+              ]),
+            ),
+          )
+        : createRunStore(dynamo, table, retentionDays, suite),
+      cloudWatchAt: tables
+        ? (region) => {
+            if (!cloudWatches.has(region)) cloudWatches.set(region, new CloudWatchClient({ region }));
+            return cloudWatches.get(region)!;
+          }
+        : undefined,
       incidents: createIncidentStore(dynamo, table),
       quorums: createQuorumStore(dynamo, table),
       silences: createSilenceStore(dynamo, table),

@@ -16,8 +16,7 @@ import type { LocationAlarm } from './quorum.ts';
 
 /**
  * Every kind of message, grouped by room. A new kind is one more line here, one more room under messages/ and
- * one more line in renderNotification's alarmPage: a location quorum notice (fewer locations breaching than the
- * quorum) would go beside the breach.
+ * one more line in renderNotification's alarmPage (as the location notice went in beside the breach).
  */
 export type NotificationKind =
   // A probe alarm's pages (messages/breach.ts, flapping.ts, recovery.ts, cannot-measure.ts, no-runs.ts).

@@ -96,7 +96,7 @@ function unheard(location: string): LocationAlarm {
 }
 
 /** The locations' states in the probe's order, breaching first (the oldest breach first). */
-function split(
+export function split(
   locations: Readonly<Record<string, LocationAlarm>>,
   rules: QuorumRules,
 ): { breaching: LocationAlarm[]; others: LocationAlarm[] } {

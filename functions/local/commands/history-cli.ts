@@ -34,9 +34,8 @@ Exit codes: 0 shown, 2 bad usage, a bad suite or a store that cannot be read.
 `,
   overview: {
     usage: [
-      'history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--location NAME]',
-      '[--json FILE]',
-      '[--store DIR | --deployed | --table NAME] [--region R]',
+      'history <suite.ts> [--env NAME] [--probe ID]... [--since 7d] [--by hour|day] [--json FILE]',
+      '[--location NAME] [--store DIR | --deployed | --table NAME] [--region R]',
     ],
     summary: ['stored runs per hour or day, histograms merged exactly'],
   },

@@ -122,26 +122,31 @@ const indented = (text: string) =>
     .map((line) => `  ${line}`)
     .join('\n');
 
+/** Rows of summaries under one header, the first column named `first`, then the whole window, indented. */
+function windowTable(first: string, rows: readonly string[][], all: string[]): string {
+  const header = [
+    first,
+    'runs',
+    'valid',
+    'invalid',
+    'requests',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'max ms',
+    'errors',
+    'verdicts',
+  ];
+  return indented(table([header, ...rows, all], ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+}
+
 /** The window per location side by side, and all of them merged exactly (the probe's whole-window row). */
 function byLocation(p: LocatedHistory, s: Style): string {
-  const rows = [
-    [
-      'location',
-      'runs',
-      'valid',
-      'invalid',
-      'requests',
-      'p50 ms',
-      'p95 ms',
-      'p99 ms',
-      'max ms',
-      'errors',
-      'verdicts',
-    ],
-    ...(p.locations ?? []).map((l) => row(l.location, l.total, s)),
+  return `${windowTable(
+    'location',
+    (p.locations ?? []).map((l) => row(l.location, l.total, s)),
     row('all', p.total, s),
-  ];
-  return `${indented(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']))}\n`;
+  )}\n`;
 }
 
 export function formatHistory(history: HistoryOutput, s: Style): string {
@@ -149,24 +154,11 @@ export function formatHistory(history: HistoryOutput, s: Style): string {
     const where = history.location === undefined ? '' : `, location ${history.location}`;
     const head = `${s.bold(p.probeId)} ${s.dim(`(env ${history.environment}${where}, ${history.from} to ${history.to}, by ${history.by}, UTC)`)}`;
     if (p.total.runs.total === 0) return `${head}\n  no runs stored in this window\n`;
-    const rows = [
-      [
-        history.by,
-        'runs',
-        'valid',
-        'invalid',
-        'requests',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'max ms',
-        'errors',
-        'verdicts',
-      ],
-      ...p.buckets.map((b) => row(bucketLabel(b, history.by), b, s)),
+    const body = windowTable(
+      history.by,
+      p.buckets.map((b) => row(bucketLabel(b, history.by), b, s)),
       row('all', p.total, s),
-    ];
-    const body = indented(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']));
+    );
     return `${head}\n${body}\n${p.locations ? byLocation(p, s) : ''}`;
   });
   return `${sections.join('\n')}${s.dim("Percentiles merge the valid runs' histograms exactly; invalid runs are counted, not measured.")}\n`;

@@ -1,4 +1,4 @@
-import { locatedStore } from '../../core/location-runs.ts';
+import { latestPerLocation, locatedStore } from '../../core/location-runs.ts';
 import type { RunResult } from '../../core/run-result.ts';
 import { junitReport, markdownReport } from '../ci-reports.ts';
 import type { StoreFor } from '../history-flags.ts';
@@ -43,12 +43,24 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   const to = options.now ?? new Date();
   const from = new Date(to.getTime() - options.sinceMs);
   const store = locatedStore(options.store(suite, environment), options.location);
+  const declared = suite.environments[environment]?.locations;
+  // Several locations, none chosen: each location's latest run, side by side (a row, a test case each).
+  const perLocation = options.location === undefined && (declared?.length ?? 0) > 1;
   // The page charts every run of the window; Markdown and JUnit need only each probe's latest.
-  const limit = options.html ? Number.POSITIVE_INFINITY : 1;
+  const limit = options.html || perLocation ? Number.POSITIVE_INFINITY : 1;
   const stored = await storedReportProbes(store, environment, selected, { from, to }, limit);
   const slos = Object.fromEntries(suite.probes.map((p) => [p.id, p.slo]));
   const probes = options.html ? await withSloStatus(stored, slos, store, environment, to) : stored;
-  const runs = probes.flatMap((p) => (p.latest ? [p.latest] : []));
+  const runs = probes.flatMap((p) =>
+    perLocation
+      ? latestPerLocation(p.runs, declared).map((r) => ({
+          ...r,
+          probeId: `${r.probeId} @ ${r.location ?? '-'}`,
+        }))
+      : p.latest
+        ? [p.latest]
+        : [],
+  );
   const missing = probes.filter((p) => !p.latest).map((p) => p.probeId);
   const report = { suite: suite.name, environment, runs };
   const note = missing.length
@@ -68,7 +80,7 @@ export async function reportCommand(options: ReportCommandOptions): Promise<RunR
   if (options.junit) await writeText('--junit', options.junit, junitReport(report));
   const written = [options.html, options.md, options.junit].filter((f): f is string => f !== undefined);
   out.write(
-    `report of ${runs.length} probe${runs.length === 1 ? '' : 's'} (latest run each, since ${from.toISOString()})${missing.length ? `; no run for ${missing.join(', ')}` : ''}, written to ${written.join(', ')}\n`,
+    `report of ${runs.length} ${perLocation ? 'probe location' : 'probe'}${runs.length === 1 ? '' : 's'} (latest run each, since ${from.toISOString()})${missing.length ? `; no run for ${missing.join(', ')}` : ''}, written to ${written.join(', ')}\n`,
   );
   return runs;
 }

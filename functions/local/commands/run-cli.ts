@@ -48,9 +48,8 @@ exit 1); a second one, a second or more later, quits at once (exit 130, or 143 f
 ${EXIT_CODES}`,
   overview: {
     usage: [
-      'run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet]',
-      '[--store DIR | --no-store] [--location NAME] [--baseline store|FILE] [--md FILE] [--junit FILE]',
-      '[--html FILE]',
+      'run <suite.ts> [--env NAME] [--probe ID]... [--shards N] [--json FILE] [--quiet] [--location NAME]',
+      '[--store DIR | --no-store] [--baseline store|FILE] [--md FILE] [--junit FILE] [--html FILE]',
     ],
     summary: [
       "run a suite's probes once, record them in the local store",

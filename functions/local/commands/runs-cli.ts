@@ -39,8 +39,8 @@ Exit codes: 0 listed, 2 bad usage, no credentials or no such table.
 `,
   overview: {
     usage: [
-      'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--location NAME] [--json FILE]',
-      '[--store DIR | --deployed | --table NAME] [--region R] [--endpoint URL]',
+      'runs <suite.ts> [--env NAME] [--probe ID]... [--since 24h] [--run ID] [--json FILE]',
+      '[--location NAME] [--store DIR | --deployed | --table NAME] [--region R] [--endpoint URL]',
     ],
     summary: ["a suite's stored runs, newest first (the local store, or --deployed)"],
   },

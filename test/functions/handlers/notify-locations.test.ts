@@ -15,6 +15,7 @@ import {
   deploySuite,
   probeAlarmName,
 } from '../../../functions/core/cloud/deployed-suite.ts';
+import { locationsStore } from '../../../functions/core/location-runs.ts';
 import { validateSuite } from '../../../functions/core/suite/validate-suite.ts';
 import { createNotifyHandler, type NotifyDependencies } from '../../../functions/handlers/notify.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
@@ -143,6 +144,65 @@ describe('the notifier with three locations and a quorum of 2', () => {
     ]);
   });
 
+  it('holds a notice during a silence, as it would a page, and records it for the summary', async () => {
+    const silences = createSilenceStore(table.dynamo, table.tableName);
+    await silences.add({
+      environment: 'prod',
+      probeId: 'login',
+      reason: 'eu-west-1 network maintenance',
+      startsAt: new Date(at(0)).toISOString(),
+      endsAt: new Date(at(30)).toISOString(),
+    });
+
+    const outcome = await notify()(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    expect(published()).toEqual([]);
+    expect(outcome).toMatchObject({
+      notified: false,
+      why: expect.stringMatching(/^silenced until .*: NOTICE prod\/login p95 eu-west-1 only/),
+    });
+    const [silence] = await silences.list('prod');
+    expect(silence?.held).toEqual([expect.stringContaining('NOTICE prod/login p95 eu-west-1 only')]);
+  });
+
+  it('pages a location alone when the quorum cannot be read: a page too many beats none', async () => {
+    const quorums = createQuorumStore(table.dynamo, table.tableName);
+    const handler = createNotifyHandler(
+      () => deployed,
+      () => ({
+        ...dependencies(),
+        quorums: {
+          ...quorums,
+          read: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+        },
+      }),
+      { logger: new Logger({ logLevel: 'SILENT' }) },
+    );
+
+    await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    const [page, ...more] = published();
+    expect(more).toEqual([]);
+    expect(page!.TopicArn).toBe(TOPIC);
+    expect(page!.Subject).toBe('BREACH prod/login CloudWatch p95 2310 ms > 800 ms (2 of 3 periods)');
+  });
+
+  it('sends no notice without a warn-level topic: on the alarm topic it would page', async () => {
+    const handler = createNotifyHandler(
+      () => deployed,
+      () => ({ ...dependencies(), warnTopicArn: undefined }),
+      { logger: new Logger({ logLevel: 'SILENT' }) },
+    );
+
+    const outcome = await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+
+    expect(published()).toEqual([]);
+    expect(outcome).toMatchObject({
+      notified: false,
+      why: 'a notice, and the environment has no warn-level topic (notify.warn): NOTICE prod/login p95 eu-west-1 only: likely between that region and the API',
+    });
+  });
+
   it('pages once when 2 of 3 breach, naming both locations with their observed values', async () => {
     const handler = notify();
     await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
@@ -215,6 +275,45 @@ describe('the notifier with three locations and a quorum of 2', () => {
     );
   });
 
+  it("tells a recovery held for its passing runs on the tick, still with the quorum's locations", async () => {
+    const handler = notify();
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
+    await handler(change('us-east-1', 'latency-p95', 'ALARM', at(3), 1980), context);
+    await handler(change('us-east-1', 'latency-p95', 'OK', at(9)), context);
+    for (const second of [10, 40]) {
+      const run = storedRun({
+        runId: `after-${second}`,
+        startedAt: new Date(at(9, second)).toISOString(),
+        latenciesUs: Array(20).fill(150_000),
+      });
+      await store.save({ ...run, environment: 'prod', probeId: 'login', location: 'us-east-1' });
+    }
+    sns.resetHistory();
+
+    await handler(
+      {
+        version: '0',
+        id: 'tick',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: ACCOUNT,
+        time: new Date(at(12)).toISOString().replace(/\.\d+Z$/, 'Z'),
+        region: 'eu-west-1',
+        resources: [`arn:aws:events:eu-west-1:${ACCOUNT}:rule/perfprobe-bank-prod-NotifierTick`],
+        detail: {},
+      },
+      context,
+    );
+
+    const [recovery, ...more] = published();
+    expect(more).toEqual([]);
+    expect(recovery!.Subject).toMatch(/^RECOVERED prod\/login after 9 min/);
+    expect(textOf(recovery!)).toContain(
+      'Still breaching: eu-west-1 2,310 ms, 1 of 3 locations, below the quorum of 2',
+    );
+  });
+
   it('damps a quorum that comes back before the recovery held: one FLAPPING page, later flaps counted', async () => {
     const handler = notify();
     await handler(change('eu-west-1', 'latency-p95', 'ALARM', at(1), 2310), context);
@@ -228,7 +327,10 @@ describe('the notifier with three locations and a quorum of 2', () => {
     await handler(change('us-east-1', 'latency-p95', 'ALARM', at(8), 2200), context);
 
     const subjects = published().map((p) => p.Subject);
-    expect(subjects).toEqual([expect.stringMatching(/^FLAPPING prod\/login .* again 1 min after OK$/)]);
+    expect(subjects).toEqual(['FLAPPING prod/login p95 from 2 of 3 locations again 1 min after OK']);
+    expect(textOf(published()[0]!).split('\n')[1]).toBe(
+      'BREACH prod/login p95 from 2 of 3 locations: eu-west-1 2,310 ms, us-east-1 2,100 ms; eu-central-1 within SLA',
+    );
     const [incident] = await createIncidentStore(table.dynamo, table.tableName).list('prod');
     expect(incident).toMatchObject({
       flaps: 2,
@@ -278,6 +380,50 @@ describe('the notifier with three locations and a quorum of 2', () => {
         `perfprobe.bank.prod.probe.login.cannot-measure@us-east-1@${new Date(at(2)).toISOString()}`,
       ],
     ]);
+  });
+});
+
+describe('the notifier reading each location from its own runs table', () => {
+  it("pages a location's cannot-measure from that location's table, its runs tagged as they are read", async () => {
+    const others = { 'eu-central-1': await localRunsTable(), 'us-east-1': await localRunsTable() };
+    try {
+      const tables = { 'eu-west-1': table, ...others };
+      const stores = Object.fromEntries(
+        Object.entries(tables).map(([location, t]) => [
+          location,
+          createRunStore(t.dynamo, t.tableName, 90, 'bank'),
+        ]),
+      );
+      // Stored as before runs carried their location: only the table says where they ran.
+      const invalid = (runId: string, second: number) => ({
+        ...storedRun({
+          runId,
+          startedAt: new Date(at(1, second)).toISOString(),
+          latenciesUs: [150_000],
+          valid: false,
+        }),
+        environment: 'prod',
+        probeId: 'login',
+      });
+      await stores['us-east-1']!.save(invalid('us-1', 0));
+      await stores['us-east-1']!.save(invalid('us-2', 20));
+      await stores['eu-central-1']!.save(invalid('eu-1', 40));
+      const handler = createNotifyHandler(
+        () => deployed,
+        () => ({ ...dependencies(), store: locationsStore(stores) }),
+        { logger: new Logger({ logLevel: 'SILENT' }) },
+      );
+
+      await handler(change('us-east-1', 'cannot-measure', 'ALARM', at(2)), context);
+
+      const [page] = published();
+      expect(page!.Subject).toBe(
+        'CANNOT MEASURE prod/login from us-east-1: invalid runs (the alarm pages at 3 in a row)',
+      );
+      expect(textOf(page!).split('\n')[0]).toContain('in its last 2 stored runs');
+    } finally {
+      await Promise.all(Object.values(others).map((t) => t.close()));
+    }
   });
 });
 

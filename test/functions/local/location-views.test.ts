@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -154,6 +154,45 @@ describe('runs stored per location, locally', () => {
     expect(one.stdout.split('\n').filter((l) => l.includes('run-'))).toEqual([
       expect.stringMatching(/ login\s+eu-west-1\s+pass\s.* run-eu-west-1$/),
     ]);
+  });
+
+  it("report writes each location's latest run side by side, or with --location that location's only", async () => {
+    const store = join(dir, 'store');
+    const all = join(dir, 'all.md');
+    const one = join(dir, 'one.md');
+
+    await perfprobe(['report', suitePath, '--env', 'prod', '--since', '1h', '--store', store, '--md', all]);
+    await perfprobe([
+      'report',
+      suitePath,
+      '--env',
+      'prod',
+      '--since',
+      '1h',
+      '--store',
+      store,
+      '--md',
+      one,
+      '--location',
+      'us-east-1',
+    ]);
+
+    const rows = (file: string) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('| login'))
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, 4)
+            .map((c) => c.trim()),
+        );
+    expect(rows(all)).toEqual([
+      ['login @ eu-west-1', '✅ pass', '100'],
+      ['login @ eu-central-1', '✅ pass', '100'],
+      ['login @ us-east-1', '✅ pass', '100'],
+    ]);
+    expect(rows(one)).toEqual([['login', '✅ pass', '100']]);
   });
 
   it('refuses a --location that is no location name, naming the flag (exit 2)', async () => {

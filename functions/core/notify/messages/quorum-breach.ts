@@ -1,7 +1,7 @@
 import { formatInstant, formatMillis } from '../figures.ts';
 import type { Notification, QuorumView } from '../notification.ts';
 import { checkName, locationFigure, ofLocations, othersLine, sinceEach, thresholdOf } from './locations.ts';
-import { probeNotification } from './page.ts';
+import { type ProbePage, probeNotification } from './page.ts';
 import { type ProbeAlarm, probeLabel, requestLine, who } from './parts.ts';
 import { runFigures } from './run-figures.ts';
 
@@ -11,6 +11,11 @@ import { runFigures } from './run-figures.ts';
  * with what CloudWatch judged there and since when, and the locations within the SLA.
  */
 export function quorumBreachMessage(alarm: ProbeAlarm, view: QuorumView): Notification {
+  return probeNotification(alarm, quorumBreachPage(alarm, view));
+}
+
+/** The quorum breach's words, which a flap repeats under its own first line. */
+export function quorumBreachPage(alarm: ProbeAlarm, view: QuorumView): ProbePage {
   const { probe } = alarm;
   const { name } = checkName(alarm.check);
   const percentile = name !== 'SLA';
@@ -22,7 +27,7 @@ export function quorumBreachMessage(alarm: ProbeAlarm, view: QuorumView): Notifi
     ? `CloudWatch's ${name} above ${formatMillis(threshold ?? 0)}`
     : `the SLA broken (alert.breachedRuns ${probe.alert.breachedRuns.atLeast} of ${probe.alert.breachedRuns.of})`;
   const latest = alarm.runs.find((r) => r.validity.valid);
-  return probeNotification(alarm, {
+  return {
     kind: 'breach',
     subject: line,
     head: [
@@ -32,10 +37,10 @@ export function quorumBreachMessage(alarm: ProbeAlarm, view: QuorumView): Notifi
     ],
     body: latest
       ? [
-          `Latest stored run (${formatInstant(Date.parse(latest.startedAt))}, run ${latest.runId}): ${runFigures(latest)}.`,
+          `Latest stored run (${latest.location === undefined ? '' : `${latest.location}, `}${formatInstant(Date.parse(latest.startedAt))}, run ${latest.runId}): ${runFigures(latest)}.`,
         ]
       : [],
     about: latest,
     since: { alarmAtMs: Date.parse(view.since), first: undefined },
-  });
+  };
 }

@@ -166,6 +166,8 @@ describe('changes that change nothing', () => {
       why: `a late change of eu-west-1 (OK at ${at(4)}; ALARM since ${at(5)})`,
     });
     expect(late.next).toBe(state);
+    expect(late.changed).toBe(false);
+    expect(nextQuorum(state, ALARM, change('eu-west-1', 'OK', 6), THREE).changed).toBe(true);
   });
 
   it('ignores a location the probe does not run in', () => {
@@ -175,6 +177,7 @@ describe('changes that change nothing', () => {
       kind: 'nothing',
       why: "ap-south-1 is none of the probe's locations (eu-west-1, eu-central-1, us-east-1)",
     });
+    expect(step.changed).toBe(false);
   });
 
   it('counts INSUFFICIENT_DATA as not breaching', () => {

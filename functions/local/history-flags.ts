@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../adapters/file-run-store.ts';
+import { locationRunsTableName } from '../core/cloud/deployed-locations.ts';
+import { deployedNames } from '../core/cloud/deployed-suite.ts';
 import type { BucketSize } from '../core/history.ts';
+import { locationsStore } from '../core/location-runs.ts';
 import { type RunStore, RunStoreError } from '../core/run-store.ts';
 import { FlagProblems } from './flag-values.ts';
 import { UsageError } from './usage-error.ts';
@@ -20,7 +23,12 @@ export interface StoreFlags {
 
 /** The store a command reads, once it knows the suite and the environment (a deployed table is per environment). */
 export type StoreFor = (
-  suite: { readonly name: string; readonly retentionDays: number },
+  suite: {
+    readonly name: string;
+    readonly retentionDays: number;
+    /** An environment with several locations keeps its runs in each location's own table. */
+    readonly environments?: Readonly<Record<string, { readonly locations?: readonly string[] | undefined }>>;
+  },
   environment: string,
 ) => RunStore;
 
@@ -60,6 +68,19 @@ export function storeFromFlags(problems: FlagProblems, flags: StoreFlags): Store
   }
   if (deployed) {
     return (suite, environment) => {
+      const locations = flags.table === undefined ? suite.environments?.[environment]?.locations : undefined;
+      if (locations !== undefined && locations.length > 1) {
+        // Each location's table in its own region, named from the suite (no stack output to read): one view.
+        const names = deployedNames(suite.name, environment);
+        return locationsStore(
+          Object.fromEntries(
+            locations.map((location) => {
+              const table = Promise.resolve(locationRunsTableName(names, location));
+              return [location, describedTableErrors(table, tableStore(table, location, suite))];
+            }),
+          ),
+        );
+      }
       const table = deployedTableName(suite.name, environment, flags);
       return describedTableErrors(table, tableStore(table, flags.region, suite));
     };

@@ -1,5 +1,6 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { locationRunsTableName } from '../../core/cloud/deployed-locations.ts';
 import { deployedNames } from '../../core/cloud/deployed-suite.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -41,6 +42,25 @@ export async function deployedTable(
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({ region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
   return { client, table, region };
+}
+
+/**
+ * Each location's runs table of an environment with several locations, in the location's own region: named from
+ * the suite, the environment and the location (see locationRunsTableName), so no stack output is read.
+ */
+export async function locationTables(
+  suite: string,
+  environment: string,
+  locations: readonly string[],
+  endpoint?: string,
+): Promise<DeployedTable[]> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const names = deployedNames(suite, environment);
+  return locations.map((region) => ({
+    client: new DynamoDBClient({ region, ...(endpoint ? { endpoint } : {}) }),
+    table: locationRunsTableName(names, region),
+    region,
+  }));
 }
 
 async function tableFromStack(

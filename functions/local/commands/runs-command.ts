@@ -3,7 +3,7 @@ import { createRunStore } from '../../adapters/dynamo-run-store.ts';
 import { createFileRunStore, DEFAULT_STORE_DIR, warnOnStderr } from '../../adapters/file-run-store.ts';
 import { RunsReadError } from '../../adapters/runs-read-error.ts';
 import type { RunRecord } from '../../core/cloud/run-record.ts';
-import { locatedStore, severalLocations } from '../../core/location-runs.ts';
+import { locatedStore, locationsStore, severalLocations } from '../../core/location-runs.ts';
 import type { RunStore } from '../../core/run-store.ts';
 import { FlagProblems } from '../flag-values.ts';
 import { sinceFlag } from '../history-flags.ts';
@@ -12,7 +12,7 @@ import { loadSuite } from '../load-suite.ts';
 import { formatRun } from '../report.ts';
 import { createStyle, table } from '../style.ts';
 import { UsageError } from '../usage-error.ts';
-import { type DeployedTableOptions, deployedTable } from './deployed-table.ts';
+import { type DeployedTableOptions, deployedTable, locationTables } from './deployed-table.ts';
 import { pickEnvironment, pickProbes } from './suite-selection.ts';
 
 export interface RunsCommandOptions extends DeployedTableOptions {
@@ -82,15 +82,31 @@ export async function runsCommand(options: RunsCommandOptions): Promise<0> {
     const dir = options.store ?? DEFAULT_STORE_DIR;
     await readAll(createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }));
   } else {
-    const { client, table: tableName, region } = await deployedTable(suite.name, env, options);
+    const locations = options.table === undefined ? suite.environments[env]?.locations : undefined;
+    const tables =
+      locations !== undefined && locations.length > 1
+        ? await locationTables(suite.name, env, locations, options.endpoint)
+        : [await deployedTable(suite.name, env, options)];
+    // Several locations: each keeps its runs in its own region's table, read as one.
+    const stores = Object.fromEntries(
+      tables.map((t) => {
+        const store = createRunStore(t.client, t.table, suite.retentionDays, suite.name, {
+          warn: warnOnStderr,
+        });
+        const read: RunStore = {
+          save: (run) => store.save(run),
+          runsBetween: (...args) =>
+            store.runsBetween(...args).catch((error: unknown) => {
+              throw new RunsReadError(t.table, t.region, error);
+            }),
+        };
+        return [t.region, read];
+      }),
+    );
     try {
-      await readAll(
-        createRunStore(client, tableName, suite.retentionDays, suite.name, { warn: warnOnStderr }),
-      );
-    } catch (error) {
-      throw new RunsReadError(tableName, region, error);
+      await readAll(tables.length === 1 ? Object.values(stores)[0]! : locationsStore(stores));
     } finally {
-      client.destroy();
+      for (const t of tables) t.client.destroy();
     }
   }
   runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -2,13 +2,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../../functions/adapters/file-run-store.ts';
+import { locationRunsTableName } from '../../../functions/core/cloud/deployed-locations.ts';
+import { deployedNames } from '../../../functions/core/cloud/deployed-suite.ts';
+import { RUN_KEYS } from '../../../functions/core/cloud/run-record.ts';
 import { createLatencyHistogram, percentileMs } from '../../../functions/core/histogram.ts';
 import { runCommand } from '../../../functions/local/commands/run-command.ts';
 import { perfprobe } from '../../helpers/cli-process.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
+import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
 
 const LOCATIONS = ['eu-west-1', 'eu-central-1', 'us-east-1'];
 let target: Running;
@@ -201,6 +207,71 @@ describe('runs stored per location, locally', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(
       '--location: expected a location name of lowercase letters, digits and "-" like "eu-west-1", got "EU West"',
+    );
+  });
+});
+
+describe('--deployed with several locations: each location’s table, in its own region, read as one', () => {
+  let dynamo: LocalRunsTable;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dynamo = await localRunsTable();
+    const names = deployedNames('bank', 'prod');
+    for (const [location, latenciesUs] of Object.entries(SAMPLES)) {
+      const table = locationRunsTableName(names, location);
+      await dynamo.dynamo.send(
+        new CreateTableCommand({
+          TableName: table,
+          KeySchema: [
+            { AttributeName: RUN_KEYS.partition, KeyType: 'HASH' },
+            { AttributeName: RUN_KEYS.sort, KeyType: 'RANGE' },
+          ],
+          AttributeDefinitions: [
+            { AttributeName: RUN_KEYS.partition, AttributeType: 'S' },
+            { AttributeName: RUN_KEYS.sort, AttributeType: 'S' },
+          ],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      // Stored without a location, as a run aggregated before runs carried one: the table says where.
+      const run = storedRun({
+        runId: `deployed-${location}`,
+        startedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+        latenciesUs,
+        environment: 'prod',
+        probeId: 'login',
+      });
+      await createRunStore(dynamo.dynamo, table, 90, 'bank').save(run);
+    }
+    const endpoint = await dynamo.dynamo.config.endpoint?.();
+    env = {
+      AWS_ENDPOINT_URL_DYNAMODB: `${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+  }, 30_000);
+  afterAll(() => dynamo?.close());
+
+  it('history merges the three tables exactly; runs lists every location’s run', async () => {
+    const history = await perfprobe(
+      ['history', suitePath, '--env', 'prod', '--since', '1h', '--deployed'],
+      env,
+    );
+    const runs = await perfprobe(['runs', suitePath, '--env', 'prod', '--deployed'], env);
+
+    expect(history.stderr).toBe('');
+    expect(history.code).toBe(0);
+    const rows = history.stdout.split('\n').filter((l) => /^ {2}(eu-|us-|all)/.test(l));
+    expect(rows.slice(-4).map((l) => l.trim().split(/\s+/).slice(0, 8))).toEqual([
+      ['eu-west-1', '1', '1', '0', '100', '10.0', '10.0', '500'],
+      ['eu-central-1', '1', '1', '0', '100', '30.0', '30.0', '30.0'],
+      ['us-east-1', '1', '1', '0', '100', '20.0', '20.0', '20.0'],
+      ['all', '3', '3', '0', '300', '20.0', '30.0', '30.0'],
+    ]);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout.match(/deployed-(eu-west-1|eu-central-1|us-east-1)/g)?.sort()).toEqual(
+      LOCATIONS.map((l) => `deployed-${l}`).sort(),
     );
   });
 });

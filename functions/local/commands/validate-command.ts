@@ -1,6 +1,6 @@
 import { deployProblems } from '../../core/cloud/deploy-checks.ts';
-import { deploySuite } from '../../core/cloud/deployed-suite.ts';
-import { type StackLayout, stackLayout } from '../../core/cloud/stack-layout.ts';
+import { type DeployedSuite, deploySuite } from '../../core/cloud/deployed-suite.ts';
+import { environmentLayouts, type StackLayout } from '../../core/cloud/stack-layout.ts';
 import { endpointWarnings } from '../../core/cloud/subscription-endpoint.ts';
 import { formatMs } from '../../core/durations.ts';
 import type { ResolvedLoad } from '../../core/plan.ts';
@@ -31,6 +31,18 @@ function describeLayout(layout: StackLayout): string {
   const nested = [...layout.parts, ...layout.dashboards];
   const largest = nested.reduce((a, b) => (b.resources > a.resources ? b : a));
   return `a stack of ${root} and ${nested.length} nested stacks (${layout.parts.length} of probes' alarms and schedules, ${layout.dashboards.length} of dashboards; the largest, ${largest.id}, ${largest.resources} resources)`;
+}
+
+/** Every location's stacks, home first (one location, or none: its stacks alone, as before). */
+function describeLayouts(deployed: DeployedSuite): string {
+  const layouts = environmentLayouts(deployed);
+  if (layouts.length === 1) return describeLayout(layouts[0]!.layout);
+  const home = layouts[0]!.location;
+  return `${layouts.length} locations, a stack set in each: ${layouts
+    .map(
+      ({ location, layout }) => `${location}${location === home ? ' (home)' : ''}, ${describeLayout(layout)}`,
+    )
+    .join('; ')}`;
 }
 
 /**
@@ -81,7 +93,7 @@ export async function validateCommand(
     }
     out.write(
       problems.length === 0
-        ? `deployable to ${env}: ${describeLayout(stackLayout(deployed))}\n`
+        ? `deployable to ${env}: ${describeLayouts(deployed)}\n`
         : `not deployable to ${env} (perfprobe run still works):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
     );
   }

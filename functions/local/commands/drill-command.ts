@@ -2,7 +2,9 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { deployedNames } from '../../core/cloud/deployed-suite.ts';
+import { deployedLocations, homeOf, locationStackName } from '../../core/cloud/deployed-locations.ts';
+import { deployedNames, deploySuite } from '../../core/cloud/deployed-suite.ts';
+import type { Suite } from '../../core/suite/schema.ts';
 import { durationFlag, FlagProblems } from '../flag-values.ts';
 import { loadSuite } from '../load-suite.ts';
 import { UsageError } from '../usage-error.ts';
@@ -37,6 +39,14 @@ export interface Hop {
 
 export interface DrillClients {
   readonly cloudWatch: CloudWatchClient;
+  /**
+   * With several locations, drilling another location than home: CloudWatch and CloudFormation in that
+   * location's region (its drill alarm is raised and read there; the page is read at home).
+   */
+  readonly location?: {
+    readonly cloudWatch: CloudWatchClient;
+    readonly cloudFormation?: CloudFormationClient;
+  };
   readonly logs: CloudWatchLogsClient;
   readonly cloudFormation?: CloudFormationClient | undefined;
   readonly sns: SNSClient;
@@ -46,6 +56,8 @@ export interface DrillOptions {
   readonly suitePath: string;
   readonly env?: string | undefined;
   readonly region?: string | undefined;
+  /** With several locations: whose drill alarm to raise (default home). */
+  readonly location?: string | undefined;
   /** How long to wait for the alarm's history, the notifier's page and the topic's deliveries. @default 5m */
   readonly wait?: string | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -86,10 +98,9 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
   const problems = new FlagProblems();
   const waitMs = durationFlag(problems, '--wait', options.wait ?? WAIT_DEFAULT, WAIT_MAX_MS) ?? 0;
   if (problems.messages.length > 0) throw new UsageError(problems.messages.join('\n'));
-  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError("--region: expected the stack's region (or set AWS_REGION)");
-  const stack = deployedNames(suite.name, env).stack;
-  const clients = options.clients ?? (await sdkClients(region));
+  const where = drillStacks(suite, env, options);
+  const { region, stack } = where.home;
+  const clients = options.clients ?? (await sdkClients(region, where.drilled?.region));
   try {
     const outputs = await stackOutputs(stack, env, region, clients, {
       what: "the drill's alarm",
@@ -101,9 +112,30 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
         `stack ${stack} in ${region} has no ${missing.join(', ')} output: it was deployed by an older perfprobe; deploy this version (cdk deploy -c env=${env}) and drill again`,
       );
     }
+    // Another location's drill alarm: raised in its region, its page read at home (the path it proves).
+    const drilled = where.drilled;
+    const alarm = drilled
+      ? (
+          await stackOutputs(
+            drilled.stack,
+            env,
+            drilled.region,
+            { cloudFormation: clients.location?.cloudFormation },
+            {
+              what: "the location's drill alarm",
+              hint: `read them with ${describeHint(drilled.stack, drilled.region)}`,
+            },
+          )
+        )[DRILL_OUTPUTS.alarm]
+      : outputs[DRILL_OUTPUTS.alarm];
+    if (!alarm) {
+      throw new UsageError(
+        `stack ${drilled?.stack} in ${drilled?.region} has no ${DRILL_OUTPUTS.alarm} output: deploy this version (cdk deploy -c env=${env}) and drill again`,
+      );
+    }
     const startMs = now();
     const target: Target = {
-      alarm: outputs[DRILL_OUTPUTS.alarm]!,
+      alarm,
       topicName: outputs[DRILL_OUTPUTS.topic]!.split(':').at(-1)!,
       topicArns: [
         outputs[DRILL_OUTPUTS.topic]!,
@@ -113,7 +145,10 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
       startMs,
       drillId: new Date(startMs).toISOString(),
     };
-    out.write(`drill ${target.alarm} (stack ${stack}, ${region}): up to ${options.wait ?? WAIT_DEFAULT}\n`);
+    const from = drilled
+      ? `stack ${drilled.stack}, ${drilled.region}; paged from ${stack}, ${region}`
+      : `stack ${stack}, ${region}`;
+    out.write(`drill ${target.alarm} (${from}): up to ${options.wait ?? WAIT_DEFAULT}\n`);
     const hops = await drill(clients, target, { now, sleep, waitMs, signal: options.signal });
     const width = Math.max(...hops.map((h) => h.name.length));
     for (const hop of hops) out.write(`  ${hop.result.padEnd(8)} ${hop.name.padEnd(width)}  ${hop.detail}\n`);
@@ -130,11 +165,13 @@ export async function drillCommand(options: DrillOptions): Promise<number> {
       clients.logs.destroy();
       clients.cloudFormation?.destroy();
       clients.sns.destroy();
+      clients.location?.cloudWatch.destroy();
+      clients.location?.cloudFormation?.destroy();
     }
   }
 }
 
-async function sdkClients(region: string): Promise<DrillClients> {
+async function sdkClients(region: string, locationRegion?: string): Promise<DrillClients> {
   // The SDKs load on use: every other command starts without them.
   const [{ CloudWatchClient }, { CloudWatchLogsClient }, { CloudFormationClient }, { SNSClient }] =
     await Promise.all([
@@ -148,7 +185,58 @@ async function sdkClients(region: string): Promise<DrillClients> {
     logs: new CloudWatchLogsClient({ region }),
     cloudFormation: new CloudFormationClient({ region }),
     sns: new SNSClient({ region }),
+    ...(locationRegion === undefined
+      ? {}
+      : {
+          location: {
+            cloudWatch: new CloudWatchClient({ region: locationRegion }),
+            cloudFormation: new CloudFormationClient({ region: locationRegion }),
+          },
+        }),
   };
+}
+
+interface StackAt {
+  readonly stack: string;
+  readonly region: string;
+}
+
+/**
+ * Where the drill reads: the environment's stack (one location or none: `--region`), or with several locations
+ * home's stack in home's region, and with `--location` another one, whose drill alarm is raised.
+ */
+function drillStacks(
+  suite: Suite,
+  env: string,
+  options: Pick<DrillOptions, 'region' | 'location'>,
+): { readonly home: StackAt; readonly drilled?: StackAt } {
+  const deployed = deploySuite(suite, env);
+  const names = deployedNames(suite.name, env);
+  const locations = deployedLocations(deployed);
+  if (locations.length <= 1) {
+    if (options.location !== undefined && options.location !== locations[0]) {
+      throw new UsageError(
+        `--location: expected one of the locations of ${env} (${locations.join(', ') || 'it names none'}), got "${options.location}"`,
+      );
+    }
+    const region = options.region ?? locations[0] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError("--region: expected the stack's region (or set AWS_REGION)");
+    return { home: { stack: names.stack, region } };
+  }
+  if (options.region !== undefined) {
+    throw new UsageError(
+      `--region: ${env} runs in several locations (${locations.join(', ')}), each stack in its own region: use --location`,
+    );
+  }
+  const home = homeOf(deployed)!;
+  const homeAt = { stack: locationStackName(names, home), region: home };
+  const location = options.location ?? home;
+  if (!locations.includes(location)) {
+    throw new UsageError(`--location: expected one of ${locations.join(', ')}, got "${location}"`);
+  }
+  return location === home
+    ? { home: homeAt }
+    : { home: homeAt, drilled: { stack: locationStackName(names, location), region: location } };
 }
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
@@ -221,7 +309,7 @@ async function setState(clients: DrillClients, target: Target, state: 'ALARM' | 
   const { SetAlarmStateCommand } = await import('@aws-sdk/client-cloudwatch');
   const name = state === 'ALARM' ? 'raised to ALARM' : 'back to OK';
   try {
-    await clients.cloudWatch.send(
+    await (clients.location?.cloudWatch ?? clients.cloudWatch).send(
       new SetAlarmStateCommand({
         AlarmName: target.alarm,
         StateValue: state,
@@ -240,7 +328,7 @@ async function setState(clients: DrillClients, target: Target, state: 'ALARM' | 
 /** CloudWatch recorded the drill's change into ALARM. */
 async function alarmHistory(clients: DrillClients, target: Target): Promise<Hop> {
   const { DescribeAlarmHistoryCommand } = await import('@aws-sdk/client-cloudwatch');
-  const { AlarmHistoryItems } = await clients.cloudWatch.send(
+  const { AlarmHistoryItems } = await (clients.location?.cloudWatch ?? clients.cloudWatch).send(
     new DescribeAlarmHistoryCommand({
       AlarmName: target.alarm,
       HistoryItemType: 'StateUpdate',

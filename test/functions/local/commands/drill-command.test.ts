@@ -13,6 +13,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { locationStackName } from '../../../../functions/core/cloud/deployed-locations.ts';
 import { deployedNames, drillAlarmName } from '../../../../functions/core/cloud/deployed-suite.ts';
 import { main } from '../../../../functions/local/cli.ts';
 import { drillCommand } from '../../../../functions/local/commands/drill-command.ts';
@@ -467,5 +468,109 @@ describe('perfprobe drill', () => {
     await expect(drillCommand({ suitePath, env: 'prod', region: 'eu-west-1', wait: '2h' })).rejects.toThrow(
       '--wait: expected seconds (like 10) or a duration like "500ms", above 0 and at most 30m, got "2h"',
     );
+  });
+});
+
+describe('perfprobe drill with several locations', () => {
+  const LOCATIONS = ['eu-west-1', 'eu-central-1', 'us-east-1'];
+  let locatedSuite: string;
+  beforeAll(async () => {
+    locatedSuite = join(dir, 'located.ts');
+    await writeFile(
+      locatedSuite,
+      `export default ${JSON.stringify({
+        name: 'bank',
+        environments: { prod: { baseUrl: 'https://api.example.com', locations: LOCATIONS } },
+        probes: [{ id: 'login', request: { url: '/login' } }],
+      })};\n`,
+    );
+  });
+  const home = locationStackName(names, 'eu-west-1');
+  const central = locationStackName(names, 'eu-central-1');
+  // Each location's drill alarm has the environment's one name: alarm names are per region.
+  const CENTRAL_ALARM = ALARM;
+
+  it("raises eu-central-1's drill alarm in its region and reads its page at home, from home's stack", async () => {
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: home })
+      .resolves({
+        Stacks: [
+          {
+            StackName: home,
+            CreationTime: new Date(),
+            StackStatus: 'UPDATE_COMPLETE',
+            Outputs: [
+              { OutputKey: 'AlarmTopic', OutputValue: TOPIC_ARN },
+              { OutputKey: 'DrillAlarm', OutputValue: ALARM },
+              { OutputKey: 'NotifierLogGroup', OutputValue: LOG_GROUP },
+            ],
+          },
+        ],
+      })
+      .on(DescribeStacksCommand, { StackName: central })
+      .resolves({
+        Stacks: [
+          {
+            StackName: central,
+            CreationTime: new Date(),
+            StackStatus: 'UPDATE_COMPLETE',
+            Outputs: [{ OutputKey: 'DrillAlarm', OutputValue: CENTRAL_ALARM }],
+          },
+        ],
+      });
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [subscription(TOPIC_ARN, 'email', 'oncall@bank.example')] });
+    cloudWatch.on(SetAlarmStateCommand).resolves({});
+    cloudWatch.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [historyItem('ALARM')] });
+    cloudWatch.on(GetMetricDataCommand).resolves(deliveries([1], [0]));
+    logs.on(FilterLogEventsCommand).resolves({ events: [notified] });
+    const atHome = new CloudWatchClient({ region: 'eu-west-1' });
+    const inCentral = new CloudWatchClient({ region: 'eu-central-1' });
+    const out = sink();
+
+    const code = await drillCommand({
+      suitePath: locatedSuite,
+      env: 'prod',
+      location: 'eu-central-1',
+      wait: '1m',
+      out,
+      clients: {
+        cloudWatch: atHome,
+        logs: new CloudWatchLogsClient({ region: 'eu-west-1' }),
+        cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
+        sns: new SNSClient({ region: 'eu-west-1' }),
+        location: {
+          cloudWatch: inCentral,
+          cloudFormation: new CloudFormationClient({ region: 'eu-central-1' }),
+        },
+      },
+      now: () => START,
+      sleep: async () => {},
+    });
+
+    expect(code).toBe(0);
+    expect(out.text().split('\n')[0]).toBe(
+      `drill ${CENTRAL_ALARM} (stack ${central}, eu-central-1; paged from ${home}, eu-west-1): up to 1m`,
+    );
+    const on = (command: Parameters<typeof cloudWatch.commandCalls>[0]) =>
+      cloudWatch.commandCalls(command).map((c) => (c.thisValue === inCentral ? 'eu-central-1' : 'eu-west-1'));
+    // The alarm is raised, read and lowered where it lives; SNS's deliveries are read at home.
+    expect(on(SetAlarmStateCommand)).toEqual(['eu-central-1', 'eu-central-1']);
+    expect(on(DescribeAlarmHistoryCommand)).toEqual(['eu-central-1']);
+    expect(on(GetMetricDataCommand)).toEqual(['eu-west-1']);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input.StackName)).toEqual([
+      home,
+      central,
+    ]);
+  });
+
+  it('refuses --region with several locations and a location the environment does not name', async () => {
+    await expect(drillCommand({ suitePath: locatedSuite, env: 'prod', region: 'eu-west-1' })).rejects.toThrow(
+      '--region: prod runs in several locations (eu-west-1, eu-central-1, us-east-1), each stack in its own region: use --location',
+    );
+    await expect(
+      drillCommand({ suitePath: locatedSuite, env: 'prod', location: 'ap-south-1' }),
+    ).rejects.toThrow('--location: expected one of eu-west-1, eu-central-1, us-east-1, got "ap-south-1"');
   });
 });

@@ -3,5 +3,10 @@
  * or perfprobeStacks for an environment's stacks (one, or one per location) as `cdk deploy -c env=prod` builds
  * them in this repository.
  */
-export { PerfprobeStack, type PerfprobeStackProps, perfprobeStacks, stackName } from './lib/perfprobe-stack.ts';
+export {
+  PerfprobeStack,
+  type PerfprobeStackProps,
+  perfprobeStacks,
+  stackName,
+} from './lib/perfprobe-stack.ts';
 export { ProbeSuite, type ProbeSuiteProps } from './lib/probe-suite.ts';

@@ -42,7 +42,7 @@ import type { ResolvedProbe } from '../functions/core/plan.ts';
 import type { Suite } from '../functions/core/suite/schema.ts';
 import { SuiteValidationError } from '../functions/core/suite/validate-suite.ts';
 import { AlarmForwarding, HomeMachineryRoute } from './alarm-forwarding.ts';
-import { AlarmNotifier } from './alarm-notifier.ts';
+import { AlarmNotifier, type AlarmNotifierProps } from './alarm-notifier.ts';
 import { AlarmTopic } from './alarm-topic.ts';
 import { controlFunctions } from './control-functions.ts';
 import { allowServicesOnKey } from './customer-key.ts';
@@ -251,35 +251,9 @@ export class ProbeSuite extends Construct {
     const topic = this.topic!;
     const watch = this.watch(label, topic, alarmTopic, warnTopic, key);
     this.deliveryWatch = watch;
-    const notifier = new AlarmNotifier(this, 'Notifier', {
-      ...common,
-      // Every probe of every location: alarms of all of them arrive here.
-      suiteFile: suiteFile(this, whole),
-      names,
-      label,
-      topic,
-      killSwitch: this.killSwitch,
-      dashboard: dashboard ? names.dashboard : undefined,
-      warnTopic: this.warnTopic,
-      scheduleDeadLetters: this.scheduleDeadLetters,
-      watchTopic: watch.topic.topic,
-      locationTables: multi
-        ? Object.fromEntries(locationTables(whole, names).map((l) => [l.location, l.table]))
-        : undefined,
-    });
+    const notifier = this.homeNotifier(whole, common, { names, label, topic, watch, dashboard });
     this.notifier = notifier;
-    const remotes = remoteLocations(whole);
-    this.remoteMachinery =
-      remotes.length === 0
-        ? undefined
-        : new HomeMachineryRoute(this, 'RemoteMachinery', {
-            names,
-            // Its texts name the alarm's own region.
-            label: `${deployed.suite}/${environment}`,
-            remotes,
-            topic,
-            deadLetters: notifier.deadLetters,
-          });
+    this.remoteMachinery = this.remoteMachineryRoute(whole, names, topic, notifier);
     if (board)
       this.machineryRow(board, { plan: control.plan, ...workers, aggregate: control.aggregate }, alarmTopic, {
         topic,
@@ -288,6 +262,55 @@ export class ProbeSuite extends Construct {
       });
     this.acknowledgeFindings([...functions, notifier.function]);
     this.outputs(onCallAccess(this, label, environment, this.table));
+  }
+
+  /** Home's notifier: every probe of every location (alarms of all of them arrive here), each location's runs. */
+  private homeNotifier(
+    whole: DeployedSuite,
+    common: Pick<AlarmNotifierProps, 'logRetention' | 'table' | 'encryptionKey' | 'tracing' | 'located'>,
+    props: {
+      readonly names: DeployedNames;
+      readonly label: string;
+      readonly topic: ITopic;
+      readonly watch: DeliveryWatch;
+      readonly dashboard: boolean | undefined;
+    },
+  ): AlarmNotifier {
+    const { names } = props;
+    return new AlarmNotifier(this, 'Notifier', {
+      ...common,
+      suiteFile: suiteFile(this, whole),
+      names,
+      label: props.label,
+      topic: props.topic,
+      killSwitch: this.killSwitch,
+      dashboard: props.dashboard ? names.dashboard : undefined,
+      warnTopic: this.warnTopic,
+      scheduleDeadLetters: this.scheduleDeadLetters,
+      watchTopic: props.watch.topic.topic,
+      locationTables: isMultiLocation(whole)
+        ? Object.fromEntries(locationTables(whole, names).map((l) => [l.location, l.table]))
+        : undefined,
+    });
+  }
+
+  /** With other locations: their machinery alarms, arriving on home's bus, straight to the topic. */
+  private remoteMachineryRoute(
+    whole: DeployedSuite,
+    names: DeployedNames,
+    topic: ITopic,
+    notifier: AlarmNotifier,
+  ): HomeMachineryRoute | undefined {
+    const remotes = remoteLocations(whole);
+    if (remotes.length === 0) return undefined;
+    return new HomeMachineryRoute(this, 'RemoteMachinery', {
+      names,
+      // Its texts name the alarm's own region.
+      label: `${whole.suite}/${whole.environment}`,
+      remotes,
+      topic,
+      deadLetters: notifier.deadLetters,
+    });
   }
 
   /** The nested stack of that id, made on first use (within CloudFormation's limits, checked at synth). */

@@ -3,6 +3,7 @@ import { readAlarmEvent } from '../../../../functions/core/notify/alarm-event.ts
 import {
   alarmChangeKey,
   type IncidentState,
+  incidentKey,
   isOpen,
   nextIncident,
 } from '../../../../functions/core/notify/incident.ts';
@@ -168,5 +169,63 @@ describe('incidents of other alarms, closed ones, and lost state', () => {
         },
       });
     }
+  });
+});
+
+describe("a location's own incident (cannot measure, heartbeat, with several locations)", () => {
+  const central = 'eu-central-1';
+
+  it('keys an incident by its location, and the alarm’s one incident by the alarm alone', () => {
+    expect(incidentKey({ alarmName: ALARM, location: central })).toBe(`${ALARM}@${central}`);
+    expect(incidentKey({ alarmName: ALARM })).toBe(ALARM);
+  });
+
+  it("opens the location's incident under its own key, apart from another location's open one", () => {
+    const east = nextIncident(undefined, change(1, 'OK', 'ALARM'), 'us-east-1').next;
+    const whole = nextIncident(undefined, change(1, 'OK', 'ALARM')).next;
+
+    for (const previous of [east, whole]) {
+      expect(nextIncident(previous, change(10, 'OK', 'ALARM'), central)).toEqual({
+        dedupKey: `${ALARM}@${central}@${iso(10)}`,
+        flapping: false,
+        alreadyTold: false,
+        next: {
+          alarmName: ALARM,
+          location: central,
+          dedupKey: `${ALARM}@${central}@${iso(10)}`,
+          openedAt: iso(10),
+          flaps: 0,
+          reason: 'now ALARM at 10',
+        },
+      });
+    }
+    // And the alarm's one incident is not a location's.
+    expect(nextIncident(east, change(10, 'OK', 'ALARM')).next.location).toBeUndefined();
+    expect(nextIncident(east, change(10, 'OK', 'ALARM')).dedupKey).toBe(`${ALARM}@${iso(10)}`);
+  });
+
+  it("continues the same location's incident: its OK holds the recovery, its next ALARM flaps", () => {
+    const opened = nextIncident(undefined, change(1, 'OK', 'ALARM'), central).next;
+    const held = nextIncident(opened, change(5, 'ALARM', 'OK'), central);
+    const flap = nextIncident(held.next, change(7, 'OK', 'ALARM'), central);
+
+    expect(held.next).toEqual({ ...opened, okAt: iso(5) });
+    expect(flap).toMatchObject({
+      dedupKey: opened.dedupKey,
+      flapping: true,
+      next: { location: central, flaps: 1 },
+    });
+  });
+
+  it("takes a location's OK without a remembered incident for the end of one of that location, assumed paged", () => {
+    expect(nextIncident(undefined, change(5, 'ALARM', 'OK'), central).next).toEqual({
+      alarmName: ALARM,
+      location: central,
+      dedupKey: `${ALARM}@${central}@${iso(0)}`,
+      openedAt: iso(0),
+      okAt: iso(5),
+      flaps: 0,
+      notifiedAt: iso(0),
+    });
   });
 });

@@ -13,12 +13,16 @@ export async function machineryHold(
   scope: NotifyScope,
   check: ProbeAlarmKind,
   runs: ProbeRuns,
+  /** A location's own incident (several locations): its machinery alarms are in its region. */
+  location?: string,
 ): Promise<Hold | undefined> {
   if (check !== 'cannot-measure' && check !== 'heartbeat') return undefined;
-  const firing = await firingAlarms(
-    scope.deps.cloudWatch,
-    systemAlarmName(scope.names, ''),
-    (message, details) => scope.logger.warn(message, details),
+  const cloudWatch =
+    location === undefined
+      ? scope.deps.cloudWatch
+      : (scope.deps.cloudWatchAt?.(location) ?? scope.deps.cloudWatch);
+  const firing = await firingAlarms(cloudWatch, systemAlarmName(scope.names, ''), (message, details) =>
+    scope.logger.warn(message, details),
   );
   const cause = machineryCause(scope.names, check, runs.runs[0], firing);
   return cause === undefined ? undefined : { why: machineryHoldReason(cause) };

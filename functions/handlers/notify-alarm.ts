@@ -163,7 +163,9 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
     return { notified: false, why, dedupKey: incident.dedupKey };
   }
   let notification = decision.notification;
-  let held = (await silenceHold(scope, probe.id, atMs)) ?? (await machineryHold(scope, subject.check, runs));
+  let held =
+    (await silenceHold(scope, probe.id, atMs)) ??
+    (await machineryHold(scope, subject.check, runs, scope.location));
   if (!held && subject.check === 'heartbeat') {
     const heartbeat = await heartbeatHold(scope, probe, alarmName, atMs, runs, scope.location);
     held = heartbeat.hold;

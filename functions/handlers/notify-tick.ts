@@ -178,7 +178,9 @@ async function recheck(
   }
   // A held page: still held (a silence, a maintenance window, no heartbeat run due)? Otherwise it goes out now.
   const runs = await readRuns(scope, probe, nowMs, undefined, incident.location);
-  let held = (await silenceHold(scope, probe.id, nowMs)) ?? (await machineryHold(scope, subject.check, runs));
+  let held =
+    (await silenceHold(scope, probe.id, nowMs)) ??
+    (await machineryHold(scope, subject.check, runs, incident.location));
   let missing: MissingRuns | undefined;
   if (!held && subject.check === 'heartbeat') {
     const heartbeat = await heartbeatHold(scope, probe, incident.alarmName, nowMs, runs, incident.location);

@@ -441,3 +441,60 @@ describe('the quorum store', () => {
     expect(await quorums.read('prod', 'a')).toEqual({ ...state, breached: true, revision: 2 });
   });
 });
+
+describe("one cause, one page, per location: that location's machinery alarms hold its own cannot-measure", () => {
+  const cloudWatch = mockClient(CloudWatchClient);
+  afterEach(() => cloudWatch.reset());
+
+  it("holds us-east-1's cannot-measure while its worker alarm fires there, and pages eu-central-1's", async () => {
+    const store = createRunStore(table.dynamo, table.tableName, 90, 'bank');
+    // Both locations lost their shard (a worker failed); only us-east-1's worker alarm is in ALARM.
+    for (const location of ['us-east-1', 'eu-central-1']) {
+      const run = storedRun({
+        runId: `lost-${location}`,
+        startedAt: new Date(at(1)).toISOString(),
+        latenciesUs: [],
+        valid: false,
+      });
+      await store.save({ ...run, environment: 'prod', probeId: 'login', location, partial: true });
+    }
+    const east = new CloudWatchClient({ region: 'us-east-1' });
+    const central = new CloudWatchClient({ region: 'eu-central-1' });
+    cloudWatch.callsFake((input) => {
+      const inEast = cloudWatch.call(cloudWatch.calls().length - 1).thisValue === east;
+      const prefix = (input as { AlarmNamePrefix?: string }).AlarmNamePrefix;
+      return prefix !== undefined && inEast
+        ? {
+            MetricAlarms: [
+              {
+                AlarmName: 'perfprobe.bank.prod.system.checks-worker-errors',
+                StateValue: 'ALARM',
+                StateUpdatedTimestamp: new Date(at(1, 30)),
+              },
+            ],
+          }
+        : { MetricAlarms: [] };
+    });
+    const handler = createNotifyHandler(
+      () => deployed,
+      () => ({
+        ...dependencies(),
+        cloudWatchAt: (region: string) => (region === 'us-east-1' ? east : central),
+      }),
+      { logger: new Logger({ logLevel: 'SILENT' }) },
+    );
+
+    const heldEast = await handler(change('us-east-1', 'cannot-measure', 'ALARM', at(2)), context);
+    await handler(change('eu-central-1', 'cannot-measure', 'ALARM', at(2)), context);
+
+    expect(heldEast).toMatchObject({
+      notified: false,
+      why: expect.stringMatching(
+        /^perfprobe itself is failing: perfprobe\.bank\.prod\.system\.checks-worker-errors is in ALARM/,
+      ),
+    });
+    expect(published().map((p) => p.Subject)).toEqual([
+      'CANNOT MEASURE prod/login from eu-central-1: invalid runs (the alarm pages at 3 in a row)',
+    ]);
+  });
+});

@@ -193,16 +193,10 @@ function sharedEstimate(
   }
   const route = role === 'home' ? 1 : 0;
   const remotes = remoteLocations(deployed).length;
-  const { warn, watch } = deployed.notify;
-  const warnSubscriptions = warn.email.length + warn.https.length;
+  const warnSubscriptions = deployed.notify.warn.email.length + deployed.notify.warn.https.length;
   // The warn-level notices' topic, key and topic policy, only with subscribers.
-  const warnTopic = warnSubscriptions === 0 ? 0 : WARN_TOPIC_RESOURCES + warnSubscriptions;
-  const subscriptions =
-    deployed.notify.email.length +
-    deployed.notify.https.length +
-    watch.email.length +
-    watch.https.length +
-    warnTopic;
+  const warnTopic = warnSubscriptions === 0 ? 0 : WARN_TOPIC_RESOURCES;
+  const subscriptions = subscriptionCount(deployed) + warnTopic;
   return {
     resources:
       FIXED_RESOURCES +
@@ -218,6 +212,19 @@ function sharedEstimate(
       runners * RUNNER_TEMPLATE_BYTES +
       groups * SCHEDULE_TEMPLATE_BYTES,
   };
+}
+
+/** The environment's subscriptions, one resource each: the alarm, watch and warn-level topics'. */
+function subscriptionCount(deployed: DeployedSuite): number {
+  const { email, https, watch, warn } = deployed.notify;
+  return (
+    email.length +
+    https.length +
+    watch.email.length +
+    watch.https.length +
+    warn.email.length +
+    warn.https.length
+  );
 }
 
 /** One stack's view of the environment: its role, the probes it runs, the probes its dashboard shows. */
@@ -360,13 +367,18 @@ function locationScaleProblems(
   const layout = stackLayout(deployed, location);
   const here = deployedAt(deployed, location);
   const count = Object.keys(here.probes).length;
+  const subscriptions = subscriptionCount(here);
   // Resources and widgets are counted exactly (as synth counts them); template bytes are estimated, erring high.
   const over = (stack: string, what: string, value: number, limit: number, unit: string) => {
     if (value > limit) {
       const about = unit === 'template bytes' ? 'about ' : '';
+      // Once the probes sit in nested stacks, what is left to fill the root is its subscriptions.
+      const bySubscriptions = stack === 'the root stack' && subscriptions > 0;
       problems.push({
-        path: 'probes',
-        message: `${count} probes make ${stack}${where} of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: split the suite (one suite file per team or API, each deploys its own stacks)`,
+        path: bySubscriptions ? `environments.${deployed.environment}.notify` : 'probes',
+        message: bySubscriptions
+          ? `${subscriptions} topic subscriptions (one resource each: an address hears the alarm topic and the watch topic) and the environment's shared parts make ${stack}${where} of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}, its ${count} probes being in nested stacks already: subscribe a mailing list or one paging service instead of each person, or split the suite`
+          : `${count} probes make ${stack}${where} of ${about}${value.toLocaleString('en-US')} ${unit}, more than ${what} of ${limit.toLocaleString('en-US')}: split the suite (one suite file per team or API, each deploys its own stacks)`,
       });
     }
   };

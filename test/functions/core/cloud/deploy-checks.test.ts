@@ -62,6 +62,26 @@ describe('deploy checks: scale', () => {
     );
   });
 
+  it('blames the subscriptions, not the probes, for a root stack they fill once the probes sit in nested stacks', () => {
+    const withEmails = (n: number) => {
+      const input = withProbes(100);
+      (input.environments.prod as { notify: unknown }).notify = {
+        email: Array.from({ length: n }, (_, i) => `oncall${i}@bank.example`),
+      };
+      return input;
+    };
+    const messages = problemsOf(withEmails(260)).map((p) => [p.path, p.message]);
+    const root = stackLayout(deploySuite(validateSuite(withEmails(260)), 'prod')).root.resources;
+
+    expect(messages).toEqual([
+      [
+        'environments.prod.notify',
+        `520 topic subscriptions (one resource each: an address hears the alarm topic and the watch topic) and the environment's shared parts make the root stack of ${root} resources, more than CloudFormation's limit of 500, its 102 probes being in nested stacks already: subscribe a mailing list or one paging service instead of each person, or split the suite`,
+      ],
+    ]);
+    expect(problemsOf(withEmails(150))).toEqual([]);
+  });
+
   it('accepts a suite of the size one stack holds', () => {
     expect(problemsOf(withProbes(60))).toEqual([]);
     expect(stackEstimate(deploySuite(validateSuite(withProbes(60)), 'prod')).resources).toBeLessThanOrEqual(

@@ -1,4 +1,4 @@
-import { firingAlarms } from '../adapters/firing-alarms.ts';
+import { machineryAlarms } from '../adapters/machinery-alarms.ts';
 import type { ProbeAlarmKind } from '../core/cloud/deployed-suite.ts';
 import { systemAlarmName } from '../core/cloud/deployed-suite.ts';
 import { machineryCause, machineryHoldReason } from '../core/notify/machinery-cause.ts';
@@ -6,8 +6,8 @@ import type { Hold, NotifyScope, ProbeRuns } from './notify-shared.ts';
 
 /**
  * Holds a cannot-measure or heartbeat page whose cause perfprobe's own alarm already paged (a worker's errors,
- * Plan's throttles…): one cause, one page. The tick re-checks the hold, so the page goes out if the probe still
- * cannot measure once that alarm is OK again. Any other alarm reads nothing.
+ * Plan's throttles…), in ALARM now or since the trouble began: one cause, one page. The tick re-checks the hold,
+ * so the page goes out if the probe goes on failing without that alarm. Any other alarm reads nothing.
  */
 export async function machineryHold(
   scope: NotifyScope,
@@ -21,9 +21,9 @@ export async function machineryHold(
     location === undefined
       ? scope.deps.cloudWatch
       : (scope.deps.cloudWatchAt?.(location) ?? scope.deps.cloudWatch);
-  const firing = await firingAlarms(cloudWatch, systemAlarmName(scope.names, ''), (message, details) =>
+  const alarms = await machineryAlarms(cloudWatch, systemAlarmName(scope.names, ''), (message, details) =>
     scope.logger.warn(message, details),
   );
-  const cause = machineryCause(scope.names, check, runs.runs[0], firing);
+  const cause = machineryCause(scope.names, check, runs.runs, alarms);
   return cause === undefined ? undefined : { why: machineryHoldReason(cause) };
 }

@@ -641,15 +641,11 @@ describe('a failing target, through the synthesized state machine and the table,
         ),
       }),
     ]);
-    // Each look: is perfprobe's own machinery already paging the cause (none in ALARM here), then the deploy time.
+    // Each look: has perfprobe's own machinery paged the cause (none of its alarms here), then the deploy time.
     expect(cloudWatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input)).toEqual(
       Array(4)
         .fill([
-          {
-            AlarmNamePrefix: 'perfprobe.bank.prod.system.',
-            StateValue: 'ALARM',
-            AlarmTypes: ['MetricAlarm'],
-          },
+          { AlarmNamePrefix: 'perfprobe.bank.prod.system.', AlarmTypes: ['MetricAlarm'] },
           { AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm'] },
         ])
         .flat(),
@@ -1235,19 +1231,20 @@ describe("one cause, one page: perfprobe's own alarm already paged it", () => {
     });
   });
   afterAll(() => own?.close());
-  const firing = (names: string[]) =>
+  const firing = (alarms: { name: string; state: string; at: Date }[]) =>
     cloudWatch.on(DescribeAlarmsCommand, { AlarmNamePrefix: 'perfprobe.bank.prod.system.' }).resolves({
-      MetricAlarms: names.map((AlarmName) => ({
-        AlarmName,
-        StateValue: 'ALARM',
-        StateUpdatedTimestamp: new Date('2026-12-08T03:00:00Z'),
+      MetricAlarms: alarms.map((a) => ({
+        AlarmName: a.name,
+        StateValue: a.state as 'ALARM',
+        StateUpdatedTimestamp: a.at,
       })),
     });
 
   it("holds cannot-measure while the worker's errors alarm pages the lost shards, and pages it if it outlasts that alarm", async () => {
     const lost = Object.assign(new Error('Task timed out after 30.00 seconds'), { name: 'Sandbox.Timedout' });
+    const began = Date.now();
     for (let i = 0; i < 2; i++) expect((await run('ledger', { workerFails: lost })).verdict).toBe('invalid');
-    firing([workerErrors]);
+    firing([{ name: workerErrors, state: 'ALARM', at: new Date('2026-12-08T03:00:00Z') }]);
 
     const held = await notifier(incidents())(
       stateChange(
@@ -1259,8 +1256,12 @@ describe("one cause, one page: perfprobe's own alarm already paged it", () => {
       context,
     );
     const stillFiring = await tick(Date.now() + 300_000, incidents());
+    // Back to OK after the lost runs began (an hourly failure fires and clears it): it paged this cause.
+    firing([{ name: workerErrors, state: 'OK', at: new Date(began + 1_000) }]);
+    const pagedMeanwhile = await tick(Date.now() + 450_000, incidents());
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
-    firing([]);
+    // OK since before the runs were lost: it said nothing of this, so the page goes out.
+    firing([{ name: workerErrors, state: 'OK', at: new Date(began - 60_000) }]);
     const cleared = await tick(Date.now() + 600_000, incidents());
 
     expect(held).toMatchObject({
@@ -1273,6 +1274,13 @@ describe("one cause, one page: perfprobe's own alarm already paged it", () => {
       outcomes.outcomes.filter((o) =>
         o.dedupKey?.startsWith('perfprobe.bank.prod.probe.ledger.cannot-measure'),
       );
+    expect(ledger(pagedMeanwhile)).toEqual([
+      expect.objectContaining({
+        why: expect.stringMatching(
+          /still held: perfprobe itself is failing: \S+ paged on its own since this began/,
+        ),
+      }),
+    ]);
     expect(ledger(stillFiring)).toEqual([
       expect.objectContaining({ why: expect.stringMatching(/still held: perfprobe itself is failing/) }),
     ]);

@@ -19,6 +19,7 @@ import {
   hold,
   IncidentChangedError,
   iso,
+  messageContext,
   type NotifyOutcome,
   type NotifyScope,
   type ProbeRuns,
@@ -115,7 +116,7 @@ export interface Handling extends NotifyScope {
 
 /** The alarm's incident as stored now → its next state, written over it, and the page, or why not. */
 async function transition(scope: Handling, event: AlarmStateChangeEvent): Promise<NotifyOutcome> {
-  const { names, logger, subject, probe, runs, atMs } = scope;
+  const { logger, subject, probe, runs, atMs } = scope;
   const deps = scope.deps;
   const alarmName = event.detail.alarmName;
   const previous = await readIncident(scope, alarmName, scope.location);
@@ -126,13 +127,10 @@ async function transition(scope: Handling, event: AlarmStateChangeEvent): Promis
   const render = (missing?: MissingRuns) =>
     renderNotification({
       incident,
-      event,
-      names,
+      ...messageContext(scope, event),
       subject,
       probe,
       ...runs,
-      table: deps.table,
-      dashboard: deps.dashboard,
       missing,
       quorum: scope.quorum,
       location: scope.location,
@@ -220,13 +218,10 @@ export async function tryRecovery(
   });
   const decision = renderNotification({
     incident: { dedupKey: incident.dedupKey, flapping: false, alreadyTold: false, next: incident },
-    event,
-    names: scope.names,
+    ...messageContext(scope, event),
     subject: { kind: 'probe', probeId: probe.id, check },
     probe,
     ...runs,
-    table: scope.deps.table,
-    dashboard: scope.deps.dashboard,
     recovery: { okAt, passing: progress.passing },
     quorum,
     location: incident.location,

@@ -12,6 +12,7 @@ import { DEFAULT_ALERT } from '../core/suite/limits.ts';
 import { withRetries } from './notify-alarm.ts';
 import {
   iso,
+  messageContext,
   type NotifyOutcome,
   type NotifyScope,
   type ProbeRuns,
@@ -205,13 +206,10 @@ async function notice(
   atMs: number,
 ): Promise<NotifyOutcome> {
   const decision = renderNotification({
-    event,
-    names: scope.names,
+    ...messageContext(scope, event),
     subject,
     probe,
     ...runs,
-    table: scope.deps.table,
-    dashboard: scope.deps.dashboard,
     quorum,
   });
   if (!decision.notify) return { notified: false, why: decision.why };

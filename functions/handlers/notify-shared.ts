@@ -14,6 +14,7 @@ import type { AlarmStateChangeEvent } from '../core/notify/alarm-event.ts';
 import { heartbeatVerdict, type MissingRuns } from '../core/notify/heartbeat-due.ts';
 import type { IncidentState } from '../core/notify/incident.ts';
 import { maintenanceAt } from '../core/notify/maintenance.ts';
+import type { TickContext } from '../core/notify/messages/notices.ts';
 import { sloCheck } from '../core/notify/messages/slo-burn.ts';
 import type { Notification } from '../core/notify/notification.ts';
 import { RUNS_READ_MAX, runsWindowMs } from '../core/notify/runs-window.ts';
@@ -325,3 +326,8 @@ async function undo(scope: NotifyScope, from: IncidentState, claimed: IncidentSt
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What every message of this deployment is told besides its own facts: the change, the names and the links. */
+export function messageContext(scope: NotifyScope, event: TickContext['event']): TickContext {
+  return { event, names: scope.names, table: scope.deps.table, dashboard: scope.deps.dashboard };
+}

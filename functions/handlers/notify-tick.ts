@@ -8,7 +8,6 @@ import {
   reminderMessage,
   type SilencedProbe,
   silenceEndedMessage,
-  type TickContext,
   warnDigestMessage,
 } from '../core/notify/messages/notices.ts';
 import { renderNotification } from '../core/notify/render-notification.ts';
@@ -23,6 +22,7 @@ import {
   heartbeatHold,
   IncidentChangedError,
   iso,
+  messageContext,
   type NotifyOutcome,
   type NotifyScope,
   readRuns,
@@ -84,10 +84,6 @@ export async function onTick(scope: NotifyScope, tick: TickEvent): Promise<TickO
   return { tick: tick.time, outcomes };
 }
 
-function context(scope: NotifyScope, event: TickContext['event']): TickContext {
-  return { event, names: scope.names, table: scope.deps.table, dashboard: scope.deps.dashboard };
-}
-
 /** One summary per ended silence that held pages; it pages (ALARM) when an incident it held is still open. */
 async function summarize(
   scope: NotifyScope,
@@ -128,7 +124,7 @@ async function summarize(
       reason: `silence ${silence.id} ended at ${silence.endsAt}`,
     },
   });
-  const notification = silenceEndedMessage(context(scope, event), silence, probes, stillOpen);
+  const notification = silenceEndedMessage(messageContext(scope, event), silence, probes, stillOpen);
   const outcome = await send(scope, event, notification, undefined);
   await deps.silences.markSummarized(deployed.environment, silence.id, new Date(nowMs));
   for (const incident of stillOpen) {
@@ -167,7 +163,7 @@ async function recheck(
       to: { value: 'ALARM', atMs: nowMs, reason: incident.reason ?? 'still in ALARM' },
     });
     const notification = reminderMessage(
-      context(scope, event),
+      messageContext(scope, event),
       probe,
       subject.check,
       incident,
@@ -205,13 +201,10 @@ async function recheck(
   });
   const decision = renderNotification({
     incident: { dedupKey: incident.dedupKey, flapping: false, alreadyTold: false, next: incident },
-    event,
-    names: scope.names,
+    ...messageContext(scope, event),
     subject,
     probe,
     ...runs,
-    table: scope.deps.table,
-    dashboard: scope.deps.dashboard,
     missing,
     location: incident.location,
     quorum,
@@ -264,7 +257,7 @@ async function killSwitch(
     from: { value: 'ALARM', atMs: Date.parse(on.openedAt) },
     to: { value: 'ALARM', atMs: nowMs, reason: `${deps.killSwitchParameter} is on` },
   });
-  const notification = killSwitchMessage(context(scope, event), deps.killSwitchParameter, on, nowMs);
+  const notification = killSwitchMessage(messageContext(scope, event), deps.killSwitchParameter, on, nowMs);
   return send(scope, event, notification, { from: on, to: { ...on, notifiedAt: iso(nowMs) } });
 }
 
@@ -313,6 +306,6 @@ async function warnings(
     from: { value: 'OK', atMs: fromMs },
     to: { value: 'ALARM', atMs: nowMs, reason: 'warn-level SLA targets missed' },
   });
-  const notification = warnDigestMessage(context(scope, event), probes, fromMs, nowMs);
+  const notification = warnDigestMessage(messageContext(scope, event), probes, fromMs, nowMs);
   return send(scope, event, notification, { from: mark, to: next }, deps.warnTopicArn);
 }

@@ -2,19 +2,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../functions/adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../../functions/adapters/file-run-store.ts';
 import { locationRunsTableName } from '../../../functions/core/cloud/deployed-locations.ts';
 import { deployedNames } from '../../../functions/core/cloud/deployed-suite.ts';
-import { RUN_KEYS } from '../../../functions/core/cloud/run-record.ts';
 import { createLatencyHistogram, percentileMs } from '../../../functions/core/histogram.ts';
 import { runCommand } from '../../../functions/local/commands/run-command.ts';
 import { perfprobe } from '../../helpers/cli-process.ts';
 import { httpServer, type Running } from '../../helpers/servers.ts';
 import { storedRun } from '../../helpers/stored-runs.ts';
-import { type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
+import { createRunsTable, type LocalRunsTable, localRunsTable } from '../handlers/runs-table.ts';
 
 const LOCATIONS = ['eu-west-1', 'eu-central-1', 'us-east-1'];
 let target: Running;
@@ -220,20 +218,7 @@ describe('--deployed with several locations: each location’s table, in its own
     const names = deployedNames('bank', 'prod');
     for (const [location, latenciesUs] of Object.entries(SAMPLES)) {
       const table = locationRunsTableName(names, location);
-      await dynamo.dynamo.send(
-        new CreateTableCommand({
-          TableName: table,
-          KeySchema: [
-            { AttributeName: RUN_KEYS.partition, KeyType: 'HASH' },
-            { AttributeName: RUN_KEYS.sort, KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: RUN_KEYS.partition, AttributeType: 'S' },
-            { AttributeName: RUN_KEYS.sort, AttributeType: 'S' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
+      await createRunsTable(dynamo.dynamo, table);
       // Stored without a location, as a run aggregated before runs carried one: the table says where.
       const run = storedRun({
         runId: `deployed-${location}`,

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CloudWatchClient,
@@ -17,6 +16,7 @@ import { locationStackName } from '../../../../functions/core/cloud/deployed-loc
 import { deployedNames, drillAlarmName } from '../../../../functions/core/cloud/deployed-suite.ts';
 import { main } from '../../../../functions/local/cli.ts';
 import { drillCommand } from '../../../../functions/local/commands/drill-command.ts';
+import { textSink } from '../../../helpers/text-sink.ts';
 
 /*
  * `perfprobe drill` against mocked CloudWatch, CloudWatch Logs, CloudFormation and SNS (no local server exists for
@@ -127,21 +127,10 @@ const deliveries = (delivered: number[], failed: number[]) => ({
   ],
 });
 
-function sink() {
-  let text = '';
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return Object.assign(out, { text: () => text });
-}
-
 /** The drill with the mocked clients and a clock that moves only when the drill waits. */
 async function drill(wait = '1m') {
   let t = START;
-  const out = sink();
+  const out = textSink();
   const sleeps: number[] = [];
   const code = await drillCommand({
     suitePath,
@@ -527,7 +516,7 @@ describe('perfprobe drill with several locations', () => {
     logs.on(FilterLogEventsCommand).resolves({ events: [notified] });
     const atHome = new CloudWatchClient({ region: 'eu-west-1' });
     const inCentral = new CloudWatchClient({ region: 'eu-central-1' });
-    const out = sink();
+    const out = textSink();
 
     const code = await drillCommand({
       suitePath: locatedSuite,

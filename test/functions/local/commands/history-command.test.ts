@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../../functions/adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../../../functions/adapters/file-run-store.ts';
@@ -16,18 +15,8 @@ import { historyCommand } from '../../../../functions/local/commands/history-com
 import { reportCommand } from '../../../../functions/local/commands/report-command.ts';
 import { runCommand } from '../../../../functions/local/commands/run-command.ts';
 import { type DemoApi, startDemoApi } from '../../../../functions/local/demo-api.ts';
+import { textSink } from '../../../helpers/text-sink.ts';
 import { type LocalRunsTable, localRunsTable } from '../../handlers/runs-table.ts';
-
-function sink(): NodeJS.WriteStream & { text: () => string } {
-  let text = '';
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return Object.assign(out, { text: () => text }) as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
 let api: DemoApi;
 let table: LocalRunsTable;
@@ -47,7 +36,7 @@ beforeAll(async () => {
       probes: ['health'],
       store: dir,
       quiet: true,
-      out: sink(),
+      out: textSink(),
     });
     runs.push(...results);
   }
@@ -64,7 +53,7 @@ describe('perfprobe history', () => {
     // The runs' histograms added by hdr-histogram-js itself, not by the merge history uses.
     const all = createLatencyHistogram();
     for (const run of runs) all.add(decodeHistogram(run.histogram));
-    const out = sink();
+    const out = textSink();
 
     const history = await historyCommand({
       suitePath: 'probes/demo.ts',
@@ -98,14 +87,14 @@ describe('perfprobe history', () => {
     const now = new Date();
     const options = { suitePath: 'probes/demo.ts', probes: ['health'], sinceMs: 3_600_000, now };
 
-    const fromFiles = await historyCommand({ ...options, store: local, out: sink() });
-    const fromTable = await historyCommand({ ...options, store: deployed, out: sink() });
+    const fromFiles = await historyCommand({ ...options, store: local, out: textSink() });
+    const fromTable = await historyCommand({ ...options, store: deployed, out: textSink() });
 
     expect(fromTable).toEqual(fromFiles);
   });
 
   it('says when a probe has no runs in the window', async () => {
-    const out = sink();
+    const out = textSink();
 
     await historyCommand({
       suitePath: 'probes/demo.ts',
@@ -130,7 +119,7 @@ describe('perfprobe history', () => {
       md,
       junit,
       store: (suite) => createFileRunStore({ dir, suite: suite.name, retentionDays: suite.retentionDays }),
-      out: sink(),
+      out: textSink(),
     });
 
     const latest = runs[1]!;
@@ -144,7 +133,7 @@ describe('perfprobe history', () => {
   });
 
   it('leaves a probe with no run out of a saved baseline, and says so', async () => {
-    const out = sink();
+    const out = textSink();
     const file = join(dir, 'baseline.json');
 
     const saved = await baselineSaveCommand({

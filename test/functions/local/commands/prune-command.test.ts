@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   CloudFormationClient,
   ListStackResourcesCommand,
@@ -18,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { deployedNames } from '../../../../functions/core/cloud/deployed-suite.ts';
 import { main } from '../../../../functions/local/cli.ts';
 import { pruneCommand } from '../../../../functions/local/commands/prune-command.ts';
+import { textSink } from '../../../helpers/text-sink.ts';
 
 /*
  * `perfprobe prune` against mocked CloudFormation and Lambda (no local server exists for them): the exact
@@ -137,19 +137,8 @@ function publishedVersions() {
     });
 }
 
-function sink() {
-  let text = '';
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return Object.assign(out, { text: () => text });
-}
-
 async function prune(options: { dryRun?: boolean; keepDays?: string; stack?: string } = {}) {
-  const out = sink();
+  const out = textSink();
   const code = await pruneCommand({
     suitePath,
     env: 'prod',

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunStore } from '../../../../functions/adapters/dynamo-run-store.ts';
 import { createFileRunStore } from '../../../../functions/adapters/file-run-store.ts';
@@ -8,6 +7,7 @@ import type { RunResult } from '../../../../functions/core/run-result.ts';
 import { type SloOutput, sloCommand } from '../../../../functions/local/commands/slo-command.ts';
 import { perfprobe, repoRoot } from '../../../helpers/cli-process.ts';
 import { storedRun } from '../../../helpers/stored-runs.ts';
+import { textSink } from '../../../helpers/text-sink.ts';
 import { type LocalRunsTable, localRunsTable } from '../../handlers/runs-table.ts';
 
 // Inside the repo (git-ignored) so the suite can `import { defineSuite } from 'perfprobe'`.
@@ -18,17 +18,6 @@ const NOW = new Date();
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 const repeat = (n: number, us: number) => Array<number>(n).fill(us);
-
-function sink(): NodeJS.WriteStream & { text: () => string } {
-  let text = '';
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk;
-      done();
-    },
-  });
-  return Object.assign(out, { text: () => text }) as unknown as NodeJS.WriteStream & { text: () => string };
-}
 
 /**
  * A known mix: ten days ago 9,990 fast requests, 10 failed; two hours ago 990 fast, 10 slow (80 ms); twenty
@@ -128,7 +117,7 @@ function expectKnownMix(output: SloOutput): void {
 
 describe('perfprobe slo', () => {
   it('reports the exact SLIs, budgets and burn rates from the local store, and writes them with --json', async () => {
-    const out = sink();
+    const out = textSink();
     const json = join(work, 'slo.json');
 
     const result = await sloCommand({

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateCommand } from '../../../../functions/local/commands/validate-command.ts';
+import { textSink } from '../../../helpers/text-sink.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'perfprobe-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,15 +30,9 @@ function suiteFile(name: string, environment: Record<string, unknown>): string {
 }
 
 async function validate(path: string): Promise<{ code: number; text: string }> {
-  let text = '';
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      text += chunk;
-      done();
-    },
-  }) as unknown as NodeJS.WriteStream;
+  const out = textSink();
   const code = await validateCommand(path, out);
-  return { code, text };
+  return { code, text: out.text() };
 }
 
 describe('validate names the stacks of every location', () => {
